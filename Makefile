@@ -1,0 +1,55 @@
+# coprod: `make run` serves the demo organisation; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install install-dev migrate demo worker lint check browser-deps clean
+
+$(BIN)/python:
+	bin/system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+## Serve the demo organisation on http://127.0.0.1:8000 (SQLite, in-process tasks, console e-mail).
+run: demo
+	@echo "Serving on http://$(HOST)/  (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver $(HOST)
+
+## Run the whole test suite (SQLite by default; honours DATABASE_URL and REDIS_URL).
+test: install-dev
+	bin/system-packages test
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## A Celery worker for the production-like setup (needs REDIS_URL).
+worker: install
+	$(BIN)/celery -A coprod worker --loglevel=INFO
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+## Debian's Chromium, for the browser and accessibility tests.
+browser-deps:
+	bin/system-packages browser
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles

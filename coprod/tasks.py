@@ -1,0 +1,22 @@
+import socket
+
+from celery import shared_task
+
+
+@shared_task
+def worker_status() -> dict:
+    """Answer from a worker: where it runs and whether it reaches the database.
+
+    `manage.py check_workers` sends it to prove that workers are up and share
+    the web application's database.
+    """
+    from participants.models import Partner
+
+    from .health import database_status
+
+    database = database_status()
+    return {
+        "hostname": socket.gethostname(),
+        "database": database,
+        "partners": Partner.objects.count() if database == "ok" else None,
+    }

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "participants"
+
+urlpatterns = [
+    path("", views.portal_home, name="portal_home"),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReciprocityConfig(AppConfig):
+    name = "reciprocity"
+    verbose_name = "Reciprocity"
