@@ -1,0 +1,155 @@
+"""Fixtures for every role, and a shared world of objects the permission
+matrix and the browser sweep walk through."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from coprod.celery import app as celery_app
+
+from .factories import (
+    PartnerWithLoginFactory,
+    ServiceFactory,
+    StaffFactory,
+    TrusteeFactory,
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_process():
+    """Tests run Celery tasks in-process even when REDIS_URL is set; the
+    real-worker test switches this off for itself."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """One small organisation: a staff member, a trustee, two partners with
+    logins, and the records that belong to partner A (`partner`)."""
+
+    staff: object
+    trustee: object
+    partner: object  # the Partner record of the "partner" role
+    other_partner: object  # the Partner record of the "other_partner" role
+    service: object
+
+    def user_for(self, role: str):
+        return {
+            "anonymous": None,
+            "staff": self.staff,
+            "trustee": self.trustee,
+            "partner": self.partner.user,
+            "other_partner": self.other_partner.user,
+        }[role]
+
+
+@pytest.fixture
+def world(db) -> World:
+    service = ServiceFactory(name="Housing advice")
+    staff = StaffFactory(email="staff@example.test", full_name="Sam Staff")
+    service.champion = staff
+    service.save()
+    return World(
+        staff=staff,
+        trustee=TrusteeFactory(email="trustee@example.test", full_name="Tess Trustee"),
+        partner=PartnerWithLoginFactory(
+            user__email="partner@example.test", full_name="Pat Partner", service=service
+        ),
+        other_partner=PartnerWithLoginFactory(
+            user__email="other@example.test", full_name="Olly Other", service=service
+        ),
+        service=service,
+    )
+
+
+@pytest.fixture
+def staff_client(world, client):
+    client.force_login(world.staff)
+    return client
+
+
+@pytest.fixture
+def trustee_client(world, client):
+    client.force_login(world.trustee)
+    return client
+
+
+@pytest.fixture
+def partner_client(world, client):
+    client.force_login(world.partner.user)
+    return client
+
+
+@pytest.fixture
+def other_partner_client(world, client):
+    client.force_login(world.other_partner.user)
+    return client
+
+
+@pytest.fixture
+def client_for(world):
+    """`client_for("partner")` gives a fresh test client signed in as that role."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        user = world.user_for(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+# --- Browser tests -----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from .browser import CHROMIUM_ARGS, chromium_or_skip
+
+    executable = chromium_or_skip()
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls
+    # from the test (creating data, sessions) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page_for(browser, live_server):
+    """`browser_page_for(user)` opens a browser tab signed in as `user` (None: anonymous).
+
+    The page records console errors and uncaught exceptions in `page.errors`."""
+    contexts = []
+
+    def open_page(user):
+        context = browser.new_context(base_url=live_server.url)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies["sessionid"]
+            context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,27 @@
+"""Assertions shared by the tests of every app."""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(client, url: str) -> int:
+    """Fetch `url` (expecting 200) and return how many SQL queries it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(queries)
+
+
+def assert_queries_bounded(client, url: str, grow: Callable[[], None], *, most: int) -> None:
+    """A page runs the same number of queries however much data it shows.
+
+    Fetch `url`, call `grow()` to add (typically ten times) more rows, fetch it
+    again: the count must not change and must stay at or under `most`.
+    """
+    before = count_queries(client, url)
+    grow()
+    after = count_queries(client, url)
+    assert after == before, f"{url}: {before} queries before growing the data, {after} after"
+    assert after <= most, f"{url}: {after} queries, more than the {most} allowed"
