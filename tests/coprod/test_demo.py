@@ -1,0 +1,45 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from coprod.models import Organisation, Service
+from participants.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (get_user_model().objects.count(), Partner.objects.count(), Service.objects.count(),
+            Organisation.objects.count())
+
+
+def test_seed_demo_builds_the_organisation_once(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first, "a second run must add nothing"
+    assert Organisation.current().name == "Riverside Community Law Centre"
+    assert "partner@example.org" in capsys.readouterr().out
+
+
+def test_seed_demo_refuses_to_run_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("seed_demo")
+    assert get_user_model().objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("email", "home"),
+    [("staff@example.org", "coprod:staff_home"), ("partner@example.org", "participants:portal_home"),
+     ("trustee@example.org", "coprod:dashboard")],
+)
+def test_each_demo_login_lands_on_its_own_home(settings, client, email, home):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    client.post(reverse("account_login"), {"login": email, "password": "coprod-demo"})
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse(home)
+    assert response.status_code == 200

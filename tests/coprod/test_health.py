@@ -1,0 +1,32 @@
+import pytest
+from django.db.utils import OperationalError
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_check_reports_database_and_broker(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert "broker" in body
+
+
+def test_health_check_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr("coprod.health.connection.cursor", broken_cursor)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unreachable",
+                               "broker": response.json()["broker"]}
+
+
+def test_health_check_reports_an_unreachable_broker(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["broker"] == "unreachable"
