@@ -32,6 +32,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    """Each test starts with an empty cache of its own (rate-limit counters live
+    there), even when REDIS_URL points the site's cache at a shared Redis."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 @dataclass
 class World:
     """One small organisation: a staff member, a trustee, two partners with
