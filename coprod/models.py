@@ -50,3 +50,83 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReportQuerySet":
+        """The reports this person may open: staff all; trustees the organisational
+        ones; a partner only their own personal documents."""
+        from .roles import is_staff_member, is_trustee, partner_for
+
+        if is_staff_member(user):
+            return self
+        visible = models.Q(pk__in=[])
+        if is_trustee(user):
+            visible |= models.Q(kind__in=Report.TRUSTEE_KINDS)
+        partner = partner_for(user)
+        if partner is not None:
+            visible |= models.Q(kind__in=Report.PARTNER_KINDS, partner=partner)
+        return self.filter(visible)
+
+    def with_people(self) -> "ReportQuerySet":
+        return self.select_related("requested_by", "partner")
+
+
+def _report_upload_to(report: "Report", filename: str) -> str:
+    return f"reports/{report.kind}/{report.pk}/{filename}"
+
+
+class Report(models.Model):
+    """A PDF rendered by a Celery worker: queued → running → done or failed.
+
+    What each kind contains is decided by its renderer in `coprod/reports.py`;
+    `params` holds what the renderer needs (a round id, a period...).
+    """
+
+    class Kind(models.TextChoices):
+        GOVERNANCE = "governance", "Governance report"
+        LADDER_ROUND = "ladder_round", "Ladder round report"
+        CERTIFICATE = "certificate", "Certificate of contribution"
+        STATEMENT = "statement", "Statement of involvement"
+        DATA_EXPORT = "data_export", "Everything we hold about a partner"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    TRUSTEE_KINDS = [Kind.GOVERNANCE, Kind.LADDER_ROUND]
+    PARTNER_KINDS = [Kind.CERTIFICATE, Kind.STATEMENT, Kind.DATA_EXPORT]
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    partner = models.ForeignKey(
+        "participants.Partner", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="reports", help_text="Whose personal document this is, if anyone's.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=_report_upload_to, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="requested_reports",
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

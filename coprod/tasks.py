@@ -20,3 +20,11 @@ def worker_status() -> dict:
         "database": database,
         "partners": Partner.objects.count() if database == "ok" else None,
     }
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def render_report(self, report_id: int) -> str:
+    """Render a queued report (see coprod.reports)."""
+    from .reports import report_run
+
+    return report_run(report_id=report_id).status

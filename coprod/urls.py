@@ -6,6 +6,9 @@ from . import views
 coprod_patterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
 ]
 
 urlpatterns = [

@@ -43,7 +43,7 @@ def _private_cache(settings):
 
 
 @dataclass
-class World:
+class World:  # noqa: B903 - apps add their records as attributes
     """One small organisation: a staff member, a trustee, two partners with
     logins, and the records that belong to partner A (`partner`)."""
 
@@ -65,11 +65,18 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    """Built once per test. Each app's `tests/<app>/pages.py` may define
+    `populate(world)` to add its own records as attributes (owned by `world.partner`
+    where they belong to a partner), so every page has something to show."""
+    import importlib
+
+    from .permissions import APPS_WITH_PAGES
+
     service = ServiceFactory(name="Housing advice")
     staff = StaffFactory(email="staff@example.test", full_name="Sam Staff")
     service.champion = staff
     service.save()
-    return World(
+    world = World(
         staff=staff,
         trustee=TrusteeFactory(email="trustee@example.test", full_name="Tess Trustee"),
         partner=PartnerWithLoginFactory(
@@ -80,6 +87,11 @@ def world(db) -> World:
         ),
         service=service,
     )
+    for app in APPS_WITH_PAGES:
+        populate = getattr(importlib.import_module(f"tests.{app}.pages"), "populate", None)
+        if populate:
+            populate(world)
+    return world
 
 
 @pytest.fixture

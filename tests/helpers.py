@@ -25,3 +25,17 @@ def assert_queries_bounded(client, url: str, grow: Callable[[], None], *, most: 
     after = count_queries(client, url)
     assert after == before, f"{url}: {before} queries before growing the data, {after} after"
     assert after <= most, f"{url}: {after} queries, more than the {most} allowed"
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF, via poppler's pdftotext (installed by `make test`)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: install poppler-utils (bin/system-packages test)")
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                            check=True, timeout=60)
+    return result.stdout.decode()

@@ -1,6 +1,7 @@
 """The permission matrix: every URL of the project × every role.
 
-Each `Page` declares what every role gets from a GET of one URL. The matrix
+Each `Page` declares what every role gets from a GET of one URL (or, for
+actions, a POST of `data`). The matrix
 test checks each cell; the coverage test fails when a URL pattern exists that
 no row declares; the browser sweep visits every cell that answers OK.
 
@@ -39,6 +40,8 @@ class Page:
     expect: tuple
     kwargs: Callable = field(default=no_kwargs)
     sweep: bool = True  # an HTML page the browser sweep audits
+    method: str = "get"  # "post" for actions: posted with `data`
+    data: Callable = field(default=no_kwargs)
 
     def expected(self, role: str):
         return self.expect[ROLES.index(role)]
@@ -74,6 +77,20 @@ PAGES = [
     Page("account_request_login_code", ANONYMOUS_ONLY),
     Page("account_confirm_login_code", (REDIRECT,) * 5, sweep=False),
 ]
+
+
+def _app_pages() -> list:
+    """Each app's tests declare their own rows in `tests/<app>/pages.py` (`PAGES`)."""
+    import importlib
+
+    pages = []
+    for app in APPS_WITH_PAGES:
+        pages += importlib.import_module(f"tests.{app}.pages").PAGES
+    return pages
+
+
+APPS_WITH_PAGES: list[str] = ["coprod"]
+PAGES += _app_pages()
 
 # The Django admin is for superusers only: every other role is sent to its sign-in page.
 ADMIN_NAMESPACE = "admin"

@@ -79,7 +79,9 @@ def test_sign_up_is_closed_and_creates_no_account(client):
     page = client.get(reverse("account_signup"))
     assert "Joining is by invitation" in page.content.decode()
     client.post(reverse("account_signup"), {
-        "email": "stranger@example.test", "password1": "a-strong-passphrase-1", "password2": "a-strong-passphrase-1",
+        "email": "stranger@example.test",
+        "password1": "a-strong-passphrase-1",
+        "password2": "a-strong-passphrase-1",
     })
     assert not get_user_model().objects.filter(email="stranger@example.test").exists()
 
