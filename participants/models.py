@@ -2,7 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from datetime import timedelta
+
 from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -74,6 +78,74 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+DUE_SOON_DAYS = 30
+
+
+class AccessNeed(models.Model):
+    """An entry in the organisation's editable list of access needs."""
+
+    name = models.CharField(max_length=80, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LivedExperienceArea(models.Model):
+    """A tag for an area of lived experience (homelessness, debt, addiction...)."""
+
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerQuerySet(models.QuerySet):
+    def for_list(self) -> "PartnerQuerySet":
+        return self.select_related("service", "link_worker", "user")
+
+    def current(self) -> "PartnerQuerySet":
+        """Everyone who has not left and has not been erased."""
+        return self.exclude(status=Partner.Status.LEFT).filter(erased_at__isnull=True)
+
+    def with_training_due(self) -> "PartnerQuerySet":
+        """Annotate `training_due`: how many courses required for partners they have
+        no current completion of (none, expired, or expiring within DUE_SOON_DAYS)."""
+        soon = timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
+        current = (
+            TrainingRecord.objects.filter(partner=OuterRef("pk"), course__required_for_partners=True)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=soon))
+            .order_by().values("partner").annotate(n=Count("course", distinct=True)).values("n")
+        )
+        required = (
+            Course.objects.filter(required_for_partners=True).order_by()
+            .annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+        )
+        return self.annotate(
+            training_due=Coalesce(Subquery(required), 0) - Coalesce(Subquery(current), 0)
+        )
+
+    def training_due(self) -> "PartnerQuerySet":
+        return self.with_training_due().filter(training_due__gt=0)
+
+    def consenting_to(self, topic: str) -> "PartnerQuerySet":
+        """Partners whose consent to the latest wording on `topic` is in force.
+
+        Consent honoured everywhere: no quotes in reports, no photos, no contact
+        unless the partner is in the matching set."""
+        latest = ConsentStatement.objects.filter(topic=topic).order_by("-version").values("pk")[:1]
+        return self.filter(Exists(
+            Consent.objects.in_force().filter(partner=OuterRef("pk"), statement=Subquery(latest))
+        ))
+
+
 class Partner(models.Model):
     """A lived-experience partner. May exist without a login or an e-mail address:
     staff then act for them."""
@@ -85,29 +157,80 @@ class Partner(models.Model):
         PAUSED = "paused", "Paused"
         LEFT = "left", "Left"
 
+    class ContactMethod(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        POST = "post", "Post"
+
+    class PaymentPreference(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+        VOUCHER = "voucher", "Voucher"
+        CASH = "cash", "Cash"
+        DECLINES = "declines", "Declines payment"
+
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="partner",
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner",
     )
     full_name = models.CharField(max_length=150)
-    preferred_name = models.CharField(
-        max_length=80, blank=True, help_text="What they like to be called."
-    )
+    preferred_name = models.CharField(max_length=80, blank=True, help_text="What they like to be called.")
+    pronouns = models.CharField(max_length=40, blank=True, help_text="For example: she/her, they/them.")
     email = models.EmailField("e-mail address", blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField("postal address", blank=True)
+    preferred_contact = models.CharField(
+        "preferred way to contact", max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL,
+    )
+    # Sensitive: visible only with the "view sensitive partner data" permission.
+    access_needs = models.ManyToManyField(AccessNeed, blank=True, related_name="partners")
+    interpreter_language = models.CharField(
+        max_length=80, blank=True, help_text="If an interpreter is needed: which language."
+    )
+    access_notes = models.TextField(
+        "other access needs", blank=True, help_text="Anything else that helps them take part."
+    )
+    lived_experience = models.ManyToManyField(
+        LivedExperienceArea, blank=True, related_name="partners", verbose_name="areas of lived experience"
+    )
+    benefit_check = models.BooleanField(
+        "payments checked against benefit rules", default=False,
+        help_text="Their payments must be checked against benefit earnings limits before approval.",
+    )
+    # What they bring.
+    strengths = models.TextField("strengths", blank=True, help_text="What they bring.")
+    skills = models.TextField(blank=True)
+    interests = models.TextField(blank=True, help_text="What they would like to get involved in.")
+    availability = models.TextField(blank=True, help_text="When they can take part.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ENQUIRY)
     service = models.ForeignKey(
         "coprod.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="partners"
     )
+    link_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="linked_partners", limit_choices_to={"is_staff_member": True},
+        help_text="The staff member they can go to.",
+    )
+    payment_preference = models.CharField(
+        max_length=16, choices=PaymentPreference.choices, default=PaymentPreference.BANK_TRANSFER,
+    )
     created = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
 
-    history = HistoricalRecords()
+    objects = PartnerQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[access_needs, lived_experience])
+
+    SENSITIVE_FIELDS = ["access_needs", "interpreter_language", "access_notes", "lived_experience",
+                        "benefit_check"]
 
     class Meta:
         ordering = ["full_name"]
+        permissions = [
+            ("view_sensitive_partner_data",
+             "Can see and change partners' lived experience, access needs and benefit flag"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -115,3 +238,172 @@ class Partner(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    def has_consent(self, topic: str) -> bool:
+        return Partner.objects.filter(pk=self.pk).consenting_to(topic).exists()
+
+
+class StatusChange(models.Model):
+    """One step of a partner's journey (enquiry → induction → active → paused → left)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=Partner.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Partner.Status.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A staff invitation by e-mail: the only way to get a login."""
+
+    class Role(models.TextChoices):
+        PARTNER = "partner", "Lived-experience partner"
+        TRUSTEE = "trustee", "Trustee"
+        STAFF = "staff", "Staff member"
+
+    email = models.EmailField("e-mail address")
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations",
+        help_text="The partner record the new login is linked to.",
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = InvitationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}> as {self.get_role_display()}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class ConsentStatement(models.Model):
+    """A versioned wording of what a partner is asked to agree to."""
+
+    class Topic(models.TextChoices):
+        DATA = "data", "Keeping your information"
+        PHOTOS = "photos", "Photos"
+        QUOTES = "quotes", "Quotes in reports"
+        CONTACT = "contact", "Being contacted"
+
+    topic = models.CharField(max_length=10, choices=Topic.choices)
+    version = models.PositiveSmallIntegerField()
+    wording = models.TextField(help_text="The plain-English words the partner agrees to.")
+    effective_from = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["topic", "-version"]
+        constraints = [models.UniqueConstraint(fields=["topic", "version"], name="one_wording_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} (version {self.version})"
+
+
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self) -> "ConsentQuerySet":
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    """A partner's agreement to one version of a statement, until withdrawn."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="consents")
+    statement = models.ForeignKey(ConsentStatement, on_delete=models.PROTECT, related_name="consents")
+    agreed_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Who recorded it (the partner, or staff for them).")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    objects = ConsentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-agreed_at", "-pk"]
+
+
+class Course(models.Model):
+    """A training or induction course (induction, safeguarding, recruitment panel training...)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    valid_for_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty if it never needs refreshing."
+    )
+    required_for_partners = models.BooleanField(
+        default=False, help_text="Active partners are due for it until they have a current completion."
+    )
+    required_for_staff = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingRecord(models.Model):
+    """Someone (a partner, or a staff member) completed a course."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="training")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="training", help_text="For staff training.")
+    completed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=False, user__isnull=True)
+                | models.Q(partner__isnull=True, user__isnull=False),
+                name="training_for_a_partner_or_a_staff_member",
+            ),
+        ]
