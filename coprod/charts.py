@@ -35,7 +35,8 @@ def figure_to_svg(figure) -> str:
 
 def svg_img(svg: str, alt: str, css_class: str = "chart img-fluid") -> SafeString:
     encoded = base64.b64encode(svg.encode()).decode()
-    return format_html('<img class="{}" src="data:image/svg+xml;base64,{}" alt="{}">', css_class, encoded, alt)
+    return format_html('<img class="{}" src="data:image/svg+xml;base64,{}" alt="{}">',
+                       css_class, encoded, alt)
 
 
 def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str = "",

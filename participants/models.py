@@ -1,9 +1,9 @@
 """People: the login account and the lived-experience partner record."""
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -262,6 +262,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.get_from_status_display() or 'new'} → {self.get_to_status_display()}"
+
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self) -> "InvitationQuerySet":
@@ -351,7 +354,8 @@ class Consent(models.Model):
     statement = models.ForeignKey(ConsentStatement, on_delete=models.PROTECT, related_name="consents")
     agreed_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+", help_text="Who recorded it (the partner, or staff for them).")
+                                    related_name="+",
+                                    help_text="Who recorded it (the partner, or staff for them).")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
@@ -361,6 +365,9 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-agreed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.statement}"
 
 
 class Course(models.Model):
@@ -407,3 +414,6 @@ class TrainingRecord(models.Model):
                 name="training_for_a_partner_or_a_staff_member",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.course} completed {self.completed_on:%d %b %Y}"
