@@ -15,7 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include((coprod_patterns, "coprod"))),
-    path("my/", include("participants.urls")),
+    path("", include("participants.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
