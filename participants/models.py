@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -270,6 +270,34 @@ class InvitationQuerySet(models.QuerySet):
     def pending(self) -> "InvitationQuerySet":
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
+    def expired(self) -> "InvitationQuerySet":
+        """Never accepted nor revoked, and past their expiry: can still be re-sent."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now())
+
+    def accepted(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=False)
+
+    def revoked(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=False)
+
+    def in_state(self, state: str) -> "InvitationQuerySet":
+        """Filter by one of `Invitation.STATES`; any other value leaves the set as it is."""
+        return getattr(self, state)() if state in Invitation.STATES else self
+
+    def state_counts(self) -> dict[str, int]:
+        """How many invitations are in each state, counted in one query."""
+        now = timezone.now()
+        open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+        return self.aggregate(
+            pending=Count("pk", filter=open_ & Q(expires_at__gt=now)),
+            expired=Count("pk", filter=open_ & Q(expires_at__lte=now)),
+            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+            revoked=Count("pk", filter=Q(accepted_at__isnull=True, revoked_at__isnull=False)),
+        )
+
+    def for_list(self) -> "InvitationQuerySet":
+        return self.select_related("partner", "created_by", "accepted_user", "revoked_by")
+
 
 class Invitation(models.Model):
     """A staff invitation by e-mail: the only way to get a login."""
@@ -300,6 +328,9 @@ class Invitation(models.Model):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
+    # The values of `state`, in the order staff see them.
+    STATES = ("pending", "expired", "accepted", "revoked")
+
     objects = InvitationQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -320,6 +351,18 @@ class Invitation(models.Model):
         return "pending"
 
 
+class ConsentStatementQuerySet(models.QuerySet):
+    def latest(self) -> "ConsentStatementQuerySet":
+        """The wording in use for each topic: the highest version."""
+        newest = (ConsentStatement.objects.filter(topic=OuterRef("topic"))
+                  .order_by("-version").values("version")[:1])
+        return self.filter(version=Subquery(newest))
+
+    def with_agreed_count(self) -> "ConsentStatementQuerySet":
+        """Annotate `agreed`: how many partners' agreement to this wording is in force."""
+        return self.annotate(agreed=Count("consents", filter=Q(consents__withdrawn_at__isnull=True)))
+
+
 class ConsentStatement(models.Model):
     """A versioned wording of what a partner is asked to agree to."""
 
@@ -334,6 +377,9 @@ class ConsentStatement(models.Model):
     wording = models.TextField(help_text="The plain-English words the partner agrees to.")
     effective_from = models.DateField(default=timezone.localdate)
 
+    objects = ConsentStatementQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["topic", "-version"]
         constraints = [models.UniqueConstraint(fields=["topic", "version"], name="one_wording_per_version")]
@@ -345,6 +391,26 @@ class ConsentStatement(models.Model):
 class ConsentQuerySet(models.QuerySet):
     def in_force(self) -> "ConsentQuerySet":
         return self.filter(withdrawn_at__isnull=True)
+
+    def for_list(self) -> "ConsentQuerySet":
+        return self.select_related("statement", "recorded_by", "withdrawn_by")
+
+
+def consent_annotations() -> dict:
+    """Annotations for a Partner queryset, one pair per consent topic:
+    `agrees_<topic>` (agreement to the latest wording in force) and
+    `agreed_before_<topic>` (agreement to an older wording still on record, so
+    the partner is asked to read the new words). Four topics, eight subqueries,
+    whatever the number of partners."""
+    annotations = {}
+    for topic in ConsentStatement.Topic.values:
+        latest = ConsentStatement.objects.filter(topic=topic).order_by("-version").values("pk")[:1]
+        in_force = Consent.objects.in_force().filter(partner=OuterRef("pk"))
+        annotations[f"agrees_{topic}"] = Exists(in_force.filter(statement=Subquery(latest)))
+        annotations[f"agreed_before_{topic}"] = Exists(
+            in_force.filter(statement__topic=topic).exclude(statement=Subquery(latest))
+        )
+    return annotations
 
 
 class Consent(models.Model):
@@ -370,6 +436,33 @@ class Consent(models.Model):
         return f"{self.partner}: {self.statement}"
 
 
+class CourseQuerySet(models.QuerySet):
+    def with_counts(self) -> "CourseQuerySet":
+        """Annotate `completed` (people with a completion that still counts),
+        `partners_due` and `staff_due` (people the course is required for who have
+        none), each as one subquery."""
+        soon = timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
+        counts = Q(records__expires_on__isnull=True) | Q(records__expires_on__gt=soon)
+        current_for_partner = TrainingRecord.objects.filter(
+            course=OuterRef(OuterRef("pk")), partner=OuterRef("pk")
+        ).counting(soon)
+        current_for_user = TrainingRecord.objects.filter(
+            course=OuterRef(OuterRef("pk")), user=OuterRef("pk")
+        ).counting(soon)
+        partners = (Partner.objects.current().exclude(Exists(current_for_partner)).order_by()
+                    .annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n"))
+        staff = (User.objects.filter(is_staff_member=True, is_active=True)
+                 .exclude(Exists(current_for_user)).order_by()
+                 .annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n"))
+        return self.annotate(
+            completed=Count("records__partner", filter=counts, distinct=True)
+            + Count("records__user", filter=counts, distinct=True),
+            partners_due=Case(When(required_for_partners=True, then=Coalesce(Subquery(partners), 0)),
+                              default=0),
+            staff_due=Case(When(required_for_staff=True, then=Coalesce(Subquery(staff), 0)), default=0),
+        )
+
+
 class Course(models.Model):
     """A training or induction course (induction, safeguarding, recruitment panel training...)."""
 
@@ -383,11 +476,49 @@ class Course(models.Model):
     )
     required_for_staff = models.BooleanField(default=False)
 
+    objects = CourseQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def partners_due(self) -> PartnerQuerySet:
+        """Current partners who need this course: no completion, or one that has
+        expired or expires within DUE_SOON_DAYS. Nobody when it is not required."""
+        if not self.required_for_partners:
+            return Partner.objects.none()
+        done = TrainingRecord.objects.filter(course=self, partner=OuterRef("pk")).counting()
+        return Partner.objects.current().exclude(Exists(done))
+
+    def staff_due(self):
+        """Active staff members who need this course (same rule as partners_due)."""
+        if not self.required_for_staff:
+            return User.objects.none()
+        done = TrainingRecord.objects.filter(course=self, user=OuterRef("pk")).counting()
+        return User.objects.filter(is_staff_member=True, is_active=True).exclude(Exists(done))
+
+
+class TrainingRecordQuerySet(models.QuerySet):
+    def counting(self, soon=None) -> "TrainingRecordQuerySet":
+        """Completions that still count: no expiry, or expiring after DUE_SOON_DAYS
+        from today (the rule `PartnerQuerySet.with_training_due` uses)."""
+        soon = soon or timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=soon))
+
+    def with_state(self) -> "TrainingRecordQuerySet":
+        """Annotate `state`: "expired", "due_soon" (expires within DUE_SOON_DAYS) or "current"."""
+        today = timezone.localdate()
+        return self.annotate(state=Case(
+            When(expires_on__lte=today, then=Value("expired")),
+            When(expires_on__lte=today + timedelta(days=DUE_SOON_DAYS), then=Value("due_soon")),
+            default=Value("current"),
+        ))
+
+    def for_list(self) -> "TrainingRecordQuerySet":
+        return self.select_related("course", "partner", "user", "recorded_by").with_state()
 
 
 class TrainingRecord(models.Model):
@@ -403,6 +534,7 @@ class TrainingRecord(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
 
+    objects = TrainingRecordQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
