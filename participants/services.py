@@ -2,19 +2,38 @@
 validates before saving, records who did it, and raises ValidationError with a
 message people can act on. Each feature keeps its own block below."""
 
+import calendar
+import datetime
 import logging
+import secrets
+import smtplib
+from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from coprod.models import Organisation
 from coprod.roles import is_staff_member
 
-from .models import AccessNeed, LivedExperienceArea, Partner, StatusChange
+from .models import (
+    AccessNeed,
+    Consent,
+    ConsentStatement,
+    Course,
+    Invitation,
+    LivedExperienceArea,
+    Partner,
+    StatusChange,
+    TrainingRecord,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -245,3 +264,472 @@ def lived_experience_area_update(*, area: LivedExperienceArea, name: str, by) ->
     area.save(update_fields=["name"])
     logger.info("lived-experience area %s changed by %s", area.pk, by)
     return area
+
+
+# --- Invitations ------------------------------------------------------------
+# Nobody signs themselves up: a staff invitation by e-mail is the only way to get
+# a login. The link expires, can be revoked and re-sent, and accepting it either
+# creates the login or adds the role to the person's existing login.
+
+INVITATION_DAYS = 14
+INVITATION_MAX_DAYS = 60
+
+# What stops a pending invitation being accepted by whoever opened the link.
+INVITATION_PROBLEMS = {
+    "expired": "This invitation has run out. Please ask the team to send you a new one.",
+    "revoked": "This invitation has been cancelled. Please ask the team if you think this is a mistake.",
+    "accepted": "This invitation has already been used. If it was you, sign in with your e-mail address.",
+    "wrong_user": ("You are signed in as {user}, but this invitation is for {email}. "
+                   "Sign out, then open the link again."),
+    "sign_in_first": ("There is already a login for {email}. Sign in first, then open the link "
+                      "again to add this to your login."),
+}
+
+
+def _user_with_email(email: str):
+    return get_user_model().objects.filter(email__iexact=email).first()
+
+
+def _has_role(user, role: str) -> bool:
+    if role == Invitation.Role.STAFF:
+        return user.is_staff_member
+    if role == Invitation.Role.TRUSTEE:
+        return user.is_trustee
+    return Partner.objects.filter(user=user).exists()
+
+
+def _contact_withdrawn(partner: Partner) -> bool:
+    """The partner agreed to be contacted and has since withdrawn it: we must not e-mail them.
+    (Someone new has no consent recorded yet; the invitation is how they record it.)"""
+    contact = Consent.objects.filter(partner=partner, statement__topic=ConsentStatement.Topic.CONTACT)
+    return contact.exists() and not contact.in_force().exists()
+
+
+def _check_can_invite(*, email: str, role: str, partner: Partner | None,
+                      invitation: Invitation | None = None) -> None:
+    """The rules shared by a new invitation and re-sending an old one."""
+    others = Invitation.objects.pending()
+    if invitation is not None:
+        others = others.exclude(pk=invitation.pk)
+    if others.filter(email__iexact=email).exists():
+        raise ValidationError(
+            f"An invitation to {email} is already waiting to be accepted. Re-send or revoke that one instead."
+        )
+    existing = _user_with_email(email)
+    if existing is not None and _has_role(existing, role):
+        raise ValidationError(
+            f"{email} already signs in as a {Invitation.Role(role).label.lower()}: no invitation is needed."
+        )
+    if partner is None:
+        return
+    if partner.is_erased:
+        raise ValidationError("This partner's personal data has been erased.")
+    if partner.user_id is not None:
+        raise ValidationError(f"{partner} already has a login ({partner.user.email}).")
+    if others.filter(partner=partner).exists():
+        raise ValidationError(
+            f"{partner} already has an invitation waiting to be accepted. Re-send or revoke that one instead."
+        )
+    if _contact_withdrawn(partner):
+        raise ValidationError(f"{partner} has withdrawn consent to be contacted, so we cannot e-mail them.")
+
+
+@transaction.atomic
+def invitation_create(*, email: str, full_name: str, role: str, partner: Partner | None = None, by,
+                      days_valid: int = INVITATION_DAYS) -> Invitation:
+    """Record an invitation (not yet sent). A partner invitation names the partner
+    record the login will be linked to; without one, a new record is created for a
+    brand-new partner, starting at induction."""
+    email = (email or "").strip().lower()
+    full_name = " ".join((full_name or "").split())
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter the e-mail address the invitation should go to."}) from None
+    if not full_name:
+        raise ValidationError({"full_name": "Enter the name of the person you are inviting."})
+    if role not in Invitation.Role.values:
+        raise ValidationError({"role": "Choose whether they join as a partner, a trustee or staff."})
+    if not 1 <= days_valid <= INVITATION_MAX_DAYS:
+        raise ValidationError({"days_valid": f"The link can work for 1 to {INVITATION_MAX_DAYS} days."})
+    if partner is not None and role != Invitation.Role.PARTNER:
+        raise ValidationError({"role": "A partner's record can only be linked to a partner invitation."})
+    if partner is not None:
+        partner = Partner.objects.select_for_update().select_related("user").get(pk=partner.pk)
+    _check_can_invite(email=email, role=role, partner=partner)
+
+    if role == Invitation.Role.PARTNER and partner is None:
+        partner = Partner(full_name=full_name, email=email, status=Partner.Status.INDUCTION)
+        partner._history_user = by
+        partner.save()
+        StatusChange.objects.create(partner=partner, to_status=Partner.Status.INDUCTION, changed_by=by,
+                                    note="Invited to sign in.")
+    invitation = Invitation(
+        email=email, full_name=full_name, role=role, partner=partner, token=secrets.token_urlsafe(32),
+        created_by=by, expires_at=timezone.now() + timedelta(days=days_valid),
+    )
+    invitation._history_user = by
+    invitation.save()
+    return invitation
+
+
+def invitation_accept_url(*, invitation: Invitation, request_or_base_url: HttpRequest | str) -> str:
+    path = reverse("participants:invitation_accept", kwargs={"token": invitation.token})
+    if isinstance(request_or_base_url, str):
+        return request_or_base_url.rstrip("/") + path
+    return request_or_base_url.build_absolute_uri(path)
+
+
+@transaction.atomic
+def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequest | str) -> Invitation:
+    """E-mail the link to a pending invitation, in plain English, naming the
+    organisation and who invited them."""
+    invitation = Invitation.objects.select_for_update().select_related("created_by", "partner").get(
+        pk=invitation.pk
+    )
+    if invitation.state != "pending":
+        raise ValidationError(f"This invitation is {invitation.state}, so it cannot be sent.")
+    if invitation.partner is not None and _contact_withdrawn(invitation.partner):
+        raise ValidationError(
+            f"{invitation.partner} has withdrawn consent to be contacted, so we cannot e-mail them."
+        )
+    context = {
+        "invitation": invitation,
+        "organisation": Organisation.current().name,
+        "inviter": invitation.created_by or by,
+        "url": invitation_accept_url(invitation=invitation, request_or_base_url=request_or_base_url),
+        "expires_on": timezone.localtime(invitation.expires_at),
+    }
+    subject = " ".join(render_to_string("participants/email/invitation_subject.txt", context).split())
+    body = render_to_string("participants/email/invitation_message.txt", context)
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except (smtplib.SMTPException, OSError) as error:
+        raise ValidationError(
+            f"The e-mail to {invitation.email} could not be sent ({error}). Nothing was changed: "
+            "please try again later."
+        ) from error
+    invitation.sent_at = timezone.now()
+    invitation.send_count += 1
+    invitation._history_user = by
+    invitation.save(update_fields=["sent_at", "send_count"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_create_and_send(*, email: str, full_name: str, role: str, partner: Partner | None = None,
+                               by, days_valid: int = INVITATION_DAYS,
+                               request_or_base_url: HttpRequest | str) -> Invitation:
+    """Invite someone: record the invitation and e-mail it. If the e-mail cannot
+    be sent, nothing is kept (not even a new partner record)."""
+    invitation = invitation_create(email=email, full_name=full_name, role=role, partner=partner, by=by,
+                                   days_valid=days_valid)
+    return invitation_send(invitation=invitation, by=by, request_or_base_url=request_or_base_url)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRequest | str,
+                      days_valid: int = INVITATION_DAYS) -> Invitation:
+    """Send the link again. An expired invitation gets `days_valid` more days from now."""
+    invitation = Invitation.objects.select_for_update().select_related("partner__user").get(pk=invitation.pk)
+    state = invitation.state
+    if state == "accepted":
+        raise ValidationError(f"{invitation.full_name} has already accepted this invitation.")
+    if state == "revoked":
+        raise ValidationError("This invitation was revoked, so it cannot be sent again. Invite them afresh.")
+    _check_can_invite(email=invitation.email, role=invitation.role, partner=invitation.partner,
+                      invitation=invitation)
+    if state == "expired":
+        invitation.expires_at = timezone.now() + timedelta(days=days_valid)
+        invitation._history_user = by
+        invitation.save(update_fields=["expires_at"])
+    return invitation_send(invitation=invitation, by=by, request_or_base_url=request_or_base_url)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
+    """Stop the link working, whether it is still pending or has expired."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            f"{invitation.full_name} has already accepted this invitation, so it cannot be revoked."
+        )
+    if invitation.revoked_at is not None:
+        raise ValidationError("This invitation was already revoked.")
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = by
+    invitation._history_user = by
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    return invitation
+
+
+def invitation_situation(*, invitation: Invitation, user) -> str:
+    """What opening the link means for `user` (the signed-in person, or anonymous):
+    "new_login" (set one up), "add_role" (signed in as the invited person),
+    "sign_in_first" (a login for that e-mail exists), "wrong_user" (signed in as
+    someone else), or the invitation's state when it is no longer pending."""
+    if invitation.state != "pending":
+        return invitation.state
+    existing = _user_with_email(invitation.email)
+    if user is not None and user.is_authenticated:
+        return "add_role" if existing is not None and existing.pk == user.pk else "wrong_user"
+    return "sign_in_first" if existing is not None else "new_login"
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
+    """Accept an invitation and return the login it gives.
+
+    `by` is whoever is signed in (None or anonymous for a newcomer). A newcomer
+    gets a new login with `password`, or with no usable password when they
+    prefer a sign-in code by e-mail. Someone who already has a login must be
+    signed in as that login: the invited role is added to it, never a second login.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    situation = invitation_situation(invitation=invitation, user=by)
+    if situation not in ("new_login", "add_role"):
+        raise ValidationError(INVITATION_PROBLEMS[situation].format(
+            user=getattr(by, "email", ""), email=invitation.email,
+        ))
+    partner = None
+    if invitation.role == Invitation.Role.PARTNER:
+        if invitation.partner_id is None:
+            raise ValidationError("This invitation is not linked to a partner record. "
+                                  "Please ask the team to send a new one.")
+        partner = Partner.objects.select_for_update().get(pk=invitation.partner_id)
+        if partner.is_erased or (partner.user_id is not None and partner.user_id != getattr(by, "pk", None)):
+            raise ValidationError("This invitation can no longer be used. "
+                                  "Please ask the team to send a new one.")
+        if situation == "add_role" and Partner.objects.filter(user=by).exclude(pk=partner.pk).exists():
+            raise ValidationError("Your login is already linked to another partner record. "
+                                  "Please ask the team to sort this out.")
+
+    if situation == "new_login":
+        user = get_user_model()(email=invitation.email, full_name=invitation.full_name)
+        if password:
+            password_validation.validate_password(password, user)
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        # Opening the link sent to this address proves it is theirs.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    else:
+        user = by
+
+    if invitation.role == Invitation.Role.STAFF and not user.is_staff_member:
+        user.is_staff_member = True
+        user.save(update_fields=["is_staff_member"])
+    elif invitation.role == Invitation.Role.TRUSTEE and not user.is_trustee:
+        user.is_trustee = True
+        user.save(update_fields=["is_trustee"])
+    elif partner is not None:
+        partner.user = user
+        changed = ["user"]
+        if not partner.email:
+            partner.email = user.email
+            changed.append("email")
+        partner._history_user = user
+        partner.save(update_fields=changed)
+
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation._history_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    return user
+
+
+# --- Consent and training ---------------------------------------------------
+# Consent: partners agree to the latest wording of each topic and may withdraw at
+# any time; staff record either on a partner's behalf. Training: completions of
+# courses by partners and staff, with the expiry worked out from the course.
+
+def _refuse_erased(partner: Partner) -> None:
+    if partner.is_erased:
+        raise ValidationError("This partner's personal data has been erased.")
+
+
+@transaction.atomic
+def consent_give(*, partner: Partner, statement: ConsentStatement, by) -> Consent:
+    """Record the partner's agreement to `statement`, which must be the latest
+    wording of its topic and not already agreed to."""
+    _refuse_erased(partner)
+    latest = ConsentStatement.objects.filter(topic=statement.topic).order_by("-version").first()
+    if latest is None or latest.pk != statement.pk:
+        raise ValidationError(
+            f"These words about “{statement.get_topic_display()}” have been replaced by newer ones. "
+            "Please read the newest version."
+        )
+    # Lock the partner row so two quick clicks cannot record two agreements.
+    Partner.objects.select_for_update().filter(pk=partner.pk).first()
+    if Consent.objects.in_force().filter(partner=partner, statement=statement).exists():
+        raise ValidationError(f"“{statement.get_topic_display()}” is already agreed.")
+    consent = Consent(partner=partner, statement=statement, agreed_at=timezone.now(), recorded_by=by)
+    consent._history_user = by
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by) -> Consent:
+    """Withdraw an agreement from now on. What was done before stays as it was."""
+    consent = Consent.objects.select_for_update().select_related("statement").get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise ValidationError(f"“{consent.statement.get_topic_display()}” was already withdrawn.")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent._history_user = by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return consent
+
+
+@transaction.atomic
+def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStatement:
+    """Publish a new version of a topic's wording. Agreements to earlier versions
+    stop counting: every partner has to agree to the new words."""
+    if topic not in ConsentStatement.Topic.values:
+        raise ValidationError({"topic": "Choose one of the consent topics."})
+    wording = (wording or "").strip()
+    if len(wording) < 20:
+        raise ValidationError(
+            {"wording": "Write the full wording partners agree to (at least 20 characters)."}
+        )
+    current = ConsentStatement.objects.filter(topic=topic).order_by("-version").first()
+    if current and " ".join(current.wording.split()) == " ".join(wording.split()):
+        raise ValidationError({"wording": "This is the same as the current wording: change it or keep it."})
+    statement = ConsentStatement(
+        topic=topic, version=(current.version + 1) if current else 1, wording=wording,
+        effective_from=timezone.localdate(),
+    )
+    statement._history_user = by
+    statement.save()
+    return statement
+
+
+def _months_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def training_expiry(*, course: Course, completed_on: datetime.date) -> datetime.date | None:
+    if not course.valid_for_months:
+        return None
+    return _months_later(completed_on, course.valid_for_months)
+
+
+@transaction.atomic
+def training_record(*, course: Course, partner: Partner | None = None, user=None,
+                    completed_on: datetime.date, by) -> TrainingRecord:
+    """Record that a partner or a staff member completed a course; it expires
+    `valid_for_months` later when the course needs refreshing."""
+    if (partner is None) == (user is None):
+        raise ValidationError("Choose either a partner or a staff member, not both.")
+    if partner is not None:
+        _refuse_erased(partner)
+    if user is not None and not user.is_staff_member:
+        raise ValidationError({"user": "Only staff members' training is recorded here."})
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "The date it was completed cannot be in the future."})
+    if completed_on.year < 1990:
+        raise ValidationError({"completed_on": "Check the year: that date is too long ago."})
+    if TrainingRecord.objects.filter(course=course, partner=partner, user=user,
+                                     completed_on=completed_on).exists():
+        raise ValidationError("This completion is already recorded.")
+    record = TrainingRecord(
+        course=course, partner=partner, user=user, completed_on=completed_on,
+        expires_on=training_expiry(course=course, completed_on=completed_on), recorded_by=by,
+    )
+    record._history_user = by
+    record.save()
+    return record
+
+
+@transaction.atomic
+def training_record_delete(*, record: TrainingRecord, by) -> None:
+    """Remove a completion recorded by mistake (the history keeps who removed it)."""
+    record._history_user = by
+    record.delete()
+
+
+COURSE_FIELDS = ["name", "description", "valid_for_months", "required_for_partners", "required_for_staff"]
+
+
+def _validate_course(data: dict, course: Course | None = None) -> None:
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the course a name."})
+    same_name = Course.objects.filter(name__iexact=name)
+    if course is not None:
+        same_name = same_name.exclude(pk=course.pk)
+    if same_name.exists():
+        raise ValidationError({"name": "There is already a course with this name."})
+    months = data.get("valid_for_months")
+    if months is not None and not 1 <= months <= 120:
+        raise ValidationError({"valid_for_months": "Between 1 and 120 months, or empty if it never expires."})
+
+
+@transaction.atomic
+def course_create(*, data: dict, by) -> Course:
+    _validate_course(data)
+    course = Course(**{field: data.get(field) for field in COURSE_FIELDS})
+    course.name = course.name.strip()
+    course.description = course.description or ""
+    course._history_user = by
+    course.save()
+    return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, data: dict, by) -> Course:
+    """Change a course. Expiry dates already recorded stay as they were worked out."""
+    _validate_course(data, course)
+    for field in COURSE_FIELDS:
+        setattr(course, field, data.get(field))
+    course.name = course.name.strip()
+    course.description = course.description or ""
+    course._history_user = by
+    course.save(update_fields=COURSE_FIELDS)
+    return course
+
+
+OWN_DETAILS_FIELDS = ["preferred_name", "pronouns", "phone", "email", "address", "preferred_contact",
+                      "access_needs", "interpreter_language", "access_notes", "availability"]
+
+
+@transaction.atomic
+def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]:
+    """A partner changes their own contact details, access needs and availability.
+    Only these fields can change; the history names `by`. Answers the fields changed."""
+    # Compare with what is stored, not with an instance a form may already have changed.
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    _refuse_erased(partner)
+    unknown = set(data) - set(OWN_DETAILS_FIELDS)
+    if unknown:
+        raise ValidationError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+    data = {field: value.strip() if isinstance(value, str) else value for field, value in data.items()}
+    values = {field: data.get(field, getattr(partner, field)) for field in ("email", "phone", "address")}
+    otherwise = ", or choose another way to contact you."
+    needs_detail = {
+        Partner.ContactMethod.EMAIL: ("email", "Give an e-mail address" + otherwise),
+        Partner.ContactMethod.PHONE: ("phone", "Give a phone number" + otherwise),
+        Partner.ContactMethod.TEXT: ("phone", "Give a mobile number for texts" + otherwise),
+        Partner.ContactMethod.POST: ("address", "Give a postal address" + otherwise),
+    }
+    contact = data.get("preferred_contact", partner.preferred_contact)
+    if contact not in needs_detail:
+        raise ValidationError({"preferred_contact": "Choose how you would like us to contact you."})
+    field, message = needs_detail[contact]
+    if not values[field]:
+        raise ValidationError({field: message})
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            raise ValidationError({"email": "Enter an e-mail address like name@example.org."}) from None
+    if values["email"] and Partner.objects.filter(email__iexact=values["email"], erased_at__isnull=True) \
+            .exclude(pk=partner.pk).exists():
+        raise ValidationError({"email": "Someone else already uses this e-mail address with us. "
+                                        "Please give your own, or ask the team for help."})
+    return _apply(partner, data, by=by)
