@@ -1,6 +1,9 @@
 """The organisation itself and its services."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -10,6 +13,11 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, default="Our organisation")
     description = models.TextField(blank=True)
+    recruitment_involvement_target = models.DecimalField(
+        "recruitment involvement target (%)", max_digits=5, decimal_places=2, default=Decimal("85"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Share of recruitment rounds a lived-experience partner should take part in.",
+    )
 
     history = HistoricalRecords()
 

@@ -1,0 +1,492 @@
+"""Panels, meetings and attendance; proposals put to challenge panels with
+"you said, we did"; the decision log; protected staff time; recruitment rounds."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+def _person_constraint(name: str) -> models.CheckConstraint:
+    """Exactly one of partner and (staff) user."""
+    return models.CheckConstraint(
+        condition=Q(partner__isnull=False, user__isnull=True) | Q(partner__isnull=True, user__isnull=False),
+        name=name,
+    )
+
+
+class PanelQuerySet(models.QuerySet):
+    def running(self, on=None) -> "PanelQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(status=Panel.Status.ACTIVE, starts_on__lte=on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        )
+
+    def for_partner(self, partner) -> "PanelQuerySet":
+        """Panels the partner belongs to now."""
+        return self.filter(
+            Exists(Membership.objects.current().filter(panel=OuterRef("pk"), partner=partner))
+        )
+
+    def past_end_date(self, on=None) -> "PanelQuerySet":
+        on = on or timezone.localdate()
+        return self.exclude(status=Panel.Status.CLOSED).filter(ends_on__lt=on)
+
+
+class Panel(models.Model):
+    class Kind(models.TextChoices):
+        ADVISORY = "advisory", "Advisory panel"
+        CHALLENGE = "challenge", "Challenge panel"
+        RECRUITMENT = "recruitment", "Recruitment panel"
+        WORKING_GROUP = "working_group", "Working group"
+        FORUM = "forum", "Forum"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "Running"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    purpose = models.TextField(help_text="Why the panel exists, in a sentence or two.")
+    terms_of_reference = models.TextField(blank=True)
+    area = models.ForeignKey("ladder.Area", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="panels", verbose_name="co-production area")
+    service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="panels")
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True,
+                               help_text="For a time-limited panel: it closes itself after this date.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    objects = PanelQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="panel_ends_after_it_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on=None) -> "MembershipQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
+class Membership(models.Model):
+    """A partner or a staff member on a panel, in a role, from joining until leaving."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        CO_CHAIR = "co_chair", "Co-chair"
+        MEMBER = "member", "Member"
+        FACILITATOR = "facilitator", "Facilitator"
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="memberships")
+    partner = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="memberships", help_text="A staff member.")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(default=timezone.localdate)
+    left_on = models.DateField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["panel", "role", "pk"]
+        constraints = [
+            _person_constraint("membership_of_a_partner_or_a_staff_member"),
+            models.UniqueConstraint(fields=["panel", "partner"], condition=Q(left_on__isnull=True),
+                                    name="one_open_membership_per_partner"),
+            models.UniqueConstraint(fields=["panel", "user"], condition=Q(left_on__isnull=True),
+                                    name="one_open_membership_per_staff_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}, {self.panel})"
+
+    @property
+    def person(self):
+        return self.partner or self.user
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self) -> "MeetingQuerySet":
+        return self.filter(starts_at__gte=timezone.now(), status=Meeting.Status.SCHEDULED)
+
+    def held(self) -> "MeetingQuerySet":
+        return self.filter(ends_at__lt=timezone.now(), status=Meeting.Status.SCHEDULED)
+
+    def visible_to_partner(self, partner) -> "MeetingQuerySet":
+        """Meetings of the partner's panels, and any they were invited to."""
+        return self.filter(
+            Q(panel__in=Panel.objects.for_partner(partner)) | Q(attendance__partner=partner)
+        ).distinct()
+
+
+class Meeting(models.Model):
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid (in person and online)"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=150)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.IN_PERSON)
+    venue = models.TextField(blank=True, help_text="Address and room.")
+    access_information = models.TextField(
+        blank=True, help_text="Step-free route, hearing loop, quiet room, nearest accessible toilet, parking."
+    )
+    online_joining = models.TextField("how to join online", blank=True)
+    agenda = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="meeting_ends_after_it_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%d %b %Y})"
+
+    @property
+    def duration_hours(self):
+        from decimal import Decimal
+
+        return (Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)).quantize(
+            Decimal("0.01"))
+
+
+def _paper_upload_to(paper: "MeetingPaper", filename: str) -> str:
+    return f"papers/{paper.meeting_id}/{filename}"
+
+
+class MeetingPaper(models.Model):
+    """A paper for a meeting. Stored privately: served only to members and staff."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=150)
+    file = models.FileField(upload_to=_paper_upload_to)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def of_partners(self) -> "AttendanceQuerySet":
+        return self.filter(partner__isnull=False)
+
+
+class Attendance(models.Model):
+    """One person on one meeting's register."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        ATTENDED = "attended", "Attended"
+        APOLOGIES = "apologies", "Sent apologies"
+        NO_SHOW = "no_show", "Did not come"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    partner = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="attendance")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                help_text="Hours contributed, including preparation if agreed.")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = AttendanceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            _person_constraint("attendance_of_a_partner_or_a_staff_member"),
+            models.UniqueConstraint(fields=["meeting", "partner"], name="one_register_line_per_partner"),
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_register_line_per_staff_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner or self.user} at {self.meeting}: {self.get_status_display()}"
+
+
+def _proposal_upload_to(proposal: "Proposal", filename: str) -> str:
+    return f"proposals/{proposal.pk or 'new'}/{filename}"
+
+
+class Proposal(models.Model):
+    """A draft put to a challenge panel for feedback."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        WITH_PANEL = "with_panel", "With the panel"
+        RESPONDED = "responded", "Every point answered"
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    document = models.FileField(upload_to=_proposal_upload_to, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals",
+                              help_text="The staff member answerable for the response.")
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="proposals",
+                              limit_choices_to={"kind": Panel.Kind.CHALLENGE})
+    response_deadline = models.DateField(help_text="By when every feedback point gets an answer.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FeedbackPointQuerySet(models.QuerySet):
+    def unanswered(self) -> "FeedbackPointQuerySet":
+        return self.filter(response__isnull=True)
+
+    def overdue(self, on=None) -> "FeedbackPointQuerySet":
+        on = on or timezone.localdate()
+        return self.unanswered().filter(proposal__response_deadline__lt=on)
+
+
+class FeedbackPoint(models.Model):
+    """One point the panel made about a proposal ("you said")."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="points")
+    text = models.TextField()
+    raised_by = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="feedback_points",
+                                  help_text="The partner who made the point, if it was a partner.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = FeedbackPointQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class FeedbackResponse(models.Model):
+    """The organisation's answer to one point ("we did")."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        PARTLY = "partly", "Partly accepted"
+        DECLINED = "declined", "Declined"
+
+    point = models.OneToOneField(FeedbackPoint, on_delete=models.CASCADE, related_name="response")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    response = models.TextField(help_text="What we did, or will do.")
+    reason = models.TextField(blank=True, help_text="Required when a point is declined or partly accepted.")
+    due_on = models.DateField(null=True, blank=True, help_text="When the change will be made.")
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    responded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.point}"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def shaped_by_lived_experience(self) -> "DecisionQuerySet":
+        return self.filter(Q(shaped_by_panel__isnull=False) | Q(shaped_by_proposal__isnull=False))
+
+    def for_list(self) -> "DecisionQuerySet":
+        return self.select_related("service", "rung", "shaped_by_panel", "shaped_by_proposal")
+
+
+class Decision(models.Model):
+    """A significant decision, and how lived experience shaped it: "make the co visible"."""
+
+    class DecidedBy(models.TextChoices):
+        BOARD = "board", "Board of trustees"
+        LEADERSHIP = "leadership", "Leadership team"
+        SERVICE = "service", "Service"
+        PANEL = "panel", "Panel"
+
+    class Implementation(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    decided_on = models.DateField()
+    decided_by = models.CharField(max_length=12, choices=DecidedBy.choices)
+    service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="decisions")
+    rung = models.ForeignKey("ladder.Rung", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="decisions", verbose_name="ladder rung reached")
+    shaped_by_panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="decisions")
+    shaped_by_proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="decisions")
+    how_shaped = models.TextField("how lived experience shaped it", blank=True)
+    implementation = models.CharField("implementation status", max_length=12,
+                                      choices=Implementation.choices, default=Implementation.PLANNED)
+    is_public = models.BooleanField("public", default=False,
+                                    help_text="Public decisions may appear in published reports.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    objects = DecisionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StaffTime(models.Model):
+    """Protected staff time spent on co-production beyond the meetings themselves."""
+
+    class Category(models.TextChoices):
+        RELATIONSHIPS = "relationships", "Relationship building"
+        PREPARATION = "preparation", "Preparation"
+        DEBRIEFING = "debriefing", "Debriefing"
+        COMMUNICATION = "communication", "Ongoing communication"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_time")
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="staff_time")
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="staff_time")
+    category = models.CharField(max_length=16, choices=Category.choices)
+    spent_on = models.DateField(default=timezone.localdate)
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-pk"]
+        verbose_name_plural = "staff time"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.hours}h {self.get_category_display()}"
+
+
+class RecruitmentRoundQuerySet(models.QuerySet):
+    def with_involvement(self) -> "RecruitmentRoundQuerySet":
+        """Annotate `involved`: a lived-experience partner took part in at least one
+        stage that went ahead (not cancelled)."""
+        return self.annotate(involved=Exists(
+            StageParticipant.objects.filter(stage__round=OuterRef("pk"), stage__cancelled=False,
+                                            partner__isnull=False)
+        ))
+
+    def in_last_twelve_months(self, on=None) -> "RecruitmentRoundQuerySet":
+        from datetime import timedelta
+
+        on = on or timezone.localdate()
+        return self.filter(closes_on__gt=on - timedelta(days=365), closes_on__lte=on)
+
+
+class RecruitmentRound(models.Model):
+    post_title = models.CharField(max_length=150)
+    service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="recruitment_rounds")
+    opens_on = models.DateField()
+    closes_on = models.DateField(help_text="When the appointment was made or the round ended.")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    objects = RecruitmentRoundQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-closes_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")),
+                                   name="recruitment_closes_after_it_opens"),
+        ]
+
+    def __str__(self) -> str:
+        return self.post_title
+
+
+class RecruitmentStage(models.Model):
+    class Kind(models.TextChoices):
+        SHORTLISTING = "shortlisting", "Shortlisting"
+        TASK_DESIGN = "task_design", "Task design"
+        INTERVIEW = "interview", "Interview"
+        PARTNER_PANEL = "partner_panel", "Separate partner panel"
+
+    round = models.ForeignKey(RecruitmentRound, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    held_on = models.DateField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "kind"], name="one_stage_of_each_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.round}"
+
+
+class StageParticipant(models.Model):
+    stage = models.ForeignKey(RecruitmentStage, on_delete=models.CASCADE, related_name="participants")
+    partner = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="recruitment_stages")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="recruitment_stages")
+
+    class Meta:
+        constraints = [
+            _person_constraint("stage_participant_is_a_partner_or_a_staff_member"),
+            models.UniqueConstraint(fields=["stage", "partner"], name="partner_once_per_stage"),
+            models.UniqueConstraint(fields=["stage", "user"], name="staff_member_once_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner or self.user} on {self.stage}"
