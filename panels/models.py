@@ -3,7 +3,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -251,6 +251,22 @@ def _proposal_upload_to(proposal: "Proposal", filename: str) -> str:
     return f"proposals/{proposal.pk or 'new'}/{filename}"
 
 
+class ProposalQuerySet(models.QuerySet):
+    def for_list(self) -> "ProposalQuerySet":
+        """With panel and owner, and `point_count` / `unanswered_count` counted in the database."""
+        return self.select_related("panel", "owner").annotate(
+            point_count=Count("points", distinct=True),
+            unanswered_count=Count("points", filter=Q(points__response__isnull=True), distinct=True),
+        )
+
+    def visible_to_partner(self, partner) -> "ProposalQuerySet":
+        """Proposals sent to a panel the partner belongs to now (drafts stay with staff)."""
+        return self.exclude(status=Proposal.Status.DRAFT).filter(panel__in=Panel.objects.for_partner(partner))
+
+    def open_for_points(self) -> "ProposalQuerySet":
+        return self.filter(status=Proposal.Status.WITH_PANEL)
+
+
 class Proposal(models.Model):
     """A draft put to a challenge panel for feedback."""
 
@@ -272,6 +288,7 @@ class Proposal(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
+    objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -288,6 +305,21 @@ class FeedbackPointQuerySet(models.QuerySet):
     def overdue(self, on=None) -> "FeedbackPointQuerySet":
         on = on or timezone.localdate()
         return self.unanswered().filter(proposal__response_deadline__lt=on)
+
+    def awaiting_answer(self) -> "FeedbackPointQuerySet":
+        """Unanswered points of proposals that are with their panel, earliest deadline first."""
+        return (self.unanswered().exclude(proposal__status=Proposal.Status.DRAFT)
+                .select_related("proposal__panel", "raised_by")
+                .order_by("proposal__response_deadline", "recorded_at", "pk"))
+
+    def with_response(self) -> "FeedbackPointQuerySet":
+        return self.select_related("raised_by", "recorded_by", "response", "response__responded_by")
+
+    def raised_by_partner(self, partner) -> "FeedbackPointQuerySet":
+        """"You said, we did": the points this partner made, with the organisation's answers."""
+        return (self.filter(raised_by=partner).exclude(proposal__status=Proposal.Status.DRAFT)
+                .select_related("proposal__panel", "response")
+                .order_by("-recorded_at", "-pk"))
 
 
 class FeedbackPoint(models.Model):
@@ -388,6 +420,24 @@ class Decision(models.Model):
         return self.title
 
 
+class StaffTimeQuerySet(models.QuerySet):
+    def for_list(self) -> "StaffTimeQuerySet":
+        return self.select_related("user", "panel", "meeting")
+
+    def between(self, start, end) -> "StaffTimeQuerySet":
+        return self.filter(spent_on__gte=start, spent_on__lte=end)
+
+    def totals_by_panel(self):
+        """One row per panel: `panel__name`, `hours`, `entries`, largest first."""
+        return (self.order_by().values("panel", "panel__name")
+                .annotate(hours=Sum("hours"), entries=Count("pk")).order_by("-hours", "panel__name"))
+
+    def totals_by_category(self):
+        """One row per category: `category`, `hours`, `entries`."""
+        return (self.order_by().values("category")
+                .annotate(hours=Sum("hours"), entries=Count("pk")).order_by("category"))
+
+
 class StaffTime(models.Model):
     """Protected staff time spent on co-production beyond the meetings themselves."""
 
@@ -406,6 +456,9 @@ class StaffTime(models.Model):
     hours = models.DecimalField(max_digits=5, decimal_places=2)
     note = models.CharField(max_length=300, blank=True)
 
+    objects = StaffTimeQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-spent_on", "-pk"]
         verbose_name_plural = "staff time"
@@ -422,6 +475,15 @@ class RecruitmentRoundQuerySet(models.QuerySet):
             StageParticipant.objects.filter(stage__round=OuterRef("pk"), stage__cancelled=False,
                                             partner__isnull=False)
         ))
+
+    def for_list(self) -> "RecruitmentRoundQuerySet":
+        """With service, `involved`, and `stage_count` / `partner_count` (partners on stages
+        that went ahead) counted in the database."""
+        return self.select_related("service").with_involvement().annotate(
+            stage_count=Count("stages", filter=Q(stages__cancelled=False), distinct=True),
+            partner_count=Count("stages__participants__partner",
+                                filter=Q(stages__cancelled=False), distinct=True),
+        )
 
     def in_last_twelve_months(self, on=None) -> "RecruitmentRoundQuerySet":
         from datetime import timedelta
@@ -466,6 +528,8 @@ class RecruitmentStage(models.Model):
     held_on = models.DateField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["held_on", "pk"]
         constraints = [models.UniqueConstraint(fields=["round", "kind"], name="one_stage_of_each_kind")]
@@ -480,6 +544,8 @@ class StageParticipant(models.Model):
                                 related_name="recruitment_stages")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="recruitment_stages")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
