@@ -18,6 +18,30 @@ class Organisation(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text="Share of recruitment rounds a lived-experience partner should take part in.",
     )
+    attendance_target = models.DecimalField(
+        "meeting attendance target (%)", max_digits=5, decimal_places=2, default=Decimal("75"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Share of invited partners who attend the meetings they were invited to.",
+    )
+    feedback_on_time_target = models.DecimalField(
+        "feedback answered on time target (%)", max_digits=5, decimal_places=2, default=Decimal("90"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Share of challenge-panel points answered by the response deadline.",
+    )
+    days_to_pay_target = models.PositiveSmallIntegerField(
+        "days to pay target", default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Median days from a claim being submitted to it being paid.",
+    )
+    quarterly_report = models.BooleanField(
+        "make the governance report every quarter", default=True,
+        help_text="A worker makes last quarter's report automatically and e-mails the trustees.",
+    )
+    quarterly_report_day = models.PositiveSmallIntegerField(
+        "day of the month after each quarter", default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="For example 7: the report for January to March is made on 7 April.",
+    )
+    logo = models.ImageField(upload_to="organisation/", blank=True)
 
     history = HistoricalRecords()
 
@@ -138,3 +162,62 @@ class Report(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class ResourceTag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResourceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ResourceQuerySet":
+        from .roles import is_partner, is_staff_member
+
+        if is_staff_member(user):
+            return self
+        if is_partner(user):
+            return self.filter(for_partners=True)
+        return self.none()
+
+
+def _resource_upload_to(resource: "Resource", filename: str) -> str:
+    return f"library/{filename}"
+
+
+class Resource(models.Model):
+    """A shared document in the resource library (role descriptions, terms of
+    reference, welcome packs...) so services stop reinventing them."""
+
+    class Kind(models.TextChoices):
+        ROLE_DESCRIPTION = "role_description", "Role description"
+        TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference"
+        WELCOME_PACK = "welcome_pack", "Welcome pack"
+        PAYMENT_FORM = "payment_form", "Payment form"
+        POLICY = "policy", "Policy or guide"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    tags = models.ManyToManyField(ResourceTag, blank=True, related_name="resources")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="resources", help_text="Leave empty if it is for everyone.")
+    file = models.FileField(upload_to=_resource_upload_to)
+    for_partners = models.BooleanField("partners can see it", default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResourceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -9,6 +9,17 @@ coprod_patterns = [
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
+    path("staff/settings/", views.organisation_settings, name="organisation_settings"),
+    path("organisation/logo", views.organisation_logo, name="organisation_logo"),
+    path("library/", views.resource_list, name="resource_list"),
+    path("library/<int:pk>/download/", views.resource_download, name="resource_download"),
+    path("staff/library/new/", views.resource_create, name="resource_create"),
+    path("staff/library/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
+    path("staff/library/<int:pk>/delete/", views.resource_delete, name="resource_delete"),
+    # --- Services and teams ---
+    path("staff/services/", views.service_list, name="service_list"),
+    path("staff/services/new/", views.service_create, name="service_create"),
+    path("staff/services/<int:pk>/edit/", views.service_edit, name="service_edit"),
 ]
 
 urlpatterns = [
@@ -16,6 +27,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include((coprod_patterns, "coprod"))),
     path("", include("participants.urls")),
+    path("", include("ladder.urls")),
+    path("", include("panels.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

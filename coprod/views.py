@@ -1,17 +1,24 @@
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from participants.models import Partner
 
-from . import reports
+from . import forms, reports, services
+from .forms import OrganisationForm, ResourceForm
 from .health import broker_status, database_status
-from .models import Report, Service
-from .roles import home_url, staff_or_trustee_required, staff_required
+from .models import Organisation, Report, Resource, ResourceTag, Service
+from .roles import Role, home_url, is_staff_member, role_required, staff_or_trustee_required, staff_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,8 +50,13 @@ def _partners_by_status() -> dict[str, int]:
 
 @staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
+    partner_list = reverse("participants:partner_list")
+    partners_by_status = _partners_by_status()
     return render(request, "coprod/staff_home.html", {
-        "partners_by_status": _partners_by_status(),
+        "partner_tiles": [
+            (label, partners_by_status[label], f"{partner_list}?{urlencode({'status': value})}")
+            for value, label in Partner.Status.choices
+        ],
         "services": Service.objects.with_champion().annotate(partner_count=Count("partners")),
     })
 
@@ -91,3 +103,160 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
         reports.report_retry(report=report, by=request.user)
         messages.success(request, "The report has been queued again.")
     return redirect("coprod:report_detail", pk=report.pk)
+
+
+# --- Services and teams ---
+
+
+def get_service_for_user(request: HttpRequest, pk: int) -> Service:
+    """A service, for staff (who may edit any); anyone else gets 404."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(Service.objects.with_champion(), pk=pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@staff_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    services_ = Service.objects.with_champion().annotate(partner_count=Count("partners")).order_by("name")
+    return render(request, "coprod/service_list.html", {
+        "page_obj": Paginator(services_, 25).get_page(request.GET.get("page")),
+    })
+
+
+def _service_form(request: HttpRequest, service: Service | None) -> HttpResponse:
+    # The form works on a copy: validating a bound model form writes into its instance,
+    # and the page's heading must keep naming the service as saved.
+    form = forms.ServiceForm(request.POST or None, instance=copy(service))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if service is None:
+                saved = services.service_create(**form.cleaned_data, by=request.user)
+            else:
+                saved = services.service_update(service=service, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{saved.name}” has been saved.")
+            return redirect("coprod:service_list")
+    return render(request, "coprod/service_form.html", {"form": form, "service": service})
+
+
+@staff_required
+def service_create(request: HttpRequest) -> HttpResponse:
+    return _service_form(request, None)
+
+
+@staff_required
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _service_form(request, get_service_for_user(request, pk))
+
+
+# --- Organisation settings ---
+
+
+@staff_required
+def organisation_settings(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("coprod.change_organisation"):
+        raise PermissionDenied
+    organisation = Organisation.current()
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(organisation=organisation, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The organisation settings are saved.")
+            return redirect("coprod:organisation_settings")
+    return render(request, "coprod/organisation_settings.html", {"form": form})
+
+
+def organisation_logo(request: HttpRequest) -> FileResponse:
+    """The logo shown in every page's header, the sign-in page included."""
+    organisation = Organisation.current()
+    if not organisation.logo:
+        raise Http404("No logo has been uploaded.")
+    return FileResponse(organisation.logo.open("rb"))
+
+
+# --- Resource library ---
+
+
+def get_resource_for_user(request: HttpRequest, pk: int) -> Resource:
+    return get_object_or_404(Resource.objects.visible_to(request.user), pk=pk)
+
+
+@role_required(Role.STAFF, Role.PARTNER)
+def resource_list(request: HttpRequest) -> HttpResponse:
+    resources = (Resource.objects.visible_to(request.user).select_related("service")
+                 .prefetch_related("tags"))
+    kind, tag = request.GET.get("kind", ""), request.GET.get("tag", "")
+    query = request.GET.get("q", "").strip()
+    if kind in Resource.Kind.values:
+        resources = resources.filter(kind=kind)
+    if tag.isdigit():
+        resources = resources.filter(tags=tag)
+    if query:
+        resources = resources.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    page = Paginator(resources, 25).get_page(request.GET.get("page"))
+    staff = is_staff_member(request.user)
+    template = "coprod/resource_list.html" if staff else "coprod/portal_resources.html"
+    return render(request, template, {
+        "page": page, "kinds": Resource.Kind.choices, "tags": ResourceTag.objects.all(),
+        "kind": kind, "tag": tag, "query": query,
+    })
+
+
+def _resource_form(request: HttpRequest, resource: Resource | None) -> HttpResponse:
+    form = ResourceForm(request.POST or None, request.FILES or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name]
+                for name in ["title", "kind", "description", "service", "for_partners"]}
+        upload = form.cleaned_data["file"]
+        try:
+            if resource is None:
+                resource = services.resource_add(file=upload, tags=form.all_tags(), by=request.user, **data)
+            else:
+                new_file = upload if hasattr(upload, "content_type") else None
+                services.resource_update(resource=resource, file=new_file, tags=form.all_tags(),
+                                         by=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{resource.title}” is in the library.")
+            return redirect("coprod:resource_list")
+    return render(request, "coprod/resource_form.html", {"form": form, "resource": resource})
+
+
+@staff_required
+def resource_create(request: HttpRequest) -> HttpResponse:
+    return _resource_form(request, None)
+
+
+@staff_required
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resource_form(request, get_resource_for_user(request, pk))
+
+
+@require_POST
+@staff_required
+def resource_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = get_resource_for_user(request, pk)
+    services.resource_delete(resource=resource, by=request.user)
+    messages.success(request, f"“{resource.title}” has been removed from the library.")
+    return redirect("coprod:resource_list")
+
+
+@role_required(Role.STAFF, Role.PARTNER)
+def resource_download(request: HttpRequest, pk: int) -> FileResponse:
+    resource = get_resource_for_user(request, pk)
+    return FileResponse(resource.file.open("rb"), as_attachment=True,
+                        filename=resource.file.name.rsplit("/", 1)[-1].split("-", 1)[-1])

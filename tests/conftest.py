@@ -32,6 +32,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _media_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, _media_folder):
+    """Uploads and generated reports go to a temporary folder, never into the checkout."""
+    settings.MEDIA_ROOT = _media_folder
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(settings):
     """Each test starts with an empty cache of its own (rate-limit counters live
@@ -94,28 +105,25 @@ def world(db) -> World:
     return world
 
 
+# Each role's client is a client of its own, so one test can use several.
 @pytest.fixture
-def staff_client(world, client):
-    client.force_login(world.staff)
-    return client
-
-
-@pytest.fixture
-def trustee_client(world, client):
-    client.force_login(world.trustee)
-    return client
+def staff_client(client_for):
+    return client_for("staff")
 
 
 @pytest.fixture
-def partner_client(world, client):
-    client.force_login(world.partner.user)
-    return client
+def trustee_client(client_for):
+    return client_for("trustee")
 
 
 @pytest.fixture
-def other_partner_client(world, client):
-    client.force_login(world.other_partner.user)
-    return client
+def partner_client(client_for):
+    return client_for("partner")
+
+
+@pytest.fixture
+def other_partner_client(client_for):
+    return client_for("other_partner")
 
 
 @pytest.fixture

@@ -6,6 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
+# The smallest valid PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082"
+)
+
+
 def count_queries(client, url: str) -> int:
     """Fetch `url` (expecting 200) and return how many SQL queries it ran."""
     with CaptureQueriesContext(connection) as queries:

@@ -1,10 +1,12 @@
 """Permission-matrix rows for the core app's pages, and the records they need."""
 
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 
-from coprod.models import Report
+from coprod.models import Organisation, Report, Resource, ResourceTag
 
-from ..permissions import LOGIN, NOT_FOUND, OK, REDIRECT, Page
+from ..helpers import PNG
+from ..permissions import EVERYONE, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, STAFF_ONLY, Page
 
 # A partner's own document: theirs and staff's only.
 PARTNER_DOCUMENT = (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK)
@@ -22,6 +24,21 @@ def populate(world) -> None:
         kind=Report.Kind.GOVERNANCE, title="Governance report", status=Report.Status.FAILED,
         error="RuntimeError: the chart could not be drawn",
     )
+    world.staff.user_permissions.add(Permission.objects.get(codename="change_organisation"))
+    organisation = Organisation.current()
+    organisation.logo.save("logo.png", ContentFile(PNG))
+    world.welcome_pack = Resource.objects.create(
+        title="Welcome pack for new partners", kind=Resource.Kind.WELCOME_PACK, for_partners=True,
+        description="What to expect in your first three months.",
+    )
+    world.welcome_pack.file.save("welcome.pdf", ContentFile(b"%PDF-1.4 welcome"))
+    world.welcome_pack.tags.add(ResourceTag.objects.create(name="Induction"))
+    world.staff_guide = Resource.objects.create(
+        title="Terms of reference template", kind=Resource.Kind.TERMS_OF_REFERENCE, for_partners=False,
+    )
+    world.staff_guide.file.save("terms.pdf", ContentFile(b"%PDF-1.4 terms"))
+
+STAFF_AND_PARTNERS = (LOGIN, OK, OK, FORBIDDEN, OK)
 
 
 PAGES = [
@@ -30,4 +47,19 @@ PAGES = [
     Page("coprod:report_detail", ORGANISATION_REPORT, kwargs=lambda w: {"pk": w.failed_report.pk}),
     Page("coprod:report_retry", (LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT),
          kwargs=lambda w: {"pk": w.failed_report.pk}, method="post"),
+    # Services and teams
+    Page("coprod:service_list", STAFF_ONLY),
+    Page("coprod:service_create", STAFF_ONLY),
+    Page("coprod:service_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.service.pk}),
+    Page("coprod:organisation_settings", STAFF_ONLY),
+    Page("coprod:organisation_logo", EVERYONE, sweep=False),
+    Page("coprod:resource_list", STAFF_AND_PARTNERS),
+    Page("coprod:resource_download", STAFF_AND_PARTNERS, kwargs=lambda w: {"pk": w.welcome_pack.pk},
+         sweep=False),
+    Page("coprod:resource_download", (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK),
+         kwargs=lambda w: {"pk": w.staff_guide.pk}, sweep=False),
+    Page("coprod:resource_create", STAFF_ONLY),
+    Page("coprod:resource_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.staff_guide.pk}),
+    Page("coprod:resource_delete", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+         kwargs=lambda w: {"pk": w.staff_guide.pk}, method="post"),
 ]

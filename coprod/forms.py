@@ -1,0 +1,81 @@
+"""Forms of the core app: they validate input; views hand the cleaned data to a service."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .models import Organisation, Resource, ResourceTag, Service
+from .uploads import DOCUMENTS, IMAGES, MB, validate_upload
+
+# --- Services and teams ---
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ["name", "description", "champion"]
+        labels = {"champion": "Co-production champion"}
+        help_texts = {"description": "What the service or team does, in a sentence or two."}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"name": {"unique": "There is already a service with this name."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = get_user_model().objects.filter(is_staff_member=True, is_active=True)
+        self.fields["champion"].queryset = staff
+        self.fields["champion"].empty_label = "(nobody yet)"
+
+
+# --- Organisation settings ---
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "description", "logo", "recruitment_involvement_target", "attendance_target",
+                  "feedback_on_time_target", "days_to_pay_target", "quarterly_report", "quarterly_report_day"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"logo": "A PNG, JPEG or WebP image, at most 2 MB. Shown at the top of every page."}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):
+            validate_upload(logo, allowed=IMAGES - {".gif"}, max_bytes=2 * MB)
+        return logo
+
+
+# --- Resource library ---
+
+
+class ResourceForm(forms.ModelForm):
+    new_tags = forms.CharField(
+        required=False, label="New tags",
+        help_text="Add tags that are not in the list yet, separated by commas.",
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["title", "kind", "description", "file", "tags", "service", "for_partners"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "tags": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "file": "PDF, Word, OpenDocument, Excel, PowerPoint, text, CSV or an image; at most 20 MB.",
+            "for_partners": "Tick to show it in partners' own pages.",
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):
+            validate_upload(upload, allowed=DOCUMENTS, max_bytes=20 * MB)
+        return upload
+
+    def clean_new_tags(self) -> list[str]:
+        names = [name.strip() for name in self.cleaned_data.get("new_tags", "").split(",")]
+        for name in names:
+            if len(name) > 60:
+                raise forms.ValidationError("Keep each tag to 60 characters or fewer.")
+        return [name for name in names if name]
+
+    def all_tags(self):
+        tags = list(self.cleaned_data.get("tags") or [])
+        for name in self.cleaned_data.get("new_tags") or []:
+            tags.append(ResourceTag.objects.get_or_create(name=name)[0])
+        return tags
