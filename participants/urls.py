@@ -10,4 +10,23 @@ app_name = "participants"
 urlpatterns = [
     # --- Partner self-service: home ---
     path("my/", views.portal_home, name="portal_home"),
+    # --- Consent and training: the partner's own pages ---
+    path("my/details/", views.my_details, name="my_details"),
+    path("my/details/change/", views.my_details_edit, name="my_details_edit"),
+    path("my/consent/", views.my_consent, name="my_consent"),
+    path("my/consent/agree/<int:pk>/", views.consent_give, name="consent_give"),
+    path("my/consent/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("my/training/", views.my_training, name="my_training"),
+    # --- Consent and training: staff pages ---
+    path("staff/consent/", views.consent_statement_list, name="consent_statement_list"),
+    path("staff/consent/new/", views.consent_statement_create, name="consent_statement_create"),
+    path("staff/partners/<int:pk>/consent/", views.partner_consent, name="partner_consent"),
+    path("staff/training/", views.course_list, name="course_list"),
+    path("staff/training/due/", views.training_due, name="training_due"),
+    path("staff/training/courses/new/", views.course_create, name="course_create"),
+    path("staff/training/courses/<int:pk>/", views.course_detail, name="course_detail"),
+    path("staff/training/courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
+    path("staff/training/record/", views.training_record_create, name="training_record_create"),
+    path("staff/training/records/<int:pk>/remove/", views.training_record_delete,
+         name="training_record_delete"),
 ]

@@ -1,10 +1,433 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from datetime import timedelta
 
-from coprod.roles import partner_for, partner_required
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+
+from . import forms, services
+from .models import (
+    DUE_SOON_DAYS,
+    Consent,
+    ConsentStatement,
+    Course,
+    Partner,
+    TrainingRecord,
+    consent_annotations,
+)
 
 
 @partner_required
 def portal_home(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
-    return render(request, "participants/portal_home.html", {"partner": partner})
+    return render(request, "participants/portal_home.html",
+                  {"partner": partner, **portal_next_steps(partner)})
+
+
+# --- Consent and training ---------------------------------------------------
+# The partner's own "My details", "My consent" and "My training" pages, and the
+# staff pages for consent wordings, a partner's consents, courses and who is due.
+
+# What happens when a partner agrees or stops agreeing, said to the partner.
+CONSENT_EFFECTS = {
+    ConsentStatement.Topic.DATA: {
+        "agree": "We can keep your details so that we can invite you to things and pay you.",
+        "withdraw": "We will stop using your details to invite you to things. We still keep records of "
+                    "payments because the law says we must.",
+    },
+    ConsentStatement.Topic.PHOTOS: {
+        "agree": "We can use photos of you from meetings and events.",
+        "withdraw": "We will not use photos of you from now on.",
+    },
+    ConsentStatement.Topic.QUOTES: {
+        "agree": "We can quote what you say in reports, without your name.",
+        "withdraw": "We will not quote what you say in any new report.",
+    },
+    ConsentStatement.Topic.CONTACT: {
+        "agree": "We can contact you about meetings, opportunities and payments.",
+        "withdraw": "We will not contact you. You can still contact us, and agree again here at any time.",
+    },
+}
+
+# What staff must not do while a consent is not in force.
+CONSENT_RESTRICTIONS = {
+    ConsentStatement.Topic.DATA: "No agreement to keep their data",
+    ConsentStatement.Topic.PHOTOS: "No photos",
+    ConsentStatement.Topic.QUOTES: "No quotes",
+    ConsentStatement.Topic.CONTACT: "Do not contact",
+}
+
+PER_PAGE = 25
+
+
+def _consent_rows(partner: Partner) -> list[dict]:
+    """One row per topic, in the topics' own order: the wording in use, the
+    partner's agreement to it (if in force) and any agreement to older words."""
+    statements = {s.topic: s for s in ConsentStatement.objects.latest()}
+    in_force = list(Consent.objects.in_force().filter(partner=partner).select_related("statement"))
+    rows = []
+    for topic, label in ConsentStatement.Topic.choices:
+        statement = statements.get(topic)
+        if statement is None:
+            continue
+        consent = next((c for c in in_force if c.statement_id == statement.pk), None)
+        earlier = next((c for c in in_force if c.statement.topic == topic and c.statement_id != statement.pk),
+                       None)
+        rows.append({"topic": topic, "label": label, "statement": statement, "consent": consent,
+                     "earlier": earlier, "effects": CONSENT_EFFECTS[topic],
+                     "restriction": None if consent else CONSENT_RESTRICTIONS[topic]})
+    return rows
+
+
+def _training_due_for(people: list, *, field: str, courses: list[Course]) -> dict[int, list[dict]]:
+    """For each person (partners, or staff users when `field` is "user"), the
+    required courses they have no completion that counts for, each with their
+    latest completion if any. Two queries' worth of data, worked out here."""
+    if not people or not courses:
+        return {person.pk: [] for person in people}
+    soon = timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
+    records = (TrainingRecord.objects.filter(**{f"{field}__in": people, "course__in": courses})
+               .with_state().order_by("completed_on", "pk"))
+    latest, counting = {}, set()
+    for record in records:
+        key = (getattr(record, f"{field}_id"), record.course_id)
+        latest[key] = record
+        if record.expires_on is None or record.expires_on > soon:
+            counting.add(key)
+    return {
+        person.pk: [{"course": course, "record": latest.get((person.pk, course.pk))}
+                    for course in courses if (person.pk, course.pk) not in counting]
+        for person in people
+    }
+
+
+def _page(request: HttpRequest, queryset, param: str = "page"):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
+
+
+# Partner self-service ----------------------------------------------------------
+
+
+def _own_partner(request: HttpRequest) -> Partner:
+    partner = partner_for(request.user)
+    if partner is None or partner.is_erased:
+        raise Http404("No partner record.")
+    return partner
+
+
+def get_consent_for_user(request: HttpRequest, pk: int) -> Consent:
+    """One of the signed-in partner's own consents, or 404."""
+    return get_object_or_404(Consent.objects.select_related("statement"), pk=pk,
+                             partner=_own_partner(request))
+
+
+@partner_required
+def my_details(request: HttpRequest) -> HttpResponse:
+    partner = _own_partner(request)
+    return render(request, "participants/my_details.html", {
+        "partner": partner, "access_needs": partner.access_needs.all(),
+    })
+
+
+@partner_required
+def my_details_edit(request: HttpRequest) -> HttpResponse:
+    partner = _own_partner(request)
+    form = forms.MyDetailsForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update_own_details(partner=partner, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you. Your details are saved.")
+            return redirect("participants:my_details")
+    return render(request, "participants/my_details_form.html", {"form": form})
+
+
+@partner_required
+def my_consent(request: HttpRequest) -> HttpResponse:
+    partner = _own_partner(request)
+    return render(request, "participants/my_consent.html", {"rows": _consent_rows(partner)})
+
+
+@partner_required
+@require_POST
+def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(ConsentStatement, pk=pk)
+    try:
+        services.consent_give(partner=_own_partner(request), statement=statement, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Thank you. You agreed to “{statement.get_topic_display()}”. "
+                                  f"{CONSENT_EFFECTS[statement.topic]['agree']}")
+    return redirect("participants:my_consent")
+
+
+@partner_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_consent_for_user(request, pk)
+    try:
+        services.consent_withdraw(consent=consent, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You no longer agree to “{consent.statement.get_topic_display()}”. "
+                                  f"{CONSENT_EFFECTS[consent.statement.topic]['withdraw']}")
+    return redirect("participants:my_consent")
+
+
+@partner_required
+def my_training(request: HttpRequest) -> HttpResponse:
+    partner = _own_partner(request)
+    required = list(Course.objects.filter(required_for_partners=True))
+    return render(request, "participants/my_training.html", {
+        "partner": partner,
+        "records": partner.training.for_list(),
+        "to_do": _training_due_for([partner], field="partner", courses=required)[partner.pk],
+        "link_worker": partner.link_worker,
+    })
+
+
+def portal_next_steps(partner: Partner) -> dict:
+    """What the partner's home page asks them to look at next."""
+    rows = _consent_rows(partner)
+    required = list(Course.objects.filter(required_for_partners=True))
+    return {
+        "consents_to_review": [row for row in rows if row["earlier"] and not row["consent"]],
+        "consents_not_given": [row for row in rows if not row["earlier"] and not row["consent"]],
+        "training_to_do": _training_due_for([partner], field="partner", courses=required)[partner.pk],
+    }
+
+
+# Staff: consent -------------------------------------------------------------------
+
+
+CONSENT_FILTERS = {
+    "": "Everyone",
+    "yes": "Agrees",
+    "no": "Does not agree",
+}
+
+
+@staff_required
+def consent_statement_list(request: HttpRequest) -> HttpResponse:
+    statements = list(ConsentStatement.objects.with_agreed_count().order_by("topic", "-version"))
+    order = {topic: i for i, topic in enumerate(ConsentStatement.Topic.values)}
+    statements.sort(key=lambda s: (order[s.topic], -s.version))
+    latest_version = {}
+    for statement in statements:
+        latest_version.setdefault(statement.topic, statement.version)
+    current = [s for s in statements if s.version == latest_version[s.topic]]
+    earlier = [s for s in statements if s.version != latest_version[s.topic]]
+
+    topic = request.GET.get("topic", "")
+    answer = request.GET.get("answer", "")
+    partners = Partner.objects.current().annotate(**consent_annotations()).only(
+        "full_name", "preferred_name", "status")
+    if topic in ConsentStatement.Topic.values and answer in ("yes", "no"):
+        partners = partners.filter(**{f"agrees_{topic}": answer == "yes"})
+    else:
+        topic, answer = "", ""
+    page = _page(request, partners)
+    for partner in page:
+        partner.answers = [
+            {"label": label, "agrees": getattr(partner, f"agrees_{value}"),
+             "agreed_before": getattr(partner, f"agreed_before_{value}")}
+            for value, label in ConsentStatement.Topic.choices
+        ]
+    return render(request, "participants/consent_statement_list.html", {
+        "current": current, "earlier": earlier, "page": page, "topics": ConsentStatement.Topic.choices,
+        "topic": topic, "answer": answer, "answers": CONSENT_FILTERS,
+        "filtered": bool(topic),
+    })
+
+
+@staff_required
+def consent_statement_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    topic = request.GET.get("topic")
+    if topic in ConsentStatement.Topic.values:
+        current = ConsentStatement.objects.filter(topic=topic).order_by("-version").first()
+        initial = {"topic": topic, "wording": current.wording if current else ""}
+    form = forms.ConsentStatementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            statement = services.consent_statement_publish(
+                topic=form.cleaned_data["topic"], wording=form.cleaned_data["wording"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Published {statement}. Partners are asked to agree to the new words.")
+            return redirect("participants:consent_statement_list")
+    return render(request, "participants/consent_statement_form.html", {"form": form})
+
+
+def get_consent_partner_for_user(request: HttpRequest, pk: int) -> Partner:
+    """A partner whose consents staff look after (not erased), or 404. Staff only."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(Partner.objects.select_related("user"), pk=pk, erased_at__isnull=True)
+
+
+@staff_required
+def partner_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner's consents; staff record agreement or withdrawal for them."""
+    partner = get_consent_partner_for_user(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "give":
+                statement = get_object_or_404(ConsentStatement, pk=request.POST.get("statement") or 0)
+                services.consent_give(partner=partner, statement=statement, by=request.user)
+                messages.success(request, f"Recorded: {partner} agrees to “{statement.get_topic_display()}”.")
+            elif action == "withdraw":
+                consent = get_object_or_404(partner.consents.select_related("statement"),
+                                            pk=request.POST.get("consent") or 0)
+                services.consent_withdraw(consent=consent, by=request.user)
+                messages.success(request, f"Recorded: {partner} no longer agrees to "
+                                          f"“{consent.statement.get_topic_display()}”.")
+            else:
+                messages.error(request, "Choose to record an agreement or a withdrawal.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("participants:partner_consent", pk=partner.pk)
+    rows = _consent_rows(partner)
+    return render(request, "participants/partner_consent.html", {
+        "partner": partner, "rows": rows,
+        "restrictions": [row["restriction"] for row in rows if row["restriction"]],
+        "consents": partner.consents.for_list(),
+    })
+
+
+# Staff: training ------------------------------------------------------------------
+
+
+def get_course_for_user(request: HttpRequest, pk: int) -> Course:
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(Course, pk=pk)
+
+
+def get_training_record_for_user(request: HttpRequest, pk: int) -> TrainingRecord:
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(TrainingRecord.objects.for_list(), pk=pk)
+
+
+@staff_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "participants/course_list.html",
+                  {"courses": Course.objects.with_counts(), "due_soon_days": DUE_SOON_DAYS})
+
+
+@staff_required
+def course_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Added the course “{course}”.")
+            return redirect("participants:course_detail", pk=course.pk)
+    return render(request, "participants/course_form.html", {"form": form, "course": None})
+
+
+@staff_required
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_course_for_user(request, pk)
+    form = forms.CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(course=course, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved the course “{course}”.")
+            return redirect("participants:course_detail", pk=course.pk)
+    return render(request, "participants/course_form.html",
+                  {"form": form, "course": Course.objects.get(pk=course.pk)})
+
+
+@staff_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_course_for_user(request, pk)
+    return render(request, "participants/course_detail.html", {
+        "course": course,
+        "records": _page(request, course.records.for_list(), "done_page"),
+        "partners_due": _page(request, course.partners_due().select_related("service"), "due_page"),
+        "staff_due": _page(request, course.staff_due(), "staff_page"),
+    })
+
+
+@staff_required
+def training_record_create(request: HttpRequest) -> HttpResponse:
+    initial = {"completed_on": timezone.localdate()}
+    for name in ("course", "partner", "user"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = int(request.GET[name])
+    form = forms.TrainingRecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.training_record(course=data["course"], partner=data["partner"],
+                                              user=data["user"], completed_on=data["completed_on"],
+                                              by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            who = record.partner or record.user
+            messages.success(request, f"Recorded: {who} completed “{record.course}” on "
+                                      f"{record.completed_on:%-d %B %Y}.")
+            return redirect("participants:course_detail", pk=record.course_id)
+    return render(request, "participants/training_record_form.html", {"form": form})
+
+
+@staff_required
+def training_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_training_record_for_user(request, pk)
+    if request.method == "POST":
+        services.training_record_delete(record=record, by=request.user)
+        messages.success(request, f"Removed the record of {record.partner or record.user} "
+                                  f"completing “{record.course}”.")
+        return redirect("participants:course_detail", pk=record.course_id)
+    return render(request, "participants/training_record_delete.html", {"record": record})
+
+
+@staff_required
+def training_due(request: HttpRequest) -> HttpResponse:
+    partner_courses = list(Course.objects.filter(required_for_partners=True))
+    staff_courses = list(Course.objects.filter(required_for_staff=True))
+    partners = _page(request, Partner.objects.current().training_due().select_related("service"))
+    staff = _page(request, _staff_due(staff_courses), "staff_page")
+    due = _training_due_for(list(partners), field="partner", courses=partner_courses)
+    for partner in partners:
+        partner.due_courses = due[partner.pk]
+    due = _training_due_for(list(staff), field="user", courses=staff_courses)
+    for person in staff:
+        person.due_courses = due[person.pk]
+    return render(request, "participants/training_due.html", {
+        "partners": partners, "staff": staff, "partner_courses": partner_courses,
+        "staff_courses": staff_courses, "due_soon_days": DUE_SOON_DAYS,
+    })
+
+
+def _staff_due(courses: list[Course]):
+    """Active staff members missing a completion that counts of any of `courses`."""
+    users = get_user_model().objects.filter(is_staff_member=True, is_active=True)
+    if not courses:
+        return users.none()
+    missing = Q()
+    for course in courses:
+        missing |= ~Exists(TrainingRecord.objects.counting().filter(course=course, user=OuterRef("pk")))
+    return users.filter(missing)

@@ -2,9 +2,10 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from coprod.models import Service
-from participants.models import Partner
+from participants.models import ConsentStatement, Course, Partner
 
 PASSWORD = "a-long-test-password"
 
@@ -54,3 +55,27 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 class PartnerWithLoginFactory(PartnerFactory):
     user = factory.SubFactory(UserFactory, full_name=factory.SelfAttribute("..full_name"))
     email = factory.SelfAttribute("user.email")
+
+
+# --- Consent and training ---
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """An agreement in force to the first wording of a topic (`statement__topic`)."""
+
+    class Meta:
+        model = "participants.Consent"
+
+    partner = factory.SubFactory(PartnerFactory)
+    statement = factory.LazyFunction(lambda: ConsentStatement.objects.get(topic="data", version=1))
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    """A partner's completion of a course today, with no expiry unless given."""
+
+    class Meta:
+        model = "participants.TrainingRecord"
+
+    course = factory.LazyFunction(lambda: Course.objects.get(name="Induction"))
+    partner = factory.SubFactory(PartnerFactory)
+    completed_on = factory.LazyFunction(lambda: timezone.localdate())

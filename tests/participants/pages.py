@@ -1,0 +1,96 @@
+"""Permission-matrix rows for the participants app, and the records its pages need.
+
+Each feature keeps its own block: its rows go into `PAGES`, and its records are made
+by a function added to `POPULATE` (owned by `world.partner` where they belong to a
+partner, so `other_partner` must get 404)."""
+
+from ..permissions import FORBIDDEN, LOGIN, NOT_FOUND, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
+
+PAGES: list[Page] = []
+POPULATE: list = []
+
+
+def populate(world) -> None:
+    for step in POPULATE:
+        step(world)
+
+
+# --- Consent and training ---
+
+CONSENT_OWN_POST = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)  # each partner acts on their own record
+CONSENT_STAFF_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+
+
+def _populate_consent_and_training(world) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from participants.models import Consent, ConsentStatement, Course, TrainingRecord
+
+    from ..factories import PartnerFactory, StaffFactory
+
+    today = timezone.localdate()
+    world.consent_quotes = Consent.objects.create(
+        partner=world.partner, recorded_by=world.partner.user,
+        statement=ConsentStatement.objects.get(topic="quotes", version=1),
+    )
+    # The other partner agreed to the first photo wording, which has since changed.
+    Consent.objects.create(partner=world.other_partner, recorded_by=world.staff,
+                           statement=ConsentStatement.objects.get(topic="photos", version=1))
+    world.photos_v2 = ConsentStatement.objects.create(
+        topic="photos", version=2, wording="We may take photos at meetings and events and use them in "
+                                           "our newsletters, reports and on our website.")
+    world.contact_statement = ConsentStatement.objects.get(topic="contact", version=1)
+    world.course = Course.objects.get(name="Safeguarding")
+    world.training_record = TrainingRecord.objects.create(
+        course=world.course, partner=world.partner, completed_on=today - timedelta(days=700),
+        expires_on=today + timedelta(days=20), recorded_by=world.staff,
+    )
+    TrainingRecord.objects.create(course=world.course, user=world.staff, recorded_by=world.staff,
+                                  completed_on=today - timedelta(days=800),
+                                  expires_on=today - timedelta(days=70))
+    PartnerFactory(full_name="Dana Due", service=world.service)
+    StaffFactory(full_name="Stan Untrained", email="stan@example.test")
+
+
+POPULATE.append(_populate_consent_and_training)
+
+PAGES += [
+    # The partner's own pages
+    Page("participants:my_details", PARTNERS_ONLY),
+    Page("participants:my_details_edit", PARTNERS_ONLY),
+    Page("participants:my_details_edit", CONSENT_OWN_POST, method="post",
+         data=lambda w: {"preferred_contact": "phone", "phone": "07700 900123"}),
+    Page("participants:my_consent", PARTNERS_ONLY),
+    Page("participants:consent_give", CONSENT_OWN_POST, kwargs=lambda w: {"pk": w.contact_statement.pk},
+         method="post"),
+    Page("participants:consent_withdraw", (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+         kwargs=lambda w: {"pk": w.consent_quotes.pk}, method="post"),
+    Page("participants:my_training", PARTNERS_ONLY),
+    # Staff: consent
+    Page("participants:consent_statement_list", STAFF_ONLY),
+    Page("participants:consent_statement_create", STAFF_ONLY),
+    Page("participants:consent_statement_create", CONSENT_STAFF_POST, method="post",
+         data=lambda w: {"topic": "quotes", "wording": "We may quote you in reports and on our website, "
+                                                      "without your name."}),
+    Page("participants:partner_consent", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
+    Page("participants:partner_consent", CONSENT_STAFF_POST, kwargs=lambda w: {"pk": w.partner.pk},
+         method="post", data=lambda w: {"action": "give", "statement": w.contact_statement.pk}),
+    # Staff: training
+    Page("participants:course_list", STAFF_ONLY),
+    Page("participants:course_create", STAFF_ONLY),
+    Page("participants:course_create", CONSENT_STAFF_POST, method="post",
+         data=lambda w: {"name": "Chairing meetings", "valid_for_months": "12"}),
+    Page("participants:course_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.course.pk}),
+    Page("participants:course_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.course.pk}),
+    Page("participants:course_edit", CONSENT_STAFF_POST, kwargs=lambda w: {"pk": w.course.pk}, method="post",
+         data=lambda w: {"name": "Safeguarding", "valid_for_months": "36", "required_for_partners": "on"}),
+    Page("participants:training_record_create", STAFF_ONLY),
+    Page("participants:training_record_create", CONSENT_STAFF_POST, method="post",
+         data=lambda w: {"course": w.course.pk, "partner": w.other_partner.pk, "completed_on": "2025-01-15"}),
+    Page("participants:training_record_delete", STAFF_ONLY, kwargs=lambda w: {"pk": w.training_record.pk}),
+    Page("participants:training_record_delete", CONSENT_STAFF_POST,
+         kwargs=lambda w: {"pk": w.training_record.pk}, method="post"),
+    Page("participants:training_due", STAFF_ONLY),
+]
