@@ -79,3 +79,54 @@ class ResourceForm(forms.ModelForm):
         for name in self.cleaned_data.get("new_tags") or []:
             tags.append(ResourceTag.objects.get_or_create(name=name)[0])
         return tags
+
+
+# --- Dashboard and governance reports ---
+
+
+class PeriodForm(forms.Form):
+    """A reporting period and, optionally, one service. Used by the dashboard (GET)
+    and by the governance report request (POST)."""
+
+    PERIODS = [
+        ("this_quarter", "This quarter so far"),
+        ("last_quarter", "Last quarter"),
+        ("last_year", "The last 12 months"),
+        ("custom", "Between two dates"),
+    ]
+    period = forms.ChoiceField(choices=PERIODS, initial="this_quarter")
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
+                                     empty_label="All services")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom":
+            start, end = data.get("start"), data.get("end")
+            if not start or not end:
+                raise forms.ValidationError("Give both dates for a period between two dates.")
+            if end < start:
+                raise forms.ValidationError("The period must end on or after the day it starts.")
+            if (end - start).days > 366 * 5:
+                raise forms.ValidationError("Choose a period of five years or less.")
+        return data
+
+    def chosen_period(self):
+        from django.utils import timezone
+
+        from . import periods
+
+        today = timezone.localdate()
+        choice = self.cleaned_data.get("period") if self.is_bound and self.is_valid() else "this_quarter"
+        if choice == "last_quarter":
+            return periods.previous_quarter(today)
+        if choice == "last_year":
+            return periods.year_to(today)
+        if choice == "custom":
+            return periods.custom(self.cleaned_data["start"], self.cleaned_data["end"])
+        quarter = periods.quarter_of(today)
+        return periods.Period(quarter.start, today, f"{quarter.start:%-d %B} to {today:%-d %B %Y}")
+
+    def chosen_service(self):
+        return self.cleaned_data.get("service") if self.is_bound and self.is_valid() else None

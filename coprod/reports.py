@@ -19,6 +19,11 @@ logger = logging.getLogger(__name__)
 
 RENDERERS: dict[str, str] = {
     # Report.Kind value: "app.module.function"
+    "governance": "coprod.governance.render_governance",
+    Report.Kind.DATA_EXPORT: "participants.data_protection.render_export_report",
+    Report.Kind.LADDER_ROUND: "ladder.reports.render_round",
+    Report.Kind.CERTIFICATE: "reciprocity.reports.render_certificate",
+    Report.Kind.STATEMENT: "reciprocity.reports.render_statement",
 }
 
 
@@ -80,6 +85,10 @@ def report_run(*, report_id: int) -> Report:
         report.file.save(f"{slugify(report.title) or report.kind}.pdf", ContentFile(pdf), save=False)
         _set(report, file=report.file.name, status=Report.Status.DONE, progress=100,
              finished_at=timezone.now())
+        if report.kind == Report.Kind.GOVERNANCE:
+            from .governance import notify_ready
+
+            notify_ready(report)
     except Exception as exc:  # noqa: BLE001 - any failure is shown on the report's page
         logger.exception("report %s failed", report.pk)
         _set(report, status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}",

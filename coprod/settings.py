@@ -8,6 +8,7 @@ SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS and EMAIL_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -180,6 +181,8 @@ STORAGES = {
 
 # E-mail: console by default; smtp+tls://user:password@host:587 and friends via EMAIL_URL.
 vars().update(_env_or_fail("EMAIL_URL", env.email_url, "consolemail://"))
+# The address people use to reach the site, for links in e-mails sent by workers.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="coprod <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -199,6 +202,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# Scheduled jobs, run by exactly one `celery -A coprod beat`. Each app adds its own entries.
+CELERY_BEAT_SCHEDULE = {
+    # Time-limited panels close themselves the day after their end date.
+    "close-expired-panels": {"task": "panels.tasks.close_expired_panels",
+                             "schedule": crontab(hour=0, minute=20)},
+    # Last quarter's governance report, on the day chosen in the organisation settings.
+    "quarterly-governance-report": {"task": "coprod.tasks.make_quarterly_report",
+                                    "schedule": crontab(hour=6, minute=0)},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

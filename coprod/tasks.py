@@ -28,3 +28,12 @@ def render_report(self, report_id: int) -> str:
     from .reports import report_run
 
     return report_run(report_id=report_id).status
+
+
+@shared_task
+def make_quarterly_report() -> int | None:
+    """Run daily by beat: makes last quarter's governance report on the organisation's chosen day."""
+    from .governance import quarterly_report_make
+
+    report = quarterly_report_make()
+    return report.pk if report else None

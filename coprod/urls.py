@@ -6,6 +6,8 @@ from . import views
 coprod_patterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/governance/", views.governance_report_request, name="governance_report_request"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("ladder.urls")),
     path("", include("panels.urls")),
+    path("", include("reciprocity.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from participants.models import Partner
 
-from . import forms, reports, services
+from . import forms, governance, kpis, reports, services
 from .forms import OrganisationForm, ResourceForm
 from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, Service
@@ -63,12 +63,33 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @staff_or_trustee_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    partners_by_status = _partners_by_status()
+    form = forms.PeriodForm(request.GET or None)
+    board = kpis.dashboard(form.chosen_period(), form.chosen_service())
     return render(request, "coprod/dashboard.html", {
-        "partners_by_status": partners_by_status,
-        "active_partners": partners_by_status[Partner.Status.ACTIVE.label],
-        "service_count": Service.objects.count(),
+        "form": form, "board": board, "charts": kpis.charts(board),
+        "organisation_target": Organisation.current().recruitment_involvement_target,
     })
+
+
+@staff_or_trustee_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports_ = Report.objects.visible_to(request.user).filter(kind__in=Report.TRUSTEE_KINDS).with_people()
+    page = Paginator(reports_, 25).get_page(request.GET.get("page"))
+    return render(request, "coprod/report_list.html", {"page": page, "form": forms.PeriodForm()})
+
+
+@require_POST
+@staff_or_trustee_required
+def governance_report_request(request: HttpRequest) -> HttpResponse:
+    form = forms.PeriodForm(request.POST)
+    if not form.is_valid():
+        reports_ = Report.objects.visible_to(request.user).filter(kind__in=Report.TRUSTEE_KINDS).with_people()
+        page = Paginator(reports_, 25).get_page(1)
+        return render(request, "coprod/report_list.html", {"page": page, "form": form}, status=400)
+    report = governance.governance_report_request(
+        period=form.chosen_period(), service=form.chosen_service(), by=request.user)
+    messages.success(request, "Your report is being made. It usually takes under a minute.")
+    return redirect("coprod:report_detail", pk=report.pk)
 
 
 def get_report_for_user(request: HttpRequest, pk: int) -> Report:

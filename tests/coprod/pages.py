@@ -6,7 +6,17 @@ from django.core.files.base import ContentFile
 from coprod.models import Organisation, Report, Resource, ResourceTag
 
 from ..helpers import PNG
-from ..permissions import EVERYONE, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, STAFF_ONLY, Page
+from ..permissions import (
+    EVERYONE,
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    STAFF_AND_TRUSTEES,
+    STAFF_ONLY,
+    Page,
+)
 
 # A partner's own document: theirs and staff's only.
 PARTNER_DOCUMENT = (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK)
@@ -62,4 +72,7 @@ PAGES = [
     Page("coprod:resource_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.staff_guide.pk}),
     Page("coprod:resource_delete", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
          kwargs=lambda w: {"pk": w.staff_guide.pk}, method="post"),
+    Page("coprod:report_list", STAFF_AND_TRUSTEES),
+    Page("coprod:governance_report_request", (LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT),
+         method="post", data=lambda w: {"period": "last_quarter"}),
 ]

@@ -1,0 +1,105 @@
+"""The governance report: the dashboard's figures and charts for a period, rendered
+to PDF by a worker, made automatically each quarter and sent to trustees."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from . import kpis, periods, reports
+from .models import Organisation, Report, Service
+
+logger = logging.getLogger(__name__)
+
+
+def governance_report_request(*, period: periods.Period, service: Service | None, by,
+                              scheduled: bool = False) -> Report:
+    title = f"Governance report: {period.label}" + (f" — {service.name}" if service else "")
+    params = {**period.as_params(), "service": service.pk if service else None, "scheduled": scheduled}
+    return reports.report_request(kind=Report.Kind.GOVERNANCE, title=title, by=by, params=params)
+
+
+def _decision_extract(period: periods.Period, service: Service | None) -> list:
+    """Public decisions shaped by lived experience. Decisions name no partners."""
+    from panels.models import Decision
+
+    decisions = (Decision.objects.for_list().shaped_by_lived_experience()
+                 .filter(is_public=True, decided_on__gte=period.start, decided_on__lte=period.end))
+    if service:
+        decisions = decisions.filter(service=service)
+    return list(decisions[:15])
+
+
+def _you_said_we_did(period: periods.Period, service: Service | None) -> list:
+    """Points partners raised, quoted only where the partner's consent to quotes is in
+    force, and never with a name."""
+    from panels.models import FeedbackPoint
+    from participants.models import Partner
+
+    points = (FeedbackPoint.objects.select_related("response", "proposal")
+              .filter(response__isnull=False, response__responded_at__date__gte=period.start,
+                      response__responded_at__date__lte=period.end,
+                      raised_by__in=Partner.objects.consenting_to("quotes")))
+    if service:
+        points = points.filter(proposal__panel__service=service)
+    return list(points.order_by("-response__responded_at")[:8])
+
+
+def render_governance(report: Report) -> tuple[str, dict]:
+    period = periods.Period.from_params(report.params)
+    service = Service.objects.filter(pk=report.params.get("service")).first()
+    board = kpis.dashboard(period, service)
+    return "reports/governance.html", {
+        "board": board, "charts": kpis.charts(board), "definitions": kpis.__doc__,
+        "decisions": _decision_extract(period, service), "points": _you_said_we_did(period, service),
+    }
+
+
+def notify_ready(report: Report) -> int:
+    """E-mail trustees that the scheduled report is ready (or the person who asked for it)."""
+    User = get_user_model()
+    if report.params.get("scheduled"):
+        trustees = User.objects.filter(is_trustee=True, is_active=True)
+        recipients = list(trustees.values_list("email", flat=True))
+    else:
+        recipients = [report.requested_by.email] if report.requested_by else []
+    if not recipients:
+        return 0
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    link = f"{base}{reverse('coprod:report_detail', args=[report.pk])}"
+    organisation = Organisation.current().name
+    send_mail(
+        subject=f"{organisation}: {report.title} is ready",
+        message=(f"Hello,\n\nThe {report.title.lower()} is ready to read.\n\n"
+                 f"Sign in and open it here: {link}\n\n{organisation}"),
+        from_email=None, recipient_list=recipients,
+    )
+    return len(recipients)
+
+
+def quarterly_report_due(today: datetime.date | None = None) -> periods.Period | None:
+    """The quarter whose report should be made today, if any."""
+    today = today or timezone.localdate()
+    organisation = Organisation.current()
+    if not organisation.quarterly_report or today.month not in (1, 4, 7, 10):
+        return None
+    if today.day < organisation.quarterly_report_day:
+        return None
+    quarter = periods.previous_quarter(today)
+    already = Report.objects.filter(kind=Report.Kind.GOVERNANCE, params__start=quarter.start.isoformat(),
+                                    params__end=quarter.end.isoformat(), params__scheduled=True)
+    return None if already.exists() else quarter
+
+
+@transaction.atomic
+def quarterly_report_make(*, today: datetime.date | None = None) -> Report | None:
+    quarter = quarterly_report_due(today)
+    if quarter is None:
+        return None
+    logger.info("making the scheduled governance report for %s", quarter.label)
+    return governance_report_request(period=quarter, service=None, by=None, scheduled=True)
