@@ -3,7 +3,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -32,6 +33,22 @@ class PanelQuerySet(models.QuerySet):
     def past_end_date(self, on=None) -> "PanelQuerySet":
         on = on or timezone.localdate()
         return self.exclude(status=Panel.Status.CLOSED).filter(ends_on__lt=on)
+
+    def for_list(self) -> "PanelQuerySet":
+        """With service and area, `member_count` (current members) and `next_meeting_at`
+        (the next scheduled meeting): a fixed number of queries however many panels."""
+        members = (
+            Membership.objects.current().filter(panel=OuterRef("pk")).order_by()
+            .values("panel").annotate(n=Count("pk")).values("n")
+        )
+        next_meeting = (
+            Meeting.objects.filter(panel=OuterRef("pk"), status=Meeting.Status.SCHEDULED,
+                                   starts_at__gte=timezone.now())
+            .order_by("starts_at").values("starts_at")[:1]
+        )
+        return self.select_related("service", "area").annotate(
+            member_count=Coalesce(Subquery(members), 0), next_meeting_at=Subquery(next_meeting),
+        )
 
 
 class Panel(models.Model):
@@ -134,6 +151,32 @@ class MeetingQuerySet(models.QuerySet):
             Q(panel__in=Panel.objects.for_partner(partner)) | Q(attendance__partner=partner)
         ).distinct()
 
+    def not_over(self) -> "MeetingQuerySet":
+        """Meetings still to come or under way (cancelled ones included)."""
+        return self.filter(ends_at__gte=timezone.now())
+
+    def over(self) -> "MeetingQuerySet":
+        return self.filter(ends_at__lt=timezone.now())
+
+    def for_list(self) -> "MeetingQuerySet":
+        """With the panel and the register's counts: `invited_count`, `confirmed_count`,
+        `attended_count`, and `paper_count`."""
+        return self.select_related("panel").annotate(
+            invited_count=Count("attendance", distinct=True),
+            confirmed_count=Count("attendance", filter=Q(attendance__status=Attendance.Status.CONFIRMED),
+                                  distinct=True),
+            attended_count=Count("attendance", filter=Q(attendance__status=Attendance.Status.ATTENDED),
+                                 distinct=True),
+            paper_count=Count("papers", distinct=True),
+        )
+
+    def with_answer_of(self, partner) -> "MeetingQuerySet":
+        """Annotate the partner's own register line: `my_status` and `my_hours` (None when
+        they are not on the register)."""
+        line = Attendance.objects.filter(meeting=OuterRef("pk"), partner=partner)
+        return self.annotate(my_status=Subquery(line.values("status")[:1]),
+                             my_hours=Subquery(line.values("hours")[:1]))
+
 
 class Meeting(models.Model):
     class Format(models.TextChoices):
@@ -206,6 +249,20 @@ class MeetingPaper(models.Model):
 class AttendanceQuerySet(models.QuerySet):
     def of_partners(self) -> "AttendanceQuerySet":
         return self.filter(partner__isnull=False)
+
+    def for_register(self) -> "AttendanceQuerySet":
+        """A meeting's register, partners by name then staff, with `has_access_needs`
+        (whether anything is recorded, without saying what). Views allowed to show the
+        needs themselves prefetch `partner__access_needs`."""
+        from participants.models import Partner
+
+        needs = Partner.access_needs.through.objects.filter(partner=OuterRef("partner"))
+        return (
+            self.select_related("partner", "user", "updated_by")
+            .annotate(has_access_needs=Exists(needs) | Q(partner__interpreter_language__gt="")
+                      | Q(partner__access_notes__gt=""))
+            .order_by(models.F("partner__full_name").asc(nulls_last=True), "user__full_name", "pk")
+        )
 
 
 class Attendance(models.Model):

@@ -79,3 +79,86 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     course = factory.LazyFunction(lambda: Course.objects.get(name="Induction"))
     partner = factory.SubFactory(PartnerFactory)
     completed_on = factory.LazyFunction(lambda: timezone.localdate())
+
+
+# --- Panels, memberships, meetings, papers and attendance ---
+
+
+def _today_plus(days: int):
+    import datetime
+
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def _at(days: int, hour: int = 10):
+    """An aware datetime `days` from today (negative: in the past) at `hour` o'clock, local time."""
+    import datetime
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+class PanelFactory(factory.django.DjangoModelFactory):
+    """A running challenge panel that started 90 days ago, with no end date."""
+
+    class Meta:
+        model = "panels.Panel"
+
+    name = factory.Sequence(lambda n: f"Panel {n}")
+    kind = "challenge"
+    purpose = "Reviews draft proposals before they are decided."
+    starts_on = factory.LazyFunction(lambda: _today_plus(-90))
+    status = "active"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A partner on a panel since 30 days ago; pass `partner=None, user=<staff>` for staff."""
+
+    class Meta:
+        model = "panels.Membership"
+
+    panel = factory.SubFactory(PanelFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    role = "member"
+    joined_on = factory.LazyFunction(lambda: _today_plus(-30))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """An in-person two-hour meeting a week from now (`days=-7` for one a week ago)."""
+
+    class Meta:
+        model = "panels.Meeting"
+        exclude = ["days"]
+
+    days = 7
+    panel = factory.SubFactory(PanelFactory)
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    starts_at = factory.LazyAttribute(lambda o: _at(o.days, 10))
+    ends_at = factory.LazyAttribute(lambda o: _at(o.days, 12))
+    format = "in_person"
+    venue = "Riverside Community Centre, Room 2"
+    access_information = "Step-free entrance on Mill Lane; hearing loop in Room 2."
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A partner invited to a meeting."""
+
+    class Meta:
+        model = "panels.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    status = "invited"
+
+
+class MeetingPaperFactory(factory.django.DjangoModelFactory):
+    """A small PDF paper stored under MEDIA_ROOT."""
+
+    class Meta:
+        model = "panels.MeetingPaper"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Paper {n}")
+    file = factory.django.FileField(filename="paper.pdf", data=b"%PDF-1.4\n% a test paper\n%%EOF\n")

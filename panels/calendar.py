@@ -1,0 +1,48 @@
+"""Calendar files (.ics) for meetings, so people can add them to their own calendar."""
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .models import Meeting
+
+PRODUCT_ID = "-//coprod//Panel meetings//EN"
+
+
+def meeting_location(meeting: Meeting) -> str:
+    if meeting.format == Meeting.Format.ONLINE:
+        return "Online"
+    venue = ", ".join(line.strip() for line in meeting.venue.splitlines() if line.strip())
+    if meeting.format == Meeting.Format.HYBRID:
+        return f"{venue} (or online)"
+    return venue
+
+
+def meeting_calendar(meeting: Meeting, *, sequence: int = 0, host: str = "coprod.invalid") -> bytes:
+    """One meeting as an iCalendar file. The UID stays the same for the life of the
+    meeting, so a changed or cancelled meeting replaces the one already in a calendar
+    (`sequence` must grow with every change)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "PUBLISH")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@{host}")
+    event.add("dtstamp", timezone.now())
+    event.add("sequence", sequence)
+    event.add("summary", f"{meeting.title} ({meeting.panel.name})")
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    location = meeting_location(meeting)
+    if location:
+        event.add("location", location)
+    description = [f"{meeting.panel.name}: {meeting.get_format_display().lower()} meeting."]
+    if meeting.access_information:
+        description.append(f"Access: {meeting.access_information}")
+    if meeting.format != Meeting.Format.IN_PERSON and meeting.online_joining:
+        description.append(f"How to join online: {meeting.online_joining}")
+    if meeting.agenda:
+        description.append(f"Agenda:\n{meeting.agenda}")
+    event.add("description", "\n\n".join(description))
+    event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical()

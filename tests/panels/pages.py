@@ -1,0 +1,135 @@
+"""Permission-matrix rows for the panels app, and the records its pages need.
+
+Each feature keeps its own block: its rows go into `PAGES`, and its records are made
+by a function added to `POPULATE`. Partner-owned records belong to `world.partner`,
+who sits on `world.panel`; `world.other_partner` is on no panel, so every panel,
+meeting and paper URL answers them 404."""
+
+from ..permissions import FORBIDDEN, LOGIN, NOT_FOUND, OK, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
+
+PAGES: list[Page] = []
+POPULATE: list = []
+
+
+def populate(world) -> None:
+    for step in POPULATE:
+        step(world)
+
+
+# --- Panels, memberships, meetings, papers and attendance ---
+
+
+def _populate_panels_and_meetings(world) -> None:
+    from decimal import Decimal
+
+    from ..factories import (
+        AttendanceFactory,
+        MeetingFactory,
+        MeetingPaperFactory,
+        MembershipFactory,
+        PanelFactory,
+        PartnerFactory,
+    )
+
+    staff = world.staff
+    world.panel = PanelFactory(
+        name="Housing challenge panel", service=world.service, created_by=staff,
+        purpose="Reviews our housing advice plans before they are decided.",
+        terms_of_reference="Meets monthly. Members are paid for their time and travel.",
+    )
+    # A third member whose access needs are recorded, to show how the register treats them.
+    leslie = PartnerFactory(full_name="Leslie Lane", access_notes="Needs a break every hour.")
+    world.membership = MembershipFactory(panel=world.panel, partner=world.partner)
+    world.staff_membership = MembershipFactory(panel=world.panel, partner=None, user=staff,
+                                               role="facilitator")
+    world.leslie_membership = MembershipFactory(panel=world.panel, partner=leslie, role="co_chair")
+
+    world.past_meeting = MeetingFactory(
+        panel=world.panel, days=-14, title="Eviction leaflet review", created_by=staff,
+        agenda="1. Welcome\n2. The draft leaflet\n3. Next steps",
+        minutes="The panel asked for shorter sentences and a phone number on the front.",
+    )
+    past = world.past_meeting
+    AttendanceFactory(meeting=past, partner=world.partner, status="attended", hours=Decimal("2"))
+    AttendanceFactory(meeting=past, partner=leslie, status="apologies")
+    AttendanceFactory(meeting=past, partner=None, user=staff, status="attended", hours=Decimal("2"))
+    world.past_paper = MeetingPaperFactory(meeting=world.past_meeting, title="Draft eviction leaflet",
+                                           uploaded_by=staff)
+
+    world.meeting = MeetingFactory(panel=world.panel, days=7, title="Waiting-room changes", created_by=staff,
+                                   agenda="1. Welcome\n2. The waiting-room plan")
+    world.attendance = AttendanceFactory(meeting=world.meeting, partner=world.partner, status="invited")
+    AttendanceFactory(meeting=world.meeting, partner=leslie, status="confirmed")
+    AttendanceFactory(meeting=world.meeting, partner=None, user=staff, status="confirmed")
+    world.paper = MeetingPaperFactory(meeting=world.meeting, title="Waiting-room plan", uploaded_by=staff)
+
+
+POPULATE.append(_populate_panels_and_meetings)
+
+STAFF_ACTION = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+# The partner's own panel and meetings: the other partner is on no panel, so gets 404.
+MEMBERS_PAGE = (LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+# Files members and staff download.
+MEMBERS_AND_STAFF = (LOGIN, OK, NOT_FOUND, FORBIDDEN, OK)
+
+
+def _panel(world) -> dict:
+    return {"pk": world.panel.pk}
+
+
+def _meeting(world) -> dict:
+    return {"pk": world.meeting.pk}
+
+
+def _past_meeting(world) -> dict:
+    return {"pk": world.past_meeting.pk}
+
+
+def _register_data(world) -> dict:
+    """The past meeting's whole register as posted by its page: everyone marked as attended."""
+    lines = list(world.past_meeting.attendance.order_by("pk"))
+    data = {"form-TOTAL_FORMS": str(len(lines)), "form-INITIAL_FORMS": str(len(lines)),
+            "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000"}
+    for index, line in enumerate(lines):
+        data |= {f"form-{index}-line": str(line.pk), f"form-{index}-status": "attended",
+                 f"form-{index}-hours": "2"}
+    return data
+
+
+def _today(world) -> dict:
+    from django.utils import timezone
+
+    return {"left_on": timezone.localdate().isoformat()}
+
+
+PAGES += [
+    # Staff
+    Page("panels:panel_list", STAFF_ONLY),
+    Page("panels:panel_create", STAFF_ONLY),
+    Page("panels:panel_detail", STAFF_ONLY, kwargs=_panel),
+    Page("panels:panel_edit", STAFF_ONLY, kwargs=_panel),
+    Page("panels:membership_add", STAFF_ONLY, kwargs=_panel),
+    Page("panels:membership_end", STAFF_ACTION, kwargs=lambda w: {"pk": w.leslie_membership.pk},
+         method="post", data=_today),
+    Page("panels:meeting_create", STAFF_ONLY, kwargs=_panel),
+    Page("panels:meeting_list", STAFF_ONLY),
+    Page("panels:meeting_detail", STAFF_ONLY, kwargs=_meeting),
+    Page("panels:meeting_detail", STAFF_ONLY, kwargs=_past_meeting),
+    Page("panels:meeting_edit", STAFF_ONLY, kwargs=_meeting),
+    Page("panels:meeting_cancel", STAFF_ACTION, kwargs=_meeting, method="post",
+         data=lambda w: {"confirm": "1"}),
+    Page("panels:attendance_update", STAFF_ACTION, kwargs=_past_meeting, method="post", data=_register_data),
+    Page("panels:paper_add", STAFF_ONLY, kwargs=_meeting),
+    Page("panels:paper_remove", STAFF_ACTION, kwargs=lambda w: {"pk": w.paper.pk}, method="post"),
+    # Members (partners on the panel) and staff
+    Page("panels:paper_download", MEMBERS_AND_STAFF, kwargs=lambda w: {"pk": w.paper.pk}, sweep=False),
+    Page("panels:meeting_ics", MEMBERS_AND_STAFF, kwargs=_meeting, sweep=False),
+    # Partner self-service
+    Page("panels:my_meetings", PARTNERS_ONLY),
+    Page("panels:my_meeting", MEMBERS_PAGE, kwargs=_meeting),
+    Page("panels:my_meeting", MEMBERS_PAGE, kwargs=_past_meeting),
+    Page("panels:my_meeting_respond", (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN), kwargs=_meeting,
+         method="post", data=lambda w: {"answer": "yes"}),
+    Page("panels:my_panels", PARTNERS_ONLY),
+    Page("panels:my_panel", MEMBERS_PAGE, kwargs=_panel),
+]
