@@ -1,0 +1,501 @@
+"""Forms of the reciprocity app. They check input and say what is wrong in plain words;
+the views hand the cleaned data to a service, which checks again and saves."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from participants.models import Partner
+
+from .models import (
+    MONEY_MAX,
+    ActivityType,
+    BenefitRule,
+    ClaimItem,
+    FundingSource,
+    Payment,
+    Rate,
+    Recognition,
+    Voucher,
+)
+from .receipts import ACCEPT, check_receipt
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def money_field(
+    label: str, *, required: bool = False, help_text: str = "", min_value="0.01"
+) -> forms.DecimalField:
+    """Pounds and pence, with messages people understand."""
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal(min_value),
+        max_value=MONEY_MAX,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "money-input"}),
+        error_messages={
+            "invalid": "Enter an amount in pounds and pence, for example 4.50.",
+            "min_value": "Enter an amount of more than £0.00."
+            if min_value != "0"
+            else "Enter £0.00 or more.",
+            "max_value": f"Enter an amount of £{MONEY_MAX:,} or less.",
+            "max_decimal_places": "Enter pence with two figures at most, for example 4.50.",
+            "max_digits": f"Enter an amount of £{MONEY_MAX:,} or less.",
+            "required": "Enter the amount.",
+        },
+    )
+
+
+def receipt_field(label: str) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text="A photo or a PDF, up to 10 MB. On a phone you can take the photo now.",
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+
+
+class ReceiptCheckMixin:
+    """Checks each receipt's type and size beside its own field."""
+
+    receipt_fields: tuple[str, ...] = ()
+
+    def _check_receipts(self) -> None:
+        for name in self.receipt_fields:
+            upload = self.cleaned_data.get(name)
+            if upload:
+                try:
+                    check_receipt(upload)
+                except ValidationError as error:
+                    self.add_error(name, error.message_dict["receipt"])
+
+
+# --- Claims: the partner's form, and staff claiming for a partner ---------------------------
+
+COSTS = [
+    # kind, amount field, receipt field, description field or None
+    (ClaimItem.Kind.TRAVEL, "travel", "travel_receipt", "travel_description"),
+    (ClaimItem.Kind.SUBSISTENCE, "subsistence", "subsistence_receipt", None),
+    (ClaimItem.Kind.CARE, "care", "care_receipt", None),
+    (ClaimItem.Kind.OTHER, "other", "other_receipt", "other_description"),
+]
+
+
+class ActivityTypeChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, rates: dict, **kwargs):
+        self.rates = rates
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        rate = self.rates.get(obj.pk)
+        return f"{obj.name}: £{rate.amount} {rate.get_basis_display().lower()}" if rate else obj.name
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title}, {obj.panel.name}, {timezone.localtime(obj.starts_at):%A %-d %B %Y}"
+
+
+class ClaimForm(ReceiptCheckMixin, forms.Form):
+    """A new claim: which meeting or activity, the fee, and costs with receipts.
+    `partner_words` switches the labels between "you" (the partner) and "they" (staff)."""
+
+    receipt_fields = ("travel_receipt", "subsistence_receipt", "care_receipt", "other_receipt")
+
+    meeting = MeetingChoiceField(
+        queryset=None, required=False, widget=forms.RadioSelect, empty_label="Something else (tell us below)"
+    )
+    activity = forms.CharField(
+        label="What did you do?",
+        max_length=200,
+        required=False,
+        help_text="For example: read the new leaflet and sent comments.",
+    )
+    activity_date = forms.DateField(
+        label="When was it?",
+        required=False,
+        widget=date_input(),
+        error_messages={"invalid": "Enter a date, for example 14 3 2026."},
+    )
+    hours = forms.DecimalField(
+        label="How many hours did it take?",
+        required=False,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("24"),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "money-input"}),
+        help_text="Only for fees paid by the hour. For example: 2.5",
+        error_messages={
+            "invalid": "Enter a number of hours, for example 2.5.",
+            "min_value": "Enter at least a quarter of an hour (0.25).",
+            "max_value": "Enter 24 hours or fewer.",
+            "max_decimal_places": "Enter hours like 2.5 or 2.25.",
+        },
+    )
+    activity_type = None  # set in __init__: it needs today's rates
+    travel = money_field("Travel (£)", help_text="Bus, train, taxi or mileage.")
+    travel_description = forms.CharField(
+        label="How did you travel?",
+        max_length=200,
+        required=False,
+        help_text="For example: bus there and back.",
+    )
+    travel_receipt = receipt_field("Ticket or receipt for travel")
+    subsistence = money_field("Food and drink (£)")
+    subsistence_receipt = receipt_field("Receipt for food and drink")
+    care = money_field("Childcare or carer costs (£)")
+    care_receipt = receipt_field("Receipt or invoice for childcare or care")
+    other = money_field("Other costs (£)")
+    other_description = forms.CharField(
+        label="What were the other costs for?", max_length=200, required=False
+    )
+    other_receipt = receipt_field("Receipt for other costs")
+
+    def __init__(self, *args, meetings, on=None, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        on = on or timezone.localdate()
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label = (
+            "Which meeting was it?" if not staff else "Which meeting did they attend?"
+        )
+        rates = {rate.activity_type_id: rate for rate in Rate.objects.in_force(on).order_by("effective_from")}
+        self.fields["activity_type"] = ActivityTypeChoiceField(
+            queryset=ActivityType.objects.active().filter(pk__in=list(rates)),
+            rates=rates,
+            required=False,
+            widget=forms.RadioSelect,
+            empty_label="No fee, just costs",
+            label="What fee are you claiming?" if not staff else "What fee are they claiming?",
+            help_text="The rate is the one in force on the day of the activity.",
+        )
+        order = ["meeting", "activity", "activity_date", "activity_type", "hours"]
+        self.order_fields(order)
+        if staff:
+            self.fields["activity"].label = "What did they do?"
+            self.fields["travel_description"].label = "How did they travel?"
+
+    def clean(self):
+        data = super().clean()
+        self._check_receipts()
+        if not data.get("meeting"):
+            if not data.get("activity"):
+                self.add_error("activity", "Tell us what you did, or choose a meeting above.")
+            if not data.get("activity_date") and "activity_date" not in self.errors:
+                self.add_error("activity_date", "Enter the date.")
+            elif data.get("activity_date") and data["activity_date"] > timezone.localdate():
+                self.add_error("activity_date", "The date cannot be in the future.")
+        if data.get("other") and not data.get("other_description"):
+            self.add_error("other_description", "Say what the other costs were for.")
+        for _kind, amount, receipt, _ in COSTS:
+            if data.get(receipt) and not data.get(amount):
+                self.add_error(amount, "Enter the amount on this receipt.")
+        has_cost = any(data.get(amount) for _, amount, _, _ in COSTS)
+        if not data.get("activity_type") and not has_cost and not self.errors:
+            raise ValidationError("Choose a fee or enter at least one cost: there is nothing to claim yet.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        costs = []
+        for kind, amount, receipt, description in COSTS:
+            if data.get(amount):
+                costs.append(
+                    {
+                        "kind": kind,
+                        "amount": data[amount],
+                        "receipt": data.get(receipt),
+                        "description": data.get(description, "") if description else "",
+                    }
+                )
+        return {
+            "meeting": data.get("meeting"),
+            "activity": data.get("activity", ""),
+            "activity_date": data.get("activity_date"),
+            "activity_type": data.get("activity_type"),
+            "hours": data.get("hours"),
+            "costs": costs,
+        }
+
+
+class CostForm(ReceiptCheckMixin, forms.Form):
+    """One more cost on a claim not yet sent."""
+
+    receipt_fields = ("receipt",)
+
+    kind = forms.ChoiceField(
+        label="What is it for?",
+        choices=[(k.value, k.label) for k in ClaimItem.Kind if k != ClaimItem.Kind.FEE],
+    )
+    amount = money_field("Amount (£)", required=True)
+    description = forms.CharField(
+        label="A few words about it",
+        max_length=200,
+        required=False,
+        help_text="Needed for other costs. For example: printing.",
+    )
+    receipt = receipt_field("Receipt")
+
+    def clean(self):
+        data = super().clean()
+        self._check_receipts()
+        if data.get("kind") == ClaimItem.Kind.OTHER and not data.get("description"):
+            self.add_error("description", "Say what the other costs were for.")
+        return data
+
+
+class AskForLessForm(forms.Form):
+    amount = money_field(
+        "How much would you like to be paid? (£)",
+        required=True,
+        help_text="We pay back your costs first; the fee is what gets smaller.",
+    )
+
+
+class ApproveForm(forms.Form):
+    amount = money_field(
+        "Amount to approve (£)",
+        required=True,
+        help_text="The total claimed, or less: costs are paid first, so less reduces the fee.",
+    )
+    over_limit_agreed = forms.BooleanField(
+        required=False,
+        label="I have talked with them about the limit and the options, and they want to go ahead.",
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it not agreed?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The partner will read this. Say what they can do next.",
+        error_messages={"required": "Give the reason: the partner will see it."},
+    )
+
+
+def voucher_choices() -> list[tuple[str, str]]:
+    return [("", "Not paying in vouchers")] + [
+        (
+            f"{row['batch__provider']}|{row['batch__value']}",
+            f"{row['batch__provider']} £{row['batch__value']} ({row['in_stock']} in stock)",
+        )
+        for row in Voucher.objects.stock_levels()
+    ]
+
+
+class PayForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How was it paid?", choices=Payment.Method.choices, widget=forms.RadioSelect
+    )
+    paid_on = forms.DateField(
+        label="Paid on", widget=date_input(), error_messages={"invalid": "Enter the date it was paid."}
+    )
+    funding_source = forms.ModelChoiceField(
+        label="Charge it to",
+        queryset=FundingSource.objects.none(),
+        empty_label="Choose a funding source",
+        error_messages={"required": "Choose the funding source to charge."},
+    )
+    amount = money_field("Amount paid (£)", required=True)
+    reference = forms.CharField(
+        label="Reference",
+        max_length=100,
+        required=False,
+        help_text="The bank or finance system reference, or a receipt number for cash.",
+    )
+    charity = forms.CharField(
+        label="Charity paid",
+        max_length=150,
+        required=False,
+        help_text="Only when it is paid to a charity on their behalf.",
+    )
+    vouchers = forms.ChoiceField(
+        label="Vouchers to give",
+        required=False,
+        help_text="Only when paying in vouchers: codes are taken from stock.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_source"].queryset = FundingSource.objects.current()
+        self.fields["vouchers"].choices = voucher_choices()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == Payment.Method.CHARITY and not data.get("charity"):
+            self.add_error("charity", "Name the charity it was paid to.")
+        if data.get("method") == Payment.Method.VOUCHER and not data.get("vouchers"):
+            self.add_error("vouchers", "Choose which vouchers to give.")
+        return data
+
+
+# --- Rates, activity types, funding, benefit rules, vouchers, recognition, settings -------
+
+
+class ActivityTypeForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    description = forms.CharField(max_length=250, required=False)
+    is_active = forms.BooleanField(label="In use (offered on new claims)", required=False, initial=True)
+
+
+class RateForm(forms.Form):
+    activity_type = forms.ModelChoiceField(label="Activity type", queryset=ActivityType.objects.all())
+    basis = forms.ChoiceField(choices=Rate.Basis.choices, widget=forms.RadioSelect)
+    amount = money_field("Rate (£)", required=True)
+    effective_from = forms.DateField(label="In force from", widget=date_input())
+    effective_to = forms.DateField(
+        label="In force until",
+        required=False,
+        widget=date_input(),
+        help_text="Leave empty while it is in force. Adding a new rate ends the current one the day before.",
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["activity_type"]
+
+
+class FundingSourceForm(forms.Form):
+    funder = forms.CharField(max_length=150)
+    grant = forms.CharField(label="Grant or budget line", max_length=150)
+    kind = forms.ChoiceField(choices=FundingSource.Kind.choices, widget=forms.RadioSelect)
+    amount = money_field("Budget for partner payments (£)", required=True)
+    starts_on = forms.DateField(label="Starts on", widget=date_input())
+    ends_on = forms.DateField(label="Ends on", widget=date_input())
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The funding cannot end before it starts.")
+        return data
+
+
+class PartnerChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
+class BenefitRuleForm(forms.Form):
+    name = forms.CharField(max_length=150, help_text="For example: weekly earnings limit.")
+    period = forms.ChoiceField(choices=BenefitRule.Period.choices, widget=forms.RadioSelect)
+    limit = money_field("Limit in one period (£)", required=True)
+    counts_fees = forms.BooleanField(label="Fees paid in money count as income", required=False, initial=True)
+    counts_vouchers = forms.BooleanField(
+        label="Fees paid in vouchers count as income", required=False, initial=True
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where the figure comes from and when it was last checked.",
+    )
+    is_active = forms.BooleanField(label="In use", required=False, initial=True)
+    partners = PartnerChoices(
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Partners it applies to",
+        help_text="Only partners whose record says their payments are checked against benefit rules.",
+    )
+
+    def __init__(self, *args, show_partners: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if show_partners:
+            self.fields["partners"].queryset = Partner.objects.filter(
+                benefit_check=True, erased_at__isnull=True
+            )
+        else:
+            del self.fields["partners"]
+
+
+class VoucherBatchForm(forms.Form):
+    provider = forms.CharField(max_length=100, help_text="For example: Love2shop.")
+    value = money_field("Value of each voucher (£)", required=True)
+    received_on = forms.DateField(label="Received on", widget=date_input(), initial=timezone.localdate)
+    reference = forms.CharField(
+        max_length=100, required=False, help_text="The supplier's order or invoice number."
+    )
+    codes = forms.CharField(
+        label="Voucher codes",
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text="Paste the codes, one a line.",
+    )
+
+
+class VoucherCodesForm(forms.Form):
+    codes = forms.CharField(
+        label="More codes",
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text="Paste the codes, one a line.",
+    )
+
+
+class PartnerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
+class PartnerPickForm(forms.Form):
+    partner = PartnerChoice(
+        queryset=Partner.objects.current(), empty_label="Choose a partner", label="Who is the claim for?"
+    )
+
+
+class RecognitionForm(forms.Form):
+    partner = PartnerChoice(
+        queryset=Partner.objects.filter(erased_at__isnull=True), empty_label="Choose a partner"
+    )
+    kind = forms.ChoiceField(
+        choices=Recognition.Kind.choices, widget=forms.RadioSelect, initial=Recognition.Kind.THANK_YOU
+    )
+    title = forms.CharField(
+        label="What for?",
+        max_length=150,
+        help_text="For example: chaired the housing challenge panel for a year.",
+    )
+    message = forms.CharField(
+        label="Message to them", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    partner_words = forms.CharField(
+        label="In their own words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Something they said about it. Shown on their certificate only while they agree to quotes.",
+    )
+    given_on = forms.DateField(label="Date", widget=date_input(), initial=timezone.localdate)
+
+
+class SettingsForm(forms.Form):
+    claims_waiting_days = forms.IntegerField(
+        label="Claims waiting too long after (days)", min_value=1, max_value=365
+    )
+    voucher_low_stock = forms.IntegerField(
+        label="Warn when voucher codes in stock fall below", min_value=0, max_value=10000
+    )
+
+
+class PeriodForm(forms.Form):
+    """A period of payment dates, for the finance export."""
+
+    start = forms.DateField(
+        label="From", widget=date_input(), error_messages={"required": "Enter the first day."}
+    )
+    end = forms.DateField(label="To", widget=date_input(), error_messages={"required": "Enter the last day."})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                self.add_error("end", "The last day cannot be before the first.")
+            elif (data["end"] - data["start"]).days > 800:
+                self.add_error("end", "Export at most two years at a time.")
+        return data

@@ -1,0 +1,996 @@
+"""Writes of the reciprocity app. Each is keyword-only, validates before saving,
+names the person acting in the audit trail (django-simple-history), and runs in
+one transaction. Views turn a ValidationError into a form error.
+
+The claim workflow: draft → submitted → approved → paid, or rejected (with a
+reason) or withdrawn. Each step locks the claim row first and checks its state,
+so two requests at once cannot both move it (and a claim is never paid twice).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from coprod.models import Organisation
+from coprod.roles import is_staff_member
+
+from .benefits import benefit_checks
+from .models import (
+    MONEY_MAX,
+    ZERO,
+    ActivityType,
+    BenefitRule,
+    Claim,
+    ClaimItem,
+    FundingSource,
+    Payment,
+    Rate,
+    ReciprocitySettings,
+    Recognition,
+    Voucher,
+    VoucherBatch,
+)
+from .receipts import check_receipt
+
+APPROVE = "reciprocity.approve_claim"
+PAY = "reciprocity.pay_claim"
+
+
+# --- Who may do what ---------------------------------------------------------------------
+
+
+def can_approve(user) -> bool:
+    return is_staff_member(user) and user.has_perm(APPROVE)
+
+
+def can_pay(user) -> bool:
+    return is_staff_member(user) and user.has_perm(PAY)
+
+
+def is_finance(user) -> bool:
+    """Finance staff: may approve or pay, so may see receipts and benefit totals."""
+    return can_approve(user) or can_pay(user)
+
+
+def _check_own_or_staff(claim: Claim, by) -> None:
+    if not (is_staff_member(by) or (claim.partner.user_id is not None and claim.partner.user_id == by.pk)):
+        raise PermissionDenied("Only the partner or staff can change this claim.")
+
+
+def _is_own_claim(claim: Claim, by) -> bool:
+    return claim.partner.user_id is not None and claim.partner.user_id == by.pk
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+
+def clean_money(
+    value, *, field: str = "amount", label: str = "The amount", allow_zero: bool = False
+) -> Decimal:
+    """Pounds and pence: a number, not negative (nor zero unless allowed), at most two
+    decimal places, no more than MONEY_MAX."""
+    try:
+        amount = Decimal(str(value).strip().lstrip("£").replace(",", ""))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: f"{label} must be in pounds and pence, for example 12.50."}) from None
+    if not amount.is_finite():
+        raise ValidationError({field: f"{label} must be in pounds and pence, for example 12.50."})
+    if amount < 0:
+        raise ValidationError({field: f"{label} cannot be less than nothing."})
+    if amount == 0 and not allow_zero:
+        raise ValidationError({field: f"{label} must be more than £0.00."})
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError({field: f"{label} can have at most two figures after the point (pence)."})
+    if amount > MONEY_MAX:
+        raise ValidationError(
+            {field: f"{label} cannot be more than £{MONEY_MAX:,}. Split it or talk to finance."}
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def _text(value: str, *, field: str, label: str, model, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: f"Enter {label}."})
+    limit = model._meta.get_field(field).max_length
+    if limit and len(value) > limit:
+        raise ValidationError({field: f"Keep it to {limit} characters or fewer."})
+    return value
+
+
+def _save(instance, by, reason: str = "", update_fields: list[str] | None = None) -> None:
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason
+    instance.save(update_fields=update_fields)
+
+
+def _locked(claim: Claim) -> Claim:
+    """The claim re-read under a row lock, so its state cannot change under us."""
+    return Claim.objects.select_for_update().select_related("partner").get(pk=claim.pk)
+
+
+def _require_status(claim: Claim, allowed: set, action: str) -> None:
+    if claim.status not in allowed:
+        raise ValidationError(f"This claim cannot be {action}: it is {claim.get_status_display().lower()}.")
+
+
+def _notify(claim: Claim, event: str) -> None:
+    from .tasks import send_claim_email
+
+    transaction.on_commit(lambda: send_claim_email.delay(claim.pk, event))
+
+
+EMAIL_SUBJECTS = {
+    "submitted": "we have your claim",
+    "approved": "your claim has been agreed",
+    "rejected": "about your claim",
+    "paid": "your claim has been paid",
+    "withdrawn": "your claim has been cancelled",
+}
+
+
+def claim_notify(*, claim_id: int, event: str) -> bool:
+    """E-mail the partner about a step of their claim, in plain English, if they have an
+    e-mail address and their consent to be contacted is in force. Answers whether it was sent."""
+    claim = Claim.objects.select_related("partner", "payment").get(pk=claim_id)
+    partner = claim.partner
+    if (
+        event not in EMAIL_SUBJECTS
+        or partner.is_erased
+        or not partner.email
+        or not partner.has_consent("contact")
+    ):
+        return False
+    organisation = Organisation.current()
+    context = {
+        "partner": partner,
+        "claim": claim,
+        "organisation": organisation,
+        "payment": getattr(claim, "payment", None),
+    }
+    send_mail(
+        subject=f"{organisation.name}: {EMAIL_SUBJECTS[event]}",
+        message=render_to_string(f"reciprocity/email/claim_{event}.txt", context),
+        from_email=None,
+        recipient_list=[partner.email],
+    )
+    return True
+
+
+# --- Settings ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> ReciprocitySettings:
+    current = ReciprocitySettings.objects.select_for_update().get(pk=ReciprocitySettings.current().pk)
+    if not 1 <= int(claims_waiting_days) <= 365:
+        raise ValidationError({"claims_waiting_days": "Choose between 1 and 365 days."})
+    if not 0 <= int(voucher_low_stock) <= 10000:
+        raise ValidationError({"voucher_low_stock": "Choose between 0 and 10,000 codes."})
+    current.claims_waiting_days = int(claims_waiting_days)
+    current.voucher_low_stock = int(voucher_low_stock)
+    _save(current, by, update_fields=["claims_waiting_days", "voucher_low_stock"])
+    return current
+
+
+# --- Activity types and rates ------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_type_save(
+    *, activity_type: ActivityType | None = None, name: str, description: str = "", is_active: bool = True, by
+) -> ActivityType:
+    name = _text(name, field="name", label="a name", model=ActivityType, required=True)
+    description = _text(description, field="description", label="a description", model=ActivityType)
+    clash = ActivityType.objects.filter(name__iexact=name)
+    if activity_type is not None:
+        clash = clash.exclude(pk=activity_type.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"There is already an activity type called “{name}”."})
+    if activity_type is None:
+        activity_type = ActivityType(name=name, description=description, is_active=is_active)
+        _save(activity_type, by)
+    else:
+        activity_type.name, activity_type.description, activity_type.is_active = name, description, is_active
+        _save(activity_type, by, update_fields=["name", "description", "is_active"])
+    return activity_type
+
+
+def _overlapping(activity_type: ActivityType, start: date, end: date | None, exclude: Rate | None):
+    rates = Rate.objects.filter(activity_type=activity_type)
+    if exclude is not None:
+        rates = rates.exclude(pk=exclude.pk)
+    if end is not None:
+        rates = rates.filter(effective_from__lte=end)
+    from django.db.models import Q
+
+    return rates.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
+
+
+@transaction.atomic
+def rate_create(
+    *,
+    activity_type: ActivityType,
+    basis: str,
+    amount,
+    effective_from: date,
+    effective_to: date | None = None,
+    by,
+) -> Rate:
+    """Add a rate. An open-ended rate of the same type that started earlier ends the day
+    before the new one starts (the usual way to change a rate: add the new one)."""
+    amount = clean_money(amount, label="The rate")
+    if basis not in Rate.Basis.values:
+        raise ValidationError({"basis": "Choose per hour or per session."})
+    if effective_to is not None and effective_to < effective_from:
+        raise ValidationError({"effective_to": "The rate cannot end before it starts."})
+    previous = (
+        Rate.objects.select_for_update()
+        .filter(activity_type=activity_type, effective_to__isnull=True, effective_from__lt=effective_from)
+        .first()
+    )
+    if previous is not None:
+        previous.effective_to = effective_from - timedelta(days=1)
+        _save(previous, by, reason="Replaced by a new rate", update_fields=["effective_to"])
+    clash = _overlapping(activity_type, effective_from, effective_to, exclude=None).first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "effective_from": f"These dates overlap another rate for {activity_type}: {clash} "
+                f"from {clash.effective_from:%d %B %Y}. Change that one first."
+            }
+        )
+    rate = Rate(
+        activity_type=activity_type,
+        basis=basis,
+        amount=amount,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        created_by=by,
+    )
+    _save(rate, by)
+    return rate
+
+
+@transaction.atomic
+def rate_update(
+    *, rate: Rate, basis: str, amount, effective_from: date, effective_to: date | None, by
+) -> Rate:
+    """Change a rate. Once claims have used it only its end date may change: a new rate
+    is added instead, so what partners were paid stays explained."""
+    rate = Rate.objects.select_for_update().get(pk=rate.pk)
+    amount = clean_money(amount, label="The rate")
+    if basis not in Rate.Basis.values:
+        raise ValidationError({"basis": "Choose per hour or per session."})
+    if effective_to is not None and effective_to < effective_from:
+        raise ValidationError({"effective_to": "The rate cannot end before it starts."})
+    used = rate.claims.count()
+    if used and (amount != rate.amount or basis != rate.basis or effective_from != rate.effective_from):
+        raise ValidationError(
+            f"{used} claim{'s have' if used != 1 else ' has'} used this rate, so only its end "
+            "date can change. End it, then add the new rate."
+        )
+    clash = _overlapping(rate.activity_type, effective_from, effective_to, exclude=rate).first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "effective_from": f"These dates overlap another rate for {rate.activity_type}: "
+                f"{clash} from {clash.effective_from:%d %B %Y}."
+            }
+        )
+    rate.basis, rate.amount, rate.effective_from, rate.effective_to = (
+        basis,
+        amount,
+        effective_from,
+        effective_to,
+    )
+    _save(rate, by, update_fields=["basis", "amount", "effective_from", "effective_to"])
+    return rate
+
+
+def rate_in_force(activity_type: ActivityType, on: date) -> Rate | None:
+    return Rate.objects.in_force(on).filter(activity_type=activity_type).order_by("-effective_from").first()
+
+
+def fee_for(*, activity_type: ActivityType, on: date, hours) -> tuple[Rate, Decimal]:
+    """The rate in force on the day and the fee it gives."""
+    rate = rate_in_force(activity_type, on)
+    if rate is None:
+        raise ValidationError(
+            {
+                "activity_type": f"There is no rate for “{activity_type}” on {on:%d %B %Y}. "
+                "Choose another kind of activity, or ask staff."
+            }
+        )
+    if rate.basis == Rate.Basis.HOURLY:
+        if hours is None or Decimal(hours) <= 0:
+            raise ValidationError({"hours": "Enter how many hours it took: this fee is paid by the hour."})
+        if Decimal(hours) > 24:
+            raise ValidationError({"hours": "Enter 24 hours or fewer."})
+        if Decimal(hours).as_tuple().exponent < -2:
+            raise ValidationError(
+                {"hours": "Enter hours with at most two figures after the point, like 2.5."}
+            )
+    return rate, rate.fee_for(hours)
+
+
+# --- Funding sources ---------------------------------------------------------------------
+
+FUNDING_FIELDS = ["funder", "grant", "kind", "amount", "starts_on", "ends_on", "notes"]
+
+
+@transaction.atomic
+def funding_source_save(
+    *,
+    funding_source: FundingSource | None = None,
+    funder: str,
+    grant: str,
+    kind: str,
+    amount,
+    starts_on: date,
+    ends_on: date,
+    notes: str = "",
+    by,
+) -> FundingSource:
+    funder = _text(funder, field="funder", label="the funder", model=FundingSource, required=True)
+    grant = _text(grant, field="grant", label="the grant or budget line", model=FundingSource, required=True)
+    amount = clean_money(amount, label="The budget")
+    if kind not in FundingSource.Kind.values:
+        raise ValidationError({"kind": "Choose launch or sustained funding."})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The funding cannot end before it starts."})
+    clash = FundingSource.objects.filter(funder__iexact=funder, grant__iexact=grant)
+    if funding_source is not None:
+        clash = clash.exclude(pk=funding_source.pk)
+    if clash.exists():
+        raise ValidationError({"grant": f"{funder} already has a grant called “{grant}”."})
+    if funding_source is not None:
+        outside = funding_source.payments.exclude(paid_on__gte=starts_on, paid_on__lte=ends_on).count()
+        if outside:
+            raise ValidationError(
+                {
+                    "starts_on": f"{outside} payment{'s' if outside != 1 else ''} charged to it "
+                    "fall outside these dates."
+                }
+            )
+    values = {
+        "funder": funder,
+        "grant": grant,
+        "kind": kind,
+        "amount": amount,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "notes": (notes or "").strip(),
+    }
+    if funding_source is None:
+        funding_source = FundingSource(**values)
+        _save(funding_source, by)
+    else:
+        for name, value in values.items():
+            setattr(funding_source, name, value)
+        _save(funding_source, by, update_fields=FUNDING_FIELDS)
+    return funding_source
+
+
+# --- Benefit rules -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def benefit_rule_save(
+    *,
+    rule: BenefitRule | None = None,
+    name: str,
+    period: str,
+    limit,
+    counts_fees: bool,
+    counts_vouchers: bool,
+    notes: str = "",
+    is_active: bool = True,
+    partners=None,
+    by,
+) -> BenefitRule:
+    """Create or change a rule. `partners` (None: leave as they are) must each be flagged
+    for benefit checks on their record."""
+    name = _text(name, field="name", label="a name", model=BenefitRule, required=True)
+    limit = clean_money(limit, field="limit", label="The limit")
+    if period not in BenefitRule.Period.values:
+        raise ValidationError({"period": "Choose a week, a calendar month or a tax year."})
+    clash = BenefitRule.objects.filter(name__iexact=name)
+    if rule is not None:
+        clash = clash.exclude(pk=rule.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"There is already a rule called “{name}”."})
+    if partners is not None:
+        unflagged = [p.display_name for p in partners if not p.benefit_check]
+        if unflagged:
+            raise ValidationError(
+                {
+                    "partners": "Only partners whose payments are checked against benefit rules "
+                    f"can be linked. Not flagged: {', '.join(unflagged)}."
+                }
+            )
+    values = {
+        "name": name,
+        "period": period,
+        "limit": limit,
+        "counts_fees": bool(counts_fees),
+        "counts_vouchers": bool(counts_vouchers),
+        "notes": (notes or "").strip(),
+        "is_active": bool(is_active),
+    }
+    if rule is None:
+        rule = BenefitRule(**values)
+        _save(rule, by)
+    else:
+        for field, value in values.items():
+            setattr(rule, field, value)
+        _save(rule, by, update_fields=list(values))
+    if partners is not None:
+        rule._history_user = by
+        rule.partners.set(partners)
+    return rule
+
+
+# --- Claims ------------------------------------------------------------------------------
+
+
+def _attendance(partner, meeting):
+    from panels.models import Attendance
+
+    return Attendance.objects.filter(
+        meeting=meeting, partner=partner, status=Attendance.Status.ATTENDED
+    ).first()
+
+
+def _clean_cost(*, kind: str, amount, description: str = "", receipt=None) -> dict:
+    """A checked line of a claim, ready to save (receipt type and name read from the file)."""
+    if kind not in ClaimItem.Kind.values:
+        raise ValidationError({"kind": "Choose what the money is for."})
+    label = ClaimItem.Kind(kind).label
+    amount = clean_money(amount, field="amount", label=f"The {label.lower()} amount")
+    description = (description or "").strip()
+    if len(description) > ClaimItem._meta.get_field("description").max_length:
+        raise ValidationError({"description": "Keep the description to 200 characters or fewer."})
+    if kind == ClaimItem.Kind.OTHER and not description:
+        raise ValidationError({"description": "Say what the other costs were for."})
+    cost = {"kind": kind, "amount": amount, "description": description, "receipt": None}
+    if receipt:
+        content_type, extension, original = check_receipt(receipt)
+        receipt.name = f"receipt.{extension}"
+        cost.update(receipt=receipt, receipt_name=original, receipt_type=content_type)
+    return cost
+
+
+def _add_item(claim: Claim, cost: dict, by) -> ClaimItem:
+    item = ClaimItem(
+        claim=claim, added_by=by, **{key: value for key, value in cost.items() if value is not None}
+    )
+    try:
+        _save(item, by)
+    except Exception:
+        # The file is written before the row; do not leave it behind if the row fails.
+        if item.receipt:
+            default_storage.delete(item.receipt.name)
+        raise
+    return item
+
+
+def _delete_files_on_failure(items: list[ClaimItem]) -> None:
+    for item in items:
+        if item.receipt:
+            default_storage.delete(item.receipt.name)
+
+
+def _retotal(claim: Claim, by, reason: str = "") -> None:
+    from django.db.models import Q, Sum
+
+    totals = claim.items.aggregate(
+        fee=Sum("amount", filter=Q(kind=ClaimItem.Kind.FEE)),
+        expenses=Sum("amount", filter=~Q(kind=ClaimItem.Kind.FEE)),
+    )
+    claim.fee_total = totals["fee"] or ZERO
+    claim.expenses_total = totals["expenses"] or ZERO
+    claim.total = claim.fee_total + claim.expenses_total
+    if claim.total > MONEY_MAX:
+        raise ValidationError(
+            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
+        )
+    _save(claim, by, reason=reason, update_fields=["fee_total", "expenses_total", "total"])
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    partner,
+    by,
+    meeting=None,
+    activity: str = "",
+    activity_date: date | None = None,
+    activity_type: ActivityType | None = None,
+    hours=None,
+    costs: list[dict] | None = None,
+    submit: bool = False,
+) -> Claim:
+    """A claim by a partner (or by staff for them): the fee for a meeting they attended or
+    another activity, and any costs with receipts. Sent straight away when `submit`."""
+    if partner.is_erased:
+        raise ValidationError("This partner's record has been erased.")
+    if meeting is not None:
+        attendance = _attendance(partner, meeting)
+        if attendance is None:
+            raise ValidationError(
+                {"meeting": "You can only claim for a meeting the register shows you attended."}
+            )
+        if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
+            raise ValidationError(
+                {"meeting": "There is already a claim for this meeting. Add costs to that claim instead."}
+            )
+        activity = activity or f"{meeting.panel.name}: {meeting.title}"
+        activity_date = timezone.localdate(meeting.starts_at)
+        hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
+    activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
+    if activity_date is None:
+        raise ValidationError({"activity_date": "Enter the date of the activity."})
+    if activity_date > timezone.localdate():
+        raise ValidationError({"activity_date": "The date cannot be in the future."})
+    if hours is not None:
+        hours = Decimal(hours)
+    rate = fee = None
+    if activity_type is not None:
+        rate, fee = fee_for(activity_type=activity_type, on=activity_date, hours=hours)
+    # Every line is checked (receipts included) before anything is saved.
+    lines = [
+        _clean_cost(
+            kind=cost["kind"],
+            amount=cost["amount"],
+            description=cost.get("description", ""),
+            receipt=cost.get("receipt"),
+        )
+        for cost in (costs or [])
+        if cost.get("amount") not in (None, "")
+    ]
+    if fee is None and not lines:
+        raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
+    if fee is not None:
+        basis = f"{rate.get_basis_display()} at £{rate.amount}"
+        if rate.basis == Rate.Basis.HOURLY:
+            basis += f" for {hours.normalize():f} hours"
+        lines.insert(0, {"kind": ClaimItem.Kind.FEE, "amount": fee, "description": basis})
+
+    claim = Claim(
+        partner=partner,
+        meeting=meeting,
+        activity=activity,
+        activity_date=activity_date,
+        activity_type=activity_type,
+        hours=hours,
+        rate=rate,
+        created_by=by,
+        created_at=timezone.now(),
+    )
+    _save(claim, by, reason="Created")
+    items = []
+    try:
+        for line in lines:
+            items.append(_add_item(claim, line, by))
+        _retotal(claim, by)
+        if submit:
+            _submit(claim, by)
+    except Exception:
+        _delete_files_on_failure(items)
+        raise
+    return claim
+
+
+@transaction.atomic
+def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", receipt=None, by) -> ClaimItem:
+    """Add a cost to a draft claim. The fee comes from the rate, so it is not added here."""
+    claim = _locked(claim)
+    _check_own_or_staff(claim, by)
+    _require_status(claim, {Claim.Status.DRAFT}, "changed")
+    if kind == ClaimItem.Kind.FEE:
+        raise ValidationError({"kind": "The fee is worked out from the rate; add costs here."})
+    item = _add_item(
+        claim, _clean_cost(kind=kind, amount=amount, description=description, receipt=receipt), by
+    )
+    try:
+        _retotal(claim, by, reason="Cost added")
+    except Exception:
+        _delete_files_on_failure([item])
+        raise
+    return item
+
+
+@transaction.atomic
+def claim_item_remove(*, item: ClaimItem, by) -> Claim:
+    claim = _locked(item.claim)
+    _check_own_or_staff(claim, by)
+    _require_status(claim, {Claim.Status.DRAFT}, "changed")
+    receipt = item.receipt.name if item.receipt else ""
+    item._history_user = by
+    item.delete()
+    if receipt:
+        transaction.on_commit(lambda: default_storage.delete(receipt))
+    _retotal(claim, by, reason="Cost removed")
+    return claim
+
+
+def _submit(claim: Claim, by) -> None:
+    if claim.total <= 0:
+        raise ValidationError("Add a fee or at least one cost before sending the claim.")
+    claim.status = Claim.Status.SUBMITTED
+    claim.submitted_at = timezone.now()
+    claim.submitted_by = by
+    _save(claim, by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
+    _notify(claim, "submitted")
+
+
+@transaction.atomic
+def claim_submit(*, claim: Claim, by) -> Claim:
+    claim = _locked(claim)
+    _check_own_or_staff(claim, by)
+    _require_status(claim, {Claim.Status.DRAFT}, "sent")
+    _submit(claim, by)
+    return claim
+
+
+@transaction.atomic
+def claim_withdraw(*, claim: Claim, by) -> Claim:
+    """The partner (or staff for them) cancels a claim not yet decided."""
+    claim = _locked(claim)
+    _check_own_or_staff(claim, by)
+    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.SUBMITTED}, "cancelled")
+    was_sent = claim.status == Claim.Status.SUBMITTED
+    claim.status = Claim.Status.WITHDRAWN
+    claim.withdrawn_at = timezone.now()
+    claim.withdrawn_by = by
+    _save(claim, by, reason="Withdrawn", update_fields=["status", "withdrawn_at", "withdrawn_by"])
+    if was_sent:
+        _notify(claim, "withdrawn")
+    return claim
+
+
+@transaction.atomic
+def claim_decline_payment(*, claim: Claim, by) -> Claim:
+    """The partner chooses not to be paid for a sent or agreed claim. The claim closes;
+    their involvement still counts everywhere else."""
+    claim = _locked(claim)
+    _check_own_or_staff(claim, by)
+    _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "declined")
+    claim.status = Claim.Status.WITHDRAWN
+    claim.declined_payment = True
+    claim.withdrawn_at = timezone.now()
+    claim.withdrawn_by = by
+    _save(
+        claim,
+        by,
+        reason="Payment declined by the partner",
+        update_fields=["status", "declined_payment", "withdrawn_at", "withdrawn_by"],
+    )
+    _notify(claim, "withdrawn")
+    return claim
+
+
+@transaction.atomic
+def claim_ask_for_less(*, claim: Claim, amount, by) -> Claim:
+    """The partner asks to be paid less than they could be (to stay under a benefit
+    limit, say). Costs are paid back first; the fee is what gets smaller."""
+    claim = _locked(claim)
+    _check_own_or_staff(claim, by)
+    _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "changed")
+    amount = clean_money(amount, label="The amount you want")
+    if amount >= claim.payable:
+        raise ValidationError(
+            {"amount": f"Enter less than £{claim.payable}, the amount we would pay you now."}
+        )
+    claim.requested_amount = amount
+    claim.requested_at = timezone.now()
+    _save(
+        claim,
+        by,
+        reason=f"Partner asked to be paid £{amount}",
+        update_fields=["requested_amount", "requested_at"],
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = False) -> Claim:
+    """Agree a sent claim, for its total or less. Needs the approve permission; nobody
+    approves their own claim. If paying it would take the partner past a benefit limit,
+    the approver must confirm they have talked it through with them."""
+    if not can_approve(by):
+        raise PermissionDenied("You do not have permission to approve claims.")
+    claim = _locked(claim)
+    _require_status(claim, {Claim.Status.SUBMITTED}, "approved")
+    if _is_own_claim(claim, by):
+        raise ValidationError("You cannot approve your own claim: ask another member of the finance team.")
+    amount = claim.total if amount in (None, "") else clean_money(amount, label="The amount to approve")
+    if amount > claim.total:
+        raise ValidationError({"amount": f"You cannot approve more than the £{claim.total} claimed."})
+    claim.approved_amount = amount
+    crossing = [check for check in benefit_checks(claim.partner, claim=claim) if check.crosses]
+    if crossing and not over_limit_agreed:
+        names = ", ".join(f"{check.rule.name} (limit £{check.rule.limit})" for check in crossing)
+        raise ValidationError(
+            {
+                "over_limit_agreed": f"Paying this would take them past: {names}. Talk to them "
+                "about the options, then tick the box to go ahead."
+            }
+        )
+    claim.status = Claim.Status.APPROVED
+    claim.decided_at = timezone.now()
+    claim.decided_by = by
+    claim.over_limit_agreed = bool(crossing)
+    _save(
+        claim,
+        by,
+        reason="Approved" if amount == claim.total else f"Approved for £{amount}",
+        update_fields=["status", "decided_at", "decided_by", "approved_amount", "over_limit_agreed"],
+    )
+    _notify(claim, "approved")
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
+    """Turn a sent or agreed claim down, with a reason the partner will read."""
+    if not can_approve(by):
+        raise PermissionDenied("You do not have permission to reject claims.")
+    claim = _locked(claim)
+    _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "rejected")
+    if _is_own_claim(claim, by):
+        raise ValidationError("You cannot decide on your own claim: ask another member of the finance team.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason: the partner will see it."})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "Keep the reason to 2,000 characters or fewer."})
+    claim.status = Claim.Status.REJECTED
+    claim.rejection_reason = reason
+    claim.decided_at = timezone.now()
+    claim.decided_by = by
+    _save(
+        claim, by, reason="Rejected", update_fields=["status", "rejection_reason", "decided_at", "decided_by"]
+    )
+    _notify(claim, "rejected")
+    return claim
+
+
+def _take_vouchers(*, payment: Payment, provider: str, value: Decimal, count: int) -> list[Voucher]:
+    """Issue `count` codes of one provider and value with the payment, oldest batch first.
+    The rows are locked and the update only touches codes still unissued, so a code is
+    never given out twice, however many payments run at once."""
+    stock = list(
+        Voucher.objects.select_for_update()
+        .in_stock()
+        .filter(batch__provider=provider, batch__value=value)
+        .order_by("batch__received_on", "batch_id", "pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    if len(stock) < count:
+        raise ValidationError(
+            {
+                "vouchers": f"Only {len(stock)} {provider} £{value} voucher"
+                f"{'s are' if len(stock) != 1 else ' is'} left; {count} are needed."
+            }
+        )
+    issued = Voucher.objects.filter(pk__in=stock, payment__isnull=True).update(
+        payment=payment, issued_at=timezone.now()
+    )
+    if issued != count:
+        raise ValidationError({"vouchers": "Some of those vouchers were just given out. Try again."})
+    return list(Voucher.objects.filter(pk__in=stock))
+
+
+@transaction.atomic
+def claim_pay(
+    *,
+    claim: Claim,
+    by,
+    method: str,
+    paid_on: date,
+    funding_source: FundingSource,
+    reference: str = "",
+    charity: str = "",
+    amount=None,
+    vouchers: str = "",
+) -> Payment:
+    """Record that an agreed claim was paid, charged to one funding source. Needs the pay
+    permission; nobody pays their own claim. `vouchers` names the stock ("provider|value")
+    when paying in vouchers. Locks the claim: a second request waits, then finds it paid."""
+    if not can_pay(by):
+        raise PermissionDenied("You do not have permission to pay claims.")
+    claim = _locked(claim)
+    if claim.status == Claim.Status.PAID:
+        raise ValidationError("This claim has already been paid.")
+    _require_status(claim, {Claim.Status.APPROVED}, "paid")
+    if _is_own_claim(claim, by):
+        raise ValidationError("You cannot pay your own claim: ask another member of the finance team.")
+    if method not in Payment.Method.values:
+        raise ValidationError({"method": "Choose how it was paid."})
+    amount = claim.payable if amount in (None, "") else clean_money(amount, label="The amount paid")
+    if amount > claim.payable:
+        raise ValidationError({"amount": f"You cannot pay more than the £{claim.payable} agreed."})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "The payment date cannot be in the future."})
+    submitted_on = timezone.localdate(claim.submitted_at)
+    if paid_on < submitted_on:
+        raise ValidationError(
+            {"paid_on": f"The payment date cannot be before the claim was sent ({submitted_on:%d %B %Y})."}
+        )
+    if not funding_source.starts_on <= paid_on <= funding_source.ends_on:
+        raise ValidationError(
+            {
+                "funding_source": f"{funding_source} runs from {funding_source.starts_on:%d %B %Y} "
+                f"to {funding_source.ends_on:%d %B %Y}: choose another source."
+            }
+        )
+    reference = _text(reference, field="reference", label="a reference", model=Payment)
+    charity = _text(
+        charity,
+        field="charity",
+        label="the charity",
+        model=Payment,
+        required=method == Payment.Method.CHARITY,
+    )
+    voucher_stock = None
+    if method == Payment.Method.VOUCHER:
+        provider, _, value = (vouchers or "").rpartition("|")
+        try:
+            value = Decimal(value)
+        except InvalidOperation:
+            provider = ""
+        if not provider or not value:
+            raise ValidationError({"vouchers": "Choose which vouchers to give."})
+        count, remainder = divmod(amount, value)
+        if remainder or not count:
+            raise ValidationError(
+                {
+                    "amount": f"£{amount} cannot be made from £{value} vouchers. Pay "
+                    f"£{count * value or value} in vouchers, or choose another method."
+                }
+            )
+        voucher_stock = (provider, value, int(count))
+    fee, expenses = claim.split(amount)
+    payment = Payment(
+        claim=claim,
+        method=method,
+        reference=reference,
+        charity=charity,
+        paid_on=paid_on,
+        amount=amount,
+        fee_amount=fee,
+        expenses_amount=expenses,
+        funding_source=funding_source,
+        days_to_pay=max((paid_on - submitted_on).days, 0),
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            _save(payment, by, reason="Paid")
+    except IntegrityError:
+        raise ValidationError("This claim has already been paid.") from None
+    if voucher_stock:
+        provider, value, count = voucher_stock
+        _take_vouchers(payment=payment, provider=provider, value=value, count=count)
+    claim.status = Claim.Status.PAID
+    _save(claim, by, reason="Paid", update_fields=["status"])
+    _notify(claim, "paid")
+    return payment
+
+
+# --- Vouchers ----------------------------------------------------------------------------
+
+
+def parse_codes(text: str) -> list[str]:
+    """One code a line; blank lines and surrounding spaces ignored."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
+    if not codes:
+        raise ValidationError({"codes": "Paste at least one voucher code, one a line."})
+    too_long = [code for code in codes if len(code) > 64]
+    if too_long:
+        raise ValidationError({"codes": f"A code can have at most 64 characters: {too_long[0][:20]}…"})
+    seen, repeated = set(), []
+    for code in codes:
+        if code in seen:
+            repeated.append(code)
+        seen.add(code)
+    if repeated:
+        raise ValidationError(
+            {"codes": f"These codes are pasted twice: {', '.join(sorted(set(repeated))[:5])}."}
+        )
+    known = sorted(
+        Voucher.objects.filter(batch__provider__iexact=batch.provider, code__in=codes).values_list(
+            "code", flat=True
+        )
+    )
+    if known:
+        raise ValidationError(
+            {
+                "codes": f"{len(known)} of these {batch.provider} codes are already in stock or "
+                f"issued: {', '.join(known[:5])}{'…' if len(known) > 5 else ''}."
+            }
+        )
+    Voucher.objects.bulk_create([Voucher(batch=batch, code=code) for code in codes])
+    return len(codes)
+
+
+@transaction.atomic
+def voucher_batch_create(
+    *, provider: str, value, received_on: date, reference: str = "", codes: list[str], by
+) -> VoucherBatch:
+    provider = _text(provider, field="provider", label="the provider", model=VoucherBatch, required=True)
+    value = clean_money(value, field="value", label="The value of each voucher")
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date received cannot be in the future."})
+    batch = VoucherBatch(
+        provider=provider,
+        value=value,
+        received_on=received_on,
+        reference=_text(reference, field="reference", label="a reference", model=VoucherBatch),
+        added_by=by,
+    )
+    _save(batch, by)
+    _add_codes(batch, codes)
+    return batch
+
+
+@transaction.atomic
+def voucher_codes_add(*, batch: VoucherBatch, codes: list[str], by) -> int:
+    batch = VoucherBatch.objects.select_for_update().get(pk=batch.pk)
+    added = _add_codes(batch, codes)
+    # Codes have no history of their own: a version of the batch records who added them, and when.
+    _save(batch, by, reason=f"{added} codes added", update_fields=["provider"])
+    return added
+
+
+# --- Recognition -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recognition_save(
+    *,
+    recognition: Recognition | None = None,
+    partner,
+    kind: str,
+    title: str,
+    message: str = "",
+    partner_words: str = "",
+    given_on: date,
+    by,
+) -> Recognition:
+    if partner.is_erased:
+        raise ValidationError({"partner": "This partner's record has been erased."})
+    if kind not in Recognition.Kind.values:
+        raise ValidationError({"kind": "Choose a thank-you or an achievement."})
+    title = _text(title, field="title", label="what it is for", model=Recognition, required=True)
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": "The date cannot be in the future."})
+    values = {
+        "partner": partner,
+        "kind": kind,
+        "title": title,
+        "message": (message or "").strip(),
+        "partner_words": (partner_words or "").strip(),
+        "given_on": given_on,
+    }
+    if recognition is None:
+        recognition = Recognition(**values, given_by=by)
+        _save(recognition, by)
+    else:
+        for field, value in values.items():
+            setattr(recognition, field, value)
+        _save(recognition, by, update_fields=list(values))
+    return recognition

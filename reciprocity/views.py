@@ -1,0 +1,1064 @@
+"""Views of the reciprocity app: the partner's own claims, payments and thank-yous
+under /my/, and the staff claims and finance pages under /staff/.
+
+Each view authorises, validates a form, calls one service and redirects or renders.
+Loading and authorising happen together in the `get_*_for_user` helpers, which
+scope the query to what the person may see and answer 404 otherwise.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coprod import reports
+from coprod.models import Report
+from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from participants.models import Partner
+
+from . import benefits, forms, services
+from .filters import ClaimFilter
+from .measures import median_days_to_pay
+from .models import (
+    ActivityType,
+    BenefitRule,
+    Claim,
+    ClaimItem,
+    FundingSource,
+    Payment,
+    Rate,
+    ReciprocitySettings,
+    Recognition,
+    Voucher,
+    VoucherBatch,
+)
+
+PER_PAGE = 25
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def can_see_benefits(user) -> bool:
+    """Benefit rules name the partners they apply to: finance staff and staff allowed to
+    see sensitive partner data may see who they are and their totals."""
+    return services.is_finance(user) or (
+        is_staff_member(user) and user.has_perm("participants.view_sensitive_partner_data")
+    )
+
+
+# --- Loading and authorising --------------------------------------------------------------
+
+
+def get_claim_for_user(request: HttpRequest, pk: int) -> Claim:
+    """A claim for the staff pages (any claim); anyone else gets 404."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(
+        Claim.objects.for_list().select_related(
+            "rate", "created_by", "submitted_by", "decided_by", "withdrawn_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_own_claim(request: HttpRequest, pk: int) -> Claim:
+    """One of the signed-in partner's own claims; another partner's claim answers 404."""
+    partner = partner_for(request.user)
+    if partner is None:
+        raise Http404
+    return get_object_or_404(Claim.objects.for_list().filter(partner=partner), pk=pk)
+
+
+def get_receipt_for_user(request: HttpRequest, pk: int) -> ClaimItem:
+    """A receipt: the claimant's own, or any for finance staff. Otherwise 404."""
+    visible = Q(pk__in=[])
+    partner = partner_for(request.user)
+    if partner is not None:
+        visible |= Q(claim__partner=partner)
+    if services.is_finance(request.user):
+        visible = Q()
+    return get_object_or_404(ClaimItem.objects.filter(visible).exclude(receipt=""), pk=pk)
+
+
+def _get_staff(model, request: HttpRequest, pk: int, queryset=None):
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(queryset if queryset is not None else model.objects.all(), pk=pk)
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_receipt_for_user(request, pk)
+    try:
+        handle = item.receipt.open("rb")
+    except FileNotFoundError:
+        raise Http404("The receipt file is missing.") from None
+    response = FileResponse(
+        handle,
+        content_type=item.receipt_type or "application/octet-stream",
+        as_attachment=False,
+        filename=item.receipt_name or "receipt",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The partner's own pages ----------------------------------------------------------------
+
+
+def claimable_meetings(partner):
+    """Meetings in the last year the register shows the partner attended, with no claim yet."""
+    from panels.models import Attendance, Meeting
+
+    since = timezone.now() - timedelta(days=365)
+    return (
+        Meeting.objects.filter(starts_at__gte=since, starts_at__lte=timezone.now())
+        .filter(
+            Exists(
+                Attendance.objects.filter(
+                    meeting=OuterRef("pk"), partner=partner, status=Attendance.Status.ATTENDED
+                )
+            )
+        )
+        .exclude(Exists(Claim.objects.live().filter(meeting=OuterRef("pk"), partner=partner)))
+        .select_related("panel")
+        .order_by("-starts_at")
+    )
+
+
+@partner_required
+def my_claims(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request.user)
+    claims = Claim.objects.for_list().of_partner(partner)
+    return render(
+        request,
+        "reciprocity/my_claims.html",
+        {
+            "partner": partner,
+            "page_obj": _page(request, claims),
+            "meetings_to_claim": claimable_meetings(partner)[:5],
+        },
+    )
+
+
+@partner_required
+def my_claim_create(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request.user)
+    form = forms.ClaimForm(
+        request.POST or None,
+        request.FILES or None,
+        meetings=claimable_meetings(partner),
+        initial={"meeting": request.GET.get("meeting")},
+    )
+    if request.method == "POST" and form.is_valid():
+        send = request.POST.get("action") != "draft"
+        try:
+            claim = services.claim_create(
+                partner=partner, by=request.user, submit=send, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Thank you. We have your claim and will let you know when it is agreed."
+                if send
+                else "Your claim is saved. Send it to us when it is ready.",
+            )
+            return redirect("reciprocity:my_claim_detail", pk=claim.pk)
+    return render(request, "reciprocity/my_claim_form.html", {"form": form, "partner": partner})
+
+
+def _my_claim_page(
+    request: HttpRequest, claim: Claim, *, cost_form=None, less_form=None, status: int = 200
+) -> HttpResponse:
+    payment = getattr(claim, "payment", None)
+    return render(
+        request,
+        "reciprocity/my_claim_detail.html",
+        {
+            "claim": claim,
+            "items": claim.items.all(),
+            "payment": payment,
+            "vouchers": payment.vouchers.select_related("batch") if payment else [],
+            "cost_form": cost_form or forms.CostForm(),
+            "less_form": less_form or forms.AskForLessForm(),
+        },
+        status=status,
+    )
+
+
+@partner_required
+def my_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _my_claim_page(request, get_own_claim(request, pk))
+
+
+@require_POST
+@partner_required
+def my_claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_own_claim(request, pk)
+    form = forms.CostForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.claim_item_add(claim=claim, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The cost has been added.")
+            return redirect("reciprocity:my_claim_detail", pk=claim.pk)
+    return _my_claim_page(request, claim, cost_form=form, status=400)
+
+
+@require_POST
+@partner_required
+def my_claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    claim = get_own_claim(request, pk)
+    line = get_object_or_404(claim.items, pk=item)
+    try:
+        services.claim_item_remove(item=line, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "The cost has been taken off.")
+    return redirect("reciprocity:my_claim_detail", pk=claim.pk)
+
+
+def _step(request: HttpRequest, claim: Claim, service, done: str, back: str, **kwargs) -> HttpResponse:
+    try:
+        service(claim=claim, by=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, done)
+    return redirect(back, pk=claim.pk)
+
+
+@require_POST
+@partner_required
+def my_claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        get_own_claim(request, pk),
+        services.claim_submit,
+        "Thank you. Your claim has been sent to us.",
+        "reciprocity:my_claim_detail",
+    )
+
+
+@require_POST
+@partner_required
+def my_claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        get_own_claim(request, pk),
+        services.claim_withdraw,
+        "Your claim has been cancelled.",
+        "reciprocity:my_claim_detail",
+    )
+
+
+@require_POST
+@partner_required
+def my_claim_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        get_own_claim(request, pk),
+        services.claim_decline_payment,
+        "We have noted that you do not want to be paid for this. Thank you for taking part.",
+        "reciprocity:my_claim_detail",
+    )
+
+
+@require_POST
+@partner_required
+def my_claim_ask_less(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_own_claim(request, pk)
+    form = forms.AskForLessForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_ask_for_less(claim=claim, by=request.user, amount=form.cleaned_data["amount"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"We will pay you £{form.cleaned_data['amount']:.2f} for this claim.")
+            return redirect("reciprocity:my_claim_detail", pk=claim.pk)
+    return _my_claim_page(request, claim, less_form=form, status=400)
+
+
+@partner_required
+def my_payments(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request.user)
+    totals = benefits.paid_totals(partner)
+    payments = (
+        Payment.objects.filter(claim__partner=partner).select_related("claim").order_by("-paid_on", "-pk")
+    )
+    waiting = (
+        Claim.objects.of_partner(partner)
+        .filter(status=Claim.Status.APPROVED)
+        .with_payable()
+        .order_by("decided_at")
+    )
+    return render(
+        request,
+        "reciprocity/my_payments.html",
+        {
+            "partner": partner,
+            "totals": totals,
+            "stats": [
+                ("Paid this week", f"£{totals['week']}", "Monday to Sunday"),
+                ("Paid this month", f"£{totals['month']}", f"{totals['month_bounds'][0]:%B %Y}"),
+                ("Paid this tax year", f"£{totals['tax_year']}", f"Tax year {totals['tax_year_label']}"),
+            ],
+            "page_obj": _page(request, payments),
+            "advice_links": benefits.ADVICE_LINKS,
+            "waiting": waiting,
+        },
+    )
+
+
+DOCUMENT_KINDS = [Report.Kind.CERTIFICATE, Report.Kind.STATEMENT]
+
+
+@partner_required
+def my_recognition(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request.user)
+    return render(
+        request,
+        "reciprocity/my_recognition.html",
+        {
+            "partner": partner,
+            "recognitions": Recognition.objects.filter(partner=partner),
+            "documents": Report.objects.filter(partner=partner, kind__in=DOCUMENT_KINDS)[:6],
+            "quotes_allowed": partner.has_consent("quotes"),
+        },
+    )
+
+
+def _request_document(request: HttpRequest, kind: str, title: str) -> HttpResponse:
+    partner = partner_for(request.user)
+    report = reports.report_request(kind=kind, title=title, by=request.user, params={}, partner=partner)
+    return redirect("coprod:report_detail", pk=report.pk)
+
+
+@require_POST
+@partner_required
+def my_certificate(request: HttpRequest) -> HttpResponse:
+    return _request_document(request, Report.Kind.CERTIFICATE, "Certificate of contribution")
+
+
+@require_POST
+@partner_required
+def my_statement(request: HttpRequest) -> HttpResponse:
+    return _request_document(request, Report.Kind.STATEMENT, "Statement of involvement")
+
+
+# --- Staff: claims -------------------------------------------------------------------------
+
+
+@staff_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    claim_filter = ClaimFilter(request.GET or None, queryset=Claim.objects.for_list())
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = Claim.objects.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
+    return render(
+        request,
+        "reciprocity/claim_list.html",
+        {
+            "filter": claim_filter,
+            "page_obj": _page(request, claim_filter.qs),
+            "query": query.urlencode(),
+            "filtered": any(value for name, value in query.items() if name in claim_filter.filters),
+            "status_counts": [(value, label, counts[value]) for value, label in Claim.Status.choices],
+            "current_status": request.GET.get("status", ""),
+        },
+    )
+
+
+@staff_required
+def claim_create(request: HttpRequest) -> HttpResponse:
+    """Staff claim for a partner, step one: choose the partner."""
+    pick = forms.PartnerPickForm(request.GET if "partner" in request.GET else None)
+    if pick.is_bound and pick.is_valid():
+        return redirect("reciprocity:claim_create_for", partner=pick.cleaned_data["partner"].pk)
+    return render(request, "reciprocity/claim_pick_partner.html", {"form": pick})
+
+
+@staff_required
+def claim_create_for(request: HttpRequest, partner: int) -> HttpResponse:
+    """Staff claim for a partner, step two: the claim form with the partner's meetings."""
+    partner = get_object_or_404(Partner.objects.current().select_related("user"), pk=partner)
+    form = forms.ClaimForm(
+        request.POST or None, request.FILES or None, meetings=claimable_meetings(partner), staff=True
+    )
+    if request.method == "POST" and form.is_valid():
+        send = request.POST.get("action") != "draft"
+        try:
+            claim = services.claim_create(
+                partner=partner, by=request.user, submit=send, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The claim for {partner.full_name} has been "
+                f"{'sent for approval' if send else 'saved as a draft'}.",
+            )
+            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    return render(request, "reciprocity/claim_form.html", {"form": form, "partner": partner})
+
+
+def _claim_history(claim: Claim) -> list:
+    return list(
+        Claim.history.filter(id=claim.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:30]
+    )
+
+
+def _claim_page(
+    request: HttpRequest,
+    claim: Claim,
+    *,
+    approve_form=None,
+    reject_form=None,
+    pay_form=None,
+    cost_form=None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    payment = getattr(claim, "payment", None)
+    own = claim.partner.user_id == user.pk
+    show_benefits = can_see_benefits(user)
+    checks = (
+        benefits.benefit_checks(claim.partner, claim=claim if claim.is_open else None)
+        if show_benefits
+        else []
+    )
+    crossing = [check for check in checks if check.crosses]
+    initial_amount = claim.payable
+    return render(
+        request,
+        "reciprocity/claim_detail.html",
+        {
+            "claim": claim,
+            "partner": claim.partner,
+            "items": claim.items.all(),
+            "payment": payment,
+            "vouchers": payment.vouchers.select_related("batch") if payment else [],
+            "history": _claim_history(claim),
+            "own_claim": own,
+            "can_approve": services.can_approve(user) and not own,
+            "can_pay": services.can_pay(user) and not own,
+            "can_see_receipts": services.is_finance(user),
+            "show_benefits": show_benefits,
+            "benefit_checks": checks,
+            "benefit_crossing": crossing,
+            "advice_links": benefits.ADVICE_LINKS,
+            "approve_form": approve_form or forms.ApproveForm(initial={"amount": initial_amount}),
+            "reject_form": reject_form or forms.RejectForm(),
+            "pay_form": pay_form
+            or forms.PayForm(
+                initial={
+                    "amount": initial_amount,
+                    "paid_on": timezone.localdate(),
+                    "method": _preferred_method(claim.partner),
+                }
+            ),
+            "cost_form": cost_form or forms.CostForm(),
+        },
+        status=status,
+    )
+
+
+def _preferred_method(partner) -> str:
+    preference = partner.payment_preference
+    return preference if preference in Payment.Method.values else Payment.Method.BANK_TRANSFER
+
+
+@staff_required
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_page(request, get_claim_for_user(request, pk))
+
+
+@require_POST
+@staff_required
+def claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request, pk)
+    form = forms.CostForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.claim_item_add(claim=claim, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The cost has been added.")
+            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    return _claim_page(request, claim, cost_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    claim = get_claim_for_user(request, pk)
+    line = get_object_or_404(claim.items, pk=item)
+    try:
+        services.claim_item_remove(item=line, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "The cost has been taken off.")
+    return redirect("reciprocity:claim_detail", pk=claim.pk)
+
+
+@require_POST
+@staff_required
+def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        get_claim_for_user(request, pk),
+        services.claim_submit,
+        "The claim has been sent for approval.",
+        "reciprocity:claim_detail",
+    )
+
+
+@require_POST
+@staff_required
+def claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        get_claim_for_user(request, pk),
+        services.claim_withdraw,
+        "The claim has been withdrawn.",
+        "reciprocity:claim_detail",
+    )
+
+
+@require_POST
+@staff_required
+def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request, pk)
+    if not services.can_approve(request.user):
+        raise PermissionDenied
+    form = forms.ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_approve(claim=claim, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Claim {claim.pk} has been approved.")
+            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    return _claim_page(request, claim, approve_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request, pk)
+    if not services.can_approve(request.user):
+        raise PermissionDenied
+    form = forms.RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_reject(claim=claim, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Claim {claim.pk} has been rejected; {claim.partner.display_name} will see the reason.",
+            )
+            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    return _claim_page(request, claim, reject_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request, pk)
+    if not services.can_pay(request.user):
+        raise PermissionDenied
+    form = forms.PayForm(request.POST)
+    if form.is_valid():
+        try:
+            payment = services.claim_pay(claim=claim, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"Claim {claim.pk} is paid: £{payment.amount} on {payment.paid_on:%d %B %Y}."
+            )
+            source = FundingSource.objects.with_spend().get(pk=payment.funding_source_id)
+            if source.budget_state != "ok":
+                messages.warning(request, f"{source} has used {source.used_percent}% of its budget.")
+            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    return _claim_page(request, claim, pay_form=form, status=400)
+
+
+# --- Staff: finance --------------------------------------------------------------------------
+
+
+def _low_stock(threshold: int) -> list[dict]:
+    return [row for row in Voucher.objects.stock_levels() if row["in_stock"] < threshold]
+
+
+@staff_required
+def finance(request: HttpRequest) -> HttpResponse:
+    settings_ = ReciprocitySettings.current()
+    today = timezone.localdate()
+    start, end = benefits.tax_year_bounds(today)
+    waiting = (
+        Claim.objects.waiting_longer_than(settings_.claims_waiting_days)
+        .select_related("partner")
+        .order_by("submitted_at")
+    )
+    year_ago = today - timedelta(days=365)
+    sources = FundingSource.objects.with_spend().filter(ends_on__gte=year_ago).order_by("ends_on")
+    return render(
+        request,
+        "reciprocity/finance.html",
+        {
+            "settings": settings_,
+            "waiting_note": f"Sent more than {settings_.claims_waiting_days} days ago, not yet paid",
+            "median_days": median_days_to_pay(Payment.objects.filter(paid_on__gte=year_ago)),
+            "year_totals": Payment.objects.between(start, end).totals(),
+            "tax_year_label": benefits.tax_year_label(today),
+            "awaiting_approval": Claim.objects.filter(status=Claim.Status.SUBMITTED).count(),
+            "awaiting_payment": Claim.objects.filter(status=Claim.Status.APPROVED).count(),
+            "waiting_page": Paginator(waiting, PER_PAGE).get_page(request.GET.get("page")),
+            "sources": sources,
+            "low_stock": _low_stock(settings_.voucher_low_stock),
+            "export_form": forms.PeriodForm(initial={"start": start, "end": min(end, today)}),
+        },
+    )
+
+
+@never_cache
+@staff_required
+def finance_export(request: HttpRequest) -> HttpResponse:
+    """Payments in a period as CSV (the current tax year when no period is given)."""
+    from .exports import payments_csv
+
+    start, end = benefits.tax_year_bounds(timezone.localdate())
+    form = forms.PeriodForm(request.GET if request.GET else {"start": start, "end": end})
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Choose a period to export: "
+            + " ".join(error for errors in form.errors.values() for error in errors),
+        )
+        return redirect("reciprocity:finance")
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    response = HttpResponse(payments_csv(start, end), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="payments-{start.isoformat()}-to-{end.isoformat()}.csv"'
+    )
+    return response
+
+
+@staff_required
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    current = ReciprocitySettings.current()
+    form = forms.SettingsForm(
+        request.POST or None,
+        initial={
+            "claims_waiting_days": current.claims_waiting_days,
+            "voucher_low_stock": current.voucher_low_stock,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_update(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The settings have been saved.")
+            return redirect("reciprocity:finance")
+    return render(request, "reciprocity/settings_form.html", {"form": form})
+
+
+# --- Staff: rates and activity types -------------------------------------------------------
+
+
+@staff_required
+def rate_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    types = ActivityType.objects.all()
+    return render(
+        request,
+        "reciprocity/rate_list.html",
+        {
+            "activity_types": types,
+            "page_obj": _page(
+                request, Rate.objects.for_list().order_by("activity_type__name", "-effective_from")
+            ),
+            "in_force": set(Rate.objects.in_force(today).values_list("pk", flat=True)),
+            "today": today,
+        },
+    )
+
+
+def _rate_initial(rate: Rate) -> dict:
+    return {
+        "basis": rate.basis,
+        "amount": rate.amount,
+        "effective_from": rate.effective_from,
+        "effective_to": rate.effective_to,
+    }
+
+
+@staff_required
+def rate_create(request: HttpRequest) -> HttpResponse:
+    form = forms.RateForm(
+        request.POST or None,
+        initial={"effective_from": timezone.localdate(), "activity_type": request.GET.get("activity_type")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rate = services.rate_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"The rate has been added: {rate}, from {rate.effective_from:%d %B %Y}."
+            )
+            return redirect("reciprocity:rate_list")
+    return render(request, "reciprocity/rate_form.html", {"form": form, "rate": None})
+
+
+@staff_required
+def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rate = _get_staff(Rate, request, pk, Rate.objects.for_list())
+    form = forms.RateForm(request.POST or None, initial=_rate_initial(rate), editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_update(rate=rate, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The rate has been saved.")
+            return redirect("reciprocity:rate_list")
+    return render(
+        request, "reciprocity/rate_form.html", {"form": form, "rate": rate, "used": rate.claims.count()}
+    )
+
+
+def _activity_type_form(request: HttpRequest, activity_type: ActivityType | None) -> HttpResponse:
+    initial = (
+        {
+            "name": activity_type.name,
+            "description": activity_type.description,
+            "is_active": activity_type.is_active,
+        }
+        if activity_type
+        else {"is_active": True}
+    )
+    form = forms.ActivityTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.activity_type_save(
+                activity_type=activity_type, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{saved.name}” has been saved.")
+            if activity_type is None:
+                return redirect(f"{reverse('reciprocity:rate_create')}?activity_type={saved.pk}")
+            return redirect("reciprocity:rate_list")
+    return render(
+        request, "reciprocity/activity_type_form.html", {"form": form, "activity_type": activity_type}
+    )
+
+
+@staff_required
+def activity_type_create(request: HttpRequest) -> HttpResponse:
+    return _activity_type_form(request, None)
+
+
+@staff_required
+def activity_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _activity_type_form(request, _get_staff(ActivityType, request, pk))
+
+
+# --- Staff: funding sources ----------------------------------------------------------------
+
+
+@staff_required
+def funding_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reciprocity/funding_list.html",
+        {
+            "page_obj": _page(request, FundingSource.objects.with_spend().order_by("-ends_on", "funder")),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from .measures import spend_by_month
+
+    source = _get_staff(FundingSource, request, pk, FundingSource.objects.with_spend())
+    months = spend_by_month(source)
+    chart = ""
+    if months:
+        from coprod.charts import bar_chart, svg_img
+
+        svg = bar_chart(
+            [m["label"] for m in months],
+            {"Spent (£)": [float(m["amount"]) for m in months]},
+            ylabel="£",
+            height=3.0,
+        )
+        chart = svg_img(
+            svg, f"Bar chart of spending from {source} by month; the figures are in the table below."
+        )
+    payments = source.payments.for_list().order_by("-paid_on", "-pk")
+    return render(
+        request,
+        "reciprocity/funding_detail.html",
+        {
+            "source": source,
+            "tiles": [
+                ("Budget", f"£{source.amount:,}"),
+                ("Spent", f"£{source.spent:,}"),
+                ("Left", f"£{source.remaining:,}"),
+            ],
+            "months": months,
+            "chart": chart,
+            "page_obj": _page(request, payments),
+        },
+    )
+
+
+FUNDING_FIELDS = ["funder", "grant", "kind", "amount", "starts_on", "ends_on", "notes"]
+
+
+def _funding_form(request: HttpRequest, source: FundingSource | None) -> HttpResponse:
+    initial = {name: getattr(source, name) for name in FUNDING_FIELDS} if source else {}
+    form = forms.FundingSourceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.funding_source_save(funding_source=source, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{saved}” has been saved.")
+            return redirect("reciprocity:funding_detail", pk=saved.pk)
+    return render(request, "reciprocity/funding_form.html", {"form": form, "source": source})
+
+
+@staff_required
+def funding_create(request: HttpRequest) -> HttpResponse:
+    return _funding_form(request, None)
+
+
+@staff_required
+def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _funding_form(request, _get_staff(FundingSource, request, pk))
+
+
+# --- Staff: benefit rules ------------------------------------------------------------------
+
+
+@staff_required
+def benefit_rule_list(request: HttpRequest) -> HttpResponse:
+    show_partners = can_see_benefits(request.user)
+    rules = BenefitRule.objects.with_partner_count()
+    if show_partners:
+        rules = rules.prefetch_related("partners")
+    flagged = Partner.objects.filter(benefit_check=True, erased_at__isnull=True)
+    return render(
+        request,
+        "reciprocity/benefit_rule_list.html",
+        {
+            "rules": rules,
+            "show_partners": show_partners,
+            "unlinked": flagged.filter(benefit_rules__isnull=True).order_by("full_name")
+            if show_partners
+            else [],
+            "advice_links": benefits.ADVICE_LINKS,
+        },
+    )
+
+
+RULE_FIELDS = ["name", "period", "limit", "counts_fees", "counts_vouchers", "notes", "is_active"]
+
+
+def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpResponse:
+    show_partners = can_see_benefits(request.user)
+    initial = {name: getattr(rule, name) for name in RULE_FIELDS} if rule else {}
+    if rule and show_partners:
+        initial["partners"] = list(rule.partners.all())
+    form = forms.BenefitRuleForm(request.POST or None, initial=initial, show_partners=show_partners)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partners = list(data.pop("partners")) if show_partners else None
+        try:
+            saved = services.benefit_rule_save(rule=rule, partners=partners, by=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{saved.name}” has been saved.")
+            return redirect("reciprocity:benefit_rule_list")
+    return render(request, "reciprocity/benefit_rule_form.html", {"form": form, "rule": rule})
+
+
+@staff_required
+def benefit_rule_create(request: HttpRequest) -> HttpResponse:
+    return _benefit_rule_form(request, None)
+
+
+@staff_required
+def benefit_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _benefit_rule_form(request, _get_staff(BenefitRule, request, pk))
+
+
+# --- Staff: vouchers -----------------------------------------------------------------------
+
+
+@staff_required
+def voucher_list(request: HttpRequest) -> HttpResponse:
+    threshold = ReciprocitySettings.current().voucher_low_stock
+    return render(
+        request,
+        "reciprocity/voucher_list.html",
+        {
+            "stock": list(Voucher.objects.stock_levels()),
+            "threshold": threshold,
+            "low_stock": _low_stock(threshold),
+            "page_obj": _page(request, VoucherBatch.objects.with_stock().order_by("-received_on", "-pk")),
+        },
+    )
+
+
+@staff_required
+def voucher_batch_create(request: HttpRequest) -> HttpResponse:
+    form = forms.VoucherBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["codes"] = services.parse_codes(data["codes"])
+        try:
+            batch = services.voucher_batch_create(by=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{len(data['codes'])} {batch.provider} vouchers added to stock.")
+            return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
+    return render(request, "reciprocity/voucher_batch_form.html", {"form": form})
+
+
+def _batch_page(request: HttpRequest, batch: VoucherBatch, form=None, status: int = 200) -> HttpResponse:
+    vouchers = batch.vouchers.select_related("payment__claim__partner").order_by(
+        F("payment").asc(nulls_first=True), "pk"
+    )
+    return render(
+        request,
+        "reciprocity/voucher_batch_detail.html",
+        {
+            "batch": batch,
+            "page_obj": _page(request, vouchers),
+            "form": form or forms.VoucherCodesForm(),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def voucher_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _batch_page(request, _get_staff(VoucherBatch, request, pk, VoucherBatch.objects.with_stock()))
+
+
+@require_POST
+@staff_required
+def voucher_codes_add(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_staff(VoucherBatch, request, pk, VoucherBatch.objects.with_stock())
+    form = forms.VoucherCodesForm(request.POST)
+    if form.is_valid():
+        try:
+            added = services.voucher_codes_add(
+                batch=batch, codes=services.parse_codes(form.cleaned_data["codes"]), by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{added} codes added.")
+            return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
+    return _batch_page(request, batch, form, status=400)
+
+
+# --- Staff: recognition --------------------------------------------------------------------
+
+
+@staff_required
+def recognition_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reciprocity/recognition_list.html",
+        {
+            "page_obj": _page(request, Recognition.objects.for_list()),
+        },
+    )
+
+
+RECOGNITION_FIELDS = ["partner", "kind", "title", "message", "partner_words", "given_on"]
+
+
+def _recognition_form(request: HttpRequest, recognition: Recognition | None) -> HttpResponse:
+    if recognition:
+        initial = {name: getattr(recognition, name) for name in RECOGNITION_FIELDS}
+    else:
+        initial = {"partner": request.GET.get("partner")}
+    form = forms.RecognitionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.recognition_save(recognition=recognition, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {saved.get_kind_display().lower()} for {saved.partner.full_name} "
+                "has been recorded. They can see it on their page.",
+            )
+            return redirect("reciprocity:recognition_list")
+    return render(request, "reciprocity/recognition_form.html", {"form": form, "recognition": recognition})
+
+
+@staff_required
+def recognition_create(request: HttpRequest) -> HttpResponse:
+    return _recognition_form(request, None)
+
+
+@staff_required
+def recognition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _recognition_form(request, _get_staff(Recognition, request, pk, Recognition.objects.for_list()))

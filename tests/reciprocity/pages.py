@@ -1,0 +1,246 @@
+"""Permission-matrix rows for the reciprocity app, and the records its pages need.
+
+`world.partner` owns every claim, receipt and thank-you here, so `other_partner`
+must get 404 on each. `world.staff` holds both finance permissions (approve and
+pay); staff without them are tested in tests/reciprocity/test_views_staff.py."""
+
+from decimal import Decimal
+
+from ..permissions import FORBIDDEN, LOGIN, NOT_FOUND, OK, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
+
+# A partner's own record: theirs only (staff use the staff pages).
+OWN_RECORD = (LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+OWN_RECORD_POST = (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+# Each partner acts on their own record.
+OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)
+STAFF_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+# Receipts: the claimant and finance staff.
+RECEIPT = (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK)
+
+
+def populate(world) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from participants.models import Partner
+    from reciprocity import services
+    from reciprocity.models import BenefitRule, Rate, Recognition
+
+    from .helpers import (
+        funding_source,
+        give_finance_permissions,
+        jpeg,
+        make_claim,
+        meeting_attended,
+        paid_claim,
+    )
+
+    today = timezone.localdate()
+    world.staff = give_finance_permissions(world.staff)
+    partner = world.partner
+    Partner.objects.filter(pk=partner.pk).update(benefit_check=True)
+    partner.benefit_check = True
+    world.claimable_meeting = meeting_attended(partner, days_ago=3, panel_name="Housing challenge panel")
+    world.funding = funding_source(funder="Community Fund", grant="Voices programme")
+    world.benefit_rule = BenefitRule.objects.create(
+        name="Weekly earnings limit", period="week", limit=Decimal("130.00"), notes="Example figure."
+    )
+    world.benefit_rule.partners.add(partner)
+    world.voucher_batch = services.voucher_batch_create(
+        provider="Love2shop",
+        value=Decimal("10.00"),
+        received_on=today,
+        reference="INV-1",
+        codes=[f"L2S-{n:04d}" for n in range(4)],
+        by=world.staff,
+    )
+
+    world.claim_paid = paid_claim(partner, world.staff, world.funding)
+    world.claim_approved = make_claim(partner, activity="Helped plan the open day", days_ago=4)
+    services.claim_approve(claim=world.claim_approved, by=world.staff)
+    world.claim_rejected = make_claim(
+        partner, activity="Phone call with the team", days_ago=6, hours=Decimal("1")
+    )
+    services.claim_reject(
+        claim=world.claim_rejected, by=world.staff, reason="This call was covered by the panel fee."
+    )
+    world.claim_submitted = make_claim(
+        partner, activity="Tested the new website", days_ago=2, travel=Decimal("4.50"), receipt=jpeg()
+    )
+    world.receipt_item = world.claim_submitted.items.get(kind="travel")
+    world.claim_draft = make_claim(
+        partner,
+        activity="Wrote a blog post",
+        days_ago=1,
+        submit=False,
+        travel=Decimal("3.20"),
+        receipt=jpeg("bus.jpg"),
+    )
+    world.draft_item = world.claim_draft.items.get(kind="travel")
+    world.recognition = Recognition.objects.create(
+        partner=partner,
+        title="Chaired the housing challenge panel",
+        message="Thank you for a brilliant year.",
+        partner_words="I felt listened to.",
+        given_by=world.staff,
+        given_on=today - timedelta(days=10),
+    )
+    world.rate = Rate.objects.for_list().first()
+    world.activity_type = world.rate.activity_type
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _pk(attribute: str):
+    return lambda world: {"pk": getattr(world, attribute).pk}
+
+
+def _item(claim: str, item: str):
+    return lambda world: {"pk": getattr(world, claim).pk, "item": getattr(world, item).pk}
+
+
+PAGES = [
+    # Partner self-service
+    Page("reciprocity:my_claims", PARTNERS_ONLY),
+    Page("reciprocity:my_claim_create", PARTNERS_ONLY),
+    Page(
+        "reciprocity:my_claim_create",
+        OWN_ACTION,
+        method="post",
+        data=lambda w: {
+            "action": "send",
+            "activity": "Gave feedback on a letter",
+            "activity_date": "2026-01-10",
+            "travel": "3.40",
+            "travel_description": "Bus",
+        },
+    ),
+    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_draft")),
+    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_submitted")),
+    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_paid")),
+    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_rejected")),
+    Page(
+        "reciprocity:my_claim_cost_add",
+        OWN_RECORD_POST,
+        kwargs=_pk("claim_draft"),
+        method="post",
+        data=lambda w: {"kind": "subsistence", "amount": "3.00"},
+    ),
+    Page(
+        "reciprocity:my_claim_cost_remove",
+        OWN_RECORD_POST,
+        kwargs=_item("claim_draft", "draft_item"),
+        method="post",
+    ),
+    Page("reciprocity:my_claim_submit", OWN_RECORD_POST, kwargs=_pk("claim_draft"), method="post"),
+    Page("reciprocity:my_claim_withdraw", OWN_RECORD_POST, kwargs=_pk("claim_submitted"), method="post"),
+    Page("reciprocity:my_claim_decline", OWN_RECORD_POST, kwargs=_pk("claim_approved"), method="post"),
+    Page(
+        "reciprocity:my_claim_ask_less",
+        OWN_RECORD_POST,
+        kwargs=_pk("claim_submitted"),
+        method="post",
+        data=lambda w: {"amount": "10.00"},
+    ),
+    Page("reciprocity:my_payments", PARTNERS_ONLY),
+    Page("reciprocity:my_recognition", PARTNERS_ONLY),
+    Page("reciprocity:my_certificate", OWN_ACTION, method="post"),
+    Page("reciprocity:my_statement", OWN_ACTION, method="post"),
+    Page("reciprocity:receipt", RECEIPT, kwargs=_pk("receipt_item"), sweep=False),
+    # Staff: claims
+    Page("reciprocity:claim_list", STAFF_ONLY),
+    Page("reciprocity:claim_create", STAFF_ONLY),
+    Page("reciprocity:claim_create_for", STAFF_ONLY, kwargs=lambda w: {"partner": w.partner.pk}),
+    Page(
+        "reciprocity:claim_create_for",
+        STAFF_POST,
+        kwargs=lambda w: {"partner": w.other_partner.pk},
+        method="post",
+        data=lambda w: {
+            "action": "draft",
+            "activity": "Leaflet review",
+            "activity_date": "2026-02-03",
+            "other": "2.00",
+            "other_description": "Printing",
+        },
+    ),
+    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_draft")),
+    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_submitted")),
+    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_approved")),
+    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_paid")),
+    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_rejected")),
+    Page(
+        "reciprocity:claim_cost_add",
+        STAFF_POST,
+        kwargs=_pk("claim_draft"),
+        method="post",
+        data=lambda w: {"kind": "care", "amount": "12.00"},
+    ),
+    Page(
+        "reciprocity:claim_cost_remove", STAFF_POST, kwargs=_item("claim_draft", "draft_item"), method="post"
+    ),
+    Page("reciprocity:claim_submit", STAFF_POST, kwargs=_pk("claim_draft"), method="post"),
+    Page("reciprocity:claim_withdraw", STAFF_POST, kwargs=_pk("claim_submitted"), method="post"),
+    Page(
+        "reciprocity:claim_approve",
+        STAFF_POST,
+        kwargs=_pk("claim_submitted"),
+        method="post",
+        data=lambda w: {"amount": "44.50", "over_limit_agreed": "on"},
+    ),
+    Page(
+        "reciprocity:claim_reject",
+        STAFF_POST,
+        kwargs=_pk("claim_submitted"),
+        method="post",
+        data=lambda w: {"reason": "Please add the bus ticket."},
+    ),
+    Page(
+        "reciprocity:claim_pay",
+        STAFF_POST,
+        kwargs=_pk("claim_approved"),
+        method="post",
+        data=lambda w: {
+            "method": "bank_transfer",
+            "paid_on": _today(),
+            "funding_source": w.funding.pk,
+            "amount": "40.00",
+            "reference": "BACS-2",
+        },
+    ),
+    # Staff: finance
+    Page("reciprocity:finance", STAFF_ONLY),
+    Page("reciprocity:finance_export", STAFF_ONLY, sweep=False),
+    Page("reciprocity:settings_edit", STAFF_ONLY),
+    Page("reciprocity:rate_list", STAFF_ONLY),
+    Page("reciprocity:rate_create", STAFF_ONLY),
+    Page("reciprocity:rate_edit", STAFF_ONLY, kwargs=_pk("rate")),
+    Page("reciprocity:activity_type_create", STAFF_ONLY),
+    Page("reciprocity:activity_type_edit", STAFF_ONLY, kwargs=_pk("activity_type")),
+    Page("reciprocity:funding_list", STAFF_ONLY),
+    Page("reciprocity:funding_create", STAFF_ONLY),
+    Page("reciprocity:funding_detail", STAFF_ONLY, kwargs=_pk("funding")),
+    Page("reciprocity:funding_edit", STAFF_ONLY, kwargs=_pk("funding")),
+    Page("reciprocity:benefit_rule_list", STAFF_ONLY),
+    Page("reciprocity:benefit_rule_create", STAFF_ONLY),
+    Page("reciprocity:benefit_rule_edit", STAFF_ONLY, kwargs=_pk("benefit_rule")),
+    Page("reciprocity:voucher_list", STAFF_ONLY),
+    Page("reciprocity:voucher_batch_create", STAFF_ONLY),
+    Page("reciprocity:voucher_batch_detail", STAFF_ONLY, kwargs=_pk("voucher_batch")),
+    Page(
+        "reciprocity:voucher_codes_add",
+        STAFF_POST,
+        kwargs=_pk("voucher_batch"),
+        method="post",
+        data=lambda w: {"codes": "NEW-1\nNEW-2"},
+    ),
+    # Staff: recognition
+    Page("reciprocity:recognition_list", STAFF_ONLY),
+    Page("reciprocity:recognition_create", STAFF_ONLY),
+    Page("reciprocity:recognition_edit", STAFF_ONLY, kwargs=_pk("recognition")),
+]
