@@ -59,6 +59,7 @@ class Figure:
     note: str = ""
     target: Decimal | int | None = None
     higher_is_better: bool = True
+    trustees_may_follow: bool = False  # whether `href` is a page trustees can open
 
     @property
     def display(self) -> str:
@@ -177,9 +178,10 @@ def decisions(period: Period, service: Service | None, organisation: Organisatio
     link = _link("panels:decision_list", decided_after=period.start, decided_before=period.end,
                  service=service.pk if service else None)
     return [
-        Figure("Decisions logged", counts["total"], href=link),
+        Figure("Decisions logged", counts["total"], href=link, trustees_may_follow=True),
         Figure("Decisions shaped by lived experience", percent(counts["shaped"], counts["total"]), "%",
-               href=link, note=f"{counts['shaped']} of {counts['total']} decisions"),
+               href=link, note=f"{counts['shaped']} of {counts['total']} decisions",
+               trustees_may_follow=True),
         Figure("Feedback answered on time", percent(answered["on_time"], answered["total"]), "%",
                href=_link("panels:proposal_list"), target=organisation.feedback_on_time_target,
                note=f"{answered['on_time']} of {answered['total']} points due in the period"),
@@ -207,6 +209,43 @@ def ladder_actions(service: Service | None) -> tuple[int, int]:
         overdue=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES, due_on__lt=timezone.localdate())),
     )
     return counts["open"], counts["overdue"]
+
+
+def reciprocity(period: Period, service: Service | None, organisation: Organisation) -> dict:
+    """What partners were paid in the period, by type and by funding source against its
+    budget, how quickly, and how many claims have waited too long."""
+    from reciprocity.measures import median_days_to_pay
+    from reciprocity.models import Claim, FundingSource, Payment, ReciprocitySettings
+
+    payments = Payment.objects.between(period.start, period.end)
+    waiting = Claim.objects.waiting_longer_than(ReciprocitySettings.current().claims_waiting_days)
+    if service:
+        payments = payments.filter(claim__partner__service=service)
+        waiting = waiting.filter(partner__service=service)
+    totals = payments.totals()
+    spent_in_period = dict(payments.order_by().values_list("funding_source").annotate(s=Sum("amount")))
+    budgets = []
+    sources = FundingSource.objects.with_spend().filter(starts_on__lte=period.end, ends_on__gte=period.start)
+    for source in sources:
+        budgets.append({
+            "source": str(source), "kind": source.get_kind_display(), "budget": source.amount,
+            "spent": source.spent, "in_period": spent_in_period.get(source.pk, ZERO),
+            "used": percent(source.spent, source.amount), "state": source.budget_state,
+        })
+    days = median_days_to_pay(payments)
+    return {
+        "figures": [
+            Figure("Paid to partners", totals["amount"], "£", href=_link("reciprocity:finance"),
+                   note=f"{totals['count']} payments"),
+            Figure("Median days to pay", days, higher_is_better=False, target=organisation.days_to_pay_target,
+                   note="From a claim being sent to it being paid.", href=_link("reciprocity:finance")),
+            Figure("Claims waiting too long", waiting.count(), higher_is_better=False,
+                   href=_link("reciprocity:finance")),
+        ],
+        "by_type": [("Involvement fees", totals["fees"]), ("Expenses paid back", totals["expenses"])]
+        if totals["count"] else [],
+        "budgets": budgets,
+    }
 
 
 def services_table(period: Period) -> list[dict]:
@@ -269,6 +308,7 @@ def dashboard(period: Period, service: Service | None = None) -> Dashboard:
     board.ladder = latest_positions(service)
     board.staff_time = staff_time(period, service)
     board.actions_open, board.actions_overdue = ladder_actions(service)
+    board.reciprocity = reciprocity(period, service, organisation)
     board.services = [] if service else services_table(period)
     for row in board.services:
         row["involvement_band"] = heat(row["involvement"], organisation.recruitment_involvement_target)

@@ -216,3 +216,16 @@ def test_quarterly_report_is_made_once_on_the_chosen_day_and_trustees_are_told(
 def test_no_quarterly_report_when_switched_off(world):
     Organisation.objects.filter(pk=Organisation.current().pk).update(quarterly_report=False)
     assert governance.quarterly_report_make(today=D(2026, 10, 7)) is None
+
+
+def test_reciprocity_figures_come_from_payments_in_the_period(world):
+    from reciprocity.models import FundingSource
+
+    source = FundingSource.objects.create(funder="Lottery", grant="Voices", kind="launch",
+                                          amount=Decimal("1000"), starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31))
+    board = kpis.dashboard(PERIOD)
+    row = next(row for row in board.reciprocity["budgets"] if row["source"] == str(source))
+    assert row["spent"] == 0 and row["budget"] == Decimal("1000")
+    paid = board.reciprocity["figures"][0]
+    assert paid.label == "Paid to partners" and paid.value == 0
+    assert board.reciprocity["by_type"] == []
