@@ -1,5 +1,6 @@
-"""The demo organisation: a community law centre with its services, staff,
-trustees and lived-experience partners.
+"""The demo organisation: a community law centre with its services, staff and
+trustees. Each app seeds its own demo records (partners: participants/demo.py),
+called from `seed_demo()` in dependency order.
 
 Every step is idempotent (keyed on natural keys such as e-mail addresses and
 names), so running it twice adds nothing.
@@ -48,15 +49,6 @@ SERVICES = [
     ("Immigration and asylum", "Advice on status, family reunion and asylum support."),
 ]
 
-PARTNERS = [
-    # email (or ""), full name, preferred name, status, service
-    ("partner@example.org", "Sarah Thompson", "Sam", "active", "Housing and homelessness advice"),
-    ("", "Kwame Asante", "", "active", "Welfare benefits"),
-    ("l.novak@example.net", "Lucja Novak", "Lucy", "induction", "Immigration and asylum"),
-    ("", "Derek Hall", "Del", "paused", "Debt and money advice"),
-    ("m.farah@example.net", "Maryan Farah", "", "enquiry", "Housing and homelessness advice"),
-]
-
 
 def _user(email: str, full_name: str, **roles):
     User = get_user_model()
@@ -69,8 +61,6 @@ def _user(email: str, full_name: str, **roles):
 
 @transaction.atomic
 def seed_organisation() -> None:
-    from participants.models import Partner
-
     organisation = Organisation.current()
     for field, value in ORGANISATION.items():
         setattr(organisation, field, value)
@@ -88,15 +78,23 @@ def seed_organisation() -> None:
     for email, full_name in TRUSTEES:
         _user(email, full_name, is_trustee=True)
 
-    for email, full_name, preferred, status, service in PARTNERS:
-        user = _user(email, full_name) if email else None
-        Partner.objects.get_or_create(
-            full_name=full_name,
-            defaults={"user": user, "email": email, "preferred_name": preferred,
-                      "status": status, "service": services[service]},
-        )
-
 
 def seed_demo() -> None:
     """Build (or top up) the whole demo organisation."""
+    import ladder.demo
+    import panels.demo
+    import panels.demo_decisions
+    import participants.demo
+
+    from .demo_reports import seed_governance_report, seed_library
+
     seed_organisation()
+    participants.demo.seed()
+    participants.demo.seed_invitations()
+    participants.demo.seed_data_protection()
+    participants.demo.seed_consent_and_training()
+    ladder.demo.seed()
+    panels.demo.seed()
+    panels.demo_decisions.seed()
+    seed_library()
+    seed_governance_report()  # last: it reports on everything above
