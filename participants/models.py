@@ -277,6 +277,10 @@ class InvitationQuerySet(models.QuerySet):
     def accepted(self) -> "InvitationQuerySet":
         return self.filter(accepted_at__isnull=False)
 
+    def outstanding(self) -> "InvitationQuerySet":
+        """Neither accepted nor revoked: pending, or expired and waiting to be re-sent."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
     def revoked(self) -> "InvitationQuerySet":
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=False)
 

@@ -359,6 +359,11 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
     _check_can_invite(email=email, role=role, partner=partner)
 
     if role == Invitation.Role.PARTNER and partner is None:
+        same = Partner.objects.filter(email__iexact=email, erased_at__isnull=True).first()
+        if same is not None:
+            raise ValidationError(
+                f"{same} already has a partner record with this e-mail address: invite them from their page."
+            )
         partner = Partner(full_name=full_name, email=email, status=Partner.Status.INDUCTION)
         partner._history_user = by
         partner.save()

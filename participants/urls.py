@@ -10,6 +10,12 @@ app_name = "participants"
 urlpatterns = [
     # --- Partner self-service: home ---
     path("my/", views.portal_home, name="portal_home"),
+    # --- Invitations: staff send them, anyone holding the link accepts ---
+    path("staff/invitations/", views.invitation_list, name="invitation_list"),
+    path("staff/invitations/new/", views.invitation_create, name="invitation_create"),
+    path("staff/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("staff/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     # --- Consent and training: the partner's own pages ---
     path("my/details/", views.my_details, name="my_details"),
     path("my/details/change/", views.my_details_edit, name="my_details_edit"),

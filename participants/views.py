@@ -1,13 +1,18 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
@@ -18,6 +23,7 @@ from .models import (
     Consent,
     ConsentStatement,
     Course,
+    Invitation,
     Partner,
     TrainingRecord,
     consent_annotations,
@@ -431,3 +437,140 @@ def _staff_due(courses: list[Course]):
     for course in courses:
         missing |= ~Exists(TrainingRecord.objects.counting().filter(course=course, user=OuterRef("pk")))
     return users.filter(missing)
+
+
+# --- Invitations ------------------------------------------------------------
+
+
+def get_invitation_for_user(request: HttpRequest, pk: int) -> Invitation:
+    """An invitation with its people, for staff only; anyone else gets 404."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(Invitation.objects.for_list(), pk=pk)
+
+
+def _invitable_partner(request: HttpRequest) -> Partner | None:
+    """The partner record named by `?partner=<pk>` (staff inviting from a partner's page)."""
+    pk = request.GET.get("partner", "")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404
+    return get_object_or_404(Partner.objects.select_related("user").filter(erased_at__isnull=True), pk=pk)
+
+
+def _back_to(request: HttpRequest, default: str) -> HttpResponse:
+    """Return to the page the button was pressed on (a partner's page, say), if it is on this site."""
+    url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return redirect(url)
+    return redirect(default)
+
+
+@staff_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    if state not in Invitation.STATES:
+        state = ""
+    counts = Invitation.objects.state_counts()
+    filters = [("", "All", sum(counts.values()))] + [
+        (value, value.capitalize(), counts[value]) for value in Invitation.STATES
+    ]
+    invitations = Invitation.objects.for_list().in_state(state)
+    return render(request, "participants/invitation_list.html", {
+        "state": state,
+        "filters": filters,
+        "page_obj": Paginator(invitations, 25).get_page(request.GET.get("page")),
+    })
+
+
+@staff_required
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    partner = _invitable_partner(request)
+    form = forms.InvitationForm(request.POST if request.method == "POST" else None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create_and_send(
+                **form.cleaned_data, partner=partner, by=request.user, request_or_base_url=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Invitation sent to {invitation.full_name} at {invitation.email}. "
+                f"The link works until {date_format(timezone.localtime(invitation.expires_at))}.",
+            )
+            if partner is not None:
+                return redirect("participants:partner_detail", pk=partner.pk)
+            return redirect(f"{reverse('participants:invitation_list')}?state=pending")
+    return render(request, "participants/invitation_form.html", {"form": form, "partner": partner})
+
+
+@require_POST
+@staff_required
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(request, pk)
+    try:
+        invitation = services.invitation_resend(invitation=invitation, by=request.user,
+                                                request_or_base_url=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"A new e-mail with the link was sent to {invitation.email}. "
+            f"The link works until {date_format(timezone.localtime(invitation.expires_at))}.",
+        )
+    return _back_to(request, reverse("participants:invitation_list"))
+
+
+@require_POST
+@staff_required
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(request, pk)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} revoked: the link no longer works.")
+    return _back_to(request, reverse("participants:invitation_list"))
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Open to everyone holding the link. Expired, revoked or used links answer 410
+    Gone with what to do next, and create nothing."""
+    invitation = get_object_or_404(Invitation.objects.select_related("created_by"), token=token)
+    situation = services.invitation_situation(invitation=invitation, user=request.user)
+    context = {"invitation": invitation, "situation": situation}
+    if situation in ("expired", "revoked", "accepted"):
+        return render(request, "participants/invitation_gone.html", context, status=410)
+    form = None
+    if situation == "new_login":
+        form = forms.AcceptInvitationForm(request.POST if request.method == "POST" else None,
+                                          invitation=invitation)
+    can_accept = situation in ("new_login", "add_role")
+    if request.method == "POST" and can_accept and (form is None or form.is_valid()):
+        try:
+            user = services.invitation_accept(invitation=invitation, password=form and form.password,
+                                              by=request.user)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect(request.path)
+            form.add_error(None, error)
+        else:
+            if situation == "new_login":
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.get_short_name()}! {_ACCEPTED[invitation.role]}")
+            return redirect("home")
+    return render(request, "participants/invitation_accept.html", {**context, "form": form})
+
+
+_ACCEPTED = {
+    Invitation.Role.PARTNER: "This is your own page. Next time, sign in with your e-mail address.",
+    Invitation.Role.TRUSTEE: "You can now read the dashboard and governance reports.",
+    Invitation.Role.STAFF: "You can now use the staff portal.",
+}

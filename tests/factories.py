@@ -162,3 +162,41 @@ class MeetingPaperFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     title = factory.Sequence(lambda n: f"Paper {n}")
     file = factory.django.FileField(filename="paper.pdf", data=b"%PDF-1.4\n% a test paper\n%%EOF\n")
+
+
+# --- Invitations ---
+
+
+def _days_from_now(days: int):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.now() + datetime.timedelta(days=days)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending trustee invitation, sent once. Set `expires_at`, `revoked_at` or
+    `accepted_at` for the other states; `PartnerInvitationFactory` for a partner."""
+
+    class Meta:
+        model = "participants.Invitation"
+
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    role = "trustee"
+    token = factory.Sequence(lambda n: f"test-invitation-token-{n:05d}")
+    created_by = factory.SubFactory(StaffFactory)
+    send_count = 1
+    sent_at = factory.LazyFunction(lambda: _days_from_now(0))
+    expires_at = factory.LazyFunction(lambda: _days_from_now(14))
+
+
+class PartnerInvitationFactory(InvitationFactory):
+    """A pending invitation for a partner record without a login."""
+
+    role = "partner"
+    partner = factory.SubFactory(
+        PartnerFactory, full_name=factory.SelfAttribute("..full_name"),
+        email=factory.SelfAttribute("..email"), status=Partner.Status.INDUCTION,
+    )

@@ -4,7 +4,7 @@ Each feature keeps its own block: its rows go into `PAGES`, and its records are 
 by a function added to `POPULATE` (owned by `world.partner` where they belong to a
 partner, so `other_partner` must get 404)."""
 
-from ..permissions import FORBIDDEN, LOGIN, NOT_FOUND, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
+from ..permissions import EVERYONE, FORBIDDEN, LOGIN, NOT_FOUND, OK, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
 
 PAGES: list[Page] = []
 POPULATE: list = []
@@ -93,4 +93,61 @@ PAGES += [
     Page("participants:training_record_delete", CONSENT_STAFF_POST,
          kwargs=lambda w: {"pk": w.training_record.pk}, method="post"),
     Page("participants:training_due", STAFF_ONLY),
+]
+
+
+# --- Invitations ---
+
+GONE = 410  # expired, revoked or used links: a page saying what to do, nothing created
+INVITATION_ACTION = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+
+
+def _populate_invitations(world) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ..factories import InvitationFactory, PartnerFactory, PartnerInvitationFactory
+
+    now = timezone.now()
+    newcomer = PartnerFactory(full_name="Nia Newcomer", email="nia@example.test", status="induction")
+    world.invitation = PartnerInvitationFactory(
+        partner=newcomer, email=newcomer.email, full_name=newcomer.full_name, created_by=world.staff,
+    )
+    world.invitation_expired = InvitationFactory(
+        full_name="Eve Expired", email="eve@example.test", created_by=world.staff,
+        created_at=now - timedelta(days=20), expires_at=now - timedelta(days=6),
+    )
+    world.invitation_revoked = InvitationFactory(
+        full_name="Rob Revoked", email="rob@example.test", role="staff", created_by=world.staff,
+        revoked_at=now, revoked_by=world.staff,
+    )
+    world.invitation_accepted = InvitationFactory(
+        full_name=world.trustee.full_name, email=world.trustee.email, created_by=world.staff,
+        accepted_at=now, accepted_user=world.trustee,
+    )
+
+
+POPULATE.append(_populate_invitations)
+
+
+def _token(attribute: str):
+    return lambda world: {"token": getattr(world, attribute).token}
+
+
+PAGES += [
+    Page("participants:invitation_list", STAFF_ONLY),
+    Page("participants:invitation_create", STAFF_ONLY),
+    Page("participants:invitation_resend", INVITATION_ACTION, kwargs=lambda w: {"pk": w.invitation.pk},
+         method="post"),
+    Page("participants:invitation_revoke", INVITATION_ACTION, kwargs=lambda w: {"pk": w.invitation.pk},
+         method="post"),
+    # Anyone holding the link opens it; signed-in people who are not the invitee are told so.
+    Page("participants:invitation_accept", EVERYONE, kwargs=_token("invitation")),
+    Page("participants:invitation_accept", (REDIRECT, OK, OK, OK, OK), kwargs=_token("invitation"),
+         method="post", data=lambda w: {"how": "code"}),
+    Page("participants:invitation_accept", (GONE,) * 5, kwargs=_token("invitation_expired"), sweep=False),
+    Page("participants:invitation_accept", (GONE,) * 5, kwargs=_token("invitation_revoked"), sweep=False),
+    Page("participants:invitation_accept", (NOT_FOUND,) * 5, kwargs=lambda w: {"token": "no-such-invitation"},
+         sweep=False),
 ]

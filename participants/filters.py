@@ -1,0 +1,63 @@
+"""Filters for the staff lists of the participants app (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from coprod.models import Service
+
+from .models import AccessNeed, LivedExperienceArea, Partner
+
+# --- Partner records (staff) ---
+
+
+class PartnerFilter(django_filters.FilterSet):
+    """Search and filters of the staff partner list. The filters on sensitive data
+    (access needs, lived experience) are removed for staff without the permission."""
+
+    q = django_filters.CharFilter(method="search", label="Search",
+                                  help_text="Name, preferred name or e-mail address.")
+    status = django_filters.ChoiceFilter(choices=Partner.Status.choices, empty_label="Any status")
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), empty_label="Any service",
+                                               label="Service")
+    access_need = django_filters.ModelChoiceFilter(
+        field_name="access_needs", queryset=AccessNeed.objects.all(), empty_label="Any access need",
+        label="Access need",
+    )
+    lived_experience = django_filters.ModelChoiceFilter(
+        field_name="lived_experience", queryset=LivedExperienceArea.objects.all(),
+        empty_label="Any area", label="Lived experience",
+    )
+    training = django_filters.ChoiceFilter(
+        method="filter_training", choices=[("due", "Training due"), ("up_to_date", "Up to date")],
+        empty_label="Any training", label="Training",
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["q", "status", "service", "access_need", "lived_experience", "training"]
+
+    def __init__(self, *args, sensitive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sensitive:
+            del self.filters["access_need"]
+            del self.filters["lived_experience"]
+        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(full_name__icontains=value) | Q(preferred_name__icontains=value) | Q(email__icontains=value)
+        )
+
+    def filter_training(self, queryset, name: str, value: str):
+        # The list's queryset is annotated by Partner.objects.with_training_due(); people
+        # who have left are not expected to keep their training up to date.
+        due = Q(training_due__gt=0) & ~Q(status=Partner.Status.LEFT)
+        if value == "due":
+            return queryset.filter(due)
+        if value == "up_to_date":
+            return queryset.exclude(due)
+        return queryset
