@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
-from .models import AccessNeed, ConsentStatement, Course, Invitation, Partner
+from .models import AccessNeed, ConsentStatement, Course, Invitation, LivedExperienceArea, Partner
 
 # --- Consent and training ---------------------------------------------------
 
@@ -194,3 +194,101 @@ class AcceptInvitationForm(forms.Form):
         if self.cleaned_data.get("how") == self.PASSWORD:
             return self.cleaned_data["password1"]
         return None
+
+
+# --- Partner records (staff) ---
+
+
+class PartnerForm(forms.ModelForm):
+    """A partner's record as staff keep it. Without the sensitive-data permission the
+    sensitive fields (`Partner.SENSITIVE_FIELDS`) are left out altogether."""
+
+    class Meta:
+        model = Partner
+        fields = [
+            "full_name", "preferred_name", "pronouns",
+            "email", "phone", "address", "preferred_contact",
+            "strengths", "skills", "interests", "availability",
+            "service", "link_worker", "payment_preference",
+            "access_needs", "interpreter_language", "access_notes", "lived_experience", "benefit_check",
+        ]
+        labels = {"full_name": "Full name", "email": "E-mail address", "service": "Service or team",
+                  "lived_experience": "Areas of lived experience"}
+        help_texts = {
+            "full_name": "The only detail you must give. Everything else can be added later.",
+            "email": "Leave empty if they have no e-mail address: staff then act for them.",
+            "strengths": "What they bring: what they are good at, what they know from experience.",
+            "skills": "For example: chairing, interviewing, writing, languages.",
+        }
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+            "skills": forms.Textarea(attrs={"rows": 2}),
+            "interests": forms.Textarea(attrs={"rows": 2}),
+            "availability": forms.Textarea(attrs={"rows": 2}),
+            "access_notes": forms.Textarea(attrs={"rows": 3}),
+            "access_needs": forms.CheckboxSelectMultiple,
+            "lived_experience": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, sensitive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sensitive:
+            for name in Partner.SENSITIVE_FIELDS:
+                del self.fields[name]
+        self.fields["link_worker"].queryset = get_user_model().objects.filter(
+            is_staff_member=True, is_active=True)
+        self.fields["link_worker"].empty_label = "(nobody yet)"
+        self.fields["service"].empty_label = "(none)"
+        self.fields["phone"].help_text = "A mobile number if they would like text messages."
+        self.fields["full_name"].error_messages["required"] = (
+            "Enter their full name. Every other detail can be added later.")
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter a valid email address in the form name@example.org, or leave it empty.")
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and (not PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
+            raise forms.ValidationError("Enter a phone number using numbers only, for example 07700 900123.")
+        return phone
+
+
+class PartnerCreateForm(PartnerForm):
+    status = forms.ChoiceField(
+        choices=Partner.Status.choices, initial=Partner.Status.ENQUIRY, label="Where are they now?",
+        help_text="Enquiry if they have only asked about getting involved.",
+    )
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(choices=Partner.Status.choices, label="New status")
+    note = forms.CharField(
+        max_length=300, required=False, label="Note (optional)",
+        help_text="Why, for the team. It is kept on their record and not sent to them.",
+        error_messages={"max_length": "Keep the note to 300 characters or fewer."},
+    )
+
+    def __init__(self, *args, current: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            # Offer only a real change; the service refuses "from active to active" anyway.
+            self.fields["status"].choices = [
+                (value, label) for value, label in Partner.Status.choices if value != current]
+
+
+class AccessNeedForm(forms.ModelForm):
+    class Meta:
+        model = AccessNeed
+        fields = ["name", "description", "order"]
+        labels = {"order": "Position in the list"}
+        help_texts = {"description": "A few words that say what it means in practice.",
+                      "order": "Lower numbers come first."}
+        error_messages = {"name": {"unique": "There is already an access need with this name."}}
+
+
+class LivedExperienceAreaForm(forms.ModelForm):
+    class Meta:
+        model = LivedExperienceArea
+        fields = ["name"]
+        help_texts = {"name": "For example: homelessness, debt, care leaver."}
+        error_messages = {"name": {"unique": "There is already an area with this name."}}

@@ -216,10 +216,10 @@ def status_change_notify(*, status_change_id: int) -> bool:
 # --- Access needs and lived-experience areas (the editable lists) ---
 
 
-def _clean_name(name: str, *, model, instance, what: str) -> str:
+def _clean_name(name: str, *, model, instance, noun: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": f"Enter a name for the {what}."})
+        raise ValidationError({"name": f"Enter a name for the {noun}."})
     limit = model._meta.get_field("name").max_length
     if len(name) > limit:
         raise ValidationError({"name": f"Keep the name to {limit} characters or fewer."})
@@ -227,13 +227,13 @@ def _clean_name(name: str, *, model, instance, what: str) -> str:
     if instance is not None:
         clash = clash.exclude(pk=instance.pk)
     if clash.exists():
-        raise ValidationError({"name": f"There is already {what} called “{name}”."})
+        raise ValidationError({"name": f"There is already an {noun} called “{name}”."})
     return name
 
 
 @transaction.atomic
 def access_need_create(*, name: str, description: str = "", order: int = 0, by) -> AccessNeed:
-    name = _clean_name(name, model=AccessNeed, instance=None, what="an access need")
+    name = _clean_name(name, model=AccessNeed, instance=None, noun="access need")
     need = AccessNeed.objects.create(name=name, description=(description or "").strip(), order=order)
     logger.info("access need %s created by %s", need.pk, by)
     return need
@@ -242,7 +242,7 @@ def access_need_create(*, name: str, description: str = "", order: int = 0, by) 
 @transaction.atomic
 def access_need_update(*, access_need: AccessNeed, name: str, description: str = "", order: int = 0,
                        by) -> AccessNeed:
-    access_need.name = _clean_name(name, model=AccessNeed, instance=access_need, what="an access need")
+    access_need.name = _clean_name(name, model=AccessNeed, instance=access_need, noun="access need")
     access_need.description = (description or "").strip()
     access_need.order = order
     access_need.save(update_fields=["name", "description", "order"])
@@ -252,7 +252,7 @@ def access_need_update(*, access_need: AccessNeed, name: str, description: str =
 
 @transaction.atomic
 def lived_experience_area_create(*, name: str, by) -> LivedExperienceArea:
-    name = _clean_name(name, model=LivedExperienceArea, instance=None, what="an area")
+    name = _clean_name(name, model=LivedExperienceArea, instance=None, noun="area")
     area = LivedExperienceArea.objects.create(name=name)
     logger.info("lived-experience area %s created by %s", area.pk, by)
     return area
@@ -260,7 +260,7 @@ def lived_experience_area_create(*, name: str, by) -> LivedExperienceArea:
 
 @transaction.atomic
 def lived_experience_area_update(*, area: LivedExperienceArea, name: str, by) -> LivedExperienceArea:
-    area.name = _clean_name(name, model=LivedExperienceArea, instance=area, what="an area")
+    area.name = _clean_name(name, model=LivedExperienceArea, instance=area, noun="area")
     area.save(update_fields=["name"])
     logger.info("lived-experience area %s changed by %s", area.pk, by)
     return area

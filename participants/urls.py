@@ -10,6 +10,18 @@ app_name = "participants"
 urlpatterns = [
     # --- Partner self-service: home ---
     path("my/", views.portal_home, name="portal_home"),
+    # --- Partner records (staff) ---
+    path("staff/partners/", views.partner_list, name="partner_list"),
+    path("staff/partners/new/", views.partner_create, name="partner_create"),
+    path("staff/partners/<int:pk>/", views.partner_detail, name="partner_detail"),
+    path("staff/partners/<int:pk>/edit/", views.partner_edit, name="partner_edit"),
+    path("staff/partners/<int:pk>/status/", views.partner_status, name="partner_status"),
+    path("staff/access-needs/", views.access_need_list, name="access_need_list"),
+    path("staff/access-needs/new/", views.access_need_create, name="access_need_create"),
+    path("staff/access-needs/<int:pk>/edit/", views.access_need_edit, name="access_need_edit"),
+    path("staff/lived-experience/", views.area_list, name="area_list"),
+    path("staff/lived-experience/new/", views.area_create, name="area_create"),
+    path("staff/lived-experience/<int:pk>/edit/", views.area_edit, name="area_edit"),
     # --- Invitations: staff send them, anyone holding the link accepts ---
     path("staff/invitations/", views.invitation_list, name="invitation_list"),
     path("staff/invitations/new/", views.invitation_create, name="invitation_create"),

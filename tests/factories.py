@@ -200,3 +200,27 @@ class PartnerInvitationFactory(InvitationFactory):
         PartnerFactory, full_name=factory.SelfAttribute("..full_name"),
         email=factory.SelfAttribute("..email"), status=Partner.Status.INDUCTION,
     )
+
+
+# --- Partner records (staff) ---
+
+
+class SensitiveStaffFactory(StaffFactory):
+    """A staff member allowed to see and change partners' lived experience, access needs
+    and benefit flag (`participants.view_sensitive_partner_data`)."""
+
+    @factory.post_generation
+    def _sensitive_permission(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            from django.contrib.auth.models import Permission
+
+            obj.user_permissions.add(Permission.objects.get(
+                codename="view_sensitive_partner_data", content_type__app_label="participants"))
+
+
+class LivedExperienceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.LivedExperienceArea"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Area {n}")

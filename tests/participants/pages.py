@@ -151,3 +151,53 @@ PAGES += [
     Page("participants:invitation_accept", (NOT_FOUND,) * 5, kwargs=lambda w: {"token": "no-such-invitation"},
          sweep=False),
 ]
+
+
+# --- Partner records (staff) ---
+
+
+def _populate_partner_records(world) -> None:
+    from django.contrib.auth.models import Permission
+
+    from participants import services
+    from participants.models import AccessNeed, LivedExperienceArea
+
+    # The world's staff member may see sensitive data, so the sweep audits those sections too.
+    world.staff.user_permissions.add(Permission.objects.get(
+        codename="view_sensitive_partner_data", content_type__app_label="participants"))
+    world.staff = type(world.staff).objects.get(pk=world.staff.pk)  # drop the cached permissions
+    world.access_need = AccessNeed.objects.get(name="Large print")
+    world.area = LivedExperienceArea.objects.create(name="Homelessness")
+    services.partner_update(partner=world.partner, by=world.staff, data={
+        "preferred_name": "Pat", "pronouns": "they/them", "phone": "07700 900123",
+        "strengths": "Knows the housing system from the inside.", "link_worker": world.staff,
+        "access_needs": [world.access_need], "interpreter_language": "Polish",
+        "lived_experience": [world.area], "benefit_check": True,
+    })
+    services.partner_change_status(partner=world.partner, status="paused", note="Taking a break",
+                                   by=world.staff)
+
+
+POPULATE.append(_populate_partner_records)
+
+STAFF_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+
+
+def _partner(world) -> dict:
+    return {"pk": world.partner.pk}
+
+
+PAGES += [
+    Page("participants:partner_list", STAFF_ONLY),
+    Page("participants:partner_create", STAFF_ONLY),
+    Page("participants:partner_detail", STAFF_ONLY, kwargs=_partner),
+    Page("participants:partner_edit", STAFF_ONLY, kwargs=_partner),
+    Page("participants:partner_status", STAFF_POST, kwargs=_partner, method="post",
+         data=lambda w: {"status": "active" if w.partner.status != "active" else "paused", "note": ""}),
+    Page("participants:access_need_list", STAFF_ONLY),
+    Page("participants:access_need_create", STAFF_ONLY),
+    Page("participants:access_need_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.access_need.pk}),
+    Page("participants:area_list", STAFF_ONLY),
+    Page("participants:area_create", STAFF_ONLY),
+    Page("participants:area_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.area.pk}),
+]
