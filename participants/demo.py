@@ -200,3 +200,47 @@ def seed() -> None:
                     changed_at=partner.created + gap * number, note=NOTES.get(step, "First got in touch"),
                 )
                 previous = step
+
+
+# --- Invitations ---
+# One partner has an invitation waiting, one let theirs run out, one accepted hers
+# months ago, and a staff invitation sent to a mistyped address was revoked.
+
+INVITATIONS = [
+    # full name, e-mail, role, partner record (full name) or None, days since sent, days valid, state
+    ("Tomás O'Connor", "t.oconnor@example.net", "partner", "Tomás O'Connor", 2, 14, "pending"),
+    ("Aisha Rahman", "a.rahman@example.net", "partner", "Aisha Rahman", 20, 14, "expired"),
+    ("Lucja Novak", "l.novak@example.net", "partner", "Lucja Novak", 95, 14, "accepted"),
+    ("Kieran Ward", "k.ward@example.og", "staff", None, 10, 14, "revoked"),
+]
+
+
+@transaction.atomic
+def seed_invitations() -> None:
+    """Invitations in each state, sent by the demo staff member; needs `seed()` first."""
+    import secrets
+
+    from .models import Invitation
+
+    staff = get_user_model().objects.get(email="staff@example.org")
+    now = timezone.now()
+    for full_name, email, role, partner_name, days_ago, days_valid, state in INVITATIONS:
+        if Invitation.objects.filter(email=email, role=role).exists():
+            continue
+        partner = Partner.objects.filter(full_name=partner_name).select_related("user").first()
+        if partner_name and (partner is None or (state == "accepted") != (partner.user_id is not None)):
+            continue  # the partner record is not as this invitation needs it
+        sent = now - timedelta(days=days_ago)
+        invitation = Invitation(
+            email=email, full_name=full_name, role=role, partner=partner, token=secrets.token_urlsafe(32),
+            created_by=staff, created_at=sent, sent_at=sent, send_count=1,
+            expires_at=sent + timedelta(days=days_valid),
+        )
+        if state == "accepted":
+            invitation.accepted_at = sent + timedelta(days=1)
+            invitation.accepted_user = partner.user
+        elif state == "revoked":
+            invitation.revoked_at = sent + timedelta(hours=2)
+            invitation.revoked_by = staff
+        invitation._history_user = staff
+        invitation.save()
