@@ -567,15 +567,20 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             if situation == "new_login":
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.get_short_name()}! {_ACCEPTED[invitation.role]}")
+            how = "" if form is None else _NEXT_TIME[form.password is not None]
+            messages.success(request, f"Welcome, {user.get_short_name()}! {_ACCEPTED[invitation.role]}{how}")
             return redirect("home")
     return render(request, "participants/invitation_accept.html", {**context, "form": form})
 
 
 _ACCEPTED = {
-    Invitation.Role.PARTNER: "This is your own page. Next time, sign in with your e-mail address.",
+    Invitation.Role.PARTNER: "This is your own page.",
     Invitation.Role.TRUSTEE: "You can now read the dashboard and governance reports.",
     Invitation.Role.STAFF: "You can now use the staff portal.",
+}
+_NEXT_TIME = {
+    True: " Next time, sign in with your e-mail address and password.",
+    False: " Next time, choose “E-mail me a sign-in code” on the sign-in page.",
 }
 
 

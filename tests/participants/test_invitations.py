@@ -376,13 +376,16 @@ def test_newcomer_sets_a_password_and_lands_on_their_own_page(client, world):
     assert invitation.partner.history.first().history_user == user
     assert int(client.session["_auth_user_id"]) == user.pk
     assert client.get(reverse("home")).url == reverse("participants:portal_home")
+    home = _page(client.get(reverse("participants:portal_home")))
+    assert "sign in with your e-mail address and password" in home
     client.logout()
     assert client.login(email=invitation.email, password=NEW_PASSWORD)
 
 
 def test_newcomer_who_prefers_a_code_gets_no_password_and_can_sign_in_by_code(client, world):
     invitation = world.invitation
-    client.post(_accept_url(invitation), {"how": "code"})
+    response = client.post(_accept_url(invitation), {"how": "code"}, follow=True)
+    assert "E-mail me a sign-in code" in _page(response)
     user = User.objects.get(email=invitation.email)
     assert not user.has_usable_password()
     client.logout()
