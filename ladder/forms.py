@@ -1,0 +1,158 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from coprod.models import Service
+from participants.models import Partner
+
+from .models import Action, Area, Ladder, Round
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _staff_users():
+    return get_user_model().objects.filter(is_staff_member=True, is_active=True).order_by("full_name")
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(max_length=150, help_text="For example: Spring 2026 self-assessment.")
+    service = forms.ModelChoiceField(
+        Service.objects.all(), required=False, empty_label="Whole organisation", label="What is assessed",
+        help_text="The whole organisation, or one service. Results are compared with the last round of the "
+                  "same scope.",
+    )
+    ladder = forms.ModelChoiceField(Ladder.objects.all(), empty_label=None,
+                                    help_text="The organisation's current ladder is chosen for you.")
+    areas = forms.ModelMultipleChoiceField(
+        Area.objects.active(), widget=forms.CheckboxSelectMultiple, label="Co-production areas",
+        help_text="People answer one area per screen.",
+    )
+    closes_on = forms.DateField(label="Closing date", widget=DATE,
+                                help_text="The last day people can give or change their answers.")
+    staff = forms.ModelMultipleChoiceField(
+        _staff_users(), widget=forms.CheckboxSelectMultiple, required=False, label="Invite staff",
+    )
+    partners = forms.ModelMultipleChoiceField(
+        Partner.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Invite partners",
+        help_text="Active partners. Staff can enter answers for partners who do not sign in.",
+    )
+
+    def __init__(self, *args, round: Round | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = _staff_users()
+        partners = Partner.objects.current().filter(status=Partner.Status.ACTIVE)
+        if round is None:
+            self.fields["partners"].queryset = partners
+            current = Ladder.current()
+            if current:
+                self.fields["ladder"].initial = current.pk
+            return
+        # Editing: scope and ladder are fixed; already-invited people stay in the lists.
+        del self.fields["service"], self.fields["ladder"]
+        invited = round.respondents.values("partner")
+        self.fields["partners"].queryset = Partner.objects.filter(
+            Q(pk__in=partners.values("pk")) | Q(pk__in=invited)
+        ).order_by("full_name")
+        self.fields["areas"].queryset = Area.objects.filter(
+            Q(is_active=True) | Q(rounds=round)
+        ).distinct()
+        if round.status != Round.Status.DRAFT:
+            self.fields["areas"].disabled = True
+            self.fields["areas"].help_text = "The areas are fixed once the round has opened."
+
+
+class AnswerForm(forms.Form):
+    """One area of the answer flow: the rung (big radio buttons), evidence and a next step."""
+
+    rung = forms.ModelChoiceField(
+        queryset=None, widget=forms.RadioSelect, empty_label=None,
+        error_messages={"required": "Choose the step of the ladder you think we are on.",
+                        "invalid_choice": "Choose one of the steps of the ladder shown."},
+    )
+    evidence = forms.CharField(
+        label="What makes you say so?", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Something that happened, or something you noticed. You can leave this empty.",
+    )
+    next_step = forms.CharField(
+        label="What would be a realistic next step?", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One thing we could do to move up a step. You can leave this empty.",
+    )
+
+    def __init__(self, *args, rungs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rung"].queryset = rungs
+
+
+class LadderForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RungForm(forms.Form):
+    rung = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(max_length=80)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text="What this step means, in plain English.")
+    example = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              help_text="What it looks like in practice.")
+
+
+RungFormSet = forms.formset_factory(RungForm, extra=0)
+
+
+class AreaForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    order = forms.IntegerField(min_value=0, max_value=999, initial=0,
+                               help_text="Areas are listed in this order (smallest first).")
+    is_active = forms.BooleanField(label="Offered for new rounds", required=False, initial=True,
+                                   help_text="Untick to stop offering it. Rounds that used it keep it.")
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["is_active"]
+
+
+class ActionForm(forms.Form):
+    area = forms.ModelChoiceField(Area.objects.all(), empty_label="Choose an area")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What will be done")
+    owner = forms.ModelChoiceField(_staff_users(), empty_label="Choose a staff member",
+                                   help_text="The staff member who makes sure it happens.")
+    due_on = forms.DateField(label="Due date", widget=DATE)
+    status = forms.ChoiceField(choices=Action.Status.choices, initial=Action.Status.NOT_STARTED)
+    round = forms.ModelChoiceField(Round.objects.exclude(status=Round.Status.DRAFT), required=False,
+                                   empty_label="Not from a round", label="Assessment round")
+    linked_to = forms.CharField(
+        max_length=200, required=False, label="Linked decision or panel",
+        help_text="For example: Board, 14 May — partner seat agreed; or Housing challenge panel.",
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _staff_users()
+        if editing:
+            del self.fields["round"]
+
+
+class TrendForm(forms.Form):
+    service = forms.ModelChoiceField(Service.objects.all(), required=False, empty_label="Whole organisation",
+                                     label="Show rounds for")
+
+
+class ActionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="Any status")
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
+    round = django_filters.ModelChoiceFilter(queryset=Round.objects.exclude(status=Round.Status.DRAFT),
+                                             empty_label="Any round", label="Round")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Only overdue actions",
+                                           widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Action
+        fields = ["status", "area", "round"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset

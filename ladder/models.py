@@ -1,0 +1,335 @@
+"""The ladder of participation: ladders and their rungs, co-production areas,
+assessment rounds with their respondents and answers, and the action plan."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Ladder(models.Model):
+    """A ladder of participation (TLAP's ladder of co-production, Arnstein's...).
+
+    Exactly one ladder is the organisation's current one: new rounds use it."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    is_current = models.BooleanField(
+        "current ladder", default=False, help_text="New assessment rounds use the current ladder."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_current", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True),
+                                    name="one_current_ladder"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Ladder | None":
+        return cls.objects.filter(is_current=True).first()
+
+
+class Rung(models.Model):
+    """One step of a ladder, 1 at the bottom."""
+
+    ladder = models.ForeignKey(Ladder, on_delete=models.CASCADE, related_name="rungs")
+    position = models.PositiveSmallIntegerField(help_text="1 is the bottom rung.")
+    name = models.CharField(max_length=80)
+    description = models.TextField(help_text="What this rung means, in plain English.")
+    example = models.TextField(blank=True, help_text="What it looks like in practice.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ladder", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["ladder", "position"], name="one_rung_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
+class AreaQuerySet(models.QuerySet):
+    def active(self) -> "AreaQuerySet":
+        return self.filter(is_active=True)
+
+
+class Area(models.Model):
+    """A co-production area the organisation assesses itself in (governance, recruitment...)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Areas are shown in this order.")
+    is_active = models.BooleanField(
+        "offered for new rounds", default=True,
+        help_text="Untick to stop offering it; rounds that used it keep it.",
+    )
+
+    objects = AreaQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundQuerySet(models.QuerySet):
+    def closed(self) -> "RoundQuerySet":
+        return self.filter(status=Round.Status.CLOSED)
+
+    def with_scope(self) -> "RoundQuerySet":
+        return self.select_related("ladder", "service")
+
+    def with_progress(self) -> "RoundQuerySet":
+        """Annotate `invited` (respondents) and `responded` (respondents with at least one answer)."""
+        answered = Response.objects.filter(respondent=OuterRef("pk"))
+        respondents = Respondent.objects.filter(round=OuterRef("pk"))
+
+        def count(queryset):
+            return Coalesce(Subquery(
+                queryset.order_by().values("round").annotate(n=Count("pk")).values("n")
+            ), 0)
+
+        return self.annotate(invited=count(respondents),
+                             responded=count(respondents.filter(Exists(answered))))
+
+    def visible_to(self, user) -> "RoundQuerySet":
+        """Staff see every round; trustees only the closed (published) ones."""
+        from coprod.roles import is_staff_member, is_trustee
+
+        if is_staff_member(user):
+            return self
+        if is_trustee(user):
+            return self.closed()
+        return self.none()
+
+    def for_partner(self, partner) -> "RoundQuerySet":
+        """The rounds a partner is invited to, once opened."""
+        return self.exclude(status=Round.Status.DRAFT).filter(respondents__partner=partner)
+
+    def previous_to(self, round_: "Round") -> "Round | None":
+        """The latest closed round of the same scope closing before this one."""
+        earlier = Q(closes_on__lt=round_.closes_on) | Q(closes_on=round_.closes_on, pk__lt=round_.pk)
+        return (self.closed().filter(earlier, service=round_.service_id).exclude(pk=round_.pk)
+                .order_by("-closes_on", "-pk").first())
+
+
+class Round(models.Model):
+    """An assessment round: staff and partners each place the organisation (or one
+    service) on the ladder in each chosen area. draft → open → closed; results
+    are published to partners and trustees once it is closed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=150)
+    ladder = models.ForeignKey(Ladder, on_delete=models.PROTECT, related_name="rounds")
+    areas = models.ManyToManyField(Area, related_name="rounds")
+    service = models.ForeignKey(
+        "coprod.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="ladder_rounds",
+        help_text="Leave empty to assess the whole organisation.",
+    )
+    closes_on = models.DateField("closing date", help_text="The last day people can give their answers.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    objects = RoundQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    class Meta:
+        ordering = ["-closes_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope(self) -> str:
+        return self.service.name if self.service_id else "Whole organisation"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def accepts_answers(self) -> bool:
+        return self.status == self.Status.OPEN and timezone.localdate() <= self.closes_on
+
+    def ordered_areas(self) -> list[Area]:
+        """The round's areas in their display order: step n of the answer flow is the n-th."""
+        return list(self.areas.order_by("order", "name"))
+
+
+class Respondent(models.Model):
+    """Someone invited to answer in a round: a staff member or a partner.
+
+    The group is stored, so answers keep counting in results even if the person
+    later leaves and their record is erased."""
+
+    class Group(models.TextChoices):
+        STAFF = "staff", "Staff"
+        PARTNER = "partner", "Partners"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="respondents")
+    group = models.CharField(max_length=10, choices=Group.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="ladder_invitations")
+    partner = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="ladder_invitations")
+    invited_at = models.DateTimeField(default=timezone.now)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], condition=Q(user__isnull=False),
+                                    name="invite_a_staff_member_once"),
+            models.UniqueConstraint(fields=["round", "partner"], condition=Q(partner__isnull=False),
+                                    name="invite_a_partner_once"),
+            models.CheckConstraint(
+                condition=Q(group="staff", partner__isnull=True) | Q(group="partner", user__isnull=True),
+                name="respondent_is_staff_or_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_group_display()}) in {self.round_id}"
+
+    @property
+    def name(self) -> str:
+        person = self.partner if self.group == self.Group.PARTNER else self.user
+        return str(person) if person else "Someone no longer with us"
+
+    @property
+    def is_partner(self) -> bool:
+        return self.group == self.Group.PARTNER
+
+    @property
+    def group_label(self) -> str:
+        """One person's group, for anonymous comments: "Staff" or "Partner"."""
+        return "Partner" if self.is_partner else "Staff"
+
+
+class ResponseQuerySet(models.QuerySet):
+    def of_round(self, round_: "Round") -> "ResponseQuerySet":
+        return self.filter(respondent__round=round_)
+
+    def distribution(self):
+        """How many answers each (round, area, group, rung position) got: one aggregate query."""
+        return (self.order_by().values("respondent__round", "area", "respondent__group", "rung__position")
+                .annotate(n=Count("pk")))
+
+    def with_comments(self) -> "ResponseQuerySet":
+        return (self.exclude(evidence="", next_step="").select_related("rung", "respondent")
+                .order_by("area__order", "respondent__group", "pk"))
+
+
+class Response(models.Model):
+    """One respondent's answer for one area: where we are, why, and a realistic next step."""
+
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="responses")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="responses")
+    rung = models.ForeignKey(Rung, on_delete=models.PROTECT, related_name="responses")
+    evidence = models.TextField("what makes you say so", blank=True)
+    next_step = models.TextField("a realistic next step", blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    on_behalf = models.BooleanField(
+        "entered by staff on their behalf", default=False,
+        help_text="A staff member entered this answer for a partner.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ResponseQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "area"], name="one_answer_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.rung.name}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def with_links(self) -> "ActionQuerySet":
+        return self.select_related("area", "owner", "round")
+
+    def open(self) -> "ActionQuerySet":
+        return self.filter(status__in=Action.OPEN_STATUSES)
+
+    def overdue(self) -> "ActionQuerySet":
+        return self.open().filter(due_on__lt=timezone.localdate())
+
+    def overdue_first(self) -> "ActionQuerySet":
+        """Annotate `is_overdue` and order overdue actions first, then by due date."""
+        overdue = Q(status__in=Action.OPEN_STATUSES, due_on__lt=timezone.localdate())
+        return self.annotate(
+            is_overdue=models.ExpressionWrapper(overdue, output_field=models.BooleanField())
+        ).order_by("-is_overdue", models.F("due_on").asc(nulls_last=True), "pk")
+
+
+class Action(models.Model):
+    """An agreed next step in the action plan."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS]
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="ladder_actions", limit_choices_to={"is_staff_member": True})
+    due_on = models.DateField("due date")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    round = models.ForeignKey(Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions",
+                              help_text="The assessment round this step came from, if any.")
+    source = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="actions", help_text="The suggested next step it came from.")
+    # The panels feature will replace this with links to real decisions and panels.
+    linked_to = models.CharField("linked decision or panel", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def overdue(self) -> bool:
+        return self.status in self.OPEN_STATUSES and self.due_on < timezone.localdate()

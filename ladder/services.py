@@ -1,0 +1,360 @@
+"""Every change to ladders, areas, rounds, answers and actions goes through here."""
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from coprod.roles import is_staff_member
+from participants.models import Partner
+
+from .models import Action, Area, Ladder, Respondent, Response, Round, Rung
+from .results import AreaPosition, positions_of, round_results
+
+logger = logging.getLogger(__name__)
+
+
+# --- Ladders and areas ---
+
+
+@transaction.atomic
+def ladder_update(*, ladder: Ladder, name: str, description: str, rungs: dict[int, dict], by) -> Ladder:
+    """Rename a ladder and reword its rungs (`rungs`: {rung pk: {"name", "description", "example"}}).
+
+    Rungs keep their positions: rounds already run point at the same rungs."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Give the ladder a name.")
+    if Ladder.objects.filter(name__iexact=name).exclude(pk=ladder.pk).exists():
+        raise ValidationError(f"There is already a ladder called “{name}”.")
+    own = {rung.pk: rung for rung in ladder.rungs.all()}
+    if set(rungs) - set(own):
+        raise ValidationError("Those rungs are not on this ladder.")
+    for pk, fields in rungs.items():
+        if not fields.get("name", "").strip():
+            raise ValidationError(f"Rung {own[pk].position} needs a name.")
+        if not fields.get("description", "").strip():
+            raise ValidationError(f"Rung {own[pk].position} needs a description.")
+    ladder.name, ladder.description = name, description
+    ladder._history_user = by
+    ladder.save(update_fields=["name", "description"])
+    for pk, fields in rungs.items():
+        rung = own[pk]
+        changed = [f for f in ("name", "description", "example") if getattr(rung, f) != fields.get(f, "")]
+        if changed:
+            for f in changed:
+                setattr(rung, f, fields.get(f, "").strip())
+            rung._history_user = by
+            rung.save(update_fields=changed)
+    return ladder
+
+
+@transaction.atomic
+def ladder_make_current(*, ladder: Ladder, by) -> Ladder:
+    """Make this the ladder new rounds use; exactly one ladder is current."""
+    if not ladder.rungs.exists():
+        raise ValidationError("A ladder without rungs cannot be the current one.")
+    for other in Ladder.objects.select_for_update().filter(is_current=True).exclude(pk=ladder.pk):
+        other.is_current = False
+        other._history_user = by
+        other.save(update_fields=["is_current"])
+    ladder.is_current = True
+    ladder._history_user = by
+    ladder.save(update_fields=["is_current"])
+    return ladder
+
+
+def _check_area(name: str, exclude_pk: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError("Give the area a name.")
+    if Area.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError(f"There is already an area called “{name}”.")
+    return name
+
+
+@transaction.atomic
+def area_create(*, name: str, description: str = "", order: int = 0, by) -> Area:
+    area = Area(name=_check_area(name), description=description, order=order)
+    area._history_user = by
+    area.save()
+    return area
+
+
+@transaction.atomic
+def area_update(*, area: Area, name: str, description: str, order: int, is_active: bool, by) -> Area:
+    area.name, area.description, area.order, area.is_active = (
+        _check_area(name, area.pk), description, order, is_active)
+    area._history_user = by
+    area.save(update_fields=["name", "description", "order", "is_active"])
+    return area
+
+
+# --- Rounds ---
+
+
+def _check_round(*, title: str, closes_on: date, areas: Iterable[Area]) -> None:
+    if not title.strip():
+        raise ValidationError("Give the round a title.")
+    if not list(areas):
+        raise ValidationError("Choose at least one co-production area.")
+    if closes_on < timezone.localdate():
+        raise ValidationError("The closing date cannot be in the past.")
+
+
+def _check_invitees(staff: Iterable, partners: Iterable[Partner]) -> None:
+    for user in staff:
+        if not is_staff_member(user):
+            raise ValidationError(f"{user} is not a staff member.")
+    for partner in partners:
+        if partner.is_erased:
+            raise ValidationError("A partner whose record was erased cannot be invited.")
+
+
+def _invite(round_: Round, *, staff: Iterable, partners: Iterable[Partner], by) -> None:
+    """Add respondents; drop those no longer chosen, unless they have answered already."""
+    staff, partners = list(staff), list(partners)
+    current = list(round_.respondents.all())
+    keep_users = {u.pk for u in staff}
+    keep_partners = {p.pk for p in partners}
+    for respondent in current:
+        chosen = (respondent.user_id in keep_users) if respondent.group == Respondent.Group.STAFF \
+            else (respondent.partner_id in keep_partners)
+        if chosen or (respondent.user_id is None and respondent.partner_id is None):
+            continue
+        if respondent.responses.exists():
+            raise ValidationError(f"{respondent.name} has already answered, so they stay invited.")
+        respondent._history_user = by
+        respondent.delete()
+    have_users = {r.user_id for r in current}
+    have_partners = {r.partner_id for r in current}
+    for user in staff:
+        if user.pk not in have_users:
+            respondent = Respondent(round=round_, group=Respondent.Group.STAFF, user=user, invited_by=by)
+            respondent._history_user = by
+            respondent.save()
+    for partner in partners:
+        if partner.pk not in have_partners:
+            respondent = Respondent(round=round_, group=Respondent.Group.PARTNER, partner=partner,
+                                    invited_by=by)
+            respondent._history_user = by
+            respondent.save()
+
+
+@transaction.atomic
+def round_create(*, title: str, areas: Iterable[Area], closes_on: date, service=None,
+                 ladder: Ladder | None = None, staff: Iterable = (), partners: Iterable[Partner] = (),
+                 by) -> Round:
+    """A new round in draft, with the current ladder unless another is chosen."""
+    areas = list(areas)
+    _check_round(title=title, closes_on=closes_on, areas=areas)
+    _check_invitees(staff, partners)
+    ladder = ladder or Ladder.current()
+    if ladder is None:
+        raise ValidationError("There is no current ladder: choose one on the Ladders page first.")
+    round_ = Round(title=title.strip(), ladder=ladder, service=service, closes_on=closes_on, created_by=by)
+    round_._history_user = by
+    round_.save()
+    round_.areas.set(areas)
+    _invite(round_, staff=staff, partners=partners, by=by)
+    return round_
+
+
+@transaction.atomic
+def round_update(*, round: Round, title: str, closes_on: date, areas: Iterable[Area],
+                 staff: Iterable = (), partners: Iterable[Partner] = (), by) -> Round:
+    """Change a draft or open round. Areas are fixed once the round has opened."""
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.status == Round.Status.CLOSED:
+        raise ValidationError("This round has closed and can no longer be changed.")
+    areas = list(areas)
+    _check_round(title=title, closes_on=closes_on, areas=areas)
+    _check_invitees(staff, partners)
+    if round_.status != Round.Status.DRAFT and {a.pk for a in areas} != {a.pk for a in round_.areas.all()}:
+        raise ValidationError("The areas cannot change once the round is open.")
+    round_.title, round_.closes_on = title.strip(), closes_on
+    round_._history_user = by
+    round_.save(update_fields=["title", "closes_on"])
+    if round_.status == Round.Status.DRAFT:
+        round_.areas.set(areas)
+    _invite(round_, staff=staff, partners=partners, by=by)
+    return round_
+
+
+def _invitation_mail(round_: Round, site_url: str) -> list[tuple]:
+    """Messages for the people who can answer online and may be e-mailed:
+    staff, and partners with a login who consent to being contacted."""
+    consenting = set(Partner.objects.consenting_to("contact").values_list("pk", flat=True))
+    base = site_url.rstrip("/")
+    subject = f"Where are we on the ladder of co-production? {round_.title}"
+    messages = []
+    for respondent in round_.respondents.select_related("user", "partner__user"):
+        if respondent.group == Respondent.Group.STAFF and respondent.user and respondent.user.is_active:
+            url = base + reverse("ladder:round_detail", args=[round_.pk])
+            body = (f"You are invited to the ladder self-assessment “{round_.title}” ({round_.scope}).\n\n"
+                    f"Please give your answers by {round_.closes_on:%d %B %Y}: {url}\n")
+            messages.append((subject, body, None, [respondent.user.email]))
+        elif respondent.partner and respondent.partner.user and respondent.partner.pk in consenting:
+            partner = respondent.partner
+            url = base + reverse("ladder:my_round", args=[round_.pk])
+            body = (f"Hello {partner.display_name},\n\n"
+                    f"We would like to know where you think we are on the ladder of co-production: "
+                    f"how much we really work with people who use our services.\n\n"
+                    f"It takes about 10 minutes. You can stop and come back. "
+                    f"Please answer by {round_.closes_on:%d %B %Y}.\n\n"
+                    f"Sign in and choose “Ladder”: {url}\n\n"
+                    f"If you would rather do it with someone from our team, just tell us.\n")
+            messages.append((subject, body, None, [partner.email or partner.user.email]))
+    return messages
+
+
+@transaction.atomic
+def round_open(*, round: Round, by, site_url: str = "") -> Round:
+    """Open a draft round for answers and e-mail the people who can be e-mailed
+    (`site_url`, such as "https://coprod.example.org", begins the links in the e-mails)."""
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.status != Round.Status.DRAFT:
+        raise ValidationError("Only a draft round can be opened.")
+    if round_.closes_on < timezone.localdate():
+        raise ValidationError("The closing date has passed: change it before opening the round.")
+    if not round_.areas.exists():
+        raise ValidationError("Choose at least one area before opening the round.")
+    if not round_.respondents.exists():
+        raise ValidationError("Invite at least one person before opening the round.")
+    round_.status, round_.opened_at = Round.Status.OPEN, timezone.now()
+    round_._history_user = by
+    round_.save(update_fields=["status", "opened_at"])
+    messages = _invitation_mail(round_, site_url)
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    logger.info("ladder round %s opened by %s; %s invitations e-mailed", round_.pk, by, len(messages))
+    return round_
+
+
+@transaction.atomic
+def round_close(*, round: Round, by) -> Round:
+    """Close an open round (early, or after its closing date): no more answers; results published."""
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.status != Round.Status.OPEN:
+        raise ValidationError("Only an open round can be closed.")
+    round_.status, round_.closed_at, round_.closed_by = Round.Status.CLOSED, timezone.now(), by
+    round_._history_user = by
+    round_.save(update_fields=["status", "closed_at", "closed_by"])
+    return round_
+
+
+# --- Answers ---
+
+
+def can_enter_for(respondent: Respondent, user) -> bool:
+    """A respondent answers for themselves; staff may also answer for a partner."""
+    if respondent.group == Respondent.Group.STAFF:
+        return respondent.user_id is not None and respondent.user_id == user.pk
+    if respondent.partner and respondent.partner.user_id == user.pk:
+        return True
+    return is_staff_member(user)
+
+
+@transaction.atomic
+def response_save(*, respondent: Respondent, area: Area, rung: Rung, evidence: str = "", next_step: str = "",
+                  by) -> Response:
+    """Save (or change) a respondent's answer for one area while the round accepts answers.
+
+    One answer per person per area: answering again changes the answer. Staff may
+    answer for a partner (recorded as entered on their behalf) but never change
+    an answer the partner gave themselves."""
+    round_ = Round.objects.select_for_update().get(pk=respondent.round_id)
+    if round_.status == Round.Status.DRAFT:
+        raise ValidationError("This round has not opened yet.")
+    if round_.status == Round.Status.CLOSED:
+        raise ValidationError("This round has closed, so answers can no longer be given or changed.")
+    if timezone.localdate() > round_.closes_on:
+        raise ValidationError(f"The closing date ({round_.closes_on:%d %B %Y}) has passed, "
+                              f"so answers can no longer be given or changed.")
+    if not round_.areas.filter(pk=area.pk).exists():
+        raise ValidationError("That area is not part of this round.")
+    if rung.ladder_id != round_.ladder_id:
+        raise ValidationError("Choose a rung of this round's ladder.")
+    if not can_enter_for(respondent, by):
+        raise ValidationError("You cannot answer for this person.")
+    on_behalf = respondent.is_partner and (respondent.partner is None or respondent.partner.user_id != by.pk)
+    response = Response.objects.select_for_update().filter(respondent=respondent, area=area).first()
+    if response is not None and on_behalf and not response.on_behalf:
+        raise ValidationError(f"{respondent.name} answered this area themselves; only they can change it.")
+    fields = {"rung": rung, "evidence": evidence.strip(), "next_step": next_step.strip(), "entered_by": by,
+              "on_behalf": on_behalf, "updated_at": timezone.now()}
+    if response is None:
+        response = Response(respondent=respondent, area=area, **fields)
+        response._history_user = by
+        response.save()
+    else:
+        for name, value in fields.items():
+            setattr(response, name, value)
+        response._history_user = by
+        response.save(update_fields=list(fields))
+    return response
+
+
+# --- Action plan ---
+
+
+def _check_action(*, description: str, owner, due_on: date | None, area: Area | None) -> None:
+    if area is None:
+        raise ValidationError("Choose the area this action is about.")
+    if not description.strip():
+        raise ValidationError("Describe the action.")
+    if owner is None or not is_staff_member(owner):
+        raise ValidationError("Choose a staff member who owns this action.")
+    if due_on is None:
+        raise ValidationError("Give a due date.")
+
+
+@transaction.atomic
+def action_create(*, area: Area, description: str, owner, due_on: date,
+                  status: str = Action.Status.NOT_STARTED, round: Round | None = None,
+                  source: Response | None = None, linked_to: str = "", by) -> Action:
+    """Add an action to the plan, perhaps turning a suggested next step into it."""
+    _check_action(description=description, owner=owner, due_on=due_on, area=area)
+    if status not in Action.Status.values:
+        raise ValidationError("Choose a status.")
+    if source is not None:
+        if source.area_id != area.pk:
+            raise ValidationError("The action must be in the same area as the next step it comes from.")
+        round = round or source.respondent.round
+        if source.respondent.round_id != round.pk:
+            raise ValidationError("That next step comes from a different round.")
+    action = Action(area=area, description=description.strip(), owner=owner, due_on=due_on, status=status,
+                    round=round, source=source, linked_to=linked_to.strip(), created_by=by)
+    action._history_user = by
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_update(*, action: Action, area: Area, description: str, owner, due_on: date, status: str,
+                  linked_to: str = "", by) -> Action:
+    _check_action(description=description, owner=owner, due_on=due_on, area=area)
+    if status not in Action.Status.values:
+        raise ValidationError("Choose a status.")
+    action.area, action.description, action.owner, action.due_on = area, description.strip(), owner, due_on
+    action.status, action.linked_to, action.updated_at = status, linked_to.strip(), timezone.now()
+    action._history_user = by
+    action.save(update_fields=["area", "description", "owner", "due_on", "status", "linked_to", "updated_at"])
+    return action
+
+
+# --- For the dashboard ---
+
+
+def latest_positions(service=None) -> list[AreaPosition]:
+    """Where the organisation (or one service) sits per area after its latest closed round:
+    staff and partner medians, everyone's median, the gap (staff − partners) and the change
+    since the previous closed round of the same scope. Empty when no round has closed."""
+    latest = Round.objects.closed().filter(service=service).with_scope().order_by("-closes_on", "-pk").first()
+    if latest is None:
+        return []
+    return positions_of(round_results(latest, with_comments=False))

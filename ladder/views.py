@@ -1,0 +1,521 @@
+"""Ladder pages: staff run rounds, partners answer in the portal, staff and trustees
+read results, the trend and the round report."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from coprod import reports
+from coprod.models import Report
+from coprod.roles import (
+    is_staff_member,
+    partner_for,
+    partner_required,
+    staff_or_trustee_required,
+    staff_required,
+)
+from participants.models import Partner
+
+from . import services
+from .charts import area_chart, overview_chart, trend_chart
+from .forms import (
+    ActionFilter,
+    ActionForm,
+    AnswerForm,
+    AreaForm,
+    LadderForm,
+    RoundForm,
+    RungFormSet,
+    TrendForm,
+)
+from .models import Action, Area, Ladder, Respondent, Response, Round
+from .results import round_results, trend
+
+PAGE_SIZE = 25
+
+
+def _base(request: HttpRequest) -> str:
+    """Staff read pages inside the staff portal; trustees inside the plain layout."""
+    return "staff_base.html" if is_staff_member(request.user) else "ladder/_trustee_base.html"
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _error(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+# --- Loading and authorising ---
+
+
+def get_round_for_user(request: HttpRequest, pk: int) -> Round:
+    """A round the signed-in person may read: staff any, trustees closed ones; else 404."""
+    return get_object_or_404(Round.objects.visible_to(request.user).with_scope(), pk=pk)
+
+
+def get_round_for_partner(request: HttpRequest, pk: int) -> tuple[Round, Respondent]:
+    """An opened round this partner is invited to, and their respondent row; else 404."""
+    partner = partner_for(request.user)
+    respondent = get_object_or_404(
+        Respondent.objects.select_related("round__ladder", "round__service", "partner")
+        .exclude(round__status=Round.Status.DRAFT),
+        round_id=pk, partner=partner, group=Respondent.Group.PARTNER,
+    )
+    return respondent.round, respondent
+
+
+def get_respondent_for_staff(request: HttpRequest, round_pk: int, pk: int) -> Respondent:
+    """A respondent whose answers this staff member may enter: a partner, or themselves."""
+    respondent = get_object_or_404(
+        Respondent.objects.select_related("round__ladder", "round__service", "partner__user", "user"),
+        round_id=round_pk, pk=pk,
+    )
+    if not services.can_enter_for(respondent, request.user):
+        raise Http404("You cannot answer for this person.")
+    return respondent
+
+
+def get_action_for_user(request: HttpRequest, pk: int) -> Action:
+    return get_object_or_404(Action.objects.with_links(), pk=pk)
+
+
+# --- Rounds (staff; the list is shared with trustees) ---
+
+
+@staff_or_trustee_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = Round.objects.visible_to(request.user).with_scope().with_progress()
+    staff = is_staff_member(request.user)
+    return render(request, "ladder/round_list.html", {
+        "base_template": _base(request), "page_obj": _page(request, rounds), "is_staff": staff,
+        "overdue_actions": Action.objects.overdue().count() if staff else None,
+    })
+
+
+@staff_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_create(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Round saved as a draft. Check it, then open it for answers.")
+            return redirect("ladder:round_detail", pk=round_.pk)
+    return render(request, "ladder/round_form.html", {"form": form, "title": "New assessment round"})
+
+
+@staff_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    if round_.status == Round.Status.CLOSED:
+        messages.info(request, "This round has closed and can no longer be changed.")
+        return redirect("ladder:round_detail", pk=round_.pk)
+    initial = {
+        "title": round_.title, "closes_on": round_.closes_on, "areas": round_.areas.all(),
+        "staff": [r.user_id for r in round_.respondents.all() if r.user_id],
+        "partners": [r.partner_id for r in round_.respondents.all() if r.partner_id],
+    }
+    form = RoundForm(request.POST or None, initial=initial, round=round_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_update(round=round_, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Round updated.")
+            return redirect("ladder:round_detail", pk=round_.pk)
+    return render(request, "ladder/round_form.html", {"form": form, "round": round_,
+                                                       "title": f"Change {round_.title}"})
+
+
+@staff_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    can_email = Exists(Partner.objects.consenting_to("contact").filter(pk=OuterRef("partner"),
+                                                                        user__isnull=False))
+    respondents = (
+        round_.respondents.select_related("user", "partner")
+        .annotate(answered=Count("responses"),
+                  on_behalf=Count("responses", filter=Q(responses__on_behalf=True)),
+                  can_email=can_email)
+        .order_by("group", "partner__full_name", "user__full_name")
+    )
+    areas = round_.ordered_areas()
+    respondents = list(respondents)
+    own = next((r for r in respondents if r.user_id == request.user.pk), None)
+    return render(request, "ladder/round_detail.html", {
+        "round": round_, "areas": areas, "respondents": respondents, "own": own,
+        "responded": sum(1 for r in respondents if r.answered),
+        "not_emailed": [r for r in respondents if r.is_partner and not r.can_email],
+        "actions": Action.objects.filter(round=round_).with_links().overdue_first(),
+    })
+
+
+@require_POST
+@staff_required
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    try:
+        services.round_open(round=round_, by=request.user, site_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The round is open. Invitations have been e-mailed to those we can e-mail.")
+    return redirect("ladder:round_detail", pk=round_.pk)
+
+
+@require_POST
+@staff_required
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    try:
+        services.round_close(round=round_, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("ladder:round_detail", pk=round_.pk)
+    messages.success(request, "The round is closed and its results are published.")
+    return redirect("ladder:results", pk=round_.pk)
+
+
+# --- Answering, one area per screen (partners in the portal; staff for themselves or a partner) ---
+
+
+def _answer_step(request: HttpRequest, respondent: Respondent, step: int, *, base_template: str,
+                 step_url, done_url: str, acting_for: bool) -> HttpResponse:
+    round_ = respondent.round
+    areas = round_.ordered_areas()
+    if not 1 <= step <= len(areas):
+        raise Http404("There is no such area in this round.")
+    if not round_.accepts_answers:
+        messages.info(request, "This round is not taking answers now.")
+        return redirect(done_url)
+    area = areas[step - 1]
+    rungs = round_.ladder.rungs.all()
+    existing = Response.objects.filter(respondent=respondent, area=area).first()
+    # Staff never see, nor change, an answer a partner gave themselves.
+    given_by_partner = acting_for and existing is not None and not existing.on_behalf
+    next_url = step_url(step + 1) if step < len(areas) else done_url
+    form = None
+    if not given_by_partner:
+        initial = ({"rung": existing.rung_id, "evidence": existing.evidence, "next_step": existing.next_step}
+                   if existing else None)
+        form = AnswerForm(request.POST or None, initial=initial, rungs=rungs)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.response_save(respondent=respondent, area=area, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _error(form, error)
+            else:
+                if step == len(areas):
+                    messages.success(request, "Thank you. Your answers are saved. You can change them until "
+                                              f"{round_.closes_on:%-d %B %Y}.")
+                return redirect(next_url)
+    return render(request, "ladder/answer.html", {
+        "base_template": base_template, "round": round_, "respondent": respondent, "area": area,
+        "rungs": rungs, "form": form, "step": step, "total": len(areas), "acting_for": acting_for,
+        "given_by_partner": given_by_partner, "next_url": next_url, "done_url": done_url,
+        "selected_rung": str(form["rung"].value() or "") if form else "",
+        "back_url": step_url(step - 1) if step > 1 else done_url,
+        "is_last": step == len(areas),
+    })
+
+
+def _answers_by_area(respondent: Respondent, areas: list[Area], *, hide_own_answers: bool) -> list:
+    """(step, area, answer or None, hidden) for each area of the round."""
+    answers = {r.area_id: r for r in respondent.responses.select_related("rung")}
+    rows = []
+    for step, area in enumerate(areas, start=1):
+        answer = answers.get(area.pk)
+        hidden = hide_own_answers and answer is not None and not answer.on_behalf
+        rows.append((step, area, None if hidden else answer, hidden))
+    return rows
+
+
+@staff_required
+def respondent_answers(request: HttpRequest, round_pk: int, pk: int) -> HttpResponse:
+    respondent = get_respondent_for_staff(request, round_pk, pk)
+    acting_for = respondent.is_partner and respondent.partner is not None \
+        and respondent.partner.user_id != request.user.pk
+    return render(request, "ladder/respondent_answers.html", {
+        "round": respondent.round, "respondent": respondent, "acting_for": acting_for,
+        "rows": _answers_by_area(respondent, respondent.round.ordered_areas(), hide_own_answers=acting_for),
+    })
+
+
+@staff_required
+def respond_for(request: HttpRequest, round_pk: int, pk: int, step: int) -> HttpResponse:
+    respondent = get_respondent_for_staff(request, round_pk, pk)
+    acting_for = respondent.is_partner and respondent.partner is not None \
+        and respondent.partner.user_id != request.user.pk
+
+    def step_url(n: int) -> str:
+        return reverse("ladder:respond_for", args=[round_pk, pk, n])
+
+    return _answer_step(request, respondent, step, base_template="staff_base.html", step_url=step_url,
+                        done_url=reverse("ladder:respondent_answers", args=[round_pk, pk]),
+                        acting_for=acting_for)
+
+
+# --- Partner self-service ---
+
+
+@partner_required
+def my_rounds(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request.user)
+    respondents = (
+        Respondent.objects.filter(partner=partner, group=Respondent.Group.PARTNER)
+        .exclude(round__status=Round.Status.DRAFT).select_related("round")
+        .annotate(answered=Count("responses", distinct=True), area_count=Count("round__areas", distinct=True))
+        .order_by("-round__closes_on", "-round__pk")
+    )
+    page_obj = _page(request, respondents)
+    return render(request, "ladder/my_rounds.html", {
+        "page_obj": page_obj,
+        "open_now": [r for r in page_obj if r.round.accepts_answers],
+        "earlier": [r for r in page_obj if not r.round.accepts_answers],
+    })
+
+
+@partner_required
+def my_round(request: HttpRequest, pk: int) -> HttpResponse:
+    round_, respondent = get_round_for_partner(request, pk)
+    areas = round_.ordered_areas()
+    rows = _answers_by_area(respondent, areas, hide_own_answers=False)
+    first_unanswered = next((step for step, _, answer, _ in rows if answer is None), None)
+    return render(request, "ladder/my_round.html", {
+        "round": round_, "rows": rows, "rungs": round_.ladder.rungs.all(),
+        "answered": sum(1 for row in rows if row[2] is not None),
+        "total": len(areas), "first_unanswered": first_unanswered,
+    })
+
+
+@partner_required
+def respond(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    round_, respondent = get_round_for_partner(request, pk)
+
+    def step_url(n: int) -> str:
+        return reverse("ladder:respond", args=[pk, n])
+
+    return _answer_step(request, respondent, step, base_template="portal_base.html", step_url=step_url,
+                        done_url=reverse("ladder:my_round", args=[pk]), acting_for=False)
+
+
+@partner_required
+def my_results(request: HttpRequest, pk: int) -> HttpResponse:
+    round_, respondent = get_round_for_partner(request, pk)
+    if not round_.is_published:
+        raise Http404("The results are published when the round closes.")
+    results = _with_charts(round_results(round_))
+    return render(request, "ladder/my_results.html", {"round": round_, "results": results})
+
+
+# --- Results, report and trend (staff and trustees) ---
+
+
+def _with_charts(results):
+    for area in results.areas:
+        area.chart = area_chart(area)
+    results.chart = overview_chart(results) if results.areas else ""
+    return results
+
+
+@staff_or_trustee_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    data = _with_charts(round_results(round_))
+    return render(request, "ladder/results.html", {
+        "base_template": _base(request), "round": round_, "results": data,
+        "is_staff": is_staff_member(request.user),
+    })
+
+
+@require_POST
+@staff_or_trustee_required
+def round_report(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    report = reports.report_request(
+        kind=Report.Kind.LADDER_ROUND, title=f"Ladder of co-production: {round_.title}", by=request.user,
+        params={"round": round_.pk},
+    )
+    return redirect("coprod:report_detail", pk=report.pk)
+
+
+@staff_or_trustee_required
+def trend_view(request: HttpRequest) -> HttpResponse:
+    form = TrendForm(request.GET or None)
+    service = form.cleaned_data["service"] if form.is_valid() else None
+    rounds = list(Round.objects.closed().filter(service=service).with_scope().order_by("closes_on", "pk"))
+    # Medians only compare on one ladder: follow the ladder of the latest round in this scope.
+    ladder = rounds[-1].ladder if rounds else Ladder.current()
+    rounds = [r for r in rounds if r.ladder_id == getattr(ladder, "pk", None)]
+    rungs, series = trend(rounds, ladder)
+    for line in series:
+        line.chart = trend_chart(line, rungs) if line.points else ""
+    return render(request, "ladder/trend.html", {
+        "base_template": _base(request), "form": form, "rounds": rounds, "series": series, "ladder": ladder,
+        "rungs": rungs,
+        "scope": service.name if service else "Whole organisation",
+    })
+
+
+# --- Action plan (staff) ---
+
+
+@staff_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    filterset = ActionFilter(request.GET or None, queryset=Action.objects.with_links().overdue_first())
+    return render(request, "ladder/action_list.html", {
+        "filter": filterset, "page_obj": _page(request, filterset.qs),
+        "overdue": Action.objects.overdue().count(),
+        "query": request.GET.urlencode() if request.GET else "",
+    })
+
+
+@staff_required
+def action_create(request: HttpRequest) -> HttpResponse:
+    source = None
+    initial = {"owner": request.user.pk}
+    if request.GET.get("response", "").isdigit():
+        source = get_object_or_404(Response.objects.select_related("respondent__round", "area"),
+                                   pk=request.GET["response"])
+        initial.update(area=source.area_id, description=source.next_step, round=source.respondent.round_id)
+    elif request.GET.get("round", "").isdigit():
+        initial["round"] = request.GET["round"]
+    form = ActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_create(**form.cleaned_data, source=source, by=request.user)
+        except ValidationError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Action added to the plan.")
+            if action.round_id:
+                return redirect(reverse("ladder:results", args=[action.round_id]) + f"#area-{action.area_id}")
+            return redirect("ladder:action_list")
+    return render(request, "ladder/action_form.html", {"form": form, "source": source,
+                                                        "title": "New action"})
+
+
+@staff_required
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk)
+    initial = {"area": action.area_id, "description": action.description, "owner": action.owner_id,
+               "due_on": action.due_on, "status": action.status, "linked_to": action.linked_to}
+    form = ActionForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(action=action, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Action updated.")
+            return redirect("ladder:action_list")
+    return render(request, "ladder/action_form.html", {"form": form, "action": action,
+                                                        "title": "Change an action"})
+
+
+# --- Ladders and areas (staff) ---
+
+
+@staff_required
+def ladder_list(request: HttpRequest) -> HttpResponse:
+    ladders = Ladder.objects.annotate(rung_count=Count("rungs", distinct=True),
+                                      round_count=Count("rounds", distinct=True))
+    return render(request, "ladder/ladder_list.html", {"ladders": ladders})
+
+
+def _get_ladder(pk: int) -> Ladder:
+    return get_object_or_404(Ladder, pk=pk)
+
+
+@staff_required
+def ladder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ladder = _get_ladder(pk)
+    return render(request, "ladder/ladder_detail.html", {
+        "ladder": ladder, "rungs": ladder.rungs.all(), "round_count": ladder.rounds.count(),
+    })
+
+
+@staff_required
+def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ladder = _get_ladder(pk)
+    rungs = list(ladder.rungs.all())
+    form = LadderForm(request.POST or None, initial={"name": ladder.name, "description": ladder.description})
+    formset = RungFormSet(request.POST or None, prefix="rungs", initial=[
+        {"rung": r.pk, "name": r.name, "description": r.description, "example": r.example} for r in rungs
+    ])
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        changes = {f.cleaned_data["rung"]: f.cleaned_data for f in formset}
+        try:
+            services.ladder_update(ladder=ladder, name=form.cleaned_data["name"],
+                                   description=form.cleaned_data["description"], rungs=changes,
+                                   by=request.user)
+        except ValidationError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Ladder saved.")
+            return redirect("ladder:ladder_detail", pk=ladder.pk)
+    return render(request, "ladder/ladder_form.html", {
+        "ladder": ladder, "form": form, "formset": formset, "rung_forms": zip(rungs, formset, strict=False),
+    })
+
+
+@require_POST
+@staff_required
+def ladder_make_current(request: HttpRequest, pk: int) -> HttpResponse:
+    ladder = _get_ladder(pk)
+    try:
+        services.ladder_make_current(ladder=ladder, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"New rounds will use {ladder.name}.")
+    return redirect("ladder:ladder_list")
+
+
+@staff_required
+def area_list(request: HttpRequest) -> HttpResponse:
+    areas = Area.objects.annotate(round_count=Count("rounds", distinct=True))
+    return render(request, "ladder/area_list.html", {"areas": areas})
+
+
+@staff_required
+def area_create(request: HttpRequest) -> HttpResponse:
+    form = AreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_create(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Area added.")
+            return redirect("ladder:area_list")
+    return render(request, "ladder/area_form.html", {"form": form, "title": "New co-production area"})
+
+
+@staff_required
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_object_or_404(Area, pk=pk)
+    form = AreaForm(request.POST or None, initial={"name": area.name, "description": area.description,
+                                                   "order": area.order, "is_active": area.is_active},
+                    editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_update(area=area, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Area saved.")
+            return redirect("ladder:area_list")
+    return render(request, "ladder/area_form.html", {"form": form, "area": area,
+                                                     "title": f"Change {area.name}"})
