@@ -244,3 +244,90 @@ def seed_invitations() -> None:
             invitation.revoked_by = staff
         invitation._history_user = staff
         invitation.save()
+
+
+# --- Consent and training ---
+# Most partners agreed to their data being kept and to being contacted; some to
+# quotes and photos; one withdrew quotes. The photo wording changed two months ago,
+# so agreements to the first words no longer count. Training completions with some
+# expired or due; the demo partner's set is complete. Staff safeguarding too.
+
+PHOTOS_V2 = ("We may take photos at meetings and events and use them in our newsletters, reports and on "
+             "our website. We will ask you first each time, and you can say no on the day.")
+QUOTES_WITHDRAWN_BY = "Stuart McLeod"
+# Staff members' safeguarding: days since completed (None: never done).
+STAFF_SAFEGUARDING = {"staff@example.org": 200, "j.okafor@example.org": 420, "p.lindqvist@example.org": 710,
+                      "s.begum@example.org": 760, "d.mensah@example.org": None}
+
+
+@transaction.atomic
+def seed_consent_and_training() -> None:
+    """Consents and training records of the demo partners and staff; needs `seed()` first."""
+    from .models import Consent, ConsentStatement, Course, TrainingRecord
+    from .services import training_expiry
+
+    User = get_user_model()
+    now = timezone.now()
+    today = timezone.localdate()
+    staff = User.objects.get(email="staff@example.org")
+    photos_v1 = ConsentStatement.objects.get(topic="photos", version=1)
+    photos_v2, _ = ConsentStatement.objects.get_or_create(
+        topic="photos", version=2,
+        defaults={"wording": PHOTOS_V2, "effective_from": today - timedelta(days=60)},
+    )
+    # The first wordings were in use before the earliest demo partner joined.
+    first_joined = timezone.localtime(Partner.objects.order_by("created").first().created)
+    ConsentStatement.objects.filter(version=1, effective_from__gt=first_joined.date()).update(
+        effective_from=first_joined.date())
+    latest = {statement.topic: statement for statement in ConsentStatement.objects.latest()}
+    courses = {course.name: course for course in Course.objects.all()}
+
+    def agree(partner, statement, when, withdrawn=None):
+        who = partner.user or partner.link_worker or staff
+        Consent.objects.get_or_create(partner=partner, statement=statement, defaults={
+            "agreed_at": when, "recorded_by": who, "withdrawn_at": withdrawn,
+            "withdrawn_by": who if withdrawn else None,
+        })
+
+    def completed(course_name, when, **person):
+        course = courses[course_name]
+        TrainingRecord.objects.get_or_create(course=course, **person, defaults={
+            "completed_on": when, "expires_on": training_expiry(course=course, completed_on=when),
+            "recorded_by": staff,
+        })
+
+    partners = Partner.objects.filter(erased_at__isnull=True).order_by("created", "pk")
+    for number, partner in enumerate(partners):
+        joined = partner.created
+        demo = partner.user_id is not None and partner.user.email == "partner@example.org"
+        agree(partner, latest["data"], joined + timedelta(days=1))
+        if partner.status != Partner.Status.LEFT:
+            agree(partner, latest["contact"], joined + timedelta(days=1))
+        if partner.full_name == QUOTES_WITHDRAWN_BY:
+            agree(partner, latest["quotes"], joined + timedelta(days=20), withdrawn=now - timedelta(days=45))
+        elif demo or number % 3 == 0:
+            agree(partner, latest["quotes"], joined + timedelta(days=20))
+        if demo:
+            agree(partner, photos_v2, now - timedelta(days=50))
+        elif number % 4 == 1:
+            agree(partner, photos_v1, joined + timedelta(days=20))  # not yet agreed to the new words
+
+        if partner.status == Partner.Status.ENQUIRY:
+            continue
+        start = timezone.localtime(joined).date()
+        completed("Induction", start + timedelta(days=30), partner=partner)
+        if partner.status == Partner.Status.INDUCTION:
+            continue
+        # Safeguarding (24 months): most current, some expired, a few expiring within a month.
+        age = 180 if demo else {0: 200, 1: 760, 2: 400, 3: 715, 4: 100}[number % 5]
+        completed("Safeguarding", max(today - timedelta(days=age), start + timedelta(days=30)),
+                  partner=partner)
+        if demo or number % 3 == 2:
+            completed("Recruitment panel training", start + timedelta(days=90), partner=partner)
+        if demo or number % 4 == 0:
+            completed("Confidentiality", today - timedelta(days=300), partner=partner)
+
+    for email, days in STAFF_SAFEGUARDING.items():
+        user = User.objects.filter(email=email).first()
+        if user is not None and days is not None:
+            completed("Safeguarding", today - timedelta(days=days), user=user)

@@ -87,13 +87,25 @@ class CourseForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+class _PartnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, partner: Partner) -> str:
+        if partner.preferred_name:
+            return f"{partner.full_name} ({partner.preferred_name})"
+        return partner.full_name
+
+
+class _StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.email
+
+
 class TrainingRecordForm(forms.Form):
     course = forms.ModelChoiceField(queryset=Course.objects.all(), label="Course")
-    partner = forms.ModelChoiceField(
+    partner = _PartnerChoiceField(
         queryset=Partner.objects.current(), required=False, label="Partner",
         empty_label="(not a partner)",
     )
-    user = forms.ModelChoiceField(
+    user = _StaffChoiceField(
         queryset=get_user_model().objects.filter(is_staff_member=True, is_active=True), required=False,
         label="Or a staff member", empty_label="(not a staff member)",
     )

@@ -47,24 +47,23 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 # What happens when a partner agrees or stops agreeing, said to the partner.
 CONSENT_EFFECTS = {
     ConsentStatement.Topic.DATA: {
-        "agree": "We can keep your details so that we can invite you to things and pay you.",
-        "withdraw": "We will stop using your details to invite you to things. We still keep records of "
+        "agree": "we can keep your details so that we can invite you to things and pay you.",
+        "withdraw": "we will stop using your details to invite you to things. We still keep records of "
                     "payments because the law says we must.",
     },
     ConsentStatement.Topic.PHOTOS: {
-        "agree": "We can use photos of you from meetings and events.",
-        "withdraw": "We will not use photos of you from now on.",
+        "agree": "we can use photos of you from meetings and events.",
+        "withdraw": "we will not use photos of you from now on.",
     },
     ConsentStatement.Topic.QUOTES: {
-        "agree": "We can quote what you say in reports, without your name.",
-        "withdraw": "We will not quote what you say in any new report.",
+        "agree": "we can quote what you say in reports, without your name.",
+        "withdraw": "we will not quote what you say in any new report.",
     },
     ConsentStatement.Topic.CONTACT: {
-        "agree": "We can contact you about meetings, opportunities and payments.",
-        "withdraw": "We will not contact you. You can still contact us, and agree again here at any time.",
+        "agree": "we can contact you about meetings, opportunities and payments.",
+        "withdraw": "we will not contact you. You can still contact us, and agree again here at any time.",
     },
 }
-
 # What staff must not do while a consent is not in force.
 CONSENT_RESTRICTIONS = {
     ConsentStatement.Topic.DATA: "No agreement to keep their data",
@@ -175,7 +174,7 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Thank you. You agreed to “{statement.get_topic_display()}”. "
+        messages.success(request, f"Thank you. You agreed to “{statement.get_topic_display()}”: "
                                   f"{CONSENT_EFFECTS[statement.topic]['agree']}")
     return redirect("participants:my_consent")
 
@@ -189,7 +188,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"You no longer agree to “{consent.statement.get_topic_display()}”. "
+        messages.success(request, f"You no longer agree to “{consent.statement.get_topic_display()}”: "
                                   f"{CONSENT_EFFECTS[consent.statement.topic]['withdraw']}")
     return redirect("participants:my_consent")
 
@@ -240,7 +239,8 @@ def consent_statement_list(request: HttpRequest) -> HttpResponse:
 
     topic = request.GET.get("topic", "")
     answer = request.GET.get("answer", "")
-    partners = Partner.objects.current().annotate(**consent_annotations()).only(
+    # Everyone whose data is still held, including those who have left: their words may be in reports.
+    partners = Partner.objects.filter(erased_at__isnull=True).annotate(**consent_annotations()).only(
         "full_name", "preferred_name", "status")
     if topic in ConsentStatement.Topic.values and answer in ("yes", "no"):
         partners = partners.filter(**{f"agrees_{topic}": answer == "yes"})

@@ -30,19 +30,25 @@ def _populate_consent_and_training(world) -> None:
 
     from ..factories import PartnerFactory, StaffFactory
 
+    # get_or_create: a transactional test (the browser sweep) empties the lists the migrations ship.
+    def statement(topic: str) -> ConsentStatement:
+        return ConsentStatement.objects.get_or_create(
+            topic=topic, version=1, defaults={"wording": f"The first wording about {topic}."})[0]
+
     today = timezone.localdate()
     world.consent_quotes = Consent.objects.create(
-        partner=world.partner, recorded_by=world.partner.user,
-        statement=ConsentStatement.objects.get(topic="quotes", version=1),
+        partner=world.partner, recorded_by=world.partner.user, statement=statement("quotes"),
     )
     # The other partner agreed to the first photo wording, which has since changed.
     Consent.objects.create(partner=world.other_partner, recorded_by=world.staff,
-                           statement=ConsentStatement.objects.get(topic="photos", version=1))
+                           statement=statement("photos"))
+    statement("data")
     world.photos_v2 = ConsentStatement.objects.create(
         topic="photos", version=2, wording="We may take photos at meetings and events and use them in "
                                            "our newsletters, reports and on our website.")
-    world.contact_statement = ConsentStatement.objects.get(topic="contact", version=1)
-    world.course = Course.objects.get(name="Safeguarding")
+    world.contact_statement = statement("contact")
+    world.course = Course.objects.get_or_create(name="Safeguarding", defaults={
+        "valid_for_months": 24, "required_for_partners": True, "required_for_staff": True})[0]
     world.training_record = TrainingRecord.objects.create(
         course=world.course, partner=world.partner, completed_on=today - timedelta(days=700),
         expires_on=today + timedelta(days=20), recorded_by=world.staff,

@@ -105,7 +105,7 @@ def test_my_consent_page_speaks_plain_english(partner_client):
     assert "Your consent" in page
     assert "Yes, I agree" in page
     assert "I no longer agree" in page  # the partner agreed to quotes
-    assert "We will not quote what you say in any new report." in page
+    assert "If you press “I no longer agree”, we will not quote what you say in any new report." in page
     assert "You agreed to this on" in page
 
 
