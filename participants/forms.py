@@ -304,3 +304,30 @@ class LivedExperienceAreaForm(forms.ModelForm):
         fields = ["name"]
         help_texts = {"name": "For example: homelessness, debt, care leaver."}
         error_messages = {"name": {"unique": "There is already an area with this name."}}
+
+
+# --- Data protection ---
+
+
+class EraseForm(forms.Form):
+    """Staff confirm an erasure by typing the partner's full name."""
+
+    confirm_name = forms.CharField(
+        max_length=150, label="Type their full name to confirm",
+        help_text="Exactly as shown above. Erasure cannot be undone.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class ErasureRequestForm(forms.Form):
+    """A partner asks us to delete their information."""
+
+    confirm = forms.BooleanField(
+        label="Yes, I want you to delete my information",
+        error_messages={"required": "Tick the box to tell us you want your information deleted."},
+    )
+    message = forms.CharField(
+        required=False, max_length=1000, label="Anything you want to tell us (you do not have to)",
+        help_text="For example: the best way to reach you about this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

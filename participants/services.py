@@ -738,3 +738,197 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
         raise ValidationError({"email": "Someone else already uses this e-mail address with us. "
                                         "Please give your own, or ask the team for help."})
     return _apply(partner, data, by=by)
+
+
+# --- Data protection ---
+# Erasure anonymises a partner. Their personal details go, and so do the old versions
+# of their record kept by django-simple-history (those hold the same details). What must
+# be kept stays: status and training dates here, and through each app's eraser
+# (participants.data_protection.ERASERS) the amounts and dates of claims and payments.
+# The erasure itself is recorded: erased_at, erased_by, a status change and one
+# version of the anonymised record naming who erased it.
+
+ERASE_PERMISSION = "participants.delete_partner"
+ERASED_NOTE = "Personal data erased"
+ERASURE_REQUEST_NOTE = "Asked us to delete their information"
+
+
+def can_erase(user) -> bool:
+    return is_staff_member(user) and user.has_perm(ERASE_PERMISSION)
+
+
+def _same_name(typed: str, full_name: str) -> bool:
+    return " ".join((typed or "").split()).casefold() == " ".join(full_name.split()).casefold()
+
+
+def _delete_history(model, **filters) -> None:
+    """Delete the saved versions of `model` rows matching `filters`, with their
+    many-to-many versions (those point at the versions without a database constraint)."""
+    from django.apps import apps
+
+    history = model.history.model
+    versions = history.objects.filter(**filters)
+    for field in getattr(history, "_history_m2m_fields", []):
+        m2m = apps.get_model(history._meta.app_label, f"{history.__name__}_{field.name}")
+        m2m.objects.filter(history__in=versions.values("history_id")).delete()
+    versions.delete()
+
+
+def _erase_login(partner: Partner, by) -> None:
+    """Close and anonymise the partner's login, unless it also serves another role
+    (staff member, trustee, superuser): then it is only unlinked from the record."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    user = partner.user
+    if user is None:
+        return
+    if user.is_staff_member or user.is_trustee or user.is_superuser:
+        logger.info("partner %s erased: login %s kept for its other roles", partner.pk, user.pk)
+        return
+    user.email = f"erased-{partner.pk}@invalid"
+    user.full_name = f"Erased partner {partner.pk}"
+    user.is_active = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save(update_fields=["email", "full_name", "is_active", "last_login", "password"])
+    user.groups.clear()
+    user.user_permissions.clear()
+    EmailAddress.objects.filter(user=user).delete()
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user),
+                            object_id=str(user.pk)).delete()
+
+
+@transaction.atomic
+def partner_erase(*, partner: Partner, by, confirm_name: str) -> Partner:
+    """Erase a partner's personal data (see the block comment above). `confirm_name`
+    must be their full name, as typed by the person erasing."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.storage import default_storage
+
+    from coprod.models import Report
+
+    from . import data_protection
+    from .models import TrainingRecord
+
+    partner = Partner.objects.select_for_update().select_related("user").get(pk=partner.pk)
+    if partner.is_erased:
+        erased_on = timezone.localtime(partner.erased_at)
+        raise ValidationError(f"This partner's personal data was already erased on {erased_on:%d %B %Y}.")
+    if not _same_name(confirm_name, partner.full_name):
+        raise ValidationError({"confirm_name": "That is not their full name. Type it exactly as it is "
+                                               "shown above to confirm."})
+
+    data_protection.run_erasers(partner, by)
+
+    # Certificates, statements and exports are personal documents: rows and files go.
+    reports = Report.objects.filter(partner=partner)
+    files = [name for name in reports.values_list("file", flat=True) if name]
+    reports.delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+
+    invitation_ids = list(Invitation.objects.filter(partner=partner).values_list("pk", flat=True))
+    Invitation.objects.filter(pk__in=invitation_ids).delete()
+    _delete_history(Invitation, id__in=invitation_ids)
+    _delete_history(Invitation, partner_id=partner.pk)
+    # With nothing personal left there is nothing to consent to; the erasure record
+    # (who and when) takes the place of the consent records.
+    Consent.objects.filter(partner=partner).delete()
+    _delete_history(Consent, partner_id=partner.pk)
+    # Training records stay (course and dates); their old versions go with the rest.
+    _delete_history(TrainingRecord, partner_id=partner.pk)
+    # Status changes stay as dates; their notes are free text that may say anything.
+    StatusChange.objects.filter(partner=partner).exclude(note="").update(note="")
+
+    _erase_login(partner, by)
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Partner),
+                            object_id=str(partner.pk)).delete()
+
+    partner.skip_history_when_saving = True
+    try:
+        partner.access_needs.clear()
+        partner.lived_experience.clear()
+    finally:
+        del partner.skip_history_when_saving
+    _delete_history(Partner, id=partner.pk)
+
+    previous_status = partner.status
+    now = timezone.now()
+    erased = {
+        "full_name": f"Erased partner {partner.pk}", "preferred_name": "", "pronouns": "", "email": "",
+        "phone": "", "address": "", "interpreter_language": "", "access_notes": "", "benefit_check": False,
+        "strengths": "", "skills": "", "interests": "", "availability": "", "user": None,
+        "status": Partner.Status.LEFT, "erased_at": now, "erased_by": by,
+    }
+    for name, value in erased.items():
+        setattr(partner, name, value)
+    partner._history_user = by
+    partner._change_reason = ERASED_NOTE
+    partner.save(update_fields=list(erased))
+    StatusChange.objects.create(partner=partner, from_status=previous_status, to_status=Partner.Status.LEFT,
+                                changed_at=now, changed_by=by, note=ERASED_NOTE)
+    logger.info("partner %s: personal data erased by %s", partner.pk, by)
+    return partner
+
+
+def _erasure_reviewers(partner: Partner) -> list[str]:
+    """Who hears of a request to erase: staff allowed to erase, and the link worker;
+    every active staff member if there is nobody else."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    User = get_user_model()
+    app_label, codename = ERASE_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    staff = User.objects.filter(is_active=True, is_staff_member=True).exclude(email="")
+    allowed = staff.filter(Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
+                           | Q(is_superuser=True))
+    emails = set(allowed.values_list("email", flat=True))
+    if partner.link_worker_id:
+        emails |= set(staff.filter(pk=partner.link_worker_id).values_list("email", flat=True))
+    return sorted(emails or staff.values_list("email", flat=True))
+
+
+@transaction.atomic
+def partner_request_erasure(*, partner: Partner, by, message: str = "", review_url: str = "") -> StatusChange:
+    """A partner asks for their information to be deleted. The request is kept on their
+    record (a note in their status history) and the staff who can erase are e-mailed;
+    the partner gets a copy if they agreed to be contacted. Staff carry it out."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    message = (message or "").strip()
+    if partner.is_erased:
+        raise ValidationError("Your information has already been deleted.")
+    if len(message) > 1000:
+        raise ValidationError({"message": "Please keep your message to 1,000 characters or fewer."})
+    change = StatusChange.objects.create(
+        partner=partner, from_status=partner.status, to_status=partner.status, changed_at=timezone.now(),
+        changed_by=by, note=ERASURE_REQUEST_NOTE,
+    )
+    organisation = Organisation.current()
+    context = {"partner": partner, "message": message, "review_url": review_url, "organisation": organisation,
+               "change": change}
+    staff = _erasure_reviewers(partner)
+    reply_to = partner.email or (partner.user.email if partner.user else "")
+    if partner.has_consent("contact") and reply_to:
+        copy_to = [reply_to]
+    else:
+        copy_to = []
+
+    def send() -> None:
+        if staff:
+            send_mail(
+                subject=f"{partner.full_name} has asked us to delete their information",
+                message=render_to_string("participants/email/erasure_request_staff.txt", context),
+                from_email=None, recipient_list=staff,
+            )
+        if copy_to:
+            send_mail(
+                subject=f"{organisation.name}: we have your request to delete your information",
+                message=render_to_string("participants/email/erasure_request_received.txt", context),
+                from_email=None, recipient_list=copy_to,
+            )
+
+    transaction.on_commit(send)
+    logger.info("partner %s asked for erasure", partner.pk)
+    return change

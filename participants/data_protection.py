@@ -1,0 +1,422 @@
+"""Data protection: everything held about a partner, and the hooks that erase it.
+
+A data-subject export is the sum of sections. Each app that keeps data about a
+partner adds an *exporter* to `EXPORTERS`: a function `(partner) -> (title, data)`
+where `data` is a dict (one record) or a list of dicts (many records) of plain
+values (strings, numbers, booleans, None, dates, times and Decimals; lists and
+dicts of those). Keys are snake_case; people read them through `readable_sections`.
+An exporter runs a fixed number of queries however much it returns.
+
+Erasure (`participants.services.partner_erase`) anonymises the partner record
+itself; each app that keeps free text or other personal data about a partner adds
+an *eraser* to `ERASERS`: a function `(partner, by) -> None` that anonymises its
+own rows while keeping what must be retained (amounts, dates).
+"""
+
+import importlib
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.text import slugify
+
+from .models import Consent, Invitation, Partner, StatusChange, TrainingRecord
+
+EXPORTERS: list[str] = [
+    "participants.data_protection.export_profile",
+    "participants.data_protection.export_status_history",
+    "participants.data_protection.export_consents",
+    "participants.data_protection.export_training",
+    "participants.data_protection.export_invitations",
+    "participants.data_protection.export_login",
+    "participants.data_protection.export_documents",
+    "participants.data_protection.export_record_history",
+    "reciprocity.data_protection.export_claims",
+    "reciprocity.data_protection.export_recognitions",
+]
+
+# Later apps add theirs here, e.g. "reciprocity.data_protection.erase_partner".
+ERASERS: list[str] = [
+    "reciprocity.data_protection.erase_partner",
+]
+
+EXPORT_FORMAT = "coprod partner export"
+EXPORT_VERSION = 1
+
+
+def _load(dotted: str) -> Callable:
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _name(user) -> str | None:
+    return user.get_full_name() or user.email if user is not None else None
+
+
+def _withhold(data, keys: set[str]):
+    """`data` without any dict entry named in `keys`, at any depth."""
+    if isinstance(data, dict):
+        return {key: _withhold(value, keys) for key, value in data.items() if key not in keys}
+    if isinstance(data, list):
+        return [_withhold(item, keys) for item in data]
+    return data
+
+
+def partner_export(partner: Partner, *, sensitive: bool = True) -> dict:
+    """Everything held about `partner`, section by section.
+
+    With `sensitive=False` the fields in `Partner.SENSITIVE_FIELDS` (access needs,
+    lived experience, benefit flag...) are left out everywhere, for staff who may
+    not see them; the export says so in `withheld`.
+    """
+    sections = {}
+    for dotted in EXPORTERS:
+        title, data = _load(dotted)(partner)
+        sections[title] = data
+    withheld = [] if sensitive else list(Partner.SENSITIVE_FIELDS)
+    if withheld:
+        sections = _withhold(sections, set(withheld))
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": timezone.now(),
+        "partner_id": partner.pk,
+        "withheld": withheld,
+        "sections": sections,
+    }
+
+
+def run_erasers(partner: Partner, by) -> None:
+    for dotted in ERASERS:
+        _load(dotted)(partner, by)
+
+
+# --- Exporters for the participants app --------------------------------------------------
+
+
+def export_profile(partner: Partner) -> tuple[str, dict]:
+    partner = (
+        Partner.objects.select_related("service", "link_worker", "erased_by")
+        .prefetch_related("access_needs", "lived_experience")
+        .get(pk=partner.pk)
+    )
+    return "Profile", {
+        "id": partner.pk,
+        "full_name": partner.full_name,
+        "preferred_name": partner.preferred_name,
+        "pronouns": partner.pronouns,
+        "email": partner.email,
+        "phone": partner.phone,
+        "address": partner.address,
+        "preferred_contact": partner.get_preferred_contact_display(),
+        "access_needs": [need.name for need in partner.access_needs.all()],
+        "interpreter_language": partner.interpreter_language,
+        "access_notes": partner.access_notes,
+        "lived_experience": [area.name for area in partner.lived_experience.all()],
+        "benefit_check": partner.benefit_check,
+        "strengths": partner.strengths,
+        "skills": partner.skills,
+        "interests": partner.interests,
+        "availability": partner.availability,
+        "status": partner.get_status_display(),
+        "service": str(partner.service) if partner.service else None,
+        "link_worker": _name(partner.link_worker),
+        "payment_preference": partner.get_payment_preference_display(),
+        "created": partner.created,
+        "erased_at": partner.erased_at,
+        "erased_by": _name(partner.erased_by),
+    }
+
+
+def export_status_history(partner: Partner) -> tuple[str, list[dict]]:
+    changes = StatusChange.objects.filter(partner=partner).select_related("changed_by").order_by(
+        "changed_at", "pk")
+    return "Status history", [
+        {
+            "changed_at": change.changed_at,
+            "from_status": change.get_from_status_display() or None,
+            "to_status": change.get_to_status_display(),
+            "changed_by": _name(change.changed_by),
+            "note": change.note,
+        }
+        for change in changes
+    ]
+
+
+def export_consents(partner: Partner) -> tuple[str, list[dict]]:
+    consents = (
+        Consent.objects.filter(partner=partner)
+        .select_related("statement", "recorded_by", "withdrawn_by")
+        .order_by("agreed_at", "pk")
+    )
+    return "Consents", [
+        {
+            "topic": consent.statement.get_topic_display(),
+            "version": consent.statement.version,
+            "wording": consent.statement.wording,
+            "wording_effective_from": consent.statement.effective_from,
+            "agreed_at": consent.agreed_at,
+            "recorded_by": _name(consent.recorded_by),
+            "withdrawn_at": consent.withdrawn_at,
+            "withdrawn_by": _name(consent.withdrawn_by),
+            "in_force": consent.withdrawn_at is None,
+        }
+        for consent in consents
+    ]
+
+
+def export_training(partner: Partner) -> tuple[str, list[dict]]:
+    records = TrainingRecord.objects.filter(partner=partner).select_related("course", "recorded_by").order_by(
+        "completed_on", "pk")
+    return "Training", [
+        {
+            "course": record.course.name,
+            "completed_on": record.completed_on,
+            "expires_on": record.expires_on,
+            "recorded_by": _name(record.recorded_by),
+        }
+        for record in records
+    ]
+
+
+def export_invitations(partner: Partner) -> tuple[str, list[dict]]:
+    # The invitation token is a secret sign-in credential, so it is never exported.
+    invitations = Invitation.objects.filter(partner=partner).select_related("created_by").order_by(
+        "created_at", "pk")
+    return "Invitations", [
+        {
+            "email": invitation.email,
+            "full_name": invitation.full_name,
+            "role": invitation.get_role_display(),
+            "created_at": invitation.created_at,
+            "created_by": _name(invitation.created_by),
+            "sent_at": invitation.sent_at,
+            "times_sent": invitation.send_count,
+            "expires_at": invitation.expires_at,
+            "accepted_at": invitation.accepted_at,
+            "revoked_at": invitation.revoked_at,
+            "state": invitation.state,
+        }
+        for invitation in invitations
+    ]
+
+
+def export_login(partner: Partner) -> tuple[str, dict]:
+    from allauth.account.models import EmailAddress
+
+    user = get_user_model().objects.filter(partner=partner).first()
+    if user is None:
+        return "Login account", {}
+    addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    return "Login account", {
+        "email": user.email,
+        "full_name": user.full_name,
+        "active": user.is_active,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
+        "staff_member": user.is_staff_member,
+        "trustee": user.is_trustee,
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in addresses
+        ],
+    }
+
+
+def export_documents(partner: Partner) -> tuple[str, list[dict]]:
+    from coprod.models import Report
+
+    reports = Report.objects.filter(partner=partner).select_related("requested_by").order_by(
+        "requested_at", "pk")
+    return "Personal documents", [
+        {
+            "title": report.title,
+            "kind": report.get_kind_display(),
+            "requested_at": report.requested_at,
+            "requested_by": _name(report.requested_by),
+            "status": report.get_status_display(),
+        }
+        for report in reports
+    ]
+
+
+# The audit trail: every saved version of the partner record (django-simple-history),
+# turned into "what changed", including the many-to-many lists.
+_HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+_HISTORY_SKIP = {"id"}
+
+
+def _history_m2m_models() -> list[tuple[str, object, str, object]]:
+    """(field name, historical m2m model, column naming the target, target model) per m2m field."""
+    history = Partner.history.model
+    found = []
+    for field in history._history_m2m_fields:
+        model = apps.get_model(history._meta.app_label, f"{history.__name__}_{field.name}")
+        found.append((field.name, model, field.m2m_reverse_field_name(), field.related_model))
+    return found
+
+
+def _history_versions(partner_id: int) -> list[tuple[object, dict]]:
+    """(historical row, {field: readable value}) for each saved version, oldest first."""
+    User = get_user_model()
+    from coprod.models import Service
+
+    rows = list(
+        Partner.history.model.objects.filter(id=partner_id).select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    history_ids = [row.history_id for row in rows]
+    m2m_values: dict[str, dict[int, list[str]]] = {}
+    for name, model, target, related in _history_m2m_models():
+        links = list(model.objects.filter(history_id__in=history_ids)
+                     .values_list("history_id", f"{target}_id"))
+        names = {pk: str(obj) for pk, obj in related.objects.in_bulk({pk for _, pk in links}).items()}
+        per_version: dict[int, list[str]] = {}
+        for history_id, target_id in links:
+            per_version.setdefault(history_id, []).append(names.get(target_id, f"#{target_id}"))
+        m2m_values[name] = per_version
+
+    fields = [f for f in Partner._meta.concrete_fields if f.name not in _HISTORY_SKIP]
+    user_fields = [f for f in fields if f.is_relation and f.related_model is User]
+    user_ids = {getattr(row, f.attname) for row in rows for f in user_fields} - {None}
+    users = User.objects.in_bulk(user_ids)
+    services = Service.objects.in_bulk({row.service_id for row in rows} - {None})
+    lookups = {"service": services, **{f.name: users for f in user_fields}}
+
+    versions = []
+    for row in rows:
+        values: dict = {}
+        for field in fields:
+            raw = getattr(row, field.attname)
+            if field.is_relation:
+                related = lookups[field.name].get(raw) if raw is not None else None
+                values[field.name] = _name(related) if field.related_model is User else (
+                    str(related) if related else None)
+            elif field.choices:
+                values[field.name] = dict(field.flatchoices).get(raw, raw)
+            else:
+                values[field.name] = raw
+        for name, per_version in m2m_values.items():
+            values[name] = sorted(per_version.get(row.history_id, []))
+        versions.append((row, values))
+    return versions
+
+
+def export_record_history(partner: Partner) -> tuple[str, list[dict]]:
+    entries = []
+    previous: dict = {}
+    for row, values in _history_versions(partner.pk):
+        if row.history_type == "+" or not previous:
+            # A creation, or the oldest version kept (after an erasure): what it held.
+            changes = {key: {"from": None, "to": value} for key, value in values.items()
+                       if value not in (None, "", [], False)}
+        else:
+            changes = {key: {"from": previous.get(key), "to": value} for key, value in values.items()
+                       if previous.get(key) != value}
+        entries.append({
+            "when": row.history_date,
+            "what": _HISTORY_TYPES.get(row.history_type, row.history_type),
+            "by": _name(row.history_user),
+            "reason": row.history_change_reason or "",
+            "changes": changes,
+        })
+        previous = values
+    return "Changes to the record", entries
+
+
+# --- Reading an export -------------------------------------------------------------------
+
+LABELS = {
+    "id": "Reference number",
+    "email": "E-mail address",
+    "email_addresses": "E-mail addresses",
+    "benefit_check": "Payments checked against benefit rules",
+    "access_notes": "Other access needs",
+    "lived_experience": "Areas of lived experience",
+    "preferred_contact": "Preferred way to contact",
+    "erased_at": "Personal data erased",
+    "erased_by": "Erased by",
+    "link_worker": "Link worker",
+    "from_status": "From",
+    "to_status": "To",
+    "when": "When",
+    "what": "What happened",
+    "by": "Who",
+    "created": "Record created",
+}
+
+
+def label(key: str) -> str:
+    return LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+def readable(value, *, inline: bool = False) -> str:
+    """One value as a person would read it. Several entries of a dict go on lines of
+    their own (templates show them with `linebreaksbr`) unless `inline`."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return format_date(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y, H:i")
+    if isinstance(value, date):
+        return format_date(value, "j F Y")
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, list):
+        if any(isinstance(item, dict) for item in value):
+            return "\n".join(readable(item, inline=True) for item in value)
+        return ", ".join(readable(item, inline=True) for item in value)
+    if isinstance(value, dict):
+        if set(value) == {"from", "to"}:
+            if value["from"] in (None, "", [], False):
+                return readable(value["to"], inline=True)
+            return f"{readable(value['from'], inline=True)} → {readable(value['to'], inline=True)}"
+        return ("; " if inline else "\n").join(
+            f"{label(key)}: {readable(item, inline=True)}" for key, item in value.items()
+        )
+    if inline and isinstance(value, str):
+        return ", ".join(line.strip() for line in value.splitlines() if line.strip())
+    return str(value)
+
+
+def _columns(rows: Iterable[dict]) -> list[str]:
+    keys: list[str] = []
+    for row in rows:
+        keys += [key for key in row if key not in keys]
+    return keys
+
+
+def readable_sections(export: dict) -> list[dict]:
+    """The export ready for a template: per section its title, an anchor, and either
+    `fields` (label, text) for one record, or for many `columns` and `rows` (a table)
+    and `records` (per record its (label, text) pairs)."""
+    sections = []
+    for title, data in export["sections"].items():
+        section = {"title": title, "anchor": f"section-{slugify(title)}", "empty": not data}
+        if isinstance(data, dict):
+            section["fields"] = [(label(key), readable(value)) for key, value in data.items()]
+        else:
+            keys = _columns(data)
+            section["columns"] = [label(key) for key in keys]
+            section["rows"] = [[readable(row.get(key)) for key in keys] for row in data]
+            # One record at a time (phones, print): only the details that hold something.
+            section["records"] = [
+                [(label(key), readable(value)) for key, value in row.items()
+                 if value not in (None, "", [], {})]
+                for row in data
+            ]
+        sections.append(section)
+    return sections
+
+
+def render_export_report(report) -> tuple[str, dict]:
+    """PDF renderer for `Report.Kind.DATA_EXPORT` (see coprod/reports.py)."""
+    export = partner_export(report.partner, sensitive=report.params.get("sensitive", False))
+    return "reports/partner_export.html", {
+        "partner": report.partner, "export": export, "sections": readable_sections(export),
+    }
