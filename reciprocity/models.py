@@ -29,6 +29,13 @@ def money(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs)
 
 
+def pounds(value) -> str:
+    """Money as people read it: £1,234.50 (aggregates come back from SQLite unrounded)."""
+    if value is None or value == "":
+        return "—"
+    return f"£{Decimal(value).quantize(PENCE, rounding=ROUND_HALF_UP):,}"
+
+
 def sum_money(expression, **kwargs) -> Coalesce:
     """Sum of a money expression, £0.00 when there is nothing to add up."""
     return Coalesce(Sum(expression, **kwargs), Value(ZERO), output_field=MONEY)

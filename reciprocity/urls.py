@@ -14,8 +14,9 @@ urlpatterns = [
     path("my/claims/new/", views.my_claim_create, name="my_claim_create"),
     path("my/claims/<int:pk>/", views.my_claim_detail, name="my_claim_detail"),
     path("my/claims/<int:pk>/costs/", views.my_claim_cost_add, name="my_claim_cost_add"),
-    path("my/claims/<int:pk>/costs/<int:item>/remove/", views.my_claim_cost_remove,
-         name="my_claim_cost_remove"),
+    path(
+        "my/claims/<int:pk>/costs/<int:item>/remove/", views.my_claim_cost_remove, name="my_claim_cost_remove"
+    ),
     path("my/claims/<int:pk>/send/", views.my_claim_submit, name="my_claim_submit"),
     path("my/claims/<int:pk>/cancel/", views.my_claim_withdraw, name="my_claim_withdraw"),
     path("my/claims/<int:pk>/decline/", views.my_claim_decline, name="my_claim_decline"),

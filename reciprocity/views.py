@@ -40,6 +40,7 @@ from .models import (
     Recognition,
     Voucher,
     VoucherBatch,
+    pounds,
 )
 
 PER_PAGE = 25
@@ -329,9 +330,9 @@ def my_payments(request: HttpRequest) -> HttpResponse:
             "partner": partner,
             "totals": totals,
             "stats": [
-                ("Paid this week", f"£{totals['week']}", "Monday to Sunday"),
-                ("Paid this month", f"£{totals['month']}", f"{totals['month_bounds'][0]:%B %Y}"),
-                ("Paid this tax year", f"£{totals['tax_year']}", f"Tax year {totals['tax_year_label']}"),
+                ("Paid this week", pounds(totals["week"]), "Monday to Sunday"),
+                ("Paid this month", pounds(totals["month"]), f"{totals['month_bounds'][0]:%B %Y}"),
+                ("Paid this tax year", pounds(totals["tax_year"]), f"Tax year {totals['tax_year_label']}"),
             ],
             "page_obj": _page(request, payments),
             "advice_links": benefits.ADVICE_LINKS,
@@ -849,9 +850,9 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "source": source,
             "tiles": [
-                ("Budget", f"£{source.amount:,}"),
-                ("Spent", f"£{source.spent:,}"),
-                ("Left", f"£{source.remaining:,}"),
+                ("Budget", pounds(source.amount)),
+                ("Spent", pounds(source.spent)),
+                ("Left", pounds(source.remaining)),
             ],
             "months": months,
             "chart": chart,

@@ -314,3 +314,50 @@ class LadderActionFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Agreed next step {n}")
     owner = factory.SubFactory(StaffFactory)
     due_on = factory.LazyFunction(lambda: _in_days(30))
+
+
+# --- Reciprocity ---
+
+from datetime import timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+
+class FundingSourceFactory(factory.django.DjangoModelFactory):
+    """A launch grant of £1,000 running from a year ago to a year ahead."""
+
+    class Meta:
+        model = "reciprocity.FundingSource"
+
+    funder = factory.Sequence(lambda n: f"Funder {n}")
+    grant = "Partner payments"
+    kind = "launch"
+    amount = factory.LazyFunction(lambda: Decimal("1000.00"))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+
+
+class BenefitRuleFactory(factory.django.DjangoModelFactory):
+    """A weekly limit of £100 counting fees and vouchers; link partners with `partners=[...]`."""
+
+    class Meta:
+        model = "reciprocity.BenefitRule"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Earnings limit {n}")
+    period = "week"
+    limit = factory.LazyFunction(lambda: Decimal("100.00"))
+
+    @factory.post_generation
+    def partners(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.partners.add(*extracted)
+
+
+class RecognitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reciprocity.Recognition"
+
+    partner = factory.SubFactory(PartnerFactory)
+    title = "Chaired the panel"
+    message = "Thank you."
+    given_on = factory.LazyFunction(lambda: timezone.localdate())

@@ -7,8 +7,16 @@ from django.utils import timezone
 
 from .. import benefits
 from ..models import Claim
+from ..models import pounds as format_pounds
 
 register = template.Library()
+
+
+@register.filter
+def pounds(value) -> str:
+    """`{{ amount|pounds }}` → £1,234.50"""
+    return format_pounds(value)
+
 
 SHOWN = 10
 

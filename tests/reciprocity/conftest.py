@@ -1,0 +1,53 @@
+"""Fixtures for the reciprocity tests: a partner who agreed to be contacted, finance
+staff with both permissions, staff without them, and a funding source."""
+
+import pytest
+
+from participants.models import Consent, ConsentStatement
+
+from ..factories import FundingSourceFactory, PartnerWithLoginFactory, StaffFactory
+from .helpers import give_finance_permissions
+
+
+@pytest.fixture
+def partner(db):
+    partner = PartnerWithLoginFactory(full_name="Pat Partner", user__email="pat@example.test")
+    Consent.objects.create(
+        partner=partner, statement=ConsentStatement.objects.get(topic="contact", version=1)
+    )
+    return partner
+
+
+@pytest.fixture
+def other(db):
+    return PartnerWithLoginFactory(full_name="Olly Other", user__email="olly@example.test")
+
+
+@pytest.fixture
+def finance(db):
+    return give_finance_permissions(StaffFactory(full_name="Fran Finance", email="fran@example.test"))
+
+
+@pytest.fixture
+def approver(db):
+    return give_finance_permissions(
+        StaffFactory(full_name="Abe Approver", email="abe@example.test"), "approve_claim"
+    )
+
+
+@pytest.fixture
+def plain_staff(db):
+    return StaffFactory(full_name="Sid Staff", email="sid@example.test")
+
+
+@pytest.fixture
+def source(db):
+    return FundingSourceFactory(funder="Community Fund", grant="Voices")
+
+
+@pytest.fixture(autouse=True)
+def _organisation(db):
+    """The organisation row is made on first use; made here, it is not part of what a page costs."""
+    from coprod.models import Organisation
+
+    Organisation.current()
