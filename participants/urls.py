@@ -47,4 +47,13 @@ urlpatterns = [
     path("staff/training/record/", views.training_record_create, name="training_record_create"),
     path("staff/training/records/<int:pk>/remove/", views.training_record_delete,
          name="training_record_delete"),
+    # --- Data protection: everything held about a partner, and erasure ---
+    path("my/information/", views.my_data, name="my_data"),
+    path("my/information/download/", views.my_data_json, name="my_data_json"),
+    path("my/information/pdf/", views.my_data_pdf, name="my_data_pdf"),
+    path("my/information/delete/", views.my_data_erasure_request, name="my_data_erasure_request"),
+    path("staff/partners/<int:pk>/data/", views.partner_export, name="partner_export"),
+    path("staff/partners/<int:pk>/data/download/", views.partner_export_json, name="partner_export_json"),
+    path("staff/partners/<int:pk>/data/pdf/", views.partner_export_pdf, name="partner_export_pdf"),
+    path("staff/partners/<int:pk>/erase/", views.partner_erase, name="partner_erase"),
 ]

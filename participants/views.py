@@ -3,10 +3,11 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from coprod import reports
+from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 
-from . import audit, filters, forms, services
+from . import audit, data_protection, filters, forms, services
 from .models import (
     DUE_SOON_DAYS,
     AccessNeed,
@@ -28,6 +31,7 @@ from .models import (
     Invitation,
     LivedExperienceArea,
     Partner,
+    StatusChange,
     TrainingRecord,
     consent_annotations,
 )
@@ -767,3 +771,132 @@ def area_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _area_form(request, get_object_or_404(LivedExperienceArea, pk=pk))
+
+
+# --- Data protection ---
+# Everything held about a partner (on screen, as a JSON file, as a PDF) and erasure.
+# Staff export any partner; a partner exports only their own record. Erasure needs
+# the participants.delete_partner permission as well as the staff role.
+
+
+def get_partner_for_data_protection(request: HttpRequest, pk: int) -> Partner:
+    """A partner record for the staff data-protection pages; anyone but staff gets 404."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(Partner.objects.select_related("erased_by"), pk=pk)
+
+
+def _export_context(partner: Partner, *, sensitive: bool) -> dict:
+    export = data_protection.partner_export(partner, sensitive=sensitive)
+    return {"partner": partner, "export": export, "sections": data_protection.readable_sections(export)}
+
+
+def _json_download(export: dict, filename: str) -> JsonResponse:
+    response = JsonResponse(export, encoder=DjangoJSONEncoder,
+                            json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@staff_required
+def partner_export(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_data_protection(request, pk)
+    context = _export_context(partner, sensitive=services.can_see_sensitive(request.user))
+    context["can_erase"] = services.can_erase(request.user) and not partner.is_erased
+    return render(request, "participants/partner_export.html", context)
+
+
+@never_cache
+@staff_required
+def partner_export_json(request: HttpRequest, pk: int) -> JsonResponse:
+    partner = get_partner_for_data_protection(request, pk)
+    export = data_protection.partner_export(partner, sensitive=services.can_see_sensitive(request.user))
+    return _json_download(export, f"partner-{partner.pk}-data.json")
+
+
+@require_POST
+@staff_required
+def partner_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_data_protection(request, pk)
+    report = reports.report_request(
+        kind=Report.Kind.DATA_EXPORT, title=f"Everything we hold about {partner.full_name}", by=request.user,
+        params={"sensitive": services.can_see_sensitive(request.user)}, partner=partner,
+    )
+    return redirect("coprod:report_detail", pk=report.pk)
+
+
+@never_cache
+@staff_required
+def partner_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_data_protection(request, pk)
+    if not services.can_erase(request.user):
+        raise PermissionDenied
+    form = forms.EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_erase(partner=partner, by=request.user,
+                                   confirm_name=form.cleaned_data["confirm_name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Their personal data has been erased. The record is now "
+                                      f"“Erased partner {partner.pk}”.")
+            return redirect("participants:partner_detail", pk=partner.pk)
+    return render(request, "participants/partner_erase.html", {"partner": partner, "form": form})
+
+
+def _my_data_page(request: HttpRequest, partner: Partner, form: forms.ErasureRequestForm) -> HttpResponse:
+    context = _export_context(partner, sensitive=True)
+    context["form"] = form
+    context["asked_on"] = (
+        StatusChange.objects.filter(partner=partner, note=services.ERASURE_REQUEST_NOTE)
+        .order_by("-changed_at").values_list("changed_at", flat=True).first()
+    )
+    return render(request, "participants/my_data.html", context)
+
+
+@never_cache
+@partner_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return _my_data_page(request, partner_for(request.user), forms.ErasureRequestForm())
+
+
+@never_cache
+@partner_required
+def my_data_json(request: HttpRequest) -> JsonResponse:
+    export = data_protection.partner_export(partner_for(request.user), sensitive=True)
+    return _json_download(export, "my-information.json")
+
+
+@require_POST
+@partner_required
+def my_data_pdf(request: HttpRequest) -> HttpResponse:
+    report = reports.report_request(
+        kind=Report.Kind.DATA_EXPORT, title="Everything we hold about you", by=request.user,
+        params={"sensitive": True}, partner=partner_for(request.user),
+    )
+    return redirect("coprod:report_detail", pk=report.pk)
+
+
+@require_POST
+@partner_required
+def my_data_erasure_request(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request.user)
+    form = forms.ErasureRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.partner_request_erasure(
+                partner=partner, by=request.user, message=form.cleaned_data["message"],
+                review_url=request.build_absolute_uri(
+                    reverse("participants:partner_erase", args=[partner.pk])),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you. We have your request to delete your information. "
+                                      "Someone from the team will be in touch within a month.")
+            return redirect("participants:my_data")
+    messages.error(request, "Your request has not been sent yet: please look at the form at the end "
+                            "of this page.")
+    return _my_data_page(request, partner, form)

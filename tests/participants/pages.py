@@ -207,3 +207,61 @@ PAGES += [
     Page("participants:area_create", STAFF_ONLY),
     Page("participants:area_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.area.pk}),
 ]
+
+
+# --- Data protection ---
+
+
+def _populate_data_protection(world) -> None:
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Permission
+    from django.utils import timezone
+
+    from participants.models import (
+        Consent,
+        ConsentStatement,
+        Course,
+        Invitation,
+        StatusChange,
+        TrainingRecord,
+    )
+
+    # Erasure needs this permission on top of the staff role.
+    world.staff.user_permissions.add(Permission.objects.get(codename="delete_partner",
+                                                            content_type__app_label="participants"))
+    partner = world.partner
+    StatusChange.objects.create(partner=partner, from_status="induction", to_status="active",
+                                changed_by=world.staff, note="Finished induction")
+    Consent.objects.create(partner=partner, recorded_by=partner.user,
+                           statement=ConsentStatement.objects.get_or_create(
+                               topic="data", version=1, defaults={"wording": "We keep your details."})[0])
+    # get_or_create: browser tests run on a flushed database, without the shipped lists.
+    TrainingRecord.objects.create(partner=partner, course=Course.objects.get_or_create(name="Induction")[0],
+                                  completed_on=timezone.localdate(), recorded_by=world.staff)
+    Invitation.objects.create(
+        email=partner.user.email, full_name=partner.full_name, role=Invitation.Role.PARTNER, partner=partner,
+        token="data-protection-invitation", created_by=world.staff, accepted_at=timezone.now(),
+        accepted_user=partner.user, expires_at=timezone.now() + timedelta(days=14),
+    )
+
+
+POPULATE.append(_populate_data_protection)
+
+# Partner's own actions: every partner acts on their own record, so both partners get there.
+OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)
+STAFF_ACTION = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+
+PAGES += [
+    Page("participants:my_data", PARTNERS_ONLY),
+    Page("participants:my_data_json", PARTNERS_ONLY, sweep=False),
+    Page("participants:my_data_pdf", OWN_ACTION, method="post"),
+    Page("participants:my_data_erasure_request", OWN_ACTION, method="post", data=lambda w: {"confirm": "on"}),
+    Page("participants:partner_export", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
+    Page("participants:partner_export_json", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}, sweep=False),
+    Page("participants:partner_export_pdf", STAFF_ACTION, kwargs=lambda w: {"pk": w.partner.pk},
+         method="post"),
+    Page("participants:partner_erase", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
+    Page("participants:partner_erase", STAFF_ACTION, kwargs=lambda w: {"pk": w.partner.pk}, method="post",
+         data=lambda w: {"confirm_name": w.partner.full_name}),
+]
