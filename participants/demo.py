@@ -331,3 +331,56 @@ def seed_consent_and_training() -> None:
         user = User.objects.filter(email=email).first()
         if user is not None and days is not None:
             completed("Safeguarding", today - timedelta(days=days), user=user)
+
+
+# --- Data protection ---
+# Staff allowed to erase partners' personal data (the participants.delete_partner permission).
+ERASE_DATA_STAFF = ["staff@example.org"]
+# A former partner whose personal data was erased, to show what is kept afterwards.
+ERASED_PARTNER = {
+    "full_name": "Gary Lyons", "preferred_name": "Gaz", "pronouns": "he/him", "email": "g.lyons@example.net",
+    "phone": "07700 900130", "status": "left", "service": HOUSING, "link_worker": "j.okafor@example.org",
+    "months": 40, "strengths": "Sat on the first housing panel.",
+}
+# A partner who has asked us, through their own page, to delete their information.
+ERASURE_REQUESTED_BY = "Maryan Farah"
+
+
+@transaction.atomic
+def seed_data_protection() -> None:
+    """Who may erase, one erased partner and one open request; needs `seed()` first."""
+    from .models import Course, TrainingRecord
+    from .services import ERASE_PERMISSION, ERASURE_REQUEST_NOTE, partner_erase
+
+    User = get_user_model()
+    app_label, codename = ERASE_PERMISSION.split(".")
+    permission = Permission.objects.get(codename=codename, content_type__app_label=app_label)
+    for user in User.objects.filter(email__in=ERASE_DATA_STAFF):
+        user.user_permissions.add(permission)
+    eraser = User.objects.get(email=ERASE_DATA_STAFF[0])
+    now = timezone.now()
+
+    if not Partner.objects.filter(erased_at__isnull=False).exists():
+        details = dict(ERASED_PARTNER)
+        worker = User.objects.get(email=details.pop("link_worker"))
+        joined = now - timedelta(days=30 * details.pop("months"))
+        service = Service.objects.get(name=details.pop("service"))
+        partner = Partner(service=service, link_worker=worker, created=joined, **details)
+        _set_history(partner, by=worker, when=joined)
+        partner.save()
+        StatusChange.objects.create(partner=partner, from_status="", to_status="active", changed_by=worker,
+                                    changed_at=joined, note="First got in touch")
+        StatusChange.objects.create(partner=partner, from_status="active", to_status="left",
+                                    changed_by=worker, changed_at=now - timedelta(days=200),
+                                    note="Moved away to be near family")
+        TrainingRecord.objects.create(partner=partner, course=Course.objects.get(name="Induction"),
+                                      completed_on=(joined + timedelta(days=20)).date(), recorded_by=worker)
+        partner_erase(partner=partner, by=eraser, confirm_name=partner.full_name)
+
+    requester = Partner.objects.filter(full_name=ERASURE_REQUESTED_BY, erased_at__isnull=True).first()
+    if requester is not None:
+        StatusChange.objects.get_or_create(
+            partner=requester, note=ERASURE_REQUEST_NOTE,
+            defaults={"from_status": requester.status, "to_status": requester.status,
+                      "changed_by": requester.user, "changed_at": now - timedelta(days=3)},
+        )
