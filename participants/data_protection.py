@@ -37,6 +37,7 @@ EXPORTERS: list[str] = [
     "participants.data_protection.export_record_history",
     "reciprocity.data_protection.export_claims",
     "reciprocity.data_protection.export_recognitions",
+    "panels.data_protection.export_panels_and_meetings",
 ]
 
 # Later apps add theirs here, e.g. "reciprocity.data_protection.erase_partner".
