@@ -5,8 +5,9 @@ import django_filters
 from django import forms
 
 from coprod.models import Service
+from ladder.models import Rung
 
-from .models import Meeting, Panel
+from .models import Decision, Meeting, Panel
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -35,3 +36,40 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["panel", "format"]
+
+
+# --- Decision log ---
+
+
+class DecisionFilter(django_filters.FilterSet):
+    """The decision log's filters: service, ladder rung, panel and period (from, to)."""
+
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), empty_label="Any service",
+                                               label="Service")
+    rung = django_filters.ModelChoiceFilter(queryset=Rung.objects.filter(ladder__is_current=True),
+                                            empty_label="Any rung", label="Ladder rung")
+    panel = django_filters.ModelChoiceFilter(field_name="shaped_by_panel", queryset=Panel.objects.all(),
+                                             empty_label="Any panel", label="Shaped by panel")
+    decided_from = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte", label="Decided from",
+                                             widget=forms.DateInput(attrs={"type": "date"}))
+    decided_to = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte", label="Decided up to",
+                                           widget=forms.DateInput(attrs={"type": "date"}))
+    shaped = django_filters.ChoiceFilter(
+        method="filter_shaped", label="Lived experience",
+        choices=[("yes", "Shaped by lived experience"), ("no", "Not shaped by a panel or proposal")],
+        empty_label="Any decision",
+    )
+    implementation = django_filters.ChoiceFilter(choices=Decision.Implementation.choices,
+                                                 empty_label="Any status", label="Implementation")
+
+    class Meta:
+        model = Decision
+        fields = ["service", "rung", "panel", "decided_from", "decided_to", "shaped", "implementation"]
+
+    def filter_shaped(self, queryset, name: str, value: str):
+        shaped = queryset.shaped_by_lived_experience()
+        if value == "yes":
+            return shaped
+        if value == "no":
+            return queryset.exclude(pk__in=shaped.values("pk"))
+        return queryset

@@ -7,9 +7,23 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from coprod.models import Service
+from ladder.models import Ladder, Rung
 from participants.models import Partner
 
-from .models import Attendance, Meeting, Membership, Panel
+from .models import (
+    Attendance,
+    Decision,
+    FeedbackPoint,
+    FeedbackResponse,
+    Meeting,
+    Membership,
+    Panel,
+    Proposal,
+    RecruitmentRound,
+    RecruitmentStage,
+    StaffTime,
+)
 from .services import PAPER_TYPES, PAPER_TYPES_TEXT
 
 # --- Panels, memberships, meetings, papers and attendance ---
@@ -170,3 +184,242 @@ class RegisterLineForm(forms.Form):
 
 
 RegisterFormSet = forms.formset_factory(RegisterLineForm, extra=0, max_num=1000, validate_max=True)
+
+
+# --- Proposals, decisions, staff time and recruitment ---
+
+
+def _staff_members():
+    return get_user_model().objects.filter(is_staff_member=True, is_active=True).order_by("full_name")
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="What the proposal is and what it would change, in plain words.")
+    document = forms.FileField(required=False, label="The draft document",
+                               help_text=f"Optional. A {PAPER_TYPES_TEXT}, at most 10 MB. Panel members "
+                                         "can download it.")
+    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), label="Challenge panel",
+                                   empty_label="Choose a challenge panel")
+    owner = StaffChoiceField(queryset=get_user_model().objects.none(), label="Owner",
+                             help_text="The staff member who answers for the response to each point.")
+    response_deadline = forms.DateField(widget=DATE, label="We will answer every point by",
+                                        help_text="The panel is told this date. It cannot be in the past.")
+
+    def __init__(self, *args, proposal: Proposal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        panels = Panel.objects.filter(kind=Panel.Kind.CHALLENGE).exclude(status=Panel.Status.CLOSED)
+        if proposal is not None:
+            panels = panels | Panel.objects.filter(pk=proposal.panel_id)
+            if proposal.document:
+                self.fields["document"].label = "Replace the draft document"
+                self.fields["document"].help_text = (
+                    f"Leave empty to keep “{proposal.document.name.rsplit('/', 1)[-1]}”. "
+                    + self.fields["document"].help_text.removeprefix("Optional. "))
+            if proposal.status != Proposal.Status.DRAFT:
+                self.fields["panel"].disabled = True
+                self.fields["panel"].help_text = "The proposal has gone to this panel, so it stays with it."
+        self.fields["panel"].queryset = panels.distinct().order_by("name")
+        self.fields["owner"].queryset = _staff_members()
+        self.fields["document"].widget.attrs["accept"] = ",".join(PAPER_TYPES)
+
+    @staticmethod
+    def initial_for(proposal: Proposal) -> dict:
+        return {"title": proposal.title, "summary": proposal.summary, "panel": proposal.panel,
+                "owner": proposal.owner, "response_deadline": proposal.response_deadline}
+
+
+class FeedbackPointForm(forms.Form):
+    """Staff recording a point the panel made."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                           label="The point the panel made")
+    raised_by = PartnerChoiceField(queryset=Partner.objects.none(), required=False, label="Made by",
+                                   empty_label="The panel as a whole (or a staff member)")
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raised_by"].queryset = (
+            Partner.objects.filter(memberships__in=Membership.objects.current().filter(panel=proposal.panel_id))
+            .distinct().order_by("full_name")
+        )
+
+
+class MyPointForm(forms.Form):
+    """A partner adding their own point, in plain English."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
+                           label="What would you like to say about this proposal?",
+                           help_text="Say what you think should change, and why if you can. "
+                                     "We will answer every point.")
+
+
+class FeedbackResponseForm(forms.Form):
+    outcome = forms.ChoiceField(choices=FeedbackResponse.Outcome.choices, widget=forms.RadioSelect,
+                                label="Our answer")
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What we did, or will do",
+                               help_text="Written for the panel member to read: plain words, no jargon.")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             label="Why (needed if declined or partly accepted)")
+    due_on = forms.DateField(widget=DATE, required=False, label="When the change will be made",
+                             help_text="Optional.")
+
+    @staticmethod
+    def initial_for(point: FeedbackPoint) -> dict:
+        answer = getattr(point, "response", None)
+        if answer is None:
+            return {}
+        return {"outcome": answer.outcome, "response": answer.response, "reason": answer.reason,
+                "due_on": answer.due_on}
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  help_text="What was decided.")
+    decided_on = forms.DateField(widget=DATE, label="Decided on")
+    decided_by = forms.ChoiceField(choices=Decision.DecidedBy.choices, label="Decided by")
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
+                                     empty_label="The whole organisation")
+    rung = forms.ModelChoiceField(queryset=Rung.objects.none(), required=False, label="Ladder rung reached",
+                           empty_label="Not placed on the ladder")
+    shaped_by_panel = forms.ModelChoiceField(queryset=Panel.objects.all(), required=False,
+                                             label="Shaped by panel", empty_label="No panel")
+    shaped_by_proposal = forms.ModelChoiceField(queryset=Proposal.objects.none(), required=False,
+                                                label="Shaped by proposal", empty_label="No proposal",
+                                                help_text="A proposal put to a challenge panel. Its panel "
+                                                          "is filled in for you.")
+    how_shaped = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                 label="How lived experience shaped it",
+                                 help_text="Needed when a panel or proposal shaped it: what changed because "
+                                           "of what partners said.")
+    implementation = forms.ChoiceField(choices=Decision.Implementation.choices,
+                                       initial=Decision.Implementation.PLANNED, label="Implementation status")
+    is_public = forms.BooleanField(required=False, label="Public",
+                                   help_text="Public decisions may appear in published reports. Internal "
+                                             "ones are seen by staff and trustees only.")
+
+    def __init__(self, *args, decision: Decision | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ladder = Ladder.current()
+        rungs = Rung.objects.filter(ladder=ladder) if ladder else Rung.objects.none()
+        if decision is not None and decision.rung_id:
+            # A decision placed on an older ladder keeps its rung until someone changes it.
+            rungs = rungs | Rung.objects.filter(pk=decision.rung_id)
+        self.fields["rung"].queryset = rungs.order_by("ladder", "position")
+        if ladder:
+            self.fields["rung"].help_text = f"A rung of the current ladder, {ladder}."
+        self.fields["shaped_by_proposal"].queryset = (
+            Proposal.objects.exclude(status=Proposal.Status.DRAFT).order_by("-created_at"))
+
+    @staticmethod
+    def initial_for(decision: Decision) -> dict:
+        return {name: getattr(decision, name) for name in (
+            "title", "description", "decided_on", "decided_by", "service", "rung", "shaped_by_panel",
+            "shaped_by_proposal", "how_shaped", "implementation", "is_public")}
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting: Meeting) -> str:
+        return f"{meeting.panel}: {meeting.title}, {timezone.localtime(meeting.starts_at):%d %b %Y}"
+
+
+class StaffTimeForm(forms.Form):
+    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), empty_label="Choose a panel")
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, empty_label="No meeting",
+                                 help_text="Optional: a meeting of the same panel the time was for.")
+    category = forms.ChoiceField(choices=StaffTime.Category.choices, widget=forms.RadioSelect,
+                                 label="What the time was spent on")
+    spent_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Day")
+    hours = forms.DecimalField(max_digits=5, decimal_places=2,
+                               widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+                               help_text="For example 1.5 for an hour and a half. At most 24.")
+    note = forms.CharField(max_length=300, required=False, help_text="Optional: what it was, briefly.")
+    user = StaffChoiceField(queryset=get_user_model().objects.none(), label="Whose time",
+                            empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].queryset = Panel.objects.exclude(status=Panel.Status.CLOSED).order_by("name")
+        year_ago = timezone.now() - datetime.timedelta(days=365)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(starts_at__gte=year_ago).exclude(panel__status=Panel.Status.CLOSED)
+            .select_related("panel").order_by("panel__name", "-starts_at"))
+        self.fields["user"].queryset = _staff_members()
+
+
+class PeriodForm(forms.Form):
+    """The period a page's totals cover: this quarter unless chosen."""
+
+    start = forms.DateField(widget=DATE, label="From")
+    end = forms.DateField(widget=DATE, label="To")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end of the period must be on or after its start.")
+        return data
+
+
+class RecruitmentRoundForm(forms.Form):
+    post_title = forms.CharField(max_length=150, label="Post",
+                                 help_text="The job being recruited to, for example “Housing adviser”.")
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
+                                     empty_label="The whole organisation")
+    opens_on = forms.DateField(widget=DATE, label="Opened on")
+    closes_on = forms.DateField(widget=DATE, label="Closed on",
+                                help_text="When the appointment was made or the round ended. The round "
+                                          "counts towards the involvement rate from this date.")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    stages = forms.MultipleChoiceField(choices=RecruitmentStage.Kind.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple, label="Stages planned",
+                                       help_text="You can add or cancel stages later.")
+
+    def __init__(self, *args, with_stages: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_stages:
+            del self.fields["stages"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", "The round cannot close before it opens.")
+        return data
+
+    @staticmethod
+    def initial_for(round_: RecruitmentRound) -> dict:
+        return {"post_title": round_.post_title, "service": round_.service, "opens_on": round_.opens_on,
+                "closes_on": round_.closes_on, "notes": round_.notes}
+
+
+class StageForm(forms.Form):
+    kind = forms.ChoiceField(choices=RecruitmentStage.Kind.choices, label="Stage")
+    held_on = forms.DateField(widget=DATE, required=False, label="Held on (if known)")
+
+
+class StageParticipantForm(forms.Form):
+    partner = PartnerChoiceField(queryset=Partner.objects.none(), required=False, label="A partner",
+                                 empty_label="Choose a partner")
+    user = StaffChoiceField(queryset=get_user_model().objects.none(), required=False,
+                            label="Or a member of staff", empty_label="Choose a member of staff")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.current().order_by("full_name")
+        self.fields["user"].queryset = _staff_members()
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("partner")) == bool(data.get("user")):
+            raise forms.ValidationError("Choose either a partner or a member of staff "
+                                        "(one person at a time).")
+        return data
+
+
+class InvolvementTargetForm(forms.Form):
+    target = forms.DecimalField(min_value=0, max_value=100, max_digits=5, decimal_places=2,
+                                label="Target (%)",
+                                widget=forms.NumberInput(attrs={"step": "1", "inputmode": "decimal"}),
+                                help_text="The share of recruitment rounds a lived-experience partner "
+                                          "should take part in. Between 0 and 100.")

@@ -3,7 +3,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -314,7 +314,7 @@ class ProposalQuerySet(models.QuerySet):
         return self.select_related("panel", "owner").annotate(
             point_count=Count("points", distinct=True),
             unanswered_count=Count("points", filter=Q(points__response__isnull=True), distinct=True),
-        )
+        ).order_by("-created_at", "-pk")
 
     def visible_to_partner(self, partner) -> "ProposalQuerySet":
         """Proposals sent to a panel the partner belongs to now (drafts stay with staff)."""
@@ -363,10 +363,14 @@ class FeedbackPointQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.unanswered().filter(proposal__response_deadline__lt=on)
 
-    def awaiting_answer(self) -> "FeedbackPointQuerySet":
-        """Unanswered points of proposals that are with their panel, earliest deadline first."""
+    def awaiting_answer(self, on=None) -> "FeedbackPointQuerySet":
+        """Unanswered points of proposals that are with their panel, earliest deadline
+        first, with `overdue` (the response deadline has passed)."""
+        on = on or timezone.localdate()
         return (self.unanswered().exclude(proposal__status=Proposal.Status.DRAFT)
                 .select_related("proposal__panel", "raised_by")
+                .annotate(overdue=ExpressionWrapper(Q(proposal__response_deadline__lt=on),
+                                                    output_field=models.BooleanField()))
                 .order_by("proposal__response_deadline", "recorded_at", "pk"))
 
     def with_response(self) -> "FeedbackPointQuerySet":
@@ -540,7 +544,7 @@ class RecruitmentRoundQuerySet(models.QuerySet):
             stage_count=Count("stages", filter=Q(stages__cancelled=False), distinct=True),
             partner_count=Count("stages__participants__partner",
                                 filter=Q(stages__cancelled=False), distinct=True),
-        )
+        ).order_by("-closes_on", "-pk")
 
     def in_last_twelve_months(self, on=None) -> "RecruitmentRoundQuerySet":
         from datetime import timedelta

@@ -6,22 +6,40 @@ its own block below."""
 import datetime
 import logging
 import os
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
-from coprod.models import Organisation
+from coprod.models import Organisation, Service
 from coprod.roles import is_staff_member, partner_for
+from ladder.models import Ladder, Rung
+from participants.models import Partner
 
-from .models import Attendance, Meeting, MeetingPaper, Membership, Panel
+from .models import (
+    Attendance,
+    Decision,
+    FeedbackPoint,
+    FeedbackResponse,
+    Meeting,
+    MeetingPaper,
+    Membership,
+    Panel,
+    Proposal,
+    RecruitmentRound,
+    RecruitmentStage,
+    StaffTime,
+    StageParticipant,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -527,3 +545,505 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
         attendance._history_user = by
         attendance.save(update_fields=["status", "updated_at", "updated_by"])
     return attendance
+
+
+# --- Proposals for challenge: "you said, we did" ---------------------------------------------
+
+def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date | None,
+                    document, deadline_changed: bool, panel_changed: bool) -> dict:
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Give the proposal a title."
+    if not summary.strip():
+        errors["summary"] = "Say in a few sentences what the proposal is, so the panel knows what to look at."
+    if panel_changed and panel.kind != Panel.Kind.CHALLENGE:
+        errors["panel"] = "Proposals go to a challenge panel. Choose one, or change the panel's kind first."
+    elif panel_changed and panel.status == Panel.Status.CLOSED:
+        errors["panel"] = f"{panel} has closed. Choose a panel that is meeting."
+    if not is_staff_member(owner):
+        errors["owner"] = "The owner must be a staff member: they answer for the response."
+    if response_deadline is None:
+        errors["response_deadline"] = "Give the date by which every point will get an answer."
+    elif deadline_changed and response_deadline < timezone.localdate():
+        errors["response_deadline"] = "The deadline for our response cannot be in the past."
+    if document:
+        # The same rules as meeting papers: type checked by extension and first bytes, 10 MB at most.
+        try:
+            _check_paper_file(document)
+        except ValidationError as error:
+            errors["document"] = error.message_dict["file"]
+    if errors:
+        raise ValidationError(errors)
+    return {"title": title.strip(), "summary": summary.strip()}
+
+
+@transaction.atomic
+def proposal_create(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date,
+                    document=None, by) -> Proposal:
+    """A draft proposal for a challenge panel. It stays with staff until it is sent."""
+    cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
+                              response_deadline=response_deadline, document=document,
+                              deadline_changed=True, panel_changed=True)
+    proposal = Proposal(**cleaned, panel=panel, owner=owner, response_deadline=response_deadline,
+                        created_by=by)
+    proposal._history_user = by
+    proposal.save()
+    if document:
+        # Saved once the proposal has its id, so the file sits in the proposal's own folder.
+        proposal.document.save(paper_filename(document.name or ""), document, save=False)
+        proposal.save(update_fields=["document"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Panel, owner,
+                    response_deadline: datetime.date, document=None, by) -> Proposal:
+    """Change a proposal. The panel can change only while it is a draft; a new deadline
+    cannot be in the past. `document=None` keeps the current document."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    panel_changed = panel.pk != proposal.panel_id
+    if panel_changed and proposal.status != Proposal.Status.DRAFT:
+        raise ValidationError({"panel": "The proposal has already gone to its panel, so the panel "
+                                        "cannot change."})
+    cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
+                              response_deadline=response_deadline, document=document,
+                              deadline_changed=response_deadline != proposal.response_deadline,
+                              panel_changed=panel_changed)
+    proposal.title, proposal.summary = cleaned["title"], cleaned["summary"]
+    proposal.panel, proposal.owner, proposal.response_deadline = panel, owner, response_deadline
+    fields = ["title", "summary", "panel", "owner", "response_deadline"]
+    if document:
+        proposal.document.save(paper_filename(document.name or ""), document, save=False)
+        fields.append("document")
+    proposal._history_user = by
+    proposal.save(update_fields=fields)
+    return proposal
+
+
+@transaction.atomic
+def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Proposal:
+    """Put a draft to its challenge panel: members can now read it and add points.
+    Members are e-mailed once the change is saved (partners only with consent to contact)."""
+    proposal = Proposal.objects.select_for_update().select_related("panel").get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.DRAFT:
+        raise ValidationError(f"“{proposal}” has already been sent to {proposal.panel}.")
+    if proposal.panel.status == Panel.Status.CLOSED:
+        raise ValidationError(f"{proposal.panel} has closed. Choose another challenge panel first.")
+    proposal.status = Proposal.Status.WITH_PANEL
+    proposal._history_user = by
+    proposal.save(update_fields=["status"])
+    from .tasks import send_proposal_notice
+
+    transaction.on_commit(lambda: send_proposal_notice.delay(proposal.pk, base_url))
+    return proposal
+
+
+def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
+    """E-mail the current members of the proposal's panel that it is waiting for their
+    points: staff members always, partners only with an e-mail address and consent to
+    contact in force. Answers how many e-mails were sent."""
+    proposal = Proposal.objects.select_related("panel", "owner").get(pk=proposal_id)
+    members = Membership.objects.current().filter(panel=proposal.panel).select_related("partner", "user")
+    consenting = set(Partner.objects.consenting_to("contact").filter(
+        memberships__in=members).values_list("pk", flat=True))
+    organisation = Organisation.current()
+    messages = []
+    for membership in members:
+        if membership.partner_id:
+            partner = membership.partner
+            if partner.is_erased or not partner.email or partner.pk not in consenting:
+                continue
+            name, address, is_partner = partner.display_name, partner.email, True
+        else:
+            name, address, is_partner = membership.user.get_short_name(), membership.user.email, False
+        path = reverse("panels:my_point_add" if is_partner else "panels:proposal_detail", args=[proposal.pk])
+        context = {"name": name, "proposal": proposal, "organisation": organisation, "is_partner": is_partner,
+                   "url": f"{base_url.rstrip('/')}{path}" if base_url else ""}
+        messages.append(EmailMessage(
+            subject=f"{organisation.name}: a proposal for {proposal.panel} to look at",
+            body=render_to_string("panels/email/proposal_with_panel.txt", context),
+            to=[address],
+        ))
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def _may_add_points(*, proposal: Proposal, partner: Partner) -> bool:
+    return Panel.objects.for_partner(partner).filter(pk=proposal.panel_id).exists()
+
+
+@transaction.atomic
+def feedback_point_add(*, proposal: Proposal, text: str, raised_by: Partner | None = None,
+                       by) -> FeedbackPoint:
+    """Record one of the panel's points ("you said"). Staff record points for the panel
+    (naming the partner who made it, if one did). A partner adds their own points, and
+    only to proposals that are with a panel they belong to now. A new point on a proposal
+    whose points were all answered puts it back with the panel."""
+    proposal = Proposal.objects.select_for_update().select_related("panel").get(pk=proposal.pk)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write the point before saving it."})
+    if is_staff_member(by):
+        if proposal.status == Proposal.Status.DRAFT:
+            raise ValidationError("Send the proposal to the panel before recording its points.")
+        if raised_by is not None and not _may_add_points(proposal=proposal, partner=raised_by):
+            raise ValidationError({"raised_by": f"{raised_by} is not a member of {proposal.panel} now."})
+    else:
+        own = partner_for(by)
+        if own is None or (raised_by is not None and raised_by.pk != own.pk):
+            raise PermissionDenied("A partner can only add their own points.")
+        raised_by = own
+        if not _may_add_points(proposal=proposal, partner=own):
+            raise PermissionDenied("Only members of the panel can add points to this proposal.")
+        if proposal.status != Proposal.Status.WITH_PANEL:
+            raise ValidationError("The panel has finished looking at this proposal, so new points "
+                                  "cannot be added. You can still tell your link worker.")
+    point = FeedbackPoint(proposal=proposal, text=text, raised_by=raised_by, recorded_by=by)
+    point._history_user = by
+    point.save()
+    if proposal.status == Proposal.Status.RESPONDED:
+        proposal.status = Proposal.Status.WITH_PANEL
+        proposal._history_user = by
+        proposal.save(update_fields=["status"])
+    return point
+
+
+REASON_NEEDED = {FeedbackResponse.Outcome.DECLINED, FeedbackResponse.Outcome.PARTLY}
+
+
+@transaction.atomic
+def feedback_respond(*, point: FeedbackPoint, outcome: str, response: str, reason: str = "",
+                     due_on: datetime.date | None = None, by, base_url: str = "") -> FeedbackResponse:
+    """The organisation's answer to one point ("we did"), or a change to it. A declined or
+    partly accepted point needs a reason. When every point of the proposal has an answer
+    the proposal is "responded". The partner who made the point is told by e-mail if they
+    agreed to be contacted."""
+    if not is_staff_member(by):
+        raise PermissionDenied("Only staff answer the panel's points.")
+    point = FeedbackPoint.objects.select_related("proposal").get(pk=point.pk)
+    proposal = Proposal.objects.select_for_update().get(pk=point.proposal_id)
+    errors = {}
+    if outcome not in FeedbackResponse.Outcome.values:
+        errors["outcome"] = "Choose whether the point was accepted, partly accepted or declined."
+    if not response.strip():
+        errors["response"] = "Say what we did, or will do, about this point."
+    if outcome in REASON_NEEDED and not reason.strip():
+        label = FeedbackResponse.Outcome(outcome).label.lower()
+        errors["reason"] = f"Give the reason the point was {label}: the panel is owed an explanation."
+    if errors:
+        raise ValidationError(errors)
+    if proposal.status == Proposal.Status.DRAFT:
+        raise ValidationError("This proposal has not been sent to the panel yet.")
+    answer = FeedbackResponse.objects.filter(point=point).first()
+    created = answer is None
+    if created:
+        answer = FeedbackResponse(point=point)
+    answer.outcome, answer.response, answer.reason = outcome, response.strip(), reason.strip()
+    answer.due_on, answer.responded_by, answer.responded_at = due_on, by, timezone.now()
+    answer._history_user = by
+    answer.save()
+    if proposal.status == Proposal.Status.WITH_PANEL and not proposal.points.unanswered().exists():
+        proposal.status = Proposal.Status.RESPONDED
+        proposal._history_user = by
+        proposal.save(update_fields=["status"])
+    if point.raised_by_id:
+        from .tasks import send_you_said_we_did
+
+        transaction.on_commit(lambda: send_you_said_we_did.delay(answer.pk, created, base_url))
+    return answer
+
+
+def feedback_response_notify(*, response_id: int, first_answer: bool = True, base_url: str = "") -> bool:
+    """Tell the partner who made a point what we did about it, in plain English, if they
+    have an e-mail address and consent to contact is in force. Answers whether it was sent."""
+    answer = (FeedbackResponse.objects.select_related("point__raised_by", "point__proposal")
+              .get(pk=response_id))
+    partner = answer.point.raised_by
+    if partner is None or partner.is_erased or not partner.email or not partner.has_consent("contact"):
+        return False
+    organisation = Organisation.current()
+    context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
+               "first_answer": first_answer,
+               "url": f"{base_url.rstrip('/')}{reverse('panels:my_feedback')}" if base_url else ""}
+    send_mail(
+        subject=f"{organisation.name}: you said, we did",
+        message=render_to_string("panels/email/you_said_we_did.txt", context),
+        from_email=None,
+        recipient_list=[partner.email],
+    )
+    return True
+
+
+# --- Decision log ----------------------------------------------------------------------------
+
+
+def _check_decision(*, title: str, decided_on: datetime.date | None, decided_by: str, rung: Rung | None,
+                    shaped_by_panel: Panel | None, shaped_by_proposal: Proposal | None, how_shaped: str,
+                    implementation: str, rung_changed: bool) -> Panel | None:
+    """Check a decision's details; answer the panel that shaped it (taken from the
+    proposal when only the proposal is given)."""
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Give the decision a title."
+    if decided_on is None:
+        errors["decided_on"] = "Give the date the decision was made."
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = "The decision date cannot be in the future: log a decision once it is made."
+    if decided_by not in Decision.DecidedBy.values:
+        errors["decided_by"] = "Choose who made the decision."
+    if implementation not in Decision.Implementation.values:
+        errors["implementation"] = "Choose how far the decision has been carried out."
+    if rung is not None and rung_changed:
+        current = Ladder.current()
+        if current is None or rung.ladder_id != current.pk:
+            errors["rung"] = (f"Choose a rung of the current ladder ({current})." if current
+                              else "There is no current ladder: choose one on the ladder pages first.")
+    if shaped_by_proposal is not None:
+        if shaped_by_panel is None:
+            shaped_by_panel = shaped_by_proposal.panel
+        elif shaped_by_panel.pk != shaped_by_proposal.panel_id:
+            errors["shaped_by_panel"] = (f"“{shaped_by_proposal}” went to {shaped_by_proposal.panel}, "
+                                         f"not {shaped_by_panel}.")
+    if (shaped_by_panel or shaped_by_proposal) and not how_shaped.strip():
+        errors["how_shaped"] = ("Say how the panel or proposal shaped the decision: this is what makes "
+                                "it visible.")
+    if errors:
+        raise ValidationError(errors)
+    return shaped_by_panel
+
+
+DECISION_FIELDS = ("title", "description", "decided_on", "decided_by", "service", "rung", "shaped_by_panel",
+                   "shaped_by_proposal", "how_shaped", "implementation", "is_public")
+
+
+@transaction.atomic
+def decision_record(*, title: str, decided_on: datetime.date, decided_by: str, description: str = "",
+                    service: Service | None = None, rung: Rung | None = None,
+                    shaped_by_panel: Panel | None = None, shaped_by_proposal: Proposal | None = None,
+                    how_shaped: str = "", implementation: str = Decision.Implementation.PLANNED,
+                    is_public: bool = False, by) -> Decision:
+    """Log a significant decision, and how lived experience shaped it. The rung must be
+    one of the current ladder's."""
+    shaped_by_panel = _check_decision(
+        title=title, decided_on=decided_on, decided_by=decided_by, rung=rung, shaped_by_panel=shaped_by_panel,
+        shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped, implementation=implementation,
+        rung_changed=True,
+    )
+    decision = Decision(
+        title=title.strip(), description=description.strip(), decided_on=decided_on, decided_by=decided_by,
+        service=service, rung=rung, shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal,
+        how_shaped=how_shaped.strip(), implementation=implementation, is_public=is_public, recorded_by=by,
+    )
+    decision._history_user = by
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, title: str, decided_on: datetime.date, decided_by: str,
+                    description: str = "", service: Service | None = None, rung: Rung | None = None,
+                    shaped_by_panel: Panel | None = None, shaped_by_proposal: Proposal | None = None,
+                    how_shaped: str = "", implementation: str = Decision.Implementation.PLANNED,
+                    is_public: bool = False, by) -> list[str]:
+    """Change a logged decision (its implementation status, usually). A rung of an older
+    ladder may stay; a newly chosen rung must be on the current ladder. Answers the
+    names of the fields that changed."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    shaped_by_panel = _check_decision(
+        title=title, decided_on=decided_on, decided_by=decided_by, rung=rung, shaped_by_panel=shaped_by_panel,
+        shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped, implementation=implementation,
+        rung_changed=(rung.pk if rung else None) != decision.rung_id,
+    )
+    values = {
+        "title": title.strip(), "description": description.strip(), "decided_on": decided_on,
+        "decided_by": decided_by, "service": service, "rung": rung, "shaped_by_panel": shaped_by_panel,
+        "shaped_by_proposal": shaped_by_proposal, "how_shaped": how_shaped.strip(),
+        "implementation": implementation, "is_public": is_public,
+    }
+    changed = [name for name, value in values.items() if getattr(decision, name) != value]
+    if changed:
+        for name in changed:
+            setattr(decision, name, values[name])
+        decision._history_user = by
+        decision.save(update_fields=changed)
+    return changed
+
+
+# --- Protected staff time --------------------------------------------------------------------
+
+MOST_HOURS_A_DAY = Decimal("24")
+
+
+@transaction.atomic
+def staff_time_log(*, panel: Panel, category: str, hours: Decimal, spent_on: datetime.date,
+                   meeting: Meeting | None = None, note: str = "", user=None, by) -> StaffTime:
+    """Log protected staff time on a panel (and, if given, one of its meetings). `user` is
+    whose time it was: the person logging it unless they log it for a colleague."""
+    user = user or by
+    errors = {}
+    if not is_staff_member(by) or not is_staff_member(user):
+        raise PermissionDenied("Staff time is logged by and for staff members.")
+    if category not in StaffTime.Category.values:
+        errors["category"] = "Choose what the time was spent on."
+    if hours is None or hours <= 0:
+        errors["hours"] = "Enter the hours spent: more than 0."
+    elif hours > MOST_HOURS_A_DAY:
+        errors["hours"] = "A day has at most 24 hours: log each day separately."
+    elif hours != hours.quantize(Decimal("0.01")):
+        errors["hours"] = "Enter hours to two decimal places at most (for example 1.5 or 0.25)."
+    if spent_on is None:
+        errors["spent_on"] = "Enter the day the time was spent."
+    elif spent_on > timezone.localdate():
+        errors["spent_on"] = "The day cannot be in the future: log time once it is spent."
+    if meeting is not None and meeting.panel_id != panel.pk:
+        errors["meeting"] = f"That meeting belongs to {meeting.panel}, not {panel}."
+    if errors:
+        raise ValidationError(errors)
+    entry = StaffTime(user=user, panel=panel, meeting=meeting, category=category, spent_on=spent_on,
+                      hours=hours, note=note.strip())
+    entry._history_user = by
+    entry.save()
+    return entry
+
+
+# --- Recruitment rounds and the involvement rate ---------------------------------------------
+
+
+def _check_round(*, post_title: str, opens_on: datetime.date | None, closes_on: datetime.date | None) -> None:
+    errors = {}
+    if not post_title.strip():
+        errors["post_title"] = "Give the title of the post being recruited to."
+    if opens_on is None:
+        errors["opens_on"] = "Give the date the round opened."
+    if closes_on is None:
+        errors["closes_on"] = "Give the date the appointment was made or the round ended."
+    if opens_on and closes_on and closes_on < opens_on:
+        errors["closes_on"] = "The round cannot close before it opens."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes_on: datetime.date,
+                             service: Service | None = None, notes: str = "",
+                             stages: list[str] | tuple = (), by) -> RecruitmentRound:
+    """A recruitment round, with the stages planned for it (shortlisting, interview...)."""
+    _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
+    unknown = set(stages) - set(RecruitmentStage.Kind.values)
+    if unknown:
+        raise ValidationError({"stages": "Choose stages from the list."})
+    round_ = RecruitmentRound(post_title=post_title.strip(), service=service, opens_on=opens_on,
+                              closes_on=closes_on, notes=notes.strip(), created_by=by)
+    round_._history_user = by
+    round_.save()
+    for kind in RecruitmentStage.Kind.values:  # in the order they happen
+        if kind in stages:
+            stage = RecruitmentStage(round=round_, kind=kind)
+            stage._history_user = by
+            stage.save()
+    return round_
+
+
+@transaction.atomic
+def recruitment_round_update(*, round_: RecruitmentRound, post_title: str, opens_on: datetime.date,
+                             closes_on: datetime.date, service: Service | None = None, notes: str = "",
+                             by) -> RecruitmentRound:
+    _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
+    round_ = RecruitmentRound.objects.select_for_update().get(pk=round_.pk)
+    late = round_.stages.filter(held_on__gt=closes_on).first()
+    if late is not None:
+        held = date_format(late.held_on, "j F Y")
+        raise ValidationError({"closes_on": f"The {late.get_kind_display().lower()} stage was held on "
+                                            f"{held}, after this closing date."})
+    round_.post_title, round_.service, round_.notes = post_title.strip(), service, notes.strip()
+    round_.opens_on, round_.closes_on = opens_on, closes_on
+    round_._history_user = by
+    round_.save(update_fields=["post_title", "service", "notes", "opens_on", "closes_on"])
+    return round_
+
+
+@transaction.atomic
+def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | None = None,
+              cancelled: bool | None = None, by) -> RecruitmentStage:
+    """Add a stage to a round, or change its date or whether it was cancelled (None keeps
+    it as it is). People on a cancelled stage stay on record, but do not make the round
+    involved."""
+    if kind not in RecruitmentStage.Kind.values:
+        raise ValidationError({"kind": "Choose a stage from the list."})
+    if held_on is not None and held_on > round_.closes_on:
+        closed = date_format(round_.closes_on, "j F Y")
+        raise ValidationError({"held_on": f"The round closed on {closed}; a stage cannot be held after "
+                                          "it. Change the round's dates first."})
+    stage = RecruitmentStage.objects.select_for_update().filter(round=round_, kind=kind).first()
+    if stage is None:
+        stage = RecruitmentStage(round=round_, kind=kind)
+    stage.held_on = held_on
+    if cancelled is not None:
+        stage.cancelled = cancelled
+    stage._history_user = by
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = None, user=None,
+                          by) -> StageParticipant:
+    """Record that a partner or a staff member took part in a stage."""
+    if (partner is None) == (user is None):
+        raise ValidationError("Choose either a partner or a staff member.")
+    stage = RecruitmentStage.objects.select_for_update().get(pk=stage.pk)
+    if stage.cancelled:
+        raise ValidationError(f"The {stage.get_kind_display().lower()} stage was cancelled, so nobody "
+                              "can be added to it.")
+    if partner is not None:
+        if partner.is_erased:
+            raise ValidationError({"partner": "This partner's record was erased."})
+        if stage.participants.filter(partner=partner).exists():
+            raise ValidationError({"partner": f"{partner} is already recorded on this stage."})
+    else:
+        if not is_staff_member(user):
+            raise ValidationError({"user": f"{user} is not a staff member."})
+        if stage.participants.filter(user=user).exists():
+            raise ValidationError({"user": f"{user.get_full_name()} is already recorded on this stage."})
+    participant = StageParticipant(stage=stage, partner=partner, user=user)
+    participant._history_user = by
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def stage_participant_remove(*, participant: StageParticipant, by) -> None:
+    participant._history_user = by
+    participant.delete()
+
+
+def recruitment_involvement(*, on: datetime.date | None = None,
+                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
+    """The rolling-12-month involvement rate: of the recruitment rounds that closed in the
+    365 days up to and including `on` (default today), how many were *involved* — a
+    lived-experience partner took part in at least one stage that went ahead. Answers
+    (involved, total, rate in per cent to one decimal place); the rate is None when no
+    round closed in that time. One aggregate query."""
+    rounds = RecruitmentRound.objects.in_last_twelve_months(on).with_involvement()
+    if service is not None:
+        rounds = rounds.filter(service=service)
+    # The aggregate's name must differ from the `involved` annotation it filters on.
+    counts = rounds.aggregate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True)))
+    involved, total = counts["involved_rounds"], counts["total"]
+    if not total:
+        return 0, 0, None
+    rate = (Decimal(involved) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return involved, total, rate
+
+
+@transaction.atomic
+def involvement_target_set(*, target: Decimal, by) -> Organisation:
+    """Set the organisation's target for the share of recruitment rounds partners take part in."""
+    if target is None or not Decimal("0") <= target <= Decimal("100"):
+        raise ValidationError({"target": "Enter a target between 0 and 100 per cent."})
+    organisation = Organisation.current()
+    organisation.recruitment_involvement_target = target
+    organisation._history_user = by
+    organisation.save(update_fields=["recruitment_involvement_target"])
+    return organisation

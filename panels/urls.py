@@ -32,4 +32,38 @@ urlpatterns = [
     path("my/meetings/<int:pk>/answer/", views.my_meeting_respond, name="my_meeting_respond"),
     path("my/panels/", views.my_panels, name="my_panels"),
     path("my/panels/<int:pk>/", views.my_panel, name="my_panel"),
+    # --- Proposals for challenge ("you said, we did"): staff ---
+    path("staff/proposals/", views.proposal_list, name="proposal_list"),
+    path("staff/proposals/new/", views.proposal_create, name="proposal_create"),
+    path("staff/proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("staff/proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
+    path("staff/proposals/<int:pk>/send/", views.proposal_send, name="proposal_send"),
+    path("staff/proposals/<int:pk>/points/new/", views.point_add, name="point_add"),
+    path("staff/proposals/points/<int:pk>/answer/", views.point_respond, name="point_respond"),
+    # --- Proposals: panel members (partners and staff) ---
+    path("proposals/<int:pk>/document/", views.proposal_document, name="proposal_document"),
+    # --- Proposals: partner self-service ---
+    path("my/feedback/", views.my_feedback, name="my_feedback"),
+    path("my/feedback/proposals/<int:pk>/", views.my_point_add, name="my_point_add"),
+    # --- Decision log: staff and trustees read, staff write ---
+    path("decisions/", views.decision_list, name="decision_list"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("staff/decisions/new/", views.decision_create, name="decision_create"),
+    path("staff/decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
+    # --- Protected staff time ---
+    path("staff/staff-time/", views.staff_time_list, name="staff_time_list"),
+    path("staff/staff-time/new/", views.staff_time_create, name="staff_time_create"),
+    # --- Recruitment rounds and the involvement rate ---
+    path("staff/recruitment/", views.recruitment_list, name="recruitment_list"),
+    path("staff/recruitment/new/", views.recruitment_create, name="recruitment_create"),
+    path("staff/recruitment/target/", views.involvement_target, name="involvement_target"),
+    path("staff/recruitment/<int:pk>/", views.recruitment_detail, name="recruitment_detail"),
+    path("staff/recruitment/<int:pk>/edit/", views.recruitment_edit, name="recruitment_edit"),
+    path("staff/recruitment/<int:pk>/stages/", views.recruitment_stage_add, name="recruitment_stage_add"),
+    path("staff/recruitment/stages/<int:pk>/cancel/", views.recruitment_stage_cancel,
+         name="recruitment_stage_cancel"),
+    path("staff/recruitment/stages/<int:pk>/people/", views.stage_participant_add,
+         name="stage_participant_add"),
+    path("staff/recruitment/people/<int:pk>/remove/", views.stage_participant_remove,
+         name="stage_participant_remove"),
 ]

@@ -2,23 +2,50 @@
 /my/. Each view authorises, checks the form, calls one service, then redirects or
 renders. Each feature keeps its own block."""
 
+import datetime
 from copy import copy
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from coprod.roles import Role, is_staff_member, partner_for, partner_required, role_required, staff_required
+from coprod.models import Organisation
+from coprod.roles import (
+    Role,
+    is_staff_member,
+    is_trustee,
+    partner_for,
+    partner_required,
+    role_required,
+    staff_or_trustee_required,
+    staff_required,
+)
 from participants.services import can_see_sensitive
 
 from . import filters, forms, services
 from .calendar import meeting_calendar
-from .models import Attendance, Meeting, MeetingPaper, Membership, Panel
+from .models import (
+    Attendance,
+    Decision,
+    FeedbackPoint,
+    Meeting,
+    MeetingPaper,
+    Membership,
+    Panel,
+    Proposal,
+    RecruitmentRound,
+    RecruitmentStage,
+    StaffTime,
+    StageParticipant,
+)
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -455,3 +482,525 @@ def my_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "upcoming": meetings.not_over().order_by("starts_at"),
         "past": meetings.over().order_by("-starts_at")[:PAST_MEETINGS_SHOWN],
     })
+
+
+# --- Proposals for challenge: "you said, we did" ---
+
+
+def get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
+    """A proposal the signed-in person may see: staff any; a partner only proposals sent to
+    a panel they belong to now. Anything else answers 404."""
+    proposals = Proposal.objects.select_related("panel", "owner")
+    if not is_staff_member(request.user):
+        partner = partner_for(request.user)
+        proposals = proposals.visible_to_partner(partner) if partner else proposals.none()
+    return get_object_or_404(proposals, pk=pk)
+
+
+def get_point_for_user(request: HttpRequest, pk: int) -> FeedbackPoint:
+    """A feedback point, for staff only (partners see their own on "You said, we did")."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(FeedbackPoint.objects.with_response().select_related("proposal__panel"), pk=pk)
+
+
+ATTENTION_SHOWN = 25
+
+
+@staff_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    awaiting = FeedbackPoint.objects.awaiting_answer()
+    return render(request, "panels/proposal_list.html", {
+        "attention": awaiting[:ATTENTION_SHOWN],
+        "attention_count": awaiting.count(),
+        "overdue_count": awaiting.filter(overdue=True).count(),
+        "page_obj": Paginator(Proposal.objects.for_list(), 25).get_page(request.GET.get("page")),
+        "today": timezone.localdate(),
+    })
+
+
+@staff_required
+def proposal_create(request: HttpRequest) -> HttpResponse:
+    initial = {"owner": request.user}
+    if request.GET.get("panel", "").isdigit():
+        initial["panel"] = request.GET["panel"]
+    form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The proposal is saved as a draft. Check it, then send it to the "
+                                      "panel.")
+            return redirect("panels:proposal_detail", pk=proposal.pk)
+    return render(request, "panels/proposal_form.html", {"form": form, "proposal": None})
+
+
+@staff_required
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_user(request, pk)
+    form = forms.ProposalForm(request.POST or None, request.FILES or None, proposal=proposal,
+                              initial=forms.ProposalForm.initial_for(proposal))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_update(proposal=proposal, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("panels:proposal_detail", pk=proposal.pk)
+    return render(request, "panels/proposal_form.html", {"form": form, "proposal": proposal})
+
+
+def _proposal_page(request: HttpRequest, proposal: Proposal, point_form=None) -> HttpResponse:
+    points = list(proposal.points.with_response())
+    answer_forms = {
+        point.pk: forms.FeedbackResponseForm(auto_id=f"answer{point.pk}_%s")
+        for point in points if not hasattr(point, "response")
+    }
+    return render(request, "panels/proposal_detail.html", {
+        "proposal": proposal,
+        "points": [(point, answer_forms.get(point.pk)) for point in points],
+        "unanswered": len(answer_forms),
+        "point_form": point_form or forms.FeedbackPointForm(proposal=proposal, auto_id="point_%s"),
+        "decisions": proposal.decisions.select_related("rung"),
+        "today": timezone.localdate(),
+    })
+
+
+@staff_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_page(request, get_proposal_for_user(request, pk))
+
+
+@require_POST
+@staff_required
+def proposal_send(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_user(request, pk)
+    try:
+        services.proposal_send_to_panel(proposal=proposal, by=request.user, base_url=_base_url(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Sent to {proposal.panel}. Members are told by e-mail (partners only if "
+                                  "they agreed to be contacted) and can add their points in their portal.")
+    return redirect("panels:proposal_detail", pk=proposal.pk)
+
+
+@require_POST
+@staff_required
+def point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_user(request, pk)
+    form = forms.FeedbackPointForm(request.POST, proposal=proposal, auto_id="point_%s")
+    if form.is_valid():
+        try:
+            services.feedback_point_add(proposal=proposal, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Point recorded. It now needs an answer.")
+            return redirect(f"{reverse('panels:proposal_detail', args=[proposal.pk])}#points-heading")
+    return _proposal_page(request, proposal, point_form=form)
+
+
+@staff_required
+def point_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_point_for_user(request, pk)
+    form = forms.FeedbackResponseForm(request.POST or None,
+                                      initial=forms.FeedbackResponseForm.initial_for(point))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_respond(point=point, **form.cleaned_data, by=request.user,
+                                      base_url=_base_url(request))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            left = point.proposal.points.unanswered().count()
+            if left:
+                messages.success(request, f"Answer saved. {left} point{'s' if left != 1 else ''} still "
+                                          f"need{'s' if left == 1 else ''} an answer.")
+            else:
+                messages.success(request, "Answer saved. Every point now has an answer: the panel can see "
+                                          "what we did. If it led to a decision, log it.")
+            return redirect(f"{reverse('panels:proposal_detail', args=[point.proposal_id])}#point-{point.pk}")
+    return render(request, "panels/point_respond.html", {"point": point, "form": form})
+
+
+@staff_or_partner_required
+def proposal_document(request: HttpRequest, pk: int) -> FileResponse:
+    proposal = get_proposal_for_user(request, pk)
+    if not proposal.document:
+        raise Http404("This proposal has no document.")
+    try:
+        handle = proposal.document.open("rb")
+    except FileNotFoundError:
+        raise Http404("The document of this proposal is missing.") from None
+    return FileResponse(handle, as_attachment=True, filename=proposal.document.name.rsplit("/", 1)[-1])
+
+
+@partner_required
+def my_feedback(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request.user)
+    return render(request, "panels/my_feedback.html", {
+        "open_proposals": Proposal.objects.visible_to_partner(partner).open_for_points()
+                          .select_related("panel").order_by("response_deadline", "pk"),
+        "page_obj": Paginator(FeedbackPoint.objects.raised_by_partner(partner), 25)
+                    .get_page(request.GET.get("page")),
+        "today": timezone.localdate(),
+    })
+
+
+@partner_required
+def my_point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_user(request, pk)
+    partner = partner_for(request.user)
+    is_open = proposal.status == Proposal.Status.WITH_PANEL
+    form = forms.MyPointForm(request.POST or None) if is_open else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.feedback_point_add(proposal=proposal, text=form.cleaned_data["text"], raised_by=partner,
+                                        by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if proposal.response_deadline >= timezone.localdate():
+                when = f"by {date_format(proposal.response_deadline, 'j F Y')}"
+            else:
+                when = "as soon as we can"
+            messages.success(request, f"Thank you. We have your point and will answer it {when}.")
+            return redirect("panels:my_feedback")
+    return render(request, "panels/my_point_add.html", {
+        "proposal": proposal,
+        "form": form,
+        "my_points": proposal.points.filter(raised_by=partner).select_related("response"),
+        "today": timezone.localdate(),
+    })
+
+
+# --- Decision log ---
+
+
+def get_decision_for_user(request: HttpRequest, pk: int) -> Decision:
+    """A decision, for staff and trustees (decisions hold no personal data); anyone else 404."""
+    if not (is_staff_member(request.user) or is_trustee(request.user)):
+        raise Http404
+    return get_object_or_404(Decision.objects.for_list().select_related("recorded_by"), pk=pk)
+
+
+def _decision_base(request: HttpRequest) -> str:
+    """Staff read the log inside the staff portal; trustees on the plain layout."""
+    return "staff_base.html" if is_staff_member(request.user) else "panels/_plain_base.html"
+
+
+@staff_or_trustee_required
+def decision_list(request: HttpRequest) -> HttpResponse:
+    decision_filter = filters.DecisionFilter(request.GET or None, queryset=Decision.objects.for_list())
+    decisions = decision_filter.qs
+    page_obj = Paginator(decisions, 25).get_page(request.GET.get("page"))
+    return render(request, "panels/decision_list.html", {
+        "base_template": _decision_base(request),
+        "is_staff": is_staff_member(request.user),
+        "filter": decision_filter,
+        "page_obj": page_obj,
+        "shaped_count": decisions.shaped_by_lived_experience().count(),
+        "query": _query_without_page(request),
+        "filtered": any(value for name, value in request.GET.items() if name in decision_filter.filters),
+    })
+
+
+@staff_or_trustee_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_decision_for_user(request, pk)
+    return render(request, "panels/decision_detail.html", {
+        "base_template": _decision_base(request),
+        "is_staff": is_staff_member(request.user),
+        "decision": decision,
+    })
+
+
+def _decision_initial(request: HttpRequest) -> dict:
+    """A decision logged from a proposal's or a panel's page starts with what shaped it."""
+    initial = {"decided_on": timezone.localdate()}
+    proposal_pk, panel_pk = request.GET.get("proposal", ""), request.GET.get("panel", "")
+    if proposal_pk.isdigit():
+        proposal = get_proposal_for_user(request, int(proposal_pk))
+        initial.update(shaped_by_proposal=proposal, shaped_by_panel=proposal.panel,
+                       title=proposal.title, decided_by=Decision.DecidedBy.LEADERSHIP)
+    elif panel_pk.isdigit():
+        initial["shaped_by_panel"] = get_panel_for_user(request, int(panel_pk))
+    return initial
+
+
+@staff_required
+def decision_create(request: HttpRequest) -> HttpResponse:
+    form = forms.DecisionForm(request.POST or None, initial=_decision_initial(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decision_record(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Decision logged.")
+            return redirect("panels:decision_detail", pk=decision.pk)
+    return render(request, "panels/decision_form.html", {"form": form, "decision": None})
+
+
+@staff_required
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_decision_for_user(request, pk)
+    form = forms.DecisionForm(request.POST or None, decision=decision,
+                              initial=forms.DecisionForm.initial_for(decision))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.decision_update(decision=decision, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Changes saved." if changed else "Nothing was changed.")
+            return redirect("panels:decision_detail", pk=decision.pk)
+    return render(request, "panels/decision_form.html", {"form": form, "decision": decision})
+
+
+# --- Protected staff time ---
+
+
+def _quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The calendar quarter holding `day` (the same boundaries as UK financial quarters)."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = day.replace(month=first_month, day=1)
+    end = (start + datetime.timedelta(days=92)).replace(day=1) - datetime.timedelta(days=1)
+    return start, end
+
+
+def _periods(today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    this_start, this_end = _quarter(today)
+    last_start, last_end = _quarter(this_start - datetime.timedelta(days=1))
+    return [("This quarter", this_start, this_end), ("Last quarter", last_start, last_end),
+            ("Last 12 months", today - datetime.timedelta(days=364), today)]
+
+
+@staff_required
+def staff_time_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    periods = _periods(today)
+    start, end = periods[0][1], periods[0][2]
+    form = forms.PeriodForm(request.GET if "start" in request.GET or "end" in request.GET else None,
+                            initial={"start": start, "end": end})
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    entries = StaffTime.objects.for_list().between(start, end)
+    labels = dict(StaffTime.Category.choices)
+    return render(request, "panels/staff_time_list.html", {
+        "form": form,
+        "start": start,
+        "end": end,
+        "periods": periods,
+        "total": entries.aggregate(hours=Sum("hours"))["hours"] or Decimal("0"),
+        "by_panel": entries.totals_by_panel(),
+        "by_category": [{**row, "label": labels[row["category"]]} for row in entries.totals_by_category()],
+        "page_obj": Paginator(entries, 25).get_page(request.GET.get("page")),
+        "query": _query_without_page(request),
+    })
+
+
+@staff_required
+def staff_time_create(request: HttpRequest) -> HttpResponse:
+    initial = {"user": request.user, "spent_on": timezone.localdate()}
+    for name in ("panel", "meeting"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = request.GET[name]
+    form = forms.StaffTimeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.staff_time_log(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{entry.hours} hours of {entry.get_category_display().lower()} "
+                                      f"logged for {entry.panel}.")
+            return redirect("panels:staff_time_list")
+    return render(request, "panels/staff_time_form.html", {"form": form})
+
+
+# --- Recruitment rounds and the involvement rate ---
+
+
+def get_round_for_user(request: HttpRequest, pk: int) -> RecruitmentRound:
+    """A recruitment round with `involved`, for staff only; anyone else 404."""
+    if not is_staff_member(request.user):
+        raise Http404
+    rounds = RecruitmentRound.objects.with_involvement().select_related("service", "created_by")
+    return get_object_or_404(rounds, pk=pk)
+
+
+def get_stage_for_user(request: HttpRequest, pk: int) -> RecruitmentStage:
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(RecruitmentStage.objects.select_related("round"), pk=pk)
+
+
+def get_stage_participant_for_user(request: HttpRequest, pk: int) -> StageParticipant:
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(StageParticipant.objects.select_related("stage", "partner", "user"), pk=pk)
+
+
+@staff_required
+def recruitment_list(request: HttpRequest) -> HttpResponse:
+    involved, total, rate = services.recruitment_involvement()
+    target = Organisation.current().recruitment_involvement_target
+    if rate is None:
+        rate_tile = ("No rounds yet", "No round has closed in the last 12 months.")
+        against = ("Not known yet", "")
+    else:
+        rate_tile = (f"{rate.normalize():f}%", f"{involved} of {total} round{'s' if total != 1 else ''}")
+        gap = (target - rate).normalize()
+        against = ("Met", "") if rate >= target else ("Below target", f"{gap:f} percentage points to go")
+    return render(request, "panels/recruitment_list.html", {
+        "tiles": [
+            ("Rounds with a partner involved, last 12 months", *rate_tile),
+            ("Our target", f"{target.normalize():f}%", ""),
+            ("Against the target", *against),
+        ],
+        "page_obj": Paginator(RecruitmentRound.objects.for_list(), 25).get_page(request.GET.get("page")),
+    })
+
+
+@staff_required
+def recruitment_create(request: HttpRequest) -> HttpResponse:
+    form = forms.RecruitmentRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.recruitment_round_create(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Recruitment round saved. Now record who took part in each stage.")
+            return redirect("panels:recruitment_detail", pk=round_.pk)
+    return render(request, "panels/recruitment_form.html", {"form": form, "round": None})
+
+
+@staff_required
+def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    form = forms.RecruitmentRoundForm(request.POST or None, with_stages=False,
+                                      initial=forms.RecruitmentRoundForm.initial_for(round_))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recruitment_round_update(round_=round_, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("panels:recruitment_detail", pk=round_.pk)
+    return render(request, "panels/recruitment_form.html", {"form": form, "round": round_})
+
+
+@staff_required
+def recruitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    stages = round_.stages.prefetch_related(
+        Prefetch("participants", queryset=StageParticipant.objects.select_related("partner", "user")
+                 .order_by("user", "pk")))
+    today = timezone.localdate()
+    return render(request, "panels/recruitment_detail.html", {
+        "round": round_,
+        "stages": [
+            (stage, None if stage.cancelled else forms.StageParticipantForm(auto_id=f"stage{stage.pk}_%s"))
+            for stage in stages
+        ],
+        "stage_form": forms.StageForm(auto_id="stage_%s"),
+        "counts_until": round_.closes_on + datetime.timedelta(days=364),
+        "counting": ("later" if round_.closes_on > today else
+                     "now" if today < round_.closes_on + datetime.timedelta(days=365) else "past"),
+    })
+
+
+def _form_problem(form, error: ValidationError | None = None) -> str:
+    """A one-line message from a small form's errors (or a service's), for forms on a page
+    that is shown again after a redirect."""
+    if error is not None:
+        return " ".join(error.messages)
+    return " ".join(message for errors in form.errors.values() for message in errors)
+
+
+@require_POST
+@staff_required
+def recruitment_stage_add(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk)
+    form = forms.StageForm(request.POST)
+    url = reverse("panels:recruitment_detail", args=[round_.pk])
+    if not form.is_valid():
+        messages.error(request, f"The stage was not saved: {_form_problem(form)}")
+        return redirect(f"{url}#stages-heading")
+    try:
+        stage = services.stage_set(round_=round_, **form.cleaned_data, by=request.user)
+    except ValidationError as error:
+        messages.error(request, f"The stage was not saved: {_form_problem(form, error)}")
+        return redirect(f"{url}#stages-heading")
+    messages.success(request, f"{stage.get_kind_display()} stage saved.")
+    return redirect(f"{url}#stage-{stage.pk}")
+
+
+@require_POST
+@staff_required
+def recruitment_stage_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = get_stage_for_user(request, pk)
+    cancel = request.POST.get("cancelled") != "0"
+    services.stage_set(round_=stage.round, kind=stage.kind, held_on=stage.held_on, cancelled=cancel,
+                       by=request.user)
+    if cancel:
+        messages.success(request, f"The {stage.get_kind_display().lower()} stage is marked as cancelled. "
+                                  "Anyone recorded on it no longer counts towards involvement.")
+    else:
+        messages.success(request, f"The {stage.get_kind_display().lower()} stage is back on.")
+    return redirect(f"{reverse('panels:recruitment_detail', args=[stage.round_id])}#stage-{stage.pk}")
+
+
+@require_POST
+@staff_required
+def stage_participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = get_stage_for_user(request, pk)
+    form = forms.StageParticipantForm(request.POST)
+    url = f"{reverse('panels:recruitment_detail', args=[stage.round_id])}#stage-{stage.pk}"
+    if not form.is_valid():
+        messages.error(request, f"Nobody was added: {_form_problem(form)}")
+        return redirect(url)
+    try:
+        participant = services.stage_participant_add(stage=stage, **form.cleaned_data, by=request.user)
+    except ValidationError as error:
+        messages.error(request, f"Nobody was added: {_form_problem(form, error)}")
+        return redirect(url)
+    person = participant.partner or participant.user.get_full_name()
+    messages.success(request, f"{person} added to the {stage.get_kind_display().lower()} stage.")
+    return redirect(url)
+
+
+@require_POST
+@staff_required
+def stage_participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_stage_participant_for_user(request, pk)
+    person = participant.partner or participant.user.get_full_name()
+    services.stage_participant_remove(participant=participant, by=request.user)
+    stage = participant.stage.get_kind_display().lower()
+    messages.success(request, f"{person} removed from the {stage} stage.")
+    return redirect(f"{reverse('panels:recruitment_detail', args=[participant.stage.round_id])}"
+                    f"#stage-{participant.stage_id}")
+
+
+@staff_required
+def involvement_target(request: HttpRequest) -> HttpResponse:
+    organisation = Organisation.current()
+    form = forms.InvolvementTargetForm(request.POST or None,
+                                       initial={"target": organisation.recruitment_involvement_target})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_target_set(target=form.cleaned_data["target"], by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            target = form.cleaned_data["target"].normalize()
+            messages.success(request, f"The involvement target is now {target:f}%.")
+            return redirect("panels:recruitment_list")
+    return render(request, "panels/involvement_target.html", {"form": form})

@@ -164,6 +164,92 @@ class MeetingPaperFactory(factory.django.DjangoModelFactory):
     file = factory.django.FileField(filename="paper.pdf", data=b"%PDF-1.4\n% a test paper\n%%EOF\n")
 
 
+# --- Proposals, decisions, staff time and recruitment ---
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A proposal sent to a challenge panel, answers due in a fortnight (pass `status="draft"`
+    for one not sent yet)."""
+
+    class Meta:
+        model = "panels.Proposal"
+
+    title = factory.Sequence(lambda n: f"Proposal {n}")
+    summary = "Change the opening hours of the drop-in advice session."
+    owner = factory.SubFactory(StaffFactory)
+    panel = factory.SubFactory(PanelFactory)
+    response_deadline = factory.LazyFunction(lambda: _today_plus(14))
+    status = "with_panel"
+
+
+class FeedbackPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "panels.FeedbackPoint"
+
+    proposal = factory.SubFactory(ProposalFactory)
+    text = factory.Sequence(lambda n: f"Point {n}: open later on Thursdays so people who work can come.")
+
+
+class FeedbackResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "panels.FeedbackResponse"
+
+    point = factory.SubFactory(FeedbackPointFactory)
+    outcome = "accepted"
+    response = "We will open until 7pm on Thursdays from next month."
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A decision taken by the leadership team a week ago, not placed on the ladder."""
+
+    class Meta:
+        model = "panels.Decision"
+
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    decided_on = factory.LazyFunction(lambda: _today_plus(-7))
+    decided_by = "leadership"
+
+
+class StaffTimeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "panels.StaffTime"
+
+    user = factory.SubFactory(StaffFactory)
+    panel = factory.SubFactory(PanelFactory)
+    category = "preparation"
+    spent_on = factory.LazyFunction(lambda: timezone.localdate())
+    hours = 2
+
+
+class RecruitmentRoundFactory(factory.django.DjangoModelFactory):
+    """A round that opened 60 days ago and closed 10 days ago, with no stages."""
+
+    class Meta:
+        model = "panels.RecruitmentRound"
+
+    post_title = factory.Sequence(lambda n: f"Adviser {n}")
+    opens_on = factory.LazyFunction(lambda: _today_plus(-60))
+    closes_on = factory.LazyFunction(lambda: _today_plus(-10))
+
+
+class RecruitmentStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "panels.RecruitmentStage"
+
+    round = factory.SubFactory(RecruitmentRoundFactory)
+    kind = "interview"
+
+
+class StageParticipantFactory(factory.django.DjangoModelFactory):
+    """A partner on a stage; pass `partner=None, user=<staff>` for staff."""
+
+    class Meta:
+        model = "panels.StageParticipant"
+
+    stage = factory.SubFactory(RecruitmentStageFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+
 # --- Invitations ---
 
 

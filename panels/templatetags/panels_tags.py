@@ -40,3 +40,40 @@ def recent_attendance_of(partner) -> list[Attendance]:
         Attendance.objects.filter(partner=partner).filter(meeting__in=Meeting.objects.held())
         .select_related("meeting__panel").order_by("-meeting__starts_at", "-pk")[:RECENT_ATTENDANCE]
     )
+
+
+
+# --- Proposals and protected staff time on a panel's page ---
+
+PANEL_PROPOSALS_SHOWN = 10
+
+
+@register.simple_tag
+def proposals_of(panel) -> list:
+    """The panel's latest proposals with their point counts (one query)."""
+    from panels.models import Proposal
+
+    return list(Proposal.objects.filter(panel=panel).for_list()[:PANEL_PROPOSALS_SHOWN])
+
+
+@register.simple_tag
+def staff_time_of(panel) -> dict:
+    """Protected staff time on the panel per kind of work: all time and the last 12 months
+    (one aggregate query)."""
+    from datetime import timedelta
+
+    from django.db.models import Q, Sum
+    from django.utils import timezone
+
+    from panels.models import StaffTime
+
+    year_ago = timezone.localdate() - timedelta(days=364)
+    labels = dict(StaffTime.Category.choices)
+    rows = [
+        {**row, "label": labels[row["category"]]}
+        for row in StaffTime.objects.filter(panel=panel).order_by().values("category").annotate(
+            total=Sum("hours"), last_year=Sum("hours", filter=Q(spent_on__gte=year_ago))
+        ).order_by("category")
+    ]
+    return {"rows": rows, "hours": sum(row["total"] for row in rows),
+            "last_year": sum(row["last_year"] or 0 for row in rows)}

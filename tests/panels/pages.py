@@ -133,3 +133,129 @@ PAGES += [
     Page("panels:my_panels", PARTNERS_ONLY),
     Page("panels:my_panel", MEMBERS_PAGE, kwargs=_panel),
 ]
+
+
+# --- Proposals, decisions, staff time and recruitment ---
+
+
+def _populate_proposals_decisions_recruitment(world) -> None:
+    """A proposal with the partner's panel (world.panel) with one answered and one open
+    point, a draft, decisions on the current ladder, staff time, and two recruitment
+    rounds (one with world.partner on the interview panel, one without a partner)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from ladder.models import Ladder
+
+    from ..factories import (
+        DecisionFactory,
+        FeedbackPointFactory,
+        FeedbackResponseFactory,
+        ProposalFactory,
+        RecruitmentRoundFactory,
+        RecruitmentStageFactory,
+        StaffTimeFactory,
+        StageParticipantFactory,
+    )
+
+    staff, today = world.staff, timezone.localdate()
+    world.proposal = ProposalFactory(
+        title="New drop-in opening hours", panel=world.panel, owner=staff, created_by=staff,
+        summary="Move the Tuesday drop-in to Thursday evenings so people in work can come.",
+    )
+    world.proposal.document.save("opening-hours.pdf", ContentFile(b"%PDF-1.4\n% opening hours\n%%EOF\n"))
+    world.answered_point = FeedbackPointFactory(
+        proposal=world.proposal, raised_by=world.partner, recorded_by=world.partner.user,
+        text="Thursday evenings clash with the food bank; people cannot do both.",
+    )
+    FeedbackResponseFactory(point=world.answered_point, outcome="declined", responded_by=staff,
+                            response="We are keeping Thursday evenings.",
+                            reason="It is the only evening the building is open late.")
+    world.point = FeedbackPointFactory(proposal=world.proposal, recorded_by=staff,
+                                       text="Say on the leaflet that children are welcome.")
+    world.draft_proposal = ProposalFactory(title="Complaints leaflet", panel=world.panel, owner=staff,
+                                           status="draft")
+
+    rungs = list(Ladder.current().rungs.order_by("position"))
+    world.decision = DecisionFactory(
+        title="Thursday evening drop-in", decided_by="leadership", service=world.service, rung=rungs[5],
+        shaped_by_panel=world.panel, shaped_by_proposal=world.proposal, is_public=True,
+        how_shaped="The panel asked for an evening session; it starts next month.", recorded_by=staff,
+    )
+    DecisionFactory(title="New case-management system", decided_by="board", rung=rungs[2],
+                    implementation="in_progress", recorded_by=staff)
+
+    world.staff_time = StaffTimeFactory(user=staff, panel=world.panel, meeting=world.meeting,
+                                        category="preparation", hours=Decimal("1.5"), spent_on=today,
+                                        note="Easy-read version of the plan")
+    StaffTimeFactory(user=staff, panel=world.panel, category="relationships", hours=Decimal("0.75"),
+                     spent_on=today)
+
+    world.recruitment_round = RecruitmentRoundFactory(post_title="Housing adviser", service=world.service,
+                                                      created_by=staff)
+    world.interview = RecruitmentStageFactory(round=world.recruitment_round, kind="interview",
+                                              held_on=today - timedelta(days=12))
+    world.stage_participant = StageParticipantFactory(stage=world.interview, partner=world.partner)
+    StageParticipantFactory(stage=world.interview, partner=None, user=staff)
+    RecruitmentStageFactory(round=world.recruitment_round, kind="task_design", cancelled=True)
+    RecruitmentRoundFactory(post_title="Finance officer", opens_on=today - timedelta(days=120),
+                            closes_on=today - timedelta(days=80))
+
+
+POPULATE.append(_populate_proposals_decisions_recruitment)
+
+STAFF_AND_TRUSTEES_READ = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
+
+
+def _proposal(world) -> dict:
+    return {"pk": world.proposal.pk}
+
+
+def _round(world) -> dict:
+    return {"pk": world.recruitment_round.pk}
+
+
+PAGES += [
+    # Proposals (staff)
+    Page("panels:proposal_list", STAFF_ONLY),
+    Page("panels:proposal_create", STAFF_ONLY),
+    Page("panels:proposal_detail", STAFF_ONLY, kwargs=_proposal),
+    Page("panels:proposal_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.draft_proposal.pk}),
+    Page("panels:proposal_edit", STAFF_ONLY, kwargs=_proposal),
+    Page("panels:proposal_send", STAFF_ACTION, kwargs=lambda w: {"pk": w.draft_proposal.pk}, method="post"),
+    Page("panels:point_add", STAFF_ACTION, kwargs=_proposal, method="post",
+         data=lambda w: {"text": "Put the new times on the website too."}),
+    Page("panels:point_respond", STAFF_ONLY, kwargs=lambda w: {"pk": w.point.pk}),
+    # Proposals: panel members and staff
+    Page("panels:proposal_document", MEMBERS_AND_STAFF, kwargs=_proposal, sweep=False),
+    # Proposals: partner self-service
+    Page("panels:my_feedback", PARTNERS_ONLY),
+    Page("panels:my_point_add", MEMBERS_PAGE, kwargs=_proposal),
+    Page("panels:my_point_add", (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN), kwargs=_proposal,
+         method="post", data=lambda w: {"text": "Could the room have a quiet corner?"}),
+    # Decision log: staff and trustees read it
+    Page("panels:decision_list", STAFF_AND_TRUSTEES_READ),
+    Page("panels:decision_detail", STAFF_AND_TRUSTEES_READ, kwargs=lambda w: {"pk": w.decision.pk}),
+    Page("panels:decision_create", STAFF_ONLY),
+    Page("panels:decision_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.decision.pk}),
+    # Protected staff time
+    Page("panels:staff_time_list", STAFF_ONLY),
+    Page("panels:staff_time_create", STAFF_ONLY),
+    # Recruitment rounds
+    Page("panels:recruitment_list", STAFF_ONLY),
+    Page("panels:recruitment_create", STAFF_ONLY),
+    Page("panels:involvement_target", STAFF_ONLY),
+    Page("panels:recruitment_detail", STAFF_ONLY, kwargs=_round),
+    Page("panels:recruitment_edit", STAFF_ONLY, kwargs=_round),
+    Page("panels:recruitment_stage_add", STAFF_ACTION, kwargs=_round, method="post",
+         data=lambda w: {"kind": "shortlisting"}),
+    Page("panels:recruitment_stage_cancel", STAFF_ACTION, kwargs=lambda w: {"pk": w.interview.pk},
+         method="post", data=lambda w: {"cancelled": "1"}),
+    Page("panels:stage_participant_add", STAFF_ACTION, kwargs=lambda w: {"pk": w.interview.pk},
+         method="post", data=lambda w: {"partner": w.other_partner.pk}),
+    Page("panels:stage_participant_remove", STAFF_ACTION, kwargs=lambda w: {"pk": w.stage_participant.pk},
+         method="post"),
+]
