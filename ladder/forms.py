@@ -15,6 +15,13 @@ def _staff_users():
     return get_user_model().objects.filter(is_staff_member=True, is_active=True).order_by("full_name")
 
 
+class PartnerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, partner: Partner) -> str:
+        if partner.preferred_name and partner.preferred_name != partner.full_name:
+            return f"{partner.full_name} ({partner.preferred_name})"
+        return partner.full_name
+
+
 class RoundForm(forms.Form):
     title = forms.CharField(max_length=150, help_text="For example: Spring 2026 self-assessment.")
     service = forms.ModelChoiceField(
@@ -33,7 +40,7 @@ class RoundForm(forms.Form):
     staff = forms.ModelMultipleChoiceField(
         _staff_users(), widget=forms.CheckboxSelectMultiple, required=False, label="Invite staff",
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = PartnerChoiceField(
         Partner.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Invite partners",
         help_text="Active partners. Staff can enter answers for partners who do not sign in.",
     )
