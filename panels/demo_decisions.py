@@ -122,18 +122,25 @@ DECISIONS = [
      "The panel's points lengthened the wait and added a text message before closing.", "planned", False),
 ]
 
-# Staff e-mail, days ago, category, hours, note.
+# Staff e-mail, days ago, category, hours, note, and the challenge panel's meeting it was for (by
+# title; "" for none).
 STAFF_TIME = [
-    ("staff@example.org", 70, "relationships", "1.5", "Coffee with new members before their first meeting"),
-    ("j.okafor@example.org", 62, "preparation", "3", "Easy-read version of the evening sessions proposal"),
-    ("j.okafor@example.org", 55, "debriefing", "1", "Debrief after the evening sessions discussion"),
-    ("staff@example.org", 48, "communication", "0.75", "Phone calls about travel to the next meeting"),
-    ("j.okafor@example.org", 35, "preparation", "2.5", "Papers on closing housing cases"),
-    ("staff@example.org", 28, "relationships", "2", "Home visit to a member who had been unwell"),
-    ("staff@example.org", 21, "communication", "1", "Texts and calls after the meeting"),
-    ("j.okafor@example.org", 14, "debriefing", "1.25", "One-to-one debrief with the chair"),
-    ("staff@example.org", 7, "preparation", "2", "Large-print agenda and papers"),
-    ("staff@example.org", 2, "communication", "0.5", "Reminder calls for the next meeting"),
+    ("staff@example.org", 70, "relationships", "1.5", "Coffee with new members before their first meeting",
+     ""),
+    ("j.okafor@example.org", 48, "preparation", "3", "Easy-read version of the evening sessions proposal",
+     "Evening advice sessions: the proposal"),
+    ("j.okafor@example.org", 44, "debriefing", "1", "Debrief after the evening sessions discussion",
+     "Evening advice sessions: the proposal"),
+    ("staff@example.org", 40, "communication", "0.75", "Phone calls about travel to the next meeting", ""),
+    ("j.okafor@example.org", 15, "preparation", "2.5", "Papers on closing housing cases",
+     "Closing housing cases"),
+    ("staff@example.org", 28, "relationships", "2", "Home visit to a member who had been unwell", ""),
+    ("staff@example.org", 21, "communication", "1", "Texts and calls after the meeting", ""),
+    ("j.okafor@example.org", 11, "debriefing", "1.25", "One-to-one debrief with the chair",
+     "Closing housing cases"),
+    ("staff@example.org", 7, "preparation", "2", "Large-print agenda and papers",
+     "Case closure letters: first draft"),
+    ("staff@example.org", 2, "communication", "0.5", "Reminder calls for the next meeting", ""),
 ]
 
 # Post, service, opened days ago, closed days ago, notes, stages: (kind, held days ago, cancelled,
@@ -239,10 +246,11 @@ def seed() -> None:
             "recorded_by": users["staff@example.org"],
         })
 
-    for email, days_ago, category, hours, note in STAFF_TIME:
+    meetings = {meeting.title: meeting for meeting in panel.meetings.all()}
+    for email, days_ago, category, hours, note, meeting in STAFF_TIME:
         StaffTime.objects.get_or_create(
             user=users[email], panel=panel, spent_on=today - timedelta(days=days_ago), category=category,
-            defaults={"hours": Decimal(hours), "note": note},
+            defaults={"hours": Decimal(hours), "note": note, "meeting": meetings.get(meeting)},
         )
 
     for post, service, opened, closed, notes, stages in ROUNDS:
