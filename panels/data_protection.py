@@ -45,3 +45,40 @@ def export_panels_and_meetings(partner) -> tuple[str, dict]:
             for kind, panel, title, status, starts_at, _, hours in rows if kind == "meeting"
         ],
     }
+
+
+# --- Proposals ("you said, we did") and recruitment ---
+# A partner's feedback points are kept after erasure as part of the organisation's record of
+# what its panels said and what it did; they then point to the anonymised partner record.
+
+
+def export_points_and_recruitment(partner) -> tuple[str, dict]:
+    """The points they made on proposals with our answers, and the recruitment stages they
+    took part in. Two queries however much is held."""
+    from .models import FeedbackPoint, FeedbackResponse, RecruitmentStage, StageParticipant
+
+    outcomes, kinds = dict(FeedbackResponse.Outcome.choices), dict(RecruitmentStage.Kind.choices)
+    points = (FeedbackPoint.objects.filter(raised_by=partner).select_related("proposal", "response")
+              .order_by("recorded_at", "pk"))
+    stages = (StageParticipant.objects.filter(partner=partner).select_related("stage__round")
+              .order_by("stage__round__closes_on", "pk"))
+
+    def answer(point) -> dict:
+        response = getattr(point, "response", None)
+        if response is None:
+            return {"our_answer": None, "what_we_did": None, "why": None, "by_when": None}
+        return {"our_answer": outcomes[response.outcome], "what_we_did": response.response,
+                "why": response.reason or None, "by_when": response.due_on}
+
+    return "What you said and what we did; recruitment", {
+        "points_you_made": [
+            {"proposal": point.proposal.title, "you_said": point.text,
+             "recorded_on": point.recorded_at.date(), **answer(point)}
+            for point in points
+        ],
+        "recruitment_stages": [
+            {"post": participant.stage.round.post_title, "stage": kinds[participant.stage.kind],
+             "held_on": participant.stage.held_on, "cancelled": participant.stage.cancelled}
+            for participant in stages
+        ],
+    }
