@@ -85,6 +85,7 @@ def seed_demo() -> None:
     import panels.demo
     import panels.demo_decisions
     import participants.demo
+    import reciprocity.demo
 
     from .demo_reports import seed_governance_report, seed_library
 
@@ -96,5 +97,6 @@ def seed_demo() -> None:
     ladder.demo.seed()
     panels.demo.seed()
     panels.demo_decisions.seed()
+    reciprocity.demo.seed()
     seed_library()
     seed_governance_report()  # last: it reports on everything above

@@ -93,7 +93,11 @@ def erase_partner(partner, by) -> None:
     receipts = [name for name in items.exclude(receipt="").values_list("receipt", flat=True) if name]
     items.update(description="", receipt="", receipt_name="", receipt_type="")
     claim_ids = list(claims.values_list("pk", flat=True))
-    claims.update(activity="Erased", rejection_reason="")
+    claims.update(activity="Erased")
+    # A rejected claim must keep some reason (a database rule): say why it is gone.
+    claims.filter(status=Claim.Status.REJECTED).update(
+        rejection_reason="Removed when their personal data was erased.")
+    claims.exclude(status=Claim.Status.REJECTED).update(rejection_reason="")
     Recognition.objects.filter(partner=partner).update(title="Erased", message="", partner_words="")
     # Earlier versions hold the same free text: they go; the rows above remain as the record.
     _forget_history(Claim, id__in=claim_ids)

@@ -7,6 +7,8 @@ reason) or withdrawn. Each step locks the claim row first and checks its state,
 so two requests at once cannot both move it (and a claim is never paid twice).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -121,7 +123,23 @@ def _require_status(claim: Claim, allowed: set, action: str) -> None:
         raise ValidationError(f"This claim cannot be {action}: it is {claim.get_status_display().lower()}.")
 
 
+_quiet: ContextVar[bool] = ContextVar("reciprocity_quiet", default=False)
+
+
+@contextmanager
+def notifications_paused():
+    """Record claims without e-mailing partners: for loading past claims (the demo's
+    year of history), never for day-to-day work."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def _notify(claim: Claim, event: str) -> None:
+    if _quiet.get():
+        return
     from .tasks import send_claim_email
 
     transaction.on_commit(lambda: send_claim_email.delay(claim.pk, event))

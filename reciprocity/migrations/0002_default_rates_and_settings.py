@@ -1,36 +1,14 @@
-"""The rate policy every organisation starts with, as data staff can edit: an hourly
-involvement fee, half-day and full-day fees and a recruitment panel fee; and the
-settings row."""
-
-import datetime
-from decimal import Decimal
+"""The rate policy every organisation starts with (see reciprocity/defaults.py), and
+the settings row."""
 
 from django.db import migrations
 
-FROM = datetime.date(2024, 4, 6)  # the start of the 2024/25 tax year
-
-RATES = [
-    # name, description, basis, amount
-    ("Involvement (per hour)", "Meetings, panels, reading papers and giving feedback, paid by the hour.",
-     "hourly", Decimal("20.00")),
-    ("Half day", "A session of up to four hours, such as a workshop or a training day's morning.",
-     "session", Decimal("75.00")),
-    ("Full day", "A session of more than four hours.", "session", Decimal("150.00")),
-    ("Recruitment panel", "Sitting on a recruitment panel: shortlisting, task design or interviews.",
-     "session", Decimal("100.00")),
-]
-
 
 def add_defaults(apps, schema_editor):
-    ActivityType = apps.get_model("reciprocity", "ActivityType")
-    Rate = apps.get_model("reciprocity", "Rate")
-    ReciprocitySettings = apps.get_model("reciprocity", "ReciprocitySettings")
-    for name, description, basis, amount in RATES:
-        activity_type, created = ActivityType.objects.get_or_create(name=name,
-                                                                    defaults={"description": description})
-        if created:
-            Rate.objects.create(activity_type=activity_type, basis=basis, amount=amount, effective_from=FROM)
-    ReciprocitySettings.objects.get_or_create(pk=1)
+    from reciprocity.defaults import install_defaults
+
+    install_defaults(apps.get_model("reciprocity", "ActivityType"), apps.get_model("reciprocity", "Rate"),
+                     apps.get_model("reciprocity", "ReciprocitySettings"))
 
 
 class Migration(migrations.Migration):

@@ -24,8 +24,17 @@ def pdf(name: str = "receipt.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
+def install_default_rates() -> None:
+    """The shipped rates, installed again if a browser test flushed the database."""
+    from reciprocity.defaults import install_defaults
+    from reciprocity.models import Rate, ReciprocitySettings
+
+    install_defaults(ActivityType, Rate, ReciprocitySettings)
+
+
 def hourly() -> ActivityType:
     """The default hourly involvement fee (£20 an hour, shipped as data)."""
+    install_default_rates()
     return ActivityType.objects.get(name="Involvement (per hour)")
 
 

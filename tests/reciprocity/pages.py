@@ -30,6 +30,7 @@ def populate(world) -> None:
     from .helpers import (
         funding_source,
         give_finance_permissions,
+        install_default_rates,
         jpeg,
         make_claim,
         meeting_attended,
@@ -37,6 +38,7 @@ def populate(world) -> None:
     )
 
     today = timezone.localdate()
+    install_default_rates()  # browser tests run on a flushed database, without the shipped rates
     world.staff = give_finance_permissions(world.staff)
     partner = world.partner
     Partner.objects.filter(pk=partner.pk).update(benefit_check=True)
