@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from panels.data_protection import export_points_and_recruitment
-from participants import data_protection
 
 from ..factories import (
     FeedbackPointFactory,
@@ -26,7 +25,7 @@ def test_export_lists_the_partners_own_points_answers_and_stages_only():
     FeedbackPointFactory(raised_by=someone, text="Somebody else's point")
     stage = RecruitmentStageFactory(round__post_title="Housing adviser")
     StageParticipantFactory(partner=partner, stage=stage)
-    held = data_protection.partner_export(partner)["sections"]["What you said and what we did; recruitment"]
+    title, held = export_points_and_recruitment(partner)
     [mine] = held["points_you_made"]
     assert (mine["you_said"], mine["our_answer"], mine["why"]) == ("Open on Thursday evenings", "Declined",
                                                                    "Staffing.")
