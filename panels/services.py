@@ -654,8 +654,10 @@ def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
             if partner.is_erased or not partner.email or partner.pk not in consenting:
                 continue
             name, address, is_partner = partner.display_name, partner.email, True
-        else:
+        elif membership.user.is_active and membership.user.email:
             name, address, is_partner = membership.user.get_short_name(), membership.user.email, False
+        else:
+            continue
         path = reverse("panels:my_point_add" if is_partner else "panels:proposal_detail", args=[proposal.pk])
         context = {"name": name, "proposal": proposal, "organisation": organisation, "is_partner": is_partner,
                    "url": f"{base_url.rstrip('/')}{path}" if base_url else ""}
