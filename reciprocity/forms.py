@@ -88,7 +88,19 @@ COSTS = [
 ]
 
 
+class EmptyLastIterator(forms.models.ModelChoiceIterator):
+    """Radio choices with the "none of these" option last, after the real ones."""
+
+    def __iter__(self):
+        choices = list(super().__iter__())
+        if choices and choices[0][0] == "":
+            choices = choices[1:] + choices[:1]
+        yield from choices
+
+
 class ActivityTypeChoiceField(forms.ModelChoiceField):
+    iterator = EmptyLastIterator
+
     def __init__(self, *args, rates: dict, **kwargs):
         self.rates = rates
         super().__init__(*args, **kwargs)
@@ -99,6 +111,8 @@ class ActivityTypeChoiceField(forms.ModelChoiceField):
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
+    iterator = EmptyLastIterator
+
     def label_from_instance(self, obj) -> str:
         return f"{obj.title}, {obj.panel.name}, {timezone.localtime(obj.starts_at):%A %-d %B %Y}"
 
@@ -110,7 +124,11 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
     receipt_fields = ("travel_receipt", "subsistence_receipt", "care_receipt", "other_receipt")
 
     meeting = MeetingChoiceField(
-        queryset=None, required=False, widget=forms.RadioSelect, empty_label="Something else (tell us below)"
+        queryset=None,
+        required=False,
+        blank=True,
+        widget=forms.RadioSelect,
+        empty_label="Something else (tell us below)",
     )
     activity = forms.CharField(
         label="What did you do?",
@@ -171,6 +189,7 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
             queryset=ActivityType.objects.active().filter(pk__in=list(rates)),
             rates=rates,
             required=False,
+            blank=True,
             widget=forms.RadioSelect,
             empty_label="No fee, just costs",
             label="What fee are you claiming?" if not staff else "What fee are they claiming?",

@@ -108,8 +108,8 @@ def _text(value: str, *, field: str, label: str, model, required: bool = False) 
 
 def _save(instance, by, reason: str = "", update_fields: list[str] | None = None) -> None:
     instance._history_user = by
-    if reason:
-        instance._change_reason = reason
+    # Set every time: a reason left on the instance would be repeated on its next version.
+    instance._change_reason = reason or None
     instance.save(update_fields=update_fields)
 
 
@@ -592,13 +592,19 @@ def claim_create(
         rate=rate,
         created_by=by,
         created_at=timezone.now(),
+        fee_total=sum((line["amount"] for line in lines if line["kind"] == ClaimItem.Kind.FEE), ZERO),
+        expenses_total=sum((line["amount"] for line in lines if line["kind"] != ClaimItem.Kind.FEE), ZERO),
     )
+    claim.total = claim.fee_total + claim.expenses_total
+    if claim.total > MONEY_MAX:
+        raise ValidationError(
+            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
+        )
     _save(claim, by, reason="Created")
     items = []
     try:
         for line in lines:
             items.append(_add_item(claim, line, by))
-        _retotal(claim, by)
         if submit:
             _submit(claim, by)
     except Exception:

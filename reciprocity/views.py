@@ -483,18 +483,26 @@ def _claim_page(
             "advice_links": benefits.ADVICE_LINKS,
             "approve_form": approve_form or forms.ApproveForm(initial={"amount": initial_amount}),
             "reject_form": reject_form or forms.RejectForm(),
-            "pay_form": pay_form
-            or forms.PayForm(
-                initial={
-                    "amount": initial_amount,
-                    "paid_on": timezone.localdate(),
-                    "method": _preferred_method(claim.partner),
-                }
-            ),
+            # Only an approved claim has a pay form (it looks up the running funding sources).
+            "pay_form": (pay_form or forms.PayForm(initial=_pay_initial(claim)))
+            if claim.status == Claim.Status.APPROVED
+            else None,
             "cost_form": cost_form or forms.CostForm(),
         },
         status=status,
     )
+
+
+def _pay_initial(claim: Claim) -> dict:
+    """The pay form filled in as far as it can be: today, the partner's preferred method,
+    what is payable, and the funding source when only one is running."""
+    running = list(FundingSource.objects.current()[:2])
+    return {
+        "amount": claim.payable,
+        "paid_on": timezone.localdate(),
+        "method": _preferred_method(claim.partner),
+        "funding_source": running[0] if len(running) == 1 else None,
+    }
 
 
 def _preferred_method(partner) -> str:
