@@ -421,3 +421,45 @@ def test_the_partner_page_section_runs_the_same_queries_however_many_claims(
     before_page = as_finance.get(url)  # warm-up: anything the page makes on first view
     assert before_page.status_code == 200
     assert_queries_bounded(as_finance, url, grow, most=60)
+
+
+# --- More forms: bad input refused with a clear message, nothing saved ---
+
+
+def test_approving_an_amount_over_the_total_is_refused(as_finance, partner):
+    claim = make_claim(partner)
+    response = as_finance.post(reverse("reciprocity:claim_approve", args=[claim.pk]), {"amount": "400.00"})
+    assert response.status_code == 400
+    assert "You cannot approve more than the £40.00 claimed." in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.SUBMITTED and claim.approved_amount is None
+
+
+def test_a_benefit_rule_without_a_limit_is_refused(as_finance):
+    from reciprocity.models import BenefitRule
+
+    response = as_finance.post(
+        reverse("reciprocity:benefit_rule_create"),
+        {"name": "Weekly", "period": "week", "limit": "", "counts_fees": "on"},
+    )
+    assert response.status_code == 200
+    assert "Enter the amount." in response.content.decode()
+    assert not BenefitRule.objects.exists()
+
+
+def test_a_voucher_batch_with_a_code_pasted_twice_is_refused(as_finance):
+    from reciprocity.models import VoucherBatch
+
+    response = as_finance.post(
+        reverse("reciprocity:voucher_batch_create"),
+        {"provider": "Love2shop", "value": "10", "received_on": "2026-01-05", "codes": "A1\nB2\nA1"},
+    )
+    assert response.status_code == 200
+    assert "pasted twice: A1" in response.content.decode()
+    assert not VoucherBatch.objects.exists()
+
+
+def test_choosing_no_partner_for_a_claim_asks_again(as_finance):
+    response = as_finance.get(reverse("reciprocity:claim_create"), {"partner": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
