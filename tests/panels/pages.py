@@ -148,8 +148,6 @@ def _populate_proposals_decisions_recruitment(world) -> None:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from ladder.models import Ladder
-
     from ..factories import (
         DecisionFactory,
         FeedbackPointFactory,
@@ -159,6 +157,7 @@ def _populate_proposals_decisions_recruitment(world) -> None:
         RecruitmentStageFactory,
         StaffTimeFactory,
         StageParticipantFactory,
+        _current_ladder,
     )
 
     staff, today = world.staff, timezone.localdate()
@@ -179,7 +178,7 @@ def _populate_proposals_decisions_recruitment(world) -> None:
     world.draft_proposal = ProposalFactory(title="Complaints leaflet", panel=world.panel, owner=staff,
                                            status="draft")
 
-    rungs = list(Ladder.current().rungs.order_by("position"))
+    rungs = list(_current_ladder().rungs.order_by("position"))  # browser tests start from a flushed database
     world.decision = DecisionFactory(
         title="Thursday evening drop-in", decided_by="leadership", service=world.service, rung=rungs[5],
         shaped_by_panel=world.panel, shaped_by_proposal=world.proposal, is_public=True,
