@@ -38,11 +38,14 @@ EXPORTERS: list[str] = [
     "reciprocity.data_protection.export_claims",
     "reciprocity.data_protection.export_recognitions",
     "panels.data_protection.export_panels_and_meetings",
+    "panels.data_protection.export_points_and_recruitment",
+    "ladder.data_protection.export_ladder_answers",
 ]
 
 # Later apps add theirs here, e.g. "reciprocity.data_protection.erase_partner".
 ERASERS: list[str] = [
     "reciprocity.data_protection.erase_partner",
+    "ladder.data_protection.erase_partner",
 ]
 
 EXPORT_FORMAT = "coprod partner export"
