@@ -202,48 +202,57 @@ def seed() -> None:
                 previous = step
 
 
-# --- Invitations ---
-# One partner has an invitation waiting, one let theirs run out, one accepted hers
-# months ago, and a staff invitation sent to a mistyped address was revoked.
-
-INVITATIONS = [
-    # full name, e-mail, role, partner record (full name) or None, days since sent, days valid, state
-    ("Tomás O'Connor", "t.oconnor@example.net", "partner", "Tomás O'Connor", 2, 14, "pending"),
-    ("Aisha Rahman", "a.rahman@example.net", "partner", "Aisha Rahman", 20, 14, "expired"),
-    ("Lucja Novak", "l.novak@example.net", "partner", "Lucja Novak", 95, 14, "accepted"),
-    ("Kieran Ward", "k.ward@example.og", "staff", None, 10, 14, "revoked"),
-]
+# --- Data protection ---
+# Staff allowed to erase partners' personal data (the participants.delete_partner permission).
+ERASE_DATA_STAFF = ["staff@example.org"]
+# A former partner whose personal data was erased, to show what is kept afterwards.
+ERASED_PARTNER = {
+    "full_name": "Gary Lyons", "preferred_name": "Gaz", "pronouns": "he/him", "email": "g.lyons@example.net",
+    "phone": "07700 900130", "status": "left", "service": HOUSING, "link_worker": "j.okafor@example.org",
+    "months": 40, "strengths": "Sat on the first housing panel.",
+}
+# A partner who has asked us, through their own page, to delete their information.
+ERASURE_REQUESTED_BY = "Maryan Farah"
 
 
 @transaction.atomic
-def seed_invitations() -> None:
-    """Invitations in each state, sent by the demo staff member; needs `seed()` first."""
-    import secrets
+def seed_data_protection() -> None:
+    """Who may erase, one erased partner and one open request; needs `seed()` first."""
+    from .models import Course, TrainingRecord
+    from .services import ERASE_PERMISSION, ERASURE_REQUEST_NOTE, partner_erase
 
-    from .models import Invitation
-
-    staff = get_user_model().objects.get(email="staff@example.org")
+    User = get_user_model()
+    app_label, codename = ERASE_PERMISSION.split(".")
+    permission = Permission.objects.get(codename=codename, content_type__app_label=app_label)
+    for user in User.objects.filter(email__in=ERASE_DATA_STAFF):
+        user.user_permissions.add(permission)
+    eraser = User.objects.get(email=ERASE_DATA_STAFF[0])
     now = timezone.now()
-    for full_name, email, role, partner_name, days_ago, days_valid, state in INVITATIONS:
-        if Invitation.objects.filter(email=email, role=role).exists():
-            continue
-        partner = Partner.objects.filter(full_name=partner_name).select_related("user").first()
-        if partner_name and (partner is None or (state == "accepted") != (partner.user_id is not None)):
-            continue  # the partner record is not as this invitation needs it
-        sent = now - timedelta(days=days_ago)
-        invitation = Invitation(
-            email=email, full_name=full_name, role=role, partner=partner, token=secrets.token_urlsafe(32),
-            created_by=staff, created_at=sent, sent_at=sent, send_count=1,
-            expires_at=sent + timedelta(days=days_valid),
+
+    if not Partner.objects.filter(erased_at__isnull=False).exists():
+        details = dict(ERASED_PARTNER)
+        worker = User.objects.get(email=details.pop("link_worker"))
+        joined = now - timedelta(days=30 * details.pop("months"))
+        service = Service.objects.get(name=details.pop("service"))
+        partner = Partner(service=service, link_worker=worker, created=joined, **details)
+        _set_history(partner, by=worker, when=joined)
+        partner.save()
+        StatusChange.objects.create(partner=partner, from_status="", to_status="active", changed_by=worker,
+                                    changed_at=joined, note="First got in touch")
+        StatusChange.objects.create(partner=partner, from_status="active", to_status="left",
+                                    changed_by=worker, changed_at=now - timedelta(days=200),
+                                    note="Moved away to be near family")
+        TrainingRecord.objects.create(partner=partner, course=Course.objects.get(name="Induction"),
+                                      completed_on=(joined + timedelta(days=20)).date(), recorded_by=worker)
+        partner_erase(partner=partner, by=eraser, confirm_name=partner.full_name)
+
+    requester = Partner.objects.filter(full_name=ERASURE_REQUESTED_BY, erased_at__isnull=True).first()
+    if requester is not None:
+        StatusChange.objects.get_or_create(
+            partner=requester, note=ERASURE_REQUEST_NOTE,
+            defaults={"from_status": requester.status, "to_status": requester.status,
+                      "changed_by": requester.user, "changed_at": now - timedelta(days=3)},
         )
-        if state == "accepted":
-            invitation.accepted_at = sent + timedelta(days=1)
-            invitation.accepted_user = partner.user
-        elif state == "revoked":
-            invitation.revoked_at = sent + timedelta(hours=2)
-            invitation.revoked_by = staff
-        invitation._history_user = staff
-        invitation.save()
 
 
 # --- Consent and training ---
@@ -333,54 +342,45 @@ def seed_consent_and_training() -> None:
             completed("Safeguarding", today - timedelta(days=days), user=user)
 
 
-# --- Data protection ---
-# Staff allowed to erase partners' personal data (the participants.delete_partner permission).
-ERASE_DATA_STAFF = ["staff@example.org"]
-# A former partner whose personal data was erased, to show what is kept afterwards.
-ERASED_PARTNER = {
-    "full_name": "Gary Lyons", "preferred_name": "Gaz", "pronouns": "he/him", "email": "g.lyons@example.net",
-    "phone": "07700 900130", "status": "left", "service": HOUSING, "link_worker": "j.okafor@example.org",
-    "months": 40, "strengths": "Sat on the first housing panel.",
-}
-# A partner who has asked us, through their own page, to delete their information.
-ERASURE_REQUESTED_BY = "Maryan Farah"
+# --- Invitations ---
+# One partner has an invitation waiting, one let theirs run out, one accepted hers
+# months ago, and a staff invitation sent to a mistyped address was revoked.
+
+INVITATIONS = [
+    # full name, e-mail, role, partner record (full name) or None, days since sent, days valid, state
+    ("Tomás O'Connor", "t.oconnor@example.net", "partner", "Tomás O'Connor", 2, 14, "pending"),
+    ("Aisha Rahman", "a.rahman@example.net", "partner", "Aisha Rahman", 20, 14, "expired"),
+    ("Lucja Novak", "l.novak@example.net", "partner", "Lucja Novak", 95, 14, "accepted"),
+    ("Kieran Ward", "k.ward@example.og", "staff", None, 10, 14, "revoked"),
+]
 
 
 @transaction.atomic
-def seed_data_protection() -> None:
-    """Who may erase, one erased partner and one open request; needs `seed()` first."""
-    from .models import Course, TrainingRecord
-    from .services import ERASE_PERMISSION, ERASURE_REQUEST_NOTE, partner_erase
+def seed_invitations() -> None:
+    """Invitations in each state, sent by the demo staff member; needs `seed()` first."""
+    import secrets
 
-    User = get_user_model()
-    app_label, codename = ERASE_PERMISSION.split(".")
-    permission = Permission.objects.get(codename=codename, content_type__app_label=app_label)
-    for user in User.objects.filter(email__in=ERASE_DATA_STAFF):
-        user.user_permissions.add(permission)
-    eraser = User.objects.get(email=ERASE_DATA_STAFF[0])
+    from .models import Invitation
+
+    staff = get_user_model().objects.get(email="staff@example.org")
     now = timezone.now()
-
-    if not Partner.objects.filter(erased_at__isnull=False).exists():
-        details = dict(ERASED_PARTNER)
-        worker = User.objects.get(email=details.pop("link_worker"))
-        joined = now - timedelta(days=30 * details.pop("months"))
-        service = Service.objects.get(name=details.pop("service"))
-        partner = Partner(service=service, link_worker=worker, created=joined, **details)
-        _set_history(partner, by=worker, when=joined)
-        partner.save()
-        StatusChange.objects.create(partner=partner, from_status="", to_status="active", changed_by=worker,
-                                    changed_at=joined, note="First got in touch")
-        StatusChange.objects.create(partner=partner, from_status="active", to_status="left",
-                                    changed_by=worker, changed_at=now - timedelta(days=200),
-                                    note="Moved away to be near family")
-        TrainingRecord.objects.create(partner=partner, course=Course.objects.get(name="Induction"),
-                                      completed_on=(joined + timedelta(days=20)).date(), recorded_by=worker)
-        partner_erase(partner=partner, by=eraser, confirm_name=partner.full_name)
-
-    requester = Partner.objects.filter(full_name=ERASURE_REQUESTED_BY, erased_at__isnull=True).first()
-    if requester is not None:
-        StatusChange.objects.get_or_create(
-            partner=requester, note=ERASURE_REQUEST_NOTE,
-            defaults={"from_status": requester.status, "to_status": requester.status,
-                      "changed_by": requester.user, "changed_at": now - timedelta(days=3)},
+    for full_name, email, role, partner_name, days_ago, days_valid, state in INVITATIONS:
+        if Invitation.objects.filter(email=email, role=role).exists():
+            continue
+        partner = Partner.objects.filter(full_name=partner_name).select_related("user").first()
+        if partner_name and (partner is None or (state == "accepted") != (partner.user_id is not None)):
+            continue  # the partner record is not as this invitation needs it
+        sent = now - timedelta(days=days_ago)
+        invitation = Invitation(
+            email=email, full_name=full_name, role=role, partner=partner, token=secrets.token_urlsafe(32),
+            created_by=staff, created_at=sent, sent_at=sent, send_count=1,
+            expires_at=sent + timedelta(days=days_valid),
         )
+        if state == "accepted":
+            invitation.accepted_at = sent + timedelta(days=1)
+            invitation.accepted_user = partner.user
+        elif state == "revoked":
+            invitation.revoked_at = sent + timedelta(hours=2)
+            invitation.revoked_by = staff
+        invitation._history_user = staff
+        invitation.save()

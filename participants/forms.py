@@ -121,93 +121,6 @@ class TrainingRecordForm(forms.Form):
         return cleaned
 
 
-# --- Invitations ------------------------------------------------------------
-
-
-class InvitationForm(forms.Form):
-    """Staff invite a partner, a trustee or a staff member. Inviting from a
-    partner's record fixes the role to partner."""
-
-    full_name = forms.CharField(label="Full name", max_length=150,
-                                error_messages={"required": "Enter the name of the person you are inviting."})
-    email = forms.EmailField(
-        label="E-mail address", help_text="The invitation link is sent here.",
-        error_messages={"required": "Enter the e-mail address the invitation should go to.",
-                        "invalid": "Enter a whole e-mail address, like name@example.org."},
-    )
-    role = forms.ChoiceField(
-        label="Joining as", choices=Invitation.Role.choices, widget=forms.RadioSelect,
-        help_text="A new partner gets a partner record too, starting at induction.",
-        error_messages={"required": "Choose whether they join as a partner, a trustee or staff."},
-    )
-    days_valid = forms.IntegerField(
-        label="The link works for (days)", min_value=1, max_value=60, initial=14,
-        help_text="After that it stops working. You can re-send it at any time.",
-    )
-
-    def __init__(self, *args, partner: Partner | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.partner = partner
-        self.fields["email"].widget.attrs["autocomplete"] = "off"
-        if partner is not None:
-            self.fields["role"].choices = [(Invitation.Role.PARTNER, Invitation.Role.PARTNER.label)]
-            self.fields["role"].initial = Invitation.Role.PARTNER
-            self.fields["role"].help_text = f"The login will be linked to {partner}'s partner record."
-            self.initial.setdefault("full_name", partner.full_name)
-            self.initial.setdefault("email", partner.email)
-
-
-class AcceptInvitationForm(forms.Form):
-    """The invited person chooses how they will sign in: a password, or a code by e-mail each time."""
-
-    PASSWORD = "password"
-    CODE = "code"
-
-    how = forms.ChoiceField(
-        label="How would you like to sign in?", widget=forms.RadioSelect,
-        choices=[(PASSWORD, "Set a password"), (CODE, "I'd rather get a sign-in code by e-mail each time")],
-        error_messages={"required": "Choose how you would like to sign in."},
-    )
-    password1 = forms.CharField(
-        label="Choose a password", required=False, strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Only if you chose a password. At least 8 characters. Not a common password, "
-                  "not only numbers, and not like your name or e-mail address.",
-    )
-    password2 = forms.CharField(
-        label="Type the password again", required=False, strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, *args, invitation: Invitation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.invitation = invitation
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("how") != self.PASSWORD:
-            return cleaned
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if not password1:
-            self.add_error("password1", "Type a password, or choose a sign-in code by e-mail instead.")
-        elif password1 != password2:
-            self.add_error("password2", "The two passwords are not the same. Please type them again.")
-        else:
-            candidate = get_user_model()(email=self.invitation.email, full_name=self.invitation.full_name)
-            try:
-                password_validation.validate_password(password1, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
-
-    @property
-    def password(self) -> str | None:
-        """The chosen password, or None for sign-in codes only."""
-        if self.cleaned_data.get("how") == self.PASSWORD:
-            return self.cleaned_data["password1"]
-        return None
-
-
 # --- Partner records (staff) ---
 
 
@@ -304,6 +217,93 @@ class LivedExperienceAreaForm(forms.ModelForm):
         fields = ["name"]
         help_texts = {"name": "For example: homelessness, debt, care leaver."}
         error_messages = {"name": {"unique": "There is already an area with this name."}}
+
+
+# --- Invitations ------------------------------------------------------------
+
+
+class InvitationForm(forms.Form):
+    """Staff invite a partner, a trustee or a staff member. Inviting from a
+    partner's record fixes the role to partner."""
+
+    full_name = forms.CharField(label="Full name", max_length=150,
+                                error_messages={"required": "Enter the name of the person you are inviting."})
+    email = forms.EmailField(
+        label="E-mail address", help_text="The invitation link is sent here.",
+        error_messages={"required": "Enter the e-mail address the invitation should go to.",
+                        "invalid": "Enter a whole e-mail address, like name@example.org."},
+    )
+    role = forms.ChoiceField(
+        label="Joining as", choices=Invitation.Role.choices, widget=forms.RadioSelect,
+        help_text="A new partner gets a partner record too, starting at induction.",
+        error_messages={"required": "Choose whether they join as a partner, a trustee or staff."},
+    )
+    days_valid = forms.IntegerField(
+        label="The link works for (days)", min_value=1, max_value=60, initial=14,
+        help_text="After that it stops working. You can re-send it at any time.",
+    )
+
+    def __init__(self, *args, partner: Partner | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+        if partner is not None:
+            self.fields["role"].choices = [(Invitation.Role.PARTNER, Invitation.Role.PARTNER.label)]
+            self.fields["role"].initial = Invitation.Role.PARTNER
+            self.fields["role"].help_text = f"The login will be linked to {partner}'s partner record."
+            self.initial.setdefault("full_name", partner.full_name)
+            self.initial.setdefault("email", partner.email)
+
+
+class AcceptInvitationForm(forms.Form):
+    """The invited person chooses how they will sign in: a password, or a code by e-mail each time."""
+
+    PASSWORD = "password"
+    CODE = "code"
+
+    how = forms.ChoiceField(
+        label="How would you like to sign in?", widget=forms.RadioSelect,
+        choices=[(PASSWORD, "Set a password"), (CODE, "I'd rather get a sign-in code by e-mail each time")],
+        error_messages={"required": "Choose how you would like to sign in."},
+    )
+    password1 = forms.CharField(
+        label="Choose a password", required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Only if you chose a password. At least 8 characters. Not a common password, "
+                  "not only numbers, and not like your name or e-mail address.",
+    )
+    password2 = forms.CharField(
+        label="Type the password again", required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation: Invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("how") != self.PASSWORD:
+            return cleaned
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if not password1:
+            self.add_error("password1", "Type a password, or choose a sign-in code by e-mail instead.")
+        elif password1 != password2:
+            self.add_error("password2", "The two passwords are not the same. Please type them again.")
+        else:
+            candidate = get_user_model()(email=self.invitation.email, full_name=self.invitation.full_name)
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    @property
+    def password(self) -> str | None:
+        """The chosen password, or None for sign-in codes only."""
+        if self.cleaned_data.get("how") == self.PASSWORD:
+            return self.cleaned_data["password1"]
+        return None
 
 
 # --- Data protection ---

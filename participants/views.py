@@ -44,6 +44,333 @@ def portal_home(request: HttpRequest) -> HttpResponse:
                   {"partner": partner, **portal_next_steps(partner)})
 
 
+# --- Invitations ------------------------------------------------------------
+
+
+def get_invitation_for_user(request: HttpRequest, pk: int) -> Invitation:
+    """An invitation with its people, for staff only; anyone else gets 404."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return get_object_or_404(Invitation.objects.for_list(), pk=pk)
+
+
+def _invitable_partner(request: HttpRequest) -> Partner | None:
+    """The partner record named by `?partner=<pk>` (staff inviting from a partner's page)."""
+    pk = request.GET.get("partner", "")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404
+    return get_object_or_404(Partner.objects.select_related("user").filter(erased_at__isnull=True), pk=pk)
+
+
+def _back_to(request: HttpRequest, default: str) -> HttpResponse:
+    """Return to the page the button was pressed on (a partner's page, say), if it is on this site."""
+    url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return redirect(url)
+    return redirect(default)
+
+
+@staff_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    if state not in Invitation.STATES:
+        state = ""
+    counts = Invitation.objects.state_counts()
+    filters = [("", "All", sum(counts.values()))] + [
+        (value, value.capitalize(), counts[value]) for value in Invitation.STATES
+    ]
+    invitations = Invitation.objects.for_list().in_state(state)
+    return render(request, "participants/invitation_list.html", {
+        "state": state,
+        "filters": filters,
+        "page_obj": Paginator(invitations, 25).get_page(request.GET.get("page")),
+    })
+
+
+@staff_required
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    partner = _invitable_partner(request)
+    form = forms.InvitationForm(request.POST if request.method == "POST" else None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create_and_send(
+                **form.cleaned_data, partner=partner, by=request.user, request_or_base_url=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Invitation sent to {invitation.full_name} at {invitation.email}. "
+                f"The link works until {date_format(timezone.localtime(invitation.expires_at))}.",
+            )
+            if partner is not None:
+                return redirect("participants:partner_detail", pk=partner.pk)
+            return redirect(f"{reverse('participants:invitation_list')}?state=pending")
+    return render(request, "participants/invitation_form.html", {"form": form, "partner": partner})
+
+
+@require_POST
+@staff_required
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(request, pk)
+    try:
+        invitation = services.invitation_resend(invitation=invitation, by=request.user,
+                                                request_or_base_url=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"A new e-mail with the link was sent to {invitation.email}. "
+            f"The link works until {date_format(timezone.localtime(invitation.expires_at))}.",
+        )
+    return _back_to(request, reverse("participants:invitation_list"))
+
+
+@require_POST
+@staff_required
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(request, pk)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} revoked: the link no longer works.")
+    return _back_to(request, reverse("participants:invitation_list"))
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Open to everyone holding the link. Expired, revoked or used links answer 410
+    Gone with what to do next, and create nothing."""
+    invitation = get_object_or_404(Invitation.objects.select_related("created_by"), token=token)
+    situation = services.invitation_situation(invitation=invitation, user=request.user)
+    context = {"invitation": invitation, "situation": situation}
+    if situation in ("expired", "revoked", "accepted"):
+        return render(request, "participants/invitation_gone.html", context, status=410)
+    form = None
+    if situation == "new_login":
+        form = forms.AcceptInvitationForm(request.POST if request.method == "POST" else None,
+                                          invitation=invitation)
+    can_accept = situation in ("new_login", "add_role")
+    if request.method == "POST" and can_accept and (form is None or form.is_valid()):
+        try:
+            user = services.invitation_accept(invitation=invitation, password=form and form.password,
+                                              by=request.user)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect(request.path)
+            form.add_error(None, error)
+        else:
+            if situation == "new_login":
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            how = "" if form is None else _NEXT_TIME[form.password is not None]
+            messages.success(request, f"Welcome, {user.get_short_name()}! {_ACCEPTED[invitation.role]}{how}")
+            return redirect("home")
+    return render(request, "participants/invitation_accept.html", {**context, "form": form})
+
+
+_ACCEPTED = {
+    Invitation.Role.PARTNER: "This is your own page.",
+    Invitation.Role.TRUSTEE: "You can now read the dashboard and governance reports.",
+    Invitation.Role.STAFF: "You can now use the staff portal.",
+}
+_NEXT_TIME = {
+    True: " Next time, sign in with your e-mail address and password.",
+    False: " Next time, choose “E-mail me a sign-in code” on the sign-in page.",
+}
+
+
+# --- Partner records (staff) ---
+
+
+def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
+    """A partner record the signed-in person may see: staff any, a partner only their own.
+    Anything else answers 404."""
+    partners = Partner.objects.select_related("service", "link_worker", "user")
+    if not is_staff_member(request.user):
+        own = partner_for(request.user)
+        partners = partners.filter(pk=own.pk) if own else partners.none()
+    return get_object_or_404(partners, pk=pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@staff_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    sensitive = services.can_see_sensitive(request.user)
+    partners = Partner.objects.for_list().with_training_due()
+    if sensitive:
+        partners = partners.prefetch_related("access_needs")
+    partner_filter = filters.PartnerFilter(request.GET or None, queryset=partners, sensitive=sensitive)
+    return render(request, "participants/partner_list.html", {
+        "filter": partner_filter,
+        "sensitive": sensitive,
+        "page_obj": Paginator(partner_filter.qs, 25).get_page(request.GET.get("page")),
+        "filtered": any(request.GET.get(name) for name in partner_filter.filters),
+    })
+
+
+@staff_required
+def partner_create(request: HttpRequest) -> HttpResponse:
+    sensitive = services.can_see_sensitive(request.user)
+    form = forms.PartnerCreateForm(request.POST or None, sensitive=sensitive)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        status = data.pop("status")
+        try:
+            partner = services.partner_create(data=data, status=status, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{partner.full_name} has been added.")
+            return redirect("participants:partner_detail", pk=partner.pk)
+    return render(request, "participants/partner_form.html", {"form": form, "partner": None})
+
+
+@staff_required
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_user(request, pk)
+    sensitive = services.can_see_sensitive(request.user)
+    return render(request, "participants/partner_detail.html", {
+        "partner": partner,
+        "sensitive": sensitive,
+        "access_needs": partner.access_needs.all() if sensitive else None,
+        "lived_experience": partner.lived_experience.all() if sensitive else None,
+        "status_changes": partner.status_changes.select_related("changed_by"),
+        "status_form": forms.StatusChangeForm(current=partner.status),
+        "training": partner.training.select_related("course"),
+        "consents": Consent.objects.in_force().filter(partner=partner).select_related("statement"),
+        "changes": audit.partner_changes(partner, sensitive=sensitive),
+        "changes_shown": audit.CHANGES_SHOWN,
+    })
+
+
+@staff_required
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_user(request, pk)
+    if partner.is_erased:
+        messages.error(request, "This partner's details were erased; they can no longer be changed.")
+        return redirect("participants:partner_detail", pk=partner.pk)
+    sensitive = services.can_see_sensitive(request.user)
+    # The form works on a copy: validating a bound model form writes into its instance,
+    # and the page's heading must keep naming the record as saved.
+    form = forms.PartnerForm(request.POST or None, instance=copy(partner), sensitive=sensitive)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.partner_update(partner=partner, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, f"{partner.full_name}'s details have been saved.")
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect("participants:partner_detail", pk=partner.pk)
+    return render(request, "participants/partner_form.html", {"form": form, "partner": partner})
+
+
+@require_POST
+@staff_required
+def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_user(request, pk)
+    form = forms.StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The status was not changed: " + " ".join(
+            message for errors in form.errors.values() for message in errors))
+        return redirect("participants:partner_detail", pk=partner.pk)
+    try:
+        change = services.partner_change_status(partner=partner, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, "The status was not changed: " + " ".join(error.messages))
+    else:
+        messages.success(request, f"{partner.full_name} is now {change.get_to_status_display().lower()}.")
+    return redirect(f"{reverse('participants:partner_detail', args=[partner.pk])}#status-heading")
+
+
+def _simple_list(request: HttpRequest, queryset, template: str) -> HttpResponse:
+    return render(request, template, {
+        "page_obj": Paginator(queryset, 25).get_page(request.GET.get("page")),
+    })
+
+
+@staff_required
+def access_need_list(request: HttpRequest) -> HttpResponse:
+    needs = AccessNeed.objects.annotate(partner_count=Count("partners")).order_by("order", "name")
+    return _simple_list(request, needs, "participants/access_need_list.html")
+
+
+def _access_need_form(request: HttpRequest, access_need: AccessNeed | None) -> HttpResponse:
+    form = forms.AccessNeedForm(request.POST or None, instance=copy(access_need))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if access_need is None:
+                services.access_need_create(**form.cleaned_data, by=request.user)
+            else:
+                services.access_need_update(access_need=access_need, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
+            return redirect("participants:access_need_list")
+    return render(request, "participants/access_need_form.html", {"form": form, "access_need": access_need})
+
+
+@staff_required
+def access_need_create(request: HttpRequest) -> HttpResponse:
+    return _access_need_form(request, None)
+
+
+@staff_required
+def access_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _access_need_form(request, get_object_or_404(AccessNeed, pk=pk))
+
+
+@staff_required
+def area_list(request: HttpRequest) -> HttpResponse:
+    areas = LivedExperienceArea.objects.annotate(partner_count=Count("partners")).order_by("name")
+    return _simple_list(request, areas, "participants/area_list.html")
+
+
+def _area_form(request: HttpRequest, area: LivedExperienceArea | None) -> HttpResponse:
+    form = forms.LivedExperienceAreaForm(request.POST or None, instance=copy(area))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if area is None:
+                services.lived_experience_area_create(name=form.cleaned_data["name"], by=request.user)
+            else:
+                services.lived_experience_area_update(area=area, name=form.cleaned_data["name"],
+                                                      by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
+            return redirect("participants:area_list")
+    return render(request, "participants/area_form.html", {"form": form, "area": area})
+
+
+@staff_required
+def area_create(request: HttpRequest) -> HttpResponse:
+    return _area_form(request, None)
+
+
+@staff_required
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _area_form(request, get_object_or_404(LivedExperienceArea, pk=pk))
+
+
 # --- Consent and training ---------------------------------------------------
 # The partner's own "My details", "My consent" and "My training" pages, and the
 # staff pages for consent wordings, a partner's consents, courses and who is due.
@@ -444,333 +771,6 @@ def _staff_due(courses: list[Course]):
     for course in courses:
         missing |= ~Exists(TrainingRecord.objects.counting().filter(course=course, user=OuterRef("pk")))
     return users.filter(missing)
-
-
-# --- Invitations ------------------------------------------------------------
-
-
-def get_invitation_for_user(request: HttpRequest, pk: int) -> Invitation:
-    """An invitation with its people, for staff only; anyone else gets 404."""
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(Invitation.objects.for_list(), pk=pk)
-
-
-def _invitable_partner(request: HttpRequest) -> Partner | None:
-    """The partner record named by `?partner=<pk>` (staff inviting from a partner's page)."""
-    pk = request.GET.get("partner", "")
-    if not pk:
-        return None
-    if not pk.isdigit():
-        raise Http404
-    return get_object_or_404(Partner.objects.select_related("user").filter(erased_at__isnull=True), pk=pk)
-
-
-def _back_to(request: HttpRequest, default: str) -> HttpResponse:
-    """Return to the page the button was pressed on (a partner's page, say), if it is on this site."""
-    url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(url)
-    return redirect(default)
-
-
-@staff_required
-def invitation_list(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "")
-    if state not in Invitation.STATES:
-        state = ""
-    counts = Invitation.objects.state_counts()
-    filters = [("", "All", sum(counts.values()))] + [
-        (value, value.capitalize(), counts[value]) for value in Invitation.STATES
-    ]
-    invitations = Invitation.objects.for_list().in_state(state)
-    return render(request, "participants/invitation_list.html", {
-        "state": state,
-        "filters": filters,
-        "page_obj": Paginator(invitations, 25).get_page(request.GET.get("page")),
-    })
-
-
-@staff_required
-def invitation_create(request: HttpRequest) -> HttpResponse:
-    partner = _invitable_partner(request)
-    form = forms.InvitationForm(request.POST if request.method == "POST" else None, partner=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create_and_send(
-                **form.cleaned_data, partner=partner, by=request.user, request_or_base_url=request,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, f"Invitation sent to {invitation.full_name} at {invitation.email}. "
-                f"The link works until {date_format(timezone.localtime(invitation.expires_at))}.",
-            )
-            if partner is not None:
-                return redirect("participants:partner_detail", pk=partner.pk)
-            return redirect(f"{reverse('participants:invitation_list')}?state=pending")
-    return render(request, "participants/invitation_form.html", {"form": form, "partner": partner})
-
-
-@require_POST
-@staff_required
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_invitation_for_user(request, pk)
-    try:
-        invitation = services.invitation_resend(invitation=invitation, by=request.user,
-                                                request_or_base_url=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"A new e-mail with the link was sent to {invitation.email}. "
-            f"The link works until {date_format(timezone.localtime(invitation.expires_at))}.",
-        )
-    return _back_to(request, reverse("participants:invitation_list"))
-
-
-@require_POST
-@staff_required
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_invitation_for_user(request, pk)
-    try:
-        services.invitation_revoke(invitation=invitation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Invitation to {invitation.email} revoked: the link no longer works.")
-    return _back_to(request, reverse("participants:invitation_list"))
-
-
-@never_cache
-@sensitive_post_parameters("password1", "password2")
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Open to everyone holding the link. Expired, revoked or used links answer 410
-    Gone with what to do next, and create nothing."""
-    invitation = get_object_or_404(Invitation.objects.select_related("created_by"), token=token)
-    situation = services.invitation_situation(invitation=invitation, user=request.user)
-    context = {"invitation": invitation, "situation": situation}
-    if situation in ("expired", "revoked", "accepted"):
-        return render(request, "participants/invitation_gone.html", context, status=410)
-    form = None
-    if situation == "new_login":
-        form = forms.AcceptInvitationForm(request.POST if request.method == "POST" else None,
-                                          invitation=invitation)
-    can_accept = situation in ("new_login", "add_role")
-    if request.method == "POST" and can_accept and (form is None or form.is_valid()):
-        try:
-            user = services.invitation_accept(invitation=invitation, password=form and form.password,
-                                              by=request.user)
-        except ValidationError as error:
-            if form is None:
-                messages.error(request, " ".join(error.messages))
-                return redirect(request.path)
-            form.add_error(None, error)
-        else:
-            if situation == "new_login":
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            how = "" if form is None else _NEXT_TIME[form.password is not None]
-            messages.success(request, f"Welcome, {user.get_short_name()}! {_ACCEPTED[invitation.role]}{how}")
-            return redirect("home")
-    return render(request, "participants/invitation_accept.html", {**context, "form": form})
-
-
-_ACCEPTED = {
-    Invitation.Role.PARTNER: "This is your own page.",
-    Invitation.Role.TRUSTEE: "You can now read the dashboard and governance reports.",
-    Invitation.Role.STAFF: "You can now use the staff portal.",
-}
-_NEXT_TIME = {
-    True: " Next time, sign in with your e-mail address and password.",
-    False: " Next time, choose “E-mail me a sign-in code” on the sign-in page.",
-}
-
-
-# --- Partner records (staff) ---
-
-
-def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
-    """A partner record the signed-in person may see: staff any, a partner only their own.
-    Anything else answers 404."""
-    partners = Partner.objects.select_related("service", "link_worker", "user")
-    if not is_staff_member(request.user):
-        own = partner_for(request.user)
-        partners = partners.filter(pk=own.pk) if own else partners.none()
-    return get_object_or_404(partners, pk=pk)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-@staff_required
-def partner_list(request: HttpRequest) -> HttpResponse:
-    sensitive = services.can_see_sensitive(request.user)
-    partners = Partner.objects.for_list().with_training_due()
-    if sensitive:
-        partners = partners.prefetch_related("access_needs")
-    partner_filter = filters.PartnerFilter(request.GET or None, queryset=partners, sensitive=sensitive)
-    return render(request, "participants/partner_list.html", {
-        "filter": partner_filter,
-        "sensitive": sensitive,
-        "page_obj": Paginator(partner_filter.qs, 25).get_page(request.GET.get("page")),
-        "filtered": any(request.GET.get(name) for name in partner_filter.filters),
-    })
-
-
-@staff_required
-def partner_create(request: HttpRequest) -> HttpResponse:
-    sensitive = services.can_see_sensitive(request.user)
-    form = forms.PartnerCreateForm(request.POST or None, sensitive=sensitive)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        status = data.pop("status")
-        try:
-            partner = services.partner_create(data=data, status=status, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{partner.full_name} has been added.")
-            return redirect("participants:partner_detail", pk=partner.pk)
-    return render(request, "participants/partner_form.html", {"form": form, "partner": None})
-
-
-@staff_required
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = get_partner_for_user(request, pk)
-    sensitive = services.can_see_sensitive(request.user)
-    return render(request, "participants/partner_detail.html", {
-        "partner": partner,
-        "sensitive": sensitive,
-        "access_needs": partner.access_needs.all() if sensitive else None,
-        "lived_experience": partner.lived_experience.all() if sensitive else None,
-        "status_changes": partner.status_changes.select_related("changed_by"),
-        "status_form": forms.StatusChangeForm(current=partner.status),
-        "training": partner.training.select_related("course"),
-        "consents": Consent.objects.in_force().filter(partner=partner).select_related("statement"),
-        "changes": audit.partner_changes(partner, sensitive=sensitive),
-        "changes_shown": audit.CHANGES_SHOWN,
-    })
-
-
-@staff_required
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = get_partner_for_user(request, pk)
-    if partner.is_erased:
-        messages.error(request, "This partner's details were erased; they can no longer be changed.")
-        return redirect("participants:partner_detail", pk=partner.pk)
-    sensitive = services.can_see_sensitive(request.user)
-    # The form works on a copy: validating a bound model form writes into its instance,
-    # and the page's heading must keep naming the record as saved.
-    form = forms.PartnerForm(request.POST or None, instance=copy(partner), sensitive=sensitive)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.partner_update(partner=partner, data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if changed:
-                messages.success(request, f"{partner.full_name}'s details have been saved.")
-            else:
-                messages.info(request, "Nothing was changed.")
-            return redirect("participants:partner_detail", pk=partner.pk)
-    return render(request, "participants/partner_form.html", {"form": form, "partner": partner})
-
-
-@require_POST
-@staff_required
-def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = get_partner_for_user(request, pk)
-    form = forms.StatusChangeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The status was not changed: " + " ".join(
-            message for errors in form.errors.values() for message in errors))
-        return redirect("participants:partner_detail", pk=partner.pk)
-    try:
-        change = services.partner_change_status(partner=partner, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, "The status was not changed: " + " ".join(error.messages))
-    else:
-        messages.success(request, f"{partner.full_name} is now {change.get_to_status_display().lower()}.")
-    return redirect(f"{reverse('participants:partner_detail', args=[partner.pk])}#status-heading")
-
-
-def _simple_list(request: HttpRequest, queryset, template: str) -> HttpResponse:
-    return render(request, template, {
-        "page_obj": Paginator(queryset, 25).get_page(request.GET.get("page")),
-    })
-
-
-@staff_required
-def access_need_list(request: HttpRequest) -> HttpResponse:
-    needs = AccessNeed.objects.annotate(partner_count=Count("partners")).order_by("order", "name")
-    return _simple_list(request, needs, "participants/access_need_list.html")
-
-
-def _access_need_form(request: HttpRequest, access_need: AccessNeed | None) -> HttpResponse:
-    form = forms.AccessNeedForm(request.POST or None, instance=copy(access_need))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if access_need is None:
-                services.access_need_create(**form.cleaned_data, by=request.user)
-            else:
-                services.access_need_update(access_need=access_need, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
-            return redirect("participants:access_need_list")
-    return render(request, "participants/access_need_form.html", {"form": form, "access_need": access_need})
-
-
-@staff_required
-def access_need_create(request: HttpRequest) -> HttpResponse:
-    return _access_need_form(request, None)
-
-
-@staff_required
-def access_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _access_need_form(request, get_object_or_404(AccessNeed, pk=pk))
-
-
-@staff_required
-def area_list(request: HttpRequest) -> HttpResponse:
-    areas = LivedExperienceArea.objects.annotate(partner_count=Count("partners")).order_by("name")
-    return _simple_list(request, areas, "participants/area_list.html")
-
-
-def _area_form(request: HttpRequest, area: LivedExperienceArea | None) -> HttpResponse:
-    form = forms.LivedExperienceAreaForm(request.POST or None, instance=copy(area))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if area is None:
-                services.lived_experience_area_create(name=form.cleaned_data["name"], by=request.user)
-            else:
-                services.lived_experience_area_update(area=area, name=form.cleaned_data["name"],
-                                                      by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
-            return redirect("participants:area_list")
-    return render(request, "participants/area_form.html", {"form": form, "area": area})
-
-
-@staff_required
-def area_create(request: HttpRequest) -> HttpResponse:
-    return _area_form(request, None)
-
-
-@staff_required
-def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_form(request, get_object_or_404(LivedExperienceArea, pk=pk))
 
 
 # --- Data protection ---

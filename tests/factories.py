@@ -57,6 +57,44 @@ class PartnerWithLoginFactory(PartnerFactory):
     email = factory.SelfAttribute("user.email")
 
 
+# --- Invitations ---
+
+
+def _days_from_now(days: int):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.now() + datetime.timedelta(days=days)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending trustee invitation, sent once. Set `expires_at`, `revoked_at` or
+    `accepted_at` for the other states; `PartnerInvitationFactory` for a partner."""
+
+    class Meta:
+        model = "participants.Invitation"
+
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    role = "trustee"
+    token = factory.Sequence(lambda n: f"test-invitation-token-{n:05d}")
+    created_by = factory.SubFactory(StaffFactory)
+    send_count = 1
+    sent_at = factory.LazyFunction(lambda: _days_from_now(0))
+    expires_at = factory.LazyFunction(lambda: _days_from_now(14))
+
+
+class PartnerInvitationFactory(InvitationFactory):
+    """A pending invitation for a partner record without a login."""
+
+    role = "partner"
+    partner = factory.SubFactory(
+        PartnerFactory, full_name=factory.SelfAttribute("..full_name"),
+        email=factory.SelfAttribute("..email"), status=Partner.Status.INDUCTION,
+    )
+
+
 # --- Consent and training ---
 
 
@@ -79,6 +117,121 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     course = factory.LazyFunction(lambda: Course.objects.get(name="Induction"))
     partner = factory.SubFactory(PartnerFactory)
     completed_on = factory.LazyFunction(lambda: timezone.localdate())
+
+
+# --- Partner records (staff) ---
+
+
+class SensitiveStaffFactory(StaffFactory):
+    """A staff member allowed to see and change partners' lived experience, access needs
+    and benefit flag (`participants.view_sensitive_partner_data`)."""
+
+    @factory.post_generation
+    def _sensitive_permission(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            from django.contrib.auth.models import Permission
+
+            obj.user_permissions.add(Permission.objects.get(
+                codename="view_sensitive_partner_data", content_type__app_label="participants"))
+
+
+class LivedExperienceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.LivedExperienceArea"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Area {n}")
+
+
+
+# --- Ladder of participation ---
+
+
+def _current_ladder():
+    """The current ladder, installing the shipped ladders and areas if a test flushed them."""
+    from ladder.defaults import install_defaults
+    from ladder.models import Area, Ladder, Rung
+
+    install_defaults(Ladder, Rung, Area)
+    return Ladder.current()
+
+
+def _first_area():
+    from ladder.models import Area
+
+    _current_ladder()
+    return Area.objects.first()
+
+
+def _in_days(days: int):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+class LadderRoundFactory(factory.django.DjangoModelFactory):
+    """An open, organisation-wide round on the current ladder closing in two weeks, asking
+    about every active area unless `areas=[...]` is given."""
+
+    class Meta:
+        model = "ladder.Round"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Self-assessment {n}")
+    ladder = factory.LazyFunction(_current_ladder)
+    closes_on = factory.LazyFunction(lambda: _in_days(14))
+    status = "open"
+
+    @factory.post_generation
+    def areas(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            from ladder.models import Area
+
+            obj.areas.set(extracted if extracted is not None else Area.objects.active())
+
+
+class StaffRespondentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ladder.Respondent"
+
+    round = factory.SubFactory(LadderRoundFactory)
+    group = "staff"
+    user = factory.SubFactory(StaffFactory)
+
+
+class PartnerRespondentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ladder.Respondent"
+
+    round = factory.SubFactory(LadderRoundFactory)
+    group = "partner"
+    partner = factory.SubFactory(PartnerFactory)
+
+
+class LadderResponseFactory(factory.django.DjangoModelFactory):
+    """An answer on rung `position` (default 4) of the round's ladder."""
+
+    class Meta:
+        model = "ladder.Response"
+        exclude = ["position"]
+
+    respondent = factory.SubFactory(StaffRespondentFactory)
+    area = factory.LazyAttribute(lambda o: o.respondent.round.areas.order_by("order").first())
+    position = 4
+    rung = factory.LazyAttribute(lambda o: o.respondent.round.ladder.rungs.get(position=o.position))
+    entered_by = factory.LazyAttribute(lambda o: o.respondent.user or o.respondent.partner.user)
+
+
+class LadderActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ladder.Action"
+
+    area = factory.LazyFunction(_first_area)
+    description = factory.Sequence(lambda n: f"Agreed next step {n}")
+    owner = factory.SubFactory(StaffFactory)
+    due_on = factory.LazyFunction(lambda: _in_days(30))
 
 
 # --- Panels, memberships, meetings, papers and attendance ---
@@ -248,158 +401,6 @@ class StageParticipantFactory(factory.django.DjangoModelFactory):
 
     stage = factory.SubFactory(RecruitmentStageFactory)
     partner = factory.SubFactory(PartnerFactory)
-
-
-# --- Invitations ---
-
-
-def _days_from_now(days: int):
-    import datetime
-
-    from django.utils import timezone
-
-    return timezone.now() + datetime.timedelta(days=days)
-
-
-class InvitationFactory(factory.django.DjangoModelFactory):
-    """A pending trustee invitation, sent once. Set `expires_at`, `revoked_at` or
-    `accepted_at` for the other states; `PartnerInvitationFactory` for a partner."""
-
-    class Meta:
-        model = "participants.Invitation"
-
-    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
-    full_name = factory.Faker("name", locale="en_GB")
-    role = "trustee"
-    token = factory.Sequence(lambda n: f"test-invitation-token-{n:05d}")
-    created_by = factory.SubFactory(StaffFactory)
-    send_count = 1
-    sent_at = factory.LazyFunction(lambda: _days_from_now(0))
-    expires_at = factory.LazyFunction(lambda: _days_from_now(14))
-
-
-class PartnerInvitationFactory(InvitationFactory):
-    """A pending invitation for a partner record without a login."""
-
-    role = "partner"
-    partner = factory.SubFactory(
-        PartnerFactory, full_name=factory.SelfAttribute("..full_name"),
-        email=factory.SelfAttribute("..email"), status=Partner.Status.INDUCTION,
-    )
-
-
-# --- Partner records (staff) ---
-
-
-class SensitiveStaffFactory(StaffFactory):
-    """A staff member allowed to see and change partners' lived experience, access needs
-    and benefit flag (`participants.view_sensitive_partner_data`)."""
-
-    @factory.post_generation
-    def _sensitive_permission(obj, create, extracted, **kwargs):  # noqa: N805
-        if create:
-            from django.contrib.auth.models import Permission
-
-            obj.user_permissions.add(Permission.objects.get(
-                codename="view_sensitive_partner_data", content_type__app_label="participants"))
-
-
-class LivedExperienceAreaFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "participants.LivedExperienceArea"
-        django_get_or_create = ("name",)
-
-    name = factory.Sequence(lambda n: f"Area {n}")
-
-
-# --- Ladder of participation ---
-
-
-def _current_ladder():
-    """The current ladder, installing the shipped ladders and areas if a test flushed them."""
-    from ladder.defaults import install_defaults
-    from ladder.models import Area, Ladder, Rung
-
-    install_defaults(Ladder, Rung, Area)
-    return Ladder.current()
-
-
-def _first_area():
-    from ladder.models import Area
-
-    _current_ladder()
-    return Area.objects.first()
-
-
-def _in_days(days: int):
-    import datetime
-
-    from django.utils import timezone
-
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-class LadderRoundFactory(factory.django.DjangoModelFactory):
-    """An open, organisation-wide round on the current ladder closing in two weeks, asking
-    about every active area unless `areas=[...]` is given."""
-
-    class Meta:
-        model = "ladder.Round"
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Self-assessment {n}")
-    ladder = factory.LazyFunction(_current_ladder)
-    closes_on = factory.LazyFunction(lambda: _in_days(14))
-    status = "open"
-
-    @factory.post_generation
-    def areas(obj, create, extracted, **kwargs):  # noqa: N805
-        if create:
-            from ladder.models import Area
-
-            obj.areas.set(extracted if extracted is not None else Area.objects.active())
-
-
-class StaffRespondentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "ladder.Respondent"
-
-    round = factory.SubFactory(LadderRoundFactory)
-    group = "staff"
-    user = factory.SubFactory(StaffFactory)
-
-
-class PartnerRespondentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "ladder.Respondent"
-
-    round = factory.SubFactory(LadderRoundFactory)
-    group = "partner"
-    partner = factory.SubFactory(PartnerFactory)
-
-
-class LadderResponseFactory(factory.django.DjangoModelFactory):
-    """An answer on rung `position` (default 4) of the round's ladder."""
-
-    class Meta:
-        model = "ladder.Response"
-        exclude = ["position"]
-
-    respondent = factory.SubFactory(StaffRespondentFactory)
-    area = factory.LazyAttribute(lambda o: o.respondent.round.areas.order_by("order").first())
-    position = 4
-    rung = factory.LazyAttribute(lambda o: o.respondent.round.ladder.rungs.get(position=o.position))
-    entered_by = factory.LazyAttribute(lambda o: o.respondent.user or o.respondent.partner.user)
-
-
-class LadderActionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "ladder.Action"
-
-    area = factory.LazyFunction(_first_area)
-    description = factory.Sequence(lambda n: f"Agreed next step {n}")
-    owner = factory.SubFactory(StaffFactory)
-    due_on = factory.LazyFunction(lambda: _in_days(30))
 
 
 # --- Reciprocity ---

@@ -89,7 +89,7 @@ def _app_pages() -> list:
     return pages
 
 
-APPS_WITH_PAGES: list[str] = ["coprod", "participants", "panels", "reciprocity", "ladder"]
+APPS_WITH_PAGES: list[str] = ["coprod", "participants", "ladder", "panels", "reciprocity"]
 PAGES += _app_pages()
 
 # The Django admin is for superusers only: every other role is sent to its sign-in page.

@@ -15,90 +15,61 @@ def populate(world) -> None:
         step(world)
 
 
-# --- Consent and training ---
-
-CONSENT_OWN_POST = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)  # each partner acts on their own record
-CONSENT_STAFF_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+# --- Data protection ---
 
 
-def _populate_consent_and_training(world) -> None:
+def _populate_data_protection(world) -> None:
     from datetime import timedelta
 
+    from django.contrib.auth.models import Permission
     from django.utils import timezone
 
-    from participants.models import Consent, ConsentStatement, Course, TrainingRecord
-
-    from ..factories import PartnerFactory, StaffFactory
-
-    # get_or_create: a transactional test (the browser sweep) empties the lists the migrations ship.
-    def statement(topic: str) -> ConsentStatement:
-        return ConsentStatement.objects.get_or_create(
-            topic=topic, version=1, defaults={"wording": f"The first wording about {topic}."})[0]
-
-    today = timezone.localdate()
-    world.consent_quotes = Consent.objects.create(
-        partner=world.partner, recorded_by=world.partner.user, statement=statement("quotes"),
+    from participants.models import (
+        Consent,
+        ConsentStatement,
+        Course,
+        Invitation,
+        StatusChange,
+        TrainingRecord,
     )
-    # The other partner agreed to the first photo wording, which has since changed.
-    Consent.objects.create(partner=world.other_partner, recorded_by=world.staff,
-                           statement=statement("photos"))
-    statement("data")
-    world.photos_v2 = ConsentStatement.objects.create(
-        topic="photos", version=2, wording="We may take photos at meetings and events and use them in "
-                                           "our newsletters, reports and on our website.")
-    world.contact_statement = statement("contact")
-    world.course = Course.objects.get_or_create(name="Safeguarding", defaults={
-        "valid_for_months": 24, "required_for_partners": True, "required_for_staff": True})[0]
-    world.training_record = TrainingRecord.objects.create(
-        course=world.course, partner=world.partner, completed_on=today - timedelta(days=700),
-        expires_on=today + timedelta(days=20), recorded_by=world.staff,
+
+    # Erasure needs this permission on top of the staff role.
+    world.staff.user_permissions.add(Permission.objects.get(codename="delete_partner",
+                                                            content_type__app_label="participants"))
+    partner = world.partner
+    StatusChange.objects.create(partner=partner, from_status="induction", to_status="active",
+                                changed_by=world.staff, note="Finished induction")
+    Consent.objects.create(partner=partner, recorded_by=partner.user,
+                           statement=ConsentStatement.objects.get_or_create(
+                               topic="data", version=1, defaults={"wording": "We keep your details."})[0])
+    # get_or_create: browser tests run on a flushed database, without the shipped lists.
+    TrainingRecord.objects.create(partner=partner, course=Course.objects.get_or_create(name="Induction")[0],
+                                  completed_on=timezone.localdate(), recorded_by=world.staff)
+    Invitation.objects.create(
+        email=partner.user.email, full_name=partner.full_name, role=Invitation.Role.PARTNER, partner=partner,
+        token="data-protection-invitation", created_by=world.staff, accepted_at=timezone.now(),
+        accepted_user=partner.user, expires_at=timezone.now() + timedelta(days=14),
     )
-    TrainingRecord.objects.create(course=world.course, user=world.staff, recorded_by=world.staff,
-                                  completed_on=today - timedelta(days=800),
-                                  expires_on=today - timedelta(days=70))
-    PartnerFactory(full_name="Dana Due", service=world.service)
-    StaffFactory(full_name="Stan Untrained", email="stan@example.test")
 
 
-POPULATE.append(_populate_consent_and_training)
+POPULATE.append(_populate_data_protection)
+
+# Partner's own actions: every partner acts on their own record, so both partners get there.
+OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)
+STAFF_ACTION = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
 
 PAGES += [
-    # The partner's own pages
-    Page("participants:my_details", PARTNERS_ONLY),
-    Page("participants:my_details_edit", PARTNERS_ONLY),
-    Page("participants:my_details_edit", CONSENT_OWN_POST, method="post",
-         data=lambda w: {"preferred_contact": "phone", "phone": "07700 900123"}),
-    Page("participants:my_consent", PARTNERS_ONLY),
-    Page("participants:consent_give", CONSENT_OWN_POST, kwargs=lambda w: {"pk": w.contact_statement.pk},
+    Page("participants:my_data", PARTNERS_ONLY),
+    Page("participants:my_data_json", PARTNERS_ONLY, sweep=False),
+    Page("participants:my_data_pdf", OWN_ACTION, method="post"),
+    Page("participants:my_data_erasure_request", OWN_ACTION, method="post", data=lambda w: {"confirm": "on"}),
+    Page("participants:partner_export", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
+    Page("participants:partner_export_json", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}, sweep=False),
+    Page("participants:partner_export_pdf", STAFF_ACTION, kwargs=lambda w: {"pk": w.partner.pk},
          method="post"),
-    Page("participants:consent_withdraw", (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN),
-         kwargs=lambda w: {"pk": w.consent_quotes.pk}, method="post"),
-    Page("participants:my_training", PARTNERS_ONLY),
-    # Staff: consent
-    Page("participants:consent_statement_list", STAFF_ONLY),
-    Page("participants:consent_statement_create", STAFF_ONLY),
-    Page("participants:consent_statement_create", CONSENT_STAFF_POST, method="post",
-         data=lambda w: {"topic": "quotes", "wording": "We may quote you in reports and on our website, "
-                                                      "without your name."}),
-    Page("participants:partner_consent", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
-    Page("participants:partner_consent", CONSENT_STAFF_POST, kwargs=lambda w: {"pk": w.partner.pk},
-         method="post", data=lambda w: {"action": "give", "statement": w.contact_statement.pk}),
-    # Staff: training
-    Page("participants:course_list", STAFF_ONLY),
-    Page("participants:course_create", STAFF_ONLY),
-    Page("participants:course_create", CONSENT_STAFF_POST, method="post",
-         data=lambda w: {"name": "Chairing meetings", "valid_for_months": "12"}),
-    Page("participants:course_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.course.pk}),
-    Page("participants:course_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.course.pk}),
-    Page("participants:course_edit", CONSENT_STAFF_POST, kwargs=lambda w: {"pk": w.course.pk}, method="post",
-         data=lambda w: {"name": "Safeguarding", "valid_for_months": "36", "required_for_partners": "on"}),
-    Page("participants:training_record_create", STAFF_ONLY),
-    Page("participants:training_record_create", CONSENT_STAFF_POST, method="post",
-         data=lambda w: {"course": w.course.pk, "partner": w.other_partner.pk, "completed_on": "2025-01-15"}),
-    Page("participants:training_record_delete", STAFF_ONLY, kwargs=lambda w: {"pk": w.training_record.pk}),
-    Page("participants:training_record_delete", CONSENT_STAFF_POST,
-         kwargs=lambda w: {"pk": w.training_record.pk}, method="post"),
-    Page("participants:training_due", STAFF_ONLY),
+    Page("participants:partner_erase", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
+    Page("participants:partner_erase", STAFF_ACTION, kwargs=lambda w: {"pk": w.partner.pk}, method="post",
+         data=lambda w: {"confirm_name": w.partner.full_name}),
 ]
 
 
@@ -209,59 +180,88 @@ PAGES += [
 ]
 
 
-# --- Data protection ---
+# --- Consent and training ---
+
+CONSENT_OWN_POST = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)  # each partner acts on their own record
+CONSENT_STAFF_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
 
 
-def _populate_data_protection(world) -> None:
+def _populate_consent_and_training(world) -> None:
     from datetime import timedelta
 
-    from django.contrib.auth.models import Permission
     from django.utils import timezone
 
-    from participants.models import (
-        Consent,
-        ConsentStatement,
-        Course,
-        Invitation,
-        StatusChange,
-        TrainingRecord,
+    from participants.models import Consent, ConsentStatement, Course, TrainingRecord
+
+    from ..factories import PartnerFactory, StaffFactory
+
+    # get_or_create: a transactional test (the browser sweep) empties the lists the migrations ship.
+    def statement(topic: str) -> ConsentStatement:
+        return ConsentStatement.objects.get_or_create(
+            topic=topic, version=1, defaults={"wording": f"The first wording about {topic}."})[0]
+
+    today = timezone.localdate()
+    world.consent_quotes = Consent.objects.create(
+        partner=world.partner, recorded_by=world.partner.user, statement=statement("quotes"),
     )
-
-    # Erasure needs this permission on top of the staff role.
-    world.staff.user_permissions.add(Permission.objects.get(codename="delete_partner",
-                                                            content_type__app_label="participants"))
-    partner = world.partner
-    StatusChange.objects.create(partner=partner, from_status="induction", to_status="active",
-                                changed_by=world.staff, note="Finished induction")
-    Consent.objects.create(partner=partner, recorded_by=partner.user,
-                           statement=ConsentStatement.objects.get_or_create(
-                               topic="data", version=1, defaults={"wording": "We keep your details."})[0])
-    # get_or_create: browser tests run on a flushed database, without the shipped lists.
-    TrainingRecord.objects.create(partner=partner, course=Course.objects.get_or_create(name="Induction")[0],
-                                  completed_on=timezone.localdate(), recorded_by=world.staff)
-    Invitation.objects.create(
-        email=partner.user.email, full_name=partner.full_name, role=Invitation.Role.PARTNER, partner=partner,
-        token="data-protection-invitation", created_by=world.staff, accepted_at=timezone.now(),
-        accepted_user=partner.user, expires_at=timezone.now() + timedelta(days=14),
+    # The other partner agreed to the first photo wording, which has since changed.
+    Consent.objects.create(partner=world.other_partner, recorded_by=world.staff,
+                           statement=statement("photos"))
+    statement("data")
+    world.photos_v2 = ConsentStatement.objects.create(
+        topic="photos", version=2, wording="We may take photos at meetings and events and use them in "
+                                           "our newsletters, reports and on our website.")
+    world.contact_statement = statement("contact")
+    world.course = Course.objects.get_or_create(name="Safeguarding", defaults={
+        "valid_for_months": 24, "required_for_partners": True, "required_for_staff": True})[0]
+    world.training_record = TrainingRecord.objects.create(
+        course=world.course, partner=world.partner, completed_on=today - timedelta(days=700),
+        expires_on=today + timedelta(days=20), recorded_by=world.staff,
     )
+    TrainingRecord.objects.create(course=world.course, user=world.staff, recorded_by=world.staff,
+                                  completed_on=today - timedelta(days=800),
+                                  expires_on=today - timedelta(days=70))
+    PartnerFactory(full_name="Dana Due", service=world.service)
+    StaffFactory(full_name="Stan Untrained", email="stan@example.test")
 
 
-POPULATE.append(_populate_data_protection)
-
-# Partner's own actions: every partner acts on their own record, so both partners get there.
-OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)
-STAFF_ACTION = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+POPULATE.append(_populate_consent_and_training)
 
 PAGES += [
-    Page("participants:my_data", PARTNERS_ONLY),
-    Page("participants:my_data_json", PARTNERS_ONLY, sweep=False),
-    Page("participants:my_data_pdf", OWN_ACTION, method="post"),
-    Page("participants:my_data_erasure_request", OWN_ACTION, method="post", data=lambda w: {"confirm": "on"}),
-    Page("participants:partner_export", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
-    Page("participants:partner_export_json", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}, sweep=False),
-    Page("participants:partner_export_pdf", STAFF_ACTION, kwargs=lambda w: {"pk": w.partner.pk},
+    # The partner's own pages
+    Page("participants:my_details", PARTNERS_ONLY),
+    Page("participants:my_details_edit", PARTNERS_ONLY),
+    Page("participants:my_details_edit", CONSENT_OWN_POST, method="post",
+         data=lambda w: {"preferred_contact": "phone", "phone": "07700 900123"}),
+    Page("participants:my_consent", PARTNERS_ONLY),
+    Page("participants:consent_give", CONSENT_OWN_POST, kwargs=lambda w: {"pk": w.contact_statement.pk},
          method="post"),
-    Page("participants:partner_erase", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
-    Page("participants:partner_erase", STAFF_ACTION, kwargs=lambda w: {"pk": w.partner.pk}, method="post",
-         data=lambda w: {"confirm_name": w.partner.full_name}),
+    Page("participants:consent_withdraw", (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+         kwargs=lambda w: {"pk": w.consent_quotes.pk}, method="post"),
+    Page("participants:my_training", PARTNERS_ONLY),
+    # Staff: consent
+    Page("participants:consent_statement_list", STAFF_ONLY),
+    Page("participants:consent_statement_create", STAFF_ONLY),
+    Page("participants:consent_statement_create", CONSENT_STAFF_POST, method="post",
+         data=lambda w: {"topic": "quotes", "wording": "We may quote you in reports and on our website, "
+                                                      "without your name."}),
+    Page("participants:partner_consent", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
+    Page("participants:partner_consent", CONSENT_STAFF_POST, kwargs=lambda w: {"pk": w.partner.pk},
+         method="post", data=lambda w: {"action": "give", "statement": w.contact_statement.pk}),
+    # Staff: training
+    Page("participants:course_list", STAFF_ONLY),
+    Page("participants:course_create", STAFF_ONLY),
+    Page("participants:course_create", CONSENT_STAFF_POST, method="post",
+         data=lambda w: {"name": "Chairing meetings", "valid_for_months": "12"}),
+    Page("participants:course_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.course.pk}),
+    Page("participants:course_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.course.pk}),
+    Page("participants:course_edit", CONSENT_STAFF_POST, kwargs=lambda w: {"pk": w.course.pk}, method="post",
+         data=lambda w: {"name": "Safeguarding", "valid_for_months": "36", "required_for_partners": "on"}),
+    Page("participants:training_record_create", STAFF_ONLY),
+    Page("participants:training_record_create", CONSENT_STAFF_POST, method="post",
+         data=lambda w: {"course": w.course.pk, "partner": w.other_partner.pk, "completed_on": "2025-01-15"}),
+    Page("participants:training_record_delete", STAFF_ONLY, kwargs=lambda w: {"pk": w.training_record.pk}),
+    Page("participants:training_record_delete", CONSENT_STAFF_POST,
+         kwargs=lambda w: {"pk": w.training_record.pk}, method="post"),
+    Page("participants:training_due", STAFF_ONLY),
 ]
