@@ -44,7 +44,7 @@ def worker_queue(settings):
         _skip_or_fail("the worker must share the test database: set DATABASE_URL to PostgreSQL")
     queue = f"coprod-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": settings.REDIS_URL,
-           "CELERY_TASK_ALWAYS_EAGER": "false"}
+           "CELERY_TASK_ALWAYS_EAGER": "false", "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "coprod", "worker", "--pool=solo", "-Q", queue,
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
@@ -65,3 +65,21 @@ def test_a_real_worker_runs_a_task_against_the_same_database(worker_queue):
     answer = worker_status.apply_async(queue=worker_queue).get(timeout=90)
     assert answer["database"] == "ok"
     assert answer["partners"] == 3, "the worker reads the rows this test committed"
+
+
+def test_a_real_worker_renders_the_governance_report_to_a_pdf(worker_queue, world):
+    from coprod import periods
+    from coprod.models import Report
+    from coprod.tasks import render_report
+
+    from ..helpers import pdf_text
+
+    quarter = periods.previous_quarter()
+    report = Report.objects.create(
+        kind=Report.Kind.GOVERNANCE, title=f"Governance report: {quarter.label}", requested_by=world.trustee,
+        params={**quarter.as_params(), "service": None, "scheduled": False},
+    )
+    assert render_report.apply_async((report.pk,), queue=worker_queue).get(timeout=180) == "done"
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE and report.attempts == 1
+    assert "Governance report" in pdf_text(report.file.read())
