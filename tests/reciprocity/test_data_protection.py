@@ -74,16 +74,3 @@ def test_erasure_keeps_a_rejected_claim_valid_without_the_reason_given(partner, 
     assert "eviction" not in claim.rejection_reason
     assert claim.rejection_reason == "Removed when their personal data was erased."
 
-
-def test_erasure_keeps_a_rejected_claim_valid_without_its_reason(partner, finance):
-    from participants.services import partner_erase
-    from reciprocity import services
-
-    from .helpers import make_claim
-
-    claim = make_claim(partner)
-    services.claim_reject(claim=claim, by=finance, reason="You told us about your debts at the meeting.")
-    partner_erase(partner=partner, by=finance, confirm_name=partner.full_name)
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.REJECTED
-    assert "debts" not in claim.rejection_reason and claim.rejection_reason
