@@ -355,7 +355,7 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
     if partner is not None and role != Invitation.Role.PARTNER:
         raise ValidationError({"role": "A partner's record can only be linked to a partner invitation."})
     if partner is not None:
-        partner = Partner.objects.select_for_update().select_related("user").get(pk=partner.pk)
+        partner = Partner.objects.select_for_update(of=("self",)).select_related("user").get(pk=partner.pk)
     _check_can_invite(email=email, role=role, partner=partner)
 
     if role == Invitation.Role.PARTNER and partner is None:
@@ -389,9 +389,9 @@ def invitation_accept_url(*, invitation: Invitation, request_or_base_url: HttpRe
 def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequest | str) -> Invitation:
     """E-mail the link to a pending invitation, in plain English, naming the
     organisation and who invited them."""
-    invitation = Invitation.objects.select_for_update().select_related("created_by", "partner").get(
-        pk=invitation.pk
-    )
+    # Lock only the invitation: PostgreSQL cannot lock the nullable side of an outer join.
+    invitation = (Invitation.objects.select_for_update(of=("self",))
+                  .select_related("created_by", "partner").get(pk=invitation.pk))
     if invitation.state != "pending":
         raise ValidationError(f"This invitation is {invitation.state}, so it cannot be sent.")
     if invitation.partner is not None and _contact_withdrawn(invitation.partner):
@@ -436,7 +436,8 @@ def invitation_create_and_send(*, email: str, full_name: str, role: str, partner
 def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRequest | str,
                       days_valid: int = INVITATION_DAYS) -> Invitation:
     """Send the link again. An expired invitation gets `days_valid` more days from now."""
-    invitation = Invitation.objects.select_for_update().select_related("partner__user").get(pk=invitation.pk)
+    invitation = (Invitation.objects.select_for_update(of=("self",))
+                  .select_related("partner__user").get(pk=invitation.pk))
     state = invitation.state
     if state == "accepted":
         raise ValidationError(f"{invitation.full_name} has already accepted this invitation.")
@@ -578,7 +579,7 @@ def consent_give(*, partner: Partner, statement: ConsentStatement, by) -> Consen
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, by) -> Consent:
     """Withdraw an agreement from now on. What was done before stays as it was."""
-    consent = Consent.objects.select_for_update().select_related("statement").get(pk=consent.pk)
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("statement").get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError(f"“{consent.statement.get_topic_display()}” was already withdrawn.")
     consent.withdrawn_at = timezone.now()
@@ -812,7 +813,7 @@ def partner_erase(*, partner: Partner, by, confirm_name: str) -> Partner:
     from . import data_protection
     from .models import TrainingRecord
 
-    partner = Partner.objects.select_for_update().select_related("user").get(pk=partner.pk)
+    partner = Partner.objects.select_for_update(of=("self",)).select_related("user").get(pk=partner.pk)
     if partner.is_erased:
         erased_on = timezone.localtime(partner.erased_at)
         raise ValidationError(f"This partner's personal data was already erased on {erased_on:%d %B %Y}.")
