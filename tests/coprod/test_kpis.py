@@ -221,8 +221,10 @@ def test_no_quarterly_report_when_switched_off(world):
 def test_reciprocity_figures_come_from_payments_in_the_period(world):
     from reciprocity.models import FundingSource
 
-    source = FundingSource.objects.create(funder="Lottery", grant="Voices", kind="launch",
-                                          amount=Decimal("1000"), starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31))
+    source = FundingSource.objects.create(
+        funder="Lottery", grant="Voices", kind="launch", amount=Decimal("1000"),
+        starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31),
+    )
     board = kpis.dashboard(PERIOD)
     row = next(row for row in board.reciprocity["budgets"] if row["source"] == str(source))
     assert row["spent"] == 0 and row["budget"] == Decimal("1000")
