@@ -213,15 +213,8 @@ def _my_claim_page(
     )
 
 
-@partner_required
-def my_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _my_claim_page(request, get_own_claim(request, pk))
-
-
-@require_POST
-@partner_required
-def my_claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_own_claim(request, pk)
+def _cost_add(request: HttpRequest, claim, detail: str, page) -> HttpResponse:
+    """Add a cost to a claim the caller has already loaded and authorised (partner or staff)."""
     form = forms.CostForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -230,14 +223,11 @@ def my_claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, "The cost has been added.")
-            return redirect("reciprocity:my_claim_detail", pk=claim.pk)
-    return _my_claim_page(request, claim, cost_form=form, status=400)
+            return redirect(detail, pk=claim.pk)
+    return page(request, claim, cost_form=form, status=400)
 
 
-@require_POST
-@partner_required
-def my_claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    claim = get_own_claim(request, pk)
+def _cost_remove(request: HttpRequest, claim, item: int, detail: str) -> HttpResponse:
     line = get_object_or_404(claim.items, pk=item)
     try:
         services.claim_item_remove(item=line, by=request.user)
@@ -245,7 +235,24 @@ def my_claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpRespon
         messages.error(request, _error_text(error))
     else:
         messages.success(request, "The cost has been taken off.")
-    return redirect("reciprocity:my_claim_detail", pk=claim.pk)
+    return redirect(detail, pk=claim.pk)
+
+
+@partner_required
+def my_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _my_claim_page(request, get_own_claim(request, pk))
+
+
+@require_POST
+@partner_required
+def my_claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _cost_add(request, get_own_claim(request, pk), "reciprocity:my_claim_detail", _my_claim_page)
+
+
+@require_POST
+@partner_required
+def my_claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    return _cost_remove(request, get_own_claim(request, pk), item, "reciprocity:my_claim_detail")
 
 
 def _step(request: HttpRequest, claim: Claim, service, done: str, back: str, **kwargs) -> HttpResponse:
@@ -518,31 +525,13 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_claim_for_user(request, pk)
-    form = forms.CostForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.claim_item_add(claim=claim, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The cost has been added.")
-            return redirect("reciprocity:claim_detail", pk=claim.pk)
-    return _claim_page(request, claim, cost_form=form, status=400)
+    return _cost_add(request, get_claim_for_user(request, pk), "reciprocity:claim_detail", _claim_page)
 
 
 @require_POST
 @staff_required
 def claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    claim = get_claim_for_user(request, pk)
-    line = get_object_or_404(claim.items, pk=item)
-    try:
-        services.claim_item_remove(item=line, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, "The cost has been taken off.")
-    return redirect("reciprocity:claim_detail", pk=claim.pk)
+    return _cost_remove(request, get_claim_for_user(request, pk), item, "reciprocity:claim_detail")
 
 
 @require_POST
