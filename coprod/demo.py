@@ -97,6 +97,7 @@ def seed_demo() -> None:
     ladder.demo.seed()
     panels.demo.seed()
     panels.demo_decisions.seed()
+    ladder.demo.link_actions()
     reciprocity.demo.seed()
     seed_library()
     seed_governance_report()  # last: it reports on everything above

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coprod.models import Service
+from panels.models import Decision, Panel
 from participants.models import Partner
 
 from .defaults import AREAS, TLAP, install_defaults
@@ -120,17 +121,16 @@ COMMENTS = {
 }
 
 ACTIONS = [
-    # description, area, owner, due (days from today), status, round title, linked to
+    # description, area, owner, due (days from today), status, round title, (linked panel, linked decision)
     ("Send committee papers to partner members a week ahead, in large print when asked.", GOVERNANCE,
-     "staff@example.org", -14, Action.Status.IN_PROGRESS, "Third ladder self-assessment",
-     "Board quality committee"),
+     "staff@example.org", -14, Action.Status.IN_PROGRESS, "Third ladder self-assessment", ("", "")),
     ("Train four more partners to sit on interview panels.", RECRUITMENT, "j.okafor@example.org", 60,
-     Action.Status.NOT_STARTED, "Third ladder self-assessment", ""),
+     Action.Status.NOT_STARTED, "Third ladder self-assessment",
+     ("", "Partners on every interview panel for advice posts")),
     ("Bring two partners to the council's homelessness commissioning meeting.", INFLUENCING,
-     "s.begum@example.org", 30, Action.Status.IN_PROGRESS, "Third ladder self-assessment",
-     "Council homelessness forum"),
+     "s.begum@example.org", 30, Action.Status.IN_PROGRESS, "Third ladder self-assessment", ("", "")),
     ("Co-design the new housing triage form in workshops with partners.", CO_DESIGN, "j.okafor@example.org",
-     -180, Action.Status.DONE, "Second ladder self-assessment", "Housing challenge panel"),
+     -180, Action.Status.DONE, "Second ladder self-assessment", ("Housing advice challenge panel", "")),
 ]
 
 OPEN_ROUND = "Housing advice check-in"
@@ -203,11 +203,11 @@ def seed() -> None:
                         entered_by=entered_by)
 
     rounds = {r.title: r for r in Round.objects.filter(title__in=[r[0] for r in ROUNDS])}
-    for description, area_name, owner, due_in, status, round_title, linked_to in ACTIONS:
+    for description, area_name, owner, due_in, status, round_title, _links in ACTIONS:
         round_ = rounds[round_title]
         Action.objects.get_or_create(description=description, defaults={
             "area": Area.objects.get(name=area_name), "owner": users.get(owner), "status": status,
-            "due_on": today + timedelta(days=due_in), "round": round_, "linked_to": linked_to,
+            "due_on": today + timedelta(days=due_in), "round": round_,
             "created_by": lead, "created_at": round_.closed_at or now,
         })
 
@@ -235,3 +235,13 @@ def _seed_open_round(*, ladder, rungs, users, lead, now, today) -> None:
     _answer(sam, co_design, rungs[5], when=now - timedelta(days=1), entered_by=sam.partner.user or lead,
             comment=("The new triage form uses our words now, but we were not asked about the waiting room.",
                      "Ask the housing panel before changing how people are seen."))
+
+
+@transaction.atomic
+def link_actions() -> None:
+    """Link the demo actions to the demo panels and decisions; run after those are seeded."""
+    for description, *_, (panel_name, decision_title) in ACTIONS:
+        Action.objects.filter(description=description, panel=None, decision=None).update(
+            panel=Panel.objects.filter(name=panel_name).first() if panel_name else None,
+            decision=Decision.objects.filter(title=decision_title).first() if decision_title else None,
+        )

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from coprod.models import Service
+from panels.models import Decision, Panel
 from participants.models import Partner
 
 from .models import Action, Area, Ladder, Round
@@ -20,6 +21,16 @@ class PartnerChoiceField(forms.ModelMultipleChoiceField):
         if partner.preferred_name and partner.preferred_name != partner.full_name:
             return f"{partner.full_name} ({partner.preferred_name})"
         return partner.full_name
+
+
+class LinkedPanelField(forms.ModelChoiceField):
+    def label_from_instance(self, panel: Panel) -> str:
+        return f"{panel.name} (closed)" if panel.status == Panel.Status.CLOSED else panel.name
+
+
+class LinkedDecisionField(forms.ModelChoiceField):
+    def label_from_instance(self, decision: Decision) -> str:
+        return f"{decision.title} ({decision.decided_on:%-d %b %Y})"
 
 
 class RoundForm(forms.Form):
@@ -132,9 +143,13 @@ class ActionForm(forms.Form):
     status = forms.ChoiceField(choices=Action.Status.choices, initial=Action.Status.NOT_STARTED)
     round = forms.ModelChoiceField(Round.objects.exclude(status=Round.Status.DRAFT), required=False,
                                    empty_label="Not from a round", label="Assessment round")
-    linked_to = forms.CharField(
-        max_length=200, required=False, label="Linked decision or panel",
-        help_text="For example: Board, 14 May — partner seat agreed; or Housing challenge panel.",
+    panel = LinkedPanelField(
+        Panel.objects.order_by("name"), required=False, empty_label="No panel", label="Linked panel",
+        help_text="The panel that takes this step forward or checks on it.",
+    )
+    decision = LinkedDecisionField(
+        Decision.objects.order_by("-decided_on", "title"), required=False, empty_label="No decision",
+        label="Linked decision", help_text="A decision in the decision log that this step carries out.",
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):

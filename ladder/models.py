@@ -277,7 +277,7 @@ class Response(models.Model):
 
 class ActionQuerySet(models.QuerySet):
     def with_links(self) -> "ActionQuerySet":
-        return self.select_related("area", "owner", "round")
+        return self.select_related("area", "owner", "round", "panel", "decision")
 
     def open(self) -> "ActionQuerySet":
         return self.filter(status__in=Action.OPEN_STATUSES)
@@ -314,8 +314,12 @@ class Action(models.Model):
                               help_text="The assessment round this step came from, if any.")
     source = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="actions", help_text="The suggested next step it came from.")
-    # The panels feature will replace this with links to real decisions and panels.
-    linked_to = models.CharField("linked decision or panel", max_length=200, blank=True)
+    panel = models.ForeignKey("panels.Panel", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="ladder_actions", verbose_name="linked panel",
+                              help_text="The panel that takes this step forward or checks on it, if any.")
+    decision = models.ForeignKey("panels.Decision", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="ladder_actions", verbose_name="linked decision",
+                                 help_text="The logged decision this step carries out, if any.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

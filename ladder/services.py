@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.roles import is_staff_member
+from panels.models import Decision, Panel
 from participants.models import Partner
 
 from .models import Action, Area, Ladder, Respondent, Response, Round, Rung
@@ -316,7 +317,8 @@ def _check_action(*, description: str, owner, due_on: date | None, area: Area | 
 @transaction.atomic
 def action_create(*, area: Area, description: str, owner, due_on: date,
                   status: str = Action.Status.NOT_STARTED, round: Round | None = None,
-                  source: Response | None = None, linked_to: str = "", by) -> Action:
+                  source: Response | None = None, panel: Panel | None = None,
+                  decision: Decision | None = None, by) -> Action:
     """Add an action to the plan, perhaps turning a suggested next step into it."""
     _check_action(description=description, owner=owner, due_on=due_on, area=area)
     if status not in Action.Status.values:
@@ -328,7 +330,7 @@ def action_create(*, area: Area, description: str, owner, due_on: date,
         if source.respondent.round_id != round.pk:
             raise ValidationError("That next step comes from a different round.")
     action = Action(area=area, description=description.strip(), owner=owner, due_on=due_on, status=status,
-                    round=round, source=source, linked_to=linked_to.strip(), created_by=by)
+                    round=round, source=source, panel=panel, decision=decision, created_by=by)
     action._history_user = by
     action.save()
     return action
@@ -336,14 +338,16 @@ def action_create(*, area: Area, description: str, owner, due_on: date,
 
 @transaction.atomic
 def action_update(*, action: Action, area: Area, description: str, owner, due_on: date, status: str,
-                  linked_to: str = "", by) -> Action:
+                  panel: Panel | None = None, decision: Decision | None = None, by) -> Action:
     _check_action(description=description, owner=owner, due_on=due_on, area=area)
     if status not in Action.Status.values:
         raise ValidationError("Choose a status.")
     action.area, action.description, action.owner, action.due_on = area, description.strip(), owner, due_on
-    action.status, action.linked_to, action.updated_at = status, linked_to.strip(), timezone.now()
+    action.status, action.panel, action.decision = status, panel, decision
+    action.updated_at = timezone.now()
     action._history_user = by
-    action.save(update_fields=["area", "description", "owner", "due_on", "status", "linked_to", "updated_at"])
+    action.save(update_fields=["area", "description", "owner", "due_on", "status", "panel", "decision",
+                               "updated_at"])
     return action
 
 

@@ -391,6 +391,9 @@ def action_create(request: HttpRequest) -> HttpResponse:
         initial.update(area=source.area_id, description=source.next_step, round=source.respondent.round_id)
     elif request.GET.get("round", "").isdigit():
         initial["round"] = request.GET["round"]
+    for link in ("panel", "decision"):  # "Add a ladder action" on a panel's or a decision's page
+        if request.GET.get(link, "").isdigit():
+            initial[link] = request.GET[link]
     form = ActionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -410,7 +413,8 @@ def action_create(request: HttpRequest) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk)
     initial = {"area": action.area_id, "description": action.description, "owner": action.owner_id,
-               "due_on": action.due_on, "status": action.status, "linked_to": action.linked_to}
+               "due_on": action.due_on, "status": action.status, "panel": action.panel_id,
+               "decision": action.decision_id}
     form = ActionForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:

@@ -177,6 +177,8 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "past_count": past.count(),
         "end_form": forms.MembershipEndForm(),
         "can_change": panel.status != Panel.Status.CLOSED,
+        "ladder_actions": panel.ladder_actions.with_links().overdue_first(),
+        "action_link": f"panel={panel.pk}",
     })
 
 
@@ -716,6 +718,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "base_template": _decision_base(request),
         "is_staff": is_staff_member(request.user),
         "decision": decision,
+        "ladder_actions": decision.ladder_actions.with_links().overdue_first(),
+        "action_link": f"decision={decision.pk}",
     })
 
 

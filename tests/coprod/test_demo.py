@@ -43,3 +43,19 @@ def test_each_demo_login_lands_on_its_own_home(settings, client, email, home):
     response = client.get(reverse("home"), follow=True)
     assert response.redirect_chain[-1][0] == reverse(home)
     assert response.status_code == 200
+
+
+def test_demo_ladder_actions_are_linked_to_a_demo_panel_and_decision(settings):
+    from ladder.models import Action
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    linked = {a.description: (a.panel and a.panel.name, a.decision and a.decision.title)
+              for a in Action.objects.exclude(panel=None, decision=None).select_related("panel", "decision")}
+    assert linked == {
+        "Train four more partners to sit on interview panels.":
+            (None, "Partners on every interview panel for advice posts"),
+        "Co-design the new housing triage form in workshops with partners.":
+            ("Housing advice challenge panel", None),
+    }

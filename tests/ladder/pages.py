@@ -75,7 +75,9 @@ def populate(world) -> None:
 
     world.ladder_action = LadderActionFactory(area=areas[0], round=closed, owner=world.staff,
                                               due_on=today - timedelta(days=3))
-    LadderActionFactory(area=areas[1], round=closed, owner=world.staff, linked_to="Board")
+    # The panels pages link this one to world.panel and world.decision.
+    world.ladder_linked_action = LadderActionFactory(area=areas[1], round=closed, owner=world.staff,
+                                                     description="Partners check the new intake form")
     world.ladder_ladder = Ladder.current()
     world.ladder_other_ladder = Ladder.objects.exclude(pk=world.ladder_ladder.pk).first()
     world.ladder_area = areas[0]

@@ -11,6 +11,7 @@ from ladder.models import Action, Area, Ladder, Respondent, Response, Round
 from ..factories import (
     LadderActionFactory,
     LadderRoundFactory,
+    PanelFactory,
     PartnerFactory,
     PartnerRespondentFactory,
     StaffFactory,
@@ -282,7 +283,8 @@ def test_round_report_pdf_holds_the_results_and_action_plan(trustee_client, worl
     assert area.name in text
     assert "Staff median" in text and "Partner median" in text
     assert "Evidence 2-0" in text
-    assert "Action plan" in text and "Linked to: Board" in text
+    assert "Action plan" in text
+    assert f"Panel: {world.panel.name}" in text and "Decision: Thursday evening drop-in" in text
     assert "(overdue)" in text
     assert world.partner.full_name not in text
     assert _page(trustee_client.get(response.url))
@@ -299,11 +301,12 @@ def test_a_next_step_becomes_an_action(staff_client, world):
     response = staff_client.post(url, {
         "area": step.area_id, "description": step.next_step, "owner": world.staff.pk,
         "due_on": (timezone.localdate() + timedelta(days=20)).isoformat(), "status": "not_started",
-        "round": world.ladder_closed.pk, "linked_to": "Board",
+        "round": world.ladder_closed.pk, "panel": world.panel.pk, "decision": world.decision.pk,
     })
     action = Action.objects.get(source=step)
     assert response.url.startswith(reverse("ladder:results", args=[world.ladder_closed.pk]))
-    assert action.round == world.ladder_closed and action.linked_to == "Board"
+    assert action.round == world.ladder_closed
+    assert action.panel == world.panel and action.decision == world.decision
 
 
 def test_an_action_without_description_or_owner_is_refused(staff_client, world):
@@ -332,12 +335,73 @@ def test_changing_an_action_records_its_status(staff_client, world):
     action = world.ladder_action
     response = staff_client.post(reverse("ladder:action_edit", args=[action.pk]), {
         "area": action.area_id, "description": action.description, "owner": world.staff.pk,
-        "due_on": action.due_on.isoformat(), "status": "done", "linked_to": "",
+        "due_on": action.due_on.isoformat(), "status": "done", "panel": "", "decision": "",
     })
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == "done" and not action.overdue
     assert action.history.first().history_user == world.staff
+
+
+def test_an_action_added_from_a_panel_page_starts_linked_to_that_panel(staff_client, world):
+    panel_page = _page(staff_client.get(reverse("panels:panel_detail", args=[world.panel.pk])))
+    add_url = reverse("ladder:action_create") + f"?panel={world.panel.pk}"
+    assert add_url in panel_page
+    form = _page(staff_client.get(add_url))
+    assert f'<option value="{world.panel.pk}" selected>{world.panel.name}</option>' in form
+    decision_page = _page(staff_client.get(reverse("panels:decision_detail", args=[world.decision.pk])))
+    add_url = reverse("ladder:action_create") + f"?decision={world.decision.pk}"
+    assert add_url in decision_page
+    assert f'<option value="{world.decision.pk}" selected>' in _page(staff_client.get(add_url))
+
+
+def test_an_action_can_be_linked_to_a_closed_panel_and_the_link_taken_off(staff_client, world):
+    closed = PanelFactory(name="Old forum", status="closed")
+    action = world.ladder_linked_action
+    form = _page(staff_client.get(reverse("ladder:action_edit", args=[action.pk])))
+    assert f'<option value="{closed.pk}">Old forum (closed)</option>' in form
+    assert f'<option value="{world.panel.pk}" selected>' in form
+    data = {"area": action.area_id, "description": action.description, "owner": world.staff.pk,
+            "due_on": action.due_on.isoformat(), "status": action.status, "panel": closed.pk, "decision": ""}
+    assert staff_client.post(reverse("ladder:action_edit", args=[action.pk]), data).status_code == 302
+    action.refresh_from_db()
+    assert action.panel == closed and action.decision is None
+
+
+def test_a_link_to_a_panel_or_decision_that_does_not_exist_is_refused(staff_client, world):
+    action = world.ladder_linked_action
+    data = {"area": action.area_id, "description": "Changed", "owner": world.staff.pk,
+            "due_on": action.due_on.isoformat(), "status": action.status, "panel": 999999, "decision": "x"}
+    page = _page(staff_client.post(reverse("ladder:action_edit", args=[action.pk]), data))
+    assert page.count("Select a valid choice. That choice is not one of the available choices.") == 2
+    action.refresh_from_db()
+    assert action.description == "Partners check the new intake form" and action.panel == world.panel
+
+
+def test_linked_actions_are_listed_on_the_panel_and_the_decision(staff_client, trustee_client, world):
+    action = world.ladder_linked_action
+    edit_url = reverse("ladder:action_edit", args=[action.pk])
+    panel_page = _page(staff_client.get(reverse("panels:panel_detail", args=[world.panel.pk])))
+    assert action.description in panel_page and edit_url in panel_page
+    assert world.ladder_action.description not in panel_page
+    decision_url = reverse("panels:decision_detail", args=[world.decision.pk])
+    assert action.description in _page(staff_client.get(decision_url))
+    trustee_page = _page(trustee_client.get(decision_url))
+    assert action.description in trustee_page
+    assert edit_url not in trustee_page and "Add a ladder action" not in trustee_page
+
+
+def test_the_action_plan_links_each_action_to_its_panel_and_decision(staff_client, trustee_client,
+                                                                    partner_client, world):
+    panel_url = reverse("panels:panel_detail", args=[world.panel.pk])
+    decision_url = reverse("panels:decision_detail", args=[world.decision.pk])
+    page = _page(staff_client.get(reverse("ladder:action_list")))
+    assert panel_url in page and decision_url in page
+    page = _page(trustee_client.get(reverse("ladder:results", args=[world.ladder_closed.pk])))
+    assert world.panel.name in page and panel_url not in page and decision_url in page
+    page = _page(partner_client.get(reverse("ladder:my_results", args=[world.ladder_closed.pk])))
+    assert "Decision: Thursday evening drop-in" in page
+    assert panel_url not in page and decision_url not in page
 
 
 # --- Ladders and areas ---

@@ -186,6 +186,9 @@ def _populate_proposals_decisions_recruitment(world) -> None:
     )
     DecisionFactory(title="New case-management system", decided_by="board", rung=rungs[2],
                     implementation="in_progress", recorded_by=staff)
+    action = world.ladder_linked_action  # shown on the panel's, the decision's and the round's pages
+    action.panel, action.decision = world.panel, world.decision
+    action.save(update_fields=["panel", "decision"])
 
     world.staff_time = StaffTimeFactory(user=staff, panel=world.panel, meeting=world.meeting,
                                         category="preparation", hours=Decimal("1.5"), spent_on=today,
