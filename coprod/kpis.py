@@ -123,7 +123,9 @@ def people(period: Period, service: Service | None) -> list[Figure]:
         Figure("Active partners", counts["active"],
                href=_link("participants:partner_list", status="active", service=service_id)),
         Figure("Newly active partners", changes.values("partner").distinct().count(),
-               note="Became active in the period, after induction."),
+               note="Became active in the period, after induction.",
+               href=_link("participants:partner_list", active_from=period.start, active_to=period.end,
+                          service=service_id)),
         Figure("Partners due training", counts["due"], higher_is_better=False,
                href=_link("participants:training_due")),
     ]
@@ -139,7 +141,7 @@ def involvement(period: Period, service: Service | None, organisation: Organisat
 
 
 def panels_and_meetings(period: Period, service: Service | None, organisation: Organisation) -> list[Figure]:
-    from panels.models import Attendance, Panel
+    from panels.models import Attendance, Meeting, Panel
 
     running = Panel.objects.running(on=period.end)
     if service:
@@ -152,13 +154,15 @@ def panels_and_meetings(period: Period, service: Service | None, organisation: O
         hours=Coalesce(Sum("hours", filter=Q(status=Attendance.Status.ATTENDED)),
                        Value(ZERO, output_field=DecimalField())),
     )
+    held_link = _link("panels:meeting_list", when="past", status=Meeting.Status.SCHEDULED,
+                      starts_from=period.start, starts_to=period.end, service=service.pk if service else None)
     return [
         Figure("Panels running", running.count(), href=_link("panels:panel_list", status="active")),
-        Figure("Meetings held", held.count(), href=_link("panels:meeting_list")),
+        Figure("Meetings held", held.count(), href=held_link),
         Figure("Attendance rate", percent(register["attended"], register["expected"]), "%",
                note=f"{register['attended']} of {register['expected']} invitations to partners",
-               target=organisation.attendance_target),
-        Figure("Partner hours contributed", register["hours"].normalize() + 0, "h"),
+               target=organisation.attendance_target, href=held_link),
+        Figure("Partner hours contributed", register["hours"].normalize() + 0, "h", href=held_link),
     ]
 
 
@@ -175,7 +179,7 @@ def decisions(period: Period, service: Service | None, organisation: Organisatio
         "pk", filter=Q(shaped_by_panel__isnull=False) | Q(shaped_by_proposal__isnull=False)))
     answered = points.aggregate(total=Count("pk"), on_time=Count("pk", filter=Q(
         response__responded_at__date__lte=F("proposal__response_deadline"))))
-    link = _link("panels:decision_list", decided_after=period.start, decided_before=period.end,
+    link = _link("panels:decision_list", decided_from=period.start, decided_to=period.end,
                  service=service.pk if service else None)
     return [
         Figure("Decisions logged", counts["total"], href=link, trustees_may_follow=True),

@@ -31,11 +31,21 @@ class PanelFilter(django_filters.FilterSet):
 class MeetingFilter(django_filters.FilterSet):
     panel = django_filters.ModelChoiceFilter(queryset=Panel.objects.all(), empty_label="Any panel",
                                              label="Panel")
+    service = django_filters.ModelChoiceFilter(field_name="panel__service", queryset=Service.objects.all(),
+                                               empty_label="Any service", label="Service")
     format = django_filters.ChoiceFilter(choices=Meeting.Format.choices, empty_label="Any format")
+    status = django_filters.ChoiceFilter(choices=Meeting.Status.choices, empty_label="Scheduled or cancelled",
+                                         label="Status")
+    starts_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte",
+                                            label="On or after",
+                                            widget=forms.DateInput(attrs={"type": "date"}))
+    starts_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte",
+                                          label="On or before",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = Meeting
-        fields = ["panel", "format"]
+        fields = ["panel", "service", "format", "status", "starts_from", "starts_to"]
 
 
 # --- Decision log ---

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from coprod.models import Service
 
-from .models import AccessNeed, LivedExperienceArea, Partner
+from .models import AccessNeed, LivedExperienceArea, Partner, StatusChange
 
 # --- Partner records (staff) ---
 
@@ -33,9 +33,15 @@ class PartnerFilter(django_filters.FilterSet):
         empty_label="Any training", label="Training",
     )
 
+    active_from = django_filters.DateFilter(method="filter_became_active", label="Became active on or after",
+                                            widget=forms.DateInput(attrs={"type": "date"}))
+    active_to = django_filters.DateFilter(method="filter_became_active", label="Became active on or before",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+
     class Meta:
         model = Partner
-        fields = ["q", "status", "service", "access_need", "lived_experience", "training"]
+        fields = ["q", "status", "service", "access_need", "lived_experience", "training", "active_from",
+                  "active_to"]
 
     def __init__(self, *args, sensitive: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +57,19 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(full_name__icontains=value) | Q(preferred_name__icontains=value) | Q(email__icontains=value)
         )
+
+    def filter_became_active(self, queryset, name: str, value):
+        # "On or after" and "on or before" must hold for the same move to active, as the
+        # dashboard's "newly active partners" counts it, so both are applied together, once.
+        start, end = self.form.cleaned_data.get("active_from"), self.form.cleaned_data.get("active_to")
+        if name == "active_to" and start:
+            return queryset
+        changes = StatusChange.objects.filter(to_status=Partner.Status.ACTIVE)
+        if start:
+            changes = changes.filter(changed_at__date__gte=start)
+        if end:
+            changes = changes.filter(changed_at__date__lte=end)
+        return queryset.filter(pk__in=changes.values("partner"))
 
     def filter_training(self, queryset, name: str, value: str):
         # The list's queryset is annotated by Partner.objects.with_training_due(); people

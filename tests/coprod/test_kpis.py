@@ -156,6 +156,40 @@ def test_services_table_shows_each_services_measures(panel, housing):
     assert rows["Debt advice"]["attendance"] is None
 
 
+@pytest.mark.parametrize("scope", ["all services", "housing"])
+def test_each_count_on_the_dashboard_links_to_the_records_it_counts(staff_client, world, panel, housing,
+                                                                    scope):
+    from participants.models import Partner, StatusChange
+
+    other = Panel.objects.create(name="Debt panel", kind=Panel.Kind.ADVISORY, purpose="Advice",
+                                 service=Service.objects.create(name="Debt"), starts_on=D(2026, 1, 1))
+    for meeting_panel, day in ((panel, D(2026, 7, 1)), (panel, D(2026, 9, 30)), (other, D(2026, 8, 1)),
+                               (panel, D(2026, 10, 1))):
+        _meeting(meeting_panel, day, attended=Decimal("1"))
+    cancelled = _meeting(panel, D(2026, 8, 2))
+    cancelled.status = Meeting.Status.CANCELLED
+    cancelled.save()
+    for day, service in ((D(2026, 7, 5), housing), (D(2026, 9, 30), None), (D(2026, 10, 2), housing)):
+        Decision.objects.create(title=f"Decided {day}", decided_on=day, decided_by="board", service=service)
+    for day, service in ((D(2026, 7, 1), housing), (D(2026, 8, 8), None), (D(2026, 6, 30), housing)):
+        partner = PartnerFactory(status=Partner.Status.ACTIVE, service=service)
+        StatusChange.objects.create(partner=partner, from_status="induction", to_status="active",
+                                    changed_at=_at(day))
+
+    board = kpis.dashboard(PERIOD, service=housing if scope == "housing" else None)
+    counts = [("People", "Active partners"), ("People", "Newly active partners"),
+              ("Panels and meetings", "Meetings held"), ("Decisions and feedback", "Decisions logged")]
+    expected = {"Newly active partners": 1 if scope == "housing" else 2,
+                "Meetings held": 2 if scope == "housing" else 3,
+                "Decisions logged": 1 if scope == "housing" else 2}
+    for section, label in counts:
+        figure = _figure(board, section, label)
+        assert figure.value == expected.get(label, figure.value), label
+        listed = staff_client.get(figure.href)
+        assert listed.status_code == 200, label
+        assert listed.context["page_obj"].paginator.count == figure.value, label
+
+
 def test_dashboard_queries_do_not_grow_with_the_data(staff_client, world, panel):
     url = reverse("coprod:dashboard") + "?period=last_year"
 
