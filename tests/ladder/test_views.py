@@ -384,8 +384,11 @@ def test_linked_actions_are_listed_on_the_panel_and_the_decision(staff_client, t
     panel_page = _page(staff_client.get(reverse("panels:panel_detail", args=[world.panel.pk])))
     assert action.description in panel_page and edit_url in panel_page
     assert world.ladder_action.description not in panel_page
+    assert "Decision: " in panel_page and "Panel: " not in panel_page  # not its own page again
     decision_url = reverse("panels:decision_detail", args=[world.decision.pk])
-    assert action.description in _page(staff_client.get(decision_url))
+    decision_page = _page(staff_client.get(decision_url))
+    assert action.description in decision_page
+    assert "Panel: " in decision_page and "Decision: " not in decision_page
     trustee_page = _page(trustee_client.get(decision_url))
     assert action.description in trustee_page
     assert edit_url not in trustee_page and "Add a ladder action" not in trustee_page
