@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from .models import Organisation, Resource, ResourceTag, Service
+from .roles import TEAM_PERMISSIONS
 from .uploads import DOCUMENTS, IMAGES, MB, validate_upload
 
 # --- Services and teams ---
@@ -41,6 +42,43 @@ class OrganisationForm(forms.ModelForm):
         if logo and hasattr(logo, "content_type"):
             validate_upload(logo, allowed=IMAGES - {".gif"}, max_bytes=2 * MB)
         return logo
+
+
+# --- The team ---
+
+
+class TeamFilterForm(forms.Form):
+    ROLES = [("", "Staff and trustees"), ("staff", "Staff"), ("trustee", "Trustees")]
+    STATUSES = [("", "Active and deactivated"), ("active", "Active"), ("deactivated", "Deactivated")]
+    role = forms.ChoiceField(choices=ROLES, required=False, label="Role")
+    status = forms.ChoiceField(choices=STATUSES, required=False, label="Login")
+
+    def filter(self, people):
+        if not self.is_valid():
+            return people
+        role, status = self.cleaned_data["role"], self.cleaned_data["status"]
+        if role == "staff":
+            people = people.filter(is_staff_member=True)
+        elif role == "trustee":
+            people = people.filter(is_trustee=True)
+        if status:
+            people = people.filter(is_active=status == "active")
+        return people
+
+    @property
+    def filtered(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class TeamPermissionsForm(forms.Form):
+    """The permissions a staff member is given directly; the template lays the boxes
+    out one by one with what each allows."""
+
+    permissions = forms.MultipleChoiceField(
+        choices=[(permission.name, permission.label) for permission in TEAM_PERMISSIONS],
+        required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not a permission that can be given here."},
+    )
 
 
 # --- Resource library ---

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -44,6 +45,11 @@ class Organisation(models.Model):
     logo = models.ImageField(upload_to="organisation/", blank=True)
 
     history = HistoricalRecords()
+
+    class Meta:
+        permissions = [
+            ("manage_team", "Can manage the team: give staff permissions, deactivate and reactivate logins"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -221,3 +227,46 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TeamChangeQuerySet(models.QuerySet):
+    def for_page(self) -> "TeamChangeQuerySet":
+        return self.select_related("by")
+
+
+class TeamChange(models.Model):
+    """A change to a staff or trustee login made on the Team page: a permission given or
+    taken away, or the login deactivated or reactivated. django-simple-history does not
+    record permissions (a many-to-many of the user), nor is the user model historical,
+    so each change is written here by the service that makes it."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "granted", "Gave permission"
+        REVOKED = "revoked", "Took away permission"
+        DEACTIVATED = "deactivated", "Deactivated the login"
+        REACTIVATED = "reactivated", "Reactivated the login"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_changes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    permission = models.CharField(max_length=150, blank=True, help_text='"app_label.codename"')
+
+    objects = TeamChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.what}"
+
+    @property
+    def what(self) -> str:
+        """In plain words, e.g. "Gave permission: Approve or reject claims"."""
+        if not self.permission:
+            return self.get_kind_display()
+        from .roles import team_permission
+
+        permission = team_permission(self.permission)
+        return f"{self.get_kind_display()}: {permission.label if permission else self.permission}"

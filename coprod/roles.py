@@ -6,6 +6,7 @@ linked to their login.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -89,3 +90,101 @@ def role_required(*roles: Role) -> Callable:
 staff_required = role_required(Role.STAFF)
 partner_required = role_required(Role.PARTNER)
 staff_or_trustee_required = role_required(Role.STAFF, Role.TRUSTEE)
+
+
+# --- The team's permissions ------------------------------------------------------------
+# The permissions a team manager gives and takes away on the Team page, in plain words.
+# Each is checked where it is used (participants.services, reciprocity.services,
+# coprod.views) together with `is_staff_member`, so only staff members may hold them.
+
+MANAGE_TEAM = "coprod.manage_team"
+
+
+@dataclass(frozen=True)
+class TeamPermission:
+    name: str  # "app_label.codename", as `user.has_perm` takes it
+    label: str
+    explanation: str
+
+    @property
+    def app_label(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def codename(self) -> str:
+        return self.name.split(".")[1]
+
+
+TEAM_PERMISSIONS = (
+    TeamPermission(
+        MANAGE_TEAM, "Manage the team",
+        "Use this page: give and take away these permissions, and deactivate or reactivate staff and "
+        "trustee logins. Whoever has it can give themselves any of the others.",
+    ),
+    TeamPermission(
+        "coprod.change_organisation", "Change the organisation settings",
+        "Change the organisation’s name, logo and targets, and when the governance report is made.",
+    ),
+    TeamPermission(
+        "participants.view_sensitive_partner_data", "See partners’ sensitive details",
+        "See, search by and change partners’ lived experience, access needs and whether their payments "
+        "are checked against benefit rules.",
+    ),
+    TeamPermission(
+        "participants.delete_partner", "Erase partners’ personal data",
+        "Erase a partner’s personal data when they ask us to or we no longer need it. It cannot be undone.",
+    ),
+    TeamPermission(
+        "reciprocity.approve_claim", "Approve or reject claims",
+        "Agree or refuse what partners claim for their time and costs (never their own claims), and see "
+        "receipts and benefit-rule totals.",
+    ),
+    TeamPermission(
+        "reciprocity.pay_claim", "Record payments",
+        "Record that an approved claim has been paid (bank transfer, voucher or cash), and see receipts.",
+    ),
+)
+TEAM_PERMISSION_NAMES = tuple(permission.name for permission in TEAM_PERMISSIONS)
+
+
+def team_permission(name: str) -> TeamPermission | None:
+    return next((permission for permission in TEAM_PERMISSIONS if permission.name == name), None)
+
+
+def can_manage_team(user) -> bool:
+    return is_staff_member(user) and user.has_perm(MANAGE_TEAM)
+
+
+@dataclass(frozen=True)
+class HeldPermission:
+    """One of TEAM_PERMISSIONS and how a person holds it: given to them directly (which
+    the Team page changes), through groups (set up in the Django admin), or as a superuser."""
+
+    permission: TeamPermission
+    direct: bool
+    groups: tuple[str, ...]
+    superuser: bool
+
+    @property
+    def held(self) -> bool:
+        return self.direct or bool(self.groups) or self.superuser
+
+
+def held_permissions(user) -> list[HeldPermission]:
+    """Which of TEAM_PERMISSIONS this person holds, and how. Reads `user_permissions`,
+    `groups` and each group's `permissions` through `.all()`, so a list that prefetched
+    them (`User.objects.team()`) runs no query here."""
+
+    def name(permission) -> str:
+        return f"{permission.content_type.app_label}.{permission.codename}"
+
+    direct = {name(permission) for permission in user.user_permissions.all()}
+    through: dict[str, list[str]] = {}
+    for group in user.groups.all():
+        for permission in group.permissions.all():
+            through.setdefault(name(permission), []).append(group.name)
+    return [
+        HeldPermission(permission, permission.name in direct, tuple(sorted(through.get(permission.name, []))),
+                       bool(user.is_superuser))
+        for permission in TEAM_PERMISSIONS
+    ]

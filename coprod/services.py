@@ -1,10 +1,15 @@
 """Writes for the core app. Each function validates before saving and records who did it."""
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from collections.abc import Iterable
 
-from .models import Organisation, Resource, Service
-from .roles import is_staff_member
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Organisation, Resource, Service, TeamChange
+from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, is_staff_member
 from .uploads import DOCUMENTS, MB, safe_name, validate_upload
 
 # --- Services and teams ---
@@ -126,3 +131,125 @@ def resource_delete(*, resource: Resource, by) -> None:
     resource._history_user = by
     resource.file.delete(save=False)
     resource.delete()
+
+
+# --- The team: staff permissions and logins ---
+# Every change takes the organisation row's lock first, so two team managers acting at
+# the same moment (each taking the permission away from the other, say) are checked one
+# after the other and cannot together leave nobody able to manage the team.
+
+
+def _lock_team(by) -> None:
+    Organisation.objects.select_for_update().get(pk=Organisation.current().pk)
+    # Checked again under the lock, from the database: `by` may have lost the permission
+    # or been deactivated since their page was loaded.
+    User = get_user_model()
+    if not (User.objects.team_managers().filter(pk=by.pk).exists()
+            or User.objects.filter(pk=by.pk, is_active=True, is_superuser=True).exists()):
+        raise PermissionDenied("Only staff who can manage the team may change logins and permissions.")
+
+
+def _check_managers_remain(*, losing) -> None:
+    """Refuse when `losing` is the last active staff member able to manage the team."""
+    managers = get_user_model().objects.team_managers()
+    if managers.filter(pk=losing.pk).exists() and not managers.exclude(pk=losing.pk).exists():
+        raise ValidationError(
+            f"{losing} is the only active staff member who can manage the team. Give someone else "
+            "“Manage the team” first, so the organisation is never left without a team manager."
+        )
+
+
+def _team_login(user):
+    """The user, read again under the lock; only staff and trustee logins are managed here."""
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if not (user.is_staff_member or user.is_trustee):
+        raise ValidationError(f"{user} has no staff or trustee login, so it is not managed on the Team page.")
+    return user
+
+
+def _permission_objects(names: Iterable[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".")) for name in names}
+    return [permission for permission in Permission.objects.select_related("content_type")
+            .filter(codename__in={codename for _, codename in wanted})
+            if (permission.content_type.app_label, permission.codename) in wanted]
+
+
+@transaction.atomic
+def staff_permissions_set(*, user, permissions: Iterable[str], by) -> list[TeamChange]:
+    """Give a staff member exactly `permissions` (names from coprod.roles.TEAM_PERMISSIONS,
+    "app_label.codename") and take away the others of that list given to them directly.
+    Permissions held through a group are the Django admin's and are left alone. Records
+    one TeamChange per permission given or taken away; answers them (none if nothing changed)."""
+    wanted = set(permissions)
+    unknown = sorted(wanted - set(TEAM_PERMISSION_NAMES))
+    if unknown:
+        raise ValidationError(
+            f"“{unknown[0]}” is not a permission that can be given here. Choose from the list on the page.")
+    _lock_team(by)
+    user = _team_login(user)
+    if wanted and not user.is_staff_member:
+        raise ValidationError(
+            f"Permissions are only for staff members, and {user} is not a member of staff. "
+            "Nothing was changed.")
+    held = {f"{permission.content_type.app_label}.{permission.codename}"
+            for permission in user.user_permissions.select_related("content_type")}
+    current = held & set(TEAM_PERMISSION_NAMES)
+    added, removed = wanted - current, current - wanted
+    if MANAGE_TEAM in removed:
+        if user.pk == by.pk:
+            raise ValidationError(
+                "You cannot take away your own permission to manage the team. Ask another team manager "
+                "if it really should go. Nothing was changed.")
+        if not _keeps_manage_team(user):
+            _check_managers_remain(losing=user)
+    if added:
+        user.user_permissions.add(*_permission_objects(added))
+    if removed:
+        user.user_permissions.remove(*_permission_objects(removed))
+    now = timezone.now()
+    order = list(TEAM_PERMISSION_NAMES)
+    changes = [
+        TeamChange(user=user, by=by, at=now, kind=kind, permission=name)
+        for kind, names in ((TeamChange.Kind.GRANTED, added), (TeamChange.Kind.REVOKED, removed))
+        for name in sorted(names, key=order.index)
+    ]
+    return TeamChange.objects.bulk_create(changes)
+
+
+def _keeps_manage_team(user) -> bool:
+    """Would `user` still manage the team without their own direct grant (through a group,
+    or as a superuser)?"""
+    if user.is_superuser:
+        return True
+    app_label, codename = MANAGE_TEAM.split(".")
+    return user.groups.filter(permissions__content_type__app_label=app_label,
+                              permissions__codename=codename).exists()
+
+
+@transaction.atomic
+def login_deactivate(*, user, by) -> TeamChange:
+    """Close a staff or trustee login: they can no longer sign in, and any session they
+    have ends at their next request. Their records and permissions stay as they were."""
+    _lock_team(by)
+    user = _team_login(user)
+    if not user.is_active:
+        raise ValidationError(f"{user}’s login is already deactivated.")
+    if user.pk == by.pk:
+        raise ValidationError(
+            "You cannot deactivate your own login. Ask another team manager if it really should be closed.")
+    _check_managers_remain(losing=user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return TeamChange.objects.create(user=user, by=by, kind=TeamChange.Kind.DEACTIVATED)
+
+
+@transaction.atomic
+def login_reactivate(*, user, by) -> TeamChange:
+    """Open a deactivated staff or trustee login again, with the permissions it had."""
+    _lock_team(by)
+    user = _team_login(user)
+    if user.is_active:
+        raise ValidationError(f"{user}’s login is already active.")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return TeamChange.objects.create(user=user, by=by, kind=TeamChange.Kind.REACTIVATED)

@@ -13,6 +13,11 @@ coprod_patterns = [
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
     path("staff/settings/", views.organisation_settings, name="organisation_settings"),
     path("organisation/logo", views.organisation_logo, name="organisation_logo"),
+    # --- The team: staff permissions and logins ---
+    path("staff/team/", views.team_list, name="team_list"),
+    path("staff/team/<int:pk>/", views.team_member, name="team_member"),
+    path("staff/team/<int:pk>/deactivate/", views.team_deactivate, name="team_deactivate"),
+    path("staff/team/<int:pk>/reactivate/", views.team_reactivate, name="team_reactivate"),
     path("library/", views.resource_list, name="resource_list"),
     path("library/<int:pk>/download/", views.resource_download, name="resource_download"),
     path("staff/library/new/", views.resource_create, name="resource_create"),

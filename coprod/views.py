@@ -1,6 +1,7 @@
 from copy import copy
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,8 +18,18 @@ from participants.models import Partner
 from . import forms, governance, kpis, reports, services
 from .forms import OrganisationForm, ResourceForm
 from .health import broker_status, database_status
-from .models import Organisation, Report, Resource, ResourceTag, Service
-from .roles import Role, home_url, is_staff_member, role_required, staff_or_trustee_required, staff_required
+from .models import Organisation, Report, Resource, ResourceTag, Service, TeamChange
+from .roles import (
+    Role,
+    can_manage_team,
+    held_permissions,
+    home_url,
+    is_staff_member,
+    role_required,
+    staff_or_trustee_required,
+    staff_required,
+    team_permission,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -206,6 +217,118 @@ def organisation_logo(request: HttpRequest) -> FileResponse:
     if not organisation.logo:
         raise Http404("No logo has been uploaded.")
     return FileResponse(organisation.logo.open("rb"))
+
+
+# --- The team: staff permissions and logins ---
+
+TEAM_CHANGES_SHOWN = 20
+
+
+def _require_team_manager(request: HttpRequest) -> None:
+    if not can_manage_team(request.user):
+        raise PermissionDenied
+
+
+def get_team_member_for_user(request: HttpRequest, pk: int):
+    """A staff or trustee login, for a team manager; anyone else gets 403, and a login
+    that is neither staff nor trustee (a partner's) 404."""
+    _require_team_manager(request)
+    return get_object_or_404(get_user_model().objects.team(), pk=pk)
+
+
+def _roles(person) -> list[str]:
+    flags = ((person.is_staff_member, "Staff"), (person.is_trustee, "Trustee"),
+             (person.is_partner_login, "Partner"))
+    return [label for flag, label in flags if flag]
+
+
+@staff_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    _require_team_manager(request)
+    form = forms.TeamFilterForm(request.GET or None)
+    page = Paginator(form.filter(get_user_model().objects.team()), 50).get_page(request.GET.get("page"))
+    rows = [
+        {"person": person, "roles": _roles(person),
+         "held": [held for held in held_permissions(person) if held.held]}
+        for person in page
+    ]
+    return render(request, "coprod/team_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def _team_member_page(request: HttpRequest, person, form, *, status: int = 200) -> HttpResponse:
+    held = held_permissions(person)
+    return render(request, "coprod/team_member.html", {
+        "person": person, "roles": _roles(person), "form": form,
+        "boxes": list(zip(form["permissions"], held, strict=True)),
+        "held_elsewhere": [h for h in held if h.groups],
+        "changes": person.team_changes.for_page()[:TEAM_CHANGES_SHOWN],
+        "is_self": person.pk == request.user.pk,
+    }, status=status)
+
+
+@staff_required
+def team_member(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_team_member_for_user(request, pk)
+    direct = [held.permission.name for held in held_permissions(person) if held.direct]
+    # Not `request.POST or None`: unticking every box posts no field at all.
+    form = forms.TeamPermissionsForm(request.POST if request.method == "POST" else None,
+                                     initial={"permissions": direct})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.staff_permissions_set(
+                user=person, permissions=form.cleaned_data["permissions"], by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _permissions_saved_message(person, changes))
+            return redirect("coprod:team_member", pk=person.pk)
+    return _team_member_page(request, person, form)
+
+
+def _permissions_saved_message(person, changes: list[TeamChange]) -> str:
+    def labels(kind) -> str:
+        return ", ".join(f"“{team_permission(c.permission).label}”" for c in changes if c.kind == kind)
+
+    given, taken = labels(TeamChange.Kind.GRANTED), labels(TeamChange.Kind.REVOKED)
+    if not given and not taken:
+        return f"Nothing changed: {person} already had exactly these permissions."
+    parts = []
+    if given:
+        parts.append(f"{person} can now: {given}.")
+    if taken:
+        parts.append(f"{person} can no longer: {taken}.")
+    return "Saved. " + " ".join(parts)
+
+
+@staff_required
+def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm; POST closes the login."""
+    person = get_team_member_for_user(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.login_deactivate(user=person, by=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, f"{person}’s login is deactivated: they can no longer sign in.")
+            return redirect("coprod:team_member", pk=person.pk)
+    return render(request, "coprod/team_deactivate.html", {
+        "person": person, "roles": _roles(person), "error": error, "is_self": person.pk == request.user.pk,
+    })
+
+
+@require_POST
+@staff_required
+def team_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_team_member_for_user(request, pk)
+    try:
+        services.login_reactivate(user=person, by=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, f"{person}’s login is active again: they can sign in.")
+    return redirect("coprod:team_member", pk=person.pk)
 
 
 # --- Resource library ---

@@ -11,7 +11,42 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def team(self) -> "UserQuerySet":
+        """Everyone with a staff or trustee login, active or not, with what the Team page
+        shows: their permissions and groups (prefetched) and whether they are also a partner."""
+        from django.contrib.auth.models import Group, Permission
+
+        permissions = Permission.objects.select_related("content_type")
+        return (
+            self.filter(Q(is_staff_member=True) | Q(is_trustee=True))
+            .annotate(is_partner_login=Exists(Partner.objects.filter(user=OuterRef("pk"))))
+            .prefetch_related(
+                models.Prefetch("user_permissions", queryset=permissions),
+                models.Prefetch("groups", queryset=Group.objects.prefetch_related(
+                    models.Prefetch("permissions", queryset=permissions))),
+            )
+        )
+
+    def with_permission(self, name: str) -> "UserQuerySet":
+        """Logins that hold the permission "app_label.codename": given directly, through a
+        group, or as superusers, as `user.has_perm` counts it (which also needs them active)."""
+        from django.contrib.auth.models import Permission
+
+        app_label, codename = name.split(".")
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        return self.filter(
+            Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
+        ).distinct()
+
+    def team_managers(self) -> "UserQuerySet":
+        """Active staff members who may manage the team (see coprod.roles.can_manage_team)."""
+        from coprod.roles import MANAGE_TEAM
+
+        return self.filter(is_active=True, is_staff_member=True).with_permission(MANAGE_TEAM)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):

@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 
 from coprod.models import Organisation, Report, Resource, ResourceTag
 
+from ..factories import StaffFactory
 from ..helpers import PNG
 from ..permissions import (
     EVERYONE,
@@ -34,7 +35,12 @@ def populate(world) -> None:
         kind=Report.Kind.GOVERNANCE, title="Governance report", status=Report.Status.FAILED,
         error="RuntimeError: the chart could not be drawn",
     )
-    world.staff.user_permissions.add(Permission.objects.get(codename="change_organisation"))
+    world.staff.user_permissions.add(Permission.objects.get(codename="change_organisation"),
+                                     Permission.objects.get(codename="manage_team"))
+    # The Team page's people: a colleague to manage, and a former member of staff.
+    world.colleague = StaffFactory(email="colleague@example.test", full_name="Cal Colleague")
+    world.colleague.user_permissions.add(Permission.objects.get(codename="approve_claim"))
+    world.former_staff = StaffFactory(email="former@example.test", full_name="Fay Former", is_active=False)
     organisation = Organisation.current()
     organisation.logo.save("logo.png", ContentFile(PNG))
     world.welcome_pack = Resource.objects.create(
@@ -63,6 +69,21 @@ PAGES = [
     Page("coprod:service_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.service.pk}),
     Page("coprod:organisation_settings", STAFF_ONLY),
     Page("coprod:organisation_logo", EVERYONE, sweep=False),
+    # The team: staff permissions and logins (team managers only; world.staff is one)
+    Page("coprod:team_list", STAFF_ONLY),
+    Page("coprod:team_member", STAFF_ONLY, kwargs=lambda w: {"pk": w.colleague.pk}),
+    Page("coprod:team_member", STAFF_ONLY, kwargs=lambda w: {"pk": w.trustee.pk}),
+    Page("coprod:team_member", STAFF_ONLY, kwargs=lambda w: {"pk": w.former_staff.pk}),
+    Page("coprod:team_member", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+         kwargs=lambda w: {"pk": w.partner.user.pk}),
+    Page("coprod:team_member", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+         kwargs=lambda w: {"pk": w.colleague.pk}, method="post",
+         data=lambda w: {"permissions": ["reciprocity.approve_claim", "reciprocity.pay_claim"]}),
+    Page("coprod:team_deactivate", STAFF_ONLY, kwargs=lambda w: {"pk": w.colleague.pk}),
+    Page("coprod:team_deactivate", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+         kwargs=lambda w: {"pk": w.colleague.pk}, method="post"),
+    Page("coprod:team_reactivate", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+         kwargs=lambda w: {"pk": w.former_staff.pk}, method="post"),
     Page("coprod:resource_list", STAFF_AND_PARTNERS),
     Page("coprod:resource_download", STAFF_AND_PARTNERS, kwargs=lambda w: {"pk": w.welcome_pack.pk},
          sweep=False),
