@@ -79,6 +79,30 @@ def seed_organisation() -> None:
         _user(email, full_name, is_trustee=True)
 
 
+# The Team page: the demo's staff login manages the team, and gave Shirin Begum the
+# organisation settings there, so the page shows a recorded change. Other demo staff hold
+# other permissions (participants.demo: sensitive details, erasure; reciprocity.demo: finance).
+TEAM_MANAGER = DEMO_LOGINS["staff"]
+SETTINGS_ADMIN = "s.begum@example.org"
+
+
+@transaction.atomic
+def seed_team() -> None:
+    from django.contrib.auth.models import Permission
+
+    from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES
+    from .services import staff_permissions_set
+
+    User = get_user_model()
+    manager = User.objects.get(email=TEAM_MANAGER)
+    app_label, codename = MANAGE_TEAM.split(".")
+    manager.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    admin = User.objects.get(email=SETTINGS_ADMIN)
+    held = {f"{p.content_type.app_label}.{p.codename}"
+            for p in admin.user_permissions.select_related("content_type")} & set(TEAM_PERMISSION_NAMES)
+    staff_permissions_set(user=admin, permissions=held | {"coprod.change_organisation"}, by=manager)
+
+
 def seed_demo() -> None:
     """Build (or top up) the whole demo organisation."""
     import ladder.demo
@@ -99,5 +123,6 @@ def seed_demo() -> None:
     panels.demo_decisions.seed()
     ladder.demo.link_actions()
     reciprocity.demo.seed()
+    seed_team()
     seed_library()
     seed_governance_report()  # last: it reports on everything above

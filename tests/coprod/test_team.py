@@ -389,3 +389,21 @@ def test_upgrading_gives_manage_team_to_whoever_could_change_the_settings(db):
     assert _fresh(in_group).has_perm(MANAGE_TEAM)
     assert not _fresh(other).has_perm(MANAGE_TEAM)
 
+
+# --- The demo -----------------------------------------------------------------------------
+
+
+def test_the_demo_staff_login_manages_a_team_with_different_permissions(settings, client):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert TeamChange.objects.count() == 1, "a second run records nothing more"
+    client.post(reverse("account_login"), {"login": "staff@example.org", "password": "coprod-demo"})
+    page = client.get(reverse("coprod:team_list")).content.decode()
+    assert "Manage the team" in page and "Change the organisation settings" in page
+    begum = User.objects.get(email="s.begum@example.org")
+    assert begum.has_perm("coprod.change_organisation") and not begum.has_perm(MANAGE_TEAM)
+    page = client.get(reverse("coprod:team_member", args=[begum.pk])).content.decode()
+    assert "Gave permission: Change the organisation settings" in page and "Amira Haddad" in page
