@@ -74,10 +74,14 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | None]],
 
     `yticks` names the integer positions 1..n (for example the rungs of a ladder)."""
     figure, axes = pyplot.subplots(figsize=(width, height))
-    markers = ["o", "s", "^"]
+    # Each later line is thinner and dashed over the earlier ones, so where two series
+    # agree (staff and partners on the same rung) both stay visible.
+    styles = [("o", "-", 4.0, 9), ("s", "--", 2.0, 5), ("^", ":", 1.5, 4)]
     for index, (name, values) in enumerate(series.items()):
+        marker, linestyle, linewidth, markersize = styles[index % len(styles)]
         axes.plot(list(labels), [float("nan") if v is None else v for v in values], label=name,
-                  color=colours[index % len(colours)], marker=markers[index % len(markers)])
+                  color=colours[index % len(colours)], marker=marker, linestyle=linestyle,
+                  linewidth=linewidth, markersize=markersize)
     if yticks:
         axes.set_yticks(range(1, len(yticks) + 1), yticks)
         axes.set_ylim(0.5, len(yticks) + 0.5)
