@@ -254,16 +254,17 @@ def _this_month(partners: dict, by, sources, today) -> None:
     kwame = partners.get(NEAR_LIMIT)
     if kwame is not None:
         # Fees paid this month up to about £100, then a half-day claim (£75) waiting for approval:
-        # approving it would take him past his £150 monthly limit.
+        # approving it would take him past his £150 monthly limit. Early in a month the sessions
+        # were held last month and paid on the 1st, so the figures hold whatever day it is.
         month_start, _ = benefits.month_bounds(today)
         paid = Payment.objects.filter(claim__partner=kwame, paid_on__gte=month_start).totals()["fees"]
-        day = month_start + timedelta(days=2)
-        while paid + 40 <= 115 and day <= today - timedelta(days=2):
+        day = today - timedelta(days=2)
+        while paid + 40 <= 115:
             claim = _claim(kwame, by, ACTIVITIES[4], day)
             _backdate(claim, day)
-            _pay(claim, by, sources, day)
+            _pay(claim, by, sources, max(day, month_start))
             paid += 40
-            day += timedelta(days=5)
+            day -= timedelta(days=5)
         waiting = _claim(kwame, by, ACTIVITIES[2], today - timedelta(days=1))
         _backdate(waiting, today)
     steps = [
