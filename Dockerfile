@@ -30,14 +30,14 @@ RUN groupadd --system app \
 WORKDIR /app
 
 # Dependencies first, in their own layer, so a code change does not reinstall them.
-COPY pyproject.toml ./
+COPY pyproject.toml constraints.txt ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt \
+    && pip install --no-cache-dir -c constraints.txt -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
 COPY . .
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir -c constraints.txt . \
     && rm -rf build *.egg-info
 
 # Production static files (hashed names, compressed) for whitenoise. Settings demand a

@@ -530,8 +530,25 @@ def test_dockerfile_installs_weasyprint_runtime_libraries_without_recommends():
     assert "rm -rf /var/lib/apt/lists/*" in apt[0]
 
 
-def test_dockerfile_installs_the_project_with_pip():
-    assert any(re.search(r"pip install --no-cache-dir \.(\s|$)", run) for run in runs())
+def test_dockerfile_installs_the_project_with_pip_within_the_tested_versions():
+    assert any(re.search(r"pip install --no-cache-dir -c constraints\.txt \.(\s|$)", run) for run in runs())
+    copies = [arguments.split() for keyword, arguments in dockerfile() if keyword == "COPY"]
+    assert any("constraints.txt" in words[:-1] for words in copies), "constraints.txt is copied before pip runs"
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_every_dependency_has_a_tested_version_in_constraints():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + [r for group in project["optional-dependencies"].values() for r in group]
+    pinned = {
+        _name(line): line.split("==", 1)[1]
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {_name(r) for r in wanted} - set(pinned) == set(), "pin each new dependency in constraints.txt"
 
 
 def test_dockerfile_collects_static_files_with_production_settings():
