@@ -105,6 +105,37 @@ def world(db) -> World:
     return world
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, _media_folder):
+    """The demo organisation (`seed_demo`), loaded once for the tests of a module that
+    ask for it and rolled back after the last of them: each test still runs in a
+    savepoint of its own, so nothing one test changes is seen by the next.
+
+    It stays loaded until the module's tests end, so a module that asks for it
+    holds only tests that expect the demo data (or do not mind it)."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(DEBUG=True, MEDIA_ROOT=_media_folder,
+                                   PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                call_command("seed_demo", stdout=io.StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 # Each role's client is a client of its own, so one test can use several.
 @pytest.fixture
 def staff_client(client_for):

@@ -77,8 +77,8 @@ PAGES = [
     Page("account_request_login_code", ANONYMOUS_ONLY),
     Page("account_confirm_login_code", (REDIRECT,) * 5, sweep=False),
     # Re-entering a code instead of a password: only inside a reauthentication started elsewhere.
-    Page("account_request_reauthentication_code", (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT), sweep=False),
-    Page("account_confirm_reauthentication_code", (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT), sweep=False),
+    Page("account_request_reauthentication_code", (LOGIN,) + (REDIRECT,) * 4, sweep=False),
+    Page("account_confirm_reauthentication_code", (LOGIN,) + (REDIRECT,) * 4, sweep=False),
 ]
 
 

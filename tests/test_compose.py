@@ -533,7 +533,7 @@ def test_dockerfile_installs_weasyprint_runtime_libraries_without_recommends():
 def test_dockerfile_installs_the_project_with_pip_within_the_tested_versions():
     assert any(re.search(r"pip install --no-cache-dir -c constraints\.txt \.(\s|$)", run) for run in runs())
     copies = [arguments.split() for keyword, arguments in dockerfile() if keyword == "COPY"]
-    assert any("constraints.txt" in words[:-1] for words in copies), "constraints.txt is copied before pip runs"
+    assert any("constraints.txt" in words[:-1] for words in copies), "copy constraints.txt before pip runs"
 
 
 def _name(requirement: str) -> str:
@@ -542,7 +542,8 @@ def _name(requirement: str) -> str:
 
 def test_every_dependency_has_a_tested_version_in_constraints():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = project["dependencies"] + [r for group in project["optional-dependencies"].values() for r in group]
+    extras = project["optional-dependencies"].values()
+    wanted = project["dependencies"] + [requirement for group in extras for requirement in group]
     pinned = {
         _name(line): line.split("==", 1)[1]
         for line in (ROOT / "constraints.txt").read_text().splitlines()

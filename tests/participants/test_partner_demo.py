@@ -14,9 +14,8 @@ def _counts():
             LivedExperienceArea.objects.count(), get_user_model().objects.count())
 
 
-def test_demo_partners_are_varied_and_loaded_once(settings):
+def test_demo_partners_are_varied_and_loaded_once(demo, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
     first = _counts()
     call_command("seed_demo")
     assert _counts() == first
@@ -30,9 +29,7 @@ def test_demo_partners_are_varied_and_loaded_once(settings):
     assert not partners.filter(status_changes__isnull=True).exists(), "every partner has a status history"
 
 
-def test_demo_partner_login_has_a_complete_profile(settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_demo_partner_login_has_a_complete_profile(demo):
     sam = Partner.objects.get(user__email="partner@example.org")
     assert (sam.full_name, sam.preferred_name) == ("Sarah Thompson", "Sam")
     for field in ["pronouns", "email", "phone", "address", "strengths", "skills", "interests", "availability",
@@ -42,9 +39,7 @@ def test_demo_partner_login_has_a_complete_profile(settings):
     assert sam.history.filter(history_user__isnull=False).count() >= 3
 
 
-def test_demo_staff_login_may_see_sensitive_data_and_another_staff_member_may_not(settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_demo_staff_login_may_see_sensitive_data_and_another_staff_member_may_not(demo):
     User = get_user_model()
     assert User.objects.get(email="staff@example.org").has_perm("participants.view_sensitive_partner_data")
     assert not User.objects.get(email="p.lindqvist@example.org").has_perm(
