@@ -119,21 +119,20 @@ def demo(django_db_setup, django_db_blocker, _media_folder):
     from django.db import transaction
     from django.test import override_settings
 
+    outer = transaction.atomic()
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
         outer.__enter__()
-        try:
-            with override_settings(DEBUG=True, MEDIA_ROOT=_media_folder,
-                                   PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-                call_command("seed_demo", stdout=io.StringIO())
-        except BaseException:
+    try:
+        with django_db_blocker.unblock(), override_settings(
+            DEBUG=True, MEDIA_ROOT=_media_folder,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ):
+            call_command("seed_demo", stdout=io.StringIO())
+        yield
+    finally:
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
 
 
 # Each role's client is a client of its own, so one test can use several.

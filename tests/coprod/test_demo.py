@@ -6,9 +6,8 @@ from django.urls import reverse
 from coprod.models import Organisation, Service
 from participants.models import Partner
 
-pytestmark = pytest.mark.django_db
-
 # `demo` (tests/conftest.py) loads the demo organisation once for this module.
+pytestmark = pytest.mark.django_db
 
 
 def _counts():
