@@ -149,13 +149,28 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Rate limits per internet address ("ip") and per account or e-mail address ("key").
+# Wrong passwords lock an account for five minutes after five tries, except on a browser
+# where it signed in before, which has its own count (participants/lockout.py). Codes by
+# e-mail have limits of their own: three a minute and twelve an hour per address, so six
+# digits cannot be guessed by asking for code after code. A page refused for too many
+# requests shows templates/429.html.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
-    "request_login_code": "20/m/ip,3/m/key",
+    "request_login_code": "20/m/ip,3/m/key,12/h/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+ACCOUNT_FORMS = {"request_login_code": "participants.forms.RequestLoginCodeForm"}
+# Behind a proxy every request comes from the proxy's address: say how many proxies you
+# run (each adds itself to X-Forwarded-For), so limits per address count each visitor.
+ALLAUTH_TRUSTED_PROXY_COUNT = _env_or_fail("TRUSTED_PROXY_COUNT", env.int, 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"The environment variable TRUSTED_PROXY_COUNT has a bad value: {ALLAUTH_TRUSTED_PROXY_COUNT} "
+        "(use 0 with no proxy, or the number of proxies in front of coprod)"
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,9 +4,12 @@ Forms only validate input; the views hand the cleaned data to a service."""
 
 import re
 
+from allauth.account import forms as allauth_forms
+from allauth.core import context as allauth_context
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from . import lockout
 from .models import AccessNeed, ConsentStatement, Course, Invitation, LivedExperienceArea, Partner
 
 # --- Consent and training ---------------------------------------------------
@@ -331,3 +334,20 @@ class ErasureRequestForm(forms.Form):
         help_text="For example: the best way to reach you about this.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# --- Sign-in ---
+
+
+class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    """allauth's "e-mail me a sign-in code" form, saying for how long asking is paused."""
+
+    def clean_email(self) -> str:
+        try:
+            return super().clean_email()
+        except forms.ValidationError as error:
+            if error.code != "too_many_login_attempts":
+                raise
+            email = self.cleaned_data["email"].lower()
+            lock = lockout.current_lock(allauth_context.request, action="request_login_code", key=email)
+            raise forms.ValidationError(lockout.login_code_requests_message(lock), code=error.code) from None

@@ -39,6 +39,13 @@ def test_a_malformed_environment_value_fails_start_up_naming_the_variable():
     assert "DEBUG" in result.stderr and "bad value" in result.stderr
 
 
+def test_a_bad_trusted_proxy_count_fails_start_up_naming_the_variable():
+    for value in ("two", "-1"):
+        result = _manage("check", TRUSTED_PROXY_COUNT=value)
+        assert result.returncode != 0
+        assert "TRUSTED_PROXY_COUNT has a bad value" in result.stderr, result.stderr
+
+
 def test_deploy_check_is_clean_with_production_values():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -54,7 +54,7 @@ def test_failed_logins_are_rate_limited(client):
     for _ in range(5):
         _sign_in(client, "amira@example.test", "wrong")
     response = _sign_in(client, "amira@example.test", PASSWORD)
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many wrong passwords for this account. Try again in 5 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
