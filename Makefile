@@ -36,10 +36,12 @@ run: demo
 	@echo "Serving on http://$(HOST)/  (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver $(HOST)
 
-## Run the whole test suite (SQLite by default; honours DATABASE_URL and REDIS_URL).
+## Run the whole test suite (SQLite by default; honours DATABASE_URL and REDIS_URL), after checking
+## that no model change lacks a migration and that bandit finds nothing of medium severity or above.
 test: install-dev
 	bin/system-packages test
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -c pyproject.toml -r . -ll --quiet
 	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 ## A Celery worker for the production-like setup (needs REDIS_URL).
