@@ -385,6 +385,11 @@ def test_ssl_redirect_is_on_by_default_and_can_be_turned_off():
     assert environ.Env.parse_value(off, bool) is False
 
 
+def test_trusted_proxy_count_reaches_the_app_and_defaults_to_no_proxy():
+    assert container_environment("web")["TRUSTED_PROXY_COUNT"] == "0"
+    assert container_environment("web", TRUSTED_PROXY_COUNT="1")["TRUSTED_PROXY_COUNT"] == "1"
+
+
 def test_settings_load_the_compose_environment_and_pass_the_deploy_checks():
     env = {
         "PATH": os.environ.get("PATH", ""),
