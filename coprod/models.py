@@ -92,15 +92,25 @@ class Service(models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReportQuerySet":
-        """The reports this person may open: staff all; trustees the organisational
-        ones; a partner only their own personal documents."""
-        from .roles import is_staff_member, is_trustee, partner_for
+        """The reports this person may open, decided by what each one contains. The one
+        rule for the report list, page, download and retry, and wherever reports are listed:
 
-        if is_staff_member(user):
+        - a partner's data export with the sensitive fields: the partner, and staff holding
+          the sensitive-data permission; without them: the partner and all staff;
+        - a certificate or statement: its partner and staff;
+        - a governance or ladder-round report: staff and trustees, unless it holds results
+          not yet published beyond staff (`staff_only`, a ladder round still open).
+        """
+        from .roles import can_see_sensitive_data, is_staff_member, is_trustee, partner_for
+
+        if can_see_sensitive_data(user):  # staff allowed to see sensitive data: every report
             return self
         visible = models.Q(pk__in=[])
+        if is_staff_member(user):
+            visible |= models.Q(includes_sensitive_data=False)
         if is_trustee(user):
-            visible |= models.Q(kind__in=Report.TRUSTEE_KINDS)
+            visible |= models.Q(kind__in=Report.TRUSTEE_KINDS, includes_sensitive_data=False,
+                                staff_only=False)
         partner = partner_for(user)
         if partner is not None:
             visible |= models.Q(kind__in=Report.PARTNER_KINDS, partner=partner)
@@ -118,7 +128,8 @@ class Report(models.Model):
     """A PDF rendered by a Celery worker: queued → running → done or failed.
 
     What each kind contains is decided by its renderer in `coprod/reports.py`;
-    `params` holds what the renderer needs (a round id, a period...).
+    `params` holds what the renderer needs (a round id, a period...). Who may open it is
+    decided by what it contains (`Report.objects.visible_to`), recorded when it is requested.
     """
 
     class Kind(models.TextChoices):
@@ -148,6 +159,16 @@ class Report(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
     error = models.TextField(blank=True)
     file = models.FileField(upload_to=_report_upload_to, blank=True)
+    # What the content needs, decided when it is requested from who asked (see visible_to).
+    includes_sensitive_data = models.BooleanField(
+        "includes sensitive partner data", default=False,
+        help_text="Access needs, lived experience or the benefit flag are in it: besides the partner "
+                  "it is about, only staff allowed to see sensitive data may open it.",
+    )
+    staff_only = models.BooleanField(
+        "only for staff", default=False,
+        help_text="It holds results not yet published beyond staff (a ladder round still open).",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="requested_reports",

@@ -33,12 +33,23 @@ def _renderer(kind: str):
 
 
 @transaction.atomic
-def report_request(*, kind: str, title: str, by, params: dict | None = None, partner=None) -> Report:
-    """Record the request and queue the rendering once the transaction commits."""
+def report_request(*, kind: str, title: str, by, params: dict | None = None, partner=None,
+                   includes_sensitive_data: bool | None = None, staff_only: bool = False) -> Report:
+    """Record the request and queue the rendering once the transaction commits.
+
+    `includes_sensitive_data` says whether the content will hold partners' access needs,
+    lived experience or benefit flag (the renderer reads it); not given, a data export is
+    taken to hold them, the safe default. `staff_only`: results not yet published beyond
+    staff. Both decide who may open the report (`Report.objects.visible_to`)."""
     if kind not in RENDERERS:
         raise ValueError(f"No renderer for reports of kind {kind!r}")
+    if kind in Report.PARTNER_KINDS and partner is None:
+        raise ValueError(f"A report of kind {kind!r} is about one partner: say whose it is.")
+    if includes_sensitive_data is None:
+        includes_sensitive_data = kind == Report.Kind.DATA_EXPORT
     report = Report.objects.create(
-        kind=kind, title=title, params=params or {}, partner=partner, requested_by=by
+        kind=kind, title=title, params=params or {}, partner=partner, requested_by=by,
+        includes_sensitive_data=includes_sensitive_data, staff_only=staff_only,
     )
     _queue(report)
     return report

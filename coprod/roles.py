@@ -98,6 +98,9 @@ staff_or_trustee_required = role_required(Role.STAFF, Role.TRUSTEE)
 # coprod.views) together with `is_staff_member`, so only staff members may hold them.
 
 MANAGE_TEAM = "coprod.manage_team"
+# Partners' lived experience, access needs and benefit flag: pages, exports, PDFs and e-mails
+# show them only to staff holding this permission (and to the partner themselves).
+SENSITIVE_DATA = "participants.view_sensitive_partner_data"
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ TEAM_PERMISSIONS = (
         "Change the organisation’s name, logo and targets, and when the governance report is made.",
     ),
     TeamPermission(
-        "participants.view_sensitive_partner_data", "See partners’ sensitive details",
+        SENSITIVE_DATA, "See partners’ sensitive details",
         "See, search by and change partners’ lived experience, access needs and whether their payments "
         "are checked against benefit rules.",
     ),
@@ -153,6 +156,12 @@ def team_permission(name: str) -> TeamPermission | None:
 
 def can_manage_team(user) -> bool:
     return is_staff_member(user) and user.has_perm(MANAGE_TEAM)
+
+
+def can_see_sensitive_data(user) -> bool:
+    """May this person see any partner's lived experience, access needs and benefit flag?
+    (A partner always sees their own; that is decided where their record is loaded.)"""
+    return is_staff_member(user) and user.has_perm(SENSITIVE_DATA)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,8 @@ def governance_report_request(request: HttpRequest) -> HttpResponse:
 
 
 def get_report_for_user(request: HttpRequest, pk: int) -> Report:
-    """Load a report the signed-in person may see, or 404."""
+    """Load a report the signed-in person may see (decided by what it contains, see
+    `Report.objects.visible_to`), or 404."""
     return get_object_or_404(Report.objects.visible_to(request.user).with_people(), pk=pk)
 
 
@@ -116,8 +117,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@never_cache
 @login_required
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    # Loaded through the same rule as the list and the page: what the report contains
+    # decides who may open it, so a full data export never reaches staff without the
+    # sensitive-data permission, nor an open ladder round's results a trustee.
     report = get_report_for_user(request, pk)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404("This report is not ready.")

@@ -343,9 +343,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_or_trustee_required
 def round_report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
+    # While the round is open its results are for staff only, and so is a PDF of them.
     report = reports.report_request(
         kind=Report.Kind.LADDER_ROUND, title=f"Ladder of co-production: {round_.title}", by=request.user,
-        params={"round": round_.pk},
+        params={"round": round_.pk}, staff_only=not round_.is_published,
     )
     return redirect("coprod:report_detail", pk=report.pk)
 

@@ -419,8 +419,10 @@ def readable_sections(export: dict) -> list[dict]:
 
 
 def render_export_report(report) -> tuple[str, dict]:
-    """PDF renderer for `Report.Kind.DATA_EXPORT` (see coprod/reports.py)."""
-    export = partner_export(report.partner, sensitive=report.params.get("sensitive", False))
+    """PDF renderer for `Report.Kind.DATA_EXPORT` (see coprod/reports.py). The sensitive
+    fields are in it only when the report was requested as holding them, which also limits
+    who may open it (`Report.objects.visible_to`)."""
+    export = partner_export(report.partner, sensitive=report.includes_sensitive_data)
     return "reports/partner_export.html", {
         "partner": report.partner, "export": export, "sections": readable_sections(export),
     }

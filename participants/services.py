@@ -20,8 +20,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.models import Organisation
-from coprod.roles import is_staff_member
+from coprod.models import Organisation, Report
+from coprod.reports import report_request
+from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
 
 from .models import (
     AccessNeed,
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 # --- Partner records (staff) ---
 
-SENSITIVE_PERMISSION = "participants.view_sensitive_partner_data"
+SENSITIVE_PERMISSION = SENSITIVE_DATA
 PARTNER_M2M_FIELDS = ("access_needs", "lived_experience")
 # Everything staff may set on a partner record through partner_create / partner_update.
 PARTNER_FIELDS = (
@@ -52,7 +53,7 @@ PARTNER_FIELDS = (
 
 def can_see_sensitive(user) -> bool:
     """May this person see and change lived experience, access needs and the benefit flag?"""
-    return is_staff_member(user) and user.has_perm(SENSITIVE_PERMISSION)
+    return can_see_sensitive_data(user)
 
 
 def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
@@ -808,8 +809,6 @@ def partner_erase(*, partner: Partner, by, confirm_name: str) -> Partner:
     from django.contrib.contenttypes.models import ContentType
     from django.core.files.storage import default_storage
 
-    from coprod.models import Report
-
     from . import data_protection
     from .models import TrainingRecord
 
@@ -871,6 +870,25 @@ def partner_erase(*, partner: Partner, by, confirm_name: str) -> Partner:
                                 changed_at=now, changed_by=by, note=ERASED_NOTE)
     logger.info("partner %s: personal data erased by %s", partner.pk, by)
     return partner
+
+
+@transaction.atomic
+def partner_export_pdf_request(*, partner: Partner, by) -> Report:
+    """Queue a PDF of everything held about `partner`, asked for by `by`.
+
+    Whether it holds the sensitive fields (access needs, lived experience, benefit flag) is
+    decided now, from who asks: the partner themselves and staff allowed to see sensitive
+    data get them; other staff get a new copy without them, never a full one someone else
+    made. Who may open the PDF follows from that (`Report.objects.visible_to`)."""
+    own = partner_for(by)
+    is_own = own is not None and own.pk == partner.pk
+    if not (is_own or is_staff_member(by)):
+        raise PermissionDenied("Only the partner and staff can make a copy of everything held about them.")
+    return report_request(
+        kind=Report.Kind.DATA_EXPORT, by=by, partner=partner,
+        title="Everything we hold about you" if is_own else f"Everything we hold about {partner.full_name}",
+        includes_sensitive_data=is_own or can_see_sensitive(by),
+    )
 
 
 def _erasure_reviewers(partner: Partner) -> list[str]:

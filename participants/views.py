@@ -17,8 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from coprod import reports
-from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 
 from . import audit, data_protection, filters, forms, services
@@ -819,10 +817,7 @@ def partner_export_json(request: HttpRequest, pk: int) -> JsonResponse:
 @staff_required
 def partner_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_data_protection(request, pk)
-    report = reports.report_request(
-        kind=Report.Kind.DATA_EXPORT, title=f"Everything we hold about {partner.full_name}", by=request.user,
-        params={"sensitive": services.can_see_sensitive(request.user)}, partner=partner,
-    )
+    report = services.partner_export_pdf_request(partner=partner, by=request.user)
     return redirect("coprod:report_detail", pk=report.pk)
 
 
@@ -872,10 +867,7 @@ def my_data_json(request: HttpRequest) -> JsonResponse:
 @require_POST
 @partner_required
 def my_data_pdf(request: HttpRequest) -> HttpResponse:
-    report = reports.report_request(
-        kind=Report.Kind.DATA_EXPORT, title="Everything we hold about you", by=request.user,
-        params={"sensitive": True}, partner=partner_for(request.user),
-    )
+    report = services.partner_export_pdf_request(partner=partner_for(request.user), by=request.user)
     return redirect("coprod:report_detail", pk=report.pk)
 
 

@@ -360,7 +360,8 @@ def my_recognition(request: HttpRequest) -> HttpResponse:
         {
             "partner": partner,
             "recognitions": Recognition.objects.filter(partner=partner),
-            "documents": Report.objects.filter(partner=partner, kind__in=DOCUMENT_KINDS)[:6],
+            "documents": Report.objects.visible_to(request.user).filter(
+                partner=partner, kind__in=DOCUMENT_KINDS)[:6],
             "quotes_allowed": partner.has_consent("quotes"),
         },
     )

@@ -1,9 +1,11 @@
-"""Every URL × every role. See tests/permissions.py for the table."""
+"""Every URL × every role. See tests/permissions.py for the table, and tests/downloads.py for
+what each download may hold per role."""
 
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from .downloads import DOWNLOAD_NAMES
 from .factories import UserFactory
 from .permissions import ADMIN_NAMESPACE, LOGIN, PAGES, ROLES
 
@@ -44,6 +46,34 @@ def _mismatch(response, expected, url: str) -> str | None:
     return None
 
 
+def _is_download(response) -> bool:
+    """A file or data rather than a page: sent as an attachment, or not HTML."""
+    return ("attachment" in response.get("Content-Disposition", "")
+            or not response.get("Content-Type", "").startswith("text/html"))
+
+
+def _unchecked_download(page, response, url: str) -> str | None:
+    """A download must also say what its body holds per role (tests/downloads.py)."""
+    if response.status_code == 200 and _is_download(response) and page.name not in DOWNLOAD_NAMES:
+        return (f"{url} answers with a download ({response.get('Content-Type')}) but has no row in "
+                "tests/downloads.py saying what each role may find in it")
+    return None
+
+
+def test_a_download_without_a_content_row_fails_the_matrix():
+    from django.http import HttpResponse, JsonResponse
+
+    from .permissions import Page
+
+    csv = HttpResponse("Partner,Access needs\r\n", content_type="text/csv")
+    csv["Content-Disposition"] = 'attachment; filename="partners.csv"'
+    unlisted = Page("participants:partner_list_csv", ())
+    assert "no row in tests/downloads.py" in _unchecked_download(unlisted, csv, "/partners.csv")
+    assert _unchecked_download(unlisted, JsonResponse({}), "/partners.json")
+    assert _unchecked_download(Page("reciprocity:finance_export", ()), csv, "/export.csv") is None
+    assert _unchecked_download(unlisted, HttpResponse("<h1>Partners</h1>"), "/partners/") is None
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role: str, world, client_for):
     """Every row for this role. Each request runs inside a savepoint that is rolled
@@ -56,7 +86,8 @@ def test_permission_matrix(role: str, world, client_for):
                 url = reverse(page.name, kwargs=page.kwargs(world))
                 client = client_for(role)
                 response = client.post(url, page.data(world)) if page.method == "post" else client.get(url)
-                problem = _mismatch(response, page.expected(role), url)
+                problem = _mismatch(response, page.expected(role), url) or _unchecked_download(
+                    page, response, url)
                 transaction.set_rollback(True)
         except Exception as error:  # noqa: BLE001 - report the row, then go on to the next
             problem = f"raised {error!r}"
