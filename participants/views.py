@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from coprod import reports
-from coprod.models import Report
+from coprod.models import OutgoingEmail, Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 
 from . import audit, data_protection, filters, forms, services
@@ -35,6 +35,9 @@ from .models import (
     TrainingRecord,
     consent_annotations,
 )
+
+# The partner page lists this many of the latest e-mails to or about them.
+EMAILS_SHOWN = 10
 
 
 @partner_required
@@ -255,6 +258,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consents": Consent.objects.in_force().filter(partner=partner).select_related("statement"),
         "changes": audit.partner_changes(partner, sensitive=sensitive),
         "changes_shown": audit.CHANGES_SHOWN,
+        "emails": OutgoingEmail.objects.about(partner)[:EMAILS_SHOWN],
+        "emails_shown": EMAILS_SHOWN,
     })
 
 
