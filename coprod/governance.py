@@ -6,12 +6,11 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import kpis, periods, reports
+from . import kpis, notify, periods, reports
 from .models import Organisation, Report, Service
 
 logger = logging.getLogger(__name__)
@@ -61,7 +60,8 @@ def render_governance(report: Report) -> tuple[str, dict]:
 
 
 def notify_ready(report: Report) -> int:
-    """E-mail trustees that the scheduled report is ready (or the person who asked for it)."""
+    """E-mail trustees that the scheduled report is ready (or the person who asked for it).
+    Answers how many people it was queued to."""
     User = get_user_model()
     if report.params.get("scheduled"):
         trustees = User.objects.filter(is_trustee=True, is_active=True)
@@ -73,13 +73,15 @@ def notify_ready(report: Report) -> int:
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     link = f"{base}{reverse('coprod:report_detail', args=[report.pk])}"
     organisation = Organisation.current().name
-    send_mail(
+    # One message the trustees share, as a board paper would be.
+    asked_by = None if report.params.get("scheduled") else report.requested_by
+    email = notify.email_queue(
+        kind="report_ready", to=recipients, user=asked_by,
         subject=f"{organisation}: {report.title} is ready",
-        message=(f"Hello,\n\nThe {report.title.lower()} is ready to read.\n\n"
-                 f"Sign in and open it here: {link}\n\n{organisation}"),
-        from_email=None, recipient_list=recipients,
+        body=(f"Hello,\n\nThe {report.title.lower()} is ready to read.\n\n"
+              f"Sign in and open it here: {link}\n\n{organisation}"),
     )
-    return len(recipients)
+    return len(email.recipients) if email else 0
 
 
 def quarterly_report_due(today: datetime.date | None = None) -> periods.Period | None:

@@ -291,3 +291,69 @@ class TeamChange(models.Model):
 
         permission = team_permission(self.permission)
         return f"{self.get_kind_display()}: {permission.label if permission else self.permission}"
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def due_again(self, *, before) -> "OutgoingEmailQuerySet":
+        """Waiting to be sent, and should have been tried by `before`: its task was lost
+        (the broker was down when it was queued, or a worker stopped)."""
+        return self.filter(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=before)
+
+    def about(self, partner) -> "OutgoingEmailQuerySet":
+        return self.filter(partner=partner).order_by("-created_at", "-pk")
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail, saved in the transaction of the action that causes it and sent by a
+    worker afterwards (`coprod.notify`). Usually to one address; a notice shared by a
+    group (trustees, the staff who handle erasure) goes to them together."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+
+    kind = models.CharField(max_length=60, help_text="Which notice this is, e.g. meeting_scheduled.")
+    to = models.TextField(help_text="Addresses, one a line.")
+    reply_to = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    attachments = models.JSONField(
+        default=list, blank=True,
+        help_text='Files sent with it: [{"filename", "mimetype", "encoding" (text or base64), "content"}].',
+    )
+    secret = models.BooleanField(
+        default=False, help_text="Holds a sign-in code or a personal link: the body is removed once sent.",
+    )
+    partner = models.ForeignKey(
+        "participants.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="emails",
+        help_text="The partner it is to or about, if any.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="emails",
+        help_text="The login it is to, if any.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        default=timezone.now, help_text="Not to be tried before this; the beat job re-queues it if it is "
+                                        "still waiting some minutes after.",
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "outgoing e-mail"
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def recipients(self) -> list[str]:
+        return [address for address in self.to.splitlines() if address]

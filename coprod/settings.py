@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coprod.notify.MailQueueMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -199,6 +200,8 @@ vars().update(_env_or_fail("EMAIL_URL", env.email_url, "consolemail://"))
 # The address people use to reach the site, for links in e-mails sent by workers.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="coprod <noreply@localhost>")
+# Seconds to wait for the mail server before an attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = _env_or_fail("EMAIL_TIMEOUT", env.int, 30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with no REDIS_URL, tasks run in the calling process (eager).
@@ -225,6 +228,9 @@ CELERY_BEAT_SCHEDULE = {
     # Last quarter's governance report, on the day chosen in the organisation settings.
     "quarterly-governance-report": {"task": "coprod.tasks.make_quarterly_report",
                                     "schedule": crontab(hour=6, minute=0)},
+    # E-mails left waiting (the broker was down when they were saved) are queued again.
+    "requeue-waiting-emails": {"task": "coprod.tasks.requeue_waiting_emails",
+                               "schedule": crontab(minute="*/3")},
 }
 
 if REDIS_URL:

@@ -2,6 +2,9 @@ import socket
 
 from celery import shared_task
 
+# Importing notify registers its `send_email` task with every worker.
+from . import notify
+
 
 @shared_task
 def worker_status() -> dict:
@@ -37,3 +40,10 @@ def make_quarterly_report() -> int | None:
 
     report = quarterly_report_make()
     return report.pk if report else None
+
+
+@shared_task
+def requeue_waiting_emails() -> int:
+    """Every few minutes (beat): queue again the e-mails whose task was lost, for example
+    because the broker was down when the action that caused them was saved."""
+    return notify.email_requeue_waiting()

@@ -5,11 +5,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod import notify
 from coprod.roles import is_staff_member
 from panels.models import Decision, Panel
 from participants.models import Partner
@@ -187,19 +187,20 @@ def round_update(*, round: Round, title: str, closes_on: date, areas: Iterable[A
     return round_
 
 
-def _invitation_mail(round_: Round, site_url: str) -> list[tuple]:
-    """Messages for the people who can answer online and may be e-mailed:
-    staff, and partners with a login who consent to being contacted."""
+def _invitation_mail(round_: Round, site_url: str) -> int:
+    """E-mail the people who can answer online and may be e-mailed: staff, and
+    partners with a login who consent to being contacted. Answers how many were queued."""
     consenting = set(Partner.objects.consenting_to("contact").values_list("pk", flat=True))
     base = site_url.rstrip("/")
     subject = f"Where are we on the ladder of co-production? {round_.title}"
-    messages = []
+    queued = 0
     for respondent in round_.respondents.select_related("user", "partner__user"):
         if respondent.group == Respondent.Group.STAFF and respondent.user and respondent.user.is_active:
             url = base + reverse("ladder:round_detail", args=[round_.pk])
             body = (f"You are invited to the ladder self-assessment “{round_.title}” ({round_.scope}).\n\n"
                     f"Please give your answers by {round_.closes_on:%d %B %Y}: {url}\n")
-            messages.append((subject, body, None, [respondent.user.email]))
+            queued += notify.email_queue(kind="ladder_round_opened", to=[respondent.user.email],
+                                         user=respondent.user, subject=subject, body=body) is not None
         elif respondent.partner and respondent.partner.user and respondent.partner.pk in consenting:
             partner = respondent.partner
             url = base + reverse("ladder:my_round", args=[round_.pk])
@@ -210,8 +211,9 @@ def _invitation_mail(round_: Round, site_url: str) -> list[tuple]:
                     f"Please answer by {round_.closes_on:%d %B %Y}.\n\n"
                     f"Sign in and choose “Ladder”: {url}\n\n"
                     f"If you would rather do it with someone from our team, just tell us.\n")
-            messages.append((subject, body, None, [partner.email or partner.user.email]))
-    return messages
+            queued += notify.email_queue(kind="ladder_round_opened", to=[partner.email or partner.user.email],
+                                         partner=partner, subject=subject, body=body) is not None
+    return queued
 
 
 @transaction.atomic
@@ -230,9 +232,8 @@ def round_open(*, round: Round, by, site_url: str = "") -> Round:
     round_.status, round_.opened_at = Round.Status.OPEN, timezone.now()
     round_._history_user = by
     round_.save(update_fields=["status", "opened_at"])
-    messages = _invitation_mail(round_, site_url)
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    logger.info("ladder round %s opened by %s; %s invitations e-mailed", round_.pk, by, len(messages))
+    queued = _invitation_mail(round_, site_url)
+    logger.info("ladder round %s opened by %s; %s invitations e-mailed", round_.pk, by, queued)
     return round_
 
 

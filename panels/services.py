@@ -11,7 +11,6 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
+from coprod import notify
 from coprod.models import Organisation, Service
 from coprod.roles import is_staff_member, partner_for
 from ladder.models import Ladder, Rung
@@ -297,9 +297,7 @@ def meeting_cancel(*, meeting: Meeting, by, base_url: str = "") -> Meeting:
 
 
 def _queue_notice(meeting: Meeting, change: str, base_url: str) -> None:
-    from .tasks import send_meeting_notice
-
-    transaction.on_commit(lambda: send_meeting_notice.delay(meeting.pk, change, base_url))
+    meeting_notice_send(meeting_id=meeting.pk, change=change, base_url=base_url)
 
 
 NOTICE_SUBJECTS = {
@@ -309,11 +307,12 @@ NOTICE_SUBJECTS = {
 }
 
 
+@transaction.atomic
 def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> int:
     """E-mail the people on a meeting's register that it was scheduled, changed or
     cancelled. Partners only when they have an e-mail address and their consent to be
     contacted is in force; staff always. Each gets their own e-mail (nobody sees who
-    else was invited), with the calendar file attached. Answers how many were sent."""
+    else was invited), with the calendar file attached. Answers how many were queued."""
     from participants.models import Partner
 
     from .calendar import meeting_calendar
@@ -331,9 +330,9 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
         if line.partner_id:
             partner = line.partner
             if partner.email and not partner.is_erased and partner.pk in consenting:
-                recipients.append((partner.display_name, partner.email, True))
+                recipients.append((partner.display_name, partner.email, partner, None))
         elif line.user.is_active and line.user.email:
-            recipients.append((line.user.get_short_name(), line.user.email, False))
+            recipients.append((line.user.get_short_name(), line.user.email, None, line.user))
     if not recipients:
         return 0
     organisation = Organisation.current()
@@ -341,17 +340,20 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
     subject = NOTICE_SUBJECTS[change].format(title=meeting.title, when=f"{when:%A} {when.day} {when:%B}")
     base_url = base_url.rstrip("/")
     ics = meeting_calendar(meeting, sequence=meeting.history.count(), host=_host(base_url))
-    messages = []
-    for name, email, is_partner in recipients:
+    calendar_file = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
+    queued = 0
+    for name, email, partner, user in recipients:
+        is_partner = partner is not None
         path = reverse("panels:my_meeting" if is_partner else "panels:meeting_detail", args=[meeting.pk])
         body = render_to_string("panels/email/meeting_notice.txt", {
             "name": name, "meeting": meeting, "change": change, "organisation": organisation,
             "is_partner": is_partner, "url": f"{base_url}{path}" if base_url else "",
         })
-        message = EmailMessage(subject=f"{organisation.name}: {subject}", body=body, to=[email])
-        message.attach(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
-        messages.append(message)
-    return get_connection().send_messages(messages) or 0
+        queued += notify.email_queue(
+            kind=f"meeting_{change}", to=[email], subject=f"{organisation.name}: {subject}", body=body,
+            attachments=[calendar_file], partner=partner, user=user,
+        ) is not None
+    return queued
 
 
 def _host(base_url: str) -> str:
@@ -632,43 +634,42 @@ def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Pro
     proposal.status = Proposal.Status.WITH_PANEL
     proposal._history_user = by
     proposal.save(update_fields=["status"])
-    from .tasks import send_proposal_notice
-
-    transaction.on_commit(lambda: send_proposal_notice.delay(proposal.pk, base_url))
+    proposal_notify_panel(proposal_id=proposal.pk, base_url=base_url)
     return proposal
 
 
+@transaction.atomic
 def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
     """E-mail the current members of the proposal's panel that it is waiting for their
     points: staff members always, partners only with an e-mail address and consent to
-    contact in force. Answers how many e-mails were sent."""
+    contact in force. Answers how many e-mails were queued."""
     proposal = Proposal.objects.select_related("panel", "owner").get(pk=proposal_id)
     members = Membership.objects.current().filter(panel=proposal.panel).select_related("partner", "user")
     consenting = set(Partner.objects.consenting_to("contact").filter(
         memberships__in=members).values_list("pk", flat=True))
     organisation = Organisation.current()
-    messages = []
+    queued = 0
     for membership in members:
+        partner, user = None, None
         if membership.partner_id:
             partner = membership.partner
             if partner.is_erased or not partner.email or partner.pk not in consenting:
                 continue
             name, address, is_partner = partner.display_name, partner.email, True
         elif membership.user.is_active and membership.user.email:
-            name, address, is_partner = membership.user.get_short_name(), membership.user.email, False
+            user = membership.user
+            name, address, is_partner = user.get_short_name(), user.email, False
         else:
             continue
         path = reverse("panels:my_point_add" if is_partner else "panels:proposal_detail", args=[proposal.pk])
         context = {"name": name, "proposal": proposal, "organisation": organisation, "is_partner": is_partner,
                    "url": f"{base_url.rstrip('/')}{path}" if base_url else ""}
-        messages.append(EmailMessage(
+        queued += notify.email_queue(
+            kind="proposal_with_panel", to=[address], partner=partner, user=user,
             subject=f"{organisation.name}: a proposal for {proposal.panel} to look at",
             body=render_to_string("panels/email/proposal_with_panel.txt", context),
-            to=[address],
-        ))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+        ) is not None
+    return queued
 
 
 def _may_add_points(*, proposal: Proposal, partner: Partner) -> bool:
@@ -750,15 +751,14 @@ def feedback_respond(*, point: FeedbackPoint, outcome: str, response: str, reaso
         proposal._history_user = by
         proposal.save(update_fields=["status"])
     if point.raised_by_id:
-        from .tasks import send_you_said_we_did
-
-        transaction.on_commit(lambda: send_you_said_we_did.delay(answer.pk, created, base_url))
+        feedback_response_notify(response_id=answer.pk, first_answer=created, base_url=base_url)
     return answer
 
 
+@transaction.atomic
 def feedback_response_notify(*, response_id: int, first_answer: bool = True, base_url: str = "") -> bool:
     """Tell the partner who made a point what we did about it, in plain English, if they
-    have an e-mail address and consent to contact is in force. Answers whether it was sent."""
+    have an e-mail address and consent to contact is in force. Answers whether it was queued."""
     answer = (FeedbackResponse.objects.select_related("point__raised_by", "point__proposal")
               .get(pk=response_id))
     partner = answer.point.raised_by
@@ -768,13 +768,11 @@ def feedback_response_notify(*, response_id: int, first_answer: bool = True, bas
     context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
                "first_answer": first_answer,
                "url": f"{base_url.rstrip('/')}{reverse('panels:my_feedback')}" if base_url else ""}
-    send_mail(
+    return notify.email_queue(
+        kind="you_said_we_did", to=[partner.email], partner=partner,
         subject=f"{organisation.name}: you said, we did",
-        message=render_to_string("panels/email/you_said_we_did.txt", context),
-        from_email=None,
-        recipient_list=[partner.email],
-    )
-    return True
+        body=render_to_string("panels/email/you_said_we_did.txt", context),
+    ) is not None
 
 
 # --- Decision log ----------------------------------------------------------------------------

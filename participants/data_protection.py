@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
+from coprod.models import OutgoingEmail
+
 from .models import Consent, Invitation, Partner, StatusChange, TrainingRecord
 
 EXPORTERS: list[str] = [
@@ -40,6 +42,7 @@ EXPORTERS: list[str] = [
     "panels.data_protection.export_panels_and_meetings",
     "panels.data_protection.export_points_and_recruitment",
     "ladder.data_protection.export_ladder_answers",
+    "participants.data_protection.export_emails",
 ]
 
 # Later apps add theirs here, e.g. "reciprocity.data_protection.erase_partner".
@@ -245,6 +248,21 @@ def export_documents(partner: Partner) -> tuple[str, list[dict]]:
             "status": report.get_status_display(),
         }
         for report in reports
+    ]
+
+
+def export_emails(partner: Partner) -> tuple[str, list[dict]]:
+    """E-mails to or about them (a sign-in code or personal link is removed once sent)."""
+    return "E-mails", [
+        {
+            "to": email.recipients,
+            "subject": email.subject,
+            "body": email.body,
+            "status": email.get_status_display(),
+            "saved_at": email.created_at,
+            "sent_at": email.sent_at,
+        }
+        for email in OutgoingEmail.objects.filter(partner=partner).order_by("created_at", "pk")
     ]
 
 

@@ -6,13 +6,11 @@ import calendar
 import datetime
 import logging
 import secrets
-import smtplib
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
@@ -20,7 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.models import Organisation, Report
+from coprod import notify
+from coprod.models import Organisation, OutgoingEmail, Report
 from coprod.reports import report_request
 from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
 
@@ -189,29 +188,25 @@ def partner_change_status(*, partner: Partner, status: str, note: str = "", by) 
     partner.status = status
     partner._history_user = by
     partner.save(update_fields=["status"])
-
-    from .tasks import send_status_change_email
-
-    transaction.on_commit(lambda: send_status_change_email.delay(change.pk))
+    status_change_notify(status_change_id=change.pk)
     return change
 
 
+@transaction.atomic
 def status_change_notify(*, status_change_id: int) -> bool:
     """E-mail the partner about a change of status, in plain English, if they have an
-    e-mail address and their consent to be contacted is in force. Answers whether it was sent."""
+    e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
     change = StatusChange.objects.select_related("partner__link_worker").get(pk=status_change_id)
     partner = change.partner
     if partner.is_erased or not partner.email or not partner.has_consent("contact"):
         return False
     organisation = Organisation.current()
     context = {"partner": partner, "change": change, "organisation": organisation}
-    send_mail(
+    return notify.email_queue(
+        kind="partner_status_changed", to=[partner.email], partner=partner,
         subject=f"{organisation.name}: your involvement is now {change.get_to_status_display().lower()}",
-        message=render_to_string("participants/email/status_change.txt", context),
-        from_email=None,
-        recipient_list=[partner.email],
-    )
-    return True
+        body=render_to_string("participants/email/status_change.txt", context),
+    ) is not None
 
 
 # --- Access needs and lived-experience areas (the editable lists) ---
@@ -406,15 +401,15 @@ def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequ
         "url": invitation_accept_url(invitation=invitation, request_or_base_url=request_or_base_url),
         "expires_on": timezone.localtime(invitation.expires_at),
     }
-    subject = " ".join(render_to_string("participants/email/invitation_subject.txt", context).split())
-    body = render_to_string("participants/email/invitation_message.txt", context)
-    try:
-        send_mail(subject, body, None, [invitation.email])
-    except (smtplib.SMTPException, OSError) as error:
-        raise ValidationError(
-            f"The e-mail to {invitation.email} could not be sent ({error}). Nothing was changed: "
-            "please try again later."
-        ) from error
+    # Queued with the invitation: if the mail server fails, the invitation is kept and the
+    # e-mail retried (staff see a failure in the partner's "Messages sent" and the admin).
+    queued = notify.email_queue(
+        kind="invitation", to=[invitation.email], partner=invitation.partner, secret=True,
+        subject=render_to_string("participants/email/invitation_subject.txt", context),
+        body=render_to_string("participants/email/invitation_message.txt", context),
+    )
+    if queued is None:
+        raise ValidationError(f"“{invitation.email}” is not an e-mail address we can send to.")
     invitation.sent_at = timezone.now()
     invitation.send_count += 1
     invitation._history_user = by
@@ -426,8 +421,8 @@ def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequ
 def invitation_create_and_send(*, email: str, full_name: str, role: str, partner: Partner | None = None,
                                by, days_valid: int = INVITATION_DAYS,
                                request_or_base_url: HttpRequest | str) -> Invitation:
-    """Invite someone: record the invitation and e-mail it. If the e-mail cannot
-    be sent, nothing is kept (not even a new partner record)."""
+    """Invite someone: record the invitation and e-mail it (the e-mail is saved with the
+    invitation and retried if the mail server fails; see coprod.notify)."""
     invitation = invitation_create(email=email, full_name=full_name, role=role, partner=partner, by=by,
                                    days_valid=days_valid)
     return invitation_send(invitation=invitation, by=by, request_or_base_url=request_or_base_url)
@@ -828,6 +823,15 @@ def partner_erase(*, partner: Partner, by, confirm_name: str) -> Partner:
     reports.delete()
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
 
+    # E-mails to or about them hold their name, address and what was said; unsent ones go too.
+    emails = OutgoingEmail.objects.filter(partner=partner)
+    if partner.email:
+        emails |= OutgoingEmail.objects.filter(to__iexact=partner.email)
+    user = partner.user
+    if user is not None and not (user.is_staff_member or user.is_trustee or user.is_superuser):
+        emails |= OutgoingEmail.objects.filter(user=user)
+    emails.delete()
+
     invitation_ids = list(Invitation.objects.filter(partner=partner).values_list("pk", flat=True))
     Invitation.objects.filter(pk__in=invitation_ids).delete()
     _delete_history(Invitation, id__in=invitation_ids)
@@ -929,25 +933,17 @@ def partner_request_erasure(*, partner: Partner, by, message: str = "", review_u
                "change": change}
     staff = _erasure_reviewers(partner)
     reply_to = partner.email or (partner.user.email if partner.user else "")
+    if staff:
+        notify.email_queue(
+            kind="erasure_request", to=staff, partner=partner,
+            subject=f"{partner.full_name} has asked us to delete their information",
+            body=render_to_string("participants/email/erasure_request_staff.txt", context),
+        )
     if partner.has_consent("contact") and reply_to:
-        copy_to = [reply_to]
-    else:
-        copy_to = []
-
-    def send() -> None:
-        if staff:
-            send_mail(
-                subject=f"{partner.full_name} has asked us to delete their information",
-                message=render_to_string("participants/email/erasure_request_staff.txt", context),
-                from_email=None, recipient_list=staff,
-            )
-        if copy_to:
-            send_mail(
-                subject=f"{organisation.name}: we have your request to delete your information",
-                message=render_to_string("participants/email/erasure_request_received.txt", context),
-                from_email=None, recipient_list=copy_to,
-            )
-
-    transaction.on_commit(send)
+        notify.email_queue(
+            kind="erasure_request_received", to=[reply_to], partner=partner,
+            subject=f"{organisation.name}: we have your request to delete your information",
+            body=render_to_string("participants/email/erasure_request_received.txt", context),
+        )
     logger.info("partner %s asked for erasure", partner.pk)
     return change

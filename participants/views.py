@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from coprod.models import OutgoingEmail
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 
 from . import audit, data_protection, filters, forms, services
@@ -33,6 +34,9 @@ from .models import (
     TrainingRecord,
     consent_annotations,
 )
+
+# The partner page lists this many of the latest e-mails to or about them.
+EMAILS_SHOWN = 10
 
 
 @partner_required
@@ -253,6 +257,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consents": Consent.objects.in_force().filter(partner=partner).select_related("statement"),
         "changes": audit.partner_changes(partner, sensitive=sensitive),
         "changes_shown": audit.CHANGES_SHOWN,
+        "emails": OutgoingEmail.objects.about(partner)[:EMAILS_SHOWN],
+        "emails_shown": EMAILS_SHOWN,
     })
 
 

@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from coprod import notify
 from coprod.models import Organisation
 from coprod.roles import is_staff_member
 
@@ -140,9 +140,7 @@ def notifications_paused():
 def _notify(claim: Claim, event: str) -> None:
     if _quiet.get():
         return
-    from .tasks import send_claim_email
-
-    transaction.on_commit(lambda: send_claim_email.delay(claim.pk, event))
+    claim_notify(claim_id=claim.pk, event=event)
 
 
 EMAIL_SUBJECTS = {
@@ -154,9 +152,10 @@ EMAIL_SUBJECTS = {
 }
 
 
+@transaction.atomic
 def claim_notify(*, claim_id: int, event: str) -> bool:
     """E-mail the partner about a step of their claim, in plain English, if they have an
-    e-mail address and their consent to be contacted is in force. Answers whether it was sent."""
+    e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
     claim = Claim.objects.select_related("partner", "payment").get(pk=claim_id)
     partner = claim.partner
     if (
@@ -173,13 +172,11 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
         "organisation": organisation,
         "payment": getattr(claim, "payment", None),
     }
-    send_mail(
+    return notify.email_queue(
+        kind=f"claim_{event}", to=[partner.email], partner=partner,
         subject=f"{organisation.name}: {EMAIL_SUBJECTS[event]}",
-        message=render_to_string(f"reciprocity/email/claim_{event}.txt", context),
-        from_email=None,
-        recipient_list=[partner.email],
-    )
-    return True
+        body=render_to_string(f"reciprocity/email/claim_{event}.txt", context),
+    ) is not None
 
 
 # --- Settings ----------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Assertions shared by the tests of every app."""
 
+import smtplib
 from collections.abc import Callable
 
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -45,3 +47,11 @@ def pdf_text(pdf: bytes) -> str:
     result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
                             check=True, timeout=60)
     return result.stdout.decode()
+
+
+class RefusingEmailBackend(BaseEmailBackend):
+    """A mail server that is down: every attempt to send fails as smtplib would.
+    Use with `settings.EMAIL_BACKEND = "tests.helpers.RefusingEmailBackend"`."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("the mail server went away")

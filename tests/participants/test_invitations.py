@@ -1,8 +1,8 @@
 """Invitations: staff invite people by e-mail; the link sets up a login (or adds the
 role to an existing one), once, until it expires or is revoked."""
 
+import logging
 import re
-import smtplib
 from datetime import timedelta
 
 import pytest
@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.models import Organisation
+from coprod import notify
+from coprod.models import Organisation, OutgoingEmail
 from participants import services
 from participants.models import Consent, ConsentStatement, Invitation, Partner, StatusChange
 
@@ -74,9 +75,11 @@ def test_staff_invite_a_new_partner_which_creates_their_record_at_induction(staf
     assert invitation.history.first().history_user == world.staff
 
 
-def test_invitation_email_names_the_organisation_and_the_inviter_with_the_absolute_link(staff_client, world):
+def test_invitation_email_names_the_organisation_and_the_inviter_with_the_absolute_link(
+        staff_client, world, django_capture_on_commit_callbacks):
     Organisation.objects.update_or_create(pk=1, defaults={"name": "Riverside Law Centre"})
-    staff_client.post(CREATE, _form_data(full_name="Nadia O'Neil"))
+    with django_capture_on_commit_callbacks(execute=True):  # e-mail leaves once the request commits
+        staff_client.post(CREATE, _form_data(full_name="Nadia O'Neil"))
     invitation = Invitation.objects.get(email="nadia@example.test")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -184,17 +187,20 @@ def test_a_partner_who_withdrew_consent_to_be_contacted_is_not_emailed(staff_cli
     assert mail.outbox == []
 
 
-def test_when_the_email_cannot_be_sent_nothing_is_kept(staff_client, world, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("the mail server went away")
-
-    monkeypatch.setattr(services, "send_mail", refuse)
-    partners = Partner.objects.count()
-    response = staff_client.post(CREATE, _form_data())
-    assert response.status_code == 200
-    assert "could not be sent" in _page(response)
-    assert not Invitation.objects.filter(email="nadia@example.test").exists()
-    assert Partner.objects.count() == partners, "the new partner record is rolled back too"
+def test_when_the_mail_server_fails_the_invitation_is_kept_and_the_email_retried_then_marked_failed(
+        staff_client, world, settings, caplog, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.helpers.RefusingEmailBackend"
+    with caplog.at_level(logging.WARNING, logger="coprod.notify"), \
+            django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(CREATE, _form_data())
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="nadia@example.test")
+    assert invitation.state == "pending" and invitation.partner is not None
+    email = OutgoingEmail.objects.get(kind="invitation")
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.FAILED, notify.MAX_ATTEMPTS)
+    assert email.partner == invitation.partner and "the mail server went away" in email.last_error
+    assert "could not be sent after 8 attempt(s)" in caplog.text
+    assert mail.outbox == []
 
 
 def test_unknown_or_erased_partner_in_the_link_answers_404(staff_client, world):
@@ -219,10 +225,12 @@ def test_service_refuses_a_partner_record_on_a_trustee_invitation(world):
 # --- Re-send and revoke ------------------------------------------------------------
 
 
-def test_resending_a_pending_invitation_sends_it_again_without_changing_its_expiry(staff_client, world):
+def test_resending_a_pending_invitation_sends_it_again_without_changing_its_expiry(
+        staff_client, world, django_capture_on_commit_callbacks):
     invitation = world.invitation
     expires = invitation.expires_at
-    response = staff_client.post(reverse("participants:invitation_resend", args=[invitation.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("participants:invitation_resend", args=[invitation.pk]))
     assert response.status_code == 302 and response.url == LIST
     invitation.refresh_from_db()
     assert invitation.send_count == 2
@@ -230,9 +238,11 @@ def test_resending_a_pending_invitation_sends_it_again_without_changing_its_expi
     assert len(mail.outbox) == 1 and _accept_url(invitation) in mail.outbox[0].body
 
 
-def test_resending_an_expired_invitation_gives_it_fourteen_more_days(staff_client, world):
+def test_resending_an_expired_invitation_gives_it_fourteen_more_days(
+        staff_client, world, django_capture_on_commit_callbacks):
     invitation = world.invitation_expired
-    staff_client.post(reverse("participants:invitation_resend", args=[invitation.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("participants:invitation_resend", args=[invitation.pk]))
     invitation.refresh_from_db()
     assert invitation.state == "pending"
     assert timedelta(days=13, hours=23) < invitation.expires_at - timezone.now() <= timedelta(days=14)
@@ -382,14 +392,16 @@ def test_newcomer_sets_a_password_and_lands_on_their_own_page(client, world):
     assert client.login(email=invitation.email, password=NEW_PASSWORD)
 
 
-def test_newcomer_who_prefers_a_code_gets_no_password_and_can_sign_in_by_code(client, world):
+def test_newcomer_who_prefers_a_code_gets_no_password_and_can_sign_in_by_code(
+        client, world, django_capture_on_commit_callbacks):
     invitation = world.invitation
     response = client.post(_accept_url(invitation), {"how": "code"}, follow=True)
     assert "E-mail me a sign-in code" in _page(response)
     user = User.objects.get(email=invitation.email)
     assert not user.has_usable_password()
     client.logout()
-    client.post(reverse("account_request_login_code"), {"email": invitation.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": invitation.email})
     code = re.search(r"^\s*(\d{6})\s*$", mail.outbox[-1].body, re.M).group(1)
     client.post(reverse("account_confirm_login_code"), {"code": code})
     assert int(client.session["_auth_user_id"]) == user.pk
