@@ -118,6 +118,23 @@ DATABASES = {
     "default": _env_or_fail("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Overlapping writes (two people pressing "Mark as paid" at once) wait their turn instead of
+    # failing with "database is locked": every transaction takes the write lock when it begins
+    # (a read lock cannot be upgraded once another writer holds one), waits up to 20 seconds for
+    # it, and WAL lets people read while someone writes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL;")
+else:
+    # A connection kept between requests (CONN_MAX_AGE) is checked before reuse, so the app
+    # carries on by itself after the database restarts; a database that does not answer fails
+    # the request within seconds instead of hanging it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "participants.User"
