@@ -113,7 +113,8 @@ def governance_report_request(request: HttpRequest) -> HttpResponse:
         return render(request, "coprod/report_list.html", {"page": page, "form": form}, status=400)
     report = governance.governance_report_request(
         period=form.chosen_period(), service=form.chosen_service(), by=request.user)
-    messages.success(request, "Your report is being made. It usually takes under a minute.")
+    if report.sent_at:
+        messages.success(request, "Your report is being made. It usually takes under a minute.")
     return redirect("coprod:report_detail", pk=report.pk)
 
 
@@ -126,7 +127,8 @@ def get_report_for_user(request: HttpRequest, pk: int) -> Report:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     return render(request, "coprod/report_detail.html", {
-        "report": report, "can_retry": report.status == Report.Status.FAILED,
+        "report": report, "can_retry": report.can_be_retried, "not_sent_message": reports.NOT_SENT_MESSAGE,
+        "stuck_message": reports.STUCK_MESSAGE,
     })
 
 
@@ -143,11 +145,12 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
-    if report.status != Report.Status.FAILED:
+    if not report.can_be_retried:
         messages.error(request, "Only a report that failed can be tried again.")
     else:
-        reports.report_retry(report=report, by=request.user)
-        messages.success(request, "The report has been queued again.")
+        report = reports.report_retry(report=report, by=request.user)
+        if report.sent_at:
+            messages.success(request, "The report has been queued again.")
     return redirect("coprod:report_detail", pk=report.pk)
 
 
