@@ -199,8 +199,8 @@ class Report(models.Model):
 
     @property
     def is_stuck(self) -> bool:
-        return self.status == self.Status.RUNNING and self.started_at is not None \
-            and self.started_at < stuck_before()
+        return (self.status == self.Status.RUNNING and self.started_at is not None
+                and self.started_at < stuck_before())
 
     @property
     def can_be_retried(self) -> bool:

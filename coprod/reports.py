@@ -141,7 +141,7 @@ def _start(report_id: int, task_id: str) -> Report | None:
         logger.error("report %s: its worker stopped %s times while making it; giving up", report.pk,
                      report.attempts)
         _set(report, status=Report.Status.FAILED, finished_at=timezone.now(),
-             error=f"The computer making this report stopped {report.attempts} times while making it. "
+             error="The computer making this report kept stopping while making it. "
                    "You can try again; if it keeps happening, tell whoever runs coprod.")
         return None
     _set(report, status=Report.Status.RUNNING, progress=10, started_at=timezone.now(),
