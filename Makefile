@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # Test processes (pytest-xdist): one per core, at most 4; TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install install-dev migrate demo worker lint check browser-deps clean
+.PHONY: run test drills install install-dev migrate demo worker lint check browser-deps clean
 
 $(BIN)/python:
 	bin/system-packages
@@ -43,6 +43,13 @@ test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/bandit -c pyproject.toml -r . -ll --quiet
 	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
+
+## Fault drills: kill a Celery worker mid-report, stop Redis, restart PostgreSQL under gunicorn
+## (own throw-away Redis and PostgreSQL cluster; a fresh database on DATABASE_URL's server if set).
+## DRILLS="a c" runs some of them.
+drills: install
+	bin/system-packages drills
+	$(BIN)/python bin/drills $(DRILLS)
 
 ## A Celery worker for the production-like setup (needs REDIS_URL).
 worker: install

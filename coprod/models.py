@@ -1,5 +1,6 @@
 """The organisation itself and its services."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -119,6 +120,23 @@ class ReportQuerySet(models.QuerySet):
     def with_people(self) -> "ReportQuerySet":
         return self.select_related("requested_by", "partner")
 
+    def stuck(self) -> "ReportQuerySet":
+        """Reports "being prepared" for longer than a worker is allowed to take: the worker
+        died or was stopped, so nothing will finish them."""
+        return self.filter(status=Report.Status.RUNNING, started_at__lt=stuck_before())
+
+    def waiting_to_be_sent(self, *, now: datetime, resend_after: timedelta) -> "ReportQuerySet":
+        """Queued reports that no worker has: never handed to the queue (it was unreachable),
+        or handed over `resend_after` ago and still not started (the message was lost)."""
+        never_sent = models.Q(sent_at__isnull=True, requested_at__lt=now - Report.SEND_GRACE)
+        long_ago = models.Q(sent_at__lt=now - resend_after)
+        return self.filter(never_sent | long_ago, status=Report.Status.QUEUED)
+
+
+def stuck_before() -> datetime:
+    """A report started before this is past the workers' time limit, with a minute to spare."""
+    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
 
 def _report_upload_to(report: "Report", filename: str) -> str:
     return f"reports/{report.kind}/{report.pk}/{filename}"
@@ -147,6 +165,8 @@ class Report(models.Model):
 
     TRUSTEE_KINDS = [Kind.GOVERNANCE, Kind.LADDER_ROUND]
     PARTNER_KINDS = [Kind.CERTIFICATE, Kind.STATEMENT, Kind.DATA_EXPORT]
+    # The request is being handed to the queue: the sweep leaves a report this young alone.
+    SEND_GRACE = timedelta(seconds=10)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
@@ -177,6 +197,14 @@ class Report(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When it was last handed to the workers' queue; empty while the queue was unreachable.",
+    )
+    task_id = models.CharField(
+        max_length=64, blank=True,
+        help_text="The worker task rendering it, so a task delivered again after its worker died carries on.",
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -189,6 +217,20 @@ class Report(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def is_stuck(self) -> bool:
+        return (self.status == self.Status.RUNNING and self.started_at is not None
+                and self.started_at < stuck_before())
+
+    @property
+    def can_be_retried(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stuck
+
+    @property
+    def is_waiting_for_queue(self) -> bool:
+        """Asked for, but the workers' queue could not be reached yet."""
+        return self.status == self.Status.QUEUED and self.sent_at is None
 
 
 class ResourceTag(models.Model):

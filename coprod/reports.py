@@ -6,16 +6,29 @@ named here by dotted path, so the app that owns the data owns its report.
 
 import importlib
 import logging
+from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from .models import Report
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)
+
+# What the person reads when their report could not be handed to the workers.
+NOT_SENT_MESSAGE = ("We could not start making your report just now; it will be made as soon as "
+                    "possible. You can leave this page and come back later.")
+STUCK_MESSAGE = ("The report was not finished: it took too long, or the computer making it stopped. "
+                 "You can try again.")
+# A task delivered again after its worker died this many times gives up (a report that kills
+# its worker must not loop for ever).
+MAX_ATTEMPTS = 3
 
 RENDERERS: dict[str, str] = {
     # Report.Kind value: "app.module.function"
@@ -56,24 +69,69 @@ def report_request(*, kind: str, title: str, by, params: dict | None = None, par
 
 
 def _queue(report: Report) -> None:
+    transaction.on_commit(lambda: _send(report))
+
+
+def _send(report: Report) -> bool:
+    """Hand the report to the workers' queue and note when. If the broker cannot be reached the
+    report stays queued with no `sent_at`: the person is told, and the sweep sends it later."""
     from .tasks import render_report
 
-    transaction.on_commit(lambda: render_report.delay(report.pk))
+    try:
+        # No result is kept: the report's row says how it went. Fail within seconds, not minutes.
+        render_report.apply_async((report.pk,), ignore_result=True, retry_policy={
+            "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1})
+    except (BrokerUnreachable, OSError):
+        logger.exception("report %s could not be queued; the sweep will send it when the broker is back",
+                         report.pk)
+        return False
+    report.sent_at = timezone.now()
+    Report.objects.filter(pk=report.pk).update(sent_at=report.sent_at)
+    return True
 
 
 @transaction.atomic
 def report_retry(*, report: Report, by) -> Report:
-    """Queue a failed report again."""
+    """Queue again a report that failed, or that stopped with its worker."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status != Report.Status.FAILED:
-        raise ValueError("Only a failed report can be tried again.")
+    if not report.can_be_retried:
+        raise ValueError("Only a report that failed can be tried again.")
     report.status = Report.Status.QUEUED
     report.progress = 0
     report.error = ""
-    report.save(update_fields=["status", "progress", "error"])
+    report.task_id = ""
+    report.sent_at = None
+    report.save(update_fields=["status", "progress", "error", "task_id", "sent_at"])
     logger.info("report %s retried by %s", report.pk, by)
     _queue(report)
     return report
+
+
+@transaction.atomic
+def report_fail_stuck() -> list[int]:
+    """Mark failed, with a plain message, the reports left "being prepared" by a worker that died
+    or was stopped at its time limit; people can then try them again. Run by beat."""
+    stuck = list(Report.objects.stuck().select_for_update(skip_locked=True))
+    for report in stuck:
+        logger.warning("report %s stuck since %s (task %s): marked failed", report.pk, report.started_at,
+                       report.task_id or "unknown")
+        _set(report, status=Report.Status.FAILED, error=STUCK_MESSAGE, finished_at=timezone.now())
+    return [report.pk for report in stuck]
+
+
+def report_resend_waiting() -> list[int]:
+    """Send again the queued reports no worker has: those the broker was down for, and those
+    sent REPORTS_RESEND_AFTER ago and never started (the message was lost). Sending one twice
+    is harmless: a report already done or being made is left alone. Run by beat."""
+    waiting = Report.objects.waiting_to_be_sent(
+        now=timezone.now(), resend_after=timedelta(seconds=settings.REPORTS_RESEND_AFTER))
+    sent = []
+    for report in waiting.order_by("requested_at")[:200]:
+        if not _send(report):
+            break  # the broker is down again: the next sweep tries
+        logger.info("report %s sent to the workers again", report.pk)
+        sent.append(report.pk)
+    return sent
 
 
 def _set(report: Report, **fields) -> None:
@@ -82,13 +140,34 @@ def _set(report: Report, **fields) -> None:
     report.save(update_fields=list(fields))
 
 
-def report_run(*, report_id: int) -> Report:
-    """Render one report: running → done, or failed with the error kept for people to read."""
-    report = Report.objects.get(pk=report_id)
-    if report.status == Report.Status.DONE:
-        return report
+@transaction.atomic
+def _start(report_id: int, task_id: str) -> Report | None:
+    """Claim a report for this task, or answer None when there is nothing for it to do."""
+    report = Report.objects.select_for_update().get(pk=report_id)
+    redelivered = (report.status == Report.Status.RUNNING and bool(task_id)
+                   and report.task_id == task_id)
+    if report.status != Report.Status.QUEUED and not redelivered:
+        return None  # done, failed (waiting for "Try again"), or another task is making it
+    if redelivered and report.attempts >= MAX_ATTEMPTS:
+        logger.error("report %s: its worker stopped %s times while making it; giving up", report.pk,
+                     report.attempts)
+        _set(report, status=Report.Status.FAILED, finished_at=timezone.now(),
+             error="The computer making this report kept stopping while making it. "
+                   "You can try again; if it keeps happening, tell whoever runs coprod.")
+        return None
     _set(report, status=Report.Status.RUNNING, progress=10, started_at=timezone.now(),
-         attempts=report.attempts + 1, error="")
+         attempts=report.attempts + 1, error="", task_id=task_id)
+    return report
+
+
+def report_run(*, report_id: int, task_id: str = "") -> Report:
+    """Render one report: running → done, or failed with the error kept for people to read.
+
+    Safe to run more than once for the same report: a finished report, or one another task is
+    making, is left alone; the same task delivered again after its worker died starts again."""
+    report = _start(report_id, task_id)
+    if report is None:
+        return Report.objects.get(pk=report_id)
     try:
         template, context = _renderer(report.kind)(report)
         _set(report, progress=50)
@@ -100,6 +179,11 @@ def report_run(*, report_id: int) -> Report:
             from .governance import notify_ready
 
             notify_ready(report)
+    except SoftTimeLimitExceeded:
+        logger.exception("report %s took too long", report.pk)
+        _set(report, status=Report.Status.FAILED, finished_at=timezone.now(),
+             error="It took too long to make, so it was stopped. You can try again; "
+                   "a shorter period may help.")
     except Exception as exc:  # noqa: BLE001 - any failure is shown on the report's page
         logger.exception("report %s failed", report.pk)
         _set(report, status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}",

@@ -119,6 +119,23 @@ DATABASES = {
     "default": _env_or_fail("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Overlapping writes (two people pressing "Mark as paid" at once) wait their turn instead of
+    # failing with "database is locked": every transaction takes the write lock when it begins
+    # (a read lock cannot be upgraded once another writer holds one), waits up to 20 seconds for
+    # it, and WAL lets people read while someone writes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL;")
+else:
+    # A connection kept between requests (CONN_MAX_AGE) is checked before reuse, so the app
+    # carries on by itself after the database restarts; a database that does not answer fails
+    # the request within seconds instead of hanging it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "participants.User"
@@ -213,9 +230,27 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_TIME_LIMIT = 10 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 8 * 60
+# The longest a task (a report, say) may run: stopped after this many seconds and marked failed.
+CELERY_TASK_TIME_LIMIT = _env_or_fail("TASK_TIME_LIMIT", env.int, 10 * 60)
+if CELERY_TASK_TIME_LIMIT < 10:
+    raise ImproperlyConfigured("The environment variable TASK_TIME_LIMIT must be at least 10 (seconds).")
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 4 // 5
+# A task is acknowledged only once it has finished: if the worker dies, the broker hands the task
+# to another worker after BROKER_VISIBILITY_TIMEOUT seconds (it must outlast the longest task).
 CELERY_TASK_ACKS_LATE = True
+BROKER_VISIBILITY_TIMEOUT = _env_or_fail("BROKER_VISIBILITY_TIMEOUT", env.int, 60 * 60)
+if BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"The environment variable BROKER_VISIBILITY_TIMEOUT ({BROKER_VISIBILITY_TIMEOUT}) must be longer "
+        f"than TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}), or tasks still running are handed out twice."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+                                   "socket_connect_timeout": 5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+# How often beat looks for reports left queued or stuck "being prepared" (seconds), and after how
+# long a queued report that no worker has started is sent to the workers again.
+REPORTS_SWEEP_SECONDS = _env_or_fail("REPORTS_SWEEP_SECONDS", env.int, 60)
+REPORTS_RESEND_AFTER = _env_or_fail("REPORTS_RESEND_AFTER", env.int, 5 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
@@ -231,6 +266,9 @@ CELERY_BEAT_SCHEDULE = {
     # E-mails left waiting (the broker was down when they were saved) are queued again.
     "requeue-waiting-emails": {"task": "coprod.tasks.requeue_waiting_emails",
                                "schedule": crontab(minute="*/3")},
+    # Reports whose worker died are marked failed (and can be tried again); reports that never
+    # reached the workers (the broker was down) are sent again.
+    "sweep-reports": {"task": "coprod.tasks.sweep_reports", "schedule": REPORTS_SWEEP_SECONDS},
 }
 
 if REDIS_URL:

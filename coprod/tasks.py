@@ -1,6 +1,7 @@
 import socket
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 # Importing notify registers its `send_email` task with every worker.
 from . import notify
@@ -25,12 +26,28 @@ def worker_status() -> dict:
     }
 
 
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+# Acknowledged once finished; if the worker process dies (killed, out of memory) the task goes
+# back to the queue. Running it again is safe: `report_run` leaves a finished report alone.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, retry_backoff=True, max_retries=3,
+             autoretry_for=(ConnectionError, OperationalError, InterfaceError))
 def render_report(self, report_id: int) -> str:
     """Render a queued report (see coprod.reports)."""
+    from .models import Report
     from .reports import report_run
 
-    return report_run(report_id=report_id).status
+    try:
+        return report_run(report_id=report_id, task_id=self.request.id or "").status
+    except Report.DoesNotExist:
+        return "deleted"  # the report was removed (say, with its partner's data) before its turn
+
+
+@shared_task
+def sweep_reports() -> dict:
+    """Run by beat every REPORTS_SWEEP_SECONDS: reports left "being prepared" by a worker that died
+    are marked failed (and can be tried again); queued reports that never reached a worker are sent."""
+    from .reports import report_fail_stuck, report_resend_waiting
+
+    return {"failed": report_fail_stuck(), "sent": report_resend_waiting()}
 
 
 @shared_task

@@ -40,3 +40,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached answers 503 "try again shortly" instead of 500.
+handler500 = "coprod.views.server_error"

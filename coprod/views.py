@@ -1,3 +1,4 @@
+import sys
 from copy import copy
 
 from django.contrib import messages
@@ -5,11 +6,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,6 +54,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {"status": "ok" if database == "ok" else "error", "database": database,
             "broker": broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler. When the database cannot be reached (restarting, say) the answer is a
+    503 with a page that needs no database, so people and load balancers try again shortly."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return defaults.server_error(request)
 
 
 def _partners_by_status() -> dict[str, int]:
@@ -99,7 +113,8 @@ def governance_report_request(request: HttpRequest) -> HttpResponse:
         return render(request, "coprod/report_list.html", {"page": page, "form": form}, status=400)
     report = governance.governance_report_request(
         period=form.chosen_period(), service=form.chosen_service(), by=request.user)
-    messages.success(request, "Your report is being made. It usually takes under a minute.")
+    if report.sent_at:
+        messages.success(request, "Your report is being made. It usually takes under a minute.")
     return redirect("coprod:report_detail", pk=report.pk)
 
 
@@ -113,7 +128,8 @@ def get_report_for_user(request: HttpRequest, pk: int) -> Report:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     return render(request, "coprod/report_detail.html", {
-        "report": report, "can_retry": report.status == Report.Status.FAILED,
+        "report": report, "can_retry": report.can_be_retried, "not_sent_message": reports.NOT_SENT_MESSAGE,
+        "stuck_message": reports.STUCK_MESSAGE,
     })
 
 
@@ -134,11 +150,12 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
-    if report.status != Report.Status.FAILED:
+    if not report.can_be_retried:
         messages.error(request, "Only a report that failed can be tried again.")
     else:
-        reports.report_retry(report=report, by=request.user)
-        messages.success(request, "The report has been queued again.")
+        report = reports.report_retry(report=report, by=request.user)
+        if report.sent_at:
+            messages.success(request, "The report has been queued again.")
     return redirect("coprod:report_detail", pk=report.pk)
 
 

@@ -1,0 +1,54 @@
+"""When the database cannot be reached (restarting, say) people get a plain "try again in a
+minute" page with status 503, whether the failure comes from a page or from signing in; any
+other error keeps the ordinary 500 page. The drill (`make drills`) restarts a real PostgreSQL."""
+
+import pytest
+from django.db import InterfaceError, OperationalError
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trustee_browser(world) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.trustee)
+    return client
+
+
+@pytest.mark.parametrize("error", [OperationalError("the database system is shutting down"),
+                                   InterfaceError("connection already closed")])
+def test_a_page_answers_503_try_again_when_the_database_is_unreachable(trustee_browser, monkeypatch, error):
+    def unreachable(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("coprod.views.kpis.dashboard", unreachable)
+    response = trustee_browser.get(reverse("coprod:dashboard"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "Please try again in a minute" in page
+    assert "nothing was saved" in page
+
+
+def test_losing_the_database_while_reading_the_session_also_answers_503(trustee_browser, monkeypatch):
+    """The session is read by middleware, before any page: the 500 handler still tells it apart."""
+
+    def unreachable(self, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", unreachable)
+    response = trustee_browser.get(reverse("coprod:report_list"))
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
+
+
+def test_any_other_error_keeps_the_ordinary_500_page(trustee_browser, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("coprod.views.kpis.dashboard", broken)
+    response = trustee_browser.get(reverse("coprod:dashboard"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
