@@ -210,6 +210,9 @@ CELERY_BEAT_SCHEDULE = {
     # Last quarter's governance report, on the day chosen in the organisation settings.
     "quarterly-governance-report": {"task": "coprod.tasks.make_quarterly_report",
                                     "schedule": crontab(hour=6, minute=0)},
+    # Retention rules: old receipt files go, partners who left long ago are anonymised.
+    "retention-rules": {"task": "coprod.tasks.apply_retention_rules",
+                        "schedule": crontab(hour=2, minute=30)},
 }
 
 if REDIS_URL:

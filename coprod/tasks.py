@@ -37,3 +37,11 @@ def make_quarterly_report() -> int | None:
 
     report = quarterly_report_make()
     return report.pk if report else None
+
+
+@shared_task
+def apply_retention_rules() -> int:
+    """Nightly (Celery beat): apply the retention rules (coprod/retention.py). Answers the run's id."""
+    from .retention import retention_run
+
+    return retention_run().pk
