@@ -44,6 +44,15 @@ class OrganisationForm(forms.ModelForm):
         return logo
 
 
+class RetentionSettingsForm(forms.ModelForm):
+    """The retention rules, on the organisation settings page (a form of its own, so saving
+    one never changes the other)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["retention_enabled", "receipt_retention_years", "partner_retention_years"]
+
+
 # --- The team ---
 
 

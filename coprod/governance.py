@@ -27,7 +27,7 @@ def _decision_extract(period: periods.Period, service: Service | None) -> list:
     """Public decisions shaped by lived experience. Decisions name no partners."""
     from panels.models import Decision
 
-    decisions = (Decision.objects.for_list().shaped_by_lived_experience()
+    decisions = (Decision.objects.for_list().in_log().shaped_by_lived_experience()
                  .filter(is_public=True, decided_on__gte=period.start, decided_on__lte=period.end))
     if service:
         decisions = decisions.filter(service=service)

@@ -169,7 +169,7 @@ def panels_and_meetings(period: Period, service: Service | None, organisation: O
 def decisions(period: Period, service: Service | None, organisation: Organisation) -> list[Figure]:
     from panels.models import Decision, FeedbackPoint
 
-    logged = Decision.objects.filter(decided_on__gte=period.start, decided_on__lte=period.end)
+    logged = Decision.objects.in_log().filter(decided_on__gte=period.start, decided_on__lte=period.end)
     points = FeedbackPoint.objects.filter(proposal__response_deadline__gte=period.start,
                                           proposal__response_deadline__lte=period.end)
     if service:
@@ -269,7 +269,7 @@ def services_table(period: Period) -> list[dict]:
                 .order_by().values("meeting__panel__service")
                 .annotate(expected=Count("pk"),
                           attended=Count("pk", filter=Q(status=Attendance.Status.ATTENDED)))}
-    shaped = {row["service"]: row for row in Decision.objects
+    shaped = {row["service"]: row for row in Decision.objects.in_log()
               .filter(decided_on__gte=period.start, decided_on__lte=period.end).order_by().values("service")
               .annotate(total=Count("pk"), shaped=Count(
                   "pk", filter=Q(shaped_by_panel__isnull=False) | Q(shaped_by_proposal__isnull=False)))}

@@ -44,6 +44,25 @@ class Organisation(models.Model):
         help_text="For example 7: the report for January to March is made on 7 April.",
     )
     logo = models.ImageField(upload_to="organisation/", blank=True)
+    # Retention rules (coprod/retention.py), applied every night.
+    retention_enabled = models.BooleanField(
+        "apply the retention rules every night", default=True,
+        help_text="Untick to pause them, for example while records must be kept for a complaint or an "
+                  "investigation. The retention page still shows what they would remove.",
+    )
+    receipt_retention_years = models.PositiveSmallIntegerField(
+        "keep receipts for (years)", default=6, validators=[MinValueValidator(3), MaxValueValidator(20)],
+        help_text="Receipt files are removed this many years after the claim was paid, rejected or "
+                  "cancelled; the claim and its amounts stay. Six years is the usual period for UK "
+                  "financial records (HMRC, charities); no organisation may keep them under three.",
+    )
+    partner_retention_years = models.PositiveSmallIntegerField(
+        "anonymise partners who left after (years)", default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="A partner whose status has been “left” this long has their personal data erased, as "
+                  "“Erase their personal data” does; what they were paid stays. Six years is as long as "
+                  "their payments' records are kept and a claim about their time with us can be brought.",
+    )
 
     history = HistoricalRecords()
 
@@ -399,3 +418,51 @@ class OutgoingEmail(models.Model):
     @property
     def recipients(self) -> list[str]:
         return [address for address in self.to.splitlines() if address]
+
+
+class RetentionRunQuerySet(models.QuerySet):
+    def latest_first(self) -> "RetentionRunQuerySet":
+        return self.select_related("by").order_by("-started_at", "-pk")
+
+
+class RetentionRun(models.Model):
+    """One application of the retention rules (coprod/retention.py): when, by whom (nobody:
+    the nightly job), and what each rule removed. The audit record of what went."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        PAUSED = "paused", "Nothing removed: the rules are paused"
+        FAILED = "failed", "Stopped by an error"
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+", help_text="Empty when the nightly job ran it.")
+    applied_on = models.DateField(help_text="The day the rules were applied for.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    results = models.JSONField(
+        default=list, blank=True,
+        help_text='Per rule: {"rule", "title", "limit", "done", "failed"}.',
+    )
+    error = models.TextField(blank=True)
+
+    objects = RetentionRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Retention run of {self.started_at:%d %b %Y %H:%M}"
+
+    @property
+    def who(self) -> str:
+        return self.by.get_full_name() if self.by else "The nightly job"
+
+    @property
+    def done(self) -> int:
+        return sum(result.get("done", 0) for result in self.results)
+
+    @property
+    def failed(self) -> int:
+        return sum(result.get("failed", 0) for result in self.results)

@@ -164,6 +164,22 @@ def can_see_sensitive_data(user) -> bool:
     return is_staff_member(user) and user.has_perm(SENSITIVE_DATA)
 
 
+CHANGE_ORGANISATION = "coprod.change_organisation"
+ERASE_PERSONAL_DATA = "participants.delete_partner"
+
+
+def can_see_retention(user) -> bool:
+    """The retention page: staff who may change the organisation settings (the rules are
+    set there) or erase partners' personal data (the rules do it for them)."""
+    return is_staff_member(user) and (user.has_perm(CHANGE_ORGANISATION)
+                                      or user.has_perm(ERASE_PERSONAL_DATA))
+
+
+def can_see_retention_names(user) -> bool:
+    """Whose records the retention rules are about: only staff who may erase personal data."""
+    return is_staff_member(user) and user.has_perm(ERASE_PERSONAL_DATA)
+
+
 @dataclass(frozen=True)
 class HeldPermission:
     """One of TEAM_PERMISSIONS and how a person holds it: given to them directly (which

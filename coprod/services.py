@@ -64,12 +64,13 @@ def service_update(*, service: Service, name: str, description: str = "", champi
 ORGANISATION_SETTINGS_FIELDS = [
     "name", "description", "logo", "recruitment_involvement_target", "attendance_target",
     "feedback_on_time_target", "days_to_pay_target", "quarterly_report", "quarterly_report_day",
+    "retention_enabled", "receipt_retention_years", "partner_retention_years",
 ]
 
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, data: dict, by) -> Organisation:
-    """Change the organisation's name, logo, KPI targets and report schedule.
+    """Change the organisation's name, logo, KPI targets, report schedule or retention rules.
 
     `data` is a form's cleaned data: the logo is False when cleared, an upload when
     replaced (already checked by the form), and anything else when unchanged."""

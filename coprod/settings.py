@@ -269,6 +269,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reports whose worker died are marked failed (and can be tried again); reports that never
     # reached the workers (the broker was down) are sent again.
     "sweep-reports": {"task": "coprod.tasks.sweep_reports", "schedule": REPORTS_SWEEP_SECONDS},
+    # Retention rules: old receipt files go, partners who left long ago are anonymised.
+    "retention-rules": {"task": "coprod.tasks.apply_retention_rules",
+                        "schedule": crontab(hour=2, minute=30)},
 }
 
 if REDIS_URL:

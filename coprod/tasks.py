@@ -64,3 +64,11 @@ def requeue_waiting_emails() -> int:
     """Every few minutes (beat): queue again the e-mails whose task was lost, for example
     because the broker was down when the action that caused them was saved."""
     return notify.email_requeue_waiting()
+
+
+@shared_task
+def apply_retention_rules() -> int:
+    """Nightly (Celery beat): apply the retention rules (coprod/retention.py). Answers the run's id."""
+    from .retention import retention_run
+
+    return retention_run().pk

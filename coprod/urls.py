@@ -12,6 +12,7 @@ coprod_patterns = [
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
     path("staff/settings/", views.organisation_settings, name="organisation_settings"),
+    path("staff/retention/", views.retention_page, name="retention"),
     path("organisation/logo", views.organisation_logo, name="organisation_logo"),
     # --- The team: staff permissions and logins ---
     path("staff/team/", views.team_list, name="team_list"),

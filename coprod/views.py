@@ -19,13 +19,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from participants.models import Partner
 
-from . import forms, governance, kpis, reports, services
-from .forms import OrganisationForm, ResourceForm
+from . import forms, governance, kpis, reports, retention, services
+from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
 from .health import broker_status, database_status
-from .models import Organisation, Report, Resource, ResourceTag, Service, TeamChange
+from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
 from .roles import (
     Role,
     can_manage_team,
+    can_see_retention,
+    can_see_retention_names,
     held_permissions,
     home_url,
     is_staff_member,
@@ -218,19 +220,50 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def organisation_settings(request: HttpRequest) -> HttpResponse:
+    """Two forms: the organisation (name, logo, targets, reports) and the retention rules
+    (posted with section=retention). Saving one leaves the other as it is."""
     if not request.user.has_perm("coprod.change_organisation"):
         raise PermissionDenied
     organisation = Organisation.current()
-    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    retention_posted = posted is not None and posted.get("section") == "retention"
+    form = OrganisationForm(None if retention_posted else posted, request.FILES or None,
+                            instance=organisation)
+    retention_form = RetentionSettingsForm(posted if retention_posted else None, instance=organisation,
+                                           prefix="retention")
+    bound = retention_form if retention_posted else form
+    if posted is not None and bound.is_valid():
         try:
-            services.organisation_update(organisation=organisation, data=form.cleaned_data, by=request.user)
+            services.organisation_update(organisation=organisation, data=bound.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            _add_errors(bound, error)
         else:
-            messages.success(request, "The organisation settings are saved.")
-            return redirect("coprod:organisation_settings")
-    return render(request, "coprod/organisation_settings.html", {"form": form})
+            messages.success(request, "The retention rules are saved." if retention_posted
+                             else "The organisation settings are saved.")
+            anchor = "#retention" if retention_posted else ""
+            return redirect(reverse("coprod:organisation_settings") + anchor)
+    return render(request, "coprod/organisation_settings.html",
+                  {"form": form, "retention_form": retention_form})
+
+
+RETENTION_RUNS_SHOWN = 10
+
+
+@staff_required
+def retention_page(request: HttpRequest) -> HttpResponse:
+    """The retention rules' dry run: what the next nightly run removes or anonymises, and
+    what the last runs did. Names only for staff who may erase personal data."""
+    if not can_see_retention(request.user):
+        raise PermissionDenied
+    runs = list(RetentionRun.objects.latest_first()[:RETENTION_RUNS_SHOWN])
+    return render(request, "coprod/retention.html", {
+        "organisation": Organisation.current(),
+        "previews": retention.retention_preview(),
+        "runs": [(run, retention.results_by_rule(run)) for run in runs],
+        "last_run": runs[0] if runs else None,
+        "show_names": can_see_retention_names(request.user),
+        "can_change_settings": request.user.has_perm("coprod.change_organisation"),
+    })
 
 
 def organisation_logo(request: HttpRequest) -> FileResponse:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from coprod.keeping import KeptRecordAdminMixin
+
 from .models import Action, Area, Ladder, Respondent, Response, Round, Rung
 
 
@@ -21,20 +23,20 @@ class AreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(SimpleHistoryAdmin):
+class RoundAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "service", "status", "closes_on"]
     list_filter = ["status", "service"]
 
 
 @admin.register(Respondent)
-class RespondentAdmin(SimpleHistoryAdmin):
+class RespondentAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ["round", "group", "user", "partner"]
     list_filter = ["group"]
     raw_id_fields = ["round", "user", "partner"]
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ["respondent", "area", "rung", "on_behalf"]
     raw_id_fields = ["respondent", "entered_by"]
 

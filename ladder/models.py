@@ -8,6 +8,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod.keeping import KeptRecord
+
+CLOSED_ROUND_KEPT = ("Round {round} is closed: its results are published, so the round, who was invited and "
+                     "every answer are kept for good.")
+
 
 class Ladder(models.Model):
     """A ladder of participation (TLAP's ladder of co-production, Arnstein's...).
@@ -125,10 +130,11 @@ class RoundQuerySet(models.QuerySet):
                 .order_by("-closes_on", "-pk").first())
 
 
-class Round(models.Model):
+class Round(KeptRecord):
     """An assessment round: staff and partners each place the organisation (or one
     service) on the ladder in each chosen area. draft → open → closed; results
-    are published to partners and trustees once it is closed."""
+    are published to partners and trustees once it is closed, and a closed round
+    (with its respondents and answers) is never deleted."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -173,12 +179,15 @@ class Round(models.Model):
     def accepts_answers(self) -> bool:
         return self.status == self.Status.OPEN and timezone.localdate() <= self.closes_on
 
+    def kept_because(self) -> str:
+        return CLOSED_ROUND_KEPT.format(round=f"“{self.title}”") if self.status == self.Status.CLOSED else ""
+
     def ordered_areas(self) -> list[Area]:
         """The round's areas in their display order: step n of the answer flow is the n-th."""
         return list(self.areas.order_by("order", "name"))
 
 
-class Respondent(models.Model):
+class Respondent(KeptRecord):
     """Someone invited to answer in a round: a staff member or a partner.
 
     The group is stored, so answers keep counting in results even if the person
@@ -230,6 +239,9 @@ class Respondent(models.Model):
         """One person's group, for anonymous comments: "Staff" or "Partner"."""
         return "Partner" if self.is_partner else "Staff"
 
+    def kept_because(self) -> str:
+        return self.round.kept_because()
+
 
 class ResponseQuerySet(models.QuerySet):
     def of_round(self, round_: "Round") -> "ResponseQuerySet":
@@ -245,7 +257,7 @@ class ResponseQuerySet(models.QuerySet):
                 .order_by("area__order", "respondent__group", "pk"))
 
 
-class Response(models.Model):
+class Response(KeptRecord):
     """One respondent's answer for one area: where we are, why, and a realistic next step."""
 
     respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="responses")
@@ -273,6 +285,9 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.rung.name}"
+
+    def kept_because(self) -> str:
+        return self.respondent.round.kept_because()
 
 
 class ActionQuerySet(models.QuerySet):

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from coprod.keeping import KeptRecordAdminMixin
+
 from .models import Decision, Meeting, Panel, Proposal, RecruitmentRound
 
 
@@ -18,14 +20,17 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "panel", "owner", "response_deadline", "status"]
 
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "decided_on", "decided_by", "implementation", "is_public"]
+    list_display = ["title", "decided_on", "decided_by", "implementation", "is_public", "archived_at"]
     list_filter = ["decided_by", "implementation", "is_public"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # archive it with a reason on the decision's page instead
 
 
 @admin.register(RecruitmentRound)

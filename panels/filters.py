@@ -71,10 +71,27 @@ class DecisionFilter(django_filters.FilterSet):
     )
     implementation = django_filters.ChoiceFilter(choices=Decision.Implementation.choices,
                                                  empty_label="Any status", label="Implementation")
+    archived = django_filters.ChoiceFilter(
+        method="filter_archived", label="Archived decisions",
+        choices=[("include", "Show archived decisions too"), ("only", "Only archived decisions")],
+        empty_label="Hide archived decisions",
+    )
 
     class Meta:
         model = Decision
-        fields = ["service", "rung", "panel", "decided_from", "decided_to", "shaped", "implementation"]
+        fields = ["service", "rung", "panel", "decided_from", "decided_to", "shaped", "implementation",
+                  "archived"]
+
+    @property
+    def qs(self):
+        """Archived decisions are hidden unless the filter asks for them."""
+        queryset = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("archived")):
+            queryset = queryset.in_log()
+        return queryset
+
+    def filter_archived(self, queryset, name: str, value: str):
+        return queryset.archived() if value == "only" else queryset
 
     def filter_shaped(self, queryset, name: str, value: str):
         shaped = queryset.shaped_by_lived_experience()

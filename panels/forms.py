@@ -160,6 +160,14 @@ class PaperForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ",".join(PAPER_TYPES)
 
 
+class MeetingNotHeldForm(forms.Form):
+    reason = forms.CharField(
+        label="Why did it not take place?", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For the record, for example “The venue was closed and we could not reach everyone "
+                  "in time”.",
+    )
+
+
 class RegisterLineForm(forms.Form):
     """One line of a meeting's register."""
 
@@ -318,6 +326,14 @@ class DecisionForm(forms.Form):
         return {name: getattr(decision, name) for name in (
             "title", "description", "decided_on", "decided_by", "service", "rung", "shaped_by_panel",
             "shaped_by_proposal", "how_shaped", "implementation", "is_public")}
+
+
+class DecisionArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it archived?", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example “Logged twice: see the decision of 3 May” or “Logged by mistake: this was a "
+                  "proposal, not a decision”.",
+    )
 
 
 class MeetingChoiceField(forms.ModelChoiceField):

@@ -8,6 +8,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod.keeping import KeptRecord
+
 
 def _person_constraint(name: str) -> models.CheckConstraint:
     """Exactly one of partner and (staff) user."""
@@ -201,6 +203,13 @@ class Meeting(models.Model):
     agenda = models.TextField(blank=True)
     minutes = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    cancel_reason = models.CharField(
+        "why it was called off", max_length=300, blank=True,
+        help_text="Required when a meeting that should have happened is recorded as not taking place.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
@@ -324,8 +333,9 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(status=Proposal.Status.WITH_PANEL)
 
 
-class Proposal(models.Model):
-    """A draft put to a challenge panel for feedback."""
+class Proposal(KeptRecord):
+    """A draft put to a challenge panel for feedback. Once a point has an answer the
+    proposal is part of the record ("you said, we did") and is kept."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -353,6 +363,12 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def kept_because(self) -> str:
+        if FeedbackResponse.objects.filter(point__proposal=self).exists():
+            return ("The panel's points on this proposal have been answered: “you said, we did” is kept for "
+                    "good, so the proposal is never deleted.")
+        return ""
 
 
 class FeedbackPointQuerySet(models.QuerySet):
@@ -383,8 +399,8 @@ class FeedbackPointQuerySet(models.QuerySet):
                 .order_by("-recorded_at", "-pk"))
 
 
-class FeedbackPoint(models.Model):
-    """One point the panel made about a proposal ("you said")."""
+class FeedbackPoint(KeptRecord):
+    """One point the panel made about a proposal ("you said"). Kept once answered."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="points")
     text = models.TextField()
@@ -404,16 +420,21 @@ class FeedbackPoint(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    def kept_because(self) -> str:
+        if FeedbackResponse.objects.filter(point=self).exists():
+            return "This point has been answered: a point and its answer are never deleted."
+        return ""
 
-class FeedbackResponse(models.Model):
-    """The organisation's answer to one point ("we did")."""
+
+class FeedbackResponse(KeptRecord):
+    """The organisation's answer to one point ("we did"). Never deleted: change it instead."""
 
     class Outcome(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"
         PARTLY = "partly", "Partly accepted"
         DECLINED = "declined", "Declined"
 
-    point = models.OneToOneField(FeedbackPoint, on_delete=models.CASCADE, related_name="response")
+    point = models.OneToOneField(FeedbackPoint, on_delete=models.PROTECT, related_name="response")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     response = models.TextField(help_text="What we did, or will do.")
     reason = models.TextField(blank=True, help_text="Required when a point is declined or partly accepted.")
@@ -427,8 +448,19 @@ class FeedbackResponse(models.Model):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.point}"
 
+    def kept_because(self) -> str:
+        return ("An answer to a panel's point is never deleted: the partner who made the point was told it. "
+                "Change the answer instead; the earlier one stays in its history.")
+
 
 class DecisionQuerySet(models.QuerySet):
+    def in_log(self) -> "DecisionQuerySet":
+        """Decisions in the log: not archived. Figures and reports count only these."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> "DecisionQuerySet":
+        return self.filter(archived_at__isnull=False)
+
     def shaped_by_lived_experience(self) -> "DecisionQuerySet":
         return self.filter(Q(shaped_by_panel__isnull=False) | Q(shaped_by_proposal__isnull=False))
 
@@ -436,8 +468,11 @@ class DecisionQuerySet(models.QuerySet):
         return self.select_related("service", "rung", "shaped_by_panel", "shaped_by_proposal")
 
 
-class Decision(models.Model):
-    """A significant decision, and how lived experience shaped it: "make the co visible"."""
+class Decision(KeptRecord):
+    """A significant decision, and how lived experience shaped it: "make the co visible".
+
+    Never deleted: a decision logged by mistake is archived with a reason, which takes it
+    out of the log, the dashboard and reports and keeps who archived it, when and why."""
 
     class DecidedBy(models.TextChoices):
         BOARD = "board", "Board of trustees"
@@ -459,9 +494,10 @@ class Decision(models.Model):
                                 related_name="decisions")
     rung = models.ForeignKey("ladder.Rung", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="decisions", verbose_name="ladder rung reached")
-    shaped_by_panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.SET_NULL,
+    # What shaped a decision is its history: a panel or proposal named here stays.
+    shaped_by_panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="decisions")
-    shaped_by_proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.SET_NULL,
+    shaped_by_proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.PROTECT,
                                            related_name="decisions")
     how_shaped = models.TextField("how lived experience shaped it", blank=True)
     implementation = models.CharField("implementation status", max_length=12,
@@ -470,15 +506,31 @@ class Decision(models.Model):
                                     help_text="Public decisions may appear in published reports.")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    archive_reason = models.CharField("why it was archived", max_length=500, blank=True)
 
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(archived_at__isnull=True) | ~Q(archive_reason=""),
+                                   name="decision_archive_has_a_reason"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def kept_because(self) -> str:
+        return ("A logged decision is never deleted: it is part of the organisation's history. "
+                "Archive it with a reason instead (for one logged by mistake or twice).")
 
 
 class StaffTimeQuerySet(models.QuerySet):

@@ -289,10 +289,42 @@ def meeting_cancel(*, meeting: Meeting, by, base_url: str = "") -> Meeting:
     if meeting.starts_at <= timezone.now():
         raise ValidationError("This meeting has already started, so it cannot be cancelled. "
                               "Record who came in the register instead.")
-    meeting.status = Meeting.Status.CANCELLED
+    meeting.status, meeting.cancelled_at, meeting.cancelled_by = Meeting.Status.CANCELLED, timezone.now(), by
     meeting._history_user = by
-    meeting.save(update_fields=["status"])
+    meeting.save(update_fields=["status", "cancelled_at", "cancelled_by"])
     _queue_notice(meeting, "cancelled", base_url)
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_not_held(*, meeting: Meeting, reason: str, by) -> Meeting:
+    """Record that a meeting whose time has come did not take place (a meeting is never
+    deleted). It becomes cancelled, with who recorded it, when and why, and stops counting
+    as held; nobody is e-mailed. Refused when the register shows someone attended (a fee
+    can only be claimed for a meeting the register shows they attended): correct it first."""
+    _require_staff(by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("This meeting is already recorded as cancelled.")
+    if meeting.starts_at > timezone.now():
+        raise ValidationError("This meeting has not started yet: cancel it instead, so the people invited "
+                              "are told.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the meeting did not take place, for the record."})
+    limit = Meeting._meta.get_field("cancel_reason").max_length
+    if len(reason) > limit:
+        raise ValidationError({"reason": f"Keep the reason to {limit} characters or fewer."})
+    attended = meeting.attendance.filter(status=Attendance.Status.ATTENDED).count()
+    if attended:
+        raise ValidationError(f"The register shows {attended} {'person' if attended == 1 else 'people'} "
+                              "attended, so the meeting took place. If the register is wrong, "
+                              "correct it first.")
+    meeting.status, meeting.cancelled_at, meeting.cancelled_by = Meeting.Status.CANCELLED, timezone.now(), by
+    meeting.cancel_reason = reason
+    meeting._history_user = by
+    meeting._change_reason = "Did not take place"
+    meeting.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
     return meeting
 
 
@@ -868,6 +900,44 @@ def decision_update(*, decision: Decision, title: str, decided_on: datetime.date
         decision._history_user = by
         decision.save(update_fields=changed)
     return changed
+
+
+@transaction.atomic
+def decision_archive(*, decision: Decision, reason: str, by) -> Decision:
+    """Take a decision out of the log — logged by mistake or twice — without deleting it
+    (decisions are never deleted). It leaves the log, the dashboard and reports, and keeps
+    who archived it, when and why; `decision_restore` puts it back."""
+    _require_staff(by)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.is_archived:
+        raise ValidationError(f"This decision was already archived on "
+                              f"{timezone.localtime(decision.archived_at):%d %B %Y}.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the decision is archived, for example “Logged twice: see "
+                                         "the decision of 3 May”."})
+    limit = Decision._meta.get_field("archive_reason").max_length
+    if len(reason) > limit:
+        raise ValidationError({"reason": f"Keep the reason to {limit} characters or fewer."})
+    decision.archived_at, decision.archived_by, decision.archive_reason = timezone.now(), by, reason
+    decision._history_user = by
+    decision._change_reason = "Archived"
+    decision.save(update_fields=["archived_at", "archived_by", "archive_reason"])
+    return decision
+
+
+@transaction.atomic
+def decision_restore(*, decision: Decision, by) -> Decision:
+    """Put an archived decision back in the log. Its history keeps the archiving."""
+    _require_staff(by)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not decision.is_archived:
+        raise ValidationError("This decision is in the log already.")
+    decision.archived_at, decision.archived_by, decision.archive_reason = None, None, ""
+    decision._history_user = by
+    decision._change_reason = "Put back in the log"
+    decision.save(update_fields=["archived_at", "archived_by", "archive_reason"])
+    return decision
 
 
 # --- Protected staff time --------------------------------------------------------------------

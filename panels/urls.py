@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("staff/meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("staff/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("staff/meetings/<int:pk>/not-held/", views.meeting_not_held, name="meeting_not_held"),
     path("staff/meetings/<int:pk>/register/", views.attendance_update, name="attendance_update"),
     path("staff/meetings/<int:pk>/papers/new/", views.paper_add, name="paper_add"),
     path("staff/meetings/papers/<int:pk>/remove/", views.paper_remove, name="paper_remove"),
@@ -50,6 +51,8 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("staff/decisions/new/", views.decision_create, name="decision_create"),
     path("staff/decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
+    path("staff/decisions/<int:pk>/archive/", views.decision_archive, name="decision_archive"),
+    path("staff/decisions/<int:pk>/restore/", views.decision_restore, name="decision_restore"),
     # --- Protected staff time ---
     path("staff/staff-time/", views.staff_time_list, name="staff_time_list"),
     path("staff/staff-time/new/", views.staff_time_create, name="staff_time_create"),

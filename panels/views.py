@@ -261,6 +261,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpR
         "papers": meeting.papers.select_related("uploaded_by"),
         "is_cancelled": meeting.status == Meeting.Status.CANCELLED,
         "can_cancel": meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at > timezone.now(),
+        "can_record_not_held": (meeting.status == Meeting.Status.SCHEDULED
+                                and meeting.starts_at <= timezone.now()),
     })
 
 
@@ -335,6 +337,24 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting cancelled. The people invited are told by e-mail.")
     return redirect("panels:meeting_detail", pk=meeting.pk)
+
+
+@staff_required
+def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a meeting whose time has come did not take place, with the reason."""
+    meeting = get_meeting_for_user(request, pk)
+    form = forms.MeetingNotHeldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_record_not_held(meeting=meeting, reason=form.cleaned_data["reason"],
+                                             by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Recorded: the meeting did not take place. "
+                                      "It no longer counts as held.")
+            return redirect("panels:meeting_detail", pk=meeting.pk)
+    return render(request, "panels/meeting_not_held.html", {"meeting": meeting, "form": form})
 
 
 @staff_required
@@ -566,7 +586,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, point_form=None) ->
         "points": [(point, answer_forms.get(point.pk)) for point in points],
         "unanswered": len(answer_forms),
         "point_form": point_form or forms.FeedbackPointForm(proposal=proposal, auto_id="point_%s"),
-        "decisions": proposal.decisions.select_related("rung"),
+        "decisions": proposal.decisions.in_log().select_related("rung"),
         "today": timezone.localdate(),
     })
 
@@ -687,7 +707,7 @@ def get_decision_for_user(request: HttpRequest, pk: int) -> Decision:
     """A decision, for staff and trustees (decisions hold no personal data); anyone else 404."""
     if not (is_staff_member(request.user) or is_trustee(request.user)):
         raise Http404
-    return get_object_or_404(Decision.objects.for_list().select_related("recorded_by"), pk=pk)
+    return get_object_or_404(Decision.objects.for_list().select_related("recorded_by", "archived_by"), pk=pk)
 
 
 def _decision_base(request: HttpRequest) -> str:
@@ -764,6 +784,39 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Changes saved." if changed else "Nothing was changed.")
             return redirect("panels:decision_detail", pk=decision.pk)
     return render(request, "panels/decision_form.html", {"form": form, "decision": decision})
+
+
+@staff_required
+def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a decision logged by mistake out of the log, with the reason (it is never deleted)."""
+    decision = get_decision_for_user(request, pk)
+    if decision.is_archived:
+        messages.info(request, "This decision is archived already.")
+        return redirect("panels:decision_detail", pk=decision.pk)
+    form = forms.DecisionArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_archive(decision=decision, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Decision archived. It is kept, out of the log, "
+                                      "the dashboard and reports.")
+            return redirect("panels:decision_detail", pk=decision.pk)
+    return render(request, "panels/decision_archive.html", {"decision": decision, "form": form})
+
+
+@require_POST
+@staff_required
+def decision_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_decision_for_user(request, pk)
+    try:
+        services.decision_restore(decision=decision, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The decision is back in the log.")
+    return redirect("panels:decision_detail", pk=decision.pk)
 
 
 # --- Protected staff time ---

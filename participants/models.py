@@ -1,11 +1,11 @@
 """People: the login account and the lived-experience partner record."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -166,6 +166,22 @@ class PartnerQuerySet(models.QuerySet):
         return self.annotate(
             training_due=Coalesce(Subquery(required), 0) - Coalesce(Subquery(current), 0)
         )
+
+    def with_left_at(self) -> "PartnerQuerySet":
+        """Annotate `left_at`: when their status last became "left" (a change *into* left;
+        a note added while they had left does not count), or when the record was made if
+        no change was recorded."""
+        left = (StatusChange.objects.filter(partner=OuterRef("pk"), to_status=Partner.Status.LEFT)
+                .exclude(from_status=Partner.Status.LEFT).order_by("-changed_at", "-pk")
+                .values("changed_at")[:1])
+        return self.annotate(left_at=Coalesce(Subquery(left), F("created")))
+
+    def left_before(self, day) -> "PartnerQuerySet":
+        """Partners not yet erased whose status has been "left" since before `day` (a date),
+        longest gone first: those the retention rule anonymises."""
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        return (self.filter(status=Partner.Status.LEFT, erased_at__isnull=True).with_left_at()
+                .filter(left_at__lt=start).order_by("left_at", "pk"))
 
     def training_due(self) -> "PartnerQuerySet":
         return self.with_training_due().filter(training_due__gt=0)

@@ -747,6 +747,7 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
 
 ERASE_PERMISSION = "participants.delete_partner"
 ERASED_NOTE = "Personal data erased"
+RETENTION_ERASED_NOTE = "Personal data erased under the retention rule"
 ERASURE_REQUEST_NOTE = "Asked us to delete their information"
 
 
@@ -797,9 +798,10 @@ def _erase_login(partner: Partner, by) -> None:
 
 
 @transaction.atomic
-def partner_erase(*, partner: Partner, by, confirm_name: str) -> Partner:
+def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED_NOTE) -> Partner:
     """Erase a partner's personal data (see the block comment above). `confirm_name`
-    must be their full name, as typed by the person erasing."""
+    must be their full name, as typed by the person erasing. `by` is None when the
+    retention rule erases (participants/retention.py); `note` says why in their history."""
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
     from django.core.files.storage import default_storage
@@ -868,11 +870,11 @@ def partner_erase(*, partner: Partner, by, confirm_name: str) -> Partner:
     for name, value in erased.items():
         setattr(partner, name, value)
     partner._history_user = by
-    partner._change_reason = ERASED_NOTE
+    partner._change_reason = note
     partner.save(update_fields=list(erased))
     StatusChange.objects.create(partner=partner, from_status=previous_status, to_status=Partner.Status.LEFT,
-                                changed_at=now, changed_by=by, note=ERASED_NOTE)
-    logger.info("partner %s: personal data erased by %s", partner.pk, by)
+                                changed_at=now, changed_by=by, note=note)
+    logger.info("partner %s: personal data erased by %s (%s)", partner.pk, by or "the system", note)
     return partner
 
 

@@ -4,6 +4,8 @@ happens in the staff portal, where every change goes through a service."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from coprod.keeping import KeptRecordAdminMixin
+
 from .models import (
     ActivityType,
     BenefitRule,
@@ -21,12 +23,18 @@ from .models import (
 class ClaimItemInline(admin.TabularInline):
     model = ClaimItem
     extra = 0
-    fields = ["kind", "description", "amount", "receipt_name"]
+    fields = ["kind", "description", "amount", "receipt_name", "receipt_removed_at"]
     readonly_fields = fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # `obj` is the claim: the lines of a paid claim are kept with it.
+        if obj is not None and obj.kept_because():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ["pk", "partner", "activity", "activity_date", "total", "status"]
     list_filter = ["status"]
     search_fields = ["partner__full_name", "activity"]
@@ -35,10 +43,13 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ["pk", "claim", "paid_on", "amount", "method", "funding_source"]
     list_filter = ["method", "funding_source"]
     raw_id_fields = ["claim"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # never, not even in bulk: a payment is a financial record
 
 
 for model in [ActivityType, Rate, FundingSource, BenefitRule, VoucherBatch, Recognition, ReciprocitySettings]:

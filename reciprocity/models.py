@@ -7,7 +7,7 @@ paid at most once: `Payment.claim` is unique and the pay service locks the claim
 """
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -17,6 +17,8 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from coprod.keeping import KeptRecord
 
 PENCE = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -302,8 +304,10 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
-class Claim(models.Model):
-    """Money a partner claims back for one activity: an involvement fee and costs."""
+class Claim(KeptRecord):
+    """Money a partner claims back for one activity: an involvement fee and costs.
+
+    A paid claim is a financial record and is never deleted (coprod/keeping.py)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -324,8 +328,9 @@ class Claim(models.Model):
     }
 
     partner = models.ForeignKey("participants.Partner", on_delete=models.PROTECT, related_name="claims")
+    # A claim's fee rests on the meeting's register: a meeting claimed for stays.
     meeting = models.ForeignKey(
-        "panels.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+        "panels.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
     activity = models.CharField("what it was for", max_length=200)
     activity_date = models.DateField("date of the activity")
@@ -437,6 +442,12 @@ class Claim(models.Model):
     def is_open(self) -> bool:
         return self.status in {self.Status.SUBMITTED, self.Status.APPROVED}
 
+    def kept_because(self) -> str:
+        if self.status == self.Status.PAID:
+            return (f"Claim {self.pk} was paid: a paid claim is a financial record and is never deleted. "
+                    "Correct it in the accounts instead.")
+        return ""
+
 
 def _receipt_upload_to(item: "ClaimItem", filename: str) -> str:
     # The stored name is random: nothing the uploader typed reaches the file system.
@@ -444,8 +455,24 @@ def _receipt_upload_to(item: "ClaimItem", filename: str) -> str:
     return f"receipts/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class ClaimItem(models.Model):
-    """One line of a claim: the fee, or one cost with its receipt."""
+class ClaimItemQuerySet(models.QuerySet):
+    def receipts_due_for_removal(self, *, ended_before) -> "ClaimItemQuerySet":
+        """Lines whose receipt file the retention rule removes: the claim was paid before
+        `ended_before` (a date), or rejected or withdrawn before it. Claims still in
+        progress keep their receipts. Oldest first, so runs in batches are stable."""
+        start = timezone.make_aware(datetime.combine(ended_before, time.min))
+        ended = (
+            Q(claim__status=Claim.Status.PAID, claim__payment__paid_on__lt=ended_before)
+            | Q(claim__status=Claim.Status.REJECTED, claim__decided_at__lt=start)
+            | Q(claim__status=Claim.Status.WITHDRAWN, claim__withdrawn_at__lt=start)
+        )
+        return self.exclude(receipt="").filter(ended).order_by("claim_id", "pk")
+
+
+class ClaimItem(KeptRecord):
+    """One line of a claim: the fee, or one cost with its receipt. The lines of a paid
+    claim are kept with it; its receipt file goes after the retention period
+    (`receipt_removed_at` says when)."""
 
     class Kind(models.TextChoices):
         FEE = "fee", "Involvement fee"
@@ -465,11 +492,15 @@ class ClaimItem(models.Model):
         max_length=120, blank=True, help_text="The file's name as uploaded, made safe."
     )
     receipt_type = models.CharField(max_length=40, blank=True)
+    receipt_removed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the receipt file was removed under the retention rule."
+    )
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ClaimItemQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -485,6 +516,12 @@ class ClaimItem(models.Model):
     @property
     def is_income(self) -> bool:
         return self.kind == self.Kind.FEE
+
+    def kept_because(self) -> str:
+        if self.claim.status == Claim.Status.PAID:
+            return (f"This line belongs to claim {self.claim_id}, which was paid: the lines of a paid claim "
+                    "are financial records and are never deleted.")
+        return ""
 
 
 class PaymentQuerySet(models.QuerySet):
@@ -504,9 +541,9 @@ class PaymentQuerySet(models.QuerySet):
         )
 
 
-class Payment(models.Model):
+class Payment(KeptRecord):
     """How and when a claim was paid. One per claim, ever (the unique claim is the
-    database's guarantee against paying twice)."""
+    database's guarantee against paying twice). Never deleted: it is a financial record."""
 
     class Method(models.TextChoices):
         BANK_TRANSFER = "bank_transfer", "Bank transfer"
@@ -549,6 +586,10 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"£{self.amount} to {self.claim.partner} on {self.paid_on:%d %b %Y}"
+
+    def kept_because(self) -> str:
+        return ("A payment is a financial record and is never deleted. A payment recorded in error is "
+                "corrected in the accounts; coprod keeps what was recorded.")
 
 
 class VoucherBatchQuerySet(models.QuerySet):
@@ -600,8 +641,9 @@ class VoucherQuerySet(models.QuerySet):
         )
 
 
-class Voucher(models.Model):
-    """One voucher code. Issued with a payment, and never again."""
+class Voucher(KeptRecord):
+    """One voucher code. Issued with a payment, and never again; an issued code is kept
+    with its payment."""
 
     batch = models.ForeignKey(VoucherBatch, on_delete=models.PROTECT, related_name="vouchers")
     code = models.CharField(max_length=64)
@@ -625,6 +667,12 @@ class Voucher(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch.provider} £{self.batch.value} voucher"
+
+    def kept_because(self) -> str:
+        if self.payment_id is not None:
+            return ("This voucher code was issued with a payment: it is part of a financial record and "
+                    "is kept.")
+        return ""
 
 
 class RecognitionQuerySet(models.QuerySet):

@@ -977,6 +977,32 @@ def voucher_codes_add(*, batch: VoucherBatch, codes: list[str], by) -> int:
     return added
 
 
+# --- Retention: receipts ------------------------------------------------------------------
+
+RECEIPT_REMOVED_NOTE = "Receipt removed under the retention rule"
+
+
+@transaction.atomic
+def receipts_remove_expired(*, item_ids: list[int], ended_before: date, by=None) -> list[int]:
+    """Remove the receipt files of these claim lines, if the retention rule still applies to
+    them (their claim was paid, rejected or withdrawn before `ended_before`). The line, its
+    amount and the receipt's file name stay, with when the file went; the history names
+    `by` (None: the nightly job) and the rule. Answers the ids of the lines whose receipt went."""
+    lines = list(
+        ClaimItem.objects.select_for_update(of=("self",)).filter(pk__in=item_ids)
+        .receipts_due_for_removal(ended_before=ended_before)
+    )
+    now = timezone.now()
+    files = []
+    for line in lines:
+        files.append(line.receipt.name)
+        line.receipt, line.receipt_type, line.receipt_removed_at = "", "", now
+        _save(line, by, reason=RECEIPT_REMOVED_NOTE,
+              update_fields=["receipt", "receipt_type", "receipt_removed_at"])
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    return [line.pk for line in lines]
+
+
 # --- Recognition -------------------------------------------------------------------------
 
 

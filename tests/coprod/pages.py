@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 
-from coprod.models import Organisation, Report, Resource, ResourceTag
+from coprod.models import Organisation, Report, Resource, ResourceTag, RetentionRun
 
 from ..factories import StaffFactory
 from ..helpers import PNG
@@ -53,6 +53,42 @@ def populate(world) -> None:
         title="Terms of reference template", kind=Resource.Kind.TERMS_OF_REFERENCE, for_partners=False,
     )
     world.staff_guide.file.save("terms.pdf", ContentFile(b"%PDF-1.4 terms"))
+    _populate_retention(world)
+
+
+def _populate_retention(world) -> None:
+    """What the retention page lists: a partner who left seven years ago, an old receipt of a
+    claim not agreed, and last night's run."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from participants.models import StatusChange
+    from reciprocity.models import Claim, ClaimItem
+
+    from ..factories import PartnerFactory
+
+    long_ago = timezone.now() - timedelta(days=7 * 366)
+    world.long_gone = PartnerFactory(full_name="Lee Longgone", status="left")
+    StatusChange.objects.create(partner=world.long_gone, from_status="active", to_status="left",
+                                changed_at=long_ago)
+    claim = Claim.objects.create(
+        partner=world.long_gone, activity="Bus to the open day", activity_date=long_ago.date(),
+        status="rejected", total=Decimal("4.50"), expenses_total=Decimal("4.50"),
+        rejection_reason="Claimed twice.", decided_at=long_ago,
+    )
+    world.old_receipt = ClaimItem.objects.create(claim=claim, kind="travel", amount=Decimal("4.50"),
+                                                 receipt_name="bus.jpg", receipt_type="image/jpeg")
+    world.old_receipt.receipt.save("bus.jpg", ContentFile(PNG))
+    world.retention_run = RetentionRun.objects.create(
+        applied_on=timezone.localdate() - timedelta(days=1), status=RetentionRun.Status.DONE,
+        finished_at=timezone.now() - timedelta(days=1),
+        results=[
+            {"rule": "receipts", "title": "Receipts", "verb": "removed", "done": 3, "failed": 0},
+            {"rule": "partners", "title": "Partners who left", "verb": "anonymised", "done": 1, "failed": 0},
+        ],
+    )
 
 STAFF_AND_PARTNERS = (LOGIN, OK, OK, FORBIDDEN, OK)
 
@@ -68,6 +104,10 @@ PAGES = [
     Page("coprod:service_create", STAFF_ONLY),
     Page("coprod:service_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.service.pk}),
     Page("coprod:organisation_settings", STAFF_ONLY),
+    Page("coprod:organisation_settings", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), method="post",
+         data=lambda w: {"section": "retention", "retention-retention_enabled": "on",
+                         "retention-receipt_retention_years": "7", "retention-partner_retention_years": "3"}),
+    Page("coprod:retention", STAFF_ONLY),
     Page("coprod:organisation_logo", EVERYONE, sweep=False),
     # The team: staff permissions and logins (team managers only; world.staff is one)
     Page("coprod:team_list", STAFF_ONLY),

@@ -13,6 +13,15 @@ BEFORE = [("ladder", "0002_default_ladders_and_areas"),
 AFTER = [("ladder", "0003_action_links_to_panels_and_decisions")]
 
 
+@pytest.fixture(autouse=True)
+def _fully_migrated_afterwards():
+    """Going back to BEFORE also unapplies every later migration of those apps and of the
+    apps that depend on them; the tests that run next need the whole schema back."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

@@ -261,3 +261,40 @@ PAGES += [
     Page("panels:stage_participant_remove", STAFF_ACTION, kwargs=lambda w: {"pk": w.stage_participant.pk},
          method="post"),
 ]
+
+
+# --- Keeping history: archived decisions, meetings that did not take place ---
+
+
+def _populate_kept_history(world) -> None:
+    """A decision archived as logged twice, a past meeting nobody recorded (it may be
+    recorded as not held), and one already recorded as not taking place."""
+    from panels import services
+
+    from ..factories import DecisionFactory, MeetingFactory, PanelFactory
+
+    staff = world.staff
+    world.archived_decision = DecisionFactory(title="Thursday evening drop-in (again)", recorded_by=staff)
+    services.decision_archive(decision=world.archived_decision, reason="Logged twice: see the first entry.",
+                              by=staff)
+    # On a panel of their own, so the partner's pages show what they showed before.
+    forum = PanelFactory(name="Members' forum", kind="forum", created_by=staff)
+    world.unrecorded_meeting = MeetingFactory(panel=forum, days=-3, title="Planning", created_by=staff)
+    world.not_held_meeting = MeetingFactory(panel=forum, days=-10, title="Summer social", created_by=staff)
+    services.meeting_record_not_held(meeting=world.not_held_meeting, reason="The venue was closed.", by=staff)
+
+
+POPULATE.append(_populate_kept_history)
+
+PAGES += [
+    Page("panels:decision_detail", STAFF_AND_TRUSTEES_READ, kwargs=lambda w: {"pk": w.archived_decision.pk}),
+    Page("panels:decision_archive", STAFF_ONLY, kwargs=lambda w: {"pk": w.decision.pk}),
+    Page("panels:decision_archive", STAFF_ACTION, kwargs=lambda w: {"pk": w.decision.pk}, method="post",
+         data=lambda w: {"reason": "Logged by mistake."}),
+    Page("panels:decision_restore", STAFF_ACTION, kwargs=lambda w: {"pk": w.archived_decision.pk},
+         method="post"),
+    Page("panels:meeting_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.not_held_meeting.pk}),
+    Page("panels:meeting_not_held", STAFF_ONLY, kwargs=lambda w: {"pk": w.unrecorded_meeting.pk}),
+    Page("panels:meeting_not_held", STAFF_ACTION, kwargs=lambda w: {"pk": w.unrecorded_meeting.pk},
+         method="post", data=lambda w: {"reason": "Nobody could come."}),
+]
