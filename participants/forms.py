@@ -7,6 +7,8 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from coprod import bounds
+
 from .models import AccessNeed, ConsentStatement, Course, Invitation, LivedExperienceArea, Partner
 
 # --- Consent and training ---------------------------------------------------
@@ -112,6 +114,7 @@ class TrainingRecordForm(forms.Form):
     completed_on = forms.DateField(
         label="Date completed", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The expiry date is worked out from the course.",
+        validators=[bounds.TRAINING_COMPLETED],
     )
 
     def clean(self):
@@ -239,7 +242,7 @@ class InvitationForm(forms.Form):
         error_messages={"required": "Choose whether they join as a partner, a trustee or staff."},
     )
     days_valid = forms.IntegerField(
-        label="The link works for (days)", min_value=1, max_value=60, initial=14,
+        label="The link works for (days)", min_value=1, max_value=bounds.INVITATION_MAX_DAYS, initial=14,
         help_text="After that it stops working. You can re-send it at any time.",
     )
 
