@@ -718,7 +718,12 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
     unknown = set(data) - set(OWN_DETAILS_FIELDS)
     if unknown:
         raise ValidationError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
-    data = {field: value.strip() if isinstance(value, str) else value for field, value in data.items()}
+    errors = {}
+    data = {field: bounds.check_text(field, value, max_length=Partner._meta.get_field(field).max_length,
+                                     errors=errors) if isinstance(value, str) else value
+            for field, value in data.items()}
+    if errors:
+        raise ValidationError(errors)
     values = {field: data.get(field, getattr(partner, field)) for field in ("email", "phone", "address")}
     otherwise = ", or choose another way to contact you."
     needs_detail = {

@@ -209,10 +209,11 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
         if not data.get("meeting"):
             if not data.get("activity"):
                 self.add_error("activity", "Tell us what you did, or choose a meeting above.")
-            if not data.get("activity_date") and "activity_date" not in self.errors:
+            day = data.get("activity_date")
+            if not day and "activity_date" not in self.errors:
                 self.add_error("activity_date", "Enter the date.")
-            elif data.get("activity_date") and bounds.CLAIM_ACTIVITY.message(data["activity_date"]):
-                self.add_error("activity_date", bounds.CLAIM_ACTIVITY.message(data["activity_date"]))
+            elif day and (message := bounds.CLAIM_ACTIVITY.message(day)):
+                self.add_error("activity_date", message)
         if data.get("other") and not data.get("other_description"):
             self.add_error("other_description", "Say what the other costs were for.")
         for _kind, amount, receipt, _ in COSTS:

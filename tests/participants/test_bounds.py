@@ -30,3 +30,13 @@ def test_a_resent_invitation_link_works_for_1_to_60_days(days):
         services.invitation_resend(invitation=invitation, by=staff, request_or_base_url="http://testserver",
                                    days_valid=days)
     assert "1 to 60 days" in error.value.message_dict["days_valid"][0]
+
+
+def test_a_control_character_in_a_partners_own_details_is_refused_and_nothing_changes(world):
+    partner = world.partner
+    before = partner.history.count()
+    with pytest.raises(ValidationError) as error:
+        services.partner_update_own_details(partner=partner, data={"availability": "Mornings\x1b[2J"},
+                                            by=partner.user)
+    assert "control characters" in error.value.message_dict["availability"][0]
+    assert partner.history.count() == before
