@@ -138,7 +138,7 @@ class MeetingForm(forms.Form):
         data = super().clean()
         date, starts, ends = data.get("date"), data.get("starts"), data.get("ends")
         if date and (not self.initial.get("date") or date != self.initial["date"]):
-            # A meeting keeps its date when other details change, however long ago it was.
+            # A meeting keeps its date when other details (its times, say) change, however long ago it was.
             message = bounds.MEETING.message(date)
             if message:
                 self.add_error("date", message)

@@ -234,8 +234,8 @@ def _clean_meeting(data: dict, *, meeting: Meeting | None) -> dict:
     starts_at, ends_at = merged.get("starts_at"), merged.get("ends_at")
     if not starts_at:
         errors["starts_at"] = "Enter when the meeting starts."
-    elif meeting is None or starts_at != meeting.starts_at:
-        # A meeting keeps its date when other details change, however long ago it was.
+    elif meeting is None or timezone.localdate(starts_at) != timezone.localdate(meeting.starts_at):
+        # A meeting keeps its date when other details (its times, say) change, however long ago it was.
         bounds.MEETING.check("starts_at", timezone.localdate(starts_at), errors)
     if not ends_at:
         errors["ends_at"] = "Enter when the meeting ends."
