@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from . import bounds
 from .models import Organisation, Resource, ResourceTag, Service
 from .roles import TEAM_PERMISSIONS
 from .uploads import DOCUMENTS, IMAGES, MB, validate_upload
@@ -128,6 +129,24 @@ class ResourceForm(forms.ModelForm):
         return tags
 
 
+# --- Date ranges in list filters ---
+
+
+class DateRangeFilterForm(forms.Form):
+    """The form of a list filter with "from" and "to" dates (`date_ranges`: pairs of field
+    names). A range the wrong way round, or a year that must be a typing mistake, is shown
+    beside its field and that date is not applied, so the page never fails."""
+
+    date_ranges: tuple[tuple[str, str], ...] = ()
+
+    def clean(self):
+        data = super().clean()
+        for start, end in self.date_ranges:
+            if start in self.fields and end in self.fields:
+                bounds.FILTER_RANGE.clean_form(self, start, end)
+        return data
+
+
 # --- Dashboard and governance reports ---
 
 
@@ -153,10 +172,7 @@ class PeriodForm(forms.Form):
             start, end = data.get("start"), data.get("end")
             if not start or not end:
                 raise forms.ValidationError("Give both dates for a period between two dates.")
-            if end < start:
-                raise forms.ValidationError("The period must end on or after the day it starts.")
-            if (end - start).days > 366 * 5:
-                raise forms.ValidationError("Choose a period of five years or less.")
+            bounds.REPORT_PERIOD.clean_form(self, "start", "end", non_field=True)
         return data
 
     def chosen_period(self):

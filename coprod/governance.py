@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import kpis, notify, periods, reports
+from . import bounds, kpis, notify, periods, reports
 from .models import Organisation, Report, Service
 
 logger = logging.getLogger(__name__)
@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 def governance_report_request(*, period: periods.Period, service: Service | None, by,
                               scheduled: bool = False) -> Report:
+    """Queue the governance report for a period (within `bounds.REPORT_PERIOD`)."""
+    bounds.REPORT_PERIOD.check(period.start, period.end)
     title = f"Governance report: {period.label}" + (f" — {service.name}" if service else "")
     params = {**period.as_params(), "service": service.pk if service else None, "scheduled": scheduled}
     return reports.report_request(kind=Report.Kind.GOVERNANCE, title=title, by=by, params=params)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import notify
+from coprod import bounds, notify
 from coprod.roles import is_staff_member
 from panels.models import Decision, Panel
 from participants.models import Partner
@@ -100,12 +100,14 @@ def area_update(*, area: Area, name: str, description: str, order: int, is_activ
 
 
 def _check_round(*, title: str, closes_on: date, areas: Iterable[Area]) -> None:
-    if not title.strip():
+    title = bounds.check_text("title", title, max_length=Round._meta.get_field("title").max_length)
+    if not title:
         raise ValidationError("Give the round a title.")
     if not list(areas):
         raise ValidationError("Choose at least one co-production area.")
-    if closes_on < timezone.localdate():
-        raise ValidationError("The closing date cannot be in the past.")
+    if closes_on is None:
+        raise ValidationError({"closes_on": "Give the closing date."})
+    bounds.LADDER_CLOSES.check("closes_on", closes_on)
 
 
 def _check_invitees(staff: Iterable, partners: Iterable[Partner]) -> None:
@@ -307,12 +309,13 @@ def response_save(*, respondent: Respondent, area: Area, rung: Rung, evidence: s
 def _check_action(*, description: str, owner, due_on: date | None, area: Area | None) -> None:
     if area is None:
         raise ValidationError("Choose the area this action is about.")
-    if not description.strip():
+    if not bounds.check_text("description", description):
         raise ValidationError("Describe the action.")
     if owner is None or not is_staff_member(owner):
         raise ValidationError("Choose a staff member who owns this action.")
     if due_on is None:
         raise ValidationError("Give a due date.")
+    bounds.ACTION_DUE.check("due_on", due_on)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ its own block."""
 import django_filters
 from django import forms
 
+from coprod.forms import DateRangeFilterForm
 from coprod.models import Service
 from ladder.models import Rung
 
@@ -28,6 +29,10 @@ class PanelFilter(django_filters.FilterSet):
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
 
+class MeetingFilterForm(DateRangeFilterForm):
+    date_ranges = (("starts_from", "starts_to"),)
+
+
 class MeetingFilter(django_filters.FilterSet):
     panel = django_filters.ModelChoiceFilter(queryset=Panel.objects.all(), empty_label="Any panel",
                                              label="Panel")
@@ -46,9 +51,14 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["panel", "service", "format", "status", "starts_from", "starts_to"]
+        form = MeetingFilterForm
 
 
 # --- Decision log ---
+
+
+class DecisionFilterForm(DateRangeFilterForm):
+    date_ranges = (("decided_from", "decided_to"),)
 
 
 class DecisionFilter(django_filters.FilterSet):
@@ -81,6 +91,7 @@ class DecisionFilter(django_filters.FilterSet):
         model = Decision
         fields = ["service", "rung", "panel", "decided_from", "decided_to", "shaped", "implementation",
                   "archived"]
+        form = DecisionFilterForm
 
     @property
     def qs(self):

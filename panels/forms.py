@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from coprod import bounds
 from coprod.models import Service
 from ladder.models import Ladder, Rung
 from participants.models import Partner
@@ -52,6 +53,11 @@ class PanelForm(forms.ModelForm):
             "ends_on": DATE,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].validators.append(bounds.PANEL_STARTS)
+        self.fields["ends_on"].validators.append(bounds.PANEL_ENDS)
+
     def clean(self):
         data = super().clean()
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
@@ -79,7 +85,8 @@ class MembershipForm(forms.Form):
                             label="Or a member of staff", empty_label="Choose a member of staff")
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
                              label="Role on the panel")
-    joined_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Joined on")
+    joined_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Joined on",
+                                validators=[bounds.MEMBERSHIP_JOINED])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +102,8 @@ class MembershipForm(forms.Form):
 
 
 class MembershipEndForm(forms.Form):
-    left_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Left on")
+    left_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Left on",
+                              validators=[bounds.MEMBERSHIP_LEFT])
 
 
 class MeetingForm(forms.Form):
@@ -103,7 +111,7 @@ class MeetingForm(forms.Form):
     device); `clean()` turns them into `starts_at` and `ends_at`."""
 
     title = forms.CharField(max_length=150, help_text="For example: “Review of the housing advice leaflet”.")
-    date = forms.DateField(widget=DATE)
+    date = forms.DateField(widget=DATE, help_text="From a year ago to two years ahead.")
     starts = forms.TimeField(widget=TIME, label="Starts at")
     ends = forms.TimeField(widget=TIME, label="Ends at")
     format = forms.ChoiceField(choices=Meeting.Format.choices, widget=forms.RadioSelect,
@@ -129,7 +137,12 @@ class MeetingForm(forms.Form):
     def clean(self):
         data = super().clean()
         date, starts, ends = data.get("date"), data.get("starts"), data.get("ends")
-        if date and starts and ends:
+        if date and (not self.initial.get("date") or date != self.initial["date"]):
+            # A meeting keeps its date when other details (its times, say) change, however long ago it was.
+            message = bounds.MEETING.message(date)
+            if message:
+                self.add_error("date", message)
+        if date and starts and ends and "date" not in self.errors:
             if ends <= starts:
                 self.add_error("ends", "The meeting must end after it starts.")
             else:
@@ -213,7 +226,8 @@ class ProposalForm(forms.Form):
     owner = StaffChoiceField(queryset=get_user_model().objects.none(), label="Owner",
                              help_text="The staff member who answers for the response to each point.")
     response_deadline = forms.DateField(widget=DATE, label="We will answer every point by",
-                                        help_text="The panel is told this date. It cannot be in the past.")
+                                        help_text="The panel is told this date. It cannot be in the past, "
+                                                  "nor more than a year ahead.")
 
     def __init__(self, *args, proposal: Proposal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,6 +245,12 @@ class ProposalForm(forms.Form):
         self.fields["panel"].queryset = panels.distinct().order_by("name")
         self.fields["owner"].queryset = _staff_members()
         self.fields["document"].widget.attrs["accept"] = ",".join(PAPER_TYPES)
+
+    def clean_response_deadline(self):
+        deadline = self.cleaned_data["response_deadline"]
+        if deadline != self.initial.get("response_deadline"):  # an unchanged deadline may have passed
+            bounds.RESPONSE_DEADLINE(deadline)
+        return deadline
 
     @staticmethod
     def initial_for(proposal: Proposal) -> dict:
@@ -271,7 +291,7 @@ class FeedbackResponseForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              label="Why (needed if declined or partly accepted)")
     due_on = forms.DateField(widget=DATE, required=False, label="When the change will be made",
-                             help_text="Optional.")
+                             help_text="Optional.", validators=[bounds.CHANGE_DUE])
 
     @staticmethod
     def initial_for(point: FeedbackPoint) -> dict:
@@ -286,7 +306,7 @@ class DecisionForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                   help_text="What was decided.")
-    decided_on = forms.DateField(widget=DATE, label="Decided on")
+    decided_on = forms.DateField(widget=DATE, label="Decided on", validators=[bounds.DECISION])
     decided_by = forms.ChoiceField(choices=Decision.DecidedBy.choices, label="Decided by")
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
                                      empty_label="The whole organisation")
@@ -347,7 +367,8 @@ class StaffTimeForm(forms.Form):
                                  help_text="Optional: a meeting of the same panel the time was for.")
     category = forms.ChoiceField(choices=StaffTime.Category.choices, widget=forms.RadioSelect,
                                  label="What the time was spent on")
-    spent_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Day")
+    spent_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Day",
+                               validators=[bounds.STAFF_TIME])
     hours = forms.DecimalField(max_digits=5, decimal_places=2,
                                widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
                                help_text="For example 1.5 for an hour and a half. At most 24.")
@@ -373,8 +394,7 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The end of the period must be on or after its start.")
+        bounds.STAFF_TIME_PERIOD.clean_form(self, "start", "end")
         return data
 
 
@@ -383,8 +403,8 @@ class RecruitmentRoundForm(forms.Form):
                                  help_text="The job being recruited to, for example “Housing adviser”.")
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
                                      empty_label="The whole organisation")
-    opens_on = forms.DateField(widget=DATE, label="Opened on")
-    closes_on = forms.DateField(widget=DATE, label="Closed on",
+    opens_on = forms.DateField(widget=DATE, label="Opened on", validators=[bounds.ROUND_OPENS])
+    closes_on = forms.DateField(widget=DATE, label="Closed on", validators=[bounds.ROUND_CLOSES],
                                 help_text="When the appointment was made or the round ended. The round "
                                           "counts towards the involvement rate from this date.")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -411,7 +431,8 @@ class RecruitmentRoundForm(forms.Form):
 
 class StageForm(forms.Form):
     kind = forms.ChoiceField(choices=RecruitmentStage.Kind.choices, label="Stage")
-    held_on = forms.DateField(widget=DATE, required=False, label="Held on (if known)")
+    held_on = forms.DateField(widget=DATE, required=False, label="Held on (if known)",
+                              validators=[bounds.STAGE_HELD])
 
 
 class StageParticipantForm(forms.Form):

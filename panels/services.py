@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
-from coprod import notify
+from coprod import bounds, notify
 from coprod.models import Organisation, Service
 from coprod.roles import is_staff_member, partner_for
 from ladder.models import Ladder, Rung
@@ -66,12 +66,15 @@ def _unknown(data: dict, allowed: tuple) -> None:
 
 
 def _clean_panel(data: dict, *, panel: Panel | None) -> dict:
-    data = {name: value.strip() if isinstance(value, str) else value for name, value in data.items()}
+    errors = {}
+    data = {name: bounds.check_text(name, value, errors=errors) if isinstance(value, str) else value
+            for name, value in data.items()}
     merged = {name: getattr(panel, name) for name in PANEL_FIELDS} if panel else {}
     merged.update(data)
-    errors = {}
-    if not merged.get("name"):
+    if not merged.get("name") and "name" not in errors:
         errors["name"] = "Give the panel a name."
+    elif len(merged.get("name") or "") > (limit := Panel._meta.get_field("name").max_length):
+        errors["name"] = f"Keep the name to {limit} characters or fewer."
     if merged.get("kind") not in Panel.Kind.values:
         errors["kind"] = "Choose what kind of panel it is."
     if not merged.get("purpose"):
@@ -81,8 +84,14 @@ def _clean_panel(data: dict, *, panel: Panel | None) -> dict:
     starts_on, ends_on = merged.get("starts_on"), merged.get("ends_on")
     if not starts_on:
         errors["starts_on"] = "Enter the date the panel starts."
-    elif ends_on and ends_on < starts_on:
-        errors["ends_on"] = "The end date must be on or after the start date."
+    else:
+        # Checked when given, so a panel's other details can change whatever its dates.
+        if "starts_on" in data:
+            bounds.PANEL_STARTS.check("starts_on", starts_on, errors)
+        if "ends_on" in data:
+            bounds.PANEL_ENDS.check("ends_on", ends_on, errors)
+        if ends_on and "starts_on" not in errors and "ends_on" not in errors and ends_on < starts_on:
+            errors["ends_on"] = "The end date must be on or after the start date."
     if errors:
         raise ValidationError(errors)
     return data
@@ -141,6 +150,7 @@ def membership_add(*, panel: Panel, partner=None, user=None, role: str = Members
     panel's meetings still to come."""
     _require_staff(by)
     joined_on = joined_on or timezone.localdate()
+    bounds.MEMBERSHIP_JOINED.check("joined_on", joined_on)
     if (partner is None) == (user is None):
         raise ValidationError("Choose either a partner or a staff member, not both.")
     if panel.status == Panel.Status.CLOSED:
@@ -181,6 +191,7 @@ def membership_end(*, membership: Membership, left_on: datetime.date | None = No
     day are withdrawn; what they attended stays on the record."""
     _require_staff(by)
     left_on = left_on or timezone.localdate()
+    bounds.MEMBERSHIP_LEFT.check("left_on", left_on)
     if membership.left_on is not None:
         raise ValidationError(f"{membership.person} already left this panel "
                               f"on {membership.left_on:%d %B %Y}.")
@@ -210,15 +221,21 @@ def _attendance_create(*, meeting: Meeting, by, partner=None, user=None) -> Atte
 
 
 def _clean_meeting(data: dict, *, meeting: Meeting | None) -> dict:
-    data = {name: value.strip() if isinstance(value, str) else value for name, value in data.items()}
+    errors = {}
+    data = {name: bounds.check_text(name, value, errors=errors) if isinstance(value, str) else value
+            for name, value in data.items()}
     merged = {name: getattr(meeting, name) for name in MEETING_FIELDS} if meeting else {}
     merged.update(data)
-    errors = {}
-    if not merged.get("title"):
+    if not merged.get("title") and "title" not in errors:
         errors["title"] = "Give the meeting a title, for example “Review of the housing leaflet”."
+    elif len(merged.get("title") or "") > (limit := Meeting._meta.get_field("title").max_length):
+        errors["title"] = f"Keep the title to {limit} characters or fewer."
     starts_at, ends_at = merged.get("starts_at"), merged.get("ends_at")
     if not starts_at:
         errors["starts_at"] = "Enter when the meeting starts."
+    elif meeting is None or timezone.localdate(starts_at) != timezone.localdate(meeting.starts_at):
+        # A meeting keeps its date when other details (its times, say) change, however long ago it was.
+        bounds.MEETING.check("starts_at", timezone.localdate(starts_at), errors)
     if not ends_at:
         errors["ends_at"] = "Enter when the meeting ends."
     elif starts_at and ends_at <= starts_at:
@@ -246,8 +263,6 @@ def meeting_schedule(*, panel: Panel, data: dict, by, base_url: str = "") -> Mee
     if panel.status == Panel.Status.CLOSED:
         raise ValidationError("This panel is closed: reopen it before scheduling a meeting.")
     data = _clean_meeting(data, meeting=None)
-    if data["starts_at"] < timezone.now() - datetime.timedelta(days=366):
-        raise ValidationError({"starts_at": "That is more than a year ago. Check the date."})
     meeting = Meeting(panel=panel, created_by=by, **data)
     meeting._history_user = by
     meeting.save()
@@ -586,9 +601,12 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
 def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date | None,
                     document, deadline_changed: bool, panel_changed: bool) -> dict:
     errors = {}
-    if not title.strip():
+    title = bounds.check_text("title", title, max_length=Proposal._meta.get_field("title").max_length,
+                              errors=errors)
+    summary = bounds.check_text("summary", summary, errors=errors)
+    if not title.strip() and "title" not in errors:
         errors["title"] = "Give the proposal a title."
-    if not summary.strip():
+    if not summary.strip() and "summary" not in errors:
         errors["summary"] = "Say in a few sentences what the proposal is, so the panel knows what to look at."
     if panel_changed and panel.kind != Panel.Kind.CHALLENGE:
         errors["panel"] = "Proposals go to a challenge panel. Choose one, or change the panel's kind first."
@@ -598,8 +616,8 @@ def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_d
         errors["owner"] = "The owner must be a staff member: they answer for the response."
     if response_deadline is None:
         errors["response_deadline"] = "Give the date by which every point will get an answer."
-    elif deadline_changed and response_deadline < timezone.localdate():
-        errors["response_deadline"] = "The deadline for our response cannot be in the past."
+    elif deadline_changed:
+        bounds.RESPONSE_DEADLINE.check("response_deadline", response_deadline, errors)
     if document:
         # The same rules as meeting papers: type checked by extension and first bytes, 10 MB at most.
         try:
@@ -716,7 +734,7 @@ def feedback_point_add(*, proposal: Proposal, text: str, raised_by: Partner | No
     only to proposals that are with a panel they belong to now. A new point on a proposal
     whose points were all answered puts it back with the panel."""
     proposal = Proposal.objects.select_for_update().select_related("panel").get(pk=proposal.pk)
-    text = text.strip()
+    text = bounds.check_text("text", text, max_length=4000)
     if not text:
         raise ValidationError({"text": "Write the point before saving it."})
     if is_staff_member(by):
@@ -759,9 +777,12 @@ def feedback_respond(*, point: FeedbackPoint, outcome: str, response: str, reaso
     point = FeedbackPoint.objects.select_related("proposal").get(pk=point.pk)
     proposal = Proposal.objects.select_for_update().get(pk=point.proposal_id)
     errors = {}
+    response = bounds.check_text("response", response, errors=errors)
+    reason = bounds.check_text("reason", reason, errors=errors)
+    bounds.CHANGE_DUE.check("due_on", due_on, errors)
     if outcome not in FeedbackResponse.Outcome.values:
         errors["outcome"] = "Choose whether the point was accepted, partly accepted or declined."
-    if not response.strip():
+    if not response.strip() and "response" not in errors:
         errors["response"] = "Say what we did, or will do, about this point."
     if outcome in REASON_NEEDED and not reason.strip():
         label = FeedbackResponse.Outcome(outcome).label.lower()
@@ -810,18 +831,21 @@ def feedback_response_notify(*, response_id: int, first_answer: bool = True, bas
 # --- Decision log ----------------------------------------------------------------------------
 
 
-def _check_decision(*, title: str, decided_on: datetime.date | None, decided_by: str, rung: Rung | None,
-                    shaped_by_panel: Panel | None, shaped_by_proposal: Proposal | None, how_shaped: str,
-                    implementation: str, rung_changed: bool) -> Panel | None:
+def _check_decision(*, title: str, description: str, decided_on: datetime.date | None, decided_by: str,
+                    rung: Rung | None, shaped_by_panel: Panel | None, shaped_by_proposal: Proposal | None,
+                    how_shaped: str, implementation: str, rung_changed: bool) -> Panel | None:
     """Check a decision's details; answer the panel that shaped it (taken from the
     proposal when only the proposal is given)."""
     errors = {}
-    if not title.strip():
+    for name, text, limit in (("title", title, Decision._meta.get_field("title").max_length),
+                              ("description", description, None), ("how_shaped", how_shaped, None)):
+        bounds.check_text(name, text, max_length=limit, errors=errors)
+    if not title.strip() and "title" not in errors:
         errors["title"] = "Give the decision a title."
     if decided_on is None:
         errors["decided_on"] = "Give the date the decision was made."
-    elif decided_on > timezone.localdate():
-        errors["decided_on"] = "The decision date cannot be in the future: log a decision once it is made."
+    else:
+        bounds.DECISION.check("decided_on", decided_on, errors)
     if decided_by not in Decision.DecidedBy.values:
         errors["decided_by"] = "Choose who made the decision."
     if implementation not in Decision.Implementation.values:
@@ -858,9 +882,9 @@ def decision_record(*, title: str, decided_on: datetime.date, decided_by: str, d
     """Log a significant decision, and how lived experience shaped it. The rung must be
     one of the current ladder's."""
     shaped_by_panel = _check_decision(
-        title=title, decided_on=decided_on, decided_by=decided_by, rung=rung, shaped_by_panel=shaped_by_panel,
-        shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped, implementation=implementation,
-        rung_changed=True,
+        title=title, description=description, decided_on=decided_on, decided_by=decided_by, rung=rung,
+        shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped,
+        implementation=implementation, rung_changed=True,
     )
     decision = Decision(
         title=title.strip(), description=description.strip(), decided_on=decided_on, decided_by=decided_by,
@@ -883,9 +907,9 @@ def decision_update(*, decision: Decision, title: str, decided_on: datetime.date
     names of the fields that changed."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     shaped_by_panel = _check_decision(
-        title=title, decided_on=decided_on, decided_by=decided_by, rung=rung, shaped_by_panel=shaped_by_panel,
-        shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped, implementation=implementation,
-        rung_changed=(rung.pk if rung else None) != decision.rung_id,
+        title=title, description=description, decided_on=decided_on, decided_by=decided_by, rung=rung,
+        shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped,
+        implementation=implementation, rung_changed=(rung.pk if rung else None) != decision.rung_id,
     )
     values = {
         "title": title.strip(), "description": description.strip(), "decided_on": decided_on,
@@ -956,22 +980,28 @@ def staff_time_log(*, panel: Panel, category: str, hours: Decimal, spent_on: dat
         raise PermissionDenied("Staff time is logged by and for staff members.")
     if category not in StaffTime.Category.values:
         errors["category"] = "Choose what the time was spent on."
-    if hours is None or hours <= 0:
-        errors["hours"] = "Enter the hours spent: more than 0."
+    try:
+        hours = Decimal(str(hours).strip()) if hours is not None else None
+    except ArithmeticError:
+        hours = None
+    if hours is None or not hours.is_finite() or hours <= 0:
+        errors["hours"] = "Enter the hours spent as a number more than 0, for example 1.5."
     elif hours > MOST_HOURS_A_DAY:
         errors["hours"] = "A day has at most 24 hours: log each day separately."
     elif hours != hours.quantize(Decimal("0.01")):
         errors["hours"] = "Enter hours to two decimal places at most (for example 1.5 or 0.25)."
     if spent_on is None:
         errors["spent_on"] = "Enter the day the time was spent."
-    elif spent_on > timezone.localdate():
-        errors["spent_on"] = "The day cannot be in the future: log time once it is spent."
+    else:
+        bounds.STAFF_TIME.check("spent_on", spent_on, errors)
+    note = bounds.check_text("note", note, max_length=StaffTime._meta.get_field("note").max_length,
+                             errors=errors)
     if meeting is not None and meeting.panel_id != panel.pk:
         errors["meeting"] = f"That meeting belongs to {meeting.panel}, not {panel}."
     if errors:
         raise ValidationError(errors)
     entry = StaffTime(user=user, panel=panel, meeting=meeting, category=category, spent_on=spent_on,
-                      hours=hours, note=note.strip())
+                      hours=hours, note=note)
     entry._history_user = by
     entry.save()
     return entry
@@ -982,13 +1012,17 @@ def staff_time_log(*, panel: Panel, category: str, hours: Decimal, spent_on: dat
 
 def _check_round(*, post_title: str, opens_on: datetime.date | None, closes_on: datetime.date | None) -> None:
     errors = {}
-    if not post_title.strip():
+    limit = RecruitmentRound._meta.get_field("post_title").max_length
+    bounds.check_text("post_title", post_title, max_length=limit, errors=errors)
+    if not post_title.strip() and "post_title" not in errors:
         errors["post_title"] = "Give the title of the post being recruited to."
     if opens_on is None:
         errors["opens_on"] = "Give the date the round opened."
     if closes_on is None:
         errors["closes_on"] = "Give the date the appointment was made or the round ended."
-    if opens_on and closes_on and closes_on < opens_on:
+    bounds.ROUND_OPENS.check("opens_on", opens_on, errors)
+    bounds.ROUND_CLOSES.check("closes_on", closes_on, errors)
+    if opens_on and closes_on and not errors and closes_on < opens_on:
         errors["closes_on"] = "The round cannot close before it opens."
     if errors:
         raise ValidationError(errors)
@@ -1041,6 +1075,7 @@ def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | N
     involved."""
     if kind not in RecruitmentStage.Kind.values:
         raise ValidationError({"kind": "Choose a stage from the list."})
+    bounds.STAGE_HELD.check("held_on", held_on)
     if held_on is not None and held_on > round_.closes_on:
         closed = date_format(round_.closes_on, "j F Y")
         raise ValidationError({"held_on": f"The round closed on {closed}; a stage cannot be held after "

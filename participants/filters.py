@@ -4,11 +4,16 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from coprod.forms import DateRangeFilterForm
 from coprod.models import Service
 
 from .models import AccessNeed, LivedExperienceArea, Partner, StatusChange
 
 # --- Partner records (staff) ---
+
+
+class PartnerFilterForm(DateRangeFilterForm):
+    date_ranges = (("active_from", "active_to"),)
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -42,6 +47,7 @@ class PartnerFilter(django_filters.FilterSet):
         model = Partner
         fields = ["q", "status", "service", "access_need", "lived_experience", "training", "active_from",
                   "active_to"]
+        form = PartnerFilterForm
 
     def __init__(self, *args, sensitive: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,8 @@ from allauth.core import context as allauth_context
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from coprod import bounds
+
 from . import lockout
 from .models import AccessNeed, ConsentStatement, Course, Invitation, LivedExperienceArea, Partner
 
@@ -115,6 +117,7 @@ class TrainingRecordForm(forms.Form):
     completed_on = forms.DateField(
         label="Date completed", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The expiry date is worked out from the course.",
+        validators=[bounds.TRAINING_COMPLETED],
     )
 
     def clean(self):
@@ -242,7 +245,7 @@ class InvitationForm(forms.Form):
         error_messages={"required": "Choose whether they join as a partner, a trustee or staff."},
     )
     days_valid = forms.IntegerField(
-        label="The link works for (days)", min_value=1, max_value=60, initial=14,
+        label="The link works for (days)", min_value=1, max_value=bounds.INVITATION_MAX_DAYS, initial=14,
         help_text="After that it stops working. You can re-send it at any time.",
     )
 

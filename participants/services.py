@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import notify
+from coprod import bounds, notify
 from coprod.models import Organisation, OutgoingEmail, Report
 from coprod.reports import report_request
 from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
@@ -63,8 +63,10 @@ def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
     if set(data) & set(Partner.SENSITIVE_FIELDS) and not can_see_sensitive(by):
         raise PermissionDenied("Only staff allowed to see sensitive data can change access needs, "
                                "lived experience or the benefit check.")
-    data = {name: value.strip() if isinstance(value, str) else value for name, value in data.items()}
     errors = {}
+    data = {name: bounds.check_text(name, value, max_length=Partner._meta.get_field(name).max_length,
+                                    errors=errors) if isinstance(value, str) else value
+            for name, value in data.items()}
     # Only fields being set are checked, except the name a record cannot be without.
     if partner is None or "full_name" in data:
         if not data.get("full_name"):
@@ -268,7 +270,7 @@ def lived_experience_area_update(*, area: LivedExperienceArea, name: str, by) ->
 # creates the login or adds the role to the person's existing login.
 
 INVITATION_DAYS = 14
-INVITATION_MAX_DAYS = 60
+INVITATION_MAX_DAYS = bounds.INVITATION_MAX_DAYS
 
 # What stops a pending invitation being accepted by whoever opened the link.
 INVITATION_PROBLEMS = {
@@ -441,6 +443,8 @@ def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRe
         raise ValidationError("This invitation was revoked, so it cannot be sent again. Invite them afresh.")
     _check_can_invite(email=invitation.email, role=invitation.role, partner=invitation.partner,
                       invitation=invitation)
+    if not 1 <= days_valid <= INVITATION_MAX_DAYS:
+        raise ValidationError({"days_valid": f"The link can work for 1 to {INVITATION_MAX_DAYS} days."})
     if state == "expired":
         invitation.expires_at = timezone.now() + timedelta(days=days_valid)
         invitation._history_user = by
@@ -632,10 +636,9 @@ def training_record(*, course: Course, partner: Partner | None = None, user=None
         _refuse_erased(partner)
     if user is not None and not user.is_staff_member:
         raise ValidationError({"user": "Only staff members' training is recorded here."})
-    if completed_on > timezone.localdate():
-        raise ValidationError({"completed_on": "The date it was completed cannot be in the future."})
-    if completed_on.year < 1990:
-        raise ValidationError({"completed_on": "Check the year: that date is too long ago."})
+    if completed_on is None:
+        raise ValidationError({"completed_on": "Enter the date it was completed."})
+    bounds.TRAINING_COMPLETED.check("completed_on", completed_on)
     if TrainingRecord.objects.filter(course=course, partner=partner, user=user,
                                      completed_on=completed_on).exists():
         raise ValidationError("This completion is already recorded.")
@@ -710,7 +713,12 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
     unknown = set(data) - set(OWN_DETAILS_FIELDS)
     if unknown:
         raise ValidationError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
-    data = {field: value.strip() if isinstance(value, str) else value for field, value in data.items()}
+    errors = {}
+    data = {field: bounds.check_text(field, value, max_length=Partner._meta.get_field(field).max_length,
+                                     errors=errors) if isinstance(value, str) else value
+            for field, value in data.items()}
+    if errors:
+        raise ValidationError(errors)
     values = {field: data.get(field, getattr(partner, field)) for field in ("email", "phone", "address")}
     otherwise = ", or choose another way to contact you."
     needs_detail = {

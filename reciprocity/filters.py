@@ -4,9 +4,14 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 
+from coprod.forms import DateRangeFilterForm
 from participants.models import Partner
 
 from .models import Claim, ClaimItem
+
+
+class ClaimFilterForm(DateRangeFilterForm):
+    date_ranges = (("date_from", "date_to"),)
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -33,6 +38,7 @@ class ClaimFilter(django_filters.FilterSet):
     class Meta:
         model = Claim
         fields = ["status", "partner", "kind", "date_from", "date_to"]
+        form = ClaimFilterForm
 
     def filter_kind(self, queryset, name: str, value: str):
         if not value:

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from coprod import bounds
 from participants.models import Partner
 
 from .models import (
@@ -140,6 +141,7 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
         label="When was it?",
         required=False,
         widget=date_input(),
+        help_text="Within the last 12 months.",
         error_messages={"invalid": "Enter a date, for example 14 3 2026."},
     )
     hours = forms.DecimalField(
@@ -207,10 +209,11 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
         if not data.get("meeting"):
             if not data.get("activity"):
                 self.add_error("activity", "Tell us what you did, or choose a meeting above.")
-            if not data.get("activity_date") and "activity_date" not in self.errors:
+            day = data.get("activity_date")
+            if not day and "activity_date" not in self.errors:
                 self.add_error("activity_date", "Enter the date.")
-            elif data.get("activity_date") and data["activity_date"] > timezone.localdate():
-                self.add_error("activity_date", "The date cannot be in the future.")
+            elif day and (message := bounds.CLAIM_ACTIVITY.message(day)):
+                self.add_error("activity_date", message)
         if data.get("other") and not data.get("other_description"):
             self.add_error("other_description", "Say what the other costs were for.")
         for _kind, amount, receipt, _ in COSTS:
@@ -315,7 +318,10 @@ class PayForm(forms.Form):
         label="How was it paid?", choices=Payment.Method.choices, widget=forms.RadioSelect
     )
     paid_on = forms.DateField(
-        label="Paid on", widget=date_input(), error_messages={"invalid": "Enter the date it was paid."}
+        label="Paid on",
+        widget=date_input(),
+        validators=[bounds.PAYMENT],
+        error_messages={"invalid": "Enter the date it was paid."},
     )
     funding_source = forms.ModelChoiceField(
         label="Charge it to",
@@ -369,11 +375,14 @@ class RateForm(forms.Form):
     activity_type = forms.ModelChoiceField(label="Activity type", queryset=ActivityType.objects.all())
     basis = forms.ChoiceField(choices=Rate.Basis.choices, widget=forms.RadioSelect)
     amount = money_field("Rate (£)", required=True)
-    effective_from = forms.DateField(label="In force from", widget=date_input())
+    effective_from = forms.DateField(
+        label="In force from", widget=date_input(), validators=[bounds.RATE_FROM]
+    )
     effective_to = forms.DateField(
         label="In force until",
         required=False,
         widget=date_input(),
+        validators=[bounds.RATE_TO],
         help_text="Leave empty while it is in force. Adding a new rate ends the current one the day before.",
     )
 
@@ -388,8 +397,8 @@ class FundingSourceForm(forms.Form):
     grant = forms.CharField(label="Grant or budget line", max_length=150)
     kind = forms.ChoiceField(choices=FundingSource.Kind.choices, widget=forms.RadioSelect)
     amount = money_field("Budget for partner payments (£)", required=True)
-    starts_on = forms.DateField(label="Starts on", widget=date_input())
-    ends_on = forms.DateField(label="Ends on", widget=date_input())
+    starts_on = forms.DateField(label="Starts on", widget=date_input(), validators=[bounds.FUNDING_STARTS])
+    ends_on = forms.DateField(label="Ends on", widget=date_input(), validators=[bounds.FUNDING_ENDS])
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -439,7 +448,12 @@ class BenefitRuleForm(forms.Form):
 class VoucherBatchForm(forms.Form):
     provider = forms.CharField(max_length=100, help_text="For example: Love2shop.")
     value = money_field("Value of each voucher (£)", required=True)
-    received_on = forms.DateField(label="Received on", widget=date_input(), initial=timezone.localdate)
+    received_on = forms.DateField(
+        label="Received on",
+        widget=date_input(),
+        initial=timezone.localdate,
+        validators=[bounds.VOUCHERS_RECEIVED],
+    )
     reference = forms.CharField(
         max_length=100, required=False, help_text="The supplier's order or invoice number."
     )
@@ -490,7 +504,9 @@ class RecognitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Something they said about it. Shown on their certificate only while they agree to quotes.",
     )
-    given_on = forms.DateField(label="Date", widget=date_input(), initial=timezone.localdate)
+    given_on = forms.DateField(
+        label="Date", widget=date_input(), initial=timezone.localdate, validators=[bounds.RECOGNITION]
+    )
 
 
 class SettingsForm(forms.Form):
@@ -512,9 +528,5 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end"):
-            if data["end"] < data["start"]:
-                self.add_error("end", "The last day cannot be before the first.")
-            elif (data["end"] - data["start"]).days > 800:
-                self.add_error("end", "Export at most two years at a time.")
+        bounds.EXPORT_PERIOD.clean_form(self, "start", "end")
         return data

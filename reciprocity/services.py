@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from coprod import notify
+from coprod import bounds, notify
 from coprod.models import Organisation
 from coprod.roles import is_staff_member
 
@@ -97,12 +97,9 @@ def clean_money(
 
 
 def _text(value: str, *, field: str, label: str, model, required: bool = False) -> str:
-    value = (value or "").strip()
+    value = bounds.check_text(field, value, max_length=model._meta.get_field(field).max_length)
     if required and not value:
         raise ValidationError({field: f"Enter {label}."})
-    limit = model._meta.get_field(field).max_length
-    if limit and len(value) > limit:
-        raise ValidationError({field: f"Keep it to {limit} characters or fewer."})
     return value
 
 
@@ -218,6 +215,15 @@ def activity_type_save(
     return activity_type
 
 
+def _check_rate_dates(effective_from: date, effective_to: date | None) -> None:
+    if effective_from is None:
+        raise ValidationError({"effective_from": "Enter the date the rate is in force from."})
+    bounds.RATE_FROM.check("effective_from", effective_from)
+    bounds.RATE_TO.check("effective_to", effective_to)
+    if effective_to is not None and effective_to < effective_from:
+        raise ValidationError({"effective_to": "The rate cannot end before it starts."})
+
+
 def _overlapping(activity_type: ActivityType, start: date, end: date | None, exclude: Rate | None):
     rates = Rate.objects.filter(activity_type=activity_type)
     if exclude is not None:
@@ -244,8 +250,7 @@ def rate_create(
     amount = clean_money(amount, label="The rate")
     if basis not in Rate.Basis.values:
         raise ValidationError({"basis": "Choose per hour or per session."})
-    if effective_to is not None and effective_to < effective_from:
-        raise ValidationError({"effective_to": "The rate cannot end before it starts."})
+    _check_rate_dates(effective_from, effective_to)
     previous = (
         Rate.objects.select_for_update()
         .filter(activity_type=activity_type, effective_to__isnull=True, effective_from__lt=effective_from)
@@ -284,8 +289,7 @@ def rate_update(
     amount = clean_money(amount, label="The rate")
     if basis not in Rate.Basis.values:
         raise ValidationError({"basis": "Choose per hour or per session."})
-    if effective_to is not None and effective_to < effective_from:
-        raise ValidationError({"effective_to": "The rate cannot end before it starts."})
+    _check_rate_dates(effective_from, effective_to)
     used = rate.claims.count()
     if used and (amount != rate.amount or basis != rate.basis or effective_from != rate.effective_from):
         raise ValidationError(
@@ -359,6 +363,10 @@ def funding_source_save(
     amount = clean_money(amount, label="The budget")
     if kind not in FundingSource.Kind.values:
         raise ValidationError({"kind": "Choose launch or sustained funding."})
+    bounds.FUNDING_STARTS.check("starts_on", starts_on)
+    bounds.FUNDING_ENDS.check("ends_on", ends_on)
+    if starts_on is None or ends_on is None:
+        raise ValidationError({"starts_on" if starts_on is None else "ends_on": "Enter the date."})
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The funding cannot end before it starts."})
     clash = FundingSource.objects.filter(funder__iexact=funder, grant__iexact=grant)
@@ -382,7 +390,7 @@ def funding_source_save(
         "amount": amount,
         "starts_on": starts_on,
         "ends_on": ends_on,
-        "notes": (notes or "").strip(),
+        "notes": bounds.check_text("notes", notes),
     }
     if funding_source is None:
         funding_source = FundingSource(**values)
@@ -437,7 +445,7 @@ def benefit_rule_save(
         "limit": limit,
         "counts_fees": bool(counts_fees),
         "counts_vouchers": bool(counts_vouchers),
-        "notes": (notes or "").strip(),
+        "notes": bounds.check_text("notes", notes),
         "is_active": bool(is_active),
     }
     if rule is None:
@@ -470,7 +478,7 @@ def _clean_cost(*, kind: str, amount, description: str = "", receipt=None) -> di
         raise ValidationError({"kind": "Choose what the money is for."})
     label = ClaimItem.Kind(kind).label
     amount = clean_money(amount, field="amount", label=f"The {label.lower()} amount")
-    description = (description or "").strip()
+    description = bounds.check_text("description", description)
     if len(description) > ClaimItem._meta.get_field("description").max_length:
         raise ValidationError({"description": "Keep the description to 200 characters or fewer."})
     if kind == ClaimItem.Kind.OTHER and not description:
@@ -543,6 +551,15 @@ def claim_create(
             raise ValidationError(
                 {"meeting": "You can only claim for a meeting the register shows you attended."}
             )
+        held_on = timezone.localdate(meeting.starts_at)
+        if bounds.CLAIM_ACTIVITY.message(held_on):
+            earliest, _ = bounds.CLAIM_ACTIVITY.limits()
+            raise ValidationError(
+                {
+                    "meeting": f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
+                    f"in the last 12 months (from {earliest:%-d %B %Y})."
+                }
+            )
         if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
             raise ValidationError(
                 {"meeting": "There is already a claim for this meeting. Add costs to that claim instead."}
@@ -553,8 +570,7 @@ def claim_create(
     activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
     if activity_date is None:
         raise ValidationError({"activity_date": "Enter the date of the activity."})
-    if activity_date > timezone.localdate():
-        raise ValidationError({"activity_date": "The date cannot be in the future."})
+    bounds.CLAIM_ACTIVITY.check("activity_date", activity_date)
     if hours is not None:
         hours = Decimal(hours)
     rate = fee = None
@@ -769,7 +785,7 @@ def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
     _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "rejected")
     if _is_own_claim(claim, by):
         raise ValidationError("You cannot decide on your own claim: ask another member of the finance team.")
-    reason = (reason or "").strip()
+    reason = bounds.check_text("reason", reason)
     if not reason:
         raise ValidationError({"reason": "Give the reason: the partner will see it."})
     if len(reason) > 2000:
@@ -840,8 +856,9 @@ def claim_pay(
     amount = claim.payable if amount in (None, "") else clean_money(amount, label="The amount paid")
     if amount > claim.payable:
         raise ValidationError({"amount": f"You cannot pay more than the £{claim.payable} agreed."})
-    if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": "The payment date cannot be in the future."})
+    if paid_on is None:
+        raise ValidationError({"paid_on": "Enter the date it was paid."})
+    bounds.PAYMENT.check("paid_on", paid_on)
     submitted_on = timezone.localdate(claim.submitted_at)
     if paid_on < submitted_on:
         raise ValidationError(
@@ -954,8 +971,9 @@ def voucher_batch_create(
 ) -> VoucherBatch:
     provider = _text(provider, field="provider", label="the provider", model=VoucherBatch, required=True)
     value = clean_money(value, field="value", label="The value of each voucher")
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "The date received cannot be in the future."})
+    if received_on is None:
+        raise ValidationError({"received_on": "Enter the date the vouchers were received."})
+    bounds.VOUCHERS_RECEIVED.check("received_on", received_on)
     batch = VoucherBatch(
         provider=provider,
         value=value,
@@ -1023,14 +1041,15 @@ def recognition_save(
     if kind not in Recognition.Kind.values:
         raise ValidationError({"kind": "Choose a thank-you or an achievement."})
     title = _text(title, field="title", label="what it is for", model=Recognition, required=True)
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": "The date cannot be in the future."})
+    if given_on is None:
+        raise ValidationError({"given_on": "Enter the date."})
+    bounds.RECOGNITION.check("given_on", given_on)
     values = {
         "partner": partner,
         "kind": kind,
         "title": title,
-        "message": (message or "").strip(),
-        "partner_words": (partner_words or "").strip(),
+        "message": bounds.check_text("message", message),
+        "partner_words": bounds.check_text("partner_words", partner_words),
         "given_on": given_on,
     }
     if recognition is None:

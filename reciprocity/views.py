@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coprod import reports
+from coprod import bounds, reports
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 from participants.models import Partner
@@ -132,12 +132,14 @@ def receipt(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def claimable_meetings(partner):
-    """Meetings in the last year the register shows the partner attended, with no claim yet."""
+    """Meetings within the claimable window (`coprod.bounds.CLAIM_ACTIVITY`, which
+    `services.claim_create` enforces too) the register shows the partner attended, with no
+    claim yet."""
     from panels.models import Attendance, Meeting
 
-    since = timezone.now() - timedelta(days=365)
+    since, _ = bounds.CLAIM_ACTIVITY.limits()
     return (
-        Meeting.objects.filter(starts_at__gte=since, starts_at__lte=timezone.now())
+        Meeting.objects.filter(starts_at__gte=bounds.start_of(since), starts_at__lte=timezone.now())
         .filter(
             Exists(
                 Attendance.objects.filter(
@@ -665,8 +667,9 @@ def finance_export(request: HttpRequest) -> HttpResponse:
     """Payments in a period as CSV (the current tax year when no period is given)."""
     from .exports import payments_csv
 
-    start, end = benefits.tax_year_bounds(timezone.localdate())
-    form = forms.PeriodForm(request.GET if request.GET else {"start": start, "end": end})
+    today = timezone.localdate()
+    start, end = benefits.tax_year_bounds(today)
+    form = forms.PeriodForm(request.GET if request.GET else {"start": start, "end": min(end, today)})
     if not form.is_valid():
         messages.error(
             request,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from coprod.celery import app as celery_app
 
@@ -15,6 +17,21 @@ from .factories import (
     StaffFactory,
     TrusteeFactory,
 )
+
+# Property-based tests (tests/<app>/test_properties.py). "ci" (when CI is set) runs the same
+# few examples every time, so a run is repeatable and quick; "dev" draws new ones each run and
+# remembers failures in .hypothesis/. HYPOTHESIS_PROFILE chooses one by name. Examples share
+# the test's fixtures and roll their own rows back (tests/properties.py), and a database call
+# can be slow on a busy machine, so neither health check nor deadline applies.
+_PROPERTY_SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("ci", max_examples=20, derandomize=True, database=None,
+                                     print_blob=True, **_PROPERTY_SETTINGS)
+hypothesis_settings.register_profile("dev", max_examples=30, **_PROPERTY_SETTINGS)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -4,9 +4,13 @@
 must get 404 on each. `world.staff` holds both finance permissions (approve and
 pay); staff without them are tested in tests/reciprocity/test_views_staff.py."""
 
+import datetime
 from decimal import Decimal
 
 from ..permissions import FORBIDDEN, LOGIN, NOT_FOUND, OK, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
+
+# A day inside the claimable window (the last 12 months), whenever the suite runs.
+RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
 
 # A partner's own record: theirs only (staff use the staff pages).
 OWN_RECORD = (LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
@@ -117,7 +121,7 @@ PAGES = [
         data=lambda w: {
             "action": "send",
             "activity": "Gave feedback on a letter",
-            "activity_date": "2026-01-10",
+            "activity_date": RECENT,
             "travel": "3.40",
             "travel_description": "Bus",
         },
@@ -166,7 +170,7 @@ PAGES = [
         data=lambda w: {
             "action": "draft",
             "activity": "Leaflet review",
-            "activity_date": "2026-02-03",
+            "activity_date": RECENT,
             "other": "2.00",
             "other_description": "Printing",
         },

@@ -1,6 +1,7 @@
 """Receipt uploads (type, size, hostile names, private serving) and voucher stock
 (codes issued from stock, never twice, low-stock warning)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,9 @@ from reciprocity import receipts, services
 from reciprocity.models import Claim, ClaimItem, Voucher, VoucherBatch
 
 from .helpers import JPEG, PDF, PNG, approved_claim, jpeg, make_claim
+
+# A day inside the claimable window (the last 12 months), whenever the suite runs.
+RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +107,7 @@ def test_partner_uploading_a_wrong_file_sees_the_reason_and_nothing_is_saved(par
         {
             "action": "send",
             "activity": "Leaflet",
-            "activity_date": "2026-01-10",
+            "activity_date": RECENT,
             "travel": "2.00",
             "travel_receipt": SimpleUploadedFile(
                 "bus.jpg", b"#!/bin/sh\nrm -rf /", content_type="image/jpeg"

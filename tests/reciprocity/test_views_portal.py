@@ -1,6 +1,7 @@
 """The partner's own pages: claiming (from a meeting they attended, or another
 activity), seeing claims and payments in plain English, and nothing of anyone else's."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,9 @@ from reciprocity.models import Claim, ClaimItem
 
 from ..helpers import assert_queries_bounded
 from .helpers import approved_claim, make_claim, meeting_attended, paid_claim
+
+# A day inside the claimable window (the last 12 months), whenever the suite runs.
+RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
 
 pytestmark = pytest.mark.django_db
 
@@ -81,15 +85,15 @@ def test_a_meeting_the_partner_did_not_attend_cannot_be_claimed(partner, other):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"activity": "Leaflet", "activity_date": "2026-01-10", "travel": "-3.00"}, "more than £0.00"),
-        ({"activity": "Leaflet", "activity_date": "2026-01-10", "travel": "3.456"}, "two figures at most"),
-        ({"activity": "Leaflet", "activity_date": "2026-01-10", "travel": "9999999"}, "£5,000.00 or less"),
-        ({"activity": "Leaflet", "activity_date": "2026-01-10", "travel": "lots"}, "pounds and pence"),
-        ({"activity": "", "activity_date": "2026-01-10", "travel": "3.00"}, "Tell us what you did"),
+        ({"activity": "Leaflet", "activity_date": RECENT, "travel": "-3.00"}, "more than £0.00"),
+        ({"activity": "Leaflet", "activity_date": RECENT, "travel": "3.456"}, "two figures at most"),
+        ({"activity": "Leaflet", "activity_date": RECENT, "travel": "9999999"}, "£5,000.00 or less"),
+        ({"activity": "Leaflet", "activity_date": RECENT, "travel": "lots"}, "pounds and pence"),
+        ({"activity": "", "activity_date": RECENT, "travel": "3.00"}, "Tell us what you did"),
         ({"activity": "Leaflet", "activity_date": "2999-01-01", "travel": "3.00"}, "cannot be in the future"),
-        ({"activity": "Leaflet", "activity_date": "2026-01-10"}, "nothing to claim"),
-        ({"activity": "Leaflet", "activity_date": "2026-01-10", "other": "5.00"}, "Say what the other costs"),
-        ({"activity": "Leaflet", "activity_date": "2026-01-10", "activity_type": "HOURLY"}, "how many hours"),
+        ({"activity": "Leaflet", "activity_date": RECENT}, "nothing to claim"),
+        ({"activity": "Leaflet", "activity_date": RECENT, "other": "5.00"}, "Say what the other costs"),
+        ({"activity": "Leaflet", "activity_date": RECENT, "activity_type": "HOURLY"}, "how many hours"),
     ],
 )
 def test_bad_claims_are_refused_with_a_clear_message_and_nothing_saved(signed_in, data, message):
@@ -104,7 +108,7 @@ def test_bad_claims_are_refused_with_a_clear_message_and_nothing_saved(signed_in
 def test_partner_saves_a_draft_adds_a_cost_and_sends_it(signed_in, partner):
     signed_in.post(
         reverse("reciprocity:my_claim_create"),
-        {"action": "draft", "activity": "Read papers", "activity_date": "2026-01-10", "travel": "2.00"},
+        {"action": "draft", "activity": "Read papers", "activity_date": RECENT, "travel": "2.00"},
     )
     claim = Claim.objects.get()
     assert claim.status == Claim.Status.DRAFT

@@ -1,0 +1,58 @@
+"""Property-based tests of the ladder services that take dates and text: a round's
+closing date and title, an action's due date and description. Whatever comes in, bad
+input is refused with a message and saves nothing; good input is kept as it was meant."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from hypothesis import given
+
+from ladder import services
+from ladder.models import Area
+
+from ..factories import StaffFactory, _current_ladder
+from ..properties import any_text, assert_refused, example, expected_text, near_and_far_dates
+
+pytestmark = pytest.mark.django_db
+
+
+def _years_ahead(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@pytest.fixture
+def staff(db):
+    _current_ladder()
+    return StaffFactory()
+
+
+@given(day=near_and_far_dates(400), title=any_text)
+def test_a_round_closes_between_today_and_a_year_ahead_and_has_a_plain_title(staff, day, title):
+    today = timezone.localdate()
+    expected = expected_text(title, limit=150)
+    create = lambda: services.round_create(  # noqa: E731
+        title=title, areas=Area.objects.active(), closes_on=day, by=staff)
+    with example():
+        if today <= day <= _years_ahead(today, 1) and expected is not None:
+            round_ = create()
+            assert (round_.closes_on, round_.title) == (day, expected)
+        else:
+            assert_refused(create)
+
+
+@given(day=near_and_far_dates(), description=any_text)
+def test_an_action_is_due_between_2000_and_five_years_ahead_and_is_described_in_plain_text(
+        staff, day, description):
+    expected = expected_text(description, limit=None)
+    create = lambda: services.action_create(  # noqa: E731
+        area=Area.objects.first(), description=description, owner=staff, due_on=day, by=staff)
+    with example():
+        if datetime.date(2000, 1, 1) <= day <= _years_ahead(timezone.localdate(), 5) and expected is not None:
+            action = create()
+            assert (action.due_on, action.description) == (day, expected)
+        else:
+            assert_refused(create)
