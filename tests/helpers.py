@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 # The smallest valid PNG: one transparent pixel.
@@ -55,3 +56,19 @@ class RefusingEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("the mail server went away")
+
+
+def migrate(targets):
+    """Move the test database to `targets` (a list of (app, migration)) and answer the apps
+    as they stood there, for tests of what a migration does to existing rows."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest():
+    """Going back also unapplies every later migration of those apps and of the apps that
+    depend on them; the tests that run next need the whole schema back."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

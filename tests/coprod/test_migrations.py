@@ -4,26 +4,26 @@ content is not for."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from ..helpers import migrate, migrate_to_latest
+
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fully_migrated_afterwards():
+    yield
+    migrate_to_latest()
+
 
 BEFORE = [("coprod", "0006_team_permissions_and_changes"),
           ("ladder", "0003_action_links_to_panels_and_decisions")]
 AFTER = [("coprod", "0007_report_content_decides_who_may_open_it")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def test_earlier_data_exports_count_as_sensitive_and_live_ladder_pdfs_as_staff_only():
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     Report, Round = old.get_model("coprod", "Report"), old.get_model("ladder", "Round")
     ladder = old.get_model("ladder", "Ladder").objects.create(name="Test ladder")
     now = timezone.now()
@@ -48,7 +48,7 @@ def test_earlier_data_exports_count_as_sensitive_and_live_ladder_pdfs_as_staff_o
     ]:
         made[title] = Report.objects.create(kind=kind, title=title, params=params, started_at=started).pk
 
-    new = _migrate(AFTER)
+    new = migrate(AFTER)
     after = {report.title: report for report in new.get_model("coprod", "Report").objects.all()}
     assert after["export by staff without the permission"].includes_sensitive_data, "safe default"
     assert after["export by the partner"].includes_sensitive_data

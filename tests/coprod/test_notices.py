@@ -5,6 +5,7 @@ meeting saved but nobody told)."""
 
 import datetime
 import email
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -42,6 +43,14 @@ from ..reciprocity.helpers import give_finance_permissions, make_claim
 # sequence, a right-to-left override, and then far too much text.
 HOSTILE = ("Title\r\nBcc: evil@example.com\nX-Injected: yes\rCc: spy@example.com\t\x07\x1b[31m\u202e"
            + " and on" * 60)
+
+
+# What a person can type through a form or a service: forms and services refuse hidden
+# control characters (coprod.bounds), so one-line fields get the same text with them turned
+# into spaces, and longer text keeps its line breaks and tab. Records made directly (older
+# data, the Django admin) keep HOSTILE itself.
+TYPED = re.sub(r"[\x00-\x1f\x7f]+", " ", HOSTILE)
+MULTILINE = HOSTILE.replace("\x07", "").replace("\x1b", "")
 
 
 def hostile(limit: int) -> str:
@@ -139,19 +148,30 @@ def panel(organisation, staff, partner):
 
 def test_meeting_scheduled_moved_and_cancelled_with_a_hostile_title(
         panel, staff, partner, client, django_capture_on_commit_callbacks):
-    """The reported fault: a crafted title in the scheduling form."""
+    """The reported fault: a crafted title in the scheduling form. A line break in a title is
+    now refused with a message (nothing saved, nothing sent); whatever the title, the
+    notices that do go out have one clean subject line."""
     client.force_login(staff)
     day = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
     form = {"title": hostile(150), "date": day, "starts": "10:00", "ends": "12:00", "format": "in_person",
-            "venue": hostile(200), "access_information": HOSTILE, "agenda": HOSTILE}
+            "venue": hostile(200), "access_information": MULTILINE, "agenda": MULTILINE}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("panels:meeting_create", args=[panel.pk]), form)
+    assert response.status_code == 200
+    assert "hidden control characters" in response.content.decode()
+    assert not Meeting.objects.filter(panel=panel).exists() and not mail.outbox
+
+    form.update(title=TYPED[:150], venue=TYPED[:200])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("panels:meeting_create", args=[panel.pk]), form)
     assert response.status_code == 302
     meeting = Meeting.objects.get(panel=panel)
-    assert meeting.title == hostile(150).strip()
+    assert meeting.title == TYPED[:150].strip()
     assert_safe([partner.email, staff.email])
     assert all(message.attachments[0][0] == f"meeting-{meeting.pk}.ics" for message in mail.outbox)
 
+    Meeting.objects.filter(pk=meeting.pk).update(title=hostile(150))  # made before titles were checked
+    meeting.refresh_from_db()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         panel_services.meeting_update(meeting=meeting, data={"venue": "Room 3"}, by=staff)
@@ -175,7 +195,7 @@ def test_proposal_to_a_panel_with_a_hostile_name_and_the_answer_to_a_point(
     mail.outbox.clear()
     point = FeedbackPointFactory(proposal=proposal, raised_by=partner, text=HOSTILE)
     with django_capture_on_commit_callbacks(execute=True):
-        panel_services.feedback_respond(point=point, outcome="declined", response=HOSTILE, reason=HOSTILE,
+        panel_services.feedback_respond(point=point, outcome="declined", response=MULTILINE, reason=MULTILINE,
                                         by=staff)
     assert_safe([partner.email])
     assert OutgoingEmail.objects.filter(kind="you_said_we_did").count() == 1
@@ -188,12 +208,12 @@ def test_every_step_of_a_claim_with_a_hostile_organisation(organisation, partner
                                                            django_capture_on_commit_callbacks):
     finance = give_finance_permissions(StaffFactory(email="fran@example.test"))
     with django_capture_on_commit_callbacks(execute=True):
-        paid = make_claim(partner, activity=hostile(200))
+        paid = make_claim(partner, activity=TYPED[:200])
         claim_services.claim_approve(claim=paid, by=finance)
         claim_services.claim_pay(claim=paid, by=finance, method="bank_transfer", paid_on=timezone.localdate(),
-                                 funding_source=FundingSourceFactory(), reference=hostile(100))
+                                 funding_source=FundingSourceFactory(), reference=TYPED[:100])
         rejected = make_claim(partner)
-        claim_services.claim_reject(claim=rejected, by=finance, reason=HOSTILE)
+        claim_services.claim_reject(claim=rejected, by=finance, reason=MULTILINE)
         withdrawn = make_claim(partner)
         claim_services.claim_withdraw(claim=withdrawn, by=partner.user)
     assert_safe([partner.email] * 7)

@@ -68,8 +68,9 @@ def world_of_retention(finance, source):
     rejected = make_claim(PartnerWithLoginFactory(), travel=Decimal("3.00"), receipt=jpeg("bus.jpg"))
     Claim.objects.filter(pk=rejected.pk).update(status="rejected", rejection_reason="Claimed twice.",
                                                 decided_at=timezone.now() - timedelta(days=7 * 366))
-    waiting = make_claim(PartnerWithLoginFactory(), travel=Decimal("2.00"), receipt=jpeg(), days_ago=3000,
-                         fee=False)
+    waiting = make_claim(PartnerWithLoginFactory(), travel=Decimal("2.00"), receipt=jpeg(), fee=False)
+    # Claimed long ago and never decided (made today, then dated back: a new claim must be recent).
+    Claim.objects.filter(pk=waiting.pk).update(activity_date=TODAY - timedelta(days=3000))
     gones_claim = paid_claim(PartnerWithLoginFactory(), finance, source)
     gone = _left("Gwen Gone", years_ago=7, partner=gones_claim.partner)
     recently_left = _left("Rory Recent", years_ago=2)

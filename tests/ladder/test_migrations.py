@@ -3,34 +3,26 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from ..helpers import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fully_migrated_afterwards():
+    yield
+    migrate_to_latest()
+
 
 BEFORE = [("ladder", "0002_default_ladders_and_areas"),
           ("panels", "0002_history_of_staff_time_and_recruitment_stages")]
 AFTER = [("ladder", "0003_action_links_to_panels_and_decisions")]
 
 
-@pytest.fixture(autouse=True)
-def _fully_migrated_afterwards():
-    """Going back to BEFORE also unapplies every later migration of those apps and of the
-    apps that depend on them; the tests that run next need the whole schema back."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
 
 def test_old_link_text_becomes_links_to_the_panel_and_decision_it_names():
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     area, _ = old.get_model("ladder", "Area").objects.get_or_create(name="Recruitment")
     old.get_model("panels", "Panel").objects.create(name="Housing challenge panel", kind="challenge",
                                                     purpose="Challenge our plans.")
@@ -42,7 +34,7 @@ def test_old_link_text_becomes_links_to_the_panel_and_decision_it_names():
         Action.objects.create(area=area, description=f"Step for {text.strip() or 'nothing'}",
                               due_on=datetime.date(2026, 12, 1), linked_to=text)
 
-    new = _migrate(AFTER)
+    new = migrate(AFTER)
     actions = {a.description.split("\n")[0]: a
                for a in new.get_model("ladder", "Action").objects.select_related("panel", "decision")}
     assert actions["Step for housing CHALLENGE panel"].panel.name == "Housing challenge panel"
