@@ -21,8 +21,8 @@ def model_save(instance: M, *, by, update_fields: list[str] | None = None, reaso
     """Save `instance` (a new row when it has none yet) with `by` as the history's user and
     `reason` as its change reason."""
     instance._history_user = by
-    if reason is not None:
-        instance._change_reason = reason
+    # Set every time: a reason left on the instance would be repeated on its next version.
+    instance._change_reason = reason or None
     instance.save(update_fields=update_fields)
     return instance
 
