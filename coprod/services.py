@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .changes import model_create, model_delete, model_save, model_update
 from .models import Organisation, Resource, Service, TeamChange
 from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, is_staff_member
 from .uploads import DOCUMENTS, MB, safe_name, validate_upload
@@ -40,22 +41,14 @@ def _clean_service(*, service: Service | None, name: str, description: str, cham
 def service_create(*, name: str, description: str = "", champion=None, by) -> Service:
     """Add a service or team of the organisation, with its co-production champion."""
     fields = _clean_service(service=None, name=name, description=description, champion=champion)
-    service = Service(**fields)
-    service._history_user = by
-    service.save()
-    return service
+    return model_create(Service, by=by, **fields)
 
 
 @transaction.atomic
 def service_update(*, service: Service, name: str, description: str = "", champion=None, by) -> Service:
     fields = _clean_service(service=service, name=name, description=description, champion=champion)
     service = Service.objects.select_for_update().get(pk=service.pk)
-    changed = [field for field, value in fields.items() if getattr(service, field) != value]
-    if changed:
-        for field in changed:
-            setattr(service, field, fields[field])
-        service._history_user = by
-        service.save(update_fields=changed)
+    model_update(instance=service, data=fields, by=by)
     return service
 
 
@@ -89,9 +82,7 @@ def organisation_update(*, organisation: Organisation, data: dict, by) -> Organi
         setattr(organisation, field, value)
         changed.append(field)
     organisation.full_clean()
-    organisation._history_user = by
-    organisation.save(update_fields=changed)
-    return organisation
+    return model_save(organisation, by=by, update_fields=changed)
 
 
 # --- Resource library ---
@@ -105,8 +96,7 @@ def resource_add(*, title: str, kind: str, file, by, description: str = "", tags
     resource = Resource(title=title.strip(), kind=kind, file=file, description=description.strip(),
                         service=service, for_partners=for_partners, uploaded_by=by)
     resource.full_clean()
-    resource._history_user = by
-    resource.save()
+    model_save(resource, by=by)
     resource.tags.set(tags)
     return resource
 
@@ -120,8 +110,7 @@ def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -
         file.name = safe_name(file.name)
         resource.file = file
     resource.full_clean()
-    resource._history_user = by
-    resource.save()
+    model_save(resource, by=by)
     if tags is not None:
         resource.tags.set(tags)
     return resource
@@ -129,9 +118,8 @@ def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -
 
 @transaction.atomic
 def resource_delete(*, resource: Resource, by) -> None:
-    resource._history_user = by
     resource.file.delete(save=False)
-    resource.delete()
+    model_delete(resource, by=by)
 
 
 # --- The team: staff permissions and logins ---

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -36,6 +35,7 @@ from .roles import (
     staff_required,
     team_permission,
 )
+from .web import act, paginate, refusal, submit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -98,11 +98,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _report_list_page(request: HttpRequest, form: forms.PeriodForm, status: int = 200) -> HttpResponse:
+    reports_ = Report.objects.visible_to(request.user).filter(kind__in=Report.TRUSTEE_KINDS).with_people()
+    return render(request, "coprod/report_list.html", {"page_obj": paginate(request, reports_), "form": form},
+                  status=status)
+
+
 @staff_or_trustee_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports_ = Report.objects.visible_to(request.user).filter(kind__in=Report.TRUSTEE_KINDS).with_people()
-    page = Paginator(reports_, 25).get_page(request.GET.get("page"))
-    return render(request, "coprod/report_list.html", {"page": page, "form": forms.PeriodForm()})
+    return _report_list_page(request, forms.PeriodForm())
 
 
 @require_POST
@@ -110,9 +114,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def governance_report_request(request: HttpRequest) -> HttpResponse:
     form = forms.PeriodForm(request.POST)
     if not form.is_valid():
-        reports_ = Report.objects.visible_to(request.user).filter(kind__in=Report.TRUSTEE_KINDS).with_people()
-        page = Paginator(reports_, 25).get_page(1)
-        return render(request, "coprod/report_list.html", {"page": page, "form": form}, status=400)
+        return _report_list_page(request, form, status=400)
     report = governance.governance_report_request(
         period=form.chosen_period(), service=form.chosen_service(), by=request.user)
     if report.sent_at:
@@ -171,19 +173,11 @@ def get_service_for_user(request: HttpRequest, pk: int) -> Service:
     return get_object_or_404(Service.objects.with_champion(), pk=pk)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @staff_required
 def service_list(request: HttpRequest) -> HttpResponse:
     services_ = Service.objects.with_champion().annotate(partner_count=Count("partners")).order_by("name")
     return render(request, "coprod/service_list.html", {
-        "page_obj": Paginator(services_, 25).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, services_),
     })
 
 
@@ -191,17 +185,12 @@ def _service_form(request: HttpRequest, service: Service | None) -> HttpResponse
     # The form works on a copy: validating a bound model form writes into its instance,
     # and the page's heading must keep naming the service as saved.
     form = forms.ServiceForm(request.POST or None, instance=copy(service))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if service is None:
-                saved = services.service_create(**form.cleaned_data, by=request.user)
-            else:
-                saved = services.service_update(service=service, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{saved.name}” has been saved.")
-            return redirect("coprod:service_list")
+    saved = submit(request, form, lambda data: (
+        services.service_create(**data, by=request.user) if service is None
+        else services.service_update(service=service, **data, by=request.user)))
+    if saved:
+        messages.success(request, f"“{saved.name}” has been saved.")
+        return redirect("coprod:service_list")
     return render(request, "coprod/service_form.html", {"form": form, "service": service})
 
 
@@ -232,16 +221,12 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     retention_form = RetentionSettingsForm(posted if retention_posted else None, instance=organisation,
                                            prefix="retention")
     bound = retention_form if retention_posted else form
-    if posted is not None and bound.is_valid():
-        try:
-            services.organisation_update(organisation=organisation, data=bound.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(bound, error)
-        else:
-            messages.success(request, "The retention rules are saved." if retention_posted
-                             else "The organisation settings are saved.")
-            anchor = "#retention" if retention_posted else ""
-            return redirect(reverse("coprod:organisation_settings") + anchor)
+    if submit(request, bound, lambda data: services.organisation_update(
+            organisation=organisation, data=data, by=request.user)):
+        messages.success(request, "The retention rules are saved." if retention_posted
+                         else "The organisation settings are saved.")
+        anchor = "#retention" if retention_posted else ""
+        return redirect(reverse("coprod:organisation_settings") + anchor)
     return render(request, "coprod/organisation_settings.html",
                   {"form": form, "retention_form": retention_form})
 
@@ -301,13 +286,13 @@ def _roles(person) -> list[str]:
 def team_list(request: HttpRequest) -> HttpResponse:
     _require_team_manager(request)
     form = forms.TeamFilterForm(request.GET or None)
-    page = Paginator(form.filter(get_user_model().objects.team()), 50).get_page(request.GET.get("page"))
+    page = paginate(request, form.filter(get_user_model().objects.team()), per_page=50)
     rows = [
         {"person": person, "roles": _roles(person),
          "held": [held for held in held_permissions(person) if held.held]}
         for person in page
     ]
-    return render(request, "coprod/team_list.html", {"form": form, "page": page, "rows": rows})
+    return render(request, "coprod/team_list.html", {"form": form, "page_obj": page, "rows": rows})
 
 
 def _team_member_page(request: HttpRequest, person, form, *, status: int = 200) -> HttpResponse:
@@ -328,15 +313,11 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
     # Not `request.POST or None`: unticking every box posts no field at all.
     form = forms.TeamPermissionsForm(request.POST if request.method == "POST" else None,
                                      initial={"permissions": direct})
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = services.staff_permissions_set(
-                user=person, permissions=form.cleaned_data["permissions"], by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _permissions_saved_message(person, changes))
-            return redirect("coprod:team_member", pk=person.pk)
+    changes = submit(request, form, lambda data: services.staff_permissions_set(
+        user=person, permissions=data["permissions"], by=request.user))
+    if changes is not None:
+        messages.success(request, _permissions_saved_message(person, changes))
+        return redirect("coprod:team_member", pk=person.pk)
     return _team_member_page(request, person, form)
 
 
@@ -364,7 +345,7 @@ def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.login_deactivate(user=person, by=request.user)
         except ValidationError as refused:
-            error = " ".join(refused.messages)
+            error = refusal(refused)
         else:
             messages.success(request, f"{person}’s login is deactivated: they can no longer sign in.")
             return redirect("coprod:team_member", pk=person.pk)
@@ -377,12 +358,8 @@ def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def team_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_team_member_for_user(request, pk)
-    try:
-        services.login_reactivate(user=person, by=request.user)
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
-    else:
-        messages.success(request, f"{person}’s login is active again: they can sign in.")
+    act(request, lambda: services.login_reactivate(user=person, by=request.user),
+        f"{person}’s login is active again: they can sign in.")
     return redirect("coprod:team_member", pk=person.pk)
 
 
@@ -405,33 +382,31 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         resources = resources.filter(tags=tag)
     if query:
         resources = resources.filter(Q(title__icontains=query) | Q(description__icontains=query))
-    page = Paginator(resources, 25).get_page(request.GET.get("page"))
+    page = paginate(request, resources)
     staff = is_staff_member(request.user)
     template = "coprod/resource_list.html" if staff else "coprod/portal_resources.html"
     return render(request, template, {
-        "page": page, "kinds": Resource.Kind.choices, "tags": ResourceTag.objects.all(),
+        "page_obj": page, "kinds": Resource.Kind.choices, "tags": ResourceTag.objects.all(),
         "kind": kind, "tag": tag, "query": query,
     })
 
 
 def _resource_form(request: HttpRequest, resource: Resource | None) -> HttpResponse:
     form = ResourceForm(request.POST or None, request.FILES or None, instance=resource)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name]
-                for name in ["title", "kind", "description", "service", "for_partners"]}
-        upload = form.cleaned_data["file"]
-        try:
-            if resource is None:
-                resource = services.resource_add(file=upload, tags=form.all_tags(), by=request.user, **data)
-            else:
-                new_file = upload if hasattr(upload, "content_type") else None
-                services.resource_update(resource=resource, file=new_file, tags=form.all_tags(),
-                                         by=request.user, **data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{resource.title}” is in the library.")
-            return redirect("coprod:resource_list")
+
+    def save(cleaned: dict) -> Resource:
+        data = {name: cleaned[name] for name in ["title", "kind", "description", "service", "for_partners"]}
+        upload = cleaned["file"]
+        if resource is None:
+            return services.resource_add(file=upload, tags=form.all_tags(), by=request.user, **data)
+        new_file = upload if hasattr(upload, "content_type") else None
+        return services.resource_update(resource=resource, file=new_file, tags=form.all_tags(),
+                                        by=request.user, **data)
+
+    saved = submit(request, form, save)
+    if saved:
+        messages.success(request, f"“{saved.title}” is in the library.")
+        return redirect("coprod:resource_list")
     return render(request, "coprod/resource_form.html", {"form": form, "resource": resource})
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod import bounds, notify
+from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.roles import is_staff_member
 from panels.models import Decision, Panel
 from participants.models import Partner
@@ -42,16 +43,10 @@ def ladder_update(*, ladder: Ladder, name: str, description: str, rungs: dict[in
         if not fields.get("description", "").strip():
             raise ValidationError(f"Rung {own[pk].position} needs a description.")
     ladder.name, ladder.description = name, description
-    ladder._history_user = by
-    ladder.save(update_fields=["name", "description"])
+    model_save(ladder, by=by, update_fields=["name", "description"])
     for pk, fields in rungs.items():
-        rung = own[pk]
-        changed = [f for f in ("name", "description", "example") if getattr(rung, f) != fields.get(f, "")]
-        if changed:
-            for f in changed:
-                setattr(rung, f, fields.get(f, "").strip())
-            rung._history_user = by
-            rung.save(update_fields=changed)
+        wording = {f: fields.get(f, "").strip() for f in ("name", "description", "example")}
+        model_update(instance=own[pk], data=wording, by=by)
     return ladder
 
 
@@ -61,12 +56,8 @@ def ladder_make_current(*, ladder: Ladder, by) -> Ladder:
     if not ladder.rungs.exists():
         raise ValidationError("A ladder without rungs cannot be the current one.")
     for other in Ladder.objects.select_for_update().filter(is_current=True).exclude(pk=ladder.pk):
-        other.is_current = False
-        other._history_user = by
-        other.save(update_fields=["is_current"])
-    ladder.is_current = True
-    ladder._history_user = by
-    ladder.save(update_fields=["is_current"])
+        model_update(instance=other, data={"is_current": False}, by=by)
+    model_update(instance=ladder, data={"is_current": True}, by=by)
     return ladder
 
 
@@ -81,18 +72,13 @@ def _check_area(name: str, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def area_create(*, name: str, description: str = "", order: int = 0, by) -> Area:
-    area = Area(name=_check_area(name), description=description, order=order)
-    area._history_user = by
-    area.save()
-    return area
+    return model_create(Area, by=by, name=_check_area(name), description=description, order=order)
 
 
 @transaction.atomic
 def area_update(*, area: Area, name: str, description: str, order: int, is_active: bool, by) -> Area:
-    area.name, area.description, area.order, area.is_active = (
-        _check_area(name, area.pk), description, order, is_active)
-    area._history_user = by
-    area.save(update_fields=["name", "description", "order", "is_active"])
+    model_update(instance=area, data={"name": _check_area(name, area.pk), "description": description,
+                                      "order": order, "is_active": is_active}, by=by)
     return area
 
 
@@ -132,21 +118,17 @@ def _invite(round_: Round, *, staff: Iterable, partners: Iterable[Partner], by) 
             continue
         if respondent.responses.exists():
             raise ValidationError(f"{respondent.name} has already answered, so they stay invited.")
-        respondent._history_user = by
-        respondent.delete()
+        model_delete(respondent, by=by)
     have_users = {r.user_id for r in current}
     have_partners = {r.partner_id for r in current}
     for user in staff:
         if user.pk not in have_users:
-            respondent = Respondent(round=round_, group=Respondent.Group.STAFF, user=user, invited_by=by)
-            respondent._history_user = by
-            respondent.save()
+            model_create(
+                Respondent, by=by, round=round_, group=Respondent.Group.STAFF, user=user, invited_by=by)
     for partner in partners:
         if partner.pk not in have_partners:
-            respondent = Respondent(round=round_, group=Respondent.Group.PARTNER, partner=partner,
-                                    invited_by=by)
-            respondent._history_user = by
-            respondent.save()
+            model_create(Respondent, by=by, round=round_, group=Respondent.Group.PARTNER, partner=partner,
+                         invited_by=by)
 
 
 @transaction.atomic
@@ -160,9 +142,8 @@ def round_create(*, title: str, areas: Iterable[Area], closes_on: date, service=
     ladder = ladder or Ladder.current()
     if ladder is None:
         raise ValidationError("There is no current ladder: choose one on the Ladders page first.")
-    round_ = Round(title=title.strip(), ladder=ladder, service=service, closes_on=closes_on, created_by=by)
-    round_._history_user = by
-    round_.save()
+    round_ = model_create(
+        Round, by=by, title=title.strip(), ladder=ladder, service=service, closes_on=closes_on, created_by=by)
     round_.areas.set(areas)
     _invite(round_, staff=staff, partners=partners, by=by)
     return round_
@@ -181,8 +162,7 @@ def round_update(*, round: Round, title: str, closes_on: date, areas: Iterable[A
     if round_.status != Round.Status.DRAFT and {a.pk for a in areas} != {a.pk for a in round_.areas.all()}:
         raise ValidationError("The areas cannot change once the round is open.")
     round_.title, round_.closes_on = title.strip(), closes_on
-    round_._history_user = by
-    round_.save(update_fields=["title", "closes_on"])
+    model_save(round_, by=by, update_fields=["title", "closes_on"])
     if round_.status == Round.Status.DRAFT:
         round_.areas.set(areas)
     _invite(round_, staff=staff, partners=partners, by=by)
@@ -232,8 +212,7 @@ def round_open(*, round: Round, by, site_url: str = "") -> Round:
     if not round_.respondents.exists():
         raise ValidationError("Invite at least one person before opening the round.")
     round_.status, round_.opened_at = Round.Status.OPEN, timezone.now()
-    round_._history_user = by
-    round_.save(update_fields=["status", "opened_at"])
+    model_save(round_, by=by, update_fields=["status", "opened_at"])
     queued = _invitation_mail(round_, site_url)
     logger.info("ladder round %s opened by %s; %s invitations e-mailed", round_.pk, by, queued)
     return round_
@@ -246,8 +225,7 @@ def round_close(*, round: Round, by) -> Round:
     if round_.status != Round.Status.OPEN:
         raise ValidationError("Only an open round can be closed.")
     round_.status, round_.closed_at, round_.closed_by = Round.Status.CLOSED, timezone.now(), by
-    round_._history_user = by
-    round_.save(update_fields=["status", "closed_at", "closed_by"])
+    model_save(round_, by=by, update_fields=["status", "closed_at", "closed_by"])
     return round_
 
 
@@ -292,14 +270,8 @@ def response_save(*, respondent: Respondent, area: Area, rung: Rung, evidence: s
     fields = {"rung": rung, "evidence": evidence.strip(), "next_step": next_step.strip(), "entered_by": by,
               "on_behalf": on_behalf, "updated_at": timezone.now()}
     if response is None:
-        response = Response(respondent=respondent, area=area, **fields)
-        response._history_user = by
-        response.save()
-    else:
-        for name, value in fields.items():
-            setattr(response, name, value)
-        response._history_user = by
-        response.save(update_fields=list(fields))
+        return model_create(Response, by=by, respondent=respondent, area=area, **fields)
+    model_update(instance=response, data=fields, by=by)
     return response
 
 
@@ -333,11 +305,9 @@ def action_create(*, area: Area, description: str, owner, due_on: date,
         round = round or source.respondent.round
         if source.respondent.round_id != round.pk:
             raise ValidationError("That next step comes from a different round.")
-    action = Action(area=area, description=description.strip(), owner=owner, due_on=due_on, status=status,
-                    round=round, source=source, panel=panel, decision=decision, created_by=by)
-    action._history_user = by
-    action.save()
-    return action
+    return model_create(
+        Action, by=by, area=area, description=description.strip(), owner=owner, due_on=due_on, status=status,
+        round=round, source=source, panel=panel, decision=decision, created_by=by)
 
 
 @transaction.atomic
@@ -346,12 +316,9 @@ def action_update(*, action: Action, area: Area, description: str, owner, due_on
     _check_action(description=description, owner=owner, due_on=due_on, area=area)
     if status not in Action.Status.values:
         raise ValidationError("Choose a status.")
-    action.area, action.description, action.owner, action.due_on = area, description.strip(), owner, due_on
-    action.status, action.panel, action.decision = status, panel, decision
-    action.updated_at = timezone.now()
-    action._history_user = by
-    action.save(update_fields=["area", "description", "owner", "due_on", "status", "panel", "decision",
-                               "updated_at"])
+    model_update(instance=action, data={
+        "area": area, "description": description.strip(), "owner": owner, "due_on": due_on, "status": status,
+        "panel": panel, "decision": decision, "updated_at": timezone.now()}, by=by)
     return action
 
 

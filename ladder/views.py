@@ -2,8 +2,6 @@
 read results, the trend and the round report."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +17,7 @@ from coprod.roles import (
     staff_or_trustee_required,
     staff_required,
 )
+from coprod.web import act, paginate, submit
 from participants.models import Partner
 
 from . import services
@@ -36,21 +35,10 @@ from .forms import (
 from .models import Action, Area, Ladder, Respondent, Response, Round
 from .results import round_results, trend
 
-PAGE_SIZE = 25
-
 
 def _base(request: HttpRequest) -> str:
     """Staff read pages inside the staff portal; trustees inside the plain layout."""
     return "staff_base.html" if is_staff_member(request.user) else "ladder/_trustee_base.html"
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _error(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 # --- Loading and authorising ---
@@ -95,7 +83,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     rounds = Round.objects.visible_to(request.user).with_scope().with_progress()
     staff = is_staff_member(request.user)
     return render(request, "ladder/round_list.html", {
-        "base_template": _base(request), "page_obj": _page(request, rounds), "is_staff": staff,
+        "base_template": _base(request), "page_obj": paginate(request, rounds), "is_staff": staff,
         "overdue_actions": Action.objects.overdue().count() if staff else None,
     })
 
@@ -103,14 +91,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def round_create(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_ = services.round_create(**form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _error(form, error)
-        else:
-            messages.success(request, "Round saved as a draft. Check it, then open it for answers.")
-            return redirect("ladder:round_detail", pk=round_.pk)
+    round_ = submit(request, form, lambda data: services.round_create(**data, by=request.user))
+    if round_ is not None:
+        messages.success(request, "Round saved as a draft. Check it, then open it for answers.")
+        return redirect("ladder:round_detail", pk=round_.pk)
     return render(request, "ladder/round_form.html", {"form": form, "title": "New assessment round"})
 
 
@@ -126,14 +110,10 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "partners": [r.partner_id for r in round_.respondents.all() if r.partner_id],
     }
     form = RoundForm(request.POST or None, initial=initial, round=round_)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.round_update(round=round_, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _error(form, error)
-        else:
-            messages.success(request, "Round updated.")
-            return redirect("ladder:round_detail", pk=round_.pk)
+    done = submit(request, form, lambda data: services.round_update(round=round_, **data, by=request.user))
+    if done is not None:
+        messages.success(request, "Round updated.")
+        return redirect("ladder:round_detail", pk=round_.pk)
     return render(request, "ladder/round_form.html", {"form": form, "round": round_,
                                                        "title": f"Change {round_.title}"})
 
@@ -165,12 +145,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
-    try:
-        services.round_open(round=round_, by=request.user, site_url=request.build_absolute_uri("/"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The round is open. Invitations have been e-mailed to those we can e-mail.")
+    act(request, lambda: services.round_open(round=round_, by=request.user,
+                                             site_url=request.build_absolute_uri("/")),
+        "The round is open. Invitations have been e-mailed to those we can e-mail.")
     return redirect("ladder:round_detail", pk=round_.pk)
 
 
@@ -178,13 +155,10 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
-    try:
-        services.round_close(round=round_, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("ladder:round_detail", pk=round_.pk)
-    messages.success(request, "The round is closed and its results are published.")
-    return redirect("ladder:results", pk=round_.pk)
+    if act(request, lambda: services.round_close(round=round_, by=request.user),
+           "The round is closed and its results are published."):
+        return redirect("ladder:results", pk=round_.pk)
+    return redirect("ladder:round_detail", pk=round_.pk)
 
 
 # --- Answering, one area per screen (partners in the portal; staff for themselves or a partner) ---
@@ -210,16 +184,13 @@ def _answer_step(request: HttpRequest, respondent: Respondent, step: int, *, bas
         initial = ({"rung": existing.rung_id, "evidence": existing.evidence, "next_step": existing.next_step}
                    if existing else None)
         form = AnswerForm(request.POST or None, initial=initial, rungs=rungs)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.response_save(respondent=respondent, area=area, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _error(form, error)
-            else:
-                if step == len(areas):
-                    messages.success(request, "Thank you. Your answers are saved. You can change them until "
-                                              f"{round_.closes_on:%-d %B %Y}.")
-                return redirect(next_url)
+        done = submit(request, form, lambda data: services.response_save(
+            respondent=respondent, area=area, by=request.user, **data))
+        if done is not None:
+            if step == len(areas):
+                messages.success(request, "Thank you. Your answers are saved. You can change them until "
+                                          f"{round_.closes_on:%-d %B %Y}.")
+            return redirect(next_url)
     return render(request, "ladder/answer.html", {
         "base_template": base_template, "round": round_, "respondent": respondent, "area": area,
         "rungs": rungs, "form": form, "step": step, "total": len(areas), "acting_for": acting_for,
@@ -278,7 +249,7 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
         .annotate(answered=Count("responses", distinct=True), area_count=Count("round__areas", distinct=True))
         .order_by("-round__closes_on", "-round__pk")
     )
-    page_obj = _page(request, respondents)
+    page_obj = paginate(request, respondents)
     return render(request, "ladder/my_rounds.html", {
         "page_obj": page_obj,
         "open_now": [r for r in page_obj if r.round.accepts_answers],
@@ -376,9 +347,8 @@ def trend_view(request: HttpRequest) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     filterset = ActionFilter(request.GET or None, queryset=Action.objects.with_links().overdue_first())
     return render(request, "ladder/action_list.html", {
-        "filter": filterset, "page_obj": _page(request, filterset.qs),
+        "filter": filterset, "page_obj": paginate(request, filterset.qs),
         "overdue": Action.objects.overdue().count(),
-        "query": request.GET.urlencode() if request.GET else "",
     })
 
 
@@ -396,16 +366,13 @@ def action_create(request: HttpRequest) -> HttpResponse:
         if request.GET.get(link, "").isdigit():
             initial[link] = request.GET[link]
     form = ActionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_create(**form.cleaned_data, source=source, by=request.user)
-        except ValidationError as error:
-            _error(form, error)
-        else:
-            messages.success(request, "Action added to the plan.")
-            if action.round_id:
-                return redirect(reverse("ladder:results", args=[action.round_id]) + f"#area-{action.area_id}")
-            return redirect("ladder:action_list")
+    action = submit(request, form, lambda data: services.action_create(
+        **data, source=source, by=request.user))
+    if action is not None:
+        messages.success(request, "Action added to the plan.")
+        if action.round_id:
+            return redirect(reverse("ladder:results", args=[action.round_id]) + f"#area-{action.area_id}")
+        return redirect("ladder:action_list")
     return render(request, "ladder/action_form.html", {"form": form, "source": source,
                                                         "title": "New action"})
 
@@ -417,14 +384,10 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                "due_on": action.due_on, "status": action.status, "panel": action.panel_id,
                "decision": action.decision_id}
     form = ActionForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(action=action, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _error(form, error)
-        else:
-            messages.success(request, "Action updated.")
-            return redirect("ladder:action_list")
+    done = submit(request, form, lambda data: services.action_update(action=action, **data, by=request.user))
+    if done is not None:
+        messages.success(request, "Action updated.")
+        return redirect("ladder:action_list")
     return render(request, "ladder/action_form.html", {"form": form, "action": action,
                                                         "title": "Change an action"})
 
@@ -459,17 +422,11 @@ def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     formset = RungFormSet(request.POST or None, prefix="rungs", initial=[
         {"rung": r.pk, "name": r.name, "description": r.description, "example": r.example} for r in rungs
     ])
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        changes = {f.cleaned_data["rung"]: f.cleaned_data for f in formset}
-        try:
-            services.ladder_update(ladder=ladder, name=form.cleaned_data["name"],
-                                   description=form.cleaned_data["description"], rungs=changes,
-                                   by=request.user)
-        except ValidationError as error:
-            _error(form, error)
-        else:
-            messages.success(request, "Ladder saved.")
-            return redirect("ladder:ladder_detail", pk=ladder.pk)
+    if formset.is_valid() and submit(request, form, lambda data: services.ladder_update(
+            ladder=ladder, name=data["name"], description=data["description"],
+            rungs={f.cleaned_data["rung"]: f.cleaned_data for f in formset}, by=request.user)):
+        messages.success(request, "Ladder saved.")
+        return redirect("ladder:ladder_detail", pk=ladder.pk)
     return render(request, "ladder/ladder_form.html", {
         "ladder": ladder, "form": form, "formset": formset, "rung_forms": zip(rungs, formset, strict=False),
     })
@@ -479,12 +436,8 @@ def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def ladder_make_current(request: HttpRequest, pk: int) -> HttpResponse:
     ladder = _get_ladder(pk)
-    try:
-        services.ladder_make_current(ladder=ladder, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"New rounds will use {ladder.name}.")
+    act(request, lambda: services.ladder_make_current(ladder=ladder, by=request.user),
+        f"New rounds will use {ladder.name}.")
     return redirect("ladder:ladder_list")
 
 
@@ -497,14 +450,10 @@ def area_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def area_create(request: HttpRequest) -> HttpResponse:
     form = AreaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.area_create(**form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _error(form, error)
-        else:
-            messages.success(request, "Area added.")
-            return redirect("ladder:area_list")
+    done = submit(request, form, lambda data: services.area_create(**data, by=request.user))
+    if done is not None:
+        messages.success(request, "Area added.")
+        return redirect("ladder:area_list")
     return render(request, "ladder/area_form.html", {"form": form, "title": "New co-production area"})
 
 
@@ -514,13 +463,9 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AreaForm(request.POST or None, initial={"name": area.name, "description": area.description,
                                                    "order": area.order, "is_active": area.is_active},
                     editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.area_update(area=area, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _error(form, error)
-        else:
-            messages.success(request, "Area saved.")
-            return redirect("ladder:area_list")
+    done = submit(request, form, lambda data: services.area_update(area=area, **data, by=request.user))
+    if done is not None:
+        messages.success(request, "Area saved.")
+        return redirect("ladder:area_list")
     return render(request, "ladder/area_form.html", {"form": form, "area": area,
                                                      "title": f"Change {area.name}"})

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
 from coprod import bounds, notify
+from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation, Service
 from coprod.roles import is_staff_member, partner_for
 from ladder.models import Ladder, Rung
@@ -103,9 +104,7 @@ def panel_create(*, data: dict, by) -> Panel:
     _require_staff(by)
     _unknown(data, PANEL_FIELDS)
     data = _clean_panel(data, panel=None)
-    panel = Panel(created_by=by, **data)
-    panel._history_user = by
-    panel.save()
+    panel = model_create(Panel, by=by, created_by=by, **data)
     logger.info("panel %s created by %s", panel.pk, by.pk)
     return panel
 
@@ -116,14 +115,7 @@ def panel_update(*, panel: Panel, data: dict, by) -> list[str]:
     _require_staff(by)
     _unknown(data, PANEL_FIELDS)
     data = _clean_panel(data, panel=panel)
-    changed = [name for name, value in data.items() if getattr(panel, name) != value]
-    if not changed:
-        return []
-    for name in changed:
-        setattr(panel, name, data[name])
-    panel._history_user = by
-    panel.save(update_fields=changed)
-    return changed
+    return model_update(instance=panel, data=data, by=by)
 
 
 @transaction.atomic
@@ -134,8 +126,7 @@ def panel_close_expired(*, on: datetime.date | None = None, by=None) -> list[Pan
     closed = []
     for panel in Panel.objects.past_end_date(on).select_for_update():
         panel.status = Panel.Status.CLOSED
-        panel._history_user = by
-        panel.save(update_fields=["status"])
+        model_save(panel, by=by, update_fields=["status"])
         closed.append(panel)
     if closed:
         logger.info("closed %d panel(s) past their end date: %s", len(closed),
@@ -199,8 +190,7 @@ def membership_end(*, membership: Membership, left_on: datetime.date | None = No
         raise ValidationError({"left_on": f"They joined on {membership.joined_on:%d %B %Y}: "
                                           "the leaving date cannot be before that."})
     membership.left_on = left_on
-    membership._history_user = by
-    membership.save(update_fields=["left_on"])
+    model_save(membership, by=by, update_fields=["left_on"])
     person = {"partner": membership.partner} if membership.partner_id else {"user": membership.user}
     day_after = left_on + datetime.timedelta(days=1)
     after = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time()))
@@ -208,15 +198,12 @@ def membership_end(*, membership: Membership, left_on: datetime.date | None = No
         meeting__panel=membership.panel, meeting__starts_at__gte=max(after, timezone.now()),
         status__in=[Attendance.Status.INVITED, Attendance.Status.CONFIRMED], **person,
     ):
-        line._history_user = by
-        line.delete()
+        model_delete(line, by=by)
     return membership
 
 
 def _attendance_create(*, meeting: Meeting, by, partner=None, user=None) -> Attendance:
-    line = Attendance(meeting=meeting, partner=partner, user=user, updated_by=by)
-    line._history_user = by
-    line.save()
+    line = model_create(Attendance, by=by, meeting=meeting, partner=partner, user=user, updated_by=by)
     return line
 
 
@@ -263,9 +250,7 @@ def meeting_schedule(*, panel: Panel, data: dict, by, base_url: str = "") -> Mee
     if panel.status == Panel.Status.CLOSED:
         raise ValidationError("This panel is closed: reopen it before scheduling a meeting.")
     data = _clean_meeting(data, meeting=None)
-    meeting = Meeting(panel=panel, created_by=by, **data)
-    meeting._history_user = by
-    meeting.save()
+    meeting = model_create(Meeting, by=by, panel=panel, created_by=by, **data)
     on_day = timezone.localdate(meeting.starts_at)
     for membership in panel.memberships.current(on=on_day).select_related("partner", "user"):
         _attendance_create(meeting=meeting, partner=membership.partner, user=membership.user, by=by)
@@ -283,13 +268,7 @@ def meeting_update(*, meeting: Meeting, data: dict, by, base_url: str = "") -> l
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting was cancelled; it can no longer be changed.")
     data = _clean_meeting(data, meeting=meeting)
-    changed = [name for name, value in data.items() if getattr(meeting, name) != value]
-    if not changed:
-        return []
-    for name in changed:
-        setattr(meeting, name, data[name])
-    meeting._history_user = by
-    meeting.save(update_fields=changed)
+    changed = model_update(instance=meeting, data=data, by=by)
     if meeting.ends_at >= timezone.now() and set(changed) & set(NOTIFIED_MEETING_FIELDS):
         _queue_notice(meeting, "changed", base_url)
     return changed
@@ -305,8 +284,7 @@ def meeting_cancel(*, meeting: Meeting, by, base_url: str = "") -> Meeting:
         raise ValidationError("This meeting has already started, so it cannot be cancelled. "
                               "Record who came in the register instead.")
     meeting.status, meeting.cancelled_at, meeting.cancelled_by = Meeting.Status.CANCELLED, timezone.now(), by
-    meeting._history_user = by
-    meeting.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    model_save(meeting, by=by, update_fields=["status", "cancelled_at", "cancelled_by"])
     _queue_notice(meeting, "cancelled", base_url)
     return meeting
 
@@ -335,11 +313,9 @@ def meeting_record_not_held(*, meeting: Meeting, reason: str, by) -> Meeting:
         raise ValidationError(f"The register shows {attended} {'person' if attended == 1 else 'people'} "
                               "attended, so the meeting took place. If the register is wrong, "
                               "correct it first.")
-    meeting.status, meeting.cancelled_at, meeting.cancelled_by = Meeting.Status.CANCELLED, timezone.now(), by
-    meeting.cancel_reason = reason
-    meeting._history_user = by
-    meeting._change_reason = "Did not take place"
-    meeting.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    model_update(instance=meeting, data={"status": Meeting.Status.CANCELLED, "cancelled_at": timezone.now(),
+                                         "cancelled_by": by, "cancel_reason": reason},
+                 by=by, reason="Did not take place")
     return meeting
 
 
@@ -540,8 +516,7 @@ def _attendance_apply(attendance: Attendance, *, status: str, hours, by) -> bool
         return False
     attendance.status, attendance.hours = status, hours
     attendance.updated_at, attendance.updated_by = timezone.now(), by
-    attendance._history_user = by
-    attendance.save(update_fields=["status", "hours", "updated_at", "updated_by"])
+    model_save(attendance, by=by, update_fields=["status", "hours", "updated_at", "updated_by"])
     return True
 
 
@@ -591,8 +566,7 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
     status = Attendance.Status.CONFIRMED if confirm else Attendance.Status.DECLINED
     if attendance.status != status:
         attendance.status, attendance.updated_at, attendance.updated_by = status, timezone.now(), by
-        attendance._history_user = by
-        attendance.save(update_fields=["status", "updated_at", "updated_by"])
+        model_save(attendance, by=by, update_fields=["status", "updated_at", "updated_by"])
     return attendance
 
 
@@ -636,10 +610,8 @@ def proposal_create(*, title: str, summary: str, panel: Panel, owner, response_d
     cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
                               response_deadline=response_deadline, document=document,
                               deadline_changed=True, panel_changed=True)
-    proposal = Proposal(**cleaned, panel=panel, owner=owner, response_deadline=response_deadline,
-                        created_by=by)
-    proposal._history_user = by
-    proposal.save()
+    proposal = model_create(Proposal, by=by, **cleaned, panel=panel, owner=owner,
+                            response_deadline=response_deadline, created_by=by)
     if document:
         # Saved once the proposal has its id, so the file sits in the proposal's own folder.
         proposal.document.save(paper_filename(document.name or ""), document, save=False)
@@ -667,8 +639,7 @@ def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Pane
     if document:
         proposal.document.save(paper_filename(document.name or ""), document, save=False)
         fields.append("document")
-    proposal._history_user = by
-    proposal.save(update_fields=fields)
+    model_save(proposal, by=by, update_fields=fields)
     return proposal
 
 
@@ -682,8 +653,7 @@ def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Pro
     if proposal.panel.status == Panel.Status.CLOSED:
         raise ValidationError(f"{proposal.panel} has closed. Choose another challenge panel first.")
     proposal.status = Proposal.Status.WITH_PANEL
-    proposal._history_user = by
-    proposal.save(update_fields=["status"])
+    model_save(proposal, by=by, update_fields=["status"])
     proposal_notify_panel(proposal_id=proposal.pk, base_url=base_url)
     return proposal
 
@@ -752,13 +722,11 @@ def feedback_point_add(*, proposal: Proposal, text: str, raised_by: Partner | No
         if proposal.status != Proposal.Status.WITH_PANEL:
             raise ValidationError("The panel has finished looking at this proposal, so new points "
                                   "cannot be added. You can still tell your link worker.")
-    point = FeedbackPoint(proposal=proposal, text=text, raised_by=raised_by, recorded_by=by)
-    point._history_user = by
-    point.save()
+    point = model_create(
+        FeedbackPoint, by=by, proposal=proposal, text=text, raised_by=raised_by, recorded_by=by)
     if proposal.status == Proposal.Status.RESPONDED:
         proposal.status = Proposal.Status.WITH_PANEL
-        proposal._history_user = by
-        proposal.save(update_fields=["status"])
+        model_save(proposal, by=by, update_fields=["status"])
     return point
 
 
@@ -797,12 +765,10 @@ def feedback_respond(*, point: FeedbackPoint, outcome: str, response: str, reaso
         answer = FeedbackResponse(point=point)
     answer.outcome, answer.response, answer.reason = outcome, response.strip(), reason.strip()
     answer.due_on, answer.responded_by, answer.responded_at = due_on, by, timezone.now()
-    answer._history_user = by
-    answer.save()
+    model_save(answer, by=by)
     if proposal.status == Proposal.Status.WITH_PANEL and not proposal.points.unanswered().exists():
         proposal.status = Proposal.Status.RESPONDED
-        proposal._history_user = by
-        proposal.save(update_fields=["status"])
+        model_save(proposal, by=by, update_fields=["status"])
     if point.raised_by_id:
         feedback_response_notify(response_id=answer.pk, first_answer=created, base_url=base_url)
     return answer
@@ -886,13 +852,11 @@ def decision_record(*, title: str, decided_on: datetime.date, decided_by: str, d
         shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped,
         implementation=implementation, rung_changed=True,
     )
-    decision = Decision(
-        title=title.strip(), description=description.strip(), decided_on=decided_on, decided_by=decided_by,
-        service=service, rung=rung, shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal,
-        how_shaped=how_shaped.strip(), implementation=implementation, is_public=is_public, recorded_by=by,
-    )
-    decision._history_user = by
-    decision.save()
+    decision = model_create(
+        Decision, by=by, title=title.strip(), description=description.strip(), decided_on=decided_on,
+        decided_by=decided_by, service=service, rung=rung, shaped_by_panel=shaped_by_panel,
+        shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped.strip(), implementation=implementation,
+        is_public=is_public, recorded_by=by)
     return decision
 
 
@@ -917,13 +881,7 @@ def decision_update(*, decision: Decision, title: str, decided_on: datetime.date
         "shaped_by_proposal": shaped_by_proposal, "how_shaped": how_shaped.strip(),
         "implementation": implementation, "is_public": is_public,
     }
-    changed = [name for name, value in values.items() if getattr(decision, name) != value]
-    if changed:
-        for name in changed:
-            setattr(decision, name, values[name])
-        decision._history_user = by
-        decision.save(update_fields=changed)
-    return changed
+    return model_update(instance=decision, data=values, by=by)
 
 
 @transaction.atomic
@@ -943,10 +901,8 @@ def decision_archive(*, decision: Decision, reason: str, by) -> Decision:
     limit = Decision._meta.get_field("archive_reason").max_length
     if len(reason) > limit:
         raise ValidationError({"reason": f"Keep the reason to {limit} characters or fewer."})
-    decision.archived_at, decision.archived_by, decision.archive_reason = timezone.now(), by, reason
-    decision._history_user = by
-    decision._change_reason = "Archived"
-    decision.save(update_fields=["archived_at", "archived_by", "archive_reason"])
+    model_update(instance=decision, by=by, reason="Archived",
+                 data={"archived_at": timezone.now(), "archived_by": by, "archive_reason": reason})
     return decision
 
 
@@ -957,10 +913,8 @@ def decision_restore(*, decision: Decision, by) -> Decision:
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not decision.is_archived:
         raise ValidationError("This decision is in the log already.")
-    decision.archived_at, decision.archived_by, decision.archive_reason = None, None, ""
-    decision._history_user = by
-    decision._change_reason = "Put back in the log"
-    decision.save(update_fields=["archived_at", "archived_by", "archive_reason"])
+    model_update(instance=decision, data={"archived_at": None, "archived_by": None, "archive_reason": ""},
+                 by=by, reason="Put back in the log")
     return decision
 
 
@@ -1000,10 +954,8 @@ def staff_time_log(*, panel: Panel, category: str, hours: Decimal, spent_on: dat
         errors["meeting"] = f"That meeting belongs to {meeting.panel}, not {panel}."
     if errors:
         raise ValidationError(errors)
-    entry = StaffTime(user=user, panel=panel, meeting=meeting, category=category, spent_on=spent_on,
-                      hours=hours, note=note)
-    entry._history_user = by
-    entry.save()
+    entry = model_create(StaffTime, by=by, user=user, panel=panel, meeting=meeting, category=category,
+                         spent_on=spent_on, hours=hours, note=note)
     return entry
 
 
@@ -1037,15 +989,11 @@ def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes
     unknown = set(stages) - set(RecruitmentStage.Kind.values)
     if unknown:
         raise ValidationError({"stages": "Choose stages from the list."})
-    round_ = RecruitmentRound(post_title=post_title.strip(), service=service, opens_on=opens_on,
-                              closes_on=closes_on, notes=notes.strip(), created_by=by)
-    round_._history_user = by
-    round_.save()
+    round_ = model_create(RecruitmentRound, by=by, post_title=post_title.strip(), service=service,
+                          opens_on=opens_on, closes_on=closes_on, notes=notes.strip(), created_by=by)
     for kind in RecruitmentStage.Kind.values:  # in the order they happen
         if kind in stages:
-            stage = RecruitmentStage(round=round_, kind=kind)
-            stage._history_user = by
-            stage.save()
+            model_create(RecruitmentStage, by=by, round=round_, kind=kind)
     return round_
 
 
@@ -1060,10 +1008,9 @@ def recruitment_round_update(*, round_: RecruitmentRound, post_title: str, opens
         held = date_format(late.held_on, "j F Y")
         raise ValidationError({"closes_on": f"The {late.get_kind_display().lower()} stage was held on "
                                             f"{held}, after this closing date."})
-    round_.post_title, round_.service, round_.notes = post_title.strip(), service, notes.strip()
-    round_.opens_on, round_.closes_on = opens_on, closes_on
-    round_._history_user = by
-    round_.save(update_fields=["post_title", "service", "notes", "opens_on", "closes_on"])
+    model_update(instance=round_, data={"post_title": post_title.strip(), "service": service,
+                                        "notes": notes.strip(), "opens_on": opens_on, "closes_on": closes_on},
+                 by=by)
     return round_
 
 
@@ -1086,8 +1033,7 @@ def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | N
     stage.held_on = held_on
     if cancelled is not None:
         stage.cancelled = cancelled
-    stage._history_user = by
-    stage.save()
+    model_save(stage, by=by)
     return stage
 
 
@@ -1111,16 +1057,13 @@ def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = 
             raise ValidationError({"user": f"{user} is not a staff member."})
         if stage.participants.filter(user=user).exists():
             raise ValidationError({"user": f"{user.get_full_name()} is already recorded on this stage."})
-    participant = StageParticipant(stage=stage, partner=partner, user=user)
-    participant._history_user = by
-    participant.save()
+    participant = model_create(StageParticipant, by=by, stage=stage, partner=partner, user=user)
     return participant
 
 
 @transaction.atomic
 def stage_participant_remove(*, participant: StageParticipant, by) -> None:
-    participant._history_user = by
-    participant.delete()
+    model_delete(participant, by=by)
 
 
 def recruitment_involvement(*, on: datetime.date | None = None,
@@ -1149,6 +1092,5 @@ def involvement_target_set(*, target: Decimal, by) -> Organisation:
         raise ValidationError({"target": "Enter a target between 0 and 100 per cent."})
     organisation = Organisation.current()
     organisation.recruitment_involvement_target = target
-    organisation._history_user = by
-    organisation.save(update_fields=["recruitment_involvement_target"])
+    model_save(organisation, by=by, update_fields=["recruitment_involvement_target"])
     return organisation

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +27,7 @@ from coprod.roles import (
     staff_or_trustee_required,
     staff_required,
 )
+from coprod.web import act, paginate, submit
 from participants.services import can_see_sensitive
 
 from . import filters, forms, services
@@ -97,25 +97,8 @@ def get_own_attendance(request: HttpRequest, meeting_pk: int) -> Attendance:
                              meeting_id=meeting_pk, partner=partner)
 
 
-def _add_errors(form, error: ValidationError, rename: dict | None = None) -> None:
-    """Show a service's ValidationError on the form: beside its field when the form has it."""
-    rename = rename or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            name = rename.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @staff_required
@@ -124,8 +107,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
     filtered = any(value for name, value in request.GET.items() if name in panel_filter.filters)
     return render(request, "panels/panel_list.html", {
         "filter": panel_filter,
-        "page_obj": Paginator(panel_filter.qs, 25).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
+        "page_obj": paginate(request, panel_filter.qs),
         "filtered": filtered,
     })
 
@@ -133,14 +115,10 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def panel_create(request: HttpRequest) -> HttpResponse:
     form = forms.PanelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            panel = services.panel_create(data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{panel.name} is set up. Now add its members.")
-            return redirect("panels:panel_detail", pk=panel.pk)
+    panel = submit(request, form, lambda data: services.panel_create(data=data, by=request.user))
+    if panel is not None:
+        messages.success(request, f"{panel.name} is set up. Now add its members.")
+        return redirect("panels:panel_detail", pk=panel.pk)
     return render(request, "panels/panel_form.html", {"form": form, "panel": None})
 
 
@@ -149,14 +127,11 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     # The form works on a copy so the page keeps naming the panel as saved.
     form = forms.PanelForm(request.POST or None, instance=copy(panel))
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.panel_update(panel=panel, data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Changes saved." if changed else "Nothing was changed.")
-            return redirect("panels:panel_detail", pk=panel.pk)
+    changed = submit(request, form, lambda data: services.panel_update(
+        panel=panel, data=data, by=request.user))
+    if changed is not None:
+        messages.success(request, "Changes saved." if changed else "Nothing was changed.")
+        return redirect("panels:panel_detail", pk=panel.pk)
     return render(request, "panels/panel_form.html", {"form": form, "panel": panel})
 
 
@@ -186,17 +161,14 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     form = forms.MembershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_add(panel=panel, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{membership.person} joined {panel.name} as "
-                                      f"{membership.get_role_display().lower()}.")
-            if "another" in request.POST:
-                return redirect("panels:membership_add", pk=panel.pk)
-            return redirect("panels:panel_detail", pk=panel.pk)
+    membership = submit(request, form, lambda data: services.membership_add(
+        panel=panel, by=request.user, **data))
+    if membership is not None:
+        messages.success(request, f"{membership.person} joined {panel.name} as "
+                                  f"{membership.get_role_display().lower()}.")
+        if "another" in request.POST:
+            return redirect("panels:membership_add", pk=panel.pk)
+        return redirect("panels:panel_detail", pk=panel.pk)
     return render(request, "panels/membership_form.html", {"form": form, "panel": panel})
 
 
@@ -208,13 +180,9 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Enter the date they left the panel.")
     else:
-        try:
-            services.membership_end(membership=membership, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"{membership.person} left {membership.panel.name}. "
-                                      "What they did stays on the record.")
+        act(request, lambda: services.membership_end(membership=membership, by=request.user,
+                                                     **form.cleaned_data),
+            f"{membership.person} left {membership.panel.name}. What they did stays on the record.")
     return redirect("panels:panel_detail", pk=membership.panel_id)
 
 
@@ -222,17 +190,14 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     form = forms.MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_schedule(panel=panel, data=form.meeting_data(), by=request.user,
-                                                base_url=_base_url(request))
-        except ValidationError as error:
-            _add_errors(form, error, rename={"starts_at": "starts", "ends_at": "ends"})
-        else:
-            messages.success(request, f"Meeting scheduled. {meeting.attendance.count()} members are on the "
-                                      "register as invited and are told by e-mail (partners only if they "
-                                      "agreed to be contacted).")
-            return redirect("panels:meeting_detail", pk=meeting.pk)
+    meeting = submit(request, form, lambda _: services.meeting_schedule(
+        panel=panel, data=form.meeting_data(), by=request.user,
+        base_url=_base_url(request)), rename={"starts_at": "starts", "ends_at": "ends"})
+    if meeting is not None:
+        messages.success(request, f"Meeting scheduled. {meeting.attendance.count()} members are on the "
+                                  "register as invited and are told by e-mail (partners only if they "
+                                  "agreed to be contacted).")
+        return redirect("panels:meeting_detail", pk=meeting.pk)
     return render(request, "panels/meeting_form.html", {"form": form, "panel": panel, "meeting": None})
 
 
@@ -307,18 +272,15 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This meeting was cancelled; it can no longer be changed.")
         return redirect("panels:meeting_detail", pk=meeting.pk)
     form = forms.MeetingEditForm(request.POST or None, initial=forms.MeetingEditForm.initial_for(meeting))
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.meeting_update(meeting=meeting, data=form.meeting_data(), by=request.user,
-                                              base_url=_base_url(request))
-        except ValidationError as error:
-            _add_errors(form, error, rename={"starts_at": "starts", "ends_at": "ends"})
-        else:
-            told = set(changed) & set(services.NOTIFIED_MEETING_FIELDS) and meeting.status == "scheduled"
-            messages.success(request, ("Changes saved. The people invited are told by e-mail that the "
-                                       "meeting has changed." if told else "Changes saved.")
-                             if changed else "Nothing was changed.")
-            return redirect("panels:meeting_detail", pk=meeting.pk)
+    changed = submit(request, form, lambda _: services.meeting_update(
+        meeting=meeting, data=form.meeting_data(), by=request.user,
+        base_url=_base_url(request)), rename={"starts_at": "starts", "ends_at": "ends"})
+    if changed is not None:
+        told = set(changed) & set(services.NOTIFIED_MEETING_FIELDS) and meeting.status == "scheduled"
+        messages.success(request, ("Changes saved. The people invited are told by e-mail that the "
+                                   "meeting has changed." if told else "Changes saved.")
+                         if changed else "Nothing was changed.")
+        return redirect("panels:meeting_detail", pk=meeting.pk)
     return render(request, "panels/meeting_form.html", {"form": form, "panel": meeting.panel,
                                                         "meeting": meeting})
 
@@ -330,12 +292,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.POST.get("confirm"):
         messages.error(request, "Tick the box to confirm you want to cancel the meeting.")
     else:
-        try:
-            services.meeting_cancel(meeting=meeting, by=request.user, base_url=_base_url(request))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Meeting cancelled. The people invited are told by e-mail.")
+        act(request, lambda: services.meeting_cancel(meeting=meeting, by=request.user,
+                                                     base_url=_base_url(request)),
+            "Meeting cancelled. The people invited are told by e-mail.")
     return redirect("panels:meeting_detail", pk=meeting.pk)
 
 
@@ -344,16 +303,12 @@ def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a meeting whose time has come did not take place, with the reason."""
     meeting = get_meeting_for_user(request, pk)
     form = forms.MeetingNotHeldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record_not_held(meeting=meeting, reason=form.cleaned_data["reason"],
-                                             by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Recorded: the meeting did not take place. "
-                                      "It no longer counts as held.")
-            return redirect("panels:meeting_detail", pk=meeting.pk)
+    done = submit(request, form, lambda data: services.meeting_record_not_held(
+        meeting=meeting, reason=data["reason"], by=request.user))
+    if done is not None:
+        messages.success(request, "Recorded: the meeting did not take place. "
+                                  "It no longer counts as held.")
+        return redirect("panels:meeting_detail", pk=meeting.pk)
     return render(request, "panels/meeting_not_held.html", {"meeting": meeting, "form": form})
 
 
@@ -361,14 +316,10 @@ def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
 def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     form = forms.PaperForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            paper = services.paper_add(meeting=meeting, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{paper.title}” is shared with the members of {meeting.panel.name}.")
-            return redirect("panels:meeting_detail", pk=meeting.pk)
+    paper = submit(request, form, lambda data: services.paper_add(meeting=meeting, by=request.user, **data))
+    if paper is not None:
+        messages.success(request, f"“{paper.title}” is shared with the members of {meeting.panel.name}.")
+        return redirect("panels:meeting_detail", pk=meeting.pk)
     return render(request, "panels/paper_form.html", {"form": form, "meeting": meeting})
 
 
@@ -407,8 +358,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "when": when,
         "lists": MEETING_LISTS.items(),
         "filter": meeting_filter,
-        "page_obj": Paginator(meeting_filter.qs, 25).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
+        "page_obj": paginate(request, meeting_filter.qs),
         "filtered": any(value for name, value in request.GET.items() if name in meeting_filter.filters),
     })
 
@@ -424,7 +374,7 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
     return render(request, "panels/my_meetings.html", {
         "partner": partner,
         "upcoming": meetings.not_over().order_by("starts_at", "pk"),
-        "page_obj": Paginator(past, 25).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, past),
     })
 
 
@@ -458,13 +408,10 @@ def my_meeting_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if answer not in ("yes", "no"):
         messages.error(request, "Please press “Yes, I will come” or “No, I can't come”.")
         return redirect("panels:my_meeting", pk=line.meeting_id)
-    try:
-        services.attendance_respond(attendance=line, confirm=answer == "yes", by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Thank you. We have noted that you are coming." if answer == "yes" else
-                         "Thank you for letting us know. We have noted that you can't come.")
+    act(request, lambda: services.attendance_respond(attendance=line, confirm=answer == "yes",
+                                                    by=request.user),
+        "Thank you. We have noted that you are coming." if answer == "yes" else
+        "Thank you for letting us know. We have noted that you can't come.")
     return redirect("panels:my_meeting", pk=line.meeting_id)
 
 
@@ -536,7 +483,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "attention": awaiting[:ATTENTION_SHOWN],
         "attention_count": awaiting.count(),
         "overdue_count": awaiting.filter(overdue=True).count(),
-        "page_obj": Paginator(Proposal.objects.for_list(), 25).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, Proposal.objects.for_list()),
         "today": timezone.localdate(),
     })
 
@@ -547,15 +494,11 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("panel", "").isdigit():
         initial["panel"] = request.GET["panel"]
     form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.proposal_create(**form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The proposal is saved as a draft. Check it, then send it to the "
-                                      "panel.")
-            return redirect("panels:proposal_detail", pk=proposal.pk)
+    proposal = submit(request, form, lambda data: services.proposal_create(**data, by=request.user))
+    if proposal is not None:
+        messages.success(request, "The proposal is saved as a draft. Check it, then send it to the "
+                                  "panel.")
+        return redirect("panels:proposal_detail", pk=proposal.pk)
     return render(request, "panels/proposal_form.html", {"form": form, "proposal": None})
 
 
@@ -564,14 +507,11 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.ProposalForm(request.POST or None, request.FILES or None, proposal=proposal,
                               initial=forms.ProposalForm.initial_for(proposal))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_update(proposal=proposal, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Changes saved.")
-            return redirect("panels:proposal_detail", pk=proposal.pk)
+    done = submit(request, form, lambda data: services.proposal_update(
+        proposal=proposal, **data, by=request.user))
+    if done is not None:
+        messages.success(request, "Changes saved.")
+        return redirect("panels:proposal_detail", pk=proposal.pk)
     return render(request, "panels/proposal_form.html", {"form": form, "proposal": proposal})
 
 
@@ -600,13 +540,10 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def proposal_send(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
-    try:
-        services.proposal_send_to_panel(proposal=proposal, by=request.user, base_url=_base_url(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Sent to {proposal.panel}. Members are told by e-mail (partners only if "
-                                  "they agreed to be contacted) and can add their points in their portal.")
+    act(request, lambda: services.proposal_send_to_panel(proposal=proposal, by=request.user,
+                                                         base_url=_base_url(request)),
+        f"Sent to {proposal.panel}. Members are told by e-mail (partners only if they agreed to be "
+        "contacted) and can add their points in their portal.")
     return redirect("panels:proposal_detail", pk=proposal.pk)
 
 
@@ -615,14 +552,11 @@ def proposal_send(request: HttpRequest, pk: int) -> HttpResponse:
 def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.FeedbackPointForm(request.POST, proposal=proposal, auto_id="point_%s")
-    if form.is_valid():
-        try:
-            services.feedback_point_add(proposal=proposal, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Point recorded. It now needs an answer.")
-            return redirect(f"{reverse('panels:proposal_detail', args=[proposal.pk])}#points-heading")
+    done = submit(request, form, lambda data: services.feedback_point_add(
+        proposal=proposal, **data, by=request.user))
+    if done is not None:
+        messages.success(request, "Point recorded. It now needs an answer.")
+        return redirect(f"{reverse('panels:proposal_detail', args=[proposal.pk])}#points-heading")
     return _proposal_page(request, proposal, point_form=form)
 
 
@@ -631,21 +565,17 @@ def point_respond(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request, pk)
     form = forms.FeedbackResponseForm(request.POST or None,
                                       initial=forms.FeedbackResponseForm.initial_for(point))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_respond(point=point, **form.cleaned_data, by=request.user,
-                                      base_url=_base_url(request))
-        except ValidationError as error:
-            _add_errors(form, error)
+    done = submit(request, form, lambda data: services.feedback_respond(
+        point=point, **data, by=request.user, base_url=_base_url(request)))
+    if done is not None:
+        left = point.proposal.points.unanswered().count()
+        if left:
+            messages.success(request, f"Answer saved. {left} point{'s' if left != 1 else ''} still "
+                                      f"need{'s' if left == 1 else ''} an answer.")
         else:
-            left = point.proposal.points.unanswered().count()
-            if left:
-                messages.success(request, f"Answer saved. {left} point{'s' if left != 1 else ''} still "
-                                          f"need{'s' if left == 1 else ''} an answer.")
-            else:
-                messages.success(request, "Answer saved. Every point now has an answer: the panel can see "
-                                          "what we did. If it led to a decision, log it.")
-            return redirect(f"{reverse('panels:proposal_detail', args=[point.proposal_id])}#point-{point.pk}")
+            messages.success(request, "Answer saved. Every point now has an answer: the panel can see "
+                                      "what we did. If it led to a decision, log it.")
+        return redirect(f"{reverse('panels:proposal_detail', args=[point.proposal_id])}#point-{point.pk}")
     return render(request, "panels/point_respond.html", {"point": point, "form": form})
 
 
@@ -667,8 +597,7 @@ def my_feedback(request: HttpRequest) -> HttpResponse:
     return render(request, "panels/my_feedback.html", {
         "open_proposals": Proposal.objects.visible_to_partner(partner).open_for_points()
                           .select_related("panel").order_by("response_deadline", "pk"),
-        "page_obj": Paginator(FeedbackPoint.objects.raised_by_partner(partner), 25)
-                    .get_page(request.GET.get("page")),
+        "page_obj": paginate(request, FeedbackPoint.objects.raised_by_partner(partner)),
         "today": timezone.localdate(),
     })
 
@@ -679,19 +608,14 @@ def my_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     partner = partner_for(request.user)
     is_open = proposal.status == Proposal.Status.WITH_PANEL
     form = forms.MyPointForm(request.POST or None) if is_open else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.feedback_point_add(proposal=proposal, text=form.cleaned_data["text"], raised_by=partner,
-                                        by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
+    if form is not None and submit(request, form, lambda data: services.feedback_point_add(
+            proposal=proposal, text=data["text"], raised_by=partner, by=request.user)) is not None:
+        if proposal.response_deadline >= timezone.localdate():
+            when = f"by {date_format(proposal.response_deadline, 'j F Y')}"
         else:
-            if proposal.response_deadline >= timezone.localdate():
-                when = f"by {date_format(proposal.response_deadline, 'j F Y')}"
-            else:
-                when = "as soon as we can"
-            messages.success(request, f"Thank you. We have your point and will answer it {when}.")
-            return redirect("panels:my_feedback")
+            when = "as soon as we can"
+        messages.success(request, f"Thank you. We have your point and will answer it {when}.")
+        return redirect("panels:my_feedback")
     return render(request, "panels/my_point_add.html", {
         "proposal": proposal,
         "form": form,
@@ -719,14 +643,13 @@ def _decision_base(request: HttpRequest) -> str:
 def decision_list(request: HttpRequest) -> HttpResponse:
     decision_filter = filters.DecisionFilter(request.GET or None, queryset=Decision.objects.for_list())
     decisions = decision_filter.qs
-    page_obj = Paginator(decisions, 25).get_page(request.GET.get("page"))
+    page_obj = paginate(request, decisions)
     return render(request, "panels/decision_list.html", {
         "base_template": _decision_base(request),
         "is_staff": is_staff_member(request.user),
         "filter": decision_filter,
         "page_obj": page_obj,
         "shaped_count": decisions.shaped_by_lived_experience().count(),
-        "query": _query_without_page(request),
         "filtered": any(value for name, value in request.GET.items() if name in decision_filter.filters),
     })
 
@@ -759,14 +682,10 @@ def _decision_initial(request: HttpRequest) -> dict:
 @staff_required
 def decision_create(request: HttpRequest) -> HttpResponse:
     form = forms.DecisionForm(request.POST or None, initial=_decision_initial(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.decision_record(**form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Decision logged.")
-            return redirect("panels:decision_detail", pk=decision.pk)
+    decision = submit(request, form, lambda data: services.decision_record(**data, by=request.user))
+    if decision is not None:
+        messages.success(request, "Decision logged.")
+        return redirect("panels:decision_detail", pk=decision.pk)
     return render(request, "panels/decision_form.html", {"form": form, "decision": None})
 
 
@@ -775,14 +694,11 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_decision_for_user(request, pk)
     form = forms.DecisionForm(request.POST or None, decision=decision,
                               initial=forms.DecisionForm.initial_for(decision))
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.decision_update(decision=decision, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Changes saved." if changed else "Nothing was changed.")
-            return redirect("panels:decision_detail", pk=decision.pk)
+    changed = submit(request, form, lambda data: services.decision_update(
+        decision=decision, **data, by=request.user))
+    if changed is not None:
+        messages.success(request, "Changes saved." if changed else "Nothing was changed.")
+        return redirect("panels:decision_detail", pk=decision.pk)
     return render(request, "panels/decision_form.html", {"form": form, "decision": decision})
 
 
@@ -794,15 +710,12 @@ def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This decision is archived already.")
         return redirect("panels:decision_detail", pk=decision.pk)
     form = forms.DecisionArchiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_archive(decision=decision, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Decision archived. It is kept, out of the log, "
-                                      "the dashboard and reports.")
-            return redirect("panels:decision_detail", pk=decision.pk)
+    done = submit(request, form, lambda data: services.decision_archive(
+        decision=decision, reason=data["reason"], by=request.user))
+    if done is not None:
+        messages.success(request, "Decision archived. It is kept, out of the log, "
+                                  "the dashboard and reports.")
+        return redirect("panels:decision_detail", pk=decision.pk)
     return render(request, "panels/decision_archive.html", {"decision": decision, "form": form})
 
 
@@ -810,12 +723,8 @@ def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def decision_restore(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_decision_for_user(request, pk)
-    try:
-        services.decision_restore(decision=decision, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The decision is back in the log.")
+    act(request, lambda: services.decision_restore(decision=decision, by=request.user),
+        "The decision is back in the log.")
     return redirect("panels:decision_detail", pk=decision.pk)
 
 
@@ -856,8 +765,7 @@ def staff_time_list(request: HttpRequest) -> HttpResponse:
         "total": entries.aggregate(hours=Sum("hours"))["hours"] or Decimal("0"),
         "by_panel": entries.totals_by_panel(),
         "by_category": [{**row, "label": labels[row["category"]]} for row in entries.totals_by_category()],
-        "page_obj": Paginator(entries, 25).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
+        "page_obj": paginate(request, entries),
     })
 
 
@@ -868,15 +776,11 @@ def staff_time_create(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name, "").isdigit():
             initial[name] = request.GET[name]
     form = forms.StaffTimeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.staff_time_log(**form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{entry.hours} hours of {entry.get_category_display().lower()} "
-                                      f"logged for {entry.panel}.")
-            return redirect("panels:staff_time_list")
+    entry = submit(request, form, lambda data: services.staff_time_log(**data, by=request.user))
+    if entry is not None:
+        messages.success(request, f"{entry.hours} hours of {entry.get_category_display().lower()} "
+                                  f"logged for {entry.panel}.")
+        return redirect("panels:staff_time_list")
     return render(request, "panels/staff_time_form.html", {"form": form})
 
 
@@ -920,21 +824,17 @@ def recruitment_list(request: HttpRequest) -> HttpResponse:
             ("Our target", f"{target.normalize():f}%", ""),
             ("Against the target", *against),
         ],
-        "page_obj": Paginator(RecruitmentRound.objects.for_list(), 25).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, RecruitmentRound.objects.for_list()),
     })
 
 
 @staff_required
 def recruitment_create(request: HttpRequest) -> HttpResponse:
     form = forms.RecruitmentRoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_ = services.recruitment_round_create(**form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Recruitment round saved. Now record who took part in each stage.")
-            return redirect("panels:recruitment_detail", pk=round_.pk)
+    round_ = submit(request, form, lambda data: services.recruitment_round_create(**data, by=request.user))
+    if round_ is not None:
+        messages.success(request, "Recruitment round saved. Now record who took part in each stage.")
+        return redirect("panels:recruitment_detail", pk=round_.pk)
     return render(request, "panels/recruitment_form.html", {"form": form, "round": None})
 
 
@@ -943,14 +843,11 @@ def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     form = forms.RecruitmentRoundForm(request.POST or None, with_stages=False,
                                       initial=forms.RecruitmentRoundForm.initial_for(round_))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recruitment_round_update(round_=round_, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Changes saved.")
-            return redirect("panels:recruitment_detail", pk=round_.pk)
+    done = submit(request, form, lambda data: services.recruitment_round_update(
+        round_=round_, **data, by=request.user))
+    if done is not None:
+        messages.success(request, "Changes saved.")
+        return redirect("panels:recruitment_detail", pk=round_.pk)
     return render(request, "panels/recruitment_form.html", {"form": form, "round": round_})
 
 
@@ -974,11 +871,9 @@ def recruitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _form_problem(form, error: ValidationError | None = None) -> str:
-    """A one-line message from a small form's errors (or a service's), for forms on a page
-    that is shown again after a redirect."""
-    if error is not None:
-        return " ".join(error.messages)
+def _form_problem(form) -> str:
+    """A one-line message from a small form's errors, for forms on a page that is shown
+    again after a redirect."""
     return " ".join(message for errors in form.errors.values() for message in errors)
 
 
@@ -991,13 +886,9 @@ def recruitment_stage_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, f"The stage was not saved: {_form_problem(form)}")
         return redirect(f"{url}#stages-heading")
-    try:
-        stage = services.stage_set(round_=round_, **form.cleaned_data, by=request.user)
-    except ValidationError as error:
-        messages.error(request, f"The stage was not saved: {_form_problem(form, error)}")
-        return redirect(f"{url}#stages-heading")
-    messages.success(request, f"{stage.get_kind_display()} stage saved.")
-    return redirect(f"{url}#stage-{stage.pk}")
+    stage = act(request, lambda: services.stage_set(round_=round_, **form.cleaned_data, by=request.user),
+                lambda stage: f"{stage.get_kind_display()} stage saved.", refused="The stage was not saved: ")
+    return redirect(f"{url}#stage-{stage.pk}" if stage else f"{url}#stages-heading")
 
 
 @require_POST
@@ -1024,13 +915,9 @@ def stage_participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, f"Nobody was added: {_form_problem(form)}")
         return redirect(url)
-    try:
-        participant = services.stage_participant_add(stage=stage, **form.cleaned_data, by=request.user)
-    except ValidationError as error:
-        messages.error(request, f"Nobody was added: {_form_problem(form, error)}")
-        return redirect(url)
-    person = participant.partner or participant.user.get_full_name()
-    messages.success(request, f"{person} added to the {stage.get_kind_display().lower()} stage.")
+    act(request, lambda: services.stage_participant_add(stage=stage, **form.cleaned_data, by=request.user),
+        lambda added: f"{added.partner or added.user.get_full_name()} added to the "
+                      f"{stage.get_kind_display().lower()} stage.", refused="Nobody was added: ")
     return redirect(url)
 
 
@@ -1051,13 +938,10 @@ def involvement_target(request: HttpRequest) -> HttpResponse:
     organisation = Organisation.current()
     form = forms.InvolvementTargetForm(request.POST or None,
                                        initial={"target": organisation.recruitment_involvement_target})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.involvement_target_set(target=form.cleaned_data["target"], by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            target = form.cleaned_data["target"].normalize()
-            messages.success(request, f"The involvement target is now {target:f}%.")
-            return redirect("panels:recruitment_list")
+    done = submit(request, form, lambda data: services.involvement_target_set(
+        target=data["target"], by=request.user))
+    if done is not None:
+        target = form.cleaned_data["target"].normalize()
+        messages.success(request, f"The involvement target is now {target:f}%.")
+        return redirect("panels:recruitment_list")
     return render(request, "panels/involvement_target.html", {"form": form})

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod import bounds, notify
+from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation, OutgoingEmail, Report
 from coprod.reports import report_request
 from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
@@ -145,12 +146,8 @@ def partner_create(*, data: dict, status: str = Partner.Status.ENQUIRY, by) -> P
     if status not in Partner.Status.values:
         raise ValidationError({"status": "Choose where they are in their journey."})
     data = _clean_partner_data(data, partner=None, by=by)
-    partner = Partner(status=status)
-    partner._history_user = by
-    for name, value in data.items():
-        if name not in PARTNER_M2M_FIELDS:
-            setattr(partner, name, value)
-    partner.save()
+    partner = model_create(Partner, by=by, status=status,
+                           **{name: value for name, value in data.items() if name not in PARTNER_M2M_FIELDS})
     StatusChange.objects.create(partner=partner, from_status="", to_status=status, changed_by=by,
                                 changed_at=partner.created, note="Record created")
     _apply(partner, {name: data[name] for name in PARTNER_M2M_FIELDS if name in data}, by=by)
@@ -188,8 +185,7 @@ def partner_change_status(*, partner: Partner, status: str, note: str = "", by) 
         changed_at=timezone.now(), note=note,
     )
     partner.status = status
-    partner._history_user = by
-    partner.save(update_fields=["status"])
+    model_save(partner, by=by, update_fields=["status"])
     status_change_notify(status_change_id=change.pk)
     return change
 
@@ -362,17 +358,13 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
             raise ValidationError(
                 f"{same} already has a partner record with this e-mail address: invite them from their page."
             )
-        partner = Partner(full_name=full_name, email=email, status=Partner.Status.INDUCTION)
-        partner._history_user = by
-        partner.save()
+        partner = model_create(
+            Partner, by=by, full_name=full_name, email=email, status=Partner.Status.INDUCTION)
         StatusChange.objects.create(partner=partner, to_status=Partner.Status.INDUCTION, changed_by=by,
                                     note="Invited to sign in.")
-    invitation = Invitation(
-        email=email, full_name=full_name, role=role, partner=partner, token=secrets.token_urlsafe(32),
-        created_by=by, expires_at=timezone.now() + timedelta(days=days_valid),
-    )
-    invitation._history_user = by
-    invitation.save()
+    invitation = model_create(Invitation, by=by, email=email, full_name=full_name, role=role, partner=partner,
+                              token=secrets.token_urlsafe(32), created_by=by,
+                              expires_at=timezone.now() + timedelta(days=days_valid))
     return invitation
 
 
@@ -414,8 +406,7 @@ def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequ
         raise ValidationError(f"“{invitation.email}” is not an e-mail address we can send to.")
     invitation.sent_at = timezone.now()
     invitation.send_count += 1
-    invitation._history_user = by
-    invitation.save(update_fields=["sent_at", "send_count"])
+    model_save(invitation, by=by, update_fields=["sent_at", "send_count"])
     return invitation
 
 
@@ -447,8 +438,7 @@ def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRe
         raise ValidationError({"days_valid": f"The link can work for 1 to {INVITATION_MAX_DAYS} days."})
     if state == "expired":
         invitation.expires_at = timezone.now() + timedelta(days=days_valid)
-        invitation._history_user = by
-        invitation.save(update_fields=["expires_at"])
+        model_save(invitation, by=by, update_fields=["expires_at"])
     return invitation_send(invitation=invitation, by=by, request_or_base_url=request_or_base_url)
 
 
@@ -464,8 +454,7 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
         raise ValidationError("This invitation was already revoked.")
     invitation.revoked_at = timezone.now()
     invitation.revoked_by = by
-    invitation._history_user = by
-    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    model_save(invitation, by=by, update_fields=["revoked_at", "revoked_by"])
     return invitation
 
 
@@ -535,13 +524,11 @@ def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
         if not partner.email:
             partner.email = user.email
             changed.append("email")
-        partner._history_user = user
-        partner.save(update_fields=changed)
+        model_save(partner, by=user, update_fields=changed)
 
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
-    invitation._history_user = user
-    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    model_save(invitation, by=user, update_fields=["accepted_at", "accepted_user"])
     return user
 
 
@@ -570,9 +557,8 @@ def consent_give(*, partner: Partner, statement: ConsentStatement, by) -> Consen
     Partner.objects.select_for_update().filter(pk=partner.pk).first()
     if Consent.objects.in_force().filter(partner=partner, statement=statement).exists():
         raise ValidationError(f"“{statement.get_topic_display()}” is already agreed.")
-    consent = Consent(partner=partner, statement=statement, agreed_at=timezone.now(), recorded_by=by)
-    consent._history_user = by
-    consent.save()
+    consent = model_create(
+        Consent, by=by, partner=partner, statement=statement, agreed_at=timezone.now(), recorded_by=by)
     return consent
 
 
@@ -584,8 +570,7 @@ def consent_withdraw(*, consent: Consent, by) -> Consent:
         raise ValidationError(f"“{consent.statement.get_topic_display()}” was already withdrawn.")
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = by
-    consent._history_user = by
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    model_save(consent, by=by, update_fields=["withdrawn_at", "withdrawn_by"])
     return consent
 
 
@@ -603,13 +588,8 @@ def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStateme
     current = ConsentStatement.objects.filter(topic=topic).order_by("-version").first()
     if current and " ".join(current.wording.split()) == " ".join(wording.split()):
         raise ValidationError({"wording": "This is the same as the current wording: change it or keep it."})
-    statement = ConsentStatement(
-        topic=topic, version=(current.version + 1) if current else 1, wording=wording,
-        effective_from=timezone.localdate(),
-    )
-    statement._history_user = by
-    statement.save()
-    return statement
+    return model_create(ConsentStatement, by=by, topic=topic, version=(current.version + 1) if current else 1,
+                        wording=wording, effective_from=timezone.localdate())
 
 
 def _months_later(day: datetime.date, months: int) -> datetime.date:
@@ -642,20 +622,16 @@ def training_record(*, course: Course, partner: Partner | None = None, user=None
     if TrainingRecord.objects.filter(course=course, partner=partner, user=user,
                                      completed_on=completed_on).exists():
         raise ValidationError("This completion is already recorded.")
-    record = TrainingRecord(
-        course=course, partner=partner, user=user, completed_on=completed_on,
-        expires_on=training_expiry(course=course, completed_on=completed_on), recorded_by=by,
-    )
-    record._history_user = by
-    record.save()
+    record = model_create(
+        TrainingRecord, by=by, course=course, partner=partner, user=user, completed_on=completed_on,
+        expires_on=training_expiry(course=course, completed_on=completed_on), recorded_by=by)
     return record
 
 
 @transaction.atomic
 def training_record_delete(*, record: TrainingRecord, by) -> None:
     """Remove a completion recorded by mistake (the history keeps who removed it)."""
-    record._history_user = by
-    record.delete()
+    model_delete(record, by=by)
 
 
 COURSE_FIELDS = ["name", "description", "valid_for_months", "required_for_partners", "required_for_staff"]
@@ -681,8 +657,7 @@ def course_create(*, data: dict, by) -> Course:
     course = Course(**{field: data.get(field) for field in COURSE_FIELDS})
     course.name = course.name.strip()
     course.description = course.description or ""
-    course._history_user = by
-    course.save()
+    model_save(course, by=by)
     return course
 
 
@@ -694,8 +669,8 @@ def course_update(*, course: Course, data: dict, by) -> Course:
         setattr(course, field, data.get(field))
     course.name = course.name.strip()
     course.description = course.description or ""
-    course._history_user = by
-    course.save(update_fields=COURSE_FIELDS)
+    # Saved whatever it held: the form may already have written the new values into `course`.
+    model_save(course, by=by, update_fields=COURSE_FIELDS)
     return course
 
 
@@ -875,11 +850,7 @@ def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED
         "strengths": "", "skills": "", "interests": "", "availability": "", "user": None,
         "status": Partner.Status.LEFT, "erased_at": now, "erased_by": by,
     }
-    for name, value in erased.items():
-        setattr(partner, name, value)
-    partner._history_user = by
-    partner._change_reason = note
-    partner.save(update_fields=list(erased))
+    model_update(instance=partner, data=erased, by=by, reason=note)
     StatusChange.objects.create(partner=partner, from_status=previous_status, to_status=Partner.Status.LEFT,
                                 changed_at=now, changed_by=by, note=note)
     logger.info("partner %s: personal data erased by %s (%s)", partner.pk, by or "the system", note)

@@ -4,7 +4,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coprod.models import OutgoingEmail
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from coprod.web import act, paginate, refusal, show_errors, submit
 
 from . import audit, data_protection, filters, forms, services
 from .models import (
@@ -75,6 +75,10 @@ def _back_to(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
+def _until(invitation: Invitation) -> str:
+    return date_format(timezone.localtime(invitation.expires_at))
+
+
 @staff_required
 def invitation_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
@@ -88,7 +92,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "participants/invitation_list.html", {
         "state": state,
         "filters": filters,
-        "page_obj": Paginator(invitations, 25).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, invitations),
     })
 
 
@@ -96,21 +100,14 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 def invitation_create(request: HttpRequest) -> HttpResponse:
     partner = _invitable_partner(request)
     form = forms.InvitationForm(request.POST if request.method == "POST" else None, partner=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create_and_send(
-                **form.cleaned_data, partner=partner, by=request.user, request_or_base_url=request,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, f"Invitation sent to {invitation.full_name} at {invitation.email}. "
-                f"The link works until {date_format(timezone.localtime(invitation.expires_at))}.",
-            )
-            if partner is not None:
-                return redirect("participants:partner_detail", pk=partner.pk)
-            return redirect(f"{reverse('participants:invitation_list')}?state=pending")
+    invitation = submit(request, form, lambda data: services.invitation_create_and_send(
+        **data, partner=partner, by=request.user, request_or_base_url=request))
+    if invitation is not None:
+        messages.success(request, f"Invitation sent to {invitation.full_name} at {invitation.email}. "
+                                  f"The link works until {_until(invitation)}.")
+        if partner is not None:
+            return redirect("participants:partner_detail", pk=partner.pk)
+        return redirect(f"{reverse('participants:invitation_list')}?state=pending")
     return render(request, "participants/invitation_form.html", {"form": form, "partner": partner})
 
 
@@ -118,16 +115,10 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_invitation_for_user(request, pk)
-    try:
-        invitation = services.invitation_resend(invitation=invitation, by=request.user,
-                                                request_or_base_url=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"A new e-mail with the link was sent to {invitation.email}. "
-            f"The link works until {date_format(timezone.localtime(invitation.expires_at))}.",
-        )
+    act(request, lambda: services.invitation_resend(invitation=invitation, by=request.user,
+                                                    request_or_base_url=request),
+        lambda sent: f"A new e-mail with the link was sent to {sent.email}. "
+                     f"The link works until {_until(sent)}.")
     return _back_to(request, reverse("participants:invitation_list"))
 
 
@@ -135,12 +126,8 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_invitation_for_user(request, pk)
-    try:
-        services.invitation_revoke(invitation=invitation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Invitation to {invitation.email} revoked: the link no longer works.")
+    act(request, lambda: services.invitation_revoke(invitation=invitation, by=request.user),
+        f"Invitation to {invitation.email} revoked: the link no longer works.")
     return _back_to(request, reverse("participants:invitation_list"))
 
 
@@ -165,9 +152,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                                               by=request.user)
         except ValidationError as error:
             if form is None:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, refusal(error))
                 return redirect(request.path)
-            form.add_error(None, error)
+            show_errors(form, error)
         else:
             if situation == "new_login":
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -201,15 +188,6 @@ def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
     return get_object_or_404(partners, pk=pk)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @staff_required
 def partner_list(request: HttpRequest) -> HttpResponse:
     sensitive = services.can_see_sensitive(request.user)
@@ -220,7 +198,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     return render(request, "participants/partner_list.html", {
         "filter": partner_filter,
         "sensitive": sensitive,
-        "page_obj": Paginator(partner_filter.qs, 25).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, partner_filter.qs),
         "filtered": any(request.GET.get(name) for name in partner_filter.filters),
     })
 
@@ -229,16 +207,12 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 def partner_create(request: HttpRequest) -> HttpResponse:
     sensitive = services.can_see_sensitive(request.user)
     form = forms.PartnerCreateForm(request.POST or None, sensitive=sensitive)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        status = data.pop("status")
-        try:
-            partner = services.partner_create(data=data, status=status, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{partner.full_name} has been added.")
-            return redirect("participants:partner_detail", pk=partner.pk)
+    partner = submit(request, form, lambda data: services.partner_create(
+        data={name: value for name, value in data.items() if name != "status"}, status=data["status"],
+        by=request.user))
+    if partner is not None:
+        messages.success(request, f"{partner.full_name} has been added.")
+        return redirect("participants:partner_detail", pk=partner.pk)
     return render(request, "participants/partner_form.html", {"form": form, "partner": None})
 
 
@@ -272,17 +246,14 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The form works on a copy: validating a bound model form writes into its instance,
     # and the page's heading must keep naming the record as saved.
     form = forms.PartnerForm(request.POST or None, instance=copy(partner), sensitive=sensitive)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.partner_update(partner=partner, data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
+    changed = submit(request, form, lambda data: services.partner_update(
+        partner=partner, data=data, by=request.user))
+    if changed is not None:
+        if changed:
+            messages.success(request, f"{partner.full_name}'s details have been saved.")
         else:
-            if changed:
-                messages.success(request, f"{partner.full_name}'s details have been saved.")
-            else:
-                messages.info(request, "Nothing was changed.")
-            return redirect("participants:partner_detail", pk=partner.pk)
+            messages.info(request, "Nothing was changed.")
+        return redirect("participants:partner_detail", pk=partner.pk)
     return render(request, "participants/partner_form.html", {"form": form, "partner": partner})
 
 
@@ -295,19 +266,15 @@ def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "The status was not changed: " + " ".join(
             message for errors in form.errors.values() for message in errors))
         return redirect("participants:partner_detail", pk=partner.pk)
-    try:
-        change = services.partner_change_status(partner=partner, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, "The status was not changed: " + " ".join(error.messages))
-    else:
-        messages.success(request, f"{partner.full_name} is now {change.get_to_status_display().lower()}.")
+    act(request, lambda: services.partner_change_status(partner=partner, by=request.user,
+                                                        **form.cleaned_data),
+        lambda change: f"{partner.full_name} is now {change.get_to_status_display().lower()}.",
+        refused="The status was not changed: ")
     return redirect(f"{reverse('participants:partner_detail', args=[partner.pk])}#status-heading")
 
 
 def _simple_list(request: HttpRequest, queryset, template: str) -> HttpResponse:
-    return render(request, template, {
-        "page_obj": Paginator(queryset, 25).get_page(request.GET.get("page")),
-    })
+    return render(request, template, {"page_obj": paginate(request, queryset)})
 
 
 @staff_required
@@ -318,17 +285,11 @@ def access_need_list(request: HttpRequest) -> HttpResponse:
 
 def _access_need_form(request: HttpRequest, access_need: AccessNeed | None) -> HttpResponse:
     form = forms.AccessNeedForm(request.POST or None, instance=copy(access_need))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if access_need is None:
-                services.access_need_create(**form.cleaned_data, by=request.user)
-            else:
-                services.access_need_update(access_need=access_need, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
-            return redirect("participants:access_need_list")
+    if submit(request, form, lambda data: (
+            services.access_need_create(**data, by=request.user) if access_need is None
+            else services.access_need_update(access_need=access_need, **data, by=request.user))):
+        messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
+        return redirect("participants:access_need_list")
     return render(request, "participants/access_need_form.html", {"form": form, "access_need": access_need})
 
 
@@ -350,18 +311,11 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 def _area_form(request: HttpRequest, area: LivedExperienceArea | None) -> HttpResponse:
     form = forms.LivedExperienceAreaForm(request.POST or None, instance=copy(area))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if area is None:
-                services.lived_experience_area_create(name=form.cleaned_data["name"], by=request.user)
-            else:
-                services.lived_experience_area_update(area=area, name=form.cleaned_data["name"],
-                                                      by=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
-            return redirect("participants:area_list")
+    if submit(request, form, lambda data: (
+            services.lived_experience_area_create(name=data["name"], by=request.user) if area is None
+            else services.lived_experience_area_update(area=area, name=data["name"], by=request.user))):
+        messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
+        return redirect("participants:area_list")
     return render(request, "participants/area_form.html", {"form": form, "area": area})
 
 
@@ -407,9 +361,6 @@ CONSENT_RESTRICTIONS = {
     ConsentStatement.Topic.CONTACT: "Do not contact",
 }
 
-PER_PAGE = 25
-
-
 def _consent_rows(partner: Partner) -> list[dict]:
     """One row per topic, in the topics' own order: the wording in use, the
     partner's agreement to it (if in force) and any agreement to older words."""
@@ -451,10 +402,6 @@ def _training_due_for(people: list, *, field: str, courses: list[Course]) -> dic
     }
 
 
-def _page(request: HttpRequest, queryset, param: str = "page"):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
-
-
 # Partner self-service ----------------------------------------------------------
 
 
@@ -483,14 +430,11 @@ def my_details(request: HttpRequest) -> HttpResponse:
 def my_details_edit(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
     form = forms.MyDetailsForm(request.POST or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update_own_details(partner=partner, data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Thank you. Your details are saved.")
-            return redirect("participants:my_details")
+    done = submit(request, form, lambda data: services.partner_update_own_details(
+        partner=partner, data=data, by=request.user))
+    if done is not None:
+        messages.success(request, "Thank you. Your details are saved.")
+        return redirect("participants:my_details")
     return render(request, "participants/my_details_form.html", {"form": form})
 
 
@@ -504,13 +448,10 @@ def my_consent(request: HttpRequest) -> HttpResponse:
 @require_POST
 def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(ConsentStatement, pk=pk)
-    try:
-        services.consent_give(partner=_own_partner(request), statement=statement, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Thank you. You agreed to “{statement.get_topic_display()}”: "
-                                  f"{CONSENT_EFFECTS[statement.topic]['agree']}")
+    partner = _own_partner(request)
+    act(request, lambda: services.consent_give(partner=partner, statement=statement, by=request.user),
+        f"Thank you. You agreed to “{statement.get_topic_display()}”: "
+        f"{CONSENT_EFFECTS[statement.topic]['agree']}")
     return redirect("participants:my_consent")
 
 
@@ -518,13 +459,9 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_consent_for_user(request, pk)
-    try:
-        services.consent_withdraw(consent=consent, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"You no longer agree to “{consent.statement.get_topic_display()}”: "
-                                  f"{CONSENT_EFFECTS[consent.statement.topic]['withdraw']}")
+    act(request, lambda: services.consent_withdraw(consent=consent, by=request.user),
+        f"You no longer agree to “{consent.statement.get_topic_display()}”: "
+        f"{CONSENT_EFFECTS[consent.statement.topic]['withdraw']}")
     return redirect("participants:my_consent")
 
 
@@ -581,7 +518,7 @@ def consent_statement_list(request: HttpRequest) -> HttpResponse:
         partners = partners.filter(**{f"agrees_{topic}": answer == "yes"})
     else:
         topic, answer = "", ""
-    page = _page(request, partners)
+    page = paginate(request, partners)
     for partner in page:
         partner.answers = [
             {"label": label, "agrees": getattr(partner, f"agrees_{value}"),
@@ -589,7 +526,7 @@ def consent_statement_list(request: HttpRequest) -> HttpResponse:
             for value, label in ConsentStatement.Topic.choices
         ]
     return render(request, "participants/consent_statement_list.html", {
-        "current": current, "earlier": earlier, "page": page, "topics": ConsentStatement.Topic.choices,
+        "current": current, "earlier": earlier, "page_obj": page, "topics": ConsentStatement.Topic.choices,
         "topic": topic, "answer": answer, "answers": CONSENT_FILTERS,
         "filtered": bool(topic),
     })
@@ -603,15 +540,11 @@ def consent_statement_create(request: HttpRequest) -> HttpResponse:
         current = ConsentStatement.objects.filter(topic=topic).order_by("-version").first()
         initial = {"topic": topic, "wording": current.wording if current else ""}
     form = forms.ConsentStatementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            statement = services.consent_statement_publish(
-                topic=form.cleaned_data["topic"], wording=form.cleaned_data["wording"], by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Published {statement}. Partners are asked to agree to the new words.")
-            return redirect("participants:consent_statement_list")
+    statement = submit(request, form, lambda data: services.consent_statement_publish(
+        topic=data["topic"], wording=data["wording"], by=request.user))
+    if statement is not None:
+        messages.success(request, f"Published {statement}. Partners are asked to agree to the new words.")
+        return redirect("participants:consent_statement_list")
     return render(request, "participants/consent_statement_form.html", {"form": form})
 
 
@@ -642,7 +575,7 @@ def partner_consent(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.error(request, "Choose to record an agreement or a withdrawal.")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal(error))
         return redirect("participants:partner_consent", pk=partner.pk)
     rows = _consent_rows(partner)
     return render(request, "participants/partner_consent.html", {
@@ -676,14 +609,10 @@ def course_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def course_create(request: HttpRequest) -> HttpResponse:
     form = forms.CourseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_create(data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Added the course “{course}”.")
-            return redirect("participants:course_detail", pk=course.pk)
+    course = submit(request, form, lambda data: services.course_create(data=data, by=request.user))
+    if course is not None:
+        messages.success(request, f"Added the course “{course}”.")
+        return redirect("participants:course_detail", pk=course.pk)
     return render(request, "participants/course_form.html", {"form": form, "course": None})
 
 
@@ -691,14 +620,11 @@ def course_create(request: HttpRequest) -> HttpResponse:
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_course_for_user(request, pk)
     form = forms.CourseForm(request.POST or None, instance=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_update(course=course, data=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Saved the course “{course}”.")
-            return redirect("participants:course_detail", pk=course.pk)
+    done = submit(request, form, lambda data: services.course_update(
+        course=course, data=data, by=request.user))
+    if done is not None:
+        messages.success(request, f"Saved the course “{course}”.")
+        return redirect("participants:course_detail", pk=course.pk)
     return render(request, "participants/course_form.html",
                   {"form": form, "course": Course.objects.get(pk=course.pk)})
 
@@ -708,9 +634,9 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_course_for_user(request, pk)
     return render(request, "participants/course_detail.html", {
         "course": course,
-        "records": _page(request, course.records.for_list(), "done_page"),
-        "partners_due": _page(request, course.partners_due().select_related("service"), "due_page"),
-        "staff_due": _page(request, course.staff_due(), "staff_page"),
+        "records": paginate(request, course.records.for_list(), param="done_page"),
+        "partners_due": paginate(request, course.partners_due().select_related("service"), param="due_page"),
+        "staff_due": paginate(request, course.staff_due(), param="staff_page"),
     })
 
 
@@ -721,19 +647,14 @@ def training_record_create(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])
     form = forms.TrainingRecordForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = services.training_record(course=data["course"], partner=data["partner"],
-                                              user=data["user"], completed_on=data["completed_on"],
-                                              by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            who = record.partner or record.user
-            messages.success(request, f"Recorded: {who} completed “{record.course}” on "
-                                      f"{record.completed_on:%-d %B %Y}.")
-            return redirect("participants:course_detail", pk=record.course_id)
+    record = submit(request, form, lambda data: services.training_record(
+        course=data["course"], partner=data["partner"], user=data["user"], completed_on=data["completed_on"],
+        by=request.user))
+    if record is not None:
+        who = record.partner or record.user
+        messages.success(request, f"Recorded: {who} completed “{record.course}” on "
+                                  f"{record.completed_on:%-d %B %Y}.")
+        return redirect("participants:course_detail", pk=record.course_id)
     return render(request, "participants/training_record_form.html", {"form": form})
 
 
@@ -752,8 +673,8 @@ def training_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def training_due(request: HttpRequest) -> HttpResponse:
     partner_courses = list(Course.objects.filter(required_for_partners=True))
     staff_courses = list(Course.objects.filter(required_for_staff=True))
-    partners = _page(request, Partner.objects.current().training_due().select_related("service"))
-    staff = _page(request, _staff_due(staff_courses), "staff_page")
+    partners = paginate(request, Partner.objects.current().training_due().select_related("service"))
+    staff = paginate(request, _staff_due(staff_courses), param="staff_page")
     due = _training_due_for(list(partners), field="partner", courses=partner_courses)
     for partner in partners:
         partner.due_courses = due[partner.pk]
@@ -834,16 +755,12 @@ def partner_erase(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_erase(request.user):
         raise PermissionDenied
     form = forms.EraseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_erase(partner=partner, by=request.user,
-                                   confirm_name=form.cleaned_data["confirm_name"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Their personal data has been erased. The record is now "
-                                      f"“Erased partner {partner.pk}”.")
-            return redirect("participants:partner_detail", pk=partner.pk)
+    done = submit(request, form, lambda data: services.partner_erase(
+        partner=partner, by=request.user, confirm_name=data["confirm_name"]))
+    if done is not None:
+        messages.success(request, f"Their personal data has been erased. The record is now "
+                                  f"“Erased partner {partner.pk}”.")
+        return redirect("participants:partner_detail", pk=partner.pk)
     return render(request, "participants/partner_erase.html", {"partner": partner, "form": form})
 
 
@@ -882,19 +799,13 @@ def my_data_pdf(request: HttpRequest) -> HttpResponse:
 def my_data_erasure_request(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
     form = forms.ErasureRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.partner_request_erasure(
-                partner=partner, by=request.user, message=form.cleaned_data["message"],
-                review_url=request.build_absolute_uri(
-                    reverse("participants:partner_erase", args=[partner.pk])),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Thank you. We have your request to delete your information. "
-                                      "Someone from the team will be in touch within a month.")
-            return redirect("participants:my_data")
+    done = submit(request, form, lambda data: services.partner_request_erasure(
+        partner=partner, by=request.user, message=data["message"],
+        review_url=request.build_absolute_uri(reverse("participants:partner_erase", args=[partner.pk]))))
+    if done is not None:
+        messages.success(request, "Thank you. We have your request to delete your information. "
+                                  "Someone from the team will be in touch within a month.")
+        return redirect("participants:my_data")
     messages.error(request, "Your request has not been sent yet: please look at the form at the end "
                             "of this page.")
     return _my_data_page(request, partner, form)

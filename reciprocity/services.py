@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from coprod import bounds, notify
+from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
 from coprod.roles import is_staff_member
 
@@ -103,13 +104,6 @@ def _text(value: str, *, field: str, label: str, model, required: bool = False) 
     return value
 
 
-def _save(instance, by, reason: str = "", update_fields: list[str] | None = None) -> None:
-    instance._history_user = by
-    # Set every time: a reason left on the instance would be repeated on its next version.
-    instance._change_reason = reason or None
-    instance.save(update_fields=update_fields)
-
-
 def _locked(claim: Claim) -> Claim:
     """The claim re-read under a row lock, so its state cannot change under us."""
     return Claim.objects.select_for_update().select_related("partner").get(pk=claim.pk)
@@ -186,9 +180,8 @@ def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> 
         raise ValidationError({"claims_waiting_days": "Choose between 1 and 365 days."})
     if not 0 <= int(voucher_low_stock) <= 10000:
         raise ValidationError({"voucher_low_stock": "Choose between 0 and 10,000 codes."})
-    current.claims_waiting_days = int(claims_waiting_days)
-    current.voucher_low_stock = int(voucher_low_stock)
-    _save(current, by, update_fields=["claims_waiting_days", "voucher_low_stock"])
+    model_update(instance=current, data={"claims_waiting_days": int(claims_waiting_days),
+                                         "voucher_low_stock": int(voucher_low_stock)}, by=by)
     return current
 
 
@@ -207,11 +200,11 @@ def activity_type_save(
     if clash.exists():
         raise ValidationError({"name": f"There is already an activity type called “{name}”."})
     if activity_type is None:
-        activity_type = ActivityType(name=name, description=description, is_active=is_active)
-        _save(activity_type, by)
+        activity_type = model_create(
+            ActivityType, by=by, name=name, description=description, is_active=is_active)
     else:
-        activity_type.name, activity_type.description, activity_type.is_active = name, description, is_active
-        _save(activity_type, by, update_fields=["name", "description", "is_active"])
+        model_update(instance=activity_type, by=by,
+                     data={"name": name, "description": description, "is_active": is_active})
     return activity_type
 
 
@@ -258,7 +251,7 @@ def rate_create(
     )
     if previous is not None:
         previous.effective_to = effective_from - timedelta(days=1)
-        _save(previous, by, reason="Replaced by a new rate", update_fields=["effective_to"])
+        model_save(previous, by=by, reason="Replaced by a new rate", update_fields=["effective_to"])
     clash = _overlapping(activity_type, effective_from, effective_to, exclude=None).first()
     if clash is not None:
         raise ValidationError(
@@ -267,15 +260,9 @@ def rate_create(
                 f"from {clash.effective_from:%d %B %Y}. Change that one first."
             }
         )
-    rate = Rate(
-        activity_type=activity_type,
-        basis=basis,
-        amount=amount,
-        effective_from=effective_from,
-        effective_to=effective_to,
-        created_by=by,
-    )
-    _save(rate, by)
+    rate = model_create(
+        Rate, by=by, activity_type=activity_type, basis=basis, amount=amount, effective_from=effective_from,
+        effective_to=effective_to, created_by=by)
     return rate
 
 
@@ -304,13 +291,8 @@ def rate_update(
                 f"{clash} from {clash.effective_from:%d %B %Y}."
             }
         )
-    rate.basis, rate.amount, rate.effective_from, rate.effective_to = (
-        basis,
-        amount,
-        effective_from,
-        effective_to,
-    )
-    _save(rate, by, update_fields=["basis", "amount", "effective_from", "effective_to"])
+    model_update(instance=rate, data={"basis": basis, "amount": amount, "effective_from": effective_from,
+                                      "effective_to": effective_to}, by=by)
     return rate
 
 
@@ -393,12 +375,8 @@ def funding_source_save(
         "notes": bounds.check_text("notes", notes),
     }
     if funding_source is None:
-        funding_source = FundingSource(**values)
-        _save(funding_source, by)
-    else:
-        for name, value in values.items():
-            setattr(funding_source, name, value)
-        _save(funding_source, by, update_fields=FUNDING_FIELDS)
+        return model_create(FundingSource, by=by, **values)
+    model_update(instance=funding_source, data=values, by=by)
     return funding_source
 
 
@@ -449,12 +427,9 @@ def benefit_rule_save(
         "is_active": bool(is_active),
     }
     if rule is None:
-        rule = BenefitRule(**values)
-        _save(rule, by)
+        rule = model_create(BenefitRule, by=by, **values)
     else:
-        for field, value in values.items():
-            setattr(rule, field, value)
-        _save(rule, by, update_fields=list(values))
+        model_update(instance=rule, data=values, by=by)
     if partners is not None:
         rule._history_user = by
         rule.partners.set(partners)
@@ -496,7 +471,7 @@ def _add_item(claim: Claim, cost: dict, by) -> ClaimItem:
         claim=claim, added_by=by, **{key: value for key, value in cost.items() if value is not None}
     )
     try:
-        _save(item, by)
+        model_save(item, by=by)
     except Exception:
         # The file is written before the row; do not leave it behind if the row fails.
         if item.receipt:
@@ -525,7 +500,7 @@ def _retotal(claim: Claim, by, reason: str = "") -> None:
         raise ValidationError(
             f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
         )
-    _save(claim, by, reason=reason, update_fields=["fee_total", "expenses_total", "total"])
+    model_save(claim, by=by, reason=reason, update_fields=["fee_total", "expenses_total", "total"])
 
 
 @transaction.atomic
@@ -613,7 +588,7 @@ def claim_create(
         raise ValidationError(
             f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
         )
-    _save(claim, by, reason="Created")
+    model_save(claim, by=by, reason="Created")
     items = []
     try:
         for line in lines:
@@ -651,8 +626,7 @@ def claim_item_remove(*, item: ClaimItem, by) -> Claim:
     _check_own_or_staff(claim, by)
     _require_status(claim, {Claim.Status.DRAFT}, "changed")
     receipt = item.receipt.name if item.receipt else ""
-    item._history_user = by
-    item.delete()
+    model_delete(item, by=by)
     if receipt:
         transaction.on_commit(lambda: default_storage.delete(receipt))
     _retotal(claim, by, reason="Cost removed")
@@ -665,7 +639,7 @@ def _submit(claim: Claim, by) -> None:
     claim.status = Claim.Status.SUBMITTED
     claim.submitted_at = timezone.now()
     claim.submitted_by = by
-    _save(claim, by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
+    model_save(claim, by=by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
     _notify(claim, "submitted")
 
 
@@ -688,7 +662,7 @@ def claim_withdraw(*, claim: Claim, by) -> Claim:
     claim.status = Claim.Status.WITHDRAWN
     claim.withdrawn_at = timezone.now()
     claim.withdrawn_by = by
-    _save(claim, by, reason="Withdrawn", update_fields=["status", "withdrawn_at", "withdrawn_by"])
+    model_save(claim, by=by, reason="Withdrawn", update_fields=["status", "withdrawn_at", "withdrawn_by"])
     if was_sent:
         _notify(claim, "withdrawn")
     return claim
@@ -705,9 +679,9 @@ def claim_decline_payment(*, claim: Claim, by) -> Claim:
     claim.declined_payment = True
     claim.withdrawn_at = timezone.now()
     claim.withdrawn_by = by
-    _save(
+    model_save(
         claim,
-        by,
+        by=by,
         reason="Payment declined by the partner",
         update_fields=["status", "declined_payment", "withdrawn_at", "withdrawn_by"],
     )
@@ -729,9 +703,9 @@ def claim_ask_for_less(*, claim: Claim, amount, by) -> Claim:
         )
     claim.requested_amount = amount
     claim.requested_at = timezone.now()
-    _save(
+    model_save(
         claim,
-        by,
+        by=by,
         reason=f"Partner asked to be paid £{amount}",
         update_fields=["requested_amount", "requested_at"],
     )
@@ -766,9 +740,9 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
     claim.decided_at = timezone.now()
     claim.decided_by = by
     claim.over_limit_agreed = bool(crossing)
-    _save(
+    model_save(
         claim,
-        by,
+        by=by,
         reason="Approved" if amount == claim.total else f"Approved for £{amount}",
         update_fields=["status", "decided_at", "decided_by", "approved_amount", "over_limit_agreed"],
     )
@@ -790,13 +764,8 @@ def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
         raise ValidationError({"reason": "Give the reason: the partner will see it."})
     if len(reason) > 2000:
         raise ValidationError({"reason": "Keep the reason to 2,000 characters or fewer."})
-    claim.status = Claim.Status.REJECTED
-    claim.rejection_reason = reason
-    claim.decided_at = timezone.now()
-    claim.decided_by = by
-    _save(
-        claim, by, reason="Rejected", update_fields=["status", "rejection_reason", "decided_at", "decided_by"]
-    )
+    model_update(instance=claim, by=by, reason="Rejected", data={"status": Claim.Status.REJECTED,
+                 "rejection_reason": reason, "decided_at": timezone.now(), "decided_by": by})
     _notify(claim, "rejected")
     return claim
 
@@ -914,14 +883,14 @@ def claim_pay(
     )
     try:
         with transaction.atomic():
-            _save(payment, by, reason="Paid")
+            model_save(payment, by=by, reason="Paid")
     except IntegrityError:
         raise ValidationError("This claim has already been paid.") from None
     if voucher_stock:
         provider, value, count = voucher_stock
         _take_vouchers(payment=payment, provider=provider, value=value, count=count)
     claim.status = Claim.Status.PAID
-    _save(claim, by, reason="Paid", update_fields=["status"])
+    model_save(claim, by=by, reason="Paid", update_fields=["status"])
     _notify(claim, "paid")
     return payment
 
@@ -974,14 +943,9 @@ def voucher_batch_create(
     if received_on is None:
         raise ValidationError({"received_on": "Enter the date the vouchers were received."})
     bounds.VOUCHERS_RECEIVED.check("received_on", received_on)
-    batch = VoucherBatch(
-        provider=provider,
-        value=value,
-        received_on=received_on,
-        reference=_text(reference, field="reference", label="a reference", model=VoucherBatch),
-        added_by=by,
-    )
-    _save(batch, by)
+    batch = model_create(
+        VoucherBatch, by=by, provider=provider, value=value, received_on=received_on,
+        reference=_text(reference, field="reference", label="a reference", model=VoucherBatch), added_by=by)
     _add_codes(batch, codes)
     return batch
 
@@ -991,7 +955,7 @@ def voucher_codes_add(*, batch: VoucherBatch, codes: list[str], by) -> int:
     batch = VoucherBatch.objects.select_for_update().get(pk=batch.pk)
     added = _add_codes(batch, codes)
     # Codes have no history of their own: a version of the batch records who added them, and when.
-    _save(batch, by, reason=f"{added} codes added", update_fields=["provider"])
+    model_save(batch, by=by, reason=f"{added} codes added", update_fields=["provider"])
     return added
 
 
@@ -1015,7 +979,7 @@ def receipts_remove_expired(*, item_ids: list[int], ended_before: date, by=None)
     for line in lines:
         files.append(line.receipt.name)
         line.receipt, line.receipt_type, line.receipt_removed_at = "", "", now
-        _save(line, by, reason=RECEIPT_REMOVED_NOTE,
+        model_save(line, by=by, reason=RECEIPT_REMOVED_NOTE,
               update_fields=["receipt", "receipt_type", "receipt_removed_at"])
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
     return [line.pk for line in lines]
@@ -1053,10 +1017,6 @@ def recognition_save(
         "given_on": given_on,
     }
     if recognition is None:
-        recognition = Recognition(**values, given_by=by)
-        _save(recognition, by)
-    else:
-        for field, value in values.items():
-            setattr(recognition, field, value)
-        _save(recognition, by, update_fields=list(values))
+        return model_create(Recognition, by=by, **values, given_by=by)
+    model_update(instance=recognition, data=values, by=by)
     return recognition

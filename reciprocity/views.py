@@ -10,8 +10,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 from coprod import bounds, reports
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from coprod.web import act, paginate, submit
 from participants.models import Partner
 
 from . import benefits, forms, services
@@ -42,25 +42,6 @@ from .models import (
     VoucherBatch,
     pounds,
 )
-
-PER_PAGE = 25
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def can_see_benefits(user) -> bool:
@@ -162,7 +143,7 @@ def my_claims(request: HttpRequest) -> HttpResponse:
         "reciprocity/my_claims.html",
         {
             "partner": partner,
-            "page_obj": _page(request, claims),
+            "page_obj": paginate(request, claims),
             "meetings_to_claim": claimable_meetings(partner)[:5],
         },
     )
@@ -177,23 +158,24 @@ def my_claim_create(request: HttpRequest) -> HttpResponse:
         meetings=claimable_meetings(partner),
         initial={"meeting": request.GET.get("meeting")},
     )
-    if request.method == "POST" and form.is_valid():
-        send = request.POST.get("action") != "draft"
-        try:
-            claim = services.claim_create(
-                partner=partner, by=request.user, submit=send, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Thank you. We have your claim and will let you know when it is agreed."
-                if send
-                else "Your claim is saved. Send it to us when it is ready.",
-            )
-            return redirect("reciprocity:my_claim_detail", pk=claim.pk)
+    send = request.POST.get("action") != "draft"
+    claim = _claim_create(request, form, partner, send)
+    if claim is not None:
+        messages.success(
+            request,
+            "Thank you. We have your claim and will let you know when it is agreed."
+            if send
+            else "Your claim is saved. Send it to us when it is ready.",
+        )
+        return redirect("reciprocity:my_claim_detail", pk=claim.pk)
     return render(request, "reciprocity/my_claim_form.html", {"form": form, "partner": partner})
+
+
+def _claim_create(request: HttpRequest, form: forms.ClaimForm, partner: Partner, send: bool) -> Claim | None:
+    """A new claim from the claim form (the partner's own, or staff's for them); sent unless
+    the draft button was pressed."""
+    return submit(request, form, lambda _: services.claim_create(
+        partner=partner, by=request.user, submit=send, **form.service_kwargs()))
 
 
 def _my_claim_page(
@@ -218,25 +200,17 @@ def _my_claim_page(
 def _cost_add(request: HttpRequest, claim, detail: str, page) -> HttpResponse:
     """Add a cost to a claim the caller has already loaded and authorised (partner or staff)."""
     form = forms.CostForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.claim_item_add(claim=claim, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The cost has been added.")
-            return redirect(detail, pk=claim.pk)
+    done = submit(request, form, lambda data: services.claim_item_add(claim=claim, by=request.user, **data))
+    if done is not None:
+        messages.success(request, "The cost has been added.")
+        return redirect(detail, pk=claim.pk)
     return page(request, claim, cost_form=form, status=400)
 
 
 def _cost_remove(request: HttpRequest, claim, item: int, detail: str) -> HttpResponse:
     line = get_object_or_404(claim.items, pk=item)
-    try:
-        services.claim_item_remove(item=line, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, "The cost has been taken off.")
+    act(request, lambda: services.claim_item_remove(item=line, by=request.user),
+        "The cost has been taken off.")
     return redirect(detail, pk=claim.pk)
 
 
@@ -258,12 +232,7 @@ def my_claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpRespon
 
 
 def _step(request: HttpRequest, claim: Claim, service, done: str, back: str, **kwargs) -> HttpResponse:
-    try:
-        service(claim=claim, by=request.user, **kwargs)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, done)
+    act(request, lambda: service(claim=claim, by=request.user, **kwargs), done)
     return redirect(back, pk=claim.pk)
 
 
@@ -308,14 +277,11 @@ def my_claim_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def my_claim_ask_less(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_own_claim(request, pk)
     form = forms.AskForLessForm(request.POST)
-    if form.is_valid():
-        try:
-            services.claim_ask_for_less(claim=claim, by=request.user, amount=form.cleaned_data["amount"])
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"We will pay you £{form.cleaned_data['amount']:.2f} for this claim.")
-            return redirect("reciprocity:my_claim_detail", pk=claim.pk)
+    done = submit(request, form, lambda data: services.claim_ask_for_less(
+        claim=claim, by=request.user, amount=data["amount"]))
+    if done is not None:
+        messages.success(request, f"We will pay you £{form.cleaned_data['amount']:.2f} for this claim.")
+        return redirect("reciprocity:my_claim_detail", pk=claim.pk)
     return _my_claim_page(request, claim, less_form=form, status=400)
 
 
@@ -343,7 +309,7 @@ def my_payments(request: HttpRequest) -> HttpResponse:
                 ("Paid this month", pounds(totals["month"]), f"{totals['month_bounds'][0]:%B %Y}"),
                 ("Paid this tax year", pounds(totals["tax_year"]), f"Tax year {totals['tax_year_label']}"),
             ],
-            "page_obj": _page(request, payments),
+            "page_obj": paginate(request, payments),
             "advice_links": benefits.ADVICE_LINKS,
             "waiting": waiting,
         },
@@ -393,17 +359,14 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 @staff_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     claim_filter = ClaimFilter(request.GET or None, queryset=Claim.objects.for_list())
-    query = request.GET.copy()
-    query.pop("page", None)
     counts = Claim.objects.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
     return render(
         request,
         "reciprocity/claim_list.html",
         {
             "filter": claim_filter,
-            "page_obj": _page(request, claim_filter.qs),
-            "query": query.urlencode(),
-            "filtered": any(value for name, value in query.items() if name in claim_filter.filters),
+            "page_obj": paginate(request, claim_filter.qs),
+            "filtered": any(value for name, value in request.GET.items() if name in claim_filter.filters),
             "status_counts": [(value, label, counts[value]) for value, label in Claim.Status.choices],
             "current_status": request.GET.get("status", ""),
         },
@@ -426,21 +389,12 @@ def claim_create_for(request: HttpRequest, partner: int) -> HttpResponse:
     form = forms.ClaimForm(
         request.POST or None, request.FILES or None, meetings=claimable_meetings(partner), staff=True
     )
-    if request.method == "POST" and form.is_valid():
-        send = request.POST.get("action") != "draft"
-        try:
-            claim = services.claim_create(
-                partner=partner, by=request.user, submit=send, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"The claim for {partner.full_name} has been "
-                f"{'sent for approval' if send else 'saved as a draft'}.",
-            )
-            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    send = request.POST.get("action") != "draft"
+    claim = _claim_create(request, form, partner, send)
+    if claim is not None:
+        messages.success(request, f"The claim for {partner.full_name} has been "
+                                  f"{'sent for approval' if send else 'saved as a draft'}.")
+        return redirect("reciprocity:claim_detail", pk=claim.pk)
     return render(request, "reciprocity/claim_form.html", {"form": form, "partner": partner})
 
 
@@ -568,14 +522,10 @@ def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_approve(request.user):
         raise PermissionDenied
     form = forms.ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.claim_approve(claim=claim, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Claim {claim.pk} has been approved.")
-            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    done = submit(request, form, lambda data: services.claim_approve(claim=claim, by=request.user, **data))
+    if done is not None:
+        messages.success(request, f"Claim {claim.pk} has been approved.")
+        return redirect("reciprocity:claim_detail", pk=claim.pk)
     return _claim_page(request, claim, approve_form=form, status=400)
 
 
@@ -586,17 +536,14 @@ def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_approve(request.user):
         raise PermissionDenied
     form = forms.RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            services.claim_reject(claim=claim, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Claim {claim.pk} has been rejected; {claim.partner.display_name} will see the reason.",
-            )
-            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    done = submit(request, form, lambda data: services.claim_reject(
+        claim=claim, by=request.user, reason=data["reason"]))
+    if done is not None:
+        messages.success(
+            request,
+            f"Claim {claim.pk} has been rejected; {claim.partner.display_name} will see the reason.",
+        )
+        return redirect("reciprocity:claim_detail", pk=claim.pk)
     return _claim_page(request, claim, reject_form=form, status=400)
 
 
@@ -607,19 +554,15 @@ def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_pay(request.user):
         raise PermissionDenied
     form = forms.PayForm(request.POST)
-    if form.is_valid():
-        try:
-            payment = services.claim_pay(claim=claim, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request, f"Claim {claim.pk} is paid: £{payment.amount} on {payment.paid_on:%d %B %Y}."
-            )
-            source = FundingSource.objects.with_spend().get(pk=payment.funding_source_id)
-            if source.budget_state != "ok":
-                messages.warning(request, f"{source} has used {source.used_percent}% of its budget.")
-            return redirect("reciprocity:claim_detail", pk=claim.pk)
+    payment = submit(request, form, lambda data: services.claim_pay(claim=claim, by=request.user, **data))
+    if payment is not None:
+        messages.success(
+            request, f"Claim {claim.pk} is paid: £{payment.amount} on {payment.paid_on:%d %B %Y}."
+        )
+        source = FundingSource.objects.with_spend().get(pk=payment.funding_source_id)
+        if source.budget_state != "ok":
+            messages.warning(request, f"{source} has used {source.used_percent}% of its budget.")
+        return redirect("reciprocity:claim_detail", pk=claim.pk)
     return _claim_page(request, claim, pay_form=form, status=400)
 
 
@@ -653,7 +596,7 @@ def finance(request: HttpRequest) -> HttpResponse:
             "tax_year_label": benefits.tax_year_label(today),
             "awaiting_approval": Claim.objects.filter(status=Claim.Status.SUBMITTED).count(),
             "awaiting_payment": Claim.objects.filter(status=Claim.Status.APPROVED).count(),
-            "waiting_page": Paginator(waiting, PER_PAGE).get_page(request.GET.get("page")),
+            "waiting_page": paginate(request, waiting),
             "sources": sources,
             "low_stock": _low_stock(settings_.voucher_low_stock),
             "export_form": forms.PeriodForm(initial={"start": start, "end": min(end, today)}),
@@ -695,14 +638,10 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             "voucher_low_stock": current.voucher_low_stock,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.settings_update(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The settings have been saved.")
-            return redirect("reciprocity:finance")
+    done = submit(request, form, lambda data: services.settings_update(by=request.user, **data))
+    if done is not None:
+        messages.success(request, "The settings have been saved.")
+        return redirect("reciprocity:finance")
     return render(request, "reciprocity/settings_form.html", {"form": form})
 
 
@@ -718,7 +657,7 @@ def rate_list(request: HttpRequest) -> HttpResponse:
         "reciprocity/rate_list.html",
         {
             "activity_types": types,
-            "page_obj": _page(
+            "page_obj": paginate(
                 request, Rate.objects.for_list().order_by("activity_type__name", "-effective_from")
             ),
             "in_force": set(Rate.objects.in_force(today).values_list("pk", flat=True)),
@@ -742,16 +681,12 @@ def rate_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"effective_from": timezone.localdate(), "activity_type": request.GET.get("activity_type")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rate = services.rate_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request, f"The rate has been added: {rate}, from {rate.effective_from:%d %B %Y}."
-            )
-            return redirect("reciprocity:rate_list")
+    rate = submit(request, form, lambda data: services.rate_create(by=request.user, **data))
+    if rate is not None:
+        messages.success(
+            request, f"The rate has been added: {rate}, from {rate.effective_from:%d %B %Y}."
+        )
+        return redirect("reciprocity:rate_list")
     return render(request, "reciprocity/rate_form.html", {"form": form, "rate": None})
 
 
@@ -759,14 +694,10 @@ def rate_create(request: HttpRequest) -> HttpResponse:
 def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rate = _get_staff(Rate, request, pk, Rate.objects.for_list())
     form = forms.RateForm(request.POST or None, initial=_rate_initial(rate), editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rate_update(rate=rate, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The rate has been saved.")
-            return redirect("reciprocity:rate_list")
+    done = submit(request, form, lambda data: services.rate_update(rate=rate, by=request.user, **data))
+    if done is not None:
+        messages.success(request, "The rate has been saved.")
+        return redirect("reciprocity:rate_list")
     return render(
         request, "reciprocity/rate_form.html", {"form": form, "rate": rate, "used": rate.claims.count()}
     )
@@ -783,18 +714,13 @@ def _activity_type_form(request: HttpRequest, activity_type: ActivityType | None
         else {"is_active": True}
     )
     form = forms.ActivityTypeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.activity_type_save(
-                activity_type=activity_type, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{saved.name}” has been saved.")
-            if activity_type is None:
-                return redirect(f"{reverse('reciprocity:rate_create')}?activity_type={saved.pk}")
-            return redirect("reciprocity:rate_list")
+    saved = submit(request, form, lambda data: services.activity_type_save(
+        activity_type=activity_type, by=request.user, **data))
+    if saved is not None:
+        messages.success(request, f"“{saved.name}” has been saved.")
+        if activity_type is None:
+            return redirect(f"{reverse('reciprocity:rate_create')}?activity_type={saved.pk}")
+        return redirect("reciprocity:rate_list")
     return render(
         request, "reciprocity/activity_type_form.html", {"form": form, "activity_type": activity_type}
     )
@@ -819,7 +745,7 @@ def funding_list(request: HttpRequest) -> HttpResponse:
         request,
         "reciprocity/funding_list.html",
         {
-            "page_obj": _page(request, FundingSource.objects.with_spend().order_by("-ends_on", "funder")),
+            "page_obj": paginate(request, FundingSource.objects.with_spend().order_by("-ends_on", "funder")),
             "today": timezone.localdate(),
         },
     )
@@ -857,7 +783,7 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "months": months,
             "chart": chart,
-            "page_obj": _page(request, payments),
+            "page_obj": paginate(request, payments),
         },
     )
 
@@ -868,14 +794,11 @@ FUNDING_FIELDS = ["funder", "grant", "kind", "amount", "starts_on", "ends_on", "
 def _funding_form(request: HttpRequest, source: FundingSource | None) -> HttpResponse:
     initial = {name: getattr(source, name) for name in FUNDING_FIELDS} if source else {}
     form = forms.FundingSourceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.funding_source_save(funding_source=source, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{saved}” has been saved.")
-            return redirect("reciprocity:funding_detail", pk=saved.pk)
+    saved = submit(request, form, lambda data: services.funding_source_save(
+        funding_source=source, by=request.user, **data))
+    if saved is not None:
+        messages.success(request, f"“{saved}” has been saved.")
+        return redirect("reciprocity:funding_detail", pk=saved.pk)
     return render(request, "reciprocity/funding_form.html", {"form": form, "source": source})
 
 
@@ -922,16 +845,15 @@ def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpRe
     if rule and show_partners:
         initial["partners"] = list(rule.partners.all())
     form = forms.BenefitRuleForm(request.POST or None, initial=initial, show_partners=show_partners)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    def save(data: dict) -> BenefitRule:
+        data = dict(data)
         partners = list(data.pop("partners")) if show_partners else None
-        try:
-            saved = services.benefit_rule_save(rule=rule, partners=partners, by=request.user, **data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"“{saved.name}” has been saved.")
-            return redirect("reciprocity:benefit_rule_list")
+        return services.benefit_rule_save(rule=rule, partners=partners, by=request.user, **data)
+
+    saved = submit(request, form, save)
+    if saved is not None:
+        messages.success(request, f"“{saved.name}” has been saved.")
+        return redirect("reciprocity:benefit_rule_list")
     return render(request, "reciprocity/benefit_rule_form.html", {"form": form, "rule": rule})
 
 
@@ -958,7 +880,7 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
             "stock": list(Voucher.objects.stock_levels()),
             "threshold": threshold,
             "low_stock": _low_stock(threshold),
-            "page_obj": _page(request, VoucherBatch.objects.with_stock().order_by("-received_on", "-pk")),
+            "page_obj": paginate(request, VoucherBatch.objects.with_stock().order_by("-received_on", "-pk")),
         },
     )
 
@@ -966,16 +888,12 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def voucher_batch_create(request: HttpRequest) -> HttpResponse:
     form = forms.VoucherBatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["codes"] = services.parse_codes(data["codes"])
-        try:
-            batch = services.voucher_batch_create(by=request.user, **data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{len(data['codes'])} {batch.provider} vouchers added to stock.")
-            return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
+    batch = submit(request, form, lambda data: services.voucher_batch_create(
+        by=request.user, **{**data, "codes": services.parse_codes(data["codes"])}))
+    if batch is not None:
+        codes = services.parse_codes(form.cleaned_data["codes"])
+        messages.success(request, f"{len(codes)} {batch.provider} vouchers added to stock.")
+        return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
     return render(request, "reciprocity/voucher_batch_form.html", {"form": form})
 
 
@@ -988,7 +906,7 @@ def _batch_page(request: HttpRequest, batch: VoucherBatch, form=None, status: in
         "reciprocity/voucher_batch_detail.html",
         {
             "batch": batch,
-            "page_obj": _page(request, vouchers),
+            "page_obj": paginate(request, vouchers),
             "form": form or forms.VoucherCodesForm(),
         },
         status=status,
@@ -1005,16 +923,11 @@ def voucher_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def voucher_codes_add(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_staff(VoucherBatch, request, pk, VoucherBatch.objects.with_stock())
     form = forms.VoucherCodesForm(request.POST)
-    if form.is_valid():
-        try:
-            added = services.voucher_codes_add(
-                batch=batch, codes=services.parse_codes(form.cleaned_data["codes"]), by=request.user
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{added} codes added.")
-            return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
+    added = submit(request, form, lambda data: services.voucher_codes_add(
+        batch=batch, codes=services.parse_codes(data["codes"]), by=request.user))
+    if added is not None:
+        messages.success(request, f"{added} codes added.")
+        return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
     return _batch_page(request, batch, form, status=400)
 
 
@@ -1027,7 +940,7 @@ def recognition_list(request: HttpRequest) -> HttpResponse:
         request,
         "reciprocity/recognition_list.html",
         {
-            "page_obj": _page(request, Recognition.objects.for_list()),
+            "page_obj": paginate(request, Recognition.objects.for_list()),
         },
     )
 
@@ -1041,18 +954,15 @@ def _recognition_form(request: HttpRequest, recognition: Recognition | None) -> 
     else:
         initial = {"partner": request.GET.get("partner")}
     form = forms.RecognitionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.recognition_save(recognition=recognition, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"The {saved.get_kind_display().lower()} for {saved.partner.full_name} "
-                "has been recorded. They can see it on their page.",
-            )
-            return redirect("reciprocity:recognition_list")
+    saved = submit(request, form, lambda data: services.recognition_save(
+        recognition=recognition, by=request.user, **data))
+    if saved is not None:
+        messages.success(
+            request,
+            f"The {saved.get_kind_display().lower()} for {saved.partner.full_name} "
+            "has been recorded. They can see it on their page.",
+        )
+        return redirect("reciprocity:recognition_list")
     return render(request, "reciprocity/recognition_form.html", {"form": form, "recognition": recognition})
 
 

@@ -1,0 +1,81 @@
+"""What every app's views share: running a service from a form or a button and showing
+what it refused, and paginating a list (shown with `templates/_pagination.html`)."""
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.forms import BaseForm
+from django.http import HttpRequest, QueryDict
+
+T = TypeVar("T")
+
+PER_PAGE = 25
+
+
+def show_errors(form: BaseForm, error: ValidationError, *, rename: Mapping[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: beside its field when the form has a
+    field of that name (after `rename`, for a service that calls a field something else),
+    above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = (rename or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def submit(request: HttpRequest, form: BaseForm, action: Callable[[dict[str, Any]], T], *,
+           rename: Mapping[str, str] | None = None) -> T | None:
+    """Run `action(form.cleaned_data)` (one call to a service) when the request is a POST and
+    the form is valid, and answer what it returned. Answers None when nothing was saved:
+    nothing posted, the form invalid, or the service refused with a ValidationError, which
+    is then shown on the form (see `show_errors`). So `action` answers something other than
+    None when it succeeds (the object saved, say)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as error:
+        show_errors(form, error, rename=rename)
+        return None
+
+
+def refusal(error: ValidationError) -> str:
+    """A service's refusal as one line, for a message shown after a redirect."""
+    return " ".join(error.messages)
+
+
+def act(request: HttpRequest, action: Callable[[], T], success: str | Callable[[T], str], *,
+        refused: str = "") -> T | None:
+    """Run `action()` (one call to a service, for a button without a form) and say how it went
+    in a message: `success` (or `success(result)`) when it worked, otherwise the service's
+    refusal after the `refused` prefix. Answers what `action` returned, None when refused."""
+    try:
+        result = action()
+    except ValidationError as error:
+        messages.error(request, refused + refusal(error))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
+
+
+def _query_with(query: QueryDict, param: str, number: int) -> QueryDict:
+    # The page number goes last, after the list's filters (a repeated one keeps every value).
+    query = query.copy()
+    query.pop(param, None)
+    query[param] = str(number)
+    return query
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PER_PAGE, param: str = "page") -> Page:
+    """The page of `queryset` asked for by `?<param>=` (the last page when it is past the end,
+    the first when it is not a number). The page carries the query strings of its neighbours
+    (`previous_query`, `next_query`), which keep the list's filters and the page numbers of
+    other lists on the same screen."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
+    page.previous_query = _query_with(request.GET, param, page.number - 1) if page.has_previous() else None
+    page.next_query = _query_with(request.GET, param, page.number + 1) if page.has_next() else None
+    return page
