@@ -30,7 +30,7 @@ from coprod.roles import (
 from coprod.web import act, paginate, submit
 from participants.services import can_see_sensitive
 
-from . import filters, forms, services
+from . import filters, forms, sections, services
 from .calendar import meeting_calendar
 from .models import (
     Attendance,
@@ -154,6 +154,8 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": panel.status != Panel.Status.CLOSED,
         "ladder_actions": panel.ladder_actions.with_links().overdue_first(),
         "action_link": f"panel={panel.pk}",
+        "proposals": sections.panel_proposals(panel),
+        "staff_time": sections.panel_staff_time(panel),
     })
 
 

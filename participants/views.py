@@ -20,7 +20,7 @@ from coprod.models import OutgoingEmail
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 from coprod.web import act, paginate, refusal, show_errors, submit
 
-from . import audit, data_protection, filters, forms, services
+from . import audit, data_protection, filters, forms, sections, services
 from .models import (
     DUE_SOON_DAYS,
     AccessNeed,
@@ -42,8 +42,10 @@ EMAILS_SHOWN = 10
 @partner_required
 def portal_home(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
-    return render(request, "participants/portal_home.html",
-                  {"partner": partner, **portal_next_steps(partner)})
+    return render(request, "participants/portal_home.html", {
+        "partner": partner, **portal_next_steps(partner),
+        "sections": sections.sections_for(sections.PORTAL_HOME, partner),
+    })
 
 
 # --- Invitations ------------------------------------------------------------
@@ -233,6 +235,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes_shown": audit.CHANGES_SHOWN,
         "emails": OutgoingEmail.objects.about(partner)[:EMAILS_SHOWN],
         "emails_shown": EMAILS_SHOWN,
+        "sections": sections.sections_for(sections.STAFF_PARTNER_PAGE, partner),
     })
 
 
