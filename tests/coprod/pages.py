@@ -5,8 +5,8 @@ from django.core.files.base import ContentFile
 
 from coprod.models import Organisation, Report, Resource, ResourceTag, RetentionRun
 
-from ..factories import StaffFactory
 from ..helpers import PNG
+from ..participants.factories import StaffFactory
 from ..permissions import (
     EVERYONE,
     FORBIDDEN,
@@ -67,7 +67,7 @@ def _populate_retention(world) -> None:
     from participants.models import StatusChange
     from reciprocity.models import Claim, ClaimItem
 
-    from ..factories import PartnerFactory
+    from ..participants.factories import PartnerFactory
 
     long_ago = timezone.now() - timedelta(days=7 * 366)
     world.long_gone = PartnerFactory(full_name="Lee Longgone", status="left")

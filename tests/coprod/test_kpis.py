@@ -25,8 +25,8 @@ from panels.models import (
     StageParticipant,
 )
 
-from ..factories import PartnerFactory, StaffFactory, TrusteeFactory
 from ..helpers import assert_queries_bounded, pdf_text
+from ..participants.factories import PartnerFactory, StaffFactory, TrusteeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from coprod.models import Organisation, Resource
 
-from ..factories import StaffFactory
 from ..helpers import PNG, assert_queries_bounded
+from ..participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from coprod.changes import model_create, model_delete, model_update
 from coprod.models import Service
 from coprod.web import act, paginate, submit
 
-from ..factories import ServiceFactory, StaffFactory
+from ..participants.factories import StaffFactory
+from .factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,16 +8,15 @@ from django.utils import timezone
 
 from ladder.models import Action, Area, Ladder, Respondent, Response, Round
 
-from ..factories import (
+from ..helpers import assert_queries_bounded, pdf_text
+from ..panels.factories import PanelFactory
+from ..participants.factories import PartnerFactory, StaffFactory
+from .factories import (
     LadderActionFactory,
     LadderRoundFactory,
-    PanelFactory,
-    PartnerFactory,
     PartnerRespondentFactory,
-    StaffFactory,
     StaffRespondentFactory,
 )
-from ..helpers import assert_queries_bounded, pdf_text
 
 pytestmark = pytest.mark.django_db
 

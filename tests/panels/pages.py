@@ -22,13 +22,13 @@ def populate(world) -> None:
 def _populate_panels_and_meetings(world) -> None:
     from decimal import Decimal
 
-    from ..factories import (
+    from ..participants.factories import PartnerFactory
+    from .factories import (
         AttendanceFactory,
         MeetingFactory,
         MeetingPaperFactory,
         MembershipFactory,
         PanelFactory,
-        PartnerFactory,
     )
 
     staff = world.staff
@@ -148,7 +148,8 @@ def _populate_proposals_decisions_recruitment(world) -> None:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from ..factories import (
+    from ..ladder.factories import _current_ladder
+    from .factories import (
         DecisionFactory,
         FeedbackPointFactory,
         FeedbackResponseFactory,
@@ -157,7 +158,6 @@ def _populate_proposals_decisions_recruitment(world) -> None:
         RecruitmentStageFactory,
         StaffTimeFactory,
         StageParticipantFactory,
-        _current_ladder,
     )
 
     staff, today = world.staff, timezone.localdate()
@@ -271,7 +271,7 @@ def _populate_kept_history(world) -> None:
     recorded as not held), and one already recorded as not taking place."""
     from panels import services
 
-    from ..factories import DecisionFactory, MeetingFactory, PanelFactory
+    from .factories import DecisionFactory, MeetingFactory, PanelFactory
 
     staff = world.staff
     world.archived_decision = DecisionFactory(title="Thursday evening drop-in (again)", recorded_by=staff)

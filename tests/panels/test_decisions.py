@@ -12,15 +12,10 @@ from coprod.models import Organisation
 from ladder.models import Ladder, Rung
 from panels import services
 from panels.models import Decision
-from tests.factories import (
-    DecisionFactory,
-    PanelFactory,
-    ProposalFactory,
-    ServiceFactory,
-    StaffFactory,
-    TrusteeFactory,
-)
+from tests.coprod.factories import ServiceFactory
 from tests.helpers import assert_queries_bounded
+from tests.panels.factories import DecisionFactory, PanelFactory, ProposalFactory
+from tests.participants.factories import StaffFactory, TrusteeFactory
 
 pytestmark = pytest.mark.django_db
 

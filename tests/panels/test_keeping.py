@@ -16,7 +16,7 @@ from coprod import kpis, periods
 from coprod.models import Organisation
 from panels import services
 from panels.models import Decision, FeedbackPoint, FeedbackResponse, Meeting, Proposal
-from tests.factories import (
+from tests.panels.factories import (
     AttendanceFactory,
     DecisionFactory,
     FeedbackPointFactory,
@@ -24,10 +24,8 @@ from tests.factories import (
     MeetingFactory,
     PanelFactory,
     ProposalFactory,
-    StaffFactory,
-    TrusteeFactory,
-    UserFactory,
 )
+from tests.participants.factories import StaffFactory, TrusteeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

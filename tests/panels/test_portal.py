@@ -10,8 +10,8 @@ from icalendar import Calendar
 
 from panels.models import Attendance
 
-from ..factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory
 from ..helpers import assert_queries_bounded
+from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory
 
 pytestmark = pytest.mark.django_db
 

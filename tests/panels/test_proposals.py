@@ -14,18 +14,15 @@ from coprod.models import Organisation
 from panels import services
 from panels.models import FeedbackPoint, FeedbackResponse, Proposal
 from participants.models import ConsentStatement
-from tests.factories import (
-    ConsentFactory,
+from tests.helpers import assert_queries_bounded
+from tests.panels.factories import (
     FeedbackPointFactory,
     FeedbackResponseFactory,
     MembershipFactory,
     PanelFactory,
-    PartnerFactory,
-    PartnerWithLoginFactory,
     ProposalFactory,
-    StaffFactory,
 )
-from tests.helpers import assert_queries_bounded
+from tests.participants.factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

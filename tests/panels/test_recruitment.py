@@ -12,15 +12,10 @@ from django.utils import timezone
 from coprod.models import Organisation
 from panels import services
 from panels.models import RecruitmentRound, RecruitmentStage, StageParticipant
-from tests.factories import (
-    PartnerFactory,
-    RecruitmentRoundFactory,
-    RecruitmentStageFactory,
-    ServiceFactory,
-    StaffFactory,
-    StageParticipantFactory,
-)
+from tests.coprod.factories import ServiceFactory
 from tests.helpers import assert_queries_bounded
+from tests.panels.factories import RecruitmentRoundFactory, RecruitmentStageFactory, StageParticipantFactory
+from tests.participants.factories import PartnerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,18 +16,14 @@ from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
 from panels.tasks import close_expired_panels
 from participants.models import ConsentStatement
 
-from ..factories import (
-    AttendanceFactory,
+from ..participants.factories import (
     ConsentFactory,
-    MeetingFactory,
-    MembershipFactory,
-    PanelFactory,
     PartnerFactory,
     PartnerWithLoginFactory,
     StaffFactory,
     TrusteeFactory,
-    _at,
 )
+from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory, _at
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from coprod.models import Organisation
 from panels import services
 from panels.models import StaffTime
 from panels.views import _quarter
-from tests.factories import MeetingFactory, PanelFactory, StaffFactory, StaffTimeFactory
 from tests.helpers import assert_queries_bounded
+from tests.panels.factories import MeetingFactory, PanelFactory, StaffTimeFactory
+from tests.participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

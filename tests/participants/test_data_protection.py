@@ -32,8 +32,8 @@ from participants.models import (
     TrainingRecord,
 )
 
-from ..factories import PASSWORD, PartnerFactory, StaffFactory, UserFactory
 from ..helpers import assert_queries_bounded, pdf_text
+from .factories import PASSWORD, PartnerFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from participants import services
 from participants.models import Course, Partner, TrainingRecord
 
-from ..factories import PartnerFactory, StaffFactory, TrainingRecordFactory, UserFactory
 from ..helpers import assert_queries_bounded
+from .factories import PartnerFactory, StaffFactory, TrainingRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

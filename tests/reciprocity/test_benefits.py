@@ -11,7 +11,7 @@ from django.utils import timezone
 from reciprocity import benefits, services
 from reciprocity.models import BenefitRule, Claim
 
-from ..factories import BenefitRuleFactory
+from .factories import BenefitRuleFactory
 from .helpers import approved_claim, make_claim, paid_claim
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from reciprocity import services
 from reciprocity.models import Claim, ClaimItem, Rate
 from reciprocity.views import claimable_meetings
 
-from ..factories import StaffFactory
+from ..participants.factories import StaffFactory
 from .helpers import give_finance_permissions, meeting_attended
 
 pytestmark = pytest.mark.django_db

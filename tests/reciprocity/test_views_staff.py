@@ -21,8 +21,9 @@ from reciprocity.models import (
     Recognition,
 )
 
-from ..factories import BenefitRuleFactory, FundingSourceFactory, PartnerFactory, RecognitionFactory
 from ..helpers import assert_queries_bounded
+from ..participants.factories import PartnerFactory
+from .factories import BenefitRuleFactory, FundingSourceFactory, RecognitionFactory
 from .helpers import approved_claim, hourly, make_claim, meeting_attended, paid_claim
 
 pytestmark = pytest.mark.django_db
