@@ -17,7 +17,7 @@ from coprod.roles import (
     staff_or_trustee_required,
     staff_required,
 )
-from coprod.web import act, paginate, submit
+from coprod.web import act, form_page, paginate, submit
 from participants.models import Partner
 
 from . import services
@@ -91,11 +91,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def round_create(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
-    round_ = submit(request, form, lambda data: services.round_create(**data, by=request.user))
-    if round_ is not None:
-        messages.success(request, "Round saved as a draft. Check it, then open it for answers.")
-        return redirect("ladder:round_detail", pk=round_.pk)
-    return render(request, "ladder/round_form.html", {"form": form, "title": "New assessment round"})
+    return form_page(request, form, lambda data: services.round_create(**data, by=request.user),
+                     success="Round saved as a draft. Check it, then open it for answers.",
+                     done=lambda round_: redirect("ladder:round_detail", pk=round_.pk),
+                     template="ladder/round_form.html", context={"title": "New assessment round"})
 
 
 @staff_required
@@ -450,11 +449,10 @@ def area_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def area_create(request: HttpRequest) -> HttpResponse:
     form = AreaForm(request.POST or None)
-    done = submit(request, form, lambda data: services.area_create(**data, by=request.user))
-    if done is not None:
-        messages.success(request, "Area added.")
-        return redirect("ladder:area_list")
-    return render(request, "ladder/area_form.html", {"form": form, "title": "New co-production area"})
+    return form_page(request, form, lambda data: services.area_create(**data, by=request.user),
+                     success="Area added.",
+                     done="ladder:area_list",
+                     template="ladder/area_form.html", context={"title": "New co-production area"})
 
 
 @staff_required

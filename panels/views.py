@@ -27,7 +27,7 @@ from coprod.roles import (
     staff_or_trustee_required,
     staff_required,
 )
-from coprod.web import act, paginate, submit
+from coprod.web import act, form_page, paginate, submit
 from participants.services import can_see_sensitive
 
 from . import filters, forms, sections, services
@@ -115,11 +115,10 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def panel_create(request: HttpRequest) -> HttpResponse:
     form = forms.PanelForm(request.POST or None)
-    panel = submit(request, form, lambda data: services.panel_create(data=data, by=request.user))
-    if panel is not None:
-        messages.success(request, f"{panel.name} is set up. Now add its members.")
-        return redirect("panels:panel_detail", pk=panel.pk)
-    return render(request, "panels/panel_form.html", {"form": form, "panel": None})
+    return form_page(request, form, lambda data: services.panel_create(data=data, by=request.user),
+                     success=lambda panel: f"{panel.name} is set up. Now add its members.",
+                     done=lambda panel: redirect("panels:panel_detail", pk=panel.pk),
+                     template="panels/panel_form.html", context={"panel": None})
 
 
 @staff_required
@@ -127,12 +126,11 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     # The form works on a copy so the page keeps naming the panel as saved.
     form = forms.PanelForm(request.POST or None, instance=copy(panel))
-    changed = submit(request, form, lambda data: services.panel_update(
-        panel=panel, data=data, by=request.user))
-    if changed is not None:
-        messages.success(request, "Changes saved." if changed else "Nothing was changed.")
-        return redirect("panels:panel_detail", pk=panel.pk)
-    return render(request, "panels/panel_form.html", {"form": form, "panel": panel})
+    return form_page(
+        request, form, lambda data: services.panel_update(panel=panel, data=data, by=request.user),
+        success=lambda changed: "Changes saved." if changed else "Nothing was changed.",
+        done=lambda _: redirect("panels:panel_detail", pk=panel.pk),
+        template="panels/panel_form.html", context={"panel": panel})
 
 
 PAST_MEETINGS_SHOWN = 10
@@ -318,11 +316,11 @@ def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
 def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     form = forms.PaperForm(request.POST or None, request.FILES or None)
-    paper = submit(request, form, lambda data: services.paper_add(meeting=meeting, by=request.user, **data))
-    if paper is not None:
-        messages.success(request, f"“{paper.title}” is shared with the members of {meeting.panel.name}.")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
-    return render(request, "panels/paper_form.html", {"form": form, "meeting": meeting})
+    return form_page(
+        request, form, lambda data: services.paper_add(meeting=meeting, by=request.user, **data),
+        success=lambda paper: f"“{paper.title}” is shared with the members of {meeting.panel.name}.",
+        done=lambda _: redirect("panels:meeting_detail", pk=meeting.pk),
+        template="panels/paper_form.html", context={"meeting": meeting})
 
 
 @staff_or_partner_required
@@ -496,12 +494,10 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("panel", "").isdigit():
         initial["panel"] = request.GET["panel"]
     form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
-    proposal = submit(request, form, lambda data: services.proposal_create(**data, by=request.user))
-    if proposal is not None:
-        messages.success(request, "The proposal is saved as a draft. Check it, then send it to the "
-                                  "panel.")
-        return redirect("panels:proposal_detail", pk=proposal.pk)
-    return render(request, "panels/proposal_form.html", {"form": form, "proposal": None})
+    return form_page(request, form, lambda data: services.proposal_create(**data, by=request.user),
+                     success="The proposal is saved as a draft. Check it, then send it to the panel.",
+                     done=lambda proposal: redirect("panels:proposal_detail", pk=proposal.pk),
+                     template="panels/proposal_form.html", context={"proposal": None})
 
 
 @staff_required
@@ -509,12 +505,11 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.ProposalForm(request.POST or None, request.FILES or None, proposal=proposal,
                               initial=forms.ProposalForm.initial_for(proposal))
-    done = submit(request, form, lambda data: services.proposal_update(
-        proposal=proposal, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Changes saved.")
-        return redirect("panels:proposal_detail", pk=proposal.pk)
-    return render(request, "panels/proposal_form.html", {"form": form, "proposal": proposal})
+    return form_page(
+        request, form, lambda data: services.proposal_update(proposal=proposal, **data, by=request.user),
+        success="Changes saved.",
+        done=lambda _: redirect("panels:proposal_detail", pk=proposal.pk),
+        template="panels/proposal_form.html", context={"proposal": proposal})
 
 
 def _proposal_page(request: HttpRequest, proposal: Proposal, point_form=None) -> HttpResponse:
@@ -684,11 +679,10 @@ def _decision_initial(request: HttpRequest) -> dict:
 @staff_required
 def decision_create(request: HttpRequest) -> HttpResponse:
     form = forms.DecisionForm(request.POST or None, initial=_decision_initial(request))
-    decision = submit(request, form, lambda data: services.decision_record(**data, by=request.user))
-    if decision is not None:
-        messages.success(request, "Decision logged.")
-        return redirect("panels:decision_detail", pk=decision.pk)
-    return render(request, "panels/decision_form.html", {"form": form, "decision": None})
+    return form_page(request, form, lambda data: services.decision_record(**data, by=request.user),
+                     success="Decision logged.",
+                     done=lambda decision: redirect("panels:decision_detail", pk=decision.pk),
+                     template="panels/decision_form.html", context={"decision": None})
 
 
 @staff_required
@@ -696,12 +690,11 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_decision_for_user(request, pk)
     form = forms.DecisionForm(request.POST or None, decision=decision,
                               initial=forms.DecisionForm.initial_for(decision))
-    changed = submit(request, form, lambda data: services.decision_update(
-        decision=decision, **data, by=request.user))
-    if changed is not None:
-        messages.success(request, "Changes saved." if changed else "Nothing was changed.")
-        return redirect("panels:decision_detail", pk=decision.pk)
-    return render(request, "panels/decision_form.html", {"form": form, "decision": decision})
+    return form_page(
+        request, form, lambda data: services.decision_update(decision=decision, **data, by=request.user),
+        success=lambda changed: "Changes saved." if changed else "Nothing was changed.",
+        done=lambda _: redirect("panels:decision_detail", pk=decision.pk),
+        template="panels/decision_form.html", context={"decision": decision})
 
 
 @staff_required
@@ -833,11 +826,10 @@ def recruitment_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def recruitment_create(request: HttpRequest) -> HttpResponse:
     form = forms.RecruitmentRoundForm(request.POST or None)
-    round_ = submit(request, form, lambda data: services.recruitment_round_create(**data, by=request.user))
-    if round_ is not None:
-        messages.success(request, "Recruitment round saved. Now record who took part in each stage.")
-        return redirect("panels:recruitment_detail", pk=round_.pk)
-    return render(request, "panels/recruitment_form.html", {"form": form, "round": None})
+    return form_page(request, form, lambda data: services.recruitment_round_create(**data, by=request.user),
+                     success="Recruitment round saved. Now record who took part in each stage.",
+                     done=lambda round_: redirect("panels:recruitment_detail", pk=round_.pk),
+                     template="panels/recruitment_form.html", context={"round": None})
 
 
 @staff_required
@@ -845,12 +837,11 @@ def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     form = forms.RecruitmentRoundForm(request.POST or None, with_stages=False,
                                       initial=forms.RecruitmentRoundForm.initial_for(round_))
-    done = submit(request, form, lambda data: services.recruitment_round_update(
-        round_=round_, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Changes saved.")
-        return redirect("panels:recruitment_detail", pk=round_.pk)
-    return render(request, "panels/recruitment_form.html", {"form": form, "round": round_})
+    return form_page(
+        request, form, lambda data: services.recruitment_round_update(round_=round_, **data, by=request.user),
+        success="Changes saved.",
+        done=lambda _: redirect("panels:recruitment_detail", pk=round_.pk),
+        template="panels/recruitment_form.html", context={"round": round_})
 
 
 @staff_required

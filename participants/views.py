@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coprod.models import OutgoingEmail
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
-from coprod.web import act, paginate, refusal, show_errors, submit
+from coprod.web import act, form_page, paginate, refusal, show_errors, submit
 
 from . import audit, data_protection, filters, forms, sections, services
 from .models import (
@@ -612,11 +612,10 @@ def course_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def course_create(request: HttpRequest) -> HttpResponse:
     form = forms.CourseForm(request.POST or None)
-    course = submit(request, form, lambda data: services.course_create(data=data, by=request.user))
-    if course is not None:
-        messages.success(request, f"Added the course “{course}”.")
-        return redirect("participants:course_detail", pk=course.pk)
-    return render(request, "participants/course_form.html", {"form": form, "course": None})
+    return form_page(request, form, lambda data: services.course_create(data=data, by=request.user),
+                     success=lambda course: f"Added the course “{course}”.",
+                     done=lambda course: redirect("participants:course_detail", pk=course.pk),
+                     template="participants/course_form.html", context={"course": None})
 
 
 @staff_required

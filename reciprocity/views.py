@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from coprod import bounds, reports
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
-from coprod.web import act, paginate, submit
+from coprod.web import act, form_page, paginate, submit
 from participants.models import Partner
 
 from . import benefits, forms, services
@@ -638,11 +638,10 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             "voucher_low_stock": current.voucher_low_stock,
         },
     )
-    done = submit(request, form, lambda data: services.settings_update(by=request.user, **data))
-    if done is not None:
-        messages.success(request, "The settings have been saved.")
-        return redirect("reciprocity:finance")
-    return render(request, "reciprocity/settings_form.html", {"form": form})
+    return form_page(request, form, lambda data: services.settings_update(by=request.user, **data),
+                     success="The settings have been saved.",
+                     done="reciprocity:finance",
+                     template="reciprocity/settings_form.html")
 
 
 # --- Staff: rates and activity types -------------------------------------------------------
@@ -850,11 +849,10 @@ def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpRe
         partners = list(data.pop("partners")) if show_partners else None
         return services.benefit_rule_save(rule=rule, partners=partners, by=request.user, **data)
 
-    saved = submit(request, form, save)
-    if saved is not None:
-        messages.success(request, f"“{saved.name}” has been saved.")
-        return redirect("reciprocity:benefit_rule_list")
-    return render(request, "reciprocity/benefit_rule_form.html", {"form": form, "rule": rule})
+    return form_page(request, form, save,
+                     success=lambda saved: f"“{saved.name}” has been saved.",
+                     done="reciprocity:benefit_rule_list",
+                     template="reciprocity/benefit_rule_form.html", context={"rule": rule})
 
 
 @staff_required
