@@ -66,16 +66,27 @@ def _unknown(data: dict, allowed: tuple) -> None:
         raise ValueError(f"Not a field that can be set here: {', '.join(sorted(unknown))}")
 
 
-def _clean_panel(data: dict, *, panel: Panel | None) -> dict:
-    errors = {}
+def _merge_checked(data: dict, *, instance, model, fields: tuple, title: str, missing: str,
+                   errors: dict) -> tuple[dict, dict]:
+    """The start of checking a panel's or a meeting's details: `data` with its text checked,
+    and `data` over the record's saved values (`fields`), whose `title` field must be
+    given (`missing` says so) and fit its column. Problems go into `errors`."""
     data = {name: bounds.check_text(name, value, errors=errors) if isinstance(value, str) else value
             for name, value in data.items()}
-    merged = {name: getattr(panel, name) for name in PANEL_FIELDS} if panel else {}
+    merged = {name: getattr(instance, name) for name in fields} if instance else {}
     merged.update(data)
-    if not merged.get("name") and "name" not in errors:
-        errors["name"] = "Give the panel a name."
-    elif len(merged.get("name") or "") > (limit := Panel._meta.get_field("name").max_length):
-        errors["name"] = f"Keep the name to {limit} characters or fewer."
+    limit = model._meta.get_field(title).max_length
+    if not merged.get(title) and title not in errors:
+        errors[title] = missing
+    elif len(merged.get(title) or "") > limit:
+        errors[title] = f"Keep the {title} to {limit} characters or fewer."
+    return data, merged
+
+
+def _clean_panel(data: dict, *, panel: Panel | None) -> dict:
+    errors = {}
+    data, merged = _merge_checked(data, instance=panel, model=Panel, fields=PANEL_FIELDS, title="name",
+                                  missing="Give the panel a name.", errors=errors)
     if merged.get("kind") not in Panel.Kind.values:
         errors["kind"] = "Choose what kind of panel it is."
     if not merged.get("purpose"):
@@ -209,14 +220,9 @@ def _attendance_create(*, meeting: Meeting, by, partner=None, user=None) -> Atte
 
 def _clean_meeting(data: dict, *, meeting: Meeting | None) -> dict:
     errors = {}
-    data = {name: bounds.check_text(name, value, errors=errors) if isinstance(value, str) else value
-            for name, value in data.items()}
-    merged = {name: getattr(meeting, name) for name in MEETING_FIELDS} if meeting else {}
-    merged.update(data)
-    if not merged.get("title") and "title" not in errors:
-        errors["title"] = "Give the meeting a title, for example “Review of the housing leaflet”."
-    elif len(merged.get("title") or "") > (limit := Meeting._meta.get_field("title").max_length):
-        errors["title"] = f"Keep the title to {limit} characters or fewer."
+    data, merged = _merge_checked(
+        data, instance=meeting, model=Meeting, fields=MEETING_FIELDS, title="title",
+        missing="Give the meeting a title, for example “Review of the housing leaflet”.", errors=errors)
     starts_at, ends_at = merged.get("starts_at"), merged.get("ends_at")
     if not starts_at:
         errors["starts_at"] = "Enter when the meeting starts."
