@@ -25,19 +25,9 @@ from tests.panels.factories import (
     PanelFactory,
     ProposalFactory,
 )
-from tests.participants.factories import StaffFactory, TrusteeFactory, UserFactory
+from tests.participants.factories import TrusteeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _organisation(db):
-    Organisation.current()
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(full_name="Sam Staff")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.models import Organisation
 from panels import services
 from panels.models import FeedbackPoint, FeedbackResponse, Proposal
 from participants.models import ConsentStatement
@@ -27,23 +26,12 @@ from tests.participants.factories import ConsentFactory, PartnerFactory, Partner
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _organisation(db):
-    """The organisation row exists before any page is counted (the first page view creates it)."""
-    Organisation.current()
-
-
 def _today():
     return timezone.localdate()
 
 
 def _consents_to_contact(partner):
     ConsentFactory(partner=partner, statement=ConsentStatement.objects.get(topic="contact", version=1))
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(full_name="Sam Staff")
 
 
 @pytest.fixture

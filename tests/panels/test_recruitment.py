@@ -22,16 +22,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 6, 15)
 
 
-@pytest.fixture(autouse=True)
-def _organisation(db):
-    Organisation.current()
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
-
-
 @pytest.fixture
 def staff_client(client, staff):
     client.force_login(staff)

@@ -20,7 +20,6 @@ from ..participants.factories import (
     ConsentFactory,
     PartnerFactory,
     PartnerWithLoginFactory,
-    StaffFactory,
     TrusteeFactory,
 )
 from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory, _at
@@ -28,11 +27,6 @@ from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, Pan
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(full_name="Sam Staff")
 
 
 def _agrees_to_contact(partner):
