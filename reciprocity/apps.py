@@ -6,8 +6,11 @@ class ReciprocityConfig(AppConfig):
     verbose_name = "Reciprocity"
 
     def ready(self) -> None:
+        # What this app contributes to the core's registries (coprod/registry.py).
         from coprod.retention import register
 
+        from . import demo
         from .retention import RECEIPTS
 
         register(RECEIPTS)
+        demo.register()
