@@ -7,6 +7,7 @@ class LadderConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
-        from . import demo
+        from . import demo, kpis
 
         demo.register()
+        kpis.register()

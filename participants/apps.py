@@ -9,8 +9,9 @@ class ParticipantsConfig(AppConfig):
         # What this app contributes to the core's registries (coprod/registry.py).
         from coprod.retention import register
 
-        from . import demo
+        from . import demo, kpis
         from .retention import PARTNERS_WHO_LEFT
 
         register(PARTNERS_WHO_LEFT)
         demo.register()
+        kpis.register()

@@ -9,8 +9,9 @@ class ReciprocityConfig(AppConfig):
         # What this app contributes to the core's registries (coprod/registry.py).
         from coprod.retention import register
 
-        from . import demo
+        from . import demo, kpis
         from .retention import RECEIPTS
 
         register(RECEIPTS)
         demo.register()
+        kpis.register()
