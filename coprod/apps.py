@@ -7,6 +7,7 @@ class CoprodConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
-        from . import demo
+        from . import demo, governance
 
         demo.register()
+        governance.register()

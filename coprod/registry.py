@@ -53,3 +53,9 @@ class Registry:
 
 # The steps that build the demo organisation (`seed_demo`), in dependency order.
 demo_steps = Registry("demo steps")
+
+# A partner's data-protection export: `export(partner) -> (title, data)`, one section each,
+# in order (participants.data_protection explains the format).
+data_exporters = Registry("data-protection exporters")
+# A partner's erasure: `erase(partner, by)`, each app anonymising its own rows.
+data_erasers = Registry("data-protection erasers")

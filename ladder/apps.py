@@ -7,7 +7,9 @@ class LadderConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
-        from . import demo, kpis
+        from . import data_protection, demo, kpis, reports
 
         demo.register()
         kpis.register()
+        data_protection.register()
+        reports.register()

@@ -7,7 +7,9 @@ class PanelsConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
-        from . import demo, kpis
+        from . import data_protection, demo, governance, kpis
 
         demo.register()
         kpis.register()
+        data_protection.register()
+        governance.register()

@@ -8,6 +8,8 @@ import datetime
 from django.db.models import CharField, DateTimeField, DecimalField, F, Value
 from django.db.models.functions import Cast
 
+from coprod import registry
+
 from .models import Attendance, Membership
 
 # --- Panels, memberships, meetings, papers and attendance ---
@@ -82,3 +84,11 @@ def export_points_and_recruitment(partner) -> tuple[str, dict]:
             for participant in stages
         ],
     }
+
+
+def register() -> None:
+    """This app's sections of a partner's data-protection export."""
+    registry.data_exporters.register("panels.export_panels_and_meetings", export_panels_and_meetings,
+                                     order=110)
+    registry.data_exporters.register("panels.export_points_and_recruitment", export_points_and_recruitment,
+                                     order=120)

@@ -9,9 +9,10 @@ class ParticipantsConfig(AppConfig):
         # What this app contributes to the core's registries (coprod/registry.py).
         from coprod.retention import register
 
-        from . import demo, kpis
+        from . import data_protection, demo, kpis
         from .retention import PARTNERS_WHO_LEFT
 
         register(PARTNERS_WHO_LEFT)
         demo.register()
         kpis.register()
+        data_protection.register()

@@ -9,9 +9,11 @@ class ReciprocityConfig(AppConfig):
         # What this app contributes to the core's registries (coprod/registry.py).
         from coprod.retention import register
 
-        from . import demo, kpis
+        from . import data_protection, demo, kpis, reports
         from .retention import RECEIPTS
 
         register(RECEIPTS)
         demo.register()
         kpis.register()
+        data_protection.register()
+        reports.register()
