@@ -59,3 +59,10 @@ demo_steps = Registry("demo steps")
 data_exporters = Registry("data-protection exporters")
 # A partner's erasure: `erase(partner, by)`, each app anonymising its own rows.
 data_erasers = Registry("data-protection erasers")
+
+# The staff home page: `context() -> dict` of template context each app adds (participants:
+# the partner tiles, one per status).
+staff_home = Registry("staff home page")
+# What a worker counts to prove it reads the web application's database (`check_workers`):
+# `count() -> int` under a name (participants: "partners").
+worker_counts = Registry("worker counts")

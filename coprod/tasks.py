@@ -5,6 +5,8 @@ from django.db import InterfaceError, OperationalError
 
 # Importing notify registers its `send_email` task with every worker.
 from . import notify
+from .health import database_status
+from .registry import worker_counts
 
 
 @shared_task
@@ -14,15 +16,11 @@ def worker_status() -> dict:
     `manage.py check_workers` sends it to prove that workers are up and share
     the web application's database.
     """
-    from participants.models import Partner
-
-    from .health import database_status
-
     database = database_status()
     return {
         "hostname": socket.gethostname(),
         "database": database,
-        "partners": Partner.objects.count() if database == "ok" else None,
+        **{name: count() if database == "ok" else None for name, count in worker_counts.items()},
     }
 
 

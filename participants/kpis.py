@@ -2,7 +2,10 @@
 training, and active partners per service."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.http import urlencode
 
+from coprod import registry
 from coprod.kpis import Dashboard, Figure, figures, link, service_columns
 from coprod.models import Organisation, Service
 from coprod.periods import Period
@@ -45,6 +48,20 @@ def _columns(period: Period):
     return lambda service: {"active_partners": active.get(service.pk, 0)}
 
 
+def staff_home() -> dict:
+    """The staff home page's tiles: how many partners in each status, each a link to the list."""
+    counts = Partner.objects.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in Partner.Status.values}
+    )
+    partner_list = reverse("participants:partner_list")
+    return {"partner_tiles": [
+        (label, counts[value], f"{partner_list}?{urlencode({'status': value})}")
+        for value, label in Partner.Status.choices
+    ]}
+
+
 def register() -> None:
+    registry.staff_home.register("participants", staff_home, order=10)
+    registry.worker_counts.register("partners", Partner.objects.count)
     figures.register("participants.people", _contribute, order=20)
     service_columns.register("participants", _columns, order=10)
