@@ -70,7 +70,7 @@ class Panel(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     purpose = models.TextField(help_text="Why the panel exists, in a sentence or two.")
     terms_of_reference = models.TextField(blank=True)
-    area = models.ForeignKey("ladder.Area", null=True, blank=True, on_delete=models.SET_NULL,
+    area = models.ForeignKey("coprod.Area", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="panels", verbose_name="co-production area")
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="panels")
@@ -492,7 +492,7 @@ class Decision(KeptRecord):
     decided_by = models.CharField(max_length=12, choices=DecidedBy.choices)
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="decisions")
-    rung = models.ForeignKey("ladder.Rung", null=True, blank=True, on_delete=models.PROTECT,
+    rung = models.ForeignKey("coprod.Rung", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="decisions", verbose_name="ladder rung reached")
     # What shaped a decision is its history: a panel or proposal named here stays.
     shaped_by_panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.PROTECT,

@@ -21,9 +21,8 @@ from django.utils.text import get_valid_filename
 
 from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.models import Organisation, Service
+from coprod.models import Ladder, Organisation, Rung, Service
 from coprod.roles import is_staff_member, partner_for
-from ladder.models import Ladder, Rung
 from participants.models import Partner
 
 from .models import (

@@ -22,9 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from coprod.models import Service
+from coprod.models import Area, Service
 from coprod.registry import demo_steps
-from ladder.models import Area
 from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
 from participants.models import Partner
 

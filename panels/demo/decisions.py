@@ -22,8 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from coprod.models import Service
-from ladder.models import Ladder
+from coprod.models import Ladder, Service
 from panels.models import (
     Decision,
     FeedbackPoint,
