@@ -10,7 +10,14 @@ from django.db.models.functions import Cast
 
 from coprod import registry
 
-from .models import Attendance, Membership
+from .models import (
+    Attendance,
+    FeedbackPoint,
+    FeedbackResponse,
+    Membership,
+    RecruitmentStage,
+    StageParticipant,
+)
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -57,8 +64,6 @@ def export_panels_and_meetings(partner) -> tuple[str, dict]:
 def export_points_and_recruitment(partner) -> tuple[str, dict]:
     """The points they made on proposals with our answers, and the recruitment stages they
     took part in. Two queries however much is held."""
-    from .models import FeedbackPoint, FeedbackResponse, RecruitmentStage, StageParticipant
-
     outcomes, kinds = dict(FeedbackResponse.Outcome.choices), dict(RecruitmentStage.Kind.choices)
     points = (FeedbackPoint.objects.filter(raised_by=partner).select_related("proposal", "response")
               .order_by("recorded_at", "pk"))

@@ -1,6 +1,9 @@
 """Panels, meetings and attendance; proposals put to challenge panels with
 "you said, we did"; the decision log; protected staff time; recruitment rounds."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum
@@ -9,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
+from participants.models import Partner
 
 
 def _person_constraint(name: str) -> models.CheckConstraint:
@@ -228,8 +232,6 @@ class Meeting(models.Model):
 
     @property
     def duration_hours(self):
-        from decimal import Decimal
-
         return (Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)).quantize(
             Decimal("0.01"))
 
@@ -263,8 +265,6 @@ class AttendanceQuerySet(models.QuerySet):
         """A meeting's register, partners by name then staff, with `has_access_needs`
         (whether anything is recorded, without saying what). Views allowed to show the
         needs themselves prefetch `partner__access_needs`."""
-        from participants.models import Partner
-
         needs = Partner.access_needs.through.objects.filter(partner=OuterRef("partner"))
         return (
             self.select_related("partner", "user", "updated_by")
@@ -599,8 +599,6 @@ class RecruitmentRoundQuerySet(models.QuerySet):
         ).order_by("-closes_on", "-pk")
 
     def in_last_twelve_months(self, on=None) -> "RecruitmentRoundQuerySet":
-        from datetime import timedelta
-
         on = on or timezone.localdate()
         return self.filter(closes_on__gt=on - timedelta(days=365), closes_on__lte=on)
 

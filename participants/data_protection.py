@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -185,8 +186,6 @@ def export_invitations(partner: Partner) -> tuple[str, list[dict]]:
 
 
 def export_login(partner: Partner) -> tuple[str, dict]:
-    from allauth.account.models import EmailAddress
-
     user = get_user_model().objects.filter(partner=partner).first()
     if user is None:
         return "Login account", {}

@@ -1,9 +1,12 @@
 """Template tags of the panels app: small summaries shown on other apps' pages."""
 
-from django import template
-from django.db.models import F
+from datetime import timedelta
 
-from panels.models import Attendance, Meeting, Membership
+from django import template
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from panels.models import Attendance, Meeting, Membership, Proposal, StaffTime
 
 register = template.Library()
 
@@ -51,8 +54,6 @@ PANEL_PROPOSALS_SHOWN = 10
 @register.simple_tag
 def proposals_of(panel) -> list:
     """The panel's latest proposals with their point counts (one query)."""
-    from panels.models import Proposal
-
     return list(Proposal.objects.filter(panel=panel).for_list()[:PANEL_PROPOSALS_SHOWN])
 
 
@@ -60,12 +61,7 @@ def proposals_of(panel) -> list:
 def staff_time_of(panel) -> dict:
     """Protected staff time on the panel per kind of work: all time and the last 12 months
     (one aggregate query)."""
-    from datetime import timedelta
 
-    from django.db.models import Q, Sum
-    from django.utils import timezone
-
-    from panels.models import StaffTime
 
     year_ago = timezone.localdate() - timedelta(days=364)
     labels = dict(StaffTime.Category.choices)
