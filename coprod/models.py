@@ -9,6 +9,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+# The ladder's vocabulary (ladders, rungs, areas) is in its own module; its models belong here.
+from .ladder_vocabulary import Area, Ladder, Rung  # noqa: F401
+
 
 class Organisation(models.Model):
     """The one organisation this installation serves (a single row)."""

@@ -1,11 +1,12 @@
 """Report requests and rendering. The view queues, the Celery task renders.
 
 Each kind of report has a renderer: a function `render(report) -> (template, context)`
-named here by dotted path, so the app that owns the data owns its report.
+that the app owning the data registers with `register_renderer` from its
+`AppConfig.ready()`, so the app that owns the data owns its report.
 """
 
-import importlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -30,19 +31,18 @@ STUCK_MESSAGE = ("The report was not finished: it took too long, or the computer
 # its worker must not loop for ever).
 MAX_ATTEMPTS = 3
 
-RENDERERS: dict[str, str] = {
-    # Report.Kind value: "app.module.function"
-    "governance": "coprod.governance.render_governance",
-    Report.Kind.DATA_EXPORT: "participants.data_protection.render_export_report",
-    Report.Kind.LADDER_ROUND: "ladder.reports.render_round",
-    Report.Kind.CERTIFICATE: "reciprocity.reports.render_certificate",
-    Report.Kind.STATEMENT: "reciprocity.reports.render_statement",
-}
+# Report.Kind value → its renderer; and, for some kinds, what to do once a report is made
+# (the governance report e-mails the trustees).
+RENDERERS: dict[str, Callable[[Report], tuple[str, dict]]] = {}
+WHEN_DONE: dict[str, Callable[[Report], object]] = {}
 
 
-def _renderer(kind: str):
-    module, _, name = RENDERERS[kind].rpartition(".")
-    return getattr(importlib.import_module(module), name)
+def register_renderer(kind: str, render: Callable[[Report], tuple[str, dict]], *,
+                      when_done: Callable[[Report], object] | None = None) -> None:
+    """Make reports of `kind` with `render`; `when_done(report)` runs after one is made."""
+    RENDERERS[kind] = render
+    if when_done is not None:
+        WHEN_DONE[kind] = when_done
 
 
 @transaction.atomic
@@ -169,16 +169,14 @@ def report_run(*, report_id: int, task_id: str = "") -> Report:
     if report is None:
         return Report.objects.get(pk=report_id)
     try:
-        template, context = _renderer(report.kind)(report)
+        template, context = RENDERERS[report.kind](report)
         _set(report, progress=50)
         pdf = render_pdf(template, {"report": report, **context})
         report.file.save(f"{slugify(report.title) or report.kind}.pdf", ContentFile(pdf), save=False)
         _set(report, file=report.file.name, status=Report.Status.DONE, progress=100,
              finished_at=timezone.now())
-        if report.kind == Report.Kind.GOVERNANCE:
-            from .governance import notify_ready
-
-            notify_ready(report)
+        if report.kind in WHEN_DONE:
+            WHEN_DONE[report.kind](report)
     except SoftTimeLimitExceeded:
         logger.exception("report %s took too long", report.pk)
         _set(report, status=Report.Status.FAILED, finished_at=timezone.now(),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -35,9 +35,12 @@ def partner_for(user):
     if not (user.is_authenticated and user.is_active):
         return None
     if not hasattr(user, "_coprod_partner"):
-        from participants.models import Partner
-
-        user._coprod_partner = Partner.objects.filter(user=user).first()
+        # The partner record's one-to-one link to its login (`Partner.user`, related name
+        # "partner"): read through the user model, so the core names no feature app.
+        try:
+            user._coprod_partner = user.partner
+        except ObjectDoesNotExist:
+            user._coprod_partner = None
     return user._coprod_partner
 
 

@@ -11,14 +11,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from participants.models import Partner
-
-from . import forms, governance, kpis, reports, retention, services
+from . import forms, governance, kpis, registry, reports, retention, services
 from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
 from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
@@ -68,22 +65,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-def _partners_by_status() -> dict[str, int]:
-    counts = Partner.objects.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in Partner.Status.values}
-    )
-    return {label: counts[value] for value, label in Partner.Status.choices}
-
-
 @staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    partner_list = reverse("participants:partner_list")
-    partners_by_status = _partners_by_status()
+    context = {key: value for part in registry.staff_home for key, value in part().items()}
     return render(request, "coprod/staff_home.html", {
-        "partner_tiles": [
-            (label, partners_by_status[label], f"{partner_list}?{urlencode({'status': value})}")
-            for value, label in Partner.Status.choices
-        ],
+        **context,
         "services": Service.objects.with_champion().annotate(partner_count=Count("partners")),
     })
 

@@ -5,8 +5,7 @@ import django_filters
 from django import forms
 
 from coprod.forms import DateRangeFilterForm
-from coprod.models import Service
-from ladder.models import Rung
+from coprod.models import Rung, Service
 
 from .models import Decision, Meeting, Panel
 

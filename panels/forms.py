@@ -8,8 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from coprod import bounds
-from coprod.models import Service
-from ladder.models import Ladder, Rung
+from coprod.models import Ladder, Rung, Service
 from participants.models import Partner
 
 from .models import (

@@ -1,6 +1,9 @@
 """Panels, meetings and attendance; proposals put to challenge panels with
 "you said, we did"; the decision log; protected staff time; recruitment rounds."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum
@@ -9,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
+from participants.models import Partner
 
 
 def _person_constraint(name: str) -> models.CheckConstraint:
@@ -70,7 +74,7 @@ class Panel(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     purpose = models.TextField(help_text="Why the panel exists, in a sentence or two.")
     terms_of_reference = models.TextField(blank=True)
-    area = models.ForeignKey("ladder.Area", null=True, blank=True, on_delete=models.SET_NULL,
+    area = models.ForeignKey("coprod.Area", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="panels", verbose_name="co-production area")
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="panels")
@@ -228,8 +232,6 @@ class Meeting(models.Model):
 
     @property
     def duration_hours(self):
-        from decimal import Decimal
-
         return (Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)).quantize(
             Decimal("0.01"))
 
@@ -263,8 +265,6 @@ class AttendanceQuerySet(models.QuerySet):
         """A meeting's register, partners by name then staff, with `has_access_needs`
         (whether anything is recorded, without saying what). Views allowed to show the
         needs themselves prefetch `partner__access_needs`."""
-        from participants.models import Partner
-
         needs = Partner.access_needs.through.objects.filter(partner=OuterRef("partner"))
         return (
             self.select_related("partner", "user", "updated_by")
@@ -492,7 +492,7 @@ class Decision(KeptRecord):
     decided_by = models.CharField(max_length=12, choices=DecidedBy.choices)
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="decisions")
-    rung = models.ForeignKey("ladder.Rung", null=True, blank=True, on_delete=models.PROTECT,
+    rung = models.ForeignKey("coprod.Rung", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="decisions", verbose_name="ladder rung reached")
     # What shaped a decision is its history: a panel or proposal named here stays.
     shaped_by_panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.PROTECT,
@@ -599,8 +599,6 @@ class RecruitmentRoundQuerySet(models.QuerySet):
         ).order_by("-closes_on", "-pk")
 
     def in_last_twelve_months(self, on=None) -> "RecruitmentRoundQuerySet":
-        from datetime import timedelta
-
         on = on or timezone.localdate()
         return self.filter(closes_on__gt=on - timedelta(days=365), closes_on__lte=on)
 

@@ -8,6 +8,7 @@ import logging
 import os
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,11 +22,11 @@ from django.utils.text import get_valid_filename
 
 from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.models import Organisation, Service
+from coprod.models import Ladder, Organisation, Rung, Service
 from coprod.roles import is_staff_member, partner_for
-from ladder.models import Ladder, Rung
 from participants.models import Partner
 
+from .calendar import meeting_calendar
 from .models import (
     Attendance,
     Decision,
@@ -342,9 +343,6 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
     cancelled. Partners only when they have an e-mail address and their consent to be
     contacted is in force; staff always. Each gets their own e-mail (nobody sees who
     else was invited), with the calendar file attached. Answers how many were queued."""
-    from participants.models import Partner
-
-    from .calendar import meeting_calendar
 
     if change not in NOTICE_SUBJECTS:
         raise ValueError(f"Unknown meeting change: {change}")
@@ -386,8 +384,6 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
 
 
 def _host(base_url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(base_url).hostname or "coprod.invalid"
 
 

@@ -3,13 +3,13 @@ keeps its own block."""
 
 from celery import shared_task
 
+from .services import panel_close_expired
+
 # --- Panels, memberships, meetings, papers and attendance ---
 
 
 @shared_task
 def close_expired_panels() -> list[int]:
     """Daily (Celery beat): close time-limited panels whose end date has passed."""
-    from .services import panel_close_expired
-
     return [panel.pk for panel in panel_close_expired()]
 

@@ -9,10 +9,16 @@ import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +30,7 @@ from coprod.models import Organisation, OutgoingEmail, Report
 from coprod.reports import report_request
 from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
 
+from . import data_protection
 from .models import (
     AccessNeed,
     Consent,
@@ -745,8 +752,6 @@ def _same_name(typed: str, full_name: str) -> bool:
 def _delete_history(model, **filters) -> None:
     """Delete the saved versions of `model` rows matching `filters`, with their
     many-to-many versions (those point at the versions without a database constraint)."""
-    from django.apps import apps
-
     history = model.history.model
     versions = history.objects.filter(**filters)
     for field in getattr(history, "_history_m2m_fields", []):
@@ -758,9 +763,6 @@ def _delete_history(model, **filters) -> None:
 def _erase_login(partner: Partner, by) -> None:
     """Close and anonymise the partner's login, unless it also serves another role
     (staff member, trustee, superuser): then it is only unlinked from the record."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
     user = partner.user
     if user is None:
         return
@@ -785,12 +787,6 @@ def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED
     """Erase a partner's personal data (see the block comment above). `confirm_name`
     must be their full name, as typed by the person erasing. `by` is None when the
     retention rule erases (participants/retention.py); `note` says why in their history."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.files.storage import default_storage
-
-    from . import data_protection
-    from .models import TrainingRecord
 
     partner = Partner.objects.select_for_update(of=("self",)).select_related("user").get(pk=partner.pk)
     if partner.is_erased:
@@ -879,9 +875,6 @@ def partner_export_pdf_request(*, partner: Partner, by) -> Report:
 def _erasure_reviewers(partner: Partner) -> list[str]:
     """Who hears of a request to erase: staff allowed to erase, and the link worker;
     every active staff member if there is nobody else."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
     User = get_user_model()
     app_label, codename = ERASE_PERMISSION.split(".")
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)

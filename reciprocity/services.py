@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
 from coprod.roles import is_staff_member
+from panels.models import Attendance
 
 from .benefits import benefit_checks
 from .models import (
@@ -223,8 +225,6 @@ def _overlapping(activity_type: ActivityType, start: date, end: date | None, exc
         rates = rates.exclude(pk=exclude.pk)
     if end is not None:
         rates = rates.filter(effective_from__lte=end)
-    from django.db.models import Q
-
     return rates.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
 
 
@@ -440,8 +440,6 @@ def benefit_rule_save(
 
 
 def _attendance(partner, meeting):
-    from panels.models import Attendance
-
     return Attendance.objects.filter(
         meeting=meeting, partner=partner, status=Attendance.Status.ATTENDED
     ).first()
@@ -487,8 +485,6 @@ def _delete_files_on_failure(items: list[ClaimItem]) -> None:
 
 
 def _retotal(claim: Claim, by, reason: str = "") -> None:
-    from django.db.models import Q, Sum
-
     totals = claim.items.aggregate(
         fee=Sum("amount", filter=Q(kind=ClaimItem.Kind.FEE)),
         expenses=Sum("amount", filter=~Q(kind=ClaimItem.Kind.FEE)),

@@ -20,14 +20,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coprod import bounds, reports
+from coprod.charts import bar_chart, svg_img
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 from coprod.web import act, form_page, paginate, submit
+from panels.models import Attendance, Meeting
 from participants.models import Partner
 
 from . import benefits, forms, services
+from .exports import payments_csv
 from .filters import ClaimFilter
-from .measures import median_days_to_pay
+from .measures import median_days_to_pay, spend_by_month
 from .models import (
     ActivityType,
     BenefitRule,
@@ -116,8 +119,6 @@ def claimable_meetings(partner):
     """Meetings within the claimable window (`coprod.bounds.CLAIM_ACTIVITY`, which
     `services.claim_create` enforces too) the register shows the partner attended, with no
     claim yet."""
-    from panels.models import Attendance, Meeting
-
     since, _ = bounds.CLAIM_ACTIVITY.limits()
     return (
         Meeting.objects.filter(starts_at__gte=bounds.start_of(since), starts_at__lte=timezone.now())
@@ -608,8 +609,6 @@ def finance(request: HttpRequest) -> HttpResponse:
 @staff_required
 def finance_export(request: HttpRequest) -> HttpResponse:
     """Payments in a period as CSV (the current tax year when no period is given)."""
-    from .exports import payments_csv
-
     today = timezone.localdate()
     start, end = benefits.tax_year_bounds(today)
     form = forms.PeriodForm(request.GET if request.GET else {"start": start, "end": min(end, today)})
@@ -752,14 +751,10 @@ def funding_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from .measures import spend_by_month
-
     source = _get_staff(FundingSource, request, pk, FundingSource.objects.with_spend())
     months = spend_by_month(source)
     chart = ""
     if months:
-        from coprod.charts import bar_chart, svg_img
-
         svg = bar_chart(
             [m["label"] for m in months],
             {"Spent (£)": [float(m["amount"]) for m in months]},

@@ -23,8 +23,8 @@ def render_broken_report(report):
 @pytest.fixture
 def test_renderers(monkeypatch, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setitem(reports.RENDERERS, Report.Kind.GOVERNANCE, f"{__name__}.render_test_report")
-    monkeypatch.setitem(reports.RENDERERS, Report.Kind.LADDER_ROUND, f"{__name__}.render_broken_report")
+    monkeypatch.setitem(reports.RENDERERS, Report.Kind.GOVERNANCE, render_test_report)
+    monkeypatch.setitem(reports.RENDERERS, Report.Kind.LADDER_ROUND, render_broken_report)
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +62,7 @@ def test_a_failing_render_marks_the_report_failed_with_its_error_and_it_can_be_r
     assert report.error == "RuntimeError: the chart could not be drawn"
     assert not report.file
 
-    monkeypatch.setitem(reports.RENDERERS, Report.Kind.LADDER_ROUND, f"{__name__}.render_test_report")
+    monkeypatch.setitem(reports.RENDERERS, Report.Kind.LADDER_ROUND, render_test_report)
     with django_capture_on_commit_callbacks(execute=True):
         reports.report_retry(report=report, by=world.staff)
     report.refresh_from_db()

@@ -12,9 +12,9 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import kpis, periods
+from coprod import periods
 from coprod.models import Organisation
-from panels import services
+from panels import kpis, services
 from panels.models import Decision, FeedbackPoint, FeedbackResponse, Meeting, Proposal
 from tests.panels.factories import (
     AttendanceFactory,

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod import registry
 from coprod.models import Report
 from coprod.roles import partner_for
 from participants import data_protection, services
@@ -321,7 +322,9 @@ def record_eraser_call(partner, by) -> None:
 
 def test_erasure_runs_every_apps_eraser_before_anonymising_the_record(world, eraser, monkeypatch):
     ERASER_CALLS.clear()
-    monkeypatch.setattr(data_protection, "ERASERS", [f"{__name__}.record_eraser_call"])
+    erasers = registry.Registry("data-protection erasers")
+    erasers.register("test", record_eraser_call)
+    monkeypatch.setattr(registry, "data_erasers", erasers)
     services.partner_erase(partner=world.partner, by=eraser, confirm_name=world.partner.full_name)
     assert ERASER_CALLS == [(world.partner.pk, "Pat Partner", eraser.pk)]
 

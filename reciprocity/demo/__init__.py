@@ -1,4 +1,4 @@
-"""Demo claims and payments (see coprod/demo.py): a year of claims by the demo
+"""Demo claims and payments (see coprod/demo/): a year of claims by the demo
 partners, paid from two funding sources (a launch grant, then sustained council
 funding), a batch of vouchers, benefit rules with one partner close to a limit,
 claims waiting at every step, and thank-yous.
@@ -17,15 +17,19 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
+from coprod.registry import demo_steps
 from participants.models import Partner
-
-from . import benefits, services
-from .models import (
+from reciprocity import benefits, services
+from reciprocity.defaults import install_defaults
+from reciprocity.demo import benchmark
+from reciprocity.models import (
     ActivityType,
     BenefitRule,
     Claim,
     FundingSource,
     Payment,
+    Rate,
+    ReciprocitySettings,
     Recognition,
     Voucher,
     VoucherBatch,
@@ -310,9 +314,6 @@ def _this_month(partners: dict, by, sources, today) -> None:
 
 @transaction.atomic
 def seed() -> None:
-    from .defaults import install_defaults
-    from .models import Rate, ReciprocitySettings
-
     install_defaults(ActivityType, Rate, ReciprocitySettings)
     today = timezone.localdate()
     by = _staff()
@@ -344,3 +345,9 @@ def seed() -> None:
     with services.notifications_paused():
         _year_of_claims(partners, by, sources, today)
         _this_month(partners, by, sources, today)
+
+
+def register() -> None:
+    """Reciprocity's demo step (called from `ReciprocityConfig.ready()`)."""
+    benchmark.register()
+    demo_steps.register("reciprocity.claims", seed, order=60)

@@ -1,4 +1,4 @@
-"""Demo partners of the demo organisation (see coprod/demo.py): about twenty-five
+"""Demo partners of the demo organisation (see coprod/demo/): about twenty-five
 lived-experience partners with varied statuses, services, access needs, areas of
 lived experience, status histories, link workers and payment preferences.
 
@@ -6,6 +6,7 @@ Idempotent: partners are keyed on their full name, and a partner's details and
 history are only written when the record is first created.
 """
 
+import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -15,8 +16,20 @@ from django.utils import timezone
 
 from coprod.demo import _user
 from coprod.models import Service
-
-from .models import AccessNeed, LivedExperienceArea, Partner, StatusChange
+from coprod.registry import demo_steps
+from participants.demo import benchmark
+from participants.models import (
+    AccessNeed,
+    Consent,
+    ConsentStatement,
+    Course,
+    Invitation,
+    LivedExperienceArea,
+    Partner,
+    StatusChange,
+    TrainingRecord,
+)
+from participants.services import ERASE_PERMISSION, ERASURE_REQUEST_NOTE, partner_erase, training_expiry
 
 HOUSING = "Housing and homelessness advice"
 DEBT = "Debt and money advice"
@@ -218,9 +231,6 @@ ERASURE_REQUESTED_BY = "Maryan Farah"
 @transaction.atomic
 def seed_data_protection() -> None:
     """Who may erase, one erased partner and one open request; needs `seed()` first."""
-    from .models import Course, TrainingRecord
-    from .services import ERASE_PERMISSION, ERASURE_REQUEST_NOTE, partner_erase
-
     User = get_user_model()
     app_label, codename = ERASE_PERMISSION.split(".")
     permission = Permission.objects.get(codename=codename, content_type__app_label=app_label)
@@ -272,9 +282,6 @@ STAFF_SAFEGUARDING = {"staff@example.org": 200, "j.okafor@example.org": 420, "p.
 @transaction.atomic
 def seed_consent_and_training() -> None:
     """Consents and training records of the demo partners and staff; needs `seed()` first."""
-    from .models import Consent, ConsentStatement, Course, TrainingRecord
-    from .services import training_expiry
-
     User = get_user_model()
     now = timezone.now()
     today = timezone.localdate()
@@ -358,10 +365,6 @@ INVITATIONS = [
 @transaction.atomic
 def seed_invitations() -> None:
     """Invitations in each state, sent by the demo staff member; needs `seed()` first."""
-    import secrets
-
-    from .models import Invitation
-
     staff = get_user_model().objects.get(email="staff@example.org")
     now = timezone.now()
     for full_name, email, role, partner_name, days_ago, days_valid, state in INVITATIONS:
@@ -384,3 +387,12 @@ def seed_invitations() -> None:
             invitation.revoked_by = staff
         invitation._history_user = staff
         invitation.save()
+
+
+def register() -> None:
+    """The partners' demo steps (called from `ParticipantsConfig.ready()`)."""
+    benchmark.register()
+    demo_steps.register("participants.partners", seed, order=20)
+    demo_steps.register("participants.invitations", seed_invitations, order=21)
+    demo_steps.register("participants.data_protection", seed_data_protection, order=22)
+    demo_steps.register("participants.consent_and_training", seed_consent_and_training, order=23)

@@ -1,5 +1,5 @@
 """Demo proposals, decisions, staff time and recruitment rounds for the demo
-organisation (see coprod/demo.py; panels and meetings: panels/demo.py).
+organisation (see coprod/demo/; panels and meetings: panels/demo/).
 
 - a proposal the challenge panel has looked at, every point answered (accepted,
   partly accepted, declined with a reason), and a second one with an overdue point
@@ -22,11 +22,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from coprod.models import Service
-from ladder.models import Ladder
-from participants.models import Partner
-
-from .models import (
+from coprod.models import Ladder, Service
+from panels.models import (
     Decision,
     FeedbackPoint,
     FeedbackResponse,
@@ -38,6 +35,7 @@ from .models import (
     StaffTime,
     StageParticipant,
 )
+from participants.models import Partner
 
 HOUSING = "Housing and homelessness advice"
 DEBT = "Debt and money advice"

@@ -1,10 +1,14 @@
 """Demo library documents and a finished governance report for last quarter, so a
 trustee on a first run can open the dashboard and download a real PDF."""
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from .models import Report, Resource, ResourceTag
-from .periods import previous_quarter
+from coprod.governance import governance_report_request
+from coprod.models import Report, Resource, ResourceTag
+from coprod.pdf import render_pdf
+from coprod.periods import previous_quarter
+from coprod.reports import report_run
 
 RESOURCES = [
     # title, kind, for partners, tags, text
@@ -22,8 +26,6 @@ RESOURCES = [
 
 
 def _pdf(title: str, text: str) -> bytes:
-    from .pdf import render_pdf
-
     return render_pdf("reports/library_document.html", {"title": title, "text": text})
 
 
@@ -37,11 +39,6 @@ def seed_library() -> None:
 
 
 def seed_governance_report() -> None:
-    from django.contrib.auth import get_user_model
-
-    from .governance import governance_report_request
-    from .reports import report_run
-
     quarter = previous_quarter()
     if Report.objects.filter(kind=Report.Kind.GOVERNANCE, params__start=quarter.start.isoformat(),
                              status=Report.Status.DONE).exists():

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from coprod.models import Service
+from coprod.registry import demo_steps
+from ladder.defaults import AREAS, TLAP, install_defaults
+from ladder.demo import benchmark
+from ladder.models import Action, Area, Ladder, Respondent, Response, Round, Rung
 from panels.models import Decision, Panel
 from participants.models import Partner
-
-from .defaults import AREAS, TLAP, install_defaults
-from .models import Action, Area, Ladder, Respondent, Response, Round, Rung
 
 GOVERNANCE, RECRUITMENT, CO_DESIGN, CO_PLANNING, CO_DELIVERY, KNOWLEDGE, INFLUENCING = [a[0] for a in AREAS]
 
@@ -245,3 +246,11 @@ def link_actions() -> None:
             panel=Panel.objects.filter(name=panel_name).first() if panel_name else None,
             decision=Decision.objects.filter(title=decision_title).first() if decision_title else None,
         )
+
+
+def register() -> None:
+    """The ladder's demo steps (called from `LadderConfig.ready()`): the rounds before the
+    panels, the actions' links to panels and decisions after them."""
+    benchmark.register()
+    demo_steps.register("ladder.rounds", seed, order=30)
+    demo_steps.register("ladder.actions", link_actions, order=50)

@@ -1,5 +1,5 @@
-"""Demo panels and meetings for the demo organisation (see coprod/demo.py; proposals,
-decisions, staff time and recruitment: panels/demo_decisions.py).
+"""Demo panels and meetings for the demo organisation (see coprod/demo/; proposals,
+decisions, staff time and recruitment: panels/demo/decisions.py).
 
 - the housing advice challenge panel, chaired by the demo partner (partner@example.org),
   with past meetings (attendance recorded: attended with hours, apologies, a no-show;
@@ -22,11 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from coprod.models import Service
-from ladder.models import Area
+from coprod.models import Area, Service
+from coprod.registry import demo_steps
+from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
 from participants.models import Partner
 
-from .models import Attendance, Meeting, MeetingPaper, Membership, Panel
+from . import benchmark, decisions
 
 HOUSING = "Housing and homelessness advice"
 BENEFITS = "Welfare benefits"
@@ -170,7 +171,7 @@ def _paper_file(title: str, kind: str, meeting: Meeting) -> ContentFile:
     if kind == "txt":
         text = f"{meeting.panel.name}\n{meeting.title}\n\n{meeting.agenda}\n"
         return ContentFile(text.encode(), name="agenda.txt")
-    from weasyprint import HTML
+    from weasyprint import HTML  # loaded on first use: it takes a second to start
 
     paragraphs = "".join(f"<p>{escape(line)}</p>" for line in (meeting.agenda or "").splitlines())
     html = (f"<html><body style='font-family: sans-serif; font-size: 14pt'><h1>{escape(title)}</h1>"
@@ -183,7 +184,7 @@ def _paper_file(title: str, kind: str, meeting: Meeting) -> ContentFile:
 
 @transaction.atomic
 def seed() -> None:
-    """Top up the demo panels and meetings; needs the demo partners (participants/demo.py)."""
+    """Top up the demo panels and meetings; needs the demo partners (participants/demo/)."""
     User = get_user_model()
     users = {user.email: user for user in User.objects.filter(is_staff_member=True)}
     partners = {partner.full_name: partner for partner in Partner.objects.filter(erased_at__isnull=True)}
@@ -248,3 +249,10 @@ def seed() -> None:
                 content = _paper_file(paper_title, kind, meeting)
                 paper.file.save(content.name, content, save=False)
                 paper.save()
+
+
+def register() -> None:
+    """The panels' demo steps (called from `PanelsConfig.ready()`)."""
+    benchmark.register()
+    demo_steps.register("panels.panels", seed, order=40)
+    demo_steps.register("panels.decisions", decisions.seed, order=41)

@@ -1,15 +1,23 @@
 """The demo organisation: a community law centre with its services, staff and
-trustees. Each app seeds its own demo records (partners: participants/demo.py),
-called from `seed_demo()` in dependency order.
+trustees. Each app seeds its own demo records in its own `demo` package (partners:
+participants/demo/) and registers its steps in `coprod.registry.demo_steps` from its
+`AppConfig.ready()`; `seed_demo()` runs every registered step in order.
 
 Every step is idempotent (keyed on natural keys such as e-mail addresses and
 names), so running it twice adds nothing.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from .models import Organisation, Service
+from coprod.models import Organisation, Service
+from coprod.registry import demo_steps
+from coprod.roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES
+from coprod.services import staff_permissions_set
+
+from . import benchmark
+from .reports import seed_governance_report, seed_library
 
 DEMO_PASSWORD = "coprod-demo"
 
@@ -88,11 +96,6 @@ SETTINGS_ADMIN = "s.begum@example.org"
 
 @transaction.atomic
 def seed_team() -> None:
-    from django.contrib.auth.models import Permission
-
-    from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES
-    from .services import staff_permissions_set
-
     User = get_user_model()
     manager = User.objects.get(email=TEAM_MANAGER)
     app_label, codename = MANAGE_TEAM.split(".")
@@ -103,26 +106,24 @@ def seed_team() -> None:
     staff_permissions_set(user=admin, permissions=held | {"coprod.change_organisation"}, by=manager)
 
 
+# Where each app's steps go (`order`): the organisation first, then partners (20s), the
+# ladder vocabulary and rounds (30s), panels and decisions (40s), the ladder's actions that
+# point at panels and decisions (50s), reciprocity (60s); the team, the library and, last,
+# the governance report, which reports on everything above (90s).
+ORGANISATION_STEP = 10
+TEAM_STEP = 90
+
+
 def seed_demo() -> None:
-    """Build (or top up) the whole demo organisation."""
-    import ladder.demo
-    import panels.demo
-    import panels.demo_decisions
-    import participants.demo
-    import reciprocity.demo
+    """Build (or top up) the whole demo organisation: every registered step, in order."""
+    for step in demo_steps:
+        step()
 
-    from .demo_reports import seed_governance_report, seed_library
 
-    seed_organisation()
-    participants.demo.seed()
-    participants.demo.seed_invitations()
-    participants.demo.seed_data_protection()
-    participants.demo.seed_consent_and_training()
-    ladder.demo.seed()
-    panels.demo.seed()
-    panels.demo_decisions.seed()
-    ladder.demo.link_actions()
-    reciprocity.demo.seed()
-    seed_team()
-    seed_library()
-    seed_governance_report()  # last: it reports on everything above
+def register() -> None:
+    """The core's demo steps (called from `CoprodConfig.ready()`)."""
+    benchmark.register()
+    demo_steps.register("coprod.organisation", seed_organisation, order=ORGANISATION_STEP)
+    demo_steps.register("coprod.team", seed_team, order=TEAM_STEP)
+    demo_steps.register("coprod.library", seed_library, order=TEAM_STEP + 1)
+    demo_steps.register("coprod.governance_report", seed_governance_report, order=TEAM_STEP + 9)
