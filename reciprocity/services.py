@@ -22,6 +22,7 @@ from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
 from coprod.roles import is_staff_member
+from panels.models import Attendance
 
 from .benefits import benefit_checks
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     Recognition,
     Voucher,
     VoucherBatch,
+    claimable_meetings,
 )
 from .receipts import check_receipt
 
@@ -62,7 +64,7 @@ def is_finance(user) -> bool:
 
 
 def _check_own_or_staff(claim: Claim, by) -> None:
-    if not (is_staff_member(by) or (claim.partner.user_id is not None and claim.partner.user_id == by.pk)):
+    if not Claim.objects.visible_to(by).filter(pk=claim.pk).exists():
         raise PermissionDenied("Only the partner or staff can change this claim.")
 
 
@@ -440,11 +442,25 @@ def benefit_rule_save(
 
 
 def _attendance(partner, meeting):
-    from panels.models import Attendance
-
     return Attendance.objects.filter(
         meeting=meeting, partner=partner, status=Attendance.Status.ATTENDED
     ).first()
+
+
+def _why_not_claimable(partner, meeting) -> str:
+    """In plain words, why `claimable_meetings` leaves this meeting out for this partner."""
+    if _attendance(partner, meeting) is None:
+        return "You can only claim for a meeting the register shows you attended."
+    if meeting.starts_at > timezone.now():
+        return "You can only claim for a meeting once it has taken place."
+    held_on = timezone.localdate(meeting.starts_at)
+    if bounds.CLAIM_ACTIVITY.message(held_on):
+        earliest, _ = bounds.CLAIM_ACTIVITY.limits()
+        return (f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
+                f"in the last 12 months (from {earliest:%-d %B %Y}).")
+    if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
+        return "There is already a claim for this meeting. Add costs to that claim instead."
+    return "This meeting cannot be claimed for."
 
 
 def _clean_cost(*, kind: str, amount, description: str = "", receipt=None) -> dict:
@@ -521,24 +537,9 @@ def claim_create(
     if partner.is_erased:
         raise ValidationError("This partner's record has been erased.")
     if meeting is not None:
+        if not claimable_meetings(partner).filter(pk=meeting.pk).exists():
+            raise ValidationError({"meeting": _why_not_claimable(partner, meeting)})
         attendance = _attendance(partner, meeting)
-        if attendance is None:
-            raise ValidationError(
-                {"meeting": "You can only claim for a meeting the register shows you attended."}
-            )
-        held_on = timezone.localdate(meeting.starts_at)
-        if bounds.CLAIM_ACTIVITY.message(held_on):
-            earliest, _ = bounds.CLAIM_ACTIVITY.limits()
-            raise ValidationError(
-                {
-                    "meeting": f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
-                    f"in the last 12 months (from {earliest:%-d %B %Y})."
-                }
-            )
-        if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
-            raise ValidationError(
-                {"meeting": "There is already a claim for this meeting. Add costs to that claim instead."}
-            )
         activity = activity or f"{meeting.panel.name}: {meeting.title}"
         activity_date = timezone.localdate(meeting.starts_at)
         hours = attendance.hours if attendance.hours is not None else meeting.duration_hours

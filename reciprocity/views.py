@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coprod import bounds, reports
+from coprod import reports
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 from coprod.web import act, paginate, submit
@@ -40,6 +40,7 @@ from .models import (
     Recognition,
     Voucher,
     VoucherBatch,
+    claimable_meetings,
     pounds,
 )
 
@@ -60,7 +61,7 @@ def get_claim_for_user(request: HttpRequest, pk: int) -> Claim:
     if not is_staff_member(request.user):
         raise Http404
     return get_object_or_404(
-        Claim.objects.for_list().select_related(
+        Claim.objects.visible_to(request.user).for_list().select_related(
             "rate", "created_by", "submitted_by", "decided_by", "withdrawn_by"
         ),
         pk=pk,
@@ -72,7 +73,7 @@ def get_own_claim(request: HttpRequest, pk: int) -> Claim:
     partner = partner_for(request.user)
     if partner is None:
         raise Http404
-    return get_object_or_404(Claim.objects.for_list().filter(partner=partner), pk=pk)
+    return get_object_or_404(Claim.objects.visible_to(request.user).of_partner(partner).for_list(), pk=pk)
 
 
 def get_receipt_for_user(request: HttpRequest, pk: int) -> ClaimItem:
@@ -112,32 +113,10 @@ def receipt(request: HttpRequest, pk: int) -> FileResponse:
 # --- The partner's own pages ----------------------------------------------------------------
 
 
-def claimable_meetings(partner):
-    """Meetings within the claimable window (`coprod.bounds.CLAIM_ACTIVITY`, which
-    `services.claim_create` enforces too) the register shows the partner attended, with no
-    claim yet."""
-    from panels.models import Attendance, Meeting
-
-    since, _ = bounds.CLAIM_ACTIVITY.limits()
-    return (
-        Meeting.objects.filter(starts_at__gte=bounds.start_of(since), starts_at__lte=timezone.now())
-        .filter(
-            Exists(
-                Attendance.objects.filter(
-                    meeting=OuterRef("pk"), partner=partner, status=Attendance.Status.ATTENDED
-                )
-            )
-        )
-        .exclude(Exists(Claim.objects.live().filter(meeting=OuterRef("pk"), partner=partner)))
-        .select_related("panel")
-        .order_by("-starts_at")
-    )
-
-
 @partner_required
 def my_claims(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
-    claims = Claim.objects.for_list().of_partner(partner)
+    claims = Claim.objects.visible_to(request.user).of_partner(partner).for_list()
     return render(
         request,
         "reciprocity/my_claims.html",
@@ -293,7 +272,7 @@ def my_payments(request: HttpRequest) -> HttpResponse:
         Payment.objects.filter(claim__partner=partner).select_related("claim").order_by("-paid_on", "-pk")
     )
     waiting = (
-        Claim.objects.of_partner(partner)
+        Claim.objects.visible_to(request.user).of_partner(partner)
         .filter(status=Claim.Status.APPROVED)
         .with_payable()
         .order_by("decided_at")
@@ -358,8 +337,9 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def claim_list(request: HttpRequest) -> HttpResponse:
-    claim_filter = ClaimFilter(request.GET or None, queryset=Claim.objects.for_list())
-    counts = Claim.objects.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
+    claims = Claim.objects.visible_to(request.user)
+    claim_filter = ClaimFilter(request.GET or None, queryset=claims.for_list())
+    counts = claims.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
     return render(
         request,
         "reciprocity/claim_list.html",
