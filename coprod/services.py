@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import bounds
 from .changes import model_create, model_delete, model_save, model_update
 from .models import Organisation, Resource, Service, TeamChange
 from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, is_staff_member
@@ -88,12 +89,22 @@ def organisation_update(*, organisation: Organisation, data: dict, by) -> Organi
 # --- Resource library ---
 
 
+def _clean_resource_text(text: dict) -> dict:
+    """The title and description, trimmed and refused when they hold control characters."""
+    errors = {}
+    cleaned = {name: bounds.check_text(name, value, errors=errors) for name, value in text.items()}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 @transaction.atomic
 def resource_add(*, title: str, kind: str, file, by, description: str = "", tags=(),
                  service=None, for_partners: bool = False) -> Resource:
+    text = _clean_resource_text({"title": title, "description": description})
     validate_upload(file, allowed=DOCUMENTS, max_bytes=20 * MB)
     file.name = safe_name(file.name)
-    resource = Resource(title=title.strip(), kind=kind, file=file, description=description.strip(),
+    resource = Resource(title=text["title"], kind=kind, file=file, description=text["description"],
                         service=service, for_partners=for_partners, uploaded_by=by)
     resource.full_clean()
     model_save(resource, by=by)
@@ -103,6 +114,8 @@ def resource_add(*, title: str, kind: str, file, by, description: str = "", tags
 
 @transaction.atomic
 def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -> Resource:
+    fields.update(_clean_resource_text({name: fields[name] for name in ("title", "description")
+                                        if name in fields}))
     for name, value in fields.items():
         setattr(resource, name, value.strip() if isinstance(value, str) else value)
     if file is not None:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from coprod import reports
 from coprod.models import Report
-from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from coprod.roles import SENSITIVE_DATA, is_staff_member, partner_for, partner_required, staff_required
 from coprod.web import act, paginate, submit
 from participants.models import Partner
 
@@ -49,7 +49,7 @@ def can_see_benefits(user) -> bool:
     """Benefit rules name the partners they apply to: finance staff and staff allowed to
     see sensitive partner data may see who they are and their totals."""
     return services.is_finance(user) or (
-        is_staff_member(user) and user.has_perm("participants.view_sensitive_partner_data")
+        is_staff_member(user) and user.has_perm(SENSITIVE_DATA)
     )
 
 

@@ -141,3 +141,12 @@ def test_the_logo_is_served_to_everyone(client, world):
 def test_staff_without_the_settings_permission_cannot_change_settings(client, world):
     client.force_login(StaffFactory())
     assert client.get(reverse("coprod:organisation_settings")).status_code == 403
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_a_document_with_hidden_control_characters_is_refused(staff_client, world, field):
+    before = Resource.objects.count()
+    response = _add(staff_client, **{field: "Welcome\x07 pack"})
+    assert response.status_code == 200
+    assert "hidden control characters" in response.content.decode()
+    assert Resource.objects.count() == before
