@@ -255,15 +255,14 @@ def reciprocity(period: Period, service: Service | None, organisation: Organisat
 def services_table(period: Period) -> list[dict]:
     """The main measures per service, one grouped query each, so pockets of good
     practice and services falling behind stand out."""
-    from panels.models import Attendance, Decision, RecruitmentRound, StaffTime
+    from panels.models import Attendance, Decision, StaffTime
+    from panels.services import recruitment_involvement_by_service
     from participants.models import Partner
 
     services = list(Service.objects.order_by("name"))
     active = dict(Partner.objects.filter(status=Partner.Status.ACTIVE, erased_at__isnull=True)
                   .order_by().values_list("service").annotate(n=Count("pk")))
-    rounds = {row["service"]: row for row in RecruitmentRound.objects.in_last_twelve_months(period.end)
-              .with_involvement().order_by().values("service")
-              .annotate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True)))}
+    rounds = recruitment_involvement_by_service(on=period.end)
     register = {row["meeting__panel__service"]: row for row in Attendance.objects.of_partners()
                 .filter(meeting__in=_held_meetings(period, None)).exclude(status=Attendance.Status.DECLINED)
                 .order_by().values("meeting__panel__service")
@@ -277,11 +276,11 @@ def services_table(period: Period) -> list[dict]:
                  .values_list("panel__service").annotate(h=Sum("hours")))
     table = []
     for service in services:
-        r, a, d = rounds.get(service.pk, {}), register.get(service.pk, {}), shaped.get(service.pk, {})
+        a, d = register.get(service.pk, {}), shaped.get(service.pk, {})
         table.append({
             "service": service,
             "active_partners": active.get(service.pk, 0),
-            "involvement": percent(r.get("involved_rounds", 0), r.get("total", 0)),
+            "involvement": rounds.get(service.pk, (0, 0, None))[2],
             "attendance": percent(a.get("attended", 0), a.get("expected", 0)),
             "shaped": percent(d.get("shaped", 0), d.get("total", 0)),
             "staff_hours": hours.get(service.pk, ZERO),

@@ -6,7 +6,7 @@ its own block below."""
 import datetime
 import logging
 import os
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from django.utils.text import get_valid_filename
 
 from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
+from coprod.kpis import percent
 from coprod.models import Organisation, Service
 from coprod.roles import is_staff_member, partner_for
 from ladder.models import Ladder, Rung
@@ -1066,23 +1067,32 @@ def stage_participant_remove(*, participant: StageParticipant, by) -> None:
     model_delete(participant, by=by)
 
 
-def recruitment_involvement(*, on: datetime.date | None = None,
-                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
+def recruitment_involvement_by_service(*, on: datetime.date | None = None) -> dict[int | None, tuple]:
     """The rolling-12-month involvement rate: of the recruitment rounds that closed in the
     365 days up to and including `on` (default today), how many were *involved* — a
-    lived-experience partner took part in at least one stage that went ahead. Answers
-    (involved, total, rate in per cent to one decimal place); the rate is None when no
-    round closed in that time. One aggregate query."""
-    rounds = RecruitmentRound.objects.in_last_twelve_months(on).with_involvement()
-    if service is not None:
-        rounds = rounds.filter(service=service)
+    lived-experience partner took part in at least one stage that went ahead. Answers, per
+    service id, (involved, total, rate in per cent to one decimal place). One grouped query.
+    The one home of the rate: the recruitment page, the dashboard and the services table
+    all read it from here."""
     # The aggregate's name must differ from the `involved` annotation it filters on.
-    counts = rounds.aggregate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True)))
-    involved, total = counts["involved_rounds"], counts["total"]
-    if not total:
-        return 0, 0, None
-    rate = (Decimal(involved) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return involved, total, rate
+    rows = (RecruitmentRound.objects.in_last_twelve_months(on).with_involvement().order_by()
+            .values("service")
+            .annotate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True))))
+    return {row["service"]: (involved, total, percent(involved, total))
+            for row in rows for involved, total in [(row["involved_rounds"], row["total"])]}
+
+
+def recruitment_involvement(*, on: datetime.date | None = None,
+                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
+    """The involvement rate (see `recruitment_involvement_by_service`) of one service, or of
+    the whole organisation: (involved, total, rate); the rate is None when no round closed
+    in that time."""
+    by_service = recruitment_involvement_by_service(on=on)
+    if service is not None:
+        return by_service.get(service.pk, (0, 0, None))
+    involved = sum(counts[0] for counts in by_service.values())
+    total = sum(counts[1] for counts in by_service.values())
+    return involved, total, percent(involved, total)
 
 
 @transaction.atomic
