@@ -25,6 +25,7 @@ from coprod.kpis import percent
 from coprod.models import Organisation, Service
 from coprod.roles import is_staff_member, partner_for
 from ladder.models import Ladder, Rung
+from participants.contact import contact_address, contact_addresses, email_partner
 from participants.models import Partner
 
 from .models import (
@@ -337,7 +338,6 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
     cancelled. Partners only when they have an e-mail address and their consent to be
     contacted is in force; staff always. Each gets their own e-mail (nobody sees who
     else was invited), with the calendar file attached. Answers how many were queued."""
-    from participants.models import Partner
 
     from .calendar import meeting_calendar
 
@@ -345,16 +345,13 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
         raise ValueError(f"Unknown meeting change: {change}")
     meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
     lines = list(meeting.attendance.select_related("partner", "user"))
-    consenting = set(
-        Partner.objects.filter(pk__in=[line.partner_id for line in lines if line.partner_id])
-        .consenting_to("contact").values_list("pk", flat=True)
-    )
+    addresses = contact_addresses(line.partner for line in lines if line.partner_id)
     recipients = []
     for line in lines:
         if line.partner_id:
             partner = line.partner
-            if partner.email and not partner.is_erased and partner.pk in consenting:
-                recipients.append((partner.display_name, partner.email, partner, None))
+            if partner.pk in addresses:
+                recipients.append((partner.display_name, addresses[partner.pk], partner, None))
         elif line.user.is_active and line.user.email:
             recipients.append((line.user.get_short_name(), line.user.email, None, line.user))
     if not recipients:
@@ -666,17 +663,16 @@ def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
     contact in force. Answers how many e-mails were queued."""
     proposal = Proposal.objects.select_related("panel", "owner").get(pk=proposal_id)
     members = Membership.objects.current().filter(panel=proposal.panel).select_related("partner", "user")
-    consenting = set(Partner.objects.consenting_to("contact").filter(
-        memberships__in=members).values_list("pk", flat=True))
+    addresses = contact_addresses(membership.partner for membership in members if membership.partner_id)
     organisation = Organisation.current()
     queued = 0
     for membership in members:
         partner, user = None, None
         if membership.partner_id:
             partner = membership.partner
-            if partner.is_erased or not partner.email or partner.pk not in consenting:
+            if partner.pk not in addresses:
                 continue
-            name, address, is_partner = partner.display_name, partner.email, True
+            name, address, is_partner = partner.display_name, addresses[partner.pk], True
         elif membership.user.is_active and membership.user.email:
             user = membership.user
             name, address, is_partner = user.get_short_name(), user.email, False
@@ -782,14 +778,14 @@ def feedback_response_notify(*, response_id: int, first_answer: bool = True, bas
     answer = (FeedbackResponse.objects.select_related("point__raised_by", "point__proposal")
               .get(pk=response_id))
     partner = answer.point.raised_by
-    if partner is None or partner.is_erased or not partner.email or not partner.has_consent("contact"):
+    if contact_address(partner) is None:
         return False
     organisation = Organisation.current()
     context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
                "first_answer": first_answer,
                "url": f"{base_url.rstrip('/')}{reverse('panels:my_feedback')}" if base_url else ""}
-    return notify.email_queue(
-        kind="you_said_we_did", to=[partner.email], partner=partner,
+    return email_partner(
+        partner, kind="you_said_we_did",
         subject=f"{organisation.name}: you said, we did",
         body=render_to_string("panels/email/you_said_we_did.txt", context),
     ) is not None

@@ -18,11 +18,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from coprod import bounds, notify
+from coprod import bounds
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
 from coprod.roles import is_staff_member
 from panels.models import Attendance
+from participants.contact import contact_address, email_partner
 
 from .benefits import benefit_checks
 from .models import (
@@ -151,12 +152,7 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
     e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
     claim = Claim.objects.select_related("partner", "payment").get(pk=claim_id)
     partner = claim.partner
-    if (
-        event not in EMAIL_SUBJECTS
-        or partner.is_erased
-        or not partner.email
-        or not partner.has_consent("contact")
-    ):
+    if event not in EMAIL_SUBJECTS or contact_address(partner) is None:
         return False
     organisation = Organisation.current()
     context = {
@@ -165,8 +161,8 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
         "organisation": organisation,
         "payment": getattr(claim, "payment", None),
     }
-    return notify.email_queue(
-        kind=f"claim_{event}", to=[partner.email], partner=partner,
+    return email_partner(
+        partner, kind=f"claim_{event}",
         subject=f"{organisation.name}: {EMAIL_SUBJECTS[event]}",
         body=render_to_string(f"reciprocity/email/claim_{event}.txt", context),
     ) is not None
