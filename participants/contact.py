@@ -9,6 +9,8 @@ once the transaction commits.
 
 from collections.abc import Iterable
 
+from django.db.models import Q, QuerySet
+
 from coprod import notify
 from coprod.models import OutgoingEmail
 
@@ -21,13 +23,19 @@ def _address(partner: Partner) -> str:
     return partner.email or (partner.user.email if partner.user_id else "")
 
 
+def contactable_partners() -> QuerySet[Partner]:
+    """The partners we may e-mail, as a queryset (for lists and `Exists` annotations)."""
+    no_address = Q(email="") & (Q(user__isnull=True) | Q(user__email=""))
+    return Partner.objects.filter(erased_at__isnull=True).consenting_to(CONTACT).exclude(no_address)
+
+
 def contact_addresses(partners: Iterable[Partner]) -> dict[int, str]:
     """The address to e-mail each partner we may contact at, by partner id; partners we may
     not contact are left out. One query, however many partners."""
-    partners = [partner for partner in partners if not partner.is_erased and _address(partner)]
-    consenting = set(Partner.objects.filter(pk__in=[partner.pk for partner in partners])
-                     .consenting_to(CONTACT).values_list("pk", flat=True))
-    return {partner.pk: _address(partner) for partner in partners if partner.pk in consenting}
+    partners = list(partners)
+    allowed = set(contactable_partners().filter(pk__in=[partner.pk for partner in partners])
+                  .values_list("pk", flat=True))
+    return {partner.pk: _address(partner) for partner in partners if partner.pk in allowed}
 
 
 def contact_address(partner: Partner | None) -> str | None:
