@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
-from coprod import bounds, notify
+from coprod import bounds, notify, uploads
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.kpis import percent
 from coprod.models import Organisation, Service
@@ -383,23 +383,9 @@ def _host(base_url: str) -> str:
     return urlsplit(base_url).hostname or "coprod.invalid"
 
 
-# Papers: what may be uploaded. Each type is checked by its extension and by its first bytes.
+# Papers: what may be uploaded. Each is checked by its content against coprod.uploads.FILE_TYPES.
 PAPER_MAX_BYTES = 10 * 1024 * 1024
-_ZIP = (b"PK\x03\x04",)
-_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
-PAPER_TYPES = {
-    ".pdf": (b"%PDF-",),
-    ".docx": _ZIP,
-    ".doc": _OLE,
-    ".odt": _ZIP,
-    ".rtf": (b"{\\rtf",),
-    ".txt": None,  # any UTF-8 text
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-}
+PAPER_TYPES = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 PAPER_TYPES_TEXT = ("PDF, Word (.docx, .doc), OpenDocument (.odt), rich text (.rtf), plain text (.txt) "
                     "or an image (.png, .jpg, .gif, .webp)")
 
@@ -423,24 +409,7 @@ def _check_paper_file(file: UploadedFile) -> str:
     if file.size > PAPER_MAX_BYTES:
         raise ValidationError({"file": f"The file is {file.size / 1024 / 1024:.1f} MB; "
                                        "papers can be at most 10 MB."})
-    file.seek(0)
-    head = file.read(2048)
-    file.seek(0)
-    signatures = PAPER_TYPES[extension]
-    if signatures is None:
-        # A plain text file: text in UTF-8 (cut at an arbitrary byte, so allow a partial character).
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:
-            ok = error.start >= len(head) - 3
-        else:
-            ok = True
-        ok = ok and b"\x00" not in head
-    else:
-        ok = head.startswith(signatures)
-        if extension == ".webp":
-            ok = ok and head[8:12] == b"WEBP"
-    if not ok:
+    if not uploads.content_matches(file, extension):
         raise ValidationError({"file": f"This file does not look like a real {extension[1:].upper()} file. "
                                        "Save it again and upload the new copy."})
     return filename
