@@ -11,7 +11,7 @@ from django.utils import timezone
 from . import bounds
 from .changes import model_create, model_delete, model_save, model_update
 from .models import Organisation, Resource, Service, TeamChange
-from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, is_staff_member
+from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, can_change_organisation, is_staff_member
 from .uploads import DOCUMENTS, MB, safe_name, validate_upload
 
 # --- Services and teams ---
@@ -68,6 +68,8 @@ def organisation_update(*, organisation: Organisation, data: dict, by) -> Organi
 
     `data` is a form's cleaned data: the logo is False when cleared, an upload when
     replaced (already checked by the form), and anything else when unchanged."""
+    if not can_change_organisation(by):
+        raise PermissionDenied("You do not have permission to change the organisation settings.")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     changed = []
     for field, value in data.items():

@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from coprod import services
 from coprod.models import Organisation, Resource
 
 from ..factories import StaffFactory
@@ -150,3 +152,11 @@ def test_a_document_with_hidden_control_characters_is_refused(staff_client, worl
     assert response.status_code == 200
     assert "hidden control characters" in response.content.decode()
     assert Resource.objects.count() == before
+
+
+def test_the_organisation_settings_service_refuses_staff_without_the_permission(world):
+    organisation = Organisation.current()
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(organisation=organisation, data={"name": "Renamed"}, by=StaffFactory())
+    organisation.refresh_from_db()
+    assert organisation.name != "Renamed"
