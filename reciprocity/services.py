@@ -21,7 +21,7 @@ from django.utils import timezone
 from coprod import bounds
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
-from coprod.roles import is_staff_member
+from coprod.roles import can_see_sensitive_data, is_staff_member
 from panels.models import Attendance
 from participants.contact import contact_address, email_partner
 
@@ -62,6 +62,12 @@ def can_pay(user) -> bool:
 def is_finance(user) -> bool:
     """Finance staff: may approve or pay, so may see receipts and benefit totals."""
     return can_approve(user) or can_pay(user)
+
+
+def can_see_benefits(user) -> bool:
+    """Benefit rules name the partners they apply to: finance staff and staff allowed to
+    see sensitive partner data may see who they are and their totals."""
+    return is_finance(user) or can_see_sensitive_data(user)
 
 
 def _check_own_or_staff(claim: Claim, by) -> None:

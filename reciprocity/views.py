@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from coprod import reports
 from coprod.models import Report
-from coprod.roles import SENSITIVE_DATA, is_staff_member, partner_for, partner_required, staff_required
+from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 from coprod.web import act, paginate, submit
 from participants.models import Partner
 
@@ -43,15 +43,6 @@ from .models import (
     claimable_meetings,
     pounds,
 )
-
-
-def can_see_benefits(user) -> bool:
-    """Benefit rules name the partners they apply to: finance staff and staff allowed to
-    see sensitive partner data may see who they are and their totals."""
-    return services.is_finance(user) or (
-        is_staff_member(user) and user.has_perm(SENSITIVE_DATA)
-    )
-
 
 # --- Loading and authorising --------------------------------------------------------------
 
@@ -399,7 +390,7 @@ def _claim_page(
     user = request.user
     payment = getattr(claim, "payment", None)
     own = claim.partner.user_id == user.pk
-    show_benefits = can_see_benefits(user)
+    show_benefits = services.can_see_benefits(user)
     checks = (
         benefits.benefit_checks(claim.partner, claim=claim if claim.is_open else None)
         if show_benefits
@@ -797,7 +788,7 @@ def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def benefit_rule_list(request: HttpRequest) -> HttpResponse:
-    show_partners = can_see_benefits(request.user)
+    show_partners = services.can_see_benefits(request.user)
     rules = BenefitRule.objects.with_partner_count()
     if show_partners:
         rules = rules.prefetch_related("partners")
@@ -820,7 +811,7 @@ RULE_FIELDS = ["name", "period", "limit", "counts_fees", "counts_vouchers", "not
 
 
 def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpResponse:
-    show_partners = can_see_benefits(request.user)
+    show_partners = services.can_see_benefits(request.user)
     initial = {name: getattr(rule, name) for name in RULE_FIELDS} if rule else {}
     if rule and show_partners:
         initial["partners"] = list(rule.partners.all())
