@@ -171,6 +171,11 @@ CHANGE_ORGANISATION = "coprod.change_organisation"
 ERASE_PERSONAL_DATA = "participants.delete_partner"
 
 
+def can_change_organisation(user) -> bool:
+    """The organisation settings (name, logo, targets, report schedule, retention rules)."""
+    return is_staff_member(user) and user.has_perm(CHANGE_ORGANISATION)
+
+
 def can_see_retention(user) -> bool:
     """The retention page: staff who may change the organisation settings (the rules are
     set there) or erase partners' personal data (the rules do it for them)."""

@@ -21,6 +21,7 @@ from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
 from .roles import (
     Role,
+    can_change_organisation,
     can_manage_team,
     can_see_retention,
     can_see_retention_names,
@@ -197,7 +198,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     """Two forms: the organisation (name, logo, targets, reports) and the retention rules
     (posted with section=retention). Saving one leaves the other as it is."""
-    if not request.user.has_perm("coprod.change_organisation"):
+    if not can_change_organisation(request.user):
         raise PermissionDenied
     organisation = Organisation.current()
     posted = request.POST if request.method == "POST" else None
@@ -233,7 +234,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
         "runs": [(run, retention.results_by_rule(run)) for run in runs],
         "last_run": runs[0] if runs else None,
         "show_names": can_see_retention_names(request.user),
-        "can_change_settings": request.user.has_perm("coprod.change_organisation"),
+        "can_change_settings": can_change_organisation(request.user),
     })
 
 

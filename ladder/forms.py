@@ -150,7 +150,7 @@ class ActionForm(forms.Form):
         help_text="The panel that takes this step forward or checks on it.",
     )
     decision = LinkedDecisionField(
-        Decision.objects.order_by("-decided_on", "title"), required=False, empty_label="No decision",
+        Decision.objects.in_log().order_by("-decided_on", "title"), required=False, empty_label="No decision",
         label="Linked decision", help_text="A decision in the decision log that this step carries out.",
     )
 
@@ -159,6 +159,12 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = _staff_users()
         if editing:
             del self.fields["round"]
+            # An action keeps the decision it carries out even after that decision is archived.
+            linked = self.initial.get("decision")
+            if linked:
+                self.fields["decision"].queryset = (
+                    Decision.objects.in_log() | Decision.objects.filter(pk=linked)
+                ).order_by("-decided_on", "title")
 
 
 class TrendForm(forms.Form):

@@ -18,7 +18,7 @@ from coprod.roles import (
     staff_required,
 )
 from coprod.web import act, form_page, paginate, submit
-from participants.models import Partner
+from participants.contact import contactable_partners
 
 from . import services
 from .charts import area_chart, overview_chart, trend_chart
@@ -120,8 +120,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
-    can_email = Exists(Partner.objects.consenting_to("contact").filter(pk=OuterRef("partner"),
-                                                                        user__isnull=False))
+    can_email = Exists(contactable_partners().filter(pk=OuterRef("partner"), user__isnull=False))
     respondents = (
         round_.respondents.select_related("user", "partner")
         .annotate(answered=Count("responses"),

@@ -10,8 +10,8 @@ from django.utils import timezone
 from coprod.kpis import ZERO, Dashboard, Figure, figures, link, percent, service_columns
 from coprod.models import Organisation, Service
 from coprod.periods import Period
-from panels.models import Attendance, Decision, FeedbackPoint, Meeting, Panel, RecruitmentRound, StaffTime
-from panels.services import recruitment_involvement
+from panels.models import Attendance, Decision, FeedbackPoint, Meeting, Panel, StaffTime
+from panels.services import recruitment_involvement, recruitment_involvement_by_service
 
 
 def _held_meetings(period: Period, service: Service | None):
@@ -103,9 +103,7 @@ def _contribute_staff_time(board: Dashboard, period: Period, service: Service | 
 def _columns(period: Period):
     """Recruitment involvement, attendance, decisions shaped and staff hours per service: one
     grouped query each."""
-    rounds = {row["service"]: row for row in RecruitmentRound.objects.in_last_twelve_months(period.end)
-              .with_involvement().order_by().values("service")
-              .annotate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True)))}
+    rounds = recruitment_involvement_by_service(on=period.end)
     register = {row["meeting__panel__service"]: row for row in Attendance.objects.of_partners()
                 .filter(meeting__in=_held_meetings(period, None)).exclude(status=Attendance.Status.DECLINED)
                 .order_by().values("meeting__panel__service")
@@ -119,9 +117,9 @@ def _columns(period: Period):
                  .values_list("panel__service").annotate(h=Sum("hours")))
 
     def columns(service: Service) -> dict:
-        r, a, d = rounds.get(service.pk, {}), register.get(service.pk, {}), shaped.get(service.pk, {})
+        a, d = register.get(service.pk, {}), shaped.get(service.pk, {})
         return {
-            "involvement": percent(r.get("involved_rounds", 0), r.get("total", 0)),
+            "involvement": rounds.get(service.pk, (0, 0, None))[2],
             "attendance": percent(a.get("attended", 0), a.get("expected", 0)),
             "shaped": percent(d.get("shaped", 0), d.get("total", 0)),
             "staff_hours": hours.get(service.pk, ZERO),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
+from coprod.roles import is_staff_member, is_trustee, partner_for
 from participants.models import Partner
 
 
@@ -23,7 +24,19 @@ def _person_constraint(name: str) -> models.CheckConstraint:
     )
 
 
+def _for_staff_or_partner(queryset, user, for_partner):
+    """Everything for staff; for a partner what `for_partner(partner)` gives; else nothing."""
+    if is_staff_member(user):
+        return queryset
+    partner = partner_for(user)
+    return for_partner(partner) if partner is not None else queryset.none()
+
+
 class PanelQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PanelQuerySet":
+        """Staff see every panel, a partner the panels they belong to now; anyone else none."""
+        return _for_staff_or_partner(self, user, self.for_partner)
+
     def running(self, on=None) -> "PanelQuerySet":
         on = on or timezone.localdate()
         return self.filter(status=Panel.Status.ACTIVE, starts_on__lte=on).filter(
@@ -145,6 +158,11 @@ class Membership(models.Model):
 
 
 class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MeetingQuerySet":
+        """Staff see every meeting; a partner the meetings of their panels and any they were
+        invited to; anyone else none. Papers follow their meeting."""
+        return _for_staff_or_partner(self, user, self.visible_to_partner)
+
     def upcoming(self) -> "MeetingQuerySet":
         return self.filter(starts_at__gte=timezone.now(), status=Meeting.Status.SCHEDULED)
 
@@ -318,6 +336,10 @@ def _proposal_upload_to(proposal: "Proposal", filename: str) -> str:
 
 
 class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProposalQuerySet":
+        """Staff see every proposal; a partner those sent to a panel they belong to now."""
+        return _for_staff_or_partner(self, user, self.visible_to_partner)
+
     def for_list(self) -> "ProposalQuerySet":
         """With panel and owner, and `point_count` / `unanswered_count` counted in the database."""
         return self.select_related("panel", "owner").annotate(
@@ -454,6 +476,10 @@ class FeedbackResponse(KeptRecord):
 
 
 class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DecisionQuerySet":
+        """Staff and trustees see the decision log (it holds no personal data); anyone else none."""
+        return self if is_staff_member(user) or is_trustee(user) else self.none()
+
     def in_log(self) -> "DecisionQuerySet":
         """Decisions in the log: not archived. Figures and reports count only these."""
         return self.filter(archived_at__isnull=True)

@@ -6,7 +6,7 @@ its own block below."""
 import datetime
 import logging
 import os
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
@@ -20,10 +20,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
-from coprod import bounds, notify
+from coprod import bounds, notify, uploads
 from coprod.changes import model_create, model_delete, model_save, model_update
+from coprod.kpis import percent
 from coprod.models import Ladder, Organisation, Rung, Service
 from coprod.roles import is_staff_member, partner_for
+from participants.contact import contact_address, contact_addresses, email_partner
 from participants.models import Partner
 
 from .calendar import meeting_calendar
@@ -348,16 +350,13 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
         raise ValueError(f"Unknown meeting change: {change}")
     meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
     lines = list(meeting.attendance.select_related("partner", "user"))
-    consenting = set(
-        Partner.objects.filter(pk__in=[line.partner_id for line in lines if line.partner_id])
-        .consenting_to("contact").values_list("pk", flat=True)
-    )
+    addresses = contact_addresses(line.partner for line in lines if line.partner_id)
     recipients = []
     for line in lines:
         if line.partner_id:
             partner = line.partner
-            if partner.email and not partner.is_erased and partner.pk in consenting:
-                recipients.append((partner.display_name, partner.email, partner, None))
+            if partner.pk in addresses:
+                recipients.append((partner.display_name, addresses[partner.pk], partner, None))
         elif line.user.is_active and line.user.email:
             recipients.append((line.user.get_short_name(), line.user.email, None, line.user))
     if not recipients:
@@ -387,23 +386,9 @@ def _host(base_url: str) -> str:
     return urlsplit(base_url).hostname or "coprod.invalid"
 
 
-# Papers: what may be uploaded. Each type is checked by its extension and by its first bytes.
+# Papers: what may be uploaded. Each is checked by its content against coprod.uploads.FILE_TYPES.
 PAPER_MAX_BYTES = 10 * 1024 * 1024
-_ZIP = (b"PK\x03\x04",)
-_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
-PAPER_TYPES = {
-    ".pdf": (b"%PDF-",),
-    ".docx": _ZIP,
-    ".doc": _OLE,
-    ".odt": _ZIP,
-    ".rtf": (b"{\\rtf",),
-    ".txt": None,  # any UTF-8 text
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-}
+PAPER_TYPES = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 PAPER_TYPES_TEXT = ("PDF, Word (.docx, .doc), OpenDocument (.odt), rich text (.rtf), plain text (.txt) "
                     "or an image (.png, .jpg, .gif, .webp)")
 
@@ -427,24 +412,7 @@ def _check_paper_file(file: UploadedFile) -> str:
     if file.size > PAPER_MAX_BYTES:
         raise ValidationError({"file": f"The file is {file.size / 1024 / 1024:.1f} MB; "
                                        "papers can be at most 10 MB."})
-    file.seek(0)
-    head = file.read(2048)
-    file.seek(0)
-    signatures = PAPER_TYPES[extension]
-    if signatures is None:
-        # A plain text file: text in UTF-8 (cut at an arbitrary byte, so allow a partial character).
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:
-            ok = error.start >= len(head) - 3
-        else:
-            ok = True
-        ok = ok and b"\x00" not in head
-    else:
-        ok = head.startswith(signatures)
-        if extension == ".webp":
-            ok = ok and head[8:12] == b"WEBP"
-    if not ok:
+    if not uploads.content_matches(file, extension):
         raise ValidationError({"file": f"This file does not look like a real {extension[1:].upper()} file. "
                                        "Save it again and upload the new copy."})
     return filename
@@ -667,17 +635,16 @@ def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
     contact in force. Answers how many e-mails were queued."""
     proposal = Proposal.objects.select_related("panel", "owner").get(pk=proposal_id)
     members = Membership.objects.current().filter(panel=proposal.panel).select_related("partner", "user")
-    consenting = set(Partner.objects.consenting_to("contact").filter(
-        memberships__in=members).values_list("pk", flat=True))
+    addresses = contact_addresses(membership.partner for membership in members if membership.partner_id)
     organisation = Organisation.current()
     queued = 0
     for membership in members:
         partner, user = None, None
         if membership.partner_id:
             partner = membership.partner
-            if partner.is_erased or not partner.email or partner.pk not in consenting:
+            if partner.pk not in addresses:
                 continue
-            name, address, is_partner = partner.display_name, partner.email, True
+            name, address, is_partner = partner.display_name, addresses[partner.pk], True
         elif membership.user.is_active and membership.user.email:
             user = membership.user
             name, address, is_partner = user.get_short_name(), user.email, False
@@ -783,14 +750,14 @@ def feedback_response_notify(*, response_id: int, first_answer: bool = True, bas
     answer = (FeedbackResponse.objects.select_related("point__raised_by", "point__proposal")
               .get(pk=response_id))
     partner = answer.point.raised_by
-    if partner is None or partner.is_erased or not partner.email or not partner.has_consent("contact"):
+    if contact_address(partner) is None:
         return False
     organisation = Organisation.current()
     context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
                "first_answer": first_answer,
                "url": f"{base_url.rstrip('/')}{reverse('panels:my_feedback')}" if base_url else ""}
-    return notify.email_queue(
-        kind="you_said_we_did", to=[partner.email], partner=partner,
+    return email_partner(
+        partner, kind="you_said_we_did",
         subject=f"{organisation.name}: you said, we did",
         body=render_to_string("panels/email/you_said_we_did.txt", context),
     ) is not None
@@ -1068,23 +1035,32 @@ def stage_participant_remove(*, participant: StageParticipant, by) -> None:
     model_delete(participant, by=by)
 
 
-def recruitment_involvement(*, on: datetime.date | None = None,
-                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
+def recruitment_involvement_by_service(*, on: datetime.date | None = None) -> dict[int | None, tuple]:
     """The rolling-12-month involvement rate: of the recruitment rounds that closed in the
     365 days up to and including `on` (default today), how many were *involved* — a
-    lived-experience partner took part in at least one stage that went ahead. Answers
-    (involved, total, rate in per cent to one decimal place); the rate is None when no
-    round closed in that time. One aggregate query."""
-    rounds = RecruitmentRound.objects.in_last_twelve_months(on).with_involvement()
-    if service is not None:
-        rounds = rounds.filter(service=service)
+    lived-experience partner took part in at least one stage that went ahead. Answers, per
+    service id, (involved, total, rate in per cent to one decimal place). One grouped query.
+    The one home of the rate: the recruitment page, the dashboard and the services table
+    all read it from here."""
     # The aggregate's name must differ from the `involved` annotation it filters on.
-    counts = rounds.aggregate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True)))
-    involved, total = counts["involved_rounds"], counts["total"]
-    if not total:
-        return 0, 0, None
-    rate = (Decimal(involved) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return involved, total, rate
+    rows = (RecruitmentRound.objects.in_last_twelve_months(on).with_involvement().order_by()
+            .values("service")
+            .annotate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True))))
+    return {row["service"]: (involved, total, percent(involved, total))
+            for row in rows for involved, total in [(row["involved_rounds"], row["total"])]}
+
+
+def recruitment_involvement(*, on: datetime.date | None = None,
+                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
+    """The involvement rate (see `recruitment_involvement_by_service`) of one service, or of
+    the whole organisation: (involved, total, rate); the rate is None when no round closed
+    in that time."""
+    by_service = recruitment_involvement_by_service(on=on)
+    if service is not None:
+        return by_service.get(service.pk, (0, 0, None))
+    involved = sum(counts[0] for counts in by_service.values())
+    total = sum(counts[1] for counts in by_service.values())
+    return involved, total, percent(involved, total)
 
 
 @transaction.atomic

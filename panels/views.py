@@ -20,7 +20,6 @@ from coprod.models import Organisation
 from coprod.roles import (
     Role,
     is_staff_member,
-    is_trustee,
     partner_for,
     partner_required,
     role_required,
@@ -55,19 +54,12 @@ staff_or_partner_required = role_required(Role.STAFF, Role.PARTNER)
 def get_panel_for_user(request: HttpRequest, pk: int) -> Panel:
     """A panel the signed-in person may see: staff any, a partner only the panels they
     are a member of now. Anything else answers 404."""
-    panels = Panel.objects.select_related("service", "area", "created_by")
-    if not is_staff_member(request.user):
-        partner = partner_for(request.user)
-        panels = panels.for_partner(partner) if partner else panels.none()
+    panels = Panel.objects.visible_to(request.user).select_related("service", "area", "created_by")
     return get_object_or_404(panels, pk=pk)
 
 
 def _meetings_for(request: HttpRequest):
-    meetings = Meeting.objects.select_related("panel", "created_by")
-    if is_staff_member(request.user):
-        return meetings
-    partner = partner_for(request.user)
-    return meetings.visible_to_partner(partner) if partner else meetings.none()
+    return Meeting.objects.visible_to(request.user).select_related("panel", "created_by")
 
 
 def get_meeting_for_user(request: HttpRequest, pk: int) -> Meeting:
@@ -103,7 +95,8 @@ def _base_url(request: HttpRequest) -> str:
 
 @staff_required
 def panel_list(request: HttpRequest) -> HttpResponse:
-    panel_filter = filters.PanelFilter(request.GET or None, queryset=Panel.objects.for_list())
+    panels = Panel.objects.visible_to(request.user).for_list()
+    panel_filter = filters.PanelFilter(request.GET or None, queryset=panels)
     filtered = any(value for name, value in request.GET.items() if name in panel_filter.filters)
     return render(request, "panels/panel_list.html", {
         "filter": panel_filter,
@@ -459,10 +452,7 @@ def my_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
     """A proposal the signed-in person may see: staff any; a partner only proposals sent to
     a panel they belong to now. Anything else answers 404."""
-    proposals = Proposal.objects.select_related("panel", "owner")
-    if not is_staff_member(request.user):
-        partner = partner_for(request.user)
-        proposals = proposals.visible_to_partner(partner) if partner else proposals.none()
+    proposals = Proposal.objects.visible_to(request.user).select_related("panel", "owner")
     return get_object_or_404(proposals, pk=pk)
 
 
@@ -483,7 +473,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "attention": awaiting[:ATTENTION_SHOWN],
         "attention_count": awaiting.count(),
         "overdue_count": awaiting.filter(overdue=True).count(),
-        "page_obj": paginate(request, Proposal.objects.for_list()),
+        "page_obj": paginate(request, Proposal.objects.visible_to(request.user).for_list()),
         "today": timezone.localdate(),
     })
 
@@ -626,9 +616,8 @@ def my_point_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def get_decision_for_user(request: HttpRequest, pk: int) -> Decision:
     """A decision, for staff and trustees (decisions hold no personal data); anyone else 404."""
-    if not (is_staff_member(request.user) or is_trustee(request.user)):
-        raise Http404
-    return get_object_or_404(Decision.objects.for_list().select_related("recorded_by", "archived_by"), pk=pk)
+    decisions = Decision.objects.visible_to(request.user).for_list()
+    return get_object_or_404(decisions.select_related("recorded_by", "archived_by"), pk=pk)
 
 
 def _decision_base(request: HttpRequest) -> str:
@@ -638,7 +627,8 @@ def _decision_base(request: HttpRequest) -> str:
 
 @staff_or_trustee_required
 def decision_list(request: HttpRequest) -> HttpResponse:
-    decision_filter = filters.DecisionFilter(request.GET or None, queryset=Decision.objects.for_list())
+    decision_filter = filters.DecisionFilter(request.GET or None,
+                                             queryset=Decision.objects.visible_to(request.user).for_list())
     decisions = decision_filter.qs
     page_obj = paginate(request, decisions)
     return render(request, "panels/decision_list.html", {

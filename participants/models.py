@@ -191,7 +191,7 @@ class PartnerQuerySet(models.QuerySet):
 
         Consent honoured everywhere: no quotes in reports, no photos, no contact
         unless the partner is in the matching set."""
-        latest = ConsentStatement.objects.filter(topic=topic).order_by("-version").values("pk")[:1]
+        latest = ConsentStatement.objects.newest_of(topic).values("pk")[:1]
         return self.filter(Exists(
             Consent.objects.in_force().filter(partner=OuterRef("pk"), statement=Subquery(latest))
         ))
@@ -407,10 +407,18 @@ class Invitation(models.Model):
 
 
 class ConsentStatementQuerySet(models.QuerySet):
+    def newest_of(self, topic) -> "ConsentStatementQuerySet":
+        """A topic's wordings, newest first: the first is the wording in use. The one home
+        of "the latest wording"; `topic` may be an `OuterRef` in a subquery."""
+        return self.filter(topic=topic).order_by("-version")
+
+    def current(self, topic: str) -> "ConsentStatement | None":
+        """The wording in use for `topic`, or None before any is published."""
+        return self.newest_of(topic).first()
+
     def latest(self) -> "ConsentStatementQuerySet":
         """The wording in use for each topic: the highest version."""
-        newest = (ConsentStatement.objects.filter(topic=OuterRef("topic"))
-                  .order_by("-version").values("version")[:1])
+        newest = ConsentStatement.objects.newest_of(OuterRef("topic")).values("version")[:1]
         return self.filter(version=Subquery(newest))
 
     def with_agreed_count(self) -> "ConsentStatementQuerySet":
@@ -459,7 +467,7 @@ def consent_annotations() -> dict:
     whatever the number of partners."""
     annotations = {}
     for topic in ConsentStatement.Topic.values:
-        latest = ConsentStatement.objects.filter(topic=topic).order_by("-version").values("pk")[:1]
+        latest = ConsentStatement.objects.newest_of(topic).values("pk")[:1]
         in_force = Consent.objects.in_force().filter(partner=OuterRef("pk"))
         annotations[f"agrees_{topic}"] = Exists(in_force.filter(statement=Subquery(latest)))
         annotations[f"agreed_before_{topic}"] = Exists(

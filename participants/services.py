@@ -31,6 +31,7 @@ from coprod.reports import report_request
 from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
 
 from . import data_protection
+from .contact import contact_address, email_partner
 from .models import (
     AccessNeed,
     Consent,
@@ -203,12 +204,12 @@ def status_change_notify(*, status_change_id: int) -> bool:
     e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
     change = StatusChange.objects.select_related("partner__link_worker").get(pk=status_change_id)
     partner = change.partner
-    if partner.is_erased or not partner.email or not partner.has_consent("contact"):
+    if contact_address(partner) is None:
         return False
     organisation = Organisation.current()
     context = {"partner": partner, "change": change, "organisation": organisation}
-    return notify.email_queue(
-        kind="partner_status_changed", to=[partner.email], partner=partner,
+    return email_partner(
+        partner, kind="partner_status_changed",
         subject=f"{organisation.name}: your involvement is now {change.get_to_status_display().lower()}",
         body=render_to_string("participants/email/status_change.txt", context),
     ) is not None
@@ -554,7 +555,7 @@ def consent_give(*, partner: Partner, statement: ConsentStatement, by) -> Consen
     """Record the partner's agreement to `statement`, which must be the latest
     wording of its topic and not already agreed to."""
     _refuse_erased(partner)
-    latest = ConsentStatement.objects.filter(topic=statement.topic).order_by("-version").first()
+    latest = ConsentStatement.objects.current(statement.topic)
     if latest is None or latest.pk != statement.pk:
         raise ValidationError(
             f"These words about “{statement.get_topic_display()}” have been replaced by newer ones. "
@@ -592,7 +593,7 @@ def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStateme
         raise ValidationError(
             {"wording": "Write the full wording partners agree to (at least 20 characters)."}
         )
-    current = ConsentStatement.objects.filter(topic=topic).order_by("-version").first()
+    current = ConsentStatement.objects.current(topic)
     if current and " ".join(current.wording.split()) == " ".join(wording.split()):
         raise ValidationError({"wording": "This is the same as the current wording: change it or keep it."})
     return model_create(ConsentStatement, by=by, topic=topic, version=(current.version + 1) if current else 1,
@@ -913,9 +914,9 @@ def partner_request_erasure(*, partner: Partner, by, message: str = "", review_u
             subject=f"{partner.full_name} has asked us to delete their information",
             body=render_to_string("participants/email/erasure_request_staff.txt", context),
         )
-    if partner.has_consent("contact") and reply_to:
-        notify.email_queue(
-            kind="erasure_request_received", to=[reply_to], partner=partner,
+    if reply_to:
+        email_partner(
+            partner, kind="erasure_request_received",
             subject=f"{organisation.name}: we have your request to delete your information",
             body=render_to_string("participants/email/erasure_request_received.txt", context),
         )

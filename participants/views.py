@@ -540,7 +540,7 @@ def consent_statement_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     topic = request.GET.get("topic")
     if topic in ConsentStatement.Topic.values:
-        current = ConsentStatement.objects.filter(topic=topic).order_by("-version").first()
+        current = ConsentStatement.objects.current(topic)
         initial = {"topic": topic, "wording": current.wording if current else ""}
     form = forms.ConsentStatementForm(request.POST or None, initial=initial)
     statement = submit(request, form, lambda data: services.consent_statement_publish(

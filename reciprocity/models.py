@@ -13,12 +13,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod import bounds
 from coprod.keeping import KeptRecord
+from coprod.roles import is_staff_member, partner_for
+from panels.models import Attendance, Meeting
 
 PENCE = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -271,6 +274,14 @@ class BenefitRule(models.Model):
 
 
 class ClaimQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ClaimQuerySet":
+        """The claims this person may see: staff every claim, a partner only their own,
+        anyone else none. The one rule for claim pages, lists, exports and receipts."""
+        if is_staff_member(user):
+            return self
+        partner = partner_for(user)
+        return self.filter(partner=partner) if partner is not None else self.none()
+
     def for_list(self) -> "ClaimQuerySet":
         return self.select_related("partner", "meeting", "activity_type", "payment")
 
@@ -302,6 +313,24 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(payable_amount=payable).annotate(
             payable_fee=Greatest(F("payable_amount") - F("expenses_total"), Value(ZERO), output_field=MONEY),
         )
+
+
+def claimable_meetings(partner) -> "models.QuerySet[Meeting]":
+    """The meetings a partner may still claim for: held within the claimable window
+    (`coprod.bounds.CLAIM_ACTIVITY`), attended by them according to the register, and with
+    no live claim of theirs yet. The one rule: the claim form offers these and
+    `services.claim_create` refuses any other meeting."""
+    since, _ = bounds.CLAIM_ACTIVITY.limits()
+    attended = Attendance.objects.filter(meeting=OuterRef("pk"), partner=partner,
+                                         status=Attendance.Status.ATTENDED)
+    claimed = Claim.objects.live().filter(meeting=OuterRef("pk"), partner=partner)
+    return (
+        Meeting.objects.filter(starts_at__gte=bounds.start_of(since), starts_at__lte=timezone.now())
+        .filter(Exists(attended))
+        .exclude(Exists(claimed))
+        .select_related("panel")
+        .order_by("-starts_at")
+    )
 
 
 class Claim(KeptRecord):

@@ -19,11 +19,12 @@ from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from coprod import bounds, notify
+from coprod import bounds
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
-from coprod.roles import is_staff_member
+from coprod.roles import can_see_sensitive_data, is_staff_member
 from panels.models import Attendance
+from participants.contact import contact_address, email_partner
 
 from .benefits import benefit_checks
 from .models import (
@@ -40,6 +41,7 @@ from .models import (
     Recognition,
     Voucher,
     VoucherBatch,
+    claimable_meetings,
 )
 from .receipts import check_receipt
 
@@ -63,8 +65,14 @@ def is_finance(user) -> bool:
     return can_approve(user) or can_pay(user)
 
 
+def can_see_benefits(user) -> bool:
+    """Benefit rules name the partners they apply to: finance staff and staff allowed to
+    see sensitive partner data may see who they are and their totals."""
+    return is_finance(user) or can_see_sensitive_data(user)
+
+
 def _check_own_or_staff(claim: Claim, by) -> None:
-    if not (is_staff_member(by) or (claim.partner.user_id is not None and claim.partner.user_id == by.pk)):
+    if not Claim.objects.visible_to(by).filter(pk=claim.pk).exists():
         raise PermissionDenied("Only the partner or staff can change this claim.")
 
 
@@ -151,12 +159,7 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
     e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
     claim = Claim.objects.select_related("partner", "payment").get(pk=claim_id)
     partner = claim.partner
-    if (
-        event not in EMAIL_SUBJECTS
-        or partner.is_erased
-        or not partner.email
-        or not partner.has_consent("contact")
-    ):
+    if event not in EMAIL_SUBJECTS or contact_address(partner) is None:
         return False
     organisation = Organisation.current()
     context = {
@@ -165,8 +168,8 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
         "organisation": organisation,
         "payment": getattr(claim, "payment", None),
     }
-    return notify.email_queue(
-        kind=f"claim_{event}", to=[partner.email], partner=partner,
+    return email_partner(
+        partner, kind=f"claim_{event}",
         subject=f"{organisation.name}: {EMAIL_SUBJECTS[event]}",
         body=render_to_string(f"reciprocity/email/claim_{event}.txt", context),
     ) is not None
@@ -445,6 +448,22 @@ def _attendance(partner, meeting):
     ).first()
 
 
+def _why_not_claimable(partner, meeting) -> str:
+    """In plain words, why `claimable_meetings` leaves this meeting out for this partner."""
+    if _attendance(partner, meeting) is None:
+        return "You can only claim for a meeting the register shows you attended."
+    if meeting.starts_at > timezone.now():
+        return "You can only claim for a meeting once it has taken place."
+    held_on = timezone.localdate(meeting.starts_at)
+    if bounds.CLAIM_ACTIVITY.message(held_on):
+        earliest, _ = bounds.CLAIM_ACTIVITY.limits()
+        return (f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
+                f"in the last 12 months (from {earliest:%-d %B %Y}).")
+    if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
+        return "There is already a claim for this meeting. Add costs to that claim instead."
+    return "This meeting cannot be claimed for."
+
+
 def _clean_cost(*, kind: str, amount, description: str = "", receipt=None) -> dict:
     """A checked line of a claim, ready to save (receipt type and name read from the file)."""
     if kind not in ClaimItem.Kind.values:
@@ -517,24 +536,9 @@ def claim_create(
     if partner.is_erased:
         raise ValidationError("This partner's record has been erased.")
     if meeting is not None:
+        if not claimable_meetings(partner).filter(pk=meeting.pk).exists():
+            raise ValidationError({"meeting": _why_not_claimable(partner, meeting)})
         attendance = _attendance(partner, meeting)
-        if attendance is None:
-            raise ValidationError(
-                {"meeting": "You can only claim for a meeting the register shows you attended."}
-            )
-        held_on = timezone.localdate(meeting.starts_at)
-        if bounds.CLAIM_ACTIVITY.message(held_on):
-            earliest, _ = bounds.CLAIM_ACTIVITY.limits()
-            raise ValidationError(
-                {
-                    "meeting": f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
-                    f"in the last 12 months (from {earliest:%-d %B %Y})."
-                }
-            )
-        if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
-            raise ValidationError(
-                {"meeting": "There is already a claim for this meeting. Add costs to that claim instead."}
-            )
         activity = activity or f"{meeting.panel.name}: {meeting.title}"
         activity_date = timezone.localdate(meeting.starts_at)
         hours = attendance.hours if attendance.hours is not None else meeting.duration_hours

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,12 +19,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coprod import bounds, reports
+from coprod import reports
 from coprod.charts import bar_chart, svg_img
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 from coprod.web import act, form_page, paginate, submit
-from panels.models import Attendance, Meeting
 from participants.models import Partner
 
 from . import benefits, forms, services
@@ -43,17 +42,9 @@ from .models import (
     Recognition,
     Voucher,
     VoucherBatch,
+    claimable_meetings,
     pounds,
 )
-
-
-def can_see_benefits(user) -> bool:
-    """Benefit rules name the partners they apply to: finance staff and staff allowed to
-    see sensitive partner data may see who they are and their totals."""
-    return services.is_finance(user) or (
-        is_staff_member(user) and user.has_perm("participants.view_sensitive_partner_data")
-    )
-
 
 # --- Loading and authorising --------------------------------------------------------------
 
@@ -63,7 +54,7 @@ def get_claim_for_user(request: HttpRequest, pk: int) -> Claim:
     if not is_staff_member(request.user):
         raise Http404
     return get_object_or_404(
-        Claim.objects.for_list().select_related(
+        Claim.objects.visible_to(request.user).for_list().select_related(
             "rate", "created_by", "submitted_by", "decided_by", "withdrawn_by"
         ),
         pk=pk,
@@ -75,7 +66,7 @@ def get_own_claim(request: HttpRequest, pk: int) -> Claim:
     partner = partner_for(request.user)
     if partner is None:
         raise Http404
-    return get_object_or_404(Claim.objects.for_list().filter(partner=partner), pk=pk)
+    return get_object_or_404(Claim.objects.visible_to(request.user).of_partner(partner).for_list(), pk=pk)
 
 
 def get_receipt_for_user(request: HttpRequest, pk: int) -> ClaimItem:
@@ -115,30 +106,10 @@ def receipt(request: HttpRequest, pk: int) -> FileResponse:
 # --- The partner's own pages ----------------------------------------------------------------
 
 
-def claimable_meetings(partner):
-    """Meetings within the claimable window (`coprod.bounds.CLAIM_ACTIVITY`, which
-    `services.claim_create` enforces too) the register shows the partner attended, with no
-    claim yet."""
-    since, _ = bounds.CLAIM_ACTIVITY.limits()
-    return (
-        Meeting.objects.filter(starts_at__gte=bounds.start_of(since), starts_at__lte=timezone.now())
-        .filter(
-            Exists(
-                Attendance.objects.filter(
-                    meeting=OuterRef("pk"), partner=partner, status=Attendance.Status.ATTENDED
-                )
-            )
-        )
-        .exclude(Exists(Claim.objects.live().filter(meeting=OuterRef("pk"), partner=partner)))
-        .select_related("panel")
-        .order_by("-starts_at")
-    )
-
-
 @partner_required
 def my_claims(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
-    claims = Claim.objects.for_list().of_partner(partner)
+    claims = Claim.objects.visible_to(request.user).of_partner(partner).for_list()
     return render(
         request,
         "reciprocity/my_claims.html",
@@ -294,7 +265,7 @@ def my_payments(request: HttpRequest) -> HttpResponse:
         Payment.objects.filter(claim__partner=partner).select_related("claim").order_by("-paid_on", "-pk")
     )
     waiting = (
-        Claim.objects.of_partner(partner)
+        Claim.objects.visible_to(request.user).of_partner(partner)
         .filter(status=Claim.Status.APPROVED)
         .with_payable()
         .order_by("decided_at")
@@ -359,8 +330,9 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def claim_list(request: HttpRequest) -> HttpResponse:
-    claim_filter = ClaimFilter(request.GET or None, queryset=Claim.objects.for_list())
-    counts = Claim.objects.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
+    claims = Claim.objects.visible_to(request.user)
+    claim_filter = ClaimFilter(request.GET or None, queryset=claims.for_list())
+    counts = claims.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
     return render(
         request,
         "reciprocity/claim_list.html",
@@ -420,7 +392,7 @@ def _claim_page(
     user = request.user
     payment = getattr(claim, "payment", None)
     own = claim.partner.user_id == user.pk
-    show_benefits = can_see_benefits(user)
+    show_benefits = services.can_see_benefits(user)
     checks = (
         benefits.benefit_checks(claim.partner, claim=claim if claim.is_open else None)
         if show_benefits
@@ -811,7 +783,7 @@ def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def benefit_rule_list(request: HttpRequest) -> HttpResponse:
-    show_partners = can_see_benefits(request.user)
+    show_partners = services.can_see_benefits(request.user)
     rules = BenefitRule.objects.with_partner_count()
     if show_partners:
         rules = rules.prefetch_related("partners")
@@ -834,7 +806,7 @@ RULE_FIELDS = ["name", "period", "limit", "counts_fees", "counts_vouchers", "not
 
 
 def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpResponse:
-    show_partners = can_see_benefits(request.user)
+    show_partners = services.can_see_benefits(request.user)
     initial = {name: getattr(rule, name) for name in RULE_FIELDS} if rule else {}
     if rule and show_partners:
         initial["partners"] = list(rule.partners.all())
