@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ladder.forms import ActionForm
 
-from ..factories import DecisionFactory
+from ..panels.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,16 +6,14 @@ from django.contrib.auth.models import AnonymousUser
 
 from panels.models import Decision, Meeting, Panel, Proposal
 
-from ..factories import (
+from ..participants.factories import PartnerWithLoginFactory, StaffFactory, TrusteeFactory
+from .factories import (
     AttendanceFactory,
     DecisionFactory,
     MeetingFactory,
     MembershipFactory,
     PanelFactory,
-    PartnerWithLoginFactory,
     ProposalFactory,
-    StaffFactory,
-    TrusteeFactory,
 )
 
 pytestmark = pytest.mark.django_db

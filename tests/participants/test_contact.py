@@ -9,7 +9,7 @@ from participants import services
 from participants.contact import contact_address, contact_addresses, email_partner
 from participants.models import Consent, ConsentStatement
 
-from ..factories import PartnerFactory, PartnerWithLoginFactory, StaffFactory
+from .factories import PartnerFactory, PartnerWithLoginFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

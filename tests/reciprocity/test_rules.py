@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from reciprocity import services
 from reciprocity.models import Claim, claimable_meetings
 
-from ..factories import PartnerWithLoginFactory, StaffFactory, TrusteeFactory
+from ..participants.factories import PartnerWithLoginFactory, StaffFactory, TrusteeFactory
 from .helpers import meeting_attended
 
 pytestmark = pytest.mark.django_db
