@@ -26,6 +26,7 @@ from coprod.roles import is_staff_member, partner_for
 from ladder.models import Ladder, Rung
 from participants.models import Partner
 
+from . import reminders
 from .models import (
     Attendance,
     Decision,
@@ -567,6 +568,8 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
     if attendance.status != status:
         attendance.status, attendance.updated_at, attendance.updated_by = status, timezone.now(), by
         model_save(attendance, by=by, update_fields=["status", "updated_at", "updated_by"])
+        if status == Attendance.Status.DECLINED:
+            reminders.attendance_declined_tell_lead(attendance=attendance)
     return attendance
 
 

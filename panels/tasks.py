@@ -3,6 +3,8 @@ keeps its own block."""
 
 from celery import shared_task
 
+from .reminders import meeting_chasers_send, meeting_reminders_send
+
 # --- Panels, memberships, meetings, papers and attendance ---
 
 
@@ -13,3 +15,10 @@ def close_expired_panels() -> list[int]:
 
     return [panel.pk for panel in panel_close_expired()]
 
+
+
+@shared_task
+def send_meeting_reminders() -> dict:
+    """Every quarter of an hour (Celery beat): reminders before meetings, and chasers for
+    invitations nobody answered. Each goes once per meeting and person however often this runs."""
+    return {"reminders": meeting_reminders_send(), "chasers": meeting_chasers_send()}

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
-from coprod.models import OutgoingEmail
+from coprod.models import Notice, OutgoingEmail
 
 from .models import Consent, Invitation, Partner, StatusChange, TrainingRecord
 
@@ -43,6 +43,7 @@ EXPORTERS: list[str] = [
     "panels.data_protection.export_points_and_recruitment",
     "ladder.data_protection.export_ladder_answers",
     "participants.data_protection.export_emails",
+    "participants.data_protection.export_notices",
 ]
 
 # Later apps add theirs here, e.g. "reciprocity.data_protection.erase_partner".
@@ -120,6 +121,7 @@ def export_profile(partner: Partner) -> tuple[str, dict]:
         "phone": partner.phone,
         "address": partner.address,
         "preferred_contact": partner.get_preferred_contact_display(),
+        "reminders": partner.get_reminders_display(),
         "access_needs": [need.name for need in partner.access_needs.all()],
         "interpreter_language": partner.interpreter_language,
         "access_notes": partner.access_notes,
@@ -266,6 +268,23 @@ def export_emails(partner: Partner) -> tuple[str, list[dict]]:
     ]
 
 
+def export_notices(partner: Partner) -> tuple[str, list[dict]]:
+    """Reminders and notices by e-mail, text, letter or phone call, and how each went."""
+    return "Reminders and notices", [
+        {
+            "channel": notice.get_channel_display(),
+            "to": notice.to,
+            "subject": notice.subject,
+            "body": notice.body,
+            "status": notice.outcome,
+            "saved_at": notice.created_at,
+            "sent_at": notice.sent_at,
+        }
+        for notice in Notice.objects.filter(partner=partner).select_related("email")
+        .order_by("created_at", "pk")
+    ]
+
+
 # The audit trail: every saved version of the partner record (django-simple-history),
 # turned into "what changed", including the many-to-many lists.
 _HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -360,6 +379,7 @@ LABELS = {
     "access_notes": "Other access needs",
     "lived_experience": "Areas of lived experience",
     "preferred_contact": "Preferred way to contact",
+    "reminders": "Meeting reminders",
     "erased_at": "Personal data erased",
     "erased_by": "Erased by",
     "link_worker": "Link worker",

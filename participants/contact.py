@@ -1,0 +1,96 @@
+"""May we contact this partner, and how: the one home of that rule for every reminder and
+notice (`coprod.notices` sends them).
+
+- Nobody is contacted after their personal data was erased, nor without their consent to be
+  contacted in force.
+- Their preferred way decides the channel: e-mail; text message (to their phone); post (a
+  letter to their postal address); a phone call (they go on the staff's call list). When the
+  detail their choice needs is missing, the first of e-mail, text and letter they have a
+  detail for is used instead; with none, they are not contacted.
+- How far ahead they are reminded of a meeting is their own choice (`Partner.reminders`),
+  or the organisation's usual times (the MEETING_REMINDERS setting).
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from coprod.models import Notice
+from coprod.notices import Recipient, nobody
+
+from .models import Partner
+
+CONTACT_TOPIC = "contact"
+
+_CHANNEL_OF = {
+    Partner.ContactMethod.EMAIL: Notice.Channel.EMAIL,
+    Partner.ContactMethod.TEXT: Notice.Channel.TEXT,
+    Partner.ContactMethod.POST: Notice.Channel.LETTER,
+    Partner.ContactMethod.PHONE: Notice.Channel.PHONE,
+}
+
+# When each choice reminds them of a meeting ("usual": the MEETING_REMINDERS setting).
+REMINDER_TIMES = {
+    Partner.Reminders.WEEK: ("7d", "1d"),
+    Partner.Reminders.TWO_DAYS: ("2d",),
+    Partner.Reminders.DAY_BEFORE: ("1d",),
+    Partner.Reminders.MORNING: ("morning",),
+    Partner.Reminders.NONE: (),
+}
+
+
+def usual_reminder_times() -> tuple[str, ...]:
+    return tuple(part.strip() for part in settings.MEETING_REMINDERS.split(",") if part.strip())
+
+
+def reminder_times(partner: Partner) -> tuple[str, ...]:
+    """When this partner wants to be reminded of a meeting, e.g. ("2d", "morning")."""
+    return REMINDER_TIMES.get(partner.reminders, usual_reminder_times())
+
+
+def consenting_ids(partners: Iterable[Partner]) -> set[int]:
+    """The ids of those among `partners` whose consent to be contacted is in force (one query)."""
+    ids = [partner.pk for partner in partners]
+    if not ids:
+        return set()
+    return set(Partner.objects.filter(pk__in=ids).consenting_to(CONTACT_TOPIC).values_list("pk", flat=True))
+
+
+def _address_lines(partner: Partner) -> tuple[str, ...]:
+    lines = [line.strip(" ,") for line in partner.address.replace(",", "\n").splitlines()]
+    return tuple([partner.full_name] + [line for line in lines if line])
+
+
+def partner_recipient(partner: Partner, *, consenting: bool | None = None) -> Recipient:
+    """How to reach `partner`, or a Recipient that is not reachable, saying why. `consenting`:
+    whether their consent to be contacted is in force, when the caller already knows."""
+    if partner.is_erased:
+        return nobody("their personal data was erased", partner=partner)
+    if consenting is None:
+        consenting = partner.has_consent(CONTACT_TOPIC)
+    if not consenting:
+        return nobody("no consent to be contacted in force", partner=partner)
+    details = {
+        Notice.Channel.EMAIL: bool(partner.email),
+        Notice.Channel.TEXT: bool(partner.phone),
+        Notice.Channel.LETTER: bool(partner.address.strip()),
+        Notice.Channel.PHONE: bool(partner.phone),
+    }
+    channel = _CHANNEL_OF.get(partner.preferred_contact, Notice.Channel.EMAIL)
+    if not details[channel]:
+        fallback = [each for each in (Notice.Channel.EMAIL, Notice.Channel.TEXT, Notice.Channel.LETTER)
+                    if details[each]]
+        if not fallback:
+            return nobody("no e-mail address, phone number or postal address", partner=partner)
+        channel = fallback[0]
+    return Recipient(name=partner.display_name, channel=channel, email=partner.email, phone=partner.phone,
+                     address=_address_lines(partner), partner=partner, user=partner.user)
+
+
+def user_recipient(user) -> Recipient | None:
+    """A partner's login is reached as the partner chose; staff and trustees are left to the
+    core (by e-mail). Registered with `coprod.notices` in `AppConfig.ready()`."""
+    if user is None or user.is_staff_member or user.is_trustee:
+        return None
+    partner = Partner.objects.filter(user=user).first()
+    return partner_recipient(partner) if partner is not None else None
