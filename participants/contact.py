@@ -43,6 +43,23 @@ def usual_reminder_times() -> tuple[str, ...]:
     return tuple(part.strip() for part in settings.MEETING_REMINDERS.split(",") if part.strip())
 
 
+def _time_words(when: str) -> str:
+    if when == "morning":
+        return "on the morning of the meeting"
+    amount, unit = int(when[:-1]), when[-1]
+    if unit == "d":
+        return "the day before" if amount == 1 else f"{amount} days before"
+    return "an hour before" if amount == 1 else f"{amount} hours before"
+
+
+def usual_reminder_words() -> str:
+    """The usual reminder times in words, e.g. "2 days before and on the morning of the meeting"."""
+    words = [_time_words(when) for when in usual_reminder_times()]
+    if not words:
+        return "no reminders"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def reminder_times(partner: Partner) -> tuple[str, ...]:
     """When this partner wants to be reminded of a meeting, e.g. ("2d", "morning")."""
     return REMINDER_TIMES.get(partner.reminders, usual_reminder_times())

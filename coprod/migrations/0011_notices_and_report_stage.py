@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coprod', '0010_retention_rules_and_runs'),
-        ('participants', '0005_x'),
+        ('participants', '0004_history_of_consent_wordings_and_courses'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
