@@ -43,13 +43,13 @@ class Backend(Protocol):
 class ConsoleBackend:
     """Writes each text and letter to standard output instead of sending it."""
 
-    stream = sys.stdout
     _lock = threading.Lock()
 
     def _write(self, text: str) -> None:
+        stream = sys.stdout  # looked up each time, so a redirected stdout (tests, runserver) is used
         with self._lock:
-            self.stream.write(text)
-            self.stream.flush()
+            stream.write(text)
+            stream.flush()
 
     def send_text(self, *, phone: str, body: str, reference: str) -> str:
         self._write(f"--- text message to {phone} ({reference}) ---\n{body}\n{'-' * 40}\n")

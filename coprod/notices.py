@@ -137,6 +137,10 @@ def _hand_to_worker(notice_id: int) -> None:
     except notify.BROKER_ERRORS as error:
         logger.warning("notice %s kept: the task queue could not be reached (%s); it is sent later",
                        notice_id, error)
+    except Exception:
+        # In the web process (no broker) the task runs right here: whatever happens, the action
+        # that caused the notice is already saved and its page must still answer.
+        logger.exception("notice %s could not be sent; it stays waiting and is tried again later", notice_id)
 
 
 # --- Sending texts and letters: in a worker -------------------------------------------------
