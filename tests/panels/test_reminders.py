@@ -125,10 +125,13 @@ def test_a_reminder_whose_time_passed_long_ago_is_not_sent_late(django_capture_o
     starts = timezone.now() + datetime.timedelta(days=1)
     assert reminders.reminder_now(starts, ("2d",), timezone.now()) is None
     assert reminders.reminder_now(starts, ("2d", "1d"), timezone.now()) == "1d"
-    early = timezone.make_aware(datetime.datetime(2027, 3, 10, 8, 45))
-    assert reminders.reminder_due_at(early, "morning") == timezone.make_aware(datetime.datetime(2027, 3, 9, 8))
-    late = timezone.make_aware(datetime.datetime(2027, 3, 10, 14))
-    assert reminders.reminder_due_at(late, "morning") == timezone.make_aware(datetime.datetime(2027, 3, 10, 8))
+    def at(day, hour, minute=0):
+        return timezone.make_aware(datetime.datetime(2027, 3, day, hour, minute))
+
+    # A meeting at 8:45 is reminded at 8:00 the day before; one at 14:00 at 8:00 on the day.
+    assert reminders.reminder_due_at(at(10, 8, 45), "morning") == at(9, 8)
+    late = at(10, 14)
+    assert reminders.reminder_due_at(late, "morning") == at(10, 8)
     assert reminders.reminder_due_at(late, "3h") == late - datetime.timedelta(hours=3)
 
 
