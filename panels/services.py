@@ -21,9 +21,11 @@ from django.utils.text import get_valid_filename
 
 from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.models import Organisation, Service
+from coprod.models import Notice, Organisation, Service
+from coprod.notices import notice_send
 from coprod.roles import is_staff_member, partner_for
 from ladder.models import Ladder, Rung
+from participants.contact import partner_recipient
 from participants.models import Partner
 
 from . import reminders
@@ -349,15 +351,19 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
         Partner.objects.filter(pk__in=[line.partner_id for line in lines if line.partner_id])
         .consenting_to("contact").values_list("pk", flat=True)
     )
-    recipients = []
+    recipients, other_channels = [], []
     for line in lines:
         if line.partner_id:
             partner = line.partner
-            if partner.email and not partner.is_erased and partner.pk in consenting:
+            # Partners who chose texts, letters or a phone call hear the same news their way.
+            recipient = partner_recipient(partner, consenting=partner.pk in consenting)
+            if recipient.channel == Notice.Channel.EMAIL:
                 recipients.append((partner.display_name, partner.email, partner, None))
+            elif recipient.reachable:
+                other_channels.append(recipient)
         elif line.user.is_active and line.user.email:
             recipients.append((line.user.get_short_name(), line.user.email, None, line.user))
-    if not recipients:
+    if not recipients and not other_channels:
         return 0
     organisation = Organisation.current()
     when = timezone.localtime(meeting.starts_at)
@@ -377,6 +383,13 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
             kind=f"meeting_{change}", to=[email], subject=f"{organisation.name}: {subject}", body=body,
             attachments=[calendar_file], partner=partner, user=user,
         ) is not None
+    for recipient in other_channels:
+        body = render_to_string("panels/notices/meeting_change.txt", {
+            "recipient": recipient, "channel": recipient.channel, "meeting": meeting, "change": change,
+            "organisation": organisation, "when": f"{when:%A} {when.day} {when:%B} at {when:%H:%M}",
+        }).strip()
+        queued += notice_send(recipient=recipient, kind=f"meeting_{change}", subject=subject, body=body,
+                              topic=f"meeting:{meeting.pk}") is not None
     return queued
 
 

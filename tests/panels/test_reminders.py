@@ -257,3 +257,28 @@ def test_the_calendar_file_carries_an_alarm_the_day_before(meeting):
     assert alarm.decoded("TRIGGER") == -datetime.timedelta(days=1)
     meeting.status = "cancelled"
     assert not Calendar.from_ical(meeting_calendar(meeting)).walk("VALARM")
+
+
+def test_scheduling_and_cancelling_reach_partners_who_chose_texts_letters_or_a_call(
+        django_capture_on_commit_callbacks, capsys):
+    panel = PanelFactory(name="Housing panel")
+    staff = StaffFactory()
+    text = _contactable(full_name="Tom Text", phone="07700 900111", preferred_contact="text")
+    phone = _contactable(full_name="Pip Phone", phone="07700 900222", preferred_contact="phone")
+    silent = PartnerFactory(full_name="Nat Noconsent", phone="07700 900333", preferred_contact="text")
+    for partner in (text, phone, silent):
+        MembershipFactory(panel=panel, partner=partner)
+    starts = timezone.now() + datetime.timedelta(days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = panel_services.meeting_schedule(panel=panel, by=staff, data={
+            "title": "Budget review", "starts_at": starts, "ends_at": starts + datetime.timedelta(hours=2),
+            "format": "online", "online_joining": "A link by e-mail"})
+    scheduled = Notice.objects.filter(kind="meeting_scheduled").values_list("partner__full_name", "channel")
+    assert set(scheduled) == {("Tom Text", "text"), ("Pip Phone", "phone")}
+    assert "you are invited to Budget review" in capsys.readouterr().out
+    with django_capture_on_commit_callbacks(execute=True):
+        panel_services.meeting_cancel(meeting=meeting, by=staff)
+    cancelled = Notice.objects.get(kind="meeting_cancelled", partner=text)
+    assert cancelled.status == "sent" and "is cancelled" in cancelled.body
+    assert Notice.objects.get(kind="meeting_cancelled", partner=phone).status == "to_call"
+    assert not Notice.objects.filter(partner=silent).exists()
