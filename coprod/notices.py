@@ -87,12 +87,13 @@ def recipient_for_user(user) -> Recipient:
 
 
 def notice_send(*, recipient: Recipient, kind: str, subject: str, body: str, key: str = "", topic: str = "",
-                attachments: Sequence[notify.Attachment] = ()) -> Notice | None:
+                attachments: Sequence[notify.Attachment] = (), about=None) -> Notice | None:
     """Save one notice to `recipient` on their channel and have it delivered once the current
     transaction commits. Answers the notice, or None when nothing was saved: they must not be
     contacted, a notice with the same `key` exists, or something went wrong (logged, never
     raised, so the action that caused it still succeeds). `body` is plain text; for a letter
-    it is the letter, for a text message keep it short."""
+    it is the letter, for a text message keep it short. `about`: the partner a notice to staff
+    is about, so it is on their record, in their data export, and goes with their erasure."""
     if not recipient.reachable:
         logger.info("notice %s not sent: %s", kind, recipient.reason or "they cannot be contacted")
         return None
@@ -101,7 +102,7 @@ def notice_send(*, recipient: Recipient, kind: str, subject: str, body: str, key
             if key and Notice.objects.filter(key=key).exists():
                 return None
             return _save(recipient, kind=kind, subject=subject, body=body, key=key, topic=topic,
-                         attachments=attachments)
+                         attachments=attachments, about=about)
     except IntegrityError:
         # The same key saved at the same moment by another run: that one goes.
         logger.info("notice %s already saved by another run", key)
@@ -112,17 +113,18 @@ def notice_send(*, recipient: Recipient, kind: str, subject: str, body: str, key
         return None
 
 
-def _save(recipient: Recipient, *, kind, subject, body, key, topic, attachments) -> Notice:
+def _save(recipient: Recipient, *, kind, subject, body, key, topic, attachments, about) -> Notice:
+    partner = recipient.partner or about
     status = Notice.Status.TO_CALL if recipient.channel == Notice.Channel.PHONE else Notice.Status.QUEUED
     notice = Notice.objects.create(
         kind=kind[:60], key=key or None, topic=topic[:60], channel=recipient.channel,
-        partner=recipient.partner, user=recipient.user, to=recipient.to[:400],
+        partner=partner, user=recipient.user, to=recipient.to[:400],
         subject=notify.clean_header(subject) or "(no subject)", body=body.replace("\x00", ""), status=status,
     )
     if recipient.channel == Notice.Channel.EMAIL:
         notice.email = notify.email_queue(
             kind=kind, to=[(recipient.name, recipient.email)], subject=notice.subject, body=notice.body,
-            attachments=attachments, partner=recipient.partner, user=recipient.user)
+            attachments=attachments, partner=partner, user=recipient.user)
         if notice.email is None:
             notice.status, notice.last_error = Notice.Status.FAILED, "The e-mail address is not valid."
         notice.save(update_fields=["email", "status", "last_error"])

@@ -169,12 +169,13 @@ def panel_leads(panel: Panel) -> list:
     return [creator] if creator is not None and creator.is_active and creator.is_staff_member else []
 
 
-def leads_tell(*, staff: list, kind: str, subject: str, body: str, topic: str = "") -> int:
-    """Tell each of `staff` (on their channel: e-mail for staff). Answers how many were told."""
+def leads_tell(*, staff: list, kind: str, subject: str, body: str, topic: str = "", about=None) -> int:
+    """Tell each of `staff` (on their channel: e-mail for staff) about the partner `about`.
+    Answers how many were told."""
     told = 0
     for user in staff:
         told += notice_send(recipient=recipient_for_user(user), kind=kind, subject=subject, body=body,
-                            topic=topic) is not None
+                            topic=topic, about=about) is not None
     return told
 
 
@@ -188,4 +189,4 @@ def attendance_declined_tell_lead(*, attendance: Attendance) -> int:
     }).strip()
     return leads_tell(staff=panel_leads(meeting.panel), kind="meeting_declined",
                       subject=f"{who} cannot come to {meeting.title}, {_when_words(meeting)}", body=body,
-                      topic=f"meeting:{meeting.pk}")
+                      topic=f"meeting:{meeting.pk}", about=attendance.partner)

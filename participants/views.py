@@ -453,7 +453,9 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
         return redirect("participants:my_details")
     return render(request, "participants/my_reminders.html", {
         "form": form, "usual": usual_reminder_words(),
-        "notices": Notice.objects.filter(partner=partner).order_by("-created_at", "-pk")[:NOTICES_SHOWN],
+        # Those sent to them, not those to staff about them.
+        "notices": Notice.objects.filter(partner=partner).filter(Q(user__isnull=True) | Q(user=partner.user_id))
+        .order_by("-created_at", "-pk")[:NOTICES_SHOWN],
     })
 
 

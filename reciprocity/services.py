@@ -663,7 +663,7 @@ def claim_submitted_tell_lead(*, claim: Claim) -> int:
         "link": f"{base}{reverse('reciprocity:claim_detail', args=[claim.pk])}",
     }).strip()
     return leads_tell(staff=staff, kind="claim_submitted", subject=f"{partner.display_name} sent a claim for "
-                      f"£{claim.total:,.2f}", body=body)
+                      f"£{claim.total:,.2f}", body=body, about=partner)
 
 
 @transaction.atomic

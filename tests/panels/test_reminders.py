@@ -195,6 +195,7 @@ def test_declining_tells_the_panels_staff_lead(meeting, django_capture_on_commit
         panel_services.attendance_respond(attendance=line, confirm=False, by=partner.user)
     told = Notice.objects.get(kind="meeting_declined")
     assert told.user == meeting.lead and told.channel == "email"
+    assert told.partner == partner  # on Dan's record, and erased with it
     assert mail.outbox[-1].to == ["Lee <lee@example.test>"]
     assert "Dan Decider cannot come" in mail.outbox[-1].subject
     # Saying yes tells nobody.
