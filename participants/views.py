@@ -454,7 +454,7 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
     return render(request, "participants/my_reminders.html", {
         "form": form, "usual": usual_reminder_words(),
         # Those sent to them, not those to staff about them.
-        "notices": Notice.objects.filter(partner=partner).filter(Q(user__isnull=True) | Q(user=partner.user_id))
+        "notices": Notice.objects.filter(Q(user__isnull=True) | Q(user=partner.user_id), partner=partner)
         .order_by("-created_at", "-pk")[:NOTICES_SHOWN],
     })
 
