@@ -230,7 +230,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpR
         "can_record_not_held": (meeting.status == Meeting.Status.SCHEDULED
                                 and meeting.starts_at <= timezone.now()),
         "call_list": Notice.objects.filter(topic=f"meeting:{meeting.pk}", channel=Notice.Channel.PHONE)
-        .select_related("partner", "done_by").order_by("status", "-created_at")[:CALLS_SHOWN],
+        .select_related("partner", "user", "done_by").order_by("status", "-created_at")[:CALLS_SHOWN],
     })
 
 
