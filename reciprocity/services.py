@@ -644,7 +644,7 @@ def _submit(claim: Claim, by) -> None:
     claim.submitted_by = by
     model_save(claim, by=by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
     _notify(claim, "submitted")
-    if not _quiet.get() and not is_staff_member(by):
+    if not _quiet.get() and by is not None and not is_staff_member(by):
         claim_submitted_tell_lead(claim=claim)
 
 
