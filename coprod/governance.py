@@ -45,6 +45,9 @@ def notify_ready(report: Report) -> int:
     """E-mail trustees that the scheduled report is ready (or the person who asked for it).
     Answers how many people it was queued to."""
     User = get_user_model()
+    if not report.params.get("scheduled"):
+        # Asked for by someone: they are told on their own channel.
+        return reports.report_ready_tell(report)
     if report.params.get("scheduled"):
         trustees = User.objects.filter(is_trustee=True, is_active=True)
         recipients = list(trustees.values_list("email", flat=True))

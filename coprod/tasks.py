@@ -3,8 +3,8 @@ import socket
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-# Importing notify registers its `send_email` task with every worker.
-from . import notify
+# Importing notify and notices registers their `send_email` and `send_notice` tasks with every worker.
+from . import notices, notify
 from .governance import quarterly_report_make
 from .health import database_status
 from .models import Report
@@ -59,6 +59,12 @@ def requeue_waiting_emails() -> int:
     """Every few minutes (beat): queue again the e-mails whose task was lost, for example
     because the broker was down when the action that caused them was saved."""
     return notify.email_requeue_waiting()
+
+
+@shared_task
+def requeue_waiting_notices() -> int:
+    """Every few minutes (beat): queue again the texts and letters whose task was lost."""
+    return notices.notice_requeue_waiting()
 
 
 @shared_task

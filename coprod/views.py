@@ -11,11 +11,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import forms, governance, kpis, registry, reports, retention, services
+from . import forms, governance, kpis, notices, registry, reports, retention, services
 from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
 from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
@@ -118,10 +119,24 @@ def get_report_for_user(request: HttpRequest, pk: int) -> Report:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
-    return render(request, "coprod/report_detail.html", {
+    waiting = report.status in (Report.Status.QUEUED, Report.Status.RUNNING) and not report.is_stuck
+    told = ""
+    if waiting and report.requested_by_id == request.user.pk:
+        told = TOLD_BY.get(notices.recipient_for_user(request.user).channel, "")
+    context = {
         "report": report, "can_retry": report.can_be_retried, "not_sent_message": reports.NOT_SENT_MESSAGE,
-        "stuck_message": reports.STUCK_MESSAGE,
-    })
+        "stuck_message": reports.STUCK_MESSAGE, "waiting": waiting, "told": told,
+    }
+    if request.headers.get("HX-Request") == "true":
+        # The page polls for its status part while waiting; 286 tells htmx to stop once it is finished.
+        response = render(request, "coprod/_report_status.html", context, status=200 if waiting else 286)
+    else:
+        response = render(request, "coprod/report_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+TOLD_BY = {"email": "by e-mail", "text": "by text message", "letter": "by letter", "phone": "by phone"}
 
 
 @never_cache

@@ -23,11 +23,19 @@ from django.utils.text import get_valid_filename
 from coprod import bounds, notify, uploads
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.kpis import percent
-from coprod.models import Ladder, Organisation, Rung, Service
+from coprod.models import Ladder, Notice, Organisation, Rung, Service
+from coprod.notices import notice_send
 from coprod.roles import is_staff_member, partner_for
-from participants.contact import contact_address, contact_addresses, email_partner
+from participants.contact import (
+    consenting_ids,
+    contact_address,
+    contact_addresses,
+    email_partner,
+    partner_recipient,
+)
 from participants.models import Partner
 
+from . import reminders
 from .calendar import meeting_calendar
 from .models import (
     Attendance,
@@ -350,16 +358,23 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
         raise ValueError(f"Unknown meeting change: {change}")
     meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
     lines = list(meeting.attendance.select_related("partner", "user"))
-    addresses = contact_addresses(line.partner for line in lines if line.partner_id)
-    recipients = []
+    partners = [line.partner for line in lines if line.partner_id]
+    addresses = contact_addresses(partners)
+    consenting = consenting_ids(partners)
+    recipients, other_channels = [], []
     for line in lines:
         if line.partner_id:
             partner = line.partner
-            if partner.pk in addresses:
-                recipients.append((partner.display_name, addresses[partner.pk], partner, None))
+            # Partners who chose texts, letters or a phone call hear the same news their way.
+            recipient = partner_recipient(partner, consenting=partner.pk in consenting)
+            if recipient.channel == Notice.Channel.EMAIL:
+                if partner.pk in addresses:
+                    recipients.append((partner.display_name, addresses[partner.pk], partner, None))
+            elif recipient.reachable:
+                other_channels.append(recipient)
         elif line.user.is_active and line.user.email:
             recipients.append((line.user.get_short_name(), line.user.email, None, line.user))
-    if not recipients:
+    if not recipients and not other_channels:
         return 0
     organisation = Organisation.current()
     when = timezone.localtime(meeting.starts_at)
@@ -379,6 +394,13 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
             kind=f"meeting_{change}", to=[email], subject=f"{organisation.name}: {subject}", body=body,
             attachments=[calendar_file], partner=partner, user=user,
         ) is not None
+    for recipient in other_channels:
+        body = render_to_string("panels/notices/meeting_change.txt", {
+            "recipient": recipient, "channel": recipient.channel, "meeting": meeting, "change": change,
+            "organisation": organisation, "when": f"{when:%A} {when.day} {when:%B} at {when:%H:%M}",
+        }).strip()
+        queued += notice_send(recipient=recipient, kind=f"meeting_{change}", subject=subject, body=body,
+                              topic=f"meeting:{meeting.pk}") is not None
     return queued
 
 
@@ -537,6 +559,8 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
     if attendance.status != status:
         attendance.status, attendance.updated_at, attendance.updated_by = status, timezone.now(), by
         model_save(attendance, by=by, update_fields=["status", "updated_at", "updated_by"])
+        if status == Attendance.Status.DECLINED:
+            reminders.attendance_declined_tell_lead(attendance=attendance)
     return attendance
 
 

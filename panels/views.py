@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from coprod.models import Organisation
+from coprod.models import Notice, Organisation
+from coprod.notices import notice_mark_called
 from coprod.roles import (
     Role,
     is_staff_member,
@@ -221,7 +222,23 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpR
         "can_cancel": meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at > timezone.now(),
         "can_record_not_held": (meeting.status == Meeting.Status.SCHEDULED
                                 and meeting.starts_at <= timezone.now()),
+        "call_list": Notice.objects.filter(topic=f"meeting:{meeting.pk}", channel=Notice.Channel.PHONE)
+        .select_related("partner", "user", "done_by").order_by("status", "-created_at")[:CALLS_SHOWN],
     })
+
+
+CALLS_SHOWN = 50
+
+
+@require_POST
+@staff_required
+def call_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff rang someone on a meeting's call list."""
+    notice = get_object_or_404(Notice, pk=pk, channel=Notice.Channel.PHONE, topic__startswith="meeting:")
+    meeting = get_meeting_for_user(request, int(notice.topic.removeprefix("meeting:")))
+    act(request, lambda: notice_mark_called(notice=notice, by=request.user),
+        f"{notice.partner or notice.user} is marked as rung.")
+    return redirect("panels:meeting_detail", pk=meeting.pk)
 
 
 @staff_required

@@ -25,7 +25,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
 from coprod import registry, reports
-from coprod.models import OutgoingEmail, Report, Service
+from coprod.models import Notice, OutgoingEmail, Report, Service
 
 from .models import Consent, Invitation, Partner, StatusChange, TrainingRecord
 
@@ -93,6 +93,7 @@ def export_profile(partner: Partner) -> tuple[str, dict]:
         "phone": partner.phone,
         "address": partner.address,
         "preferred_contact": partner.get_preferred_contact_display(),
+        "reminders": partner.get_reminders_display(),
         "access_needs": [need.name for need in partner.access_needs.all()],
         "interpreter_language": partner.interpreter_language,
         "access_notes": partner.access_notes,
@@ -235,6 +236,23 @@ def export_emails(partner: Partner) -> tuple[str, list[dict]]:
     ]
 
 
+def export_notices(partner: Partner) -> tuple[str, list[dict]]:
+    """Reminders and notices by e-mail, text, letter or phone call, and how each went."""
+    return "Reminders and notices", [
+        {
+            "channel": notice.get_channel_display(),
+            "to": notice.to,
+            "subject": notice.subject,
+            "body": notice.body,
+            "status": notice.outcome,
+            "saved_at": notice.created_at,
+            "sent_at": notice.sent_at,
+        }
+        for notice in Notice.objects.filter(partner=partner).select_related("email")
+        .order_by("created_at", "pk")
+    ]
+
+
 # The audit trail: every saved version of the partner record (django-simple-history),
 # turned into "what changed", including the many-to-many lists.
 _HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -327,6 +345,7 @@ LABELS = {
     "access_notes": "Other access needs",
     "lived_experience": "Areas of lived experience",
     "preferred_contact": "Preferred way to contact",
+    "reminders": "Meeting reminders",
     "erased_at": "Personal data erased",
     "erased_by": "Erased by",
     "link_worker": "Link worker",
@@ -417,6 +436,7 @@ def register() -> None:
     """The partners' own sections of the export (called from `ParticipantsConfig.ready()`)."""
     for order, export in [(10, export_profile), (20, export_status_history), (30, export_consents),
                           (40, export_training), (50, export_invitations), (60, export_login),
-                          (70, export_documents), (80, export_record_history), (130, export_emails)]:
+                          (70, export_documents), (80, export_record_history), (130, export_emails),
+                          (140, export_notices)]:
         registry.data_exporters.register(f"participants.{export.__name__}", export, order=order)
     reports.register_renderer(Report.Kind.DATA_EXPORT, render_export_report)

@@ -66,6 +66,24 @@ class MyDetailsForm(forms.ModelForm):
         return phone
 
 
+class MyRemindersForm(forms.ModelForm):
+    """A partner chooses how we contact them and how far ahead we remind them of meetings."""
+
+    class Meta:
+        model = Partner
+        fields = ["preferred_contact", "reminders"]
+        labels = {
+            "preferred_contact": "How would you like us to contact you?",
+            "reminders": "When would you like a reminder before a meeting?",
+        }
+        help_texts = {
+            "preferred_contact": "Text messages go to your phone number and letters to your postal address. "
+                                 "If you choose a phone call, a member of staff rings you.",
+            "reminders": "",
+        }
+        widgets = {"preferred_contact": forms.RadioSelect, "reminders": forms.RadioSelect}
+
+
 class ConsentStatementForm(forms.Form):
     topic = forms.ChoiceField(choices=ConsentStatement.Topic.choices, widget=forms.RadioSelect,
                               label="Which consent is this?")

@@ -214,6 +214,14 @@ class Partner(models.Model):
         TEXT = "text", "Text message"
         POST = "post", "Post"
 
+    class Reminders(models.TextChoices):
+        USUAL = "usual", "When the team usually sends them"
+        WEEK = "week", "A week before and the day before"
+        TWO_DAYS = "two_days", "Two days before"
+        DAY_BEFORE = "day_before", "The day before"
+        MORNING = "morning", "On the morning of the meeting"
+        NONE = "none", "No reminders, please"
+
     class PaymentPreference(models.TextChoices):
         BANK_TRANSFER = "bank_transfer", "Bank transfer"
         VOUCHER = "voucher", "Voucher"
@@ -231,6 +239,10 @@ class Partner(models.Model):
     address = models.TextField("postal address", blank=True)
     preferred_contact = models.CharField(
         "preferred way to contact", max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL,
+    )
+    reminders = models.CharField(
+        "meeting reminders", max_length=12, choices=Reminders.choices, default=Reminders.USUAL,
+        help_text="How far ahead they are reminded of a meeting, on their preferred way to contact.",
     )
     # Sensitive: visible only with the "view sensitive partner data" permission.
     access_needs = models.ManyToManyField(AccessNeed, blank=True, related_name="partners")

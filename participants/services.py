@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.models import Organisation, OutgoingEmail, Report
+from coprod.models import Notice, Organisation, OutgoingEmail, Report
 from coprod.reports import report_request
 from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
 
@@ -683,7 +683,7 @@ def course_update(*, course: Course, data: dict, by) -> Course:
 
 
 OWN_DETAILS_FIELDS = ["preferred_name", "pronouns", "phone", "email", "address", "preferred_contact",
-                      "access_needs", "interpreter_language", "access_notes", "availability"]
+                      "access_needs", "interpreter_language", "access_notes", "availability", "reminders"]
 
 
 @transaction.atomic
@@ -710,6 +710,8 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
         Partner.ContactMethod.TEXT: ("phone", "Give a mobile number for texts" + otherwise),
         Partner.ContactMethod.POST: ("address", "Give a postal address" + otherwise),
     }
+    if data.get("reminders", partner.reminders) not in Partner.Reminders.values:
+        raise ValidationError({"reminders": "Choose when you would like to be reminded."})
     contact = data.get("preferred_contact", partner.preferred_contact)
     if contact not in needs_detail:
         raise ValidationError({"preferred_contact": "Choose how you would like us to contact you."})
@@ -813,6 +815,11 @@ def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED
     if user is not None and not (user.is_staff_member or user.is_trustee or user.is_superuser):
         emails |= OutgoingEmail.objects.filter(user=user)
     emails.delete()
+    # Reminders and notices by text, letter or phone hold their number, address and the message.
+    notices = Notice.objects.filter(partner=partner)
+    if user is not None and not (user.is_staff_member or user.is_trustee or user.is_superuser):
+        notices |= Notice.objects.filter(user=user)
+    notices.delete()
 
     invitation_ids = list(Invitation.objects.filter(partner=partner).values_list("pk", flat=True))
     Invitation.objects.filter(pk__in=invitation_ids).delete()

@@ -16,11 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from coprod.models import OutgoingEmail
+from coprod.models import Notice, OutgoingEmail
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
 from coprod.web import act, form_page, paginate, refusal, show_errors, submit
 
 from . import audit, data_protection, filters, forms, sections, services
+from .contact import usual_reminder_words
 from .models import (
     DUE_SOON_DAYS,
     AccessNeed,
@@ -37,6 +38,7 @@ from .models import (
 
 # The partner page lists this many of the latest e-mails to or about them.
 EMAILS_SHOWN = 10
+NOTICES_SHOWN = 10
 
 
 @partner_required
@@ -234,6 +236,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": audit.partner_changes(partner, sensitive=sensitive),
         "changes_shown": audit.CHANGES_SHOWN,
         "emails": OutgoingEmail.objects.about(partner)[:EMAILS_SHOWN],
+        "notices": Notice.objects.filter(partner=partner).for_log()[:NOTICES_SHOWN],
         "emails_shown": EMAILS_SHOWN,
         "sections": sections.sections_for(sections.STAFF_PARTNER_PAGE, partner),
     })
@@ -439,6 +442,24 @@ def my_details_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Thank you. Your details are saved.")
         return redirect("participants:my_details")
     return render(request, "participants/my_details_form.html", {"form": form})
+
+
+@partner_required
+def my_reminders(request: HttpRequest) -> HttpResponse:
+    """How and how far ahead the partner wants to be reminded of meetings."""
+    partner = _own_partner(request)
+    form = forms.MyRemindersForm(request.POST or None, instance=partner)
+    done = submit(request, form, lambda data: services.partner_update_own_details(
+        partner=partner, data=data, by=request.user))
+    if done is not None:
+        messages.success(request, "Thank you. We will remind you the way you chose.")
+        return redirect("participants:my_details")
+    return render(request, "participants/my_reminders.html", {
+        "form": form, "usual": usual_reminder_words(),
+        # Those sent to them, not those to staff about them.
+        "notices": Notice.objects.filter(Q(user__isnull=True) | Q(user=partner.user_id), partner=partner)
+        .order_by("-created_at", "-pk")[:NOTICES_SHOWN],
+    })
 
 
 @partner_required

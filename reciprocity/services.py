@@ -12,11 +12,13 @@ from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from coprod import bounds
@@ -24,6 +26,7 @@ from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
 from coprod.roles import can_see_sensitive_data, is_staff_member
 from panels.models import Attendance
+from panels.reminders import leads_tell, panel_leads
 from participants.contact import contact_address, email_partner
 
 from .benefits import benefit_checks
@@ -641,6 +644,26 @@ def _submit(claim: Claim, by) -> None:
     claim.submitted_by = by
     model_save(claim, by=by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
     _notify(claim, "submitted")
+    if not _quiet.get() and by is not None and not is_staff_member(by):
+        claim_submitted_tell_lead(claim=claim)
+
+
+def claim_submitted_tell_lead(*, claim: Claim) -> int:
+    """A partner sent a claim: the staff lead of the meeting's panel is told (for a claim
+    that is not for a meeting, the partner's link worker). Answers how many were told."""
+    partner = claim.partner
+    if claim.meeting_id:
+        staff, about = panel_leads(claim.meeting.panel), f"{claim.meeting.title} ({claim.meeting.panel.name})"
+    else:
+        worker = partner.link_worker
+        staff, about = ([worker] if worker is not None and worker.is_active else []), ""
+    base = settings.SITE_URL.rstrip("/")
+    body = render_to_string("reciprocity/notices/claim_to_lead.txt", {
+        "partner": partner, "claim": claim, "about": about, "organisation": Organisation.current(),
+        "link": f"{base}{reverse('reciprocity:claim_detail', args=[claim.pk])}",
+    }).strip()
+    return leads_tell(staff=staff, kind="claim_submitted", subject=f"{partner.display_name} sent a claim for "
+                      f"£{claim.total:,.2f}", body=body, about=partner)
 
 
 @transaction.atomic

@@ -35,6 +35,11 @@ def populate(world) -> None:
         kind=Report.Kind.GOVERNANCE, title="Governance report", status=Report.Status.FAILED,
         error="RuntimeError: the chart could not be drawn",
     )
+    # A report being made: its page polls for its status with htmx (the sweep runs it under the CSP).
+    world.running_report = Report.objects.create(
+        kind=Report.Kind.GOVERNANCE, title="Governance report being made", status=Report.Status.RUNNING,
+        progress=50, stage="Drawing the charts and laying out the pages",
+    )
     world.staff.user_permissions.add(Permission.objects.get(codename="change_organisation"),
                                      Permission.objects.get(codename="manage_team"))
     # The Team page's people: a colleague to manage, and a former member of staff.
@@ -97,6 +102,7 @@ PAGES = [
     Page("coprod:report_detail", PARTNER_DOCUMENT, kwargs=lambda w: {"pk": w.certificate.pk}),
     Page("coprod:report_download", PARTNER_DOCUMENT, kwargs=lambda w: {"pk": w.certificate.pk}, sweep=False),
     Page("coprod:report_detail", ORGANISATION_REPORT, kwargs=lambda w: {"pk": w.failed_report.pk}),
+    Page("coprod:report_detail", ORGANISATION_REPORT, kwargs=lambda w: {"pk": w.running_report.pk}),
     Page("coprod:report_retry", (LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT),
          kwargs=lambda w: {"pk": w.failed_report.pk}, method="post"),
     # Services and teams

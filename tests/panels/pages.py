@@ -102,6 +102,19 @@ def _today(world) -> dict:
     return {"left_on": timezone.localdate().isoformat()}
 
 
+def _populate_call_list(world) -> None:
+    from coprod.models import Notice
+
+    # Leslie asked to be phoned: a reminder of the coming meeting waits on its call list.
+    leslie = world.leslie_membership.partner
+    world.call = Notice.objects.create(
+        kind="meeting_reminder", channel=Notice.Channel.PHONE, status=Notice.Status.TO_CALL,
+        partner=leslie, to="07700 900123", subject="Reminder: Waiting-room changes",
+        body="Ring Leslie to remind them.", topic=f"meeting:{world.meeting.pk}")
+
+
+POPULATE.append(_populate_call_list)
+
 PAGES += [
     # Staff
     Page("panels:panel_list", STAFF_ONLY),
@@ -119,6 +132,7 @@ PAGES += [
     Page("panels:meeting_cancel", STAFF_ACTION, kwargs=_meeting, method="post",
          data=lambda w: {"confirm": "1"}),
     Page("panels:attendance_update", STAFF_ACTION, kwargs=_past_meeting, method="post", data=_register_data),
+    Page("panels:call_done", STAFF_ACTION, kwargs=lambda w: {"pk": w.call.pk}, method="post"),
     Page("panels:paper_add", STAFF_ONLY, kwargs=_meeting),
     Page("panels:paper_remove", STAFF_ACTION, kwargs=lambda w: {"pk": w.paper.pk}, method="post"),
     # Members (partners on the panel) and staff

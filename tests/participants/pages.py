@@ -231,6 +231,7 @@ PAGES += [
     # The partner's own pages
     Page("participants:my_details", PARTNERS_ONLY),
     Page("participants:my_details_edit", PARTNERS_ONLY),
+    Page("participants:my_reminders", PARTNERS_ONLY),
     Page("participants:my_details_edit", CONSENT_OWN_POST, method="post",
          data=lambda w: {"preferred_contact": "phone", "phone": "07700 900123"}),
     Page("participants:my_consent", PARTNERS_ONLY),
