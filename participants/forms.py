@@ -59,6 +59,12 @@ class MyDetailsForm(forms.ModelForm):
             "availability": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_contact"].choices = [
+            (value, "Through my link worker" if value == Partner.ContactMethod.LINK_WORKER else label)
+            for value, label in Partner.ContactMethod.choices]
+
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
         if phone and (not PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
@@ -148,6 +154,8 @@ class PartnerForm(forms.ModelForm):
         help_texts = {
             "full_name": "The only detail you must give. Everything else can be added later.",
             "email": "Leave empty if they have no e-mail address: staff then act for them.",
+            "preferred_contact": "With no e-mail address, phone number or postal address, choose "
+                                 "“through their link worker”.",
             "strengths": "What they bring: what they are good at, what they know from experience.",
             "skills": "For example: chairing, interviewing, writing, languages.",
         }

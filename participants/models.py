@@ -213,6 +213,8 @@ class Partner(models.Model):
         PHONE = "phone", "Phone call"
         TEXT = "text", "Text message"
         POST = "post", "Post"
+        # Homelessness and similar services: no e-mail, phone or address of their own.
+        LINK_WORKER = "link", "No contact details: through their link worker"
 
     class PaymentPreference(models.TextChoices):
         BANK_TRANSFER = "bank_transfer", "Bank transfer"

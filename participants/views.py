@@ -228,7 +228,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_changes": partner.status_changes.select_related("changed_by"),
         "status_form": forms.StatusChangeForm(current=partner.status),
         "training": partner.training.select_related("course"),
-        "consents": Consent.objects.in_force().filter(partner=partner).select_related("statement"),
+        "consent_rows": _consent_rows(partner),
         "changes": audit.partner_changes(partner, sensitive=sensitive),
         "changes_shown": audit.CHANGES_SHOWN,
         "emails": OutgoingEmail.objects.about(partner)[:EMAILS_SHOWN],
