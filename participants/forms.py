@@ -353,6 +353,11 @@ class ErasureRequestForm(forms.Form):
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
     """allauth's "e-mail me a sign-in code" form, saying for how long asking is paused."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
+        self.fields["email"].widget.attrs.update(placeholder="", autocomplete="email")
+
     def clean_email(self) -> str:
         try:
             return super().clean_email()
@@ -362,3 +367,25 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
             email = self.cleaned_data["email"].lower()
             lock = lockout.current_lock(allauth_context.request, action="request_login_code", key=email)
             raise forms.ValidationError(lockout.login_code_requests_message(lock), code=error.code) from None
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's sign-in form with plain-English labels."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "E-mail address"
+        self.fields["login"].widget.attrs.update(placeholder="", autocomplete="email")
+        self.fields["password"].widget.attrs["placeholder"] = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
+    """allauth's "type the code" form with a plain-English label."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Sign-in code"
+        self.fields["code"].help_text = "The 6 digits in the e-mail we sent you."
+        self.fields["code"].widget.attrs.update(placeholder="", inputmode="numeric")
