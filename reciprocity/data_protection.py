@@ -8,6 +8,8 @@ and removes free text and receipts, including from the saved versions of each ro
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from coprod.money import pounds
+
 from .models import Claim, ClaimItem, Recognition, Voucher
 
 
@@ -26,7 +28,7 @@ def export_claims(partner) -> tuple[str, list[dict]]:
     for payment_id, provider, value in Voucher.objects.filter(payment__claim__partner=partner).values_list(
         "payment_id", "batch__provider", "batch__value"
     ):
-        vouchers.setdefault(payment_id, []).append(f"{provider} £{value}")
+        vouchers.setdefault(payment_id, []).append(f"{provider} {pounds(value)}")
     rows = []
     for claim in claims:
         payment = getattr(claim, "payment", None)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coprod import bounds
+from coprod.money import pounds
 from participants.models import Partner
 
 from .models import (
@@ -108,7 +109,7 @@ class ActivityTypeChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         rate = self.rates.get(obj.pk)
-        return f"{obj.name}: £{rate.amount} {rate.get_basis_display().lower()}" if rate else obj.name
+        return f"{obj.name}: {pounds(rate.amount)} {rate.get_basis_display().lower()}" if rate else obj.name
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
@@ -307,7 +308,7 @@ def voucher_choices() -> list[tuple[str, str]]:
     return [("", "Not paying in vouchers")] + [
         (
             f"{row['batch__provider']}|{row['batch__value']}",
-            f"{row['batch__provider']} £{row['batch__value']} ({row['in_stock']} in stock)",
+            f"{row['batch__provider']} {pounds(row['batch__value'])} ({row['in_stock']} in stock)",
         )
         for row in Voucher.objects.stock_levels()
     ]
