@@ -293,6 +293,14 @@ class Partner(models.Model):
         return self.preferred_name or self.full_name
 
     @property
+    def staff_name(self) -> str:
+        """How staff lists and registers name them: full name, with the name they like
+        to be called beside it ("Patricia Okafor (Pat)")."""
+        if self.preferred_name and self.preferred_name != self.full_name:
+            return f"{self.full_name} ({self.preferred_name})"
+        return self.full_name
+
+    @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
