@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
 from coprod import bounds
+from coprod.dates import DateField
 
 from . import lockout
 from .models import AccessNeed, ConsentStatement, Course, Invitation, LivedExperienceArea, Partner
@@ -120,8 +121,8 @@ class TrainingRecordForm(forms.Form):
         queryset=get_user_model().objects.filter(is_staff_member=True, is_active=True), required=False,
         label="Or a staff member", empty_label="(not a staff member)",
     )
-    completed_on = forms.DateField(
-        label="Date completed", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    completed_on = DateField(
+        label="Date completed",
         help_text="The expiry date is worked out from the course.",
         validators=[bounds.TRAINING_COMPLETED],
     )

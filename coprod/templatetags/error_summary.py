@@ -8,7 +8,7 @@ and formsets with errors, so no view or template has to pass anything."""
 from dataclasses import dataclass
 
 from django import template
-from django.forms import BaseForm
+from django.forms import BaseForm, MultiWidget
 from django.forms.formsets import BaseFormSet
 
 register = template.Library()
@@ -30,14 +30,23 @@ def _forms_with_errors(context) -> list[BaseForm | BaseFormSet]:
     return found
 
 
+def _target(bound) -> str:
+    """The id of the box an error links to. A group of boxes (day, month, year) has no
+    one label: go to its first box."""
+    if bound.id_for_label:
+        return bound.id_for_label
+    return f"{bound.auto_id}_0" if isinstance(bound.field.widget, MultiWidget) and bound.auto_id else ""
+
+
 def _form_problems(form: BaseForm, *, prefix: str = "") -> list[Problem]:
     problems = []
-    first_field = next((bound for bound in form if not bound.is_hidden), None)
+    first = next((_target(bound) for bound in form if not bound.is_hidden and _target(bound)), "")
     for error in form.non_field_errors():
-        problems.append(Problem(f"{prefix}{error}", f"#{first_field.id_for_label}" if first_field else ""))
+        problems.append(Problem(f"{prefix}{error}", f"#{first}" if first else ""))
     for bound in form:
+        target = _target(bound)
         for error in bound.errors:
-            href = "" if bound.is_hidden or not bound.id_for_label else f"#{bound.id_for_label}"
+            href = "" if bound.is_hidden or not target else f"#{target}"
             problems.append(Problem(f"{prefix}{error}", href))
     return problems
 
