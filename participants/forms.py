@@ -53,9 +53,13 @@ class MyDetailsForm(forms.ModelForm):
             "access_notes": "For example: I need a break every hour.",
             "availability": "For example: weekday mornings, not school holidays.",
         }
+        # WCAG 1.3.5: the browser may fill in the partner's own details (autocomplete).
         widgets = {
+            "preferred_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "preferred_contact": forms.RadioSelect,
-            "address": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "access_notes": forms.Textarea(attrs={"rows": 3}),
             "availability": forms.Textarea(attrs={"rows": 3}),
         }
@@ -179,6 +183,10 @@ class PartnerForm(forms.ModelForm):
         self.fields["link_worker"].queryset = get_user_model().objects.filter(
             is_staff_member=True, is_active=True)
         self.fields["link_worker"].empty_label = "(nobody yet)"
+        # Someone else's details: the browser must not offer the member of staff's own.
+        for name in ("full_name", "preferred_name", "email", "phone", "address"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
         self.fields["service"].empty_label = "(none)"
         self.fields["phone"].help_text = "A mobile number if they would like text messages."
         self.fields["full_name"].error_messages["required"] = (
@@ -262,6 +270,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.partner = partner
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
         if partner is not None:
             self.fields["role"].choices = [(Invitation.Role.PARTNER, Invitation.Role.PARTNER.label)]
             self.fields["role"].initial = Invitation.Role.PARTNER
