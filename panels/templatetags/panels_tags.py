@@ -24,6 +24,22 @@ def upcoming_meetings_for(partner) -> list[Meeting]:
     )
 
 
+WAITING_SHOWN = 10
+
+
+@register.simple_tag
+def meetings_to_answer_for(partner) -> list[Meeting]:
+    """Meetings to come the partner has not yet said they will come to or not (one query),
+    for "What to look at next" on their home page."""
+    if partner is None:
+        return []
+    return list(
+        Meeting.objects.visible_to_partner(partner).upcoming().with_answer_of(partner)
+        .filter(my_status=Attendance.Status.INVITED)
+        .select_related("panel").order_by("starts_at", "pk")[:WAITING_SHOWN]
+    )
+
+
 @register.simple_tag
 def panel_memberships_of(partner) -> list[Membership]:
     """Every panel a partner is or was on, current first (one query), for staff."""

@@ -21,6 +21,17 @@ def pounds(value) -> str:
 SHOWN = 10
 
 
+@register.simple_tag
+def claims_to_finish_for(partner) -> list[Claim]:
+    """The partner's claims not sent yet (one query), for "What to look at next"."""
+    if partner is None:
+        return []
+    return list(
+        Claim.objects.of_partner(partner).filter(status=Claim.Status.DRAFT)
+        .select_related("meeting", "activity_type").order_by("-created_at", "-pk")[:SHOWN]
+    )
+
+
 @register.inclusion_tag("reciprocity/_partner_payments_body.html", takes_context=True)
 def partner_payments(context, partner) -> dict:
     start, end = benefits.tax_year_bounds(timezone.localdate())
