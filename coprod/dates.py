@@ -19,9 +19,9 @@ class DayMonthYear(forms.MultiWidget):
     def __init__(self, attrs=None):
         part = {"inputmode": "numeric", "spellcheck": "false"}
         widgets = {
-            "_day": forms.TextInput(attrs={**part, "maxlength": 2}),
-            "_month": forms.TextInput(attrs={**part, "maxlength": 2}),
-            "_year": forms.TextInput(attrs={**part, "maxlength": 4}),
+            "day": forms.TextInput(attrs={**part, "maxlength": 2}),
+            "month": forms.TextInput(attrs={**part, "maxlength": 2}),
+            "year": forms.TextInput(attrs={**part, "maxlength": 4}),
         }
         super().__init__(widgets, attrs)
 
