@@ -63,7 +63,9 @@ def notify_ready(report: Report) -> int:
     email = notify.email_queue(
         kind="report_ready", to=recipients, user=asked_by,
         subject=f"{organisation}: {report.title} is ready",
-        body=(f"Hello,\n\nThe {report.title.lower()} is ready to read.\n\n"
+        # The title as made ("Governance report: July to September 2026"): lowering it
+        # would write month and service names in small letters.
+        body=(f"Hello,\n\n{report.title} is ready to read.\n\n"
               f"Sign in and open it here: {link}\n\n{organisation}"),
     )
     return len(email.recipients) if email else 0

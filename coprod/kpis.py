@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 
 from .charts import NEUTRAL_COLOUR, PARTNER_COLOUR, STAFF_COLOUR, bar_chart, svg_img
 from .models import Organisation, Service
+from .money import pounds
 from .periods import Period
 from .registry import Registry
 
@@ -43,7 +44,7 @@ def _display(value, unit: str) -> str:
     if unit == "%":
         return f"{value}%"
     if unit == "£":
-        return f"£{value:,.2f}"
+        return pounds(value)
     if unit == "h":
         return f"{value:g} h" if isinstance(value, Decimal) else f"{value} h"
     return f"{value}"
@@ -167,14 +168,14 @@ def charts(board: Dashboard) -> dict:
         svg = bar_chart([label for label, _ in paid], {"Paid (£)": [float(v) for _, v in paid]},
                         ylabel="£", colours=(STAFF_COLOUR,), height=2.6)
         drawn["paid"] = svg_img(svg, "Bar chart of what partners were paid, by type: " + "; ".join(
-            f"{label} £{value:,.2f}" for label, value in paid) + ".")
+            f"{label} {pounds(value)}" for label, value in paid) + ".")
     budgets = board.reciprocity.get("budgets") if board.reciprocity else None
     if budgets:
         svg = bar_chart([row["source"] for row in budgets], {
             "Budget (£)": [float(row["budget"]) for row in budgets],
             "Spent (£)": [float(row["spent"]) for row in budgets],
         }, ylabel="£", colours=(NEUTRAL_COLOUR, PARTNER_COLOUR), height=2.6)
-        spending = "; ".join(f"{row['source']} £{row['spent']:,.2f} of £{row['budget']:,.2f}"
+        spending = "; ".join(f"{row['source']} {pounds(row['spent'])} of {pounds(row['budget'])}"
                              for row in budgets)
         drawn["budgets"] = svg_img(svg, f"Bar chart of spending against budget by funder: {spending}.")
     return drawn

@@ -181,7 +181,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
-ACCOUNT_FORMS = {"request_login_code": "participants.forms.RequestLoginCodeForm"}
+ACCOUNT_FORMS = {
+    "login": "participants.forms.LoginForm",
+    "request_login_code": "participants.forms.RequestLoginCodeForm",
+    "confirm_login_code": "participants.forms.ConfirmLoginCodeForm",
+}
 # Behind a proxy every request comes from the proxy's address: say how many proxies you
 # run (each adds itself to X-Forwarded-For), so limits per address count each visitor.
 ALLAUTH_TRUSTED_PROXY_COUNT = _env_or_fail("TRUSTED_PROXY_COUNT", env.int, 0)

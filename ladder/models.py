@@ -102,6 +102,14 @@ class Round(KeptRecord):
         return self.status == self.Status.CLOSED
 
     @property
+    def closing_date(self):
+        """The day answers stopped or will stop: the day staff closed it (perhaps early),
+        otherwise the planned closing date."""
+        if self.closed_at is not None:
+            return timezone.localdate(self.closed_at)
+        return self.closes_on
+
+    @property
     def accepts_answers(self) -> bool:
         return self.status == self.Status.OPEN and timezone.localdate() <= self.closes_on
 

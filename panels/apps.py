@@ -20,3 +20,5 @@ class PanelsConfig(AppConfig):
                                   sections.partner_panels)
         partner_sections.register(partner_sections.PORTAL_HOME, "panels/_portal_home_meetings.html",
                                   sections.next_meetings)
+        partner_sections.register(partner_sections.PORTAL_NEXT_STEPS, "panels/_next_meetings_to_answer.html",
+                                  sections.meetings_to_answer)

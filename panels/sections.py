@@ -58,3 +58,18 @@ def panel_staff_time(panel: Panel) -> dict:
     ]
     return {"rows": rows, "hours": sum(row["total"] for row in rows),
             "last_year": sum(row["last_year"] or 0 for row in rows)}
+
+
+WAITING_SHOWN = 10
+
+
+def meetings_to_answer(partner) -> dict:
+    """Meetings to come the partner has not yet said they will come to or not (one query),
+    for "What to look at next" on their home page."""
+    if partner is None:
+        return {"items": []}
+    return {"items": list(
+        Meeting.objects.visible_to_partner(partner).upcoming().with_answer_of(partner)
+        .filter(my_status=Attendance.Status.INVITED)
+        .select_related("panel").order_by("starts_at", "pk")[:WAITING_SHOWN]
+    )}

@@ -204,7 +204,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpR
     if formset is None:
         formset = forms.RegisterFormSet(
             initial=[{"line": line.pk, "status": line.status, "hours": line.hours} for line in lines],
-            form_kwargs={"people": {line.pk: str(line.partner or line.user) for line in lines}},
+            form_kwargs={"people": {line.pk: line.partner.staff_name if line.partner else str(line.user)
+                                   for line in lines}},
         )
     # Pair each line with its form by the line's id (a re-shown form keeps what was posted).
     forms_by_line = {
@@ -253,7 +254,8 @@ def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
     lines = {line.pk: line for line in meeting.attendance.select_related("partner", "user")}
     formset = forms.RegisterFormSet(
         request.POST,
-        form_kwargs={"people": {pk: str(line.partner or line.user) for pk, line in lines.items()}},
+        form_kwargs={"people": {pk: line.partner.staff_name if line.partner else str(line.user)
+                              for pk, line in lines.items()}},
     )
     if formset.is_valid():
         rows = [form.cleaned_data for form in formset.forms]

@@ -131,6 +131,8 @@ def partner_recipient(partner: Partner, *, consenting: bool | None = None) -> Re
         consenting = partner.has_consent(CONTACT)
     if not consenting:
         return nobody("no consent to be contacted in force", partner=partner)
+    if partner.preferred_contact == Partner.ContactMethod.LINK_WORKER:
+        return nobody("reached through their link worker", partner=partner)
     details = {
         Notice.Channel.EMAIL: bool(partner.email),
         Notice.Channel.TEXT: bool(partner.phone),

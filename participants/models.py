@@ -213,6 +213,8 @@ class Partner(models.Model):
         PHONE = "phone", "Phone call"
         TEXT = "text", "Text message"
         POST = "post", "Post"
+        # Homelessness and similar services: no e-mail, phone or address of their own.
+        LINK_WORKER = "link", "No contact details: through their link worker"
 
     class Reminders(models.TextChoices):
         USUAL = "usual", "When the team usually sends them"
@@ -301,6 +303,14 @@ class Partner(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
+
+    @property
+    def staff_name(self) -> str:
+        """How staff lists and registers name them: full name, with the name they like
+        to be called beside it ("Patricia Okafor (Pat)")."""
+        if self.preferred_name and self.preferred_name != self.full_name:
+            return f"{self.full_name} ({self.preferred_name})"
+        return self.full_name
 
     @property
     def is_erased(self) -> bool:

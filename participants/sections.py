@@ -15,6 +15,9 @@ from .models import Partner
 
 STAFF_PARTNER_PAGE = "staff_partner_page"
 PORTAL_HOME = "portal_home"
+# Items of "What to look at next" on the portal home: each template renders <li> items from
+# `section.items` (a list, empty when nothing waits).
+PORTAL_NEXT_STEPS = "portal_next_steps"
 
 
 @dataclass(frozen=True)
@@ -23,11 +26,11 @@ class Section:
     data: Callable[[Partner], dict]
 
 
-_SECTIONS: dict[str, list[Section]] = {STAFF_PARTNER_PAGE: [], PORTAL_HOME: []}
+_SECTIONS: dict[str, list[Section]] = {STAFF_PARTNER_PAGE: [], PORTAL_HOME: [], PORTAL_NEXT_STEPS: []}
 
 
 def register(page: str, template: str, data: Callable[[Partner], dict]) -> None:
-    """Show `template` on `page` (STAFF_PARTNER_PAGE or PORTAL_HOME), with the context
+    """Show `template` on `page` (STAFF_PARTNER_PAGE, PORTAL_HOME or PORTAL_NEXT_STEPS), with the context
     `data(partner)` returns. Sections appear in the order they were registered."""
     section = Section(template, data)
     if section not in _SECTIONS[page]:

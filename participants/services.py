@@ -95,6 +95,10 @@ def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
                 errors["email"] = (f"{other.full_name} already has this e-mail address. "
                                    "Each partner needs their own.")
     contact = data.get("preferred_contact", partner.preferred_contact if partner else "")
+    if partner is None and contact == Partner.ContactMethod.EMAIL and not any(
+            data.get(name) for name in ("email", "phone", "address")):
+        # A name alone is a whole record: with no way to reach them, staff go through their link worker.
+        contact = data["preferred_contact"] = Partner.ContactMethod.LINK_WORKER
     phone = data.get("phone", partner.phone if partner else "")
     address = data.get("address", partner.address if partner else "")
     needs = {
@@ -713,10 +717,10 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
     if data.get("reminders", partner.reminders) not in Partner.Reminders.values:
         raise ValidationError({"reminders": "Choose when you would like to be reminded."})
     contact = data.get("preferred_contact", partner.preferred_contact)
-    if contact not in needs_detail:
+    if contact not in needs_detail and contact != Partner.ContactMethod.LINK_WORKER:
         raise ValidationError({"preferred_contact": "Choose how you would like us to contact you."})
-    field, message = needs_detail[contact]
-    if not values[field]:
+    field, message = needs_detail.get(contact, ("email", ""))
+    if message and not values[field]:
         raise ValidationError({field: message})
     if values["email"]:
         try:

@@ -44,9 +44,12 @@ NOTICES_SHOWN = 10
 @partner_required
 def portal_home(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
+    next_steps = sections.sections_for(sections.PORTAL_NEXT_STEPS, partner)
     return render(request, "participants/portal_home.html", {
         "partner": partner, **portal_next_steps(partner),
         "sections": sections.sections_for(sections.PORTAL_HOME, partner),
+        "next_steps": next_steps,
+        "waiting": any(section["items"] for section in next_steps),
     })
 
 
@@ -232,7 +235,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_changes": partner.status_changes.select_related("changed_by"),
         "status_form": forms.StatusChangeForm(current=partner.status),
         "training": partner.training.select_related("course"),
-        "consents": Consent.objects.in_force().filter(partner=partner).select_related("statement"),
+        "consent_rows": _consent_rows(partner),
         "changes": audit.partner_changes(partner, sensitive=sensitive),
         "changes_shown": audit.CHANGES_SHOWN,
         "emails": OutgoingEmail.objects.about(partner)[:EMAILS_SHOWN],

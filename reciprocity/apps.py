@@ -12,7 +12,7 @@ class ReciprocityConfig(AppConfig):
 
         from . import data_protection, demo, kpis, reports
         from .retention import RECEIPTS
-        from .sections import partner_payments
+        from .sections import claims_to_finish, partner_payments
 
         register(RECEIPTS)
         demo.register()
@@ -21,3 +21,5 @@ class ReciprocityConfig(AppConfig):
         reports.register()
         partner_sections.register(partner_sections.STAFF_PARTNER_PAGE, "reciprocity/_partner_payments.html",
                                   partner_payments)
+        partner_sections.register(partner_sections.PORTAL_NEXT_STEPS, "reciprocity/_next_claims.html",
+                                  claims_to_finish)

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from coprod import registry
+from coprod.money import pounds
 
 from .models import Claim, ClaimItem, Recognition, Voucher
 
@@ -28,7 +29,7 @@ def export_claims(partner) -> tuple[str, list[dict]]:
     for payment_id, provider, value in Voucher.objects.filter(payment__claim__partner=partner).values_list(
         "payment_id", "batch__provider", "batch__value"
     ):
-        vouchers.setdefault(payment_id, []).append(f"{provider} £{value}")
+        vouchers.setdefault(payment_id, []).append(f"{provider} {pounds(value)}")
     rows = []
     for claim in claims:
         payment = getattr(claim, "payment", None)

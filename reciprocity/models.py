@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from coprod import bounds
 from coprod.keeping import KeptRecord
+from coprod.money import pounds  # noqa: F401  (money is shown one way: coprod.money)
 from coprod.roles import is_staff_member, partner_for
 from panels.models import Attendance, Meeting
 
@@ -32,13 +33,6 @@ MONEY = DecimalField(max_digits=9, decimal_places=2)
 
 def money(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs)
-
-
-def pounds(value) -> str:
-    """Money as people read it: £1,234.50 (aggregates come back from SQLite unrounded)."""
-    if value is None or value == "":
-        return "—"
-    return f"£{Decimal(value).quantize(PENCE, rounding=ROUND_HALF_UP):,}"
 
 
 def sum_money(expression, **kwargs) -> Coalesce:
@@ -141,7 +135,7 @@ class Rate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.activity_type}: £{self.amount} {self.get_basis_display().lower()}"
+        return f"{self.activity_type}: {pounds(self.amount)} {self.get_basis_display().lower()}"
 
     def fee_for(self, hours: Decimal | None) -> Decimal:
         """The fee this rate gives: hours × rate (to the penny, halves up), or the session fee."""
@@ -540,7 +534,7 @@ class ClaimItem(KeptRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: £{self.amount}"
+        return f"{self.get_kind_display()}: {pounds(self.amount)}"
 
     @property
     def is_income(self) -> bool:
@@ -614,7 +608,7 @@ class Payment(KeptRecord):
         ]
 
     def __str__(self) -> str:
-        return f"£{self.amount} to {self.claim.partner} on {self.paid_on:%d %b %Y}"
+        return f"{pounds(self.amount)} to {self.claim.partner} on {self.paid_on:%d %b %Y}"
 
     def kept_because(self) -> str:
         return ("A payment is a financial record and is never deleted. A payment recorded in error is "
@@ -652,7 +646,7 @@ class VoucherBatch(models.Model):
         constraints = [models.CheckConstraint(condition=Q(value__gt=0), name="voucher_value_is_positive")]
 
     def __str__(self) -> str:
-        return f"{self.provider} £{self.value} (received {self.received_on:%d %b %Y})"
+        return f"{self.provider} {pounds(self.value)} (received {self.received_on:%d %b %Y})"
 
 
 class VoucherQuerySet(models.QuerySet):
@@ -695,7 +689,7 @@ class Voucher(KeptRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.batch.provider} £{self.batch.value} voucher"
+        return f"{self.batch.provider} {pounds(self.batch.value)} voucher"
 
     def kept_because(self) -> str:
         if self.payment_id is not None:

@@ -1,6 +1,7 @@
-"""The claims and payments section of the staff view of a partner
-(templates/reciprocity/_partner_payments.html): this tax year's claims and what
-was paid, in three queries however many claims."""
+"""What the reciprocity app shows on a partner's pages: the claims and payments section of
+the staff view of a partner (templates/reciprocity/_partner_payments.html: this tax year's
+claims and what was paid, in three queries however many claims), and the claims not sent
+yet in "What to look at next" on their portal home."""
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -24,3 +25,13 @@ def partner_payments(partner) -> dict:
         "totals": benefits.paid_totals(partner),
         **counts,
     }
+
+
+def claims_to_finish(partner) -> dict:
+    """The partner's claims not sent yet (one query), for "What to look at next"."""
+    if partner is None:
+        return {"items": []}
+    return {"items": list(
+        Claim.objects.of_partner(partner).filter(status=Claim.Status.DRAFT)
+        .select_related("meeting", "activity_type").order_by("-created_at", "-pk")[:SHOWN]
+    )}

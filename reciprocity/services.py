@@ -24,6 +24,7 @@ from django.utils import timezone
 from coprod import bounds
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
+from coprod.money import pounds
 from coprod.roles import can_see_sensitive_data, is_staff_member
 from panels.models import Attendance
 from panels.reminders import leads_tell, panel_leads
@@ -568,7 +569,7 @@ def claim_create(
     if fee is None and not lines:
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
     if fee is not None:
-        basis = f"{rate.get_basis_display()} at £{rate.amount}"
+        basis = f"{rate.get_basis_display()} at {pounds(rate.amount)}"
         if rate.basis == Rate.Basis.HOURLY:
             basis += f" for {hours.normalize():f} hours"
         lines.insert(0, {"kind": ClaimItem.Kind.FEE, "amount": fee, "description": basis})
@@ -722,14 +723,14 @@ def claim_ask_for_less(*, claim: Claim, amount, by) -> Claim:
     amount = clean_money(amount, label="The amount you want")
     if amount >= claim.payable:
         raise ValidationError(
-            {"amount": f"Enter less than £{claim.payable}, the amount we would pay you now."}
+            {"amount": f"Enter less than {pounds(claim.payable)}, the amount we would pay you now."}
         )
     claim.requested_amount = amount
     claim.requested_at = timezone.now()
     model_save(
         claim,
         by=by,
-        reason=f"Partner asked to be paid £{amount}",
+        reason=f"Partner asked to be paid {pounds(amount)}",
         update_fields=["requested_amount", "requested_at"],
     )
     return claim
@@ -748,11 +749,11 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
         raise ValidationError("You cannot approve your own claim: ask another member of the finance team.")
     amount = claim.total if amount in (None, "") else clean_money(amount, label="The amount to approve")
     if amount > claim.total:
-        raise ValidationError({"amount": f"You cannot approve more than the £{claim.total} claimed."})
+        raise ValidationError({"amount": f"You cannot approve more than the {pounds(claim.total)} claimed."})
     claim.approved_amount = amount
     crossing = [check for check in benefit_checks(claim.partner, claim=claim) if check.crosses]
     if crossing and not over_limit_agreed:
-        names = ", ".join(f"{check.rule.name} (limit £{check.rule.limit})" for check in crossing)
+        names = ", ".join(f"{check.rule.name} (limit {pounds(check.rule.limit)})" for check in crossing)
         raise ValidationError(
             {
                 "over_limit_agreed": f"Paying this would take them past: {names}. Talk to them "
@@ -766,7 +767,7 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
     model_save(
         claim,
         by=by,
-        reason="Approved" if amount == claim.total else f"Approved for £{amount}",
+        reason="Approved" if amount == claim.total else f"Approved for {pounds(amount)}",
         update_fields=["status", "decided_at", "decided_by", "approved_amount", "over_limit_agreed"],
     )
     _notify(claim, "approved")
@@ -807,7 +808,7 @@ def _take_vouchers(*, payment: Payment, provider: str, value: Decimal, count: in
     if len(stock) < count:
         raise ValidationError(
             {
-                "vouchers": f"Only {len(stock)} {provider} £{value} voucher"
+                "vouchers": f"Only {len(stock)} {provider} {pounds(value)} voucher"
                 f"{'s are' if len(stock) != 1 else ' is'} left; {count} are needed."
             }
         )
@@ -847,7 +848,7 @@ def claim_pay(
         raise ValidationError({"method": "Choose how it was paid."})
     amount = claim.payable if amount in (None, "") else clean_money(amount, label="The amount paid")
     if amount > claim.payable:
-        raise ValidationError({"amount": f"You cannot pay more than the £{claim.payable} agreed."})
+        raise ValidationError({"amount": f"You cannot pay more than the {pounds(claim.payable)} agreed."})
     if paid_on is None:
         raise ValidationError({"paid_on": "Enter the date it was paid."})
     bounds.PAYMENT.check("paid_on", paid_on)
@@ -884,8 +885,8 @@ def claim_pay(
         if remainder or not count:
             raise ValidationError(
                 {
-                    "amount": f"£{amount} cannot be made from £{value} vouchers. Pay "
-                    f"£{count * value or value} in vouchers, or choose another method."
+                    "amount": f"{pounds(amount)} cannot be made from {pounds(value)} vouchers. Pay "
+                    f"{pounds(count * value or value)} in vouchers, or choose another method."
                 }
             )
         voucher_stock = (provider, value, int(count))
@@ -949,7 +950,8 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
     if known:
         raise ValidationError(
             {
-                "codes": f"{len(known)} of these {batch.provider} codes are already in stock or "
+                "codes": f"{len(known)} of these {batch.provider} codes "
+                f"{'is' if len(known) == 1 else 'are'} already in stock or "
                 f"issued: {', '.join(known[:5])}{'…' if len(known) > 5 else ''}."
             }
         )

@@ -252,7 +252,7 @@ def my_claim_ask_less(request: HttpRequest, pk: int) -> HttpResponse:
     done = submit(request, form, lambda data: services.claim_ask_for_less(
         claim=claim, by=request.user, amount=data["amount"]))
     if done is not None:
-        messages.success(request, f"We will pay you £{form.cleaned_data['amount']:.2f} for this claim.")
+        messages.success(request, f"We will pay you {pounds(form.cleaned_data['amount'])} for this claim.")
         return redirect("reciprocity:my_claim_detail", pk=claim.pk)
     return _my_claim_page(request, claim, less_form=form, status=400)
 
@@ -530,7 +530,7 @@ def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
     payment = submit(request, form, lambda data: services.claim_pay(claim=claim, by=request.user, **data))
     if payment is not None:
         messages.success(
-            request, f"Claim {claim.pk} is paid: £{payment.amount} on {payment.paid_on:%d %B %Y}."
+            request, f"Claim {claim.pk} is paid: {pounds(payment.amount)} on {payment.paid_on:%d %B %Y}."
         )
         source = FundingSource.objects.with_spend().get(pk=payment.funding_source_id)
         if source.budget_state != "ok":

@@ -212,3 +212,11 @@ def test_adding_codes_with_a_blank_form_is_refused_and_adds_nothing(finance, cli
     response = client.post(reverse("reciprocity:voucher_codes_add", args=[batch.pk]), {"codes": "   "})
     assert response.status_code == 400
     assert batch.vouchers.count() == 1
+
+
+def test_one_code_already_in_stock_is_reported_in_the_singular():
+    _stock(2)
+    with pytest.raises(ValidationError, match="1 of these Love2shop codes is already in stock"):
+        _stock(1)
+    with pytest.raises(ValidationError, match="2 of these Love2shop codes are already in stock"):
+        _stock(2)
