@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from participants.models import Partner
 
-from . import forms, governance, kpis, reports, retention, services
+from . import firstrun, forms, governance, kpis, reports, retention, services
 from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
 from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
@@ -85,7 +85,17 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             for value, label in Partner.Status.choices
         ],
         "services": Service.objects.with_champion().annotate(partner_count=Count("partners")),
+        "setup": _unfinished_setup(request.user),
     })
+
+
+def _unfinished_setup(user) -> list[firstrun.StepProgress] | None:
+    """The first-run checklist for the staff home page: only for people who may run it, and
+    only while a step is still to do."""
+    if not firstrun.may_run_setup(user):
+        return None
+    rows = firstrun.progress()
+    return None if firstrun.is_finished(rows) else rows
 
 
 @staff_or_trustee_required
