@@ -26,6 +26,6 @@ STAFF_TEAM = FirstRunStep(
     key="staff_team", order=50, title="Invite the rest of the staff team",
     explanation="Invite colleagues one at a time, or import a spreadsheet of staff and trustees and invite "
                 "them together. Give permissions on the Team page once they have joined.",
-    url_name="participants:invitation_create", link_text="Invite someone",
+    url_name="participants:import_list", link_text="Invite or import staff",
     is_complete=_staff_team_invited,
 )

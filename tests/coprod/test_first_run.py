@@ -41,7 +41,7 @@ def test_a_new_installation_lists_every_step_still_to_do(client, manager):
     page = client.get(reverse("coprod:setup_checklist")).content.decode()
     assert "0 of 5 done" in page
     for url_name in ["coprod:organisation_settings", "coprod:service_list", "reciprocity:rate_list",
-                     "participants:consent_statement_list", "participants:invitation_create"]:
+                     "participants:consent_statement_list", "participants:import_list"]:
         assert reverse(url_name) in page
 
 
