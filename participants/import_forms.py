@@ -15,8 +15,9 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": "Choose whether the file lists partners, or staff and trustees."},
     )
     file = forms.FileField(
-        label="Spreadsheet", help_text="A CSV file or an Excel workbook (.xlsx), at most 20 MB and 20,000 rows. "
-                                       "The first row must hold the column headings.",
+        label="Spreadsheet",
+        help_text="A CSV file or an Excel workbook (.xlsx), at most 20 MB and 20,000 rows. "
+                  "The first row must hold the column headings.",
         error_messages={"required": "Choose the file to import."},
     )
 

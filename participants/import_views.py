@@ -52,7 +52,8 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_import_for_user(request, pk)
     if batch.status not in {ImportBatch.Status.UPLOADED, ImportBatch.Status.MAPPED}:
         return redirect("participants:import_detail", pk=batch.pk)
-    form = ImportMappingForm(request.POST if request.method == "POST" else None, batch=batch, samples=_samples(batch))
+    posted = request.POST if request.method == "POST" else None
+    form = ImportMappingForm(posted, batch=batch, samples=_samples(batch))
     if submit(request, form, lambda data: imports.import_map(batch=batch, mapping=form.mapping(),
                                                             by=request.user)):
         return redirect("participants:import_preview", pk=batch.pk)
@@ -140,7 +141,8 @@ def import_invite(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.get("people", []) + form.non_field_errors():
             messages.error(request, error)
         return redirect("participants:import_detail", pk=batch.pk)
-    if tasks.queue(tasks.import_invite_send, batch.pk, chosen, request.user.pk, request.build_absolute_uri("/")):
+    base_url = request.build_absolute_uri("/")
+    if tasks.queue(tasks.import_invite_send, batch.pk, chosen, request.user.pk, base_url):
         messages.success(request, f"Sending {len(chosen):,} invitation{'s' if len(chosen) != 1 else ''}. "
                                   "Each person gets their own link by e-mail.")
     else:
