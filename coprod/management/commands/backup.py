@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from coprod.backup import BackupError, backup
+
+
+class Command(BaseCommand):
+    help = ("Write the database and every uploaded file to a dated archive "
+            "(coprod-backup-YYYYMMDD-HHMMSS.tar.gz) in the folder given (default: backups).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--to", default="backups", help="The folder to write the archive to.")
+
+    def handle(self, *args, to: str, **options):
+        try:
+            archive = backup(Path(to))
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Backup written to {archive}")
