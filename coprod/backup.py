@@ -98,14 +98,22 @@ def _dump_database(target: Path) -> str:
     raise BackupError(f"Backups of a {connection.vendor} database are not supported.")
 
 
-def backup(folder: Path) -> Path:
-    """Write a dated archive of the database and the files into `folder`; answer its path."""
+def backup(folder: Path, database_dump: Path | None = None) -> Path:
+    """Write a dated archive of the database and the files into `folder`; answer its path.
+    `database_dump`: a `pg_dump --format=custom` file made elsewhere (docker compose runs the
+    database server's own pg_dump, whose version matches it) instead of running pg_dump here."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     archive = folder / f"coprod-backup-{stamp}.tar.gz"
+    if database_dump is not None and not database_dump.is_file():
+        raise BackupError(f"There is no database dump at {database_dump}.")
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / DUMP
-        kind = _dump_database(dump)
+        if database_dump is not None:
+            shutil.copyfile(database_dump, dump)
+            kind = connection.vendor
+        else:
+            kind = _dump_database(dump)
         files = media_files()
         manifest = {"made_at": timezone.now().isoformat(), "database": kind, "tables": row_counts(),
                     "files": files}
@@ -158,10 +166,13 @@ def _check_fresh(database: dict, vendor: str) -> None:
                           "a fresh one (createdb) and point DATABASE_URL at it.")
 
 
-def restore(archive: Path, database: dict | None = None) -> list[Difference]:
+def restore(archive: Path, database: dict | None = None, *,
+            database_restored: bool = False) -> list[Difference]:
     """Put an archive back: the database into a fresh, empty database (`database`, a Django
     database settings dict; the configured one by default) and the files into the file
-    storage. Answers how the result differs from the manifest (nothing, when it worked)."""
+    storage. Answers how the result differs from the manifest (nothing, when it worked).
+    `database_restored`: the database was already put back with the server's own pg_restore
+    (docker compose); only the files are restored, and everything is checked."""
     database = database or connection.settings_dict
     vendor = "postgresql" if "postgresql" in database["ENGINE"] else (
         "sqlite" if "sqlite" in database["ENGINE"] else database["ENGINE"])
@@ -171,15 +182,16 @@ def restore(archive: Path, database: dict | None = None) -> list[Difference]:
         manifest = _read_manifest(tar)
         if manifest["database"] != vendor:
             raise BackupError(f"This backup is of a {manifest['database']} database; the target is {vendor}.")
-        _check_fresh(database, vendor)
-        dump = Path(work) / DUMP
-        with tar.extractfile(DUMP) as source, open(dump, "wb") as target:
-            shutil.copyfileobj(source, target)
-        if vendor == "postgresql":
-            _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-                  f"--dbname={_pg_url(database)}", str(dump)])
-        else:
-            shutil.copyfile(dump, database["NAME"])
+        if not database_restored:
+            _check_fresh(database, vendor)
+            dump = Path(work) / DUMP
+            with tar.extractfile(DUMP) as source, open(dump, "wb") as target:
+                shutil.copyfileobj(source, target)
+            if vendor == "postgresql":
+                _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+                      f"--dbname={_pg_url(database)}", str(dump)])
+            else:
+                shutil.copyfile(dump, database["NAME"])
         for member in tar.getmembers():
             if not member.isfile() or not member.name.startswith(MEDIA):
                 continue

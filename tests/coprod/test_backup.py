@@ -1,6 +1,7 @@
 """`make backup` / `make restore`: the database and every uploaded file go into one dated
 archive, and a restore into a fresh database gives back every table's rows and every file."""
 
+import subprocess
 import tarfile
 import uuid
 
@@ -112,3 +113,25 @@ def _url(database: dict) -> str:
     password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
     return (f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT'] or 5432}/"
             f"{database['NAME']}")
+
+
+def test_with_compose_the_database_goes_through_the_servers_own_tools(records, fresh_database, settings,
+                                                                      tmp_path):
+    """docker compose: pg_dump and pg_restore of the database container, the files and the
+    check by coprod."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the compose way is for PostgreSQL (set DATABASE_URL to run it)")
+    tables = row_counts()
+    dump = tmp_path / "db.dump"
+    subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}",
+                    f"--dbname={_url(connection.settings_dict)}"], check=True, timeout=120)
+    call_command("backup", to=str(tmp_path / "backups"), database_dump=str(dump))
+    [archive] = (tmp_path / "backups").glob("coprod-backup-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out" / "database.dump").write_bytes(tar.extractfile("database.dump").read())
+    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={_url(fresh_database)}",
+                    str(tmp_path / "out" / "database.dump")], check=True, timeout=120)
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    call_command("restore", str(archive), database_url=_url(fresh_database), database_restored=True)
+    assert _counts_in(fresh_database) == tables

@@ -11,10 +11,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--to", default="backups", help="The folder to write the archive to.")
+        parser.add_argument("--database-dump", default="",
+                            help="Use this pg_dump --format=custom file (made by the database server's own "
+                                 "pg_dump, as with docker compose) instead of running pg_dump.")
 
-    def handle(self, *args, to: str, **options):
+    def handle(self, *args, to: str, database_dump: str, **options):
         try:
-            archive = backup(Path(to))
+            archive = backup(Path(to), Path(database_dump) if database_dump else None)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Backup written to {archive}")

@@ -14,10 +14,14 @@ class Command(BaseCommand):
         parser.add_argument("archive", help="The coprod-backup-….tar.gz file.")
         parser.add_argument("--database-url", default="",
                             help="Restore into this database instead of DATABASE_URL's.")
+        parser.add_argument("--database-restored", action="store_true",
+                            help="The database was put back with the server's own pg_restore (docker "
+                                 "compose): restore only the files, then check everything.")
 
-    def handle(self, *args, archive: str, database_url: str, **options):
+    def handle(self, *args, archive: str, database_url: str, database_restored: bool, **options):
         try:
-            differences = restore(Path(archive), database_from_url(database_url) if database_url else None)
+            differences = restore(Path(archive), database_from_url(database_url) if database_url else None,
+                                  database_restored=database_restored)
         except BackupError as error:
             raise CommandError(str(error)) from error
         if differences:
