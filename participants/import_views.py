@@ -16,7 +16,6 @@ from .models import ImportBatch
 
 NOT_QUEUED = ("We could not hand this to the workers just now. It is kept: press the button again in a few "
               "minutes.")
-SAMPLE_ROWS = 3
 
 
 def get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
@@ -37,23 +36,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _samples(batch: ImportBatch) -> dict[str, list[str]]:
-    try:
-        table = imports.read_table(imports._content(batch), batch.filename)
-    except Exception:  # the file went away or cannot be read now: the page still works
-        return {}
-    rows = [cells for _, cells in table.rows[:SAMPLE_ROWS]]
-    return {heading: [imports._text(cells[index])[:40] for cells in rows]
-            for index, heading in enumerate(table.headers)}
-
-
 @staff_required
 def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_import_for_user(request, pk)
     if batch.status not in {ImportBatch.Status.UPLOADED, ImportBatch.Status.MAPPED}:
         return redirect("participants:import_detail", pk=batch.pk)
     posted = request.POST if request.method == "POST" else None
-    form = ImportMappingForm(posted, batch=batch, samples=_samples(batch))
+    form = ImportMappingForm(posted, batch=batch, samples=imports.sample_values(batch))
     if submit(request, form, lambda data: imports.import_map(batch=batch, mapping=form.mapping(),
                                                             by=request.user)):
         return redirect("participants:import_preview", pk=batch.pk)

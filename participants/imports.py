@@ -537,6 +537,17 @@ def preview(batch: ImportBatch, *, table: Table | None = None, by=None) -> Previ
     return Preview(batch.kind, rows)
 
 
+def sample_values(batch: ImportBatch, rows: int = 3) -> dict[str, list[str]]:
+    """The first few values of each column, to show beside the column matching."""
+    try:
+        table = read_table(_content(batch), batch.filename)
+    except (ValidationError, OSError):  # the file went away: the page still works, without examples
+        return {}
+    first = [cells for _, cells in table.rows[:rows]]
+    return {heading: [_text(cells[index])[:40] for cells in first]
+            for index, heading in enumerate(table.headers)}
+
+
 def _content(batch: ImportBatch) -> bytes:
     if not batch.file:
         raise ValidationError("The file is no longer kept: upload it again.")
