@@ -99,7 +99,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     progress = imports.get_progress(batch)
     if request.GET.get("format") == "json":
         return JsonResponse({"status": batch.status, "finished": batch.is_finished, **progress})
-    if request.method == "POST" and batch.status == ImportBatch.Status.QUEUED:
+    if request.method == "POST" and batch.status == ImportBatch.Status.QUEUED and not progress["running"]:
         # The worker queue could not be reached when it was confirmed: hand it over again.
         if tasks.queue(tasks.import_run, batch.pk):
             messages.success(request, "The import has been handed to the workers.")

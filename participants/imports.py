@@ -664,18 +664,21 @@ def progress_key(batch_id: int) -> str:
     return f"import-progress-{batch_id}"
 
 
-def set_progress(batch_id: int, done: int, total: int) -> None:
+def set_progress(batch_id: int, done: int, total: int, *, running: bool = False) -> None:
     """How far a running import has got. Kept in the cache, not the database: the import's
     own transaction is not visible to anyone until it commits."""
-    cache.set(progress_key(batch_id), {"done": done, "total": total}, PROGRESS_TTL)
+    cache.set(progress_key(batch_id), {"done": done, "total": total, "running": running}, PROGRESS_TTL)
 
 
 def get_progress(batch: ImportBatch) -> dict:
-    progress = cache.get(progress_key(batch.pk)) or {"done": 0, "total": 0}
-    total = progress["total"] or 1
+    """Rows done of the rows to import, the share done, and whether a worker is on it (the
+    import's own status says "waiting" until its transaction commits)."""
+    progress = {"done": 0, "total": 0, "running": False, **(cache.get(progress_key(batch.pk)) or {})}
     if batch.status == ImportBatch.Status.DONE:
-        progress = {"done": progress["total"], "total": progress["total"]}
-    return {**progress, "percent": min(100, round(100 * progress["done"] / total))}
+        progress.update(done=progress["total"], running=False)
+    running = progress["running"] and batch.status == ImportBatch.Status.QUEUED
+    return {"done": progress["done"], "total": progress["total"], "running": running,
+            "percent": min(100, round(100 * progress["done"] / (progress["total"] or 1)))}
 
 
 FAILED_MESSAGE = ("Something went wrong while importing, so nothing was saved. Try again; if it happens "
@@ -714,19 +717,20 @@ def _apply_person(row: RowResult, by) -> int:
 
 
 def import_run(*, batch_id: int) -> ImportBatch:
-    """The worker's part: import every row of a confirmed import in one transaction. Any
-    error rolls the whole import back and marks it failed; nothing half-done is kept."""
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("created_by").get(pk=batch_id)
-        if batch.status != ImportBatch.Status.QUEUED:
-            return batch  # already imported, or being imported: a task delivered twice
-        batch.status = ImportBatch.Status.RUNNING
-        batch.save(update_fields=["status"])
-    by = batch.created_by
+    """The worker's part: import every row of a confirmed import in one transaction, holding
+    the import's row locked throughout. Any error rolls the whole import back and marks it
+    failed; nothing half-done is kept. A task delivered twice waits for the lock and then
+    finds the import done; a worker that dies part-way leaves it waiting to be imported (its
+    transaction is rolled back), and the task, acknowledged only when finished, runs again."""
     try:
         with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().select_related("created_by").get(pk=batch_id)
+            if batch.status != ImportBatch.Status.QUEUED:
+                return batch  # already imported (or failed, or given up)
+            by = batch.created_by
             result = preview(batch, by=by)
             rows = result.to_create + result.to_update
+            set_progress(batch.pk, 0, len(rows), running=True)
             context = _context(batch.kind, by)
             people = []
             for done, row in enumerate(rows, start=1):
@@ -738,9 +742,8 @@ def import_run(*, batch_id: int) -> ImportBatch:
                 except ValidationError as error:
                     raise ImportRowError(row.number, error) from error
                 if done % PROGRESS_EVERY == 0:
-                    set_progress(batch.pk, done, len(rows))
+                    set_progress(batch.pk, done, len(rows), running=True)
             counts = result.counts
-            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
             batch.status, batch.finished_at, batch.people = ImportBatch.Status.DONE, timezone.now(), people
             batch.created_count, batch.updated_count = counts["create"], counts["update"]
             batch.left_out_count = counts["problem"] + counts["skip"]

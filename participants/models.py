@@ -629,7 +629,6 @@ class ImportBatch(models.Model):
         UPLOADED = "uploaded", "Waiting for its columns to be matched"
         MAPPED = "mapped", "Ready to preview"
         QUEUED = "queued", "Waiting to be imported"
-        RUNNING = "running", "Being imported"
         DONE = "done", "Imported"
         FAILED = "failed", "Not imported"
         CANCELLED = "cancelled", "Given up"

@@ -258,15 +258,16 @@ def test_a_large_import_runs_in_the_worker_and_reports_its_progress(client, staf
     assert (batch.status, batch.created_count) == ("done", 600)
     assert Partner.objects.count() == 600
     status = client.get(reverse("participants:import_detail", args=[batch.pk]) + "?format=json").json()
-    assert status == {"status": "done", "finished": True, "done": 600, "total": 600, "percent": 100}
+    assert status == {"status": "done", "finished": True, "done": 600, "total": 600, "percent": 100,
+                      "running": False}
 
 
 def test_the_progress_page_shows_how_far_a_running_import_has_got(client, staff):
-    batch = ImportBatch.objects.create(kind="partners", filename="big.csv", status="running",
+    batch = ImportBatch.objects.create(kind="partners", filename="big.csv", status="queued",
                                        created_by=staff)
-    imports.set_progress(batch.pk, 2500, 10_000)
+    imports.set_progress(batch.pk, 2500, 10_000, running=True)
     page = client.get(reverse("participants:import_detail", args=[batch.pk])).content.decode()
-    assert "2500 of 10000 rows" in page and 'value="25"' in page
+    assert "Being imported" in page and "2500 of 10000 rows" in page and 'value="25"' in page
     assert "js/import_progress.js" in page
 
 
