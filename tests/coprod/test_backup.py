@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def records(settings):
+def records(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # only this test's files
     staff = StaffFactory(full_name="Bea Backup")
     ServiceFactory(name="Housing advice", champion=staff)
     for name in ["Siân Llŷr", "Zoë O’Brien", "Ravi Shah"]:

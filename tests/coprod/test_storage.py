@@ -37,7 +37,10 @@ def s3_server():
     url = f"http://127.0.0.1:{port}"
     client = boto3.client("s3", endpoint_url=url, aws_access_key_id="testing",
                           aws_secret_access_key="testing", region_name="eu-west-2")
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    try:
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    except client.exceptions.BucketAlreadyOwnedByYou:
+        pass  # moto keeps its buckets for the whole process: a second server of this process sees it
     yield url, client
     server.stop()
 

@@ -250,10 +250,10 @@ def test_a_large_import_runs_in_the_worker_and_reports_its_progress(client, staf
     _map(client, batch)
     reported = []
     real = imports.set_progress
-    monkeypatch.setattr(imports, "set_progress", lambda pk, done, total: (reported.append((done, total)),
-                                                                          real(pk, done, total)))
+    monkeypatch.setattr(imports, "set_progress", lambda pk, done, total, **kw: (
+        reported.append((done, total)), real(pk, done, total, **kw)))
     client.post(reverse("participants:import_preview", args=[batch.pk]), {})
-    assert reported == [(0, 600), (250, 600), (500, 600), (600, 600)]
+    assert reported == [(0, 600), (0, 600), (250, 600), (500, 600), (600, 600)]  # confirmed, started, ...
     batch.refresh_from_db()
     assert (batch.status, batch.created_count) == ("done", 600)
     assert Partner.objects.count() == 600
