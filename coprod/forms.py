@@ -34,9 +34,11 @@ class ServiceForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "description", "logo", "recruitment_involvement_target", "attendance_target",
-                  "feedback_on_time_target", "days_to_pay_target", "quarterly_report", "quarterly_report_day"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "description", "logo", "address", "recruitment_involvement_target",
+                  "attendance_target", "feedback_on_time_target", "days_to_pay_target", "quarterly_report",
+                  "quarterly_report_day"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "address": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"logo": "A PNG, JPEG or WebP image, at most 2 MB. Shown at the top of every page."}
 
     def clean_logo(self):

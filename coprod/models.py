@@ -47,6 +47,10 @@ class Organisation(models.Model):
         help_text="For example 7: the report for January to March is made on 7 April.",
     )
     logo = models.ImageField(upload_to="organisation/", blank=True)
+    address = models.TextField(
+        "postal address", blank=True,
+        help_text="Where partners send letters and receipts; shown on letters and reports.",
+    )
     # Retention rules (coprod/retention.py), applied every night.
     retention_enabled = models.BooleanField(
         "apply the retention rules every night", default=True,
@@ -562,3 +566,27 @@ class Notice(models.Model):
         if self.email_id and self.status == self.Status.QUEUED:
             return self.email.last_error
         return self.last_error
+
+
+class SetupStep(models.Model):
+    """What a person with the organisation-settings permission did with one step of the
+    first-run checklist (`coprod/firstrun.py`): marked it done, or skipped it for now. A step
+    with no row is still to do, unless what it asks for already exists."""
+
+    class State(models.TextChoices):
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped for now"
+
+    key = models.CharField(max_length=40, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.get_state_display()}"

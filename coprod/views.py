@@ -16,7 +16,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import forms, governance, kpis, notices, registry, reports, retention, services
+from . import firstrun, forms, governance, kpis, notices, registry, reports, retention, services
 from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
 from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
@@ -73,7 +73,17 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "coprod/staff_home.html", {
         **context,
         "services": Service.objects.with_champion().annotate(partner_count=Count("partners")),
+        "setup": _unfinished_setup(request.user),
     })
+
+
+def _unfinished_setup(user) -> list[firstrun.StepProgress] | None:
+    """The first-run checklist for the staff home page: only for people who may run it, and
+    only while a step is still to do."""
+    if not firstrun.may_run_setup(user):
+        return None
+    rows = firstrun.progress()
+    return None if firstrun.is_finished(rows) else rows
 
 
 @staff_or_trustee_required
