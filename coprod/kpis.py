@@ -323,7 +323,7 @@ def dashboard(period: Period, service: Service | None = None) -> Dashboard:
 
 def charts(board: Dashboard) -> dict:
     """The dashboard's charts as <img> tags with alt text; the same for page and PDF."""
-    from .charts import NEUTRAL_COLOUR, PARTNER_COLOUR, STAFF_COLOUR, bar_chart, svg_img
+    from .charts import NEUTRAL_COLOUR, STAFF_COLOUR, bar_chart, progress_chart, svg_img
 
     drawn = {}
     if board.ladder:
@@ -349,10 +349,8 @@ def charts(board: Dashboard) -> dict:
             f"{label} £{value:,.2f}" for label, value in paid) + ".")
     budgets = board.reciprocity.get("budgets") if board.reciprocity else None
     if budgets:
-        svg = bar_chart([row["source"] for row in budgets], {
-            "Budget (£)": [float(row["budget"]) for row in budgets],
-            "Spent (£)": [float(row["spent"]) for row in budgets],
-        }, ylabel="£", colours=(NEUTRAL_COLOUR, PARTNER_COLOUR), height=2.6)
+        svg = progress_chart([(row["source"], float(row["budget"]), float(row["spent"])) for row in budgets],
+                             whole="Budget", part="Spent", money=True, others="Other funders")
         spending = "; ".join(f"{row['source']} £{row['spent']:,.2f} of £{row['budget']:,.2f}"
                              for row in budgets)
         drawn["budgets"] = svg_img(svg, f"Bar chart of spending against budget by funder: {spending}.")
