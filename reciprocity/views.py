@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from coprod import bounds, reports
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from coprod.tables import table_response
 from coprod.web import act, paginate, submit
 from participants.models import Partner
 
@@ -42,6 +43,7 @@ from .models import (
     VoucherBatch,
     pounds,
 )
+from .tables import ClaimTable
 
 
 def can_see_benefits(user) -> bool:
@@ -359,13 +361,17 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 @staff_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     claim_filter = ClaimFilter(request.GET or None, queryset=Claim.objects.for_list())
+    table = ClaimTable(claim_filter.qs)
+    if download := table_response(request, table, filename="claims"):
+        return download
     counts = Claim.objects.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
     return render(
         request,
         "reciprocity/claim_list.html",
         {
             "filter": claim_filter,
-            "page_obj": paginate(request, claim_filter.qs),
+            "table": table,
+            "page_obj": table.page,
             "filtered": any(value for name, value in request.GET.items() if name in claim_filter.filters),
             "status_counts": [(value, label, counts[value]) for value, label in Claim.Status.choices],
             "current_status": request.GET.get("status", ""),

@@ -376,6 +376,9 @@ def _grow_claims(partner, finance, source):
     [
         (reverse("reciprocity:claim_list"), 14),
         (reverse("reciprocity:claim_list") + "?status=paid&kind=fee", 14),
+        (reverse("reciprocity:claim_list") + "?partner_name=partner&sort=-total", 14),
+        (reverse("reciprocity:claim_list") + "?export=csv&sort=partner", 12),
+        (reverse("reciprocity:claim_list") + "?export=xlsx", 12),
         (reverse("reciprocity:finance"), 16),
         (reverse("reciprocity:funding_list"), 12),
         (reverse("reciprocity:recognition_list"), 12),
