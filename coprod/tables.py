@@ -23,6 +23,7 @@ import django_tables2 as tables
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_tables2.export import TableExport
+from django_tables2.rows import BoundRows
 from tablib import Dataset
 
 from .web import paginate
@@ -62,6 +63,12 @@ class StaffTable(tables.Table):
     # What the rows are, for the caption and the pagination ("claims", "partners").
     what = "results"
 
+    @property
+    def paginated_rows(self) -> BoundRows:
+        # `page` holds the records themselves (so `page_obj` stays a page of model objects);
+        # only the page's rows are made into table rows.
+        return BoundRows(self.page.object_list, table=self) if hasattr(self, "page") else self.rows
+
 
 class SafeTableExport(TableExport):
     """django-tables2's export, each cell made safe for a spreadsheet (`safe_cell`)."""
@@ -83,5 +90,5 @@ def table_response(request: HttpRequest, table: StaffTable, *, filename: str,
     if export_format in EXPORT_FORMATS:
         exporter = SafeTableExport(export_format, table, dataset_kwargs={"title": filename[:31]})
         return exporter.response(f"{filename}-{timezone.localdate():%Y-%m-%d}.{export_format}")
-    table.page = paginate(request, table.rows, per_page=per_page)
+    table.page = paginate(request, table.data.data, per_page=per_page)
     return None
