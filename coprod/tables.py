@@ -22,6 +22,8 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString
 from django_tables2.export import TableExport
 from django_tables2.rows import BoundRows
 from tablib import Dataset
@@ -37,17 +39,23 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value):
     """One exported cell: text a spreadsheet could run as a formula gets a leading
-    apostrophe; numbers and dates stay numbers and dates; times are shown in local time."""
+    apostrophe; numbers and dates stay numbers and dates; times are shown in local time; a
+    cell's markup (a link, a badge, a greyed-out default) is reduced to its words."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, date | Decimal | int | float):
         return value
-    text = str(value)
+    text = strip_tags(str(value)).strip()
     if text.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def muted(text: str) -> SafeString:
+    """Greyed-out words for an empty cell ("None scheduled")."""
+    return format_html('<span class="text-muted">{}</span>', text)
 
 
 class StaffTable(tables.Table):

@@ -27,6 +27,7 @@ from coprod.roles import (
     staff_or_trustee_required,
     staff_required,
 )
+from coprod.tables import table_response
 from coprod.web import act, paginate, submit
 from participants.services import can_see_sensitive
 
@@ -46,6 +47,7 @@ from .models import (
     StaffTime,
     StageParticipant,
 )
+from .tables import DecisionTable, MeetingTable, PanelTable
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -104,10 +106,14 @@ def _base_url(request: HttpRequest) -> str:
 @staff_required
 def panel_list(request: HttpRequest) -> HttpResponse:
     panel_filter = filters.PanelFilter(request.GET or None, queryset=Panel.objects.for_list())
+    table = PanelTable(panel_filter.qs)
+    if download := table_response(request, table, filename="panels"):
+        return download
     filtered = any(value for name, value in request.GET.items() if name in panel_filter.filters)
     return render(request, "panels/panel_list.html", {
         "filter": panel_filter,
-        "page_obj": paginate(request, panel_filter.qs),
+        "table": table,
+        "page_obj": table.page,
         "filtered": filtered,
     })
 
@@ -354,11 +360,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = (meetings.not_over().order_by("starts_at", "pk") if when == "upcoming"
                 else meetings.over().order_by("-starts_at", "-pk"))
     meeting_filter = filters.MeetingFilter(request.GET or None, queryset=meetings)
+    table = MeetingTable(meeting_filter.qs)
+    if download := table_response(request, table, filename=f"meetings-{when}"):
+        return download
     return render(request, "panels/meeting_list.html", {
         "when": when,
         "lists": MEETING_LISTS.items(),
         "filter": meeting_filter,
-        "page_obj": paginate(request, meeting_filter.qs),
+        "table": table,
+        "page_obj": table.page,
         "filtered": any(value for name, value in request.GET.items() if name in meeting_filter.filters),
     })
 
@@ -643,12 +653,15 @@ def _decision_base(request: HttpRequest) -> str:
 def decision_list(request: HttpRequest) -> HttpResponse:
     decision_filter = filters.DecisionFilter(request.GET or None, queryset=Decision.objects.for_list())
     decisions = decision_filter.qs
-    page_obj = paginate(request, decisions)
+    table = DecisionTable(decisions)
+    if download := table_response(request, table, filename="decisions"):
+        return download
     return render(request, "panels/decision_list.html", {
         "base_template": _decision_base(request),
         "is_staff": is_staff_member(request.user),
         "filter": decision_filter,
-        "page_obj": page_obj,
+        "table": table,
+        "page_obj": table.page,
         "shaped_count": decisions.shaped_by_lived_experience().count(),
         "filtered": any(value for name, value in request.GET.items() if name in decision_filter.filters),
     })
