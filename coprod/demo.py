@@ -6,8 +6,12 @@ Every step is idempotent (keyed on natural keys such as e-mail addresses and
 names), so running it twice adds nothing.
 """
 
+import io
+
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from .models import Organisation, Service
 
@@ -25,6 +29,8 @@ ORGANISATION = {
         "Free legal advice on housing, debt, welfare benefits and immigration for people "
         "in the Riverside area, shaped by people who have used our services."
     ),
+    "signatory_name": "Grace Okafor",
+    "signatory_role": "Chief Executive",
 }
 
 STAFF = [
@@ -59,11 +65,29 @@ def _user(email: str, full_name: str, **roles):
     return user
 
 
+def _demo_logo() -> bytes:
+    """A plain logo for the demo: a river's three waves in the house blue."""
+    image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 119, 119), radius=22, fill="#0a3069")
+    for row in range(3):
+        top = 34 + row * 22
+        draw.arc((14, top, 62, top + 24), 200, 340, fill="white", width=7)
+        draw.arc((58, top, 106, top + 24), 200, 340, fill="white", width=7)
+    draw.text((136, 34), "Riverside", fill="#0a3069", font_size=34)
+    draw.text((136, 72), "Community Law Centre", fill="#57606a", font_size=20)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @transaction.atomic
 def seed_organisation() -> None:
     organisation = Organisation.current()
     for field, value in ORGANISATION.items():
         setattr(organisation, field, value)
+    if not organisation.logo:
+        organisation.logo.save("riverside-logo.png", ContentFile(_demo_logo()), save=False)
     organisation.save()
 
     services = {

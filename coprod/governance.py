@@ -1,63 +1,107 @@
 """The governance report: the dashboard's figures and charts for a period, rendered
 to PDF by a worker, made automatically each quarter and sent to trustees."""
 
+import base64
 import datetime
 import logging
+import mimetypes
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from . import bounds, kpis, notify, periods, reports
-from .models import Organisation, Report, Service
+from . import boardpack, bounds, kpis, notify, periods, reports
+from .models import COMMENTARY_MAX, Organisation, Report, Service
 
 logger = logging.getLogger(__name__)
 
 
 def governance_report_request(*, period: periods.Period, service: Service | None, by,
-                              scheduled: bool = False) -> Report:
-    """Queue the governance report for a period (within `bounds.REPORT_PERIOD`)."""
+                              scheduled: bool = False, commentary: str = "") -> Report:
+    """Queue the governance report for a period (within `bounds.REPORT_PERIOD`), with staff's
+    optional commentary for the board."""
     bounds.REPORT_PERIOD.check(period.start, period.end)
+    commentary = bounds.check_text("commentary", commentary, max_length=COMMENTARY_MAX)
     title = f"Governance report: {period.label}" + (f" — {service.name}" if service else "")
     params = {**period.as_params(), "service": service.pk if service else None, "scheduled": scheduled}
-    return reports.report_request(kind=Report.Kind.GOVERNANCE, title=title, by=by, params=params)
+    return reports.report_request(kind=Report.Kind.GOVERNANCE, title=title, by=by, params=params,
+                                  commentary=commentary)
 
 
-def _decision_extract(period: periods.Period, service: Service | None) -> list:
-    """Public decisions shaped by lived experience. Decisions name no partners."""
+def _decision_extract(period: periods.Period, service: Service | None):
+    """Public decisions shaped by lived experience, latest first. Decisions name no partners."""
     from panels.models import Decision
 
     decisions = (Decision.objects.for_list().in_log().shaped_by_lived_experience()
                  .filter(is_public=True, decided_on__gte=period.start, decided_on__lte=period.end))
     if service:
         decisions = decisions.filter(service=service)
-    return list(decisions[:15])
+    return decisions
 
 
-def _you_said_we_did(period: periods.Period, service: Service | None) -> list:
+def _you_said_we_did(period: periods.Period, service: Service | None):
     """Points partners raised, quoted only where the partner's consent to quotes is in
     force, and never with a name."""
     from panels.models import FeedbackPoint
     from participants.models import Partner
 
-    points = (FeedbackPoint.objects.select_related("response", "proposal")
-              .filter(response__isnull=False, response__responded_at__date__gte=period.start,
-                      response__responded_at__date__lte=period.end,
-                      raised_by__in=Partner.objects.consenting_to("quotes")))
+    points = (FeedbackPoint.objects.answered_quotable(Partner.objects.consenting_to("quotes"))
+              .filter(response__responded_at__date__gte=period.start,
+                      response__responded_at__date__lte=period.end))
     if service:
         points = points.filter(proposal__panel__service=service)
-    return list(points.order_by("-response__responded_at")[:8])
+    return points
+
+
+def _site_link(name: str, **params) -> str:
+    query = {key: value for key, value in params.items() if value not in (None, "")}
+    return f"{settings.SITE_URL.rstrip('/')}{reverse(name)}" + (f"?{urlencode(query)}" if query else "")
+
+
+def _logo_uri() -> str:
+    """The organisation's logo for the cover, inlined (uploads are never served publicly)."""
+    logo = Organisation.current().logo
+    if not logo:
+        return ""
+    try:
+        with logo.open("rb") as image:
+            data = image.read()
+    except OSError:
+        logger.warning("the organisation's logo could not be read for the report cover")
+        return ""
+    kind = mimetypes.guess_type(logo.name)[0] or "image/png"
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
 def render_governance(report: Report) -> tuple[str, dict]:
     period = periods.Period.from_params(report.params)
     service = Service.objects.filter(pk=report.params.get("service")).first()
     board = kpis.dashboard(period, service)
+    before = boardpack.previous_period(period)
+    lines = boardpack.summary(board, kpis.dashboard(before, service))
+    decisions, points = _decision_extract(period, service), _you_said_we_did(period, service)
+    drawn = kpis.charts(board)  # every funder in the chart ("Other funders" adds up the smallest)
+    # The pack stays short: the services with most active partners; the dashboard shows them all.
+    service_count = len(board.services)
+    board.services = sorted(board.services, key=lambda row: -row["active_partners"])[:boardpack.MOST_SERVICES]
+    if board.reciprocity:
+        board.reciprocity["budgets"] = boardpack.shorten_budgets(board.reciprocity["budgets"])
+    dates = {"decided_from": period.start.isoformat(), "decided_to": period.end.isoformat(),
+             "service": service.pk if service else None}
     return "reports/governance.html", {
-        "board": board, "charts": kpis.charts(board), "definitions": kpis.__doc__,
-        "decisions": _decision_extract(period, service), "points": _you_said_we_did(period, service),
+        "board": board, "charts": drawn, "previous_period": before,
+        "summary": lines, "targets": boardpack.target_counts(lines), "commentary": report.commentary,
+        "definitions": boardpack.DEFINITIONS,
+        "decisions": list(decisions[:boardpack.MOST_DECISIONS]), "decision_count": decisions.count(),
+        "points": list(points[:boardpack.MOST_POINTS]), "point_count": points.count(),
+        "services": board.services, "service_count": service_count, "logo_uri": _logo_uri(),
+        "decision_log_link": _site_link("panels:decision_list", shaped="yes", export="xlsx", **dates),
+        "feedback_link": _site_link("panels:feedback_log", export="xlsx", **{
+            "answered_from": period.start.isoformat(), "answered_to": period.end.isoformat(),
+            "service": service.pk if service else None}),
     }
 
 

@@ -2,10 +2,11 @@
 (coprod/tables.py). Decisions name no partners; the same table serves trustees."""
 
 import django_tables2 as tables
+from django.utils import timezone
 
 from coprod.tables import NUMBER, StaffTable, muted
 
-from .models import Decision, Meeting, Panel
+from .models import Decision, FeedbackPoint, Meeting, Panel
 
 
 class PanelTable(StaffTable):
@@ -109,3 +110,30 @@ class DecisionTable(StaffTable):
 
     def value_shaped_by(self, record: Decision) -> str:
         return "; ".join(str(part) for part in (record.shaped_by_panel, record.shaped_by_proposal) if part)
+
+
+class FeedbackTable(StaffTable):
+    """"You said, we did": quotes only from partners who agreed to quotes, never a name."""
+
+    what = "points"
+    answered_on = tables.DateColumn("j M Y", verbose_name="Answered", accessor="response__responded_at",
+                                    order_by=("response__responded_at",))
+    panel = tables.Column("Panel", accessor="proposal__panel__name")
+    proposal = tables.Column("Proposal", accessor="proposal__title")
+    text = tables.Column("You said")
+    outcome = tables.Column("Outcome", accessor="response__outcome")
+    response = tables.Column("We did", accessor="response__response")
+
+    class Meta(StaffTable.Meta):
+        model = FeedbackPoint
+        fields = ()
+        sequence = ("answered_on", "panel", "proposal", "text", "outcome", "response")
+
+    def render_outcome(self, record: FeedbackPoint) -> str:
+        return record.response.get_outcome_display()
+
+    def value_outcome(self, record: FeedbackPoint) -> str:
+        return record.response.get_outcome_display()
+
+    def value_answered_on(self, record: FeedbackPoint):
+        return timezone.localdate(record.response.responded_at)

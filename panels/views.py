@@ -29,6 +29,7 @@ from coprod.roles import (
 )
 from coprod.tables import table_response
 from coprod.web import act, paginate, submit
+from participants.models import Partner
 from participants.services import can_see_sensitive
 
 from . import filters, forms, services
@@ -47,7 +48,7 @@ from .models import (
     StaffTime,
     StageParticipant,
 )
-from .tables import DecisionTable, MeetingTable, PanelTable
+from .tables import DecisionTable, FeedbackTable, MeetingTable, PanelTable
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -664,6 +665,24 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         "page_obj": table.page,
         "shaped_count": decisions.shaped_by_lived_experience().count(),
         "filtered": any(value for name, value in request.GET.items() if name in decision_filter.filters),
+    })
+
+
+@staff_or_trustee_required
+def feedback_log(request: HttpRequest) -> HttpResponse:
+    """Every answered point partners raised ("you said, we did"), quoted only where the
+    partner agrees to quotes and never named: the full log the governance report links to."""
+    points = FeedbackPoint.objects.answered_quotable(Partner.objects.consenting_to("quotes"))
+    log_filter = filters.FeedbackLogFilter(request.GET or None, queryset=points)
+    table = FeedbackTable(log_filter.qs)
+    if download := table_response(request, table, filename="feedback"):
+        return download
+    return render(request, "panels/feedback_log.html", {
+        "base_template": _decision_base(request),
+        "filter": log_filter,
+        "table": table,
+        "page_obj": table.page,
+        "filtered": any(value for name, value in request.GET.items() if name in log_filter.filters),
     })
 
 
