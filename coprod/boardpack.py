@@ -17,10 +17,10 @@ from .kpis import Dashboard, Figure
 # A target missed by no more than this share of the target is "near".
 NEAR_SHARE = Decimal("0.10")
 # The most rows each list in the pack shows; the rest are counted and linked.
-MOST_DECISIONS = 12
+MOST_DECISIONS = 10
 MOST_POINTS = 6
-MOST_SERVICES = 12
-MOST_FUNDERS = 10
+MOST_SERVICES = 10
+MOST_FUNDERS = 8
 
 
 def previous_period(period: periods.Period) -> periods.Period:

@@ -119,7 +119,7 @@ def progress_chart(rows: Sequence[tuple[str, float, float]], *, whole: str, part
     drawn inside it. Names are wrapped beside the bars, the largest `top` rows are drawn
     and the rest added up as one row; the chart grows with the rows it draws. Returns SVG."""
     drawn = top_with_others(rows, top=top, others=others)
-    figure, axes = pyplot.subplots(figsize=(width, 0.55 * max(len(drawn), 2) + 1.1))
+    figure, axes = pyplot.subplots(figsize=(width, 0.45 * max(len(drawn), 2) + 1.1))
     positions = list(range(len(drawn)))
     axes.barh(positions, [row[1] for row in drawn], 0.75, label=whole, color="white",
               edgecolor=colours[0], linewidth=1.2)
