@@ -43,7 +43,7 @@ from .models import (
     VoucherBatch,
     pounds,
 )
-from .tables import ClaimTable
+from .tables import ClaimTable, PaymentTable
 
 
 def can_see_benefits(user) -> bool:
@@ -776,7 +776,9 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         chart = svg_img(
             svg, f"Bar chart of spending from {source} by month; the figures are in the table below."
         )
-    payments = source.payments.for_list().order_by("-paid_on", "-pk")
+    table = PaymentTable(source.payments.for_list().order_by("-paid_on", "-pk"), exclude=("funding_source",))
+    if download := table_response(request, table, filename=f"payments-funding-{source.pk}"):
+        return download
     return render(
         request,
         "reciprocity/funding_detail.html",
@@ -789,7 +791,8 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "months": months,
             "chart": chart,
-            "page_obj": paginate(request, payments),
+            "table": table,
+            "page_obj": table.page,
         },
     )
 

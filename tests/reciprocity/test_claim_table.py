@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from ..factories import PartnerFactory
-from .helpers import make_claim
+from ..helpers import assert_queries_bounded
+from .helpers import make_claim, paid_claim
 
 pytestmark = pytest.mark.django_db
 URL = reverse("reciprocity:claim_list")
@@ -76,3 +77,18 @@ def test_excel_download_holds_the_same_rows_with_numbers_as_numbers(as_staff, cl
     assert rows[0][:2] == ("Claim", "Partner")
     assert [row[1] for row in rows[1:]] == ["Pat Partner", "Ann Other"]
     assert rows[1][4] == 20
+
+
+def test_a_funding_sources_payments_download_with_their_amounts(client, finance, partner, source):
+    paid_claim(partner, finance, source)
+    client.force_login(finance)
+    url = reverse("reciprocity:funding_detail", args=[source.pk])
+    rows = _csv(client.get(url, {"export": "csv", "sort": "-amount"}))
+    assert rows[0] == ["Paid on", "Partner", "Claim", "How", "Amount"]
+    assert rows[1][1] == "Pat Partner" and rows[1][4] == "40.00"
+
+    def grow():
+        for number in range(10):
+            paid_claim(PartnerFactory(full_name=f"Partner {number}"), finance, source)
+
+    assert_queries_bounded(client, url + "?export=xlsx", grow, most=12)
