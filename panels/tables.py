@@ -3,10 +3,12 @@
 
 import django_tables2 as tables
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from coprod.tables import NUMBER, StaffTable, muted
 
-from .models import Decision, FeedbackPoint, Meeting, Panel
+from .models import Decision, FeedbackPoint, Meeting, Panel, Proposal
 
 
 class PanelTable(StaffTable):
@@ -137,3 +139,39 @@ class FeedbackTable(StaffTable):
 
     def value_answered_on(self, record: FeedbackPoint):
         return timezone.localdate(record.response.responded_at)
+
+
+class ProposalTable(StaffTable):
+    what = "proposals"
+    title = tables.TemplateColumn(
+        '<a href="{% url "panels:proposal_detail" record.pk %}">{{ record.title }}</a>',
+        verbose_name="Proposal")
+    panel = tables.Column("Panel", accessor="panel__name")
+    owner = tables.Column("Owner", accessor="owner__full_name", default="")
+    response_deadline = tables.DateColumn("j M Y", verbose_name="Answers due")
+    point_count = tables.TemplateColumn(
+        '{{ record.point_count }}{% if record.unanswered_count %} <span class="small">'
+        '({{ record.unanswered_count }} unanswered)</span>{% endif %}', verbose_name="Points")
+    unanswered_count = tables.Column("Unanswered", visible=False)
+    status = tables.TemplateColumn('{% include "panels/_proposal_status.html" with proposal=record %}',
+                                   verbose_name="Status")
+
+    class Meta(StaffTable.Meta):
+        model = Proposal
+        fields = ()
+        sequence = ("title", "panel", "owner", "response_deadline", "point_count", "unanswered_count",
+                    "status")
+
+    def render_response_deadline(self, record: Proposal, value) -> str:
+        overdue = record.unanswered_count and value < timezone.localdate()
+        badge = format_html('<br><span class="badge overdue">{}</span>', "Overdue") if overdue else ""
+        return format_html("{}{}", date_format(value, "j M Y"), badge)
+
+    def value_title(self, record: Proposal) -> str:
+        return record.title
+
+    def value_point_count(self, record: Proposal) -> int:
+        return record.point_count
+
+    def value_status(self, record: Proposal) -> str:
+        return record.get_status_display()

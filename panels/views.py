@@ -48,7 +48,7 @@ from .models import (
     StaffTime,
     StageParticipant,
 )
-from .tables import DecisionTable, FeedbackTable, MeetingTable, PanelTable
+from .tables import DecisionTable, FeedbackTable, MeetingTable, PanelTable, ProposalTable
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -490,11 +490,15 @@ ATTENTION_SHOWN = 25
 @staff_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     awaiting = FeedbackPoint.objects.awaiting_answer()
+    table = ProposalTable(Proposal.objects.for_list())
+    if download := table_response(request, table, filename="proposals"):
+        return download
     return render(request, "panels/proposal_list.html", {
         "attention": awaiting[:ATTENTION_SHOWN],
         "attention_count": awaiting.count(),
         "overdue_count": awaiting.filter(overdue=True).count(),
-        "page_obj": paginate(request, Proposal.objects.for_list()),
+        "table": table,
+        "page_obj": table.page,
         "today": timezone.localdate(),
     })
 

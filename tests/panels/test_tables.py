@@ -8,7 +8,14 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from ..factories import AttendanceFactory, DecisionFactory, MeetingFactory, PanelFactory, ServiceFactory
+from ..factories import (
+    AttendanceFactory,
+    DecisionFactory,
+    MeetingFactory,
+    PanelFactory,
+    ProposalFactory,
+    ServiceFactory,
+)
 from ..helpers import assert_queries_bounded
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +83,15 @@ def test_downloads_run_the_same_queries_however_many_rows(staff_client, world, u
             DecisionFactory(service=world.service, shaped_by_panel=panel)
 
     assert_queries_bounded(staff_client, url, grow, most=12)
+
+
+def test_proposals_sort_and_download_with_their_point_counts(staff_client, world):
+    ProposalFactory(panel=world.panel, title="Aardvark opening hours")
+    url = reverse("panels:proposal_list")
+    rows = _csv(staff_client.get(url, {"export": "csv", "sort": "title"}))
+    assert rows[0] == ["Proposal", "Panel", "Owner", "Answers due", "Points", "Unanswered", "Status"]
+    assert rows[1][0] == "Aardvark opening hours"
+    page = staff_client.get(url, {"sort": "-title"}).content.decode()
+    assert 'aria-sort="descending"' in page
+    assert_queries_bounded(staff_client, url + "?export=csv",
+                           lambda: [ProposalFactory(panel=world.panel) for _ in range(15)], most=12)
