@@ -379,13 +379,22 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+PARTNERS_FOUND = 20
+
+
 @staff_required
 def claim_create(request: HttpRequest) -> HttpResponse:
-    """Staff claim for a partner, step one: choose the partner."""
+    """Staff claim for a partner, step one: find the partner by typing part of their name or
+    e-mail address (not a drop-down of every partner), then choose them from what matches."""
     pick = forms.PartnerPickForm(request.GET if "partner" in request.GET else None)
     if pick.is_bound and pick.is_valid():
         return redirect("reciprocity:claim_create_for", partner=pick.cleaned_data["partner"].pk)
-    return render(request, "reciprocity/claim_pick_partner.html", {"form": pick})
+    find = request.GET.get("find", "").strip()[:100]
+    found = Partner.objects.current().matching(find).order_by("full_name", "pk") if find else None
+    return render(request, "reciprocity/claim_pick_partner.html", {
+        "find": find, "found": found[:PARTNERS_FOUND + 1] if found is not None else None,
+        "most": PARTNERS_FOUND,
+    })
 
 
 @staff_required

@@ -92,3 +92,15 @@ def test_a_funding_sources_payments_download_with_their_amounts(client, finance,
             paid_claim(PartnerFactory(full_name=f"Partner {number}"), finance, source)
 
     assert_queries_bounded(client, url + "?export=xlsx", grow, most=12)
+
+
+def test_staff_find_the_partner_to_claim_for_by_typing_not_from_every_partner(as_staff, partner):
+    PartnerFactory(full_name="Ann Other")
+    url = reverse("reciprocity:claim_create")
+    page = as_staff.get(url).content.decode()
+    assert "<select" not in page and "Pat Partner" not in page
+    page = as_staff.get(url, {"find": "pat"}).content.decode()
+    assert reverse("reciprocity:claim_create_for", args=[partner.pk]) in page and "Ann Other" not in page
+    assert "No current partner matches" in as_staff.get(url, {"find": "zzz"}).content.decode()
+    response = as_staff.get(url, {"partner": partner.pk})
+    assert response.url == reverse("reciprocity:claim_create_for", args=[partner.pk])
