@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from coprod.tables import StaffTable
+from coprod.tables import StaffTable, muted
 
 from .models import Partner
 
@@ -62,7 +62,7 @@ class PartnerTable(StaffTable):
     def render_access_needs(self, record: Partner) -> str:
         needs = record.access_needs.all()
         if not needs:
-            return format_html('<span class="text-muted">None recorded</span>')
+            return muted("None recorded")
         return format_html_join(", ", "{}", ((need,) for need in needs))
 
     def value_access_needs(self, record: Partner) -> str:
@@ -77,7 +77,7 @@ class PartnerTable(StaffTable):
         due = self._training(record)
         if due:
             return format_html('<span class="badge text-bg-warning">{}</span>', due)
-        return format_html('<span class="text-muted">Up to date</span>')
+        return muted("Up to date")
 
     def value_training_due(self, record: Partner) -> str:
         return self._training(record) or "Up to date"
