@@ -394,6 +394,8 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reciprocity/claim_pick_partner.html", {
         "find": find, "found": found[:PARTNERS_FOUND + 1] if found is not None else None,
         "most": PARTNERS_FOUND,
+        "error": "Choose the partner the claim is for: type part of their name and press Find."
+        if pick.is_bound else "",
     })
 
 

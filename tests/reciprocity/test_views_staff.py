@@ -465,4 +465,4 @@ def test_a_voucher_batch_with_a_code_pasted_twice_is_refused(as_finance):
 def test_choosing_no_partner_for_a_claim_asks_again(as_finance):
     response = as_finance.get(reverse("reciprocity:claim_create"), {"partner": ""})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Choose the partner the claim is for" in response.content.decode()
