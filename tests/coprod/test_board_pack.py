@@ -63,6 +63,8 @@ def test_the_pack_has_a_cover_contents_summary_against_targets_commentary_and_pl
             "commentary": "Attendance fell in August.\n\nThank you to every partner."})
     report = Report.objects.get(kind=Report.Kind.GOVERNANCE, requested_by=world.trustee)
     assert report.commentary == "Attendance fell in August.\n\nThank you to every partner."
+    page = trustee_client.get(reverse("coprod:report_detail", args=[report.pk])).content.decode()
+    assert "<p>Attendance fell in August.</p>" in page
     text, pages = _pages(report.file.read())
     for words in ("Riverside Law Centre Governance report 1 July 2026 to 30 September 2026", "Contents",
                   "Executive summary", "Compared with April to June 2026", "Previous period",
