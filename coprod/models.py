@@ -51,6 +51,14 @@ class Organisation(models.Model):
         "postal address", blank=True,
         help_text="Where partners send letters and receipts; shown on letters and reports.",
     )
+    # Who signs partners' certificates and statements of involvement.
+    signatory_name = models.CharField(
+        "name of the person who signs certificates", max_length=120, blank=True,
+        help_text="Printed on partners' certificates and statements of involvement, for example Sam Patel.",
+    )
+    signatory_role = models.CharField(
+        "their role", max_length=120, blank=True, help_text="For example Chief Executive.",
+    )
     # Retention rules (coprod/retention.py), applied every night.
     retention_enabled = models.BooleanField(
         "apply the retention rules every night", default=True,
@@ -168,6 +176,9 @@ def _report_upload_to(report: "Report", filename: str) -> str:
     return f"reports/{report.kind}/{report.pk}/{filename}"
 
 
+COMMENTARY_MAX = 3000
+
+
 class Report(models.Model):
     """A PDF rendered by a Celery worker: queued → running → done or failed.
 
@@ -210,6 +221,10 @@ class Report(models.Model):
         "includes sensitive partner data", default=False,
         help_text="Access needs, lived experience or the benefit flag are in it: besides the partner "
                   "it is about, only staff allowed to see sensitive data may open it.",
+    )
+    commentary = models.TextField(
+        blank=True, max_length=COMMENTARY_MAX,
+        help_text="Staff's words for the readers, written when a governance report is asked for.",
     )
     staff_only = models.BooleanField(
         "only for staff", default=False,

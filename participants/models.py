@@ -146,6 +146,11 @@ class PartnerQuerySet(models.QuerySet):
     def for_list(self) -> "PartnerQuerySet":
         return self.select_related("service", "link_worker", "user")
 
+    def matching(self, text: str) -> "PartnerQuerySet":
+        """Partners whose name, preferred name or e-mail address contains `text`."""
+        return self.filter(Q(full_name__icontains=text) | Q(preferred_name__icontains=text)
+                           | Q(email__icontains=text))
+
     def current(self) -> "PartnerQuerySet":
         """Everyone who has not left and has not been erased."""
         return self.exclude(status=Partner.Status.LEFT).filter(erased_at__isnull=True)

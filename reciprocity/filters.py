@@ -16,9 +16,13 @@ class ClaimFilterForm(DateRangeFilterForm):
 
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Claim.Status.choices, empty_label="Any status")
-    partner = django_filters.ModelChoiceFilter(
-        queryset=Partner.objects.order_by("full_name"), empty_label="Any partner"
+    # Typed, not picked from a list of every partner: part of a name or e-mail address.
+    # `?partner=<id>` (the link from a partner's page) still narrows to one partner.
+    partner_name = django_filters.CharFilter(
+        label="Partner", method="filter_partner_name",
+        help_text="Type part of their name, preferred name or e-mail address.",
     )
+    partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(
         label="Includes", choices=ClaimItem.Kind.choices, method="filter_kind", empty_label="Anything"
     )
@@ -37,8 +41,14 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["status", "partner", "kind", "date_from", "date_to"]
+        fields = ["status", "partner_name", "partner", "kind", "date_from", "date_to"]
         form = ClaimFilterForm
+
+    def filter_partner_name(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(partner__in=Partner.objects.matching(value))
 
     def filter_kind(self, queryset, name: str, value: str):
         if not value:
