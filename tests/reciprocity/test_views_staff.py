@@ -424,7 +424,8 @@ def test_the_partner_page_section_runs_the_same_queries_however_many_claims(
 
     before_page = as_finance.get(url)  # warm-up: anything the page makes on first view
     assert before_page.status_code == 200
-    assert_queries_bounded(as_finance, url, grow, most=22)  # with the reminders-and-notices log and every consent topic
+    # The page also shows the reminders-and-notices log and every consent topic.
+    assert_queries_bounded(as_finance, url, grow, most=22)
 
 
 # --- More forms: bad input refused with a clear message, nothing saved ---
