@@ -1,18 +1,17 @@
-"""Who may do what: the three roles, their predicates, and view decorators.
+"""Who may do what: the three roles, their predicates, and the team's permissions.
 
 A person can hold several roles (a trustee with lived experience, say). Staff
 and trustee are flags on the user; a user is a partner when a partner record is
 linked to their login.
+
+Plain functions and constants only, so models, querysets and services can import them at
+the top of the module; the view decorators built on them are in `coprod.access`.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 
@@ -70,29 +69,6 @@ HOME_URL_NAMES = {
 def home_url(user) -> str | None:
     roles = roles_of(user)
     return reverse(HOME_URL_NAMES[roles[0]]) if roles else None
-
-
-def role_required(*roles: Role) -> Callable:
-    """View decorator: anonymous visitors go to the login page; a signed-in user
-    without one of the roles gets 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-staff_required = role_required(Role.STAFF)
-partner_required = role_required(Role.PARTNER)
-staff_or_trustee_required = role_required(Role.STAFF, Role.TRUSTEE)
 
 
 # --- The team's permissions ------------------------------------------------------------
