@@ -8,9 +8,10 @@ Plain functions and constants only, so models, querysets and services can import
 the top of the module; the view decorators built on them are in `coprod.access`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.urls import reverse
 
@@ -48,6 +49,13 @@ def is_partner(user) -> bool:
 
 
 _PREDICATES = {Role.STAFF: is_staff_member, Role.PARTNER: is_partner, Role.TRUSTEE: is_trustee}
+
+
+def require(predicate: Callable[[object], bool], user, message: str) -> None:
+    """How a service checks who may call it: PermissionDenied(message) unless `predicate(user)`.
+    The view checks the same predicate (or the decorator built on it) before it gets here."""
+    if not predicate(user):
+        raise PermissionDenied(message)
 
 
 def roles_of(user) -> list[Role]:
