@@ -171,6 +171,7 @@ def _apply(partner: Partner, data: dict, *, by) -> list[str]:
 @transaction.atomic
 def partner_create(*, data: dict, status: str = Partner.Status.ENQUIRY, by) -> Partner:
     """Record a new partner (with or without an e-mail address or a login)."""
+    _require_staff(by)
     if status not in Partner.Status.values:
         raise ValidationError({"status": "Choose where they are in their journey."})
     data = _clean_partner_data(data, partner=None, by=by)
@@ -187,6 +188,7 @@ def partner_create(*, data: dict, status: str = Partner.Status.ENQUIRY, by) -> P
 def partner_update(*, partner: Partner, data: dict, by) -> list[str]:
     """Change a partner's details. Answers the names of the fields that changed
     (empty when nothing did: no historical record is written then)."""
+    _require_staff(by)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.is_erased:
         raise ValidationError("This partner's details were erased; they can no longer be changed.")

@@ -17,6 +17,8 @@ BASE_URL = "https://coprod.example.test"
 
 # Each staff-only service and a call to it, about the records `world` holds.
 STAFF_ONLY = {
+    "partner_create": lambda world: dict(data={"full_name": "New Partner"}),
+    "partner_update": lambda world: dict(partner=world.partner, data={"phone": "07700 900111"}),
     "partner_change_status": lambda world: dict(partner=world.partner, status="paused"),
     "access_need_create": lambda world: dict(name="Hearing loop"),
     "access_need_update": lambda world: dict(access_need=world.access_need, name="Very large print"),
