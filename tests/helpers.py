@@ -3,7 +3,9 @@
 import smtplib
 from collections.abc import Callable
 
+import pytest
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -80,3 +82,12 @@ def rows_in(*app_labels: str) -> dict[str, int]:
     after to show that a refused action saved nothing."""
     return {model._meta.label: model._default_manager.count()
             for label in app_labels for model in apps.get_app_config(label).get_models()}
+
+
+def assert_permission_denied(call: Callable[[], object], *, apps: tuple[str, ...], match: str) -> None:
+    """`call()` is refused with PermissionDenied (its message matching `match`) and leaves every
+    table of `apps` as it was."""
+    before = rows_in(*apps)
+    with pytest.raises(PermissionDenied, match=match):
+        call()
+    assert rows_in(*apps) == before

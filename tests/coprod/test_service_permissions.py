@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from coprod import services
 from coprod.roles import is_staff_member, require
 
-from ..helpers import rows_in
+from ..helpers import assert_permission_denied
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,8 @@ STAFF_ONLY = {
 @pytest.mark.parametrize("name", STAFF_ONLY)
 def test_only_staff_change_services_and_the_library(world, role, name):
     kwargs = STAFF_ONLY[name](world)
-    before = rows_in("coprod")
-    with pytest.raises(PermissionDenied, match="Only staff"):
-        getattr(services, name)(**kwargs, by=world.user_for(role))
-    assert rows_in("coprod") == before
+    assert_permission_denied(lambda: getattr(services, name)(**kwargs, by=world.user_for(role)),
+                             apps=("coprod",), match="Only staff")
 
 
 def test_require_refuses_with_the_message_and_lets_the_allowed_through(world):

@@ -5,12 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from panels import services
 
-from ..helpers import rows_in
+from ..helpers import assert_permission_denied
 from .factories import (
     DecisionFactory,
     PanelFactory,
@@ -53,10 +52,8 @@ CALLS = {
 @pytest.mark.parametrize("name", CALLS)
 def test_only_staff_change_proposals_decisions_and_recruitment(world, role, name):
     kwargs = CALLS[name](world)
-    before = rows_in("panels", "coprod")
-    with pytest.raises(PermissionDenied, match="Only staff"):
-        getattr(services, name)(**kwargs, by=world.user_for(role))
-    assert rows_in("panels", "coprod") == before
+    assert_permission_denied(lambda: getattr(services, name)(**kwargs, by=world.user_for(role)),
+                             apps=("panels", "coprod"), match="Only staff")
 
 
 def test_staff_may(world):

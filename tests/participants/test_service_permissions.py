@@ -2,12 +2,11 @@
 allowed to, whatever page or script calls the services."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from participants import services
 
-from ..helpers import rows_in
+from ..helpers import assert_permission_denied
 from .factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +37,8 @@ STAFF_ONLY = {
 }
 
 
-def _refused(call, *, app: str = "participants", match: str) -> None:
-    before = rows_in(app)
-    with pytest.raises(PermissionDenied, match=match):
-        call()
-    assert rows_in(app) == before
+def _refused(call, *, match: str) -> None:
+    assert_permission_denied(call, apps=("participants",), match=match)
 
 
 @pytest.mark.parametrize("role", ["partner", "trustee"])

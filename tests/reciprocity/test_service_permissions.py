@@ -5,12 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from reciprocity import services
 
-from ..helpers import rows_in
+from ..helpers import assert_permission_denied
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +40,13 @@ STAFF_ONLY = {
 @pytest.mark.parametrize("name", STAFF_ONLY)
 def test_only_staff_change_the_set_up(world, role, name):
     kwargs = STAFF_ONLY[name](world)
-    before = rows_in("reciprocity")
-    with pytest.raises(PermissionDenied, match="Only staff"):
-        getattr(services, name)(**kwargs, by=world.user_for(role))
-    assert rows_in("reciprocity") == before
+    assert_permission_denied(lambda: getattr(services, name)(**kwargs, by=world.user_for(role)),
+                             apps=("reciprocity",), match="Only staff")
 
 
 @pytest.mark.parametrize("role", ["other_partner", "trustee"])
 def test_a_claim_is_made_only_by_its_partner_or_staff(world, role):
     claim = dict(partner=world.partner, meeting=world.claimable_meeting, submit=True)
-    before = rows_in("reciprocity")
-    with pytest.raises(PermissionDenied, match="Only the partner or staff"):
-        services.claim_create(**claim, by=world.user_for(role))
-    assert rows_in("reciprocity") == before
+    assert_permission_denied(lambda: services.claim_create(**claim, by=world.user_for(role)),
+                             apps=("reciprocity",), match="Only the partner or staff")
     assert services.claim_create(**claim, by=world.partner.user).partner == world.partner
