@@ -46,7 +46,8 @@ def test_only_staff_change_the_set_up(world, role, name):
 
 @pytest.mark.parametrize("role", ["other_partner", "trustee"])
 def test_a_claim_is_made_only_by_its_partner_or_staff(world, role):
-    claim = dict(partner=world.partner, meeting=world.claimable_meeting, submit=True)
+    claim = dict(partner=world.partner, meeting=world.claimable_meeting, activity_type=world.activity_type,
+                 submit=True)
     assert_permission_denied(lambda: services.claim_create(**claim, by=world.user_for(role)),
                              apps=("reciprocity",), match="Only the partner or staff")
     assert services.claim_create(**claim, by=world.partner.user).partner == world.partner
