@@ -53,8 +53,10 @@ _PREDICATES = {Role.STAFF: is_staff_member, Role.PARTNER: is_partner, Role.TRUST
 
 def require(predicate: Callable[[object], bool], user, message: str) -> None:
     """How a service checks who may call it: PermissionDenied(message) unless `predicate(user)`.
-    The view checks the same predicate (or the decorator built on it) before it gets here."""
-    if not predicate(user):
+    The view checks the same predicate (or the decorator built on it) before it gets here.
+    `user` None is the system acting on its own (a scheduled job, a data import), which may;
+    a person using the site is never None (anonymous visitors are `AnonymousUser`)."""
+    if user is not None and not predicate(user):
         raise PermissionDenied(message)
 
 

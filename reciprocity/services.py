@@ -554,7 +554,7 @@ def claim_create(
 ) -> Claim:
     """A claim by a partner (or by staff for them): the fee for a meeting they attended or
     another activity, and any costs with receipts. Sent straight away when `submit`."""
-    if not can_claim_for(by, partner):
+    if by is not None and not can_claim_for(by, partner):
         raise PermissionDenied("Only the partner or staff can make a claim for them.")
     if partner.is_erased:
         raise ValidationError("This partner's record has been erased.")

@@ -37,3 +37,4 @@ def test_require_refuses_with_the_message_and_lets_the_allowed_through(world):
     with pytest.raises(PermissionDenied, match="Staff only, please"):
         require(is_staff_member, world.partner.user, "Staff only, please")
     assert require(is_staff_member, world.staff, "Staff only, please") is None
+    assert require(is_staff_member, None, "Staff only, please") is None  # the system, on its own
