@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import firstrun
-from .roles import staff_required
+from .access import staff_required
 from .web import act
 
 

@@ -11,6 +11,14 @@ from simple_history.models import HistoricalRecords
 
 # The ladder's vocabulary (ladders, rungs, areas) is in its own module; its models belong here.
 from .ladder_vocabulary import Area, Ladder, Rung  # noqa: F401
+from .roles import (
+    can_see_sensitive_data,
+    is_partner,
+    is_staff_member,
+    is_trustee,
+    partner_for,
+    team_permission,
+)
 
 
 class Organisation(models.Model):
@@ -136,8 +144,6 @@ class ReportQuerySet(models.QuerySet):
         - a governance or ladder-round report: staff and trustees, unless it holds results
           not yet published beyond staff (`staff_only`, a ladder round still open).
         """
-        from .roles import can_see_sensitive_data, is_staff_member, is_trustee, partner_for
-
         if can_see_sensitive_data(user):  # staff allowed to see sensitive data: every report
             return self
         visible = models.Q(pk__in=[])
@@ -289,8 +295,6 @@ class ResourceTag(models.Model):
 
 class ResourceQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ResourceQuerySet":
-        from .roles import is_partner, is_staff_member
-
         if is_staff_member(user):
             return self
         if is_partner(user):
@@ -373,8 +377,6 @@ class TeamChange(models.Model):
         """In plain words, e.g. "Gave permission: Approve or reject claims"."""
         if not self.permission:
             return self.get_kind_display()
-        from .roles import team_permission
-
         permission = team_permission(self.permission)
         return f"{self.get_kind_display()}: {permission.label if permission else self.permission}"
 

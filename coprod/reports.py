@@ -1,4 +1,5 @@
-"""Report requests and rendering. The view queues, the Celery task renders.
+"""Report requests and rendering. The view queues, the Celery task `render_report` (defined
+here, beside what it runs, so this module needs nothing from `coprod.tasks`) renders.
 
 Each kind of report has a renderer: a function `render(report) -> (template, context)`
 that the app owning the data registers with `register_renderer` from its
@@ -9,10 +10,11 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -88,8 +90,6 @@ def _queue(report: Report) -> None:
 def _send(report: Report) -> bool:
     """Hand the report to the workers' queue and note when. If the broker cannot be reached the
     report stays queued with no `sent_at`: the person is told, and the sweep sends it later."""
-    from .tasks import render_report
-
     try:
         # No result is kept: the report's row says how it went. Fail within seconds, not minutes.
         render_report.apply_async((report.pk,), ignore_result=True, retry_policy={
@@ -229,3 +229,17 @@ def report_run(*, report_id: int, task_id: str = "") -> Report:
     else:
         report_ready_tell(report)
     return report
+
+
+# Acknowledged once finished; if the worker process dies (killed, out of memory) the task goes
+# back to the queue. Running it again is safe: `report_run` leaves a finished report alone.
+# Its name stays "coprod.tasks.render_report", so reports queued before it moved here still run.
+@shared_task(name="coprod.tasks.render_report", bind=True, acks_late=True, reject_on_worker_lost=True,
+             retry_backoff=True, max_retries=3,
+             autoretry_for=(ConnectionError, OperationalError, InterfaceError))
+def render_report(self, report_id: int) -> str:
+    """Render a queued report."""
+    try:
+        return report_run(report_id=report_id, task_id=self.request.id or "").status
+    except Report.DoesNotExist:
+        return "deleted"  # the report was removed (say, with its partner's data) before its turn

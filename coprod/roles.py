@@ -1,18 +1,18 @@
-"""Who may do what: the three roles, their predicates, and view decorators.
+"""Who may do what: the three roles, their predicates, and the team's permissions.
 
 A person can hold several roles (a trustee with lived experience, say). Staff
 and trustee are flags on the user; a user is a partner when a partner record is
 linked to their login.
+
+Plain functions and constants only, so models, querysets and services can import them at
+the top of the module; the view decorators built on them are in `coprod.access`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 
@@ -51,6 +51,15 @@ def is_partner(user) -> bool:
 _PREDICATES = {Role.STAFF: is_staff_member, Role.PARTNER: is_partner, Role.TRUSTEE: is_trustee}
 
 
+def require(predicate: Callable[[object], bool], user, message: str) -> None:
+    """How a service checks who may call it: PermissionDenied(message) unless `predicate(user)`.
+    The view checks the same predicate (or the decorator built on it) before it gets here.
+    `user` None is the system acting on its own (a scheduled job, a data import), which may;
+    a person using the site is never None (anonymous visitors are `AnonymousUser`)."""
+    if user is not None and not predicate(user):
+        raise PermissionDenied(message)
+
+
 def roles_of(user) -> list[Role]:
     """The user's roles in the order their homes are preferred."""
     return [role for role, predicate in _PREDICATES.items() if predicate(user)]
@@ -70,29 +79,6 @@ HOME_URL_NAMES = {
 def home_url(user) -> str | None:
     roles = roles_of(user)
     return reverse(HOME_URL_NAMES[roles[0]]) if roles else None
-
-
-def role_required(*roles: Role) -> Callable:
-    """View decorator: anonymous visitors go to the login page; a signed-in user
-    without one of the roles gets 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-staff_required = role_required(Role.STAFF)
-partner_required = role_required(Role.PARTNER)
-staff_or_trustee_required = role_required(Role.STAFF, Role.TRUSTEE)
 
 
 # --- The team's permissions ------------------------------------------------------------

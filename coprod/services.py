@@ -11,7 +11,7 @@ from django.utils import timezone
 from . import bounds
 from .changes import model_create, model_delete, model_save, model_update
 from .models import Organisation, Resource, Service, TeamChange
-from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, can_change_organisation, is_staff_member
+from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, can_change_organisation, is_staff_member, require
 from .uploads import DOCUMENTS, MB, safe_name, validate_upload
 
 # --- Services and teams ---
@@ -41,12 +41,14 @@ def _clean_service(*, service: Service | None, name: str, description: str, cham
 @transaction.atomic
 def service_create(*, name: str, description: str = "", champion=None, by) -> Service:
     """Add a service or team of the organisation, with its co-production champion."""
+    require(is_staff_member, by, "Only staff can change the organisation’s services.")
     fields = _clean_service(service=None, name=name, description=description, champion=champion)
     return model_create(Service, by=by, **fields)
 
 
 @transaction.atomic
 def service_update(*, service: Service, name: str, description: str = "", champion=None, by) -> Service:
+    require(is_staff_member, by, "Only staff can change the organisation’s services.")
     fields = _clean_service(service=service, name=name, description=description, champion=champion)
     service = Service.objects.select_for_update().get(pk=service.pk)
     model_update(instance=service, data=fields, by=by)
@@ -104,6 +106,7 @@ def _clean_resource_text(text: dict) -> dict:
 @transaction.atomic
 def resource_add(*, title: str, kind: str, file, by, description: str = "", tags=(),
                  service=None, for_partners: bool = False) -> Resource:
+    require(is_staff_member, by, "Only staff can change the library.")
     text = _clean_resource_text({"title": title, "description": description})
     validate_upload(file, allowed=DOCUMENTS, max_bytes=20 * MB)
     file.name = safe_name(file.name)
@@ -117,6 +120,7 @@ def resource_add(*, title: str, kind: str, file, by, description: str = "", tags
 
 @transaction.atomic
 def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -> Resource:
+    require(is_staff_member, by, "Only staff can change the library.")
     fields.update(_clean_resource_text({name: fields[name] for name in ("title", "description")
                                         if name in fields}))
     for name, value in fields.items():
@@ -134,6 +138,7 @@ def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -
 
 @transaction.atomic
 def resource_delete(*, resource: Resource, by) -> None:
+    require(is_staff_member, by, "Only staff can change the library.")
     resource.file.delete(save=False)
     model_delete(resource, by=by)
 

@@ -1,15 +1,17 @@
+"""The Celery tasks: what the workers run, and what beat runs on a schedule."""
+
 import socket
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 # Importing notify and notices registers their `send_email` and `send_notice` tasks with every worker.
 from . import notices, notify
 from .governance import quarterly_report_make
 from .health import database_status
-from .models import Report
 from .registry import worker_counts
-from .reports import report_fail_stuck, report_resend_waiting, report_run
+
+# Importing reports registers its `render_report` task (defined there, beside what it runs).
+from .reports import render_report, report_fail_stuck, report_resend_waiting  # noqa: F401
 from .retention import retention_run
 
 
@@ -26,18 +28,6 @@ def worker_status() -> dict:
         "database": database,
         **{name: count() if database == "ok" else None for name, count in worker_counts.items()},
     }
-
-
-# Acknowledged once finished; if the worker process dies (killed, out of memory) the task goes
-# back to the queue. Running it again is safe: `report_run` leaves a finished report alone.
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, retry_backoff=True, max_retries=3,
-             autoretry_for=(ConnectionError, OperationalError, InterfaceError))
-def render_report(self, report_id: int) -> str:
-    """Render a queued report (see coprod.reports)."""
-    try:
-        return report_run(report_id=report_id, task_id=self.request.id or "").status
-    except Report.DoesNotExist:
-        return "deleted"  # the report was removed (say, with its partner's data) before its turn
 
 
 @shared_task

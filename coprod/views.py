@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import firstrun, forms, governance, kpis, notices, registry, reports, retention, services
+from .access import role_required, staff_or_trustee_required, staff_required
 from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
 from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
@@ -29,9 +30,6 @@ from .roles import (
     held_permissions,
     home_url,
     is_staff_member,
-    role_required,
-    staff_or_trustee_required,
-    staff_required,
     team_permission,
 )
 from .web import act, paginate, refusal, submit

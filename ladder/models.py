@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
 from coprod.ladder_vocabulary import Area, Ladder, Rung  # noqa: F401 - the ladder's vocabulary, kept in the core
+from coprod.roles import is_staff_member, is_trustee
 
 CLOSED_ROUND_KEPT = ("Round {round} is closed: its results are published, so the round, who was invited and "
                      "every answer are kept for good.")
@@ -37,8 +38,6 @@ class RoundQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "RoundQuerySet":
         """Staff see every round; trustees only the closed (published) ones."""
-        from coprod.roles import is_staff_member, is_trustee
-
         if is_staff_member(user):
             return self
         if is_trustee(user):

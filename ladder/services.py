@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.roles import is_staff_member
+from coprod.roles import is_staff_member, require
 from panels.models import Decision, Panel
 from participants.contact import contact_addresses, email_partner
 from participants.models import Partner
@@ -22,6 +22,18 @@ from .results import AreaPosition, positions_of, round_results
 logger = logging.getLogger(__name__)
 
 
+# --- Who may do what ---
+
+
+def can_run_ladder(user) -> bool:
+    """Ladders, areas, rounds and the action plan are run by staff (answers: `can_enter_for`)."""
+    return is_staff_member(user)
+
+
+def _require_ladder_staff(by) -> None:
+    require(can_run_ladder, by, "Only staff can change the ladder, its rounds and the action plan.")
+
+
 # --- Ladders and areas ---
 
 
@@ -30,6 +42,7 @@ def ladder_update(*, ladder: Ladder, name: str, description: str, rungs: dict[in
     """Rename a ladder and reword its rungs (`rungs`: {rung pk: {"name", "description", "example"}}).
 
     Rungs keep their positions: rounds already run point at the same rungs."""
+    _require_ladder_staff(by)
     name = name.strip()
     if not name:
         raise ValidationError("Give the ladder a name.")
@@ -54,6 +67,7 @@ def ladder_update(*, ladder: Ladder, name: str, description: str, rungs: dict[in
 @transaction.atomic
 def ladder_make_current(*, ladder: Ladder, by) -> Ladder:
     """Make this the ladder new rounds use; exactly one ladder is current."""
+    _require_ladder_staff(by)
     if not ladder.rungs.exists():
         raise ValidationError("A ladder without rungs cannot be the current one.")
     for other in Ladder.objects.select_for_update().filter(is_current=True).exclude(pk=ladder.pk):
@@ -73,11 +87,13 @@ def _check_area(name: str, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def area_create(*, name: str, description: str = "", order: int = 0, by) -> Area:
+    _require_ladder_staff(by)
     return model_create(Area, by=by, name=_check_area(name), description=description, order=order)
 
 
 @transaction.atomic
 def area_update(*, area: Area, name: str, description: str, order: int, is_active: bool, by) -> Area:
+    _require_ladder_staff(by)
     model_update(instance=area, data={"name": _check_area(name, area.pk), "description": description,
                                       "order": order, "is_active": is_active}, by=by)
     return area
@@ -137,6 +153,7 @@ def round_create(*, title: str, areas: Iterable[Area], closes_on: date, service=
                  ladder: Ladder | None = None, staff: Iterable = (), partners: Iterable[Partner] = (),
                  by) -> Round:
     """A new round in draft, with the current ladder unless another is chosen."""
+    _require_ladder_staff(by)
     areas = list(areas)
     _check_round(title=title, closes_on=closes_on, areas=areas)
     _check_invitees(staff, partners)
@@ -154,6 +171,7 @@ def round_create(*, title: str, areas: Iterable[Area], closes_on: date, service=
 def round_update(*, round: Round, title: str, closes_on: date, areas: Iterable[Area],
                  staff: Iterable = (), partners: Iterable[Partner] = (), by) -> Round:
     """Change a draft or open round. Areas are fixed once the round has opened."""
+    _require_ladder_staff(by)
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.status == Round.Status.CLOSED:
         raise ValidationError("This round has closed and can no longer be changed.")
@@ -204,6 +222,7 @@ def _invitation_mail(round_: Round, site_url: str) -> int:
 def round_open(*, round: Round, by, site_url: str = "") -> Round:
     """Open a draft round for answers and e-mail the people who can be e-mailed
     (`site_url`, such as "https://coprod.example.org", begins the links in the e-mails)."""
+    _require_ladder_staff(by)
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.status != Round.Status.DRAFT:
         raise ValidationError("Only a draft round can be opened.")
@@ -223,6 +242,7 @@ def round_open(*, round: Round, by, site_url: str = "") -> Round:
 @transaction.atomic
 def round_close(*, round: Round, by) -> Round:
     """Close an open round (early, or after its closing date): no more answers; results published."""
+    _require_ladder_staff(by)
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.status != Round.Status.OPEN:
         raise ValidationError("Only an open round can be closed.")
@@ -298,6 +318,7 @@ def action_create(*, area: Area, description: str, owner, due_on: date,
                   source: Response | None = None, panel: Panel | None = None,
                   decision: Decision | None = None, by) -> Action:
     """Add an action to the plan, perhaps turning a suggested next step into it."""
+    _require_ladder_staff(by)
     _check_action(description=description, owner=owner, due_on=due_on, area=area)
     if status not in Action.Status.values:
         raise ValidationError("Choose a status.")
@@ -315,6 +336,7 @@ def action_create(*, area: Area, description: str, owner, due_on: date,
 @transaction.atomic
 def action_update(*, action: Action, area: Area, description: str, owner, due_on: date, status: str,
                   panel: Panel | None = None, decision: Decision | None = None, by) -> Action:
+    _require_ladder_staff(by)
     _check_action(description=description, owner=owner, due_on=due_on, area=area)
     if status not in Action.Status.values:
         raise ValidationError("Choose a status.")

@@ -9,14 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coprod import reports
+from coprod.access import partner_required, staff_or_trustee_required, staff_required
 from coprod.models import Report
-from coprod.roles import (
-    is_staff_member,
-    partner_for,
-    partner_required,
-    staff_or_trustee_required,
-    staff_required,
-)
+from coprod.roles import is_staff_member, partner_for
 from coprod.web import act, form_page, paginate, submit
 from participants.contact import contactable_partners
 

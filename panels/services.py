@@ -25,7 +25,7 @@ from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.kpis import percent
 from coprod.models import Ladder, Notice, Organisation, Rung, Service
 from coprod.notices import notice_send
-from coprod.roles import is_staff_member, partner_for
+from coprod.roles import is_staff_member, partner_for, require
 from participants.contact import (
     consenting_ids,
     contact_address,
@@ -66,9 +66,14 @@ MEETING_FIELDS = ("title", "starts_at", "ends_at", "format", "venue", "access_in
 NOTIFIED_MEETING_FIELDS = ("starts_at", "ends_at", "format", "venue", "online_joining")
 
 
-def _require_staff(by) -> None:
-    if not is_staff_member(by):
-        raise PermissionDenied("Only staff can change panels and meetings.")
+def can_run_panels(user) -> bool:
+    """Panels, meetings, proposals, decisions and recruitment are run by staff; partners answer
+    their invitations and add points as the services below allow."""
+    return is_staff_member(user)
+
+
+def _require_staff(by, message: str = "Only staff can change panels and meetings.") -> None:
+    require(can_run_panels, by, message)
 
 
 def _unknown(data: dict, allowed: tuple) -> None:
@@ -601,6 +606,7 @@ def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_d
 def proposal_create(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date,
                     document=None, by) -> Proposal:
     """A draft proposal for a challenge panel. It stays with staff until it is sent."""
+    _require_staff(by, "Only staff can change proposals and decisions.")
     cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
                               response_deadline=response_deadline, document=document,
                               deadline_changed=True, panel_changed=True)
@@ -618,6 +624,7 @@ def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Pane
                     response_deadline: datetime.date, document=None, by) -> Proposal:
     """Change a proposal. The panel can change only while it is a draft; a new deadline
     cannot be in the past. `document=None` keeps the current document."""
+    _require_staff(by, "Only staff can change proposals and decisions.")
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     panel_changed = panel.pk != proposal.panel_id
     if panel_changed and proposal.status != Proposal.Status.DRAFT:
@@ -641,6 +648,7 @@ def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Pane
 def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Proposal:
     """Put a draft to its challenge panel: members can now read it and add points.
     Members are e-mailed once the change is saved (partners only with consent to contact)."""
+    _require_staff(by, "Only staff can change proposals and decisions.")
     proposal = Proposal.objects.select_for_update().select_related("panel").get(pk=proposal.pk)
     if proposal.status != Proposal.Status.DRAFT:
         raise ValidationError(f"“{proposal}” has already been sent to {proposal.panel}.")
@@ -840,6 +848,7 @@ def decision_record(*, title: str, decided_on: datetime.date, decided_by: str, d
                     is_public: bool = False, by) -> Decision:
     """Log a significant decision, and how lived experience shaped it. The rung must be
     one of the current ladder's."""
+    _require_staff(by, "Only staff can change proposals and decisions.")
     shaped_by_panel = _check_decision(
         title=title, description=description, decided_on=decided_on, decided_by=decided_by, rung=rung,
         shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped,
@@ -862,6 +871,7 @@ def decision_update(*, decision: Decision, title: str, decided_on: datetime.date
     """Change a logged decision (its implementation status, usually). A rung of an older
     ladder may stay; a newly chosen rung must be on the current ladder. Answers the
     names of the fields that changed."""
+    _require_staff(by, "Only staff can change proposals and decisions.")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     shaped_by_panel = _check_decision(
         title=title, description=description, decided_on=decided_on, decided_by=decided_by, rung=rung,
@@ -978,6 +988,7 @@ def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes
                              service: Service | None = None, notes: str = "",
                              stages: list[str] | tuple = (), by) -> RecruitmentRound:
     """A recruitment round, with the stages planned for it (shortlisting, interview...)."""
+    _require_staff(by, "Only staff can change recruitment.")
     _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
     unknown = set(stages) - set(RecruitmentStage.Kind.values)
     if unknown:
@@ -994,6 +1005,7 @@ def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes
 def recruitment_round_update(*, round_: RecruitmentRound, post_title: str, opens_on: datetime.date,
                              closes_on: datetime.date, service: Service | None = None, notes: str = "",
                              by) -> RecruitmentRound:
+    _require_staff(by, "Only staff can change recruitment.")
     _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
     round_ = RecruitmentRound.objects.select_for_update().get(pk=round_.pk)
     late = round_.stages.filter(held_on__gt=closes_on).first()
@@ -1013,6 +1025,7 @@ def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | N
     """Add a stage to a round, or change its date or whether it was cancelled (None keeps
     it as it is). People on a cancelled stage stay on record, but do not make the round
     involved."""
+    _require_staff(by, "Only staff can change recruitment.")
     if kind not in RecruitmentStage.Kind.values:
         raise ValidationError({"kind": "Choose a stage from the list."})
     bounds.STAGE_HELD.check("held_on", held_on)
@@ -1034,6 +1047,7 @@ def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | N
 def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = None, user=None,
                           by) -> StageParticipant:
     """Record that a partner or a staff member took part in a stage."""
+    _require_staff(by, "Only staff can change recruitment.")
     if (partner is None) == (user is None):
         raise ValidationError("Choose either a partner or a staff member.")
     stage = RecruitmentStage.objects.select_for_update().get(pk=stage.pk)
@@ -1056,6 +1070,7 @@ def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = 
 
 @transaction.atomic
 def stage_participant_remove(*, participant: StageParticipant, by) -> None:
+    _require_staff(by, "Only staff can change recruitment.")
     model_delete(participant, by=by)
 
 
@@ -1090,6 +1105,7 @@ def recruitment_involvement(*, on: datetime.date | None = None,
 @transaction.atomic
 def involvement_target_set(*, target: Decimal, by) -> Organisation:
     """Set the organisation's target for the share of recruitment rounds partners take part in."""
+    _require_staff(by, "Only staff can change recruitment.")
     if target is None or not Decimal("0") <= target <= Decimal("100"):
         raise ValidationError({"target": "Enter a target between 0 and 100 per cent."})
     organisation = Organisation.current()

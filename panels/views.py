@@ -16,17 +16,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from coprod.access import partner_required, role_required, staff_or_trustee_required, staff_required
 from coprod.models import Notice, Organisation
 from coprod.notices import notice_mark_called
-from coprod.roles import (
-    Role,
-    is_staff_member,
-    partner_for,
-    partner_required,
-    role_required,
-    staff_or_trustee_required,
-    staff_required,
-)
+from coprod.roles import Role, is_staff_member, partner_for
 from coprod.tables import table_response
 from coprod.web import act, form_page, paginate, submit
 from participants.models import Partner

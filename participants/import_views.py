@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coprod.roles import staff_required
+from coprod.access import staff_required
 from coprod.web import act, paginate, submit
 
 from . import imports, tasks

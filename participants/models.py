@@ -3,20 +3,20 @@
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, Permission, PermissionsMixin
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod.roles import MANAGE_TEAM
+
 
 class UserQuerySet(models.QuerySet):
     def team(self) -> "UserQuerySet":
         """Everyone with a staff or trustee login, active or not, with what the Team page
         shows: their permissions and groups (prefetched) and whether they are also a partner."""
-        from django.contrib.auth.models import Group, Permission
-
         permissions = Permission.objects.select_related("content_type")
         return (
             self.filter(Q(is_staff_member=True) | Q(is_trustee=True))
@@ -31,8 +31,6 @@ class UserQuerySet(models.QuerySet):
     def with_permission(self, name: str) -> "UserQuerySet":
         """Logins that hold the permission "app_label.codename": given directly, through a
         group, or as superusers, as `user.has_perm` counts it (which also needs them active)."""
-        from django.contrib.auth.models import Permission
-
         app_label, codename = name.split(".")
         permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         return self.filter(
@@ -41,8 +39,6 @@ class UserQuerySet(models.QuerySet):
 
     def team_managers(self) -> "UserQuerySet":
         """Active staff members who may manage the team (see coprod.roles.can_manage_team)."""
-        from coprod.roles import MANAGE_TEAM
-
         return self.filter(is_active=True, is_staff_member=True).with_permission(MANAGE_TEAM)
 
 

@@ -28,7 +28,7 @@ from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Notice, Organisation, OutgoingEmail, Report
 from coprod.reports import report_request
-from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
+from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for, require
 
 from . import data_protection
 from .contact import contact_address, email_partner
@@ -62,6 +62,26 @@ PARTNER_FIELDS = (
 def can_see_sensitive(user) -> bool:
     """May this person see and change lived experience, access needs and the benefit flag?"""
     return can_see_sensitive_data(user)
+
+
+def can_run_participants(user) -> bool:
+    """Partners' records and status, invitations, consent wording, courses and training, and
+    the vocabularies (access needs, lived-experience areas) are kept by staff."""
+    return is_staff_member(user)
+
+
+def is_own_record(user, partner: Partner) -> bool:
+    """Is this the partner's own login?"""
+    return partner.user_id is not None and partner.user_id == user.pk
+
+
+def can_act_for(user, partner: Partner) -> bool:
+    """The partner themselves, or staff on their behalf (giving or withdrawing consent)."""
+    return is_staff_member(user) or is_own_record(user, partner)
+
+
+def _require_staff(by) -> None:
+    require(can_run_participants, by, "Only staff can do this.")
 
 
 def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
@@ -161,6 +181,7 @@ def _apply(partner: Partner, data: dict, *, by) -> list[str]:
 @transaction.atomic
 def partner_create(*, data: dict, status: str = Partner.Status.ENQUIRY, by) -> Partner:
     """Record a new partner (with or without an e-mail address or a login)."""
+    _require_staff(by)
     if status not in Partner.Status.values:
         raise ValidationError({"status": "Choose where they are in their journey."})
     data = _clean_partner_data(data, partner=None, by=by)
@@ -177,6 +198,7 @@ def partner_create(*, data: dict, status: str = Partner.Status.ENQUIRY, by) -> P
 def partner_update(*, partner: Partner, data: dict, by) -> list[str]:
     """Change a partner's details. Answers the names of the fields that changed
     (empty when nothing did: no historical record is written then)."""
+    _require_staff(by)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.is_erased:
         raise ValidationError("This partner's details were erased; they can no longer be changed.")
@@ -188,6 +210,7 @@ def partner_update(*, partner: Partner, data: dict, by) -> list[str]:
 def partner_change_status(*, partner: Partner, status: str, note: str = "", by) -> StatusChange:
     """Move a partner along their journey (enquiry → induction → active → paused → left),
     recording who and when; the partner is told by e-mail if they agreed to be contacted."""
+    _require_staff(by)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     note = (note or "").strip()
     if status not in Partner.Status.values:
@@ -245,6 +268,7 @@ def _clean_name(name: str, *, model, instance, noun: str) -> str:
 
 @transaction.atomic
 def access_need_create(*, name: str, description: str = "", order: int = 0, by) -> AccessNeed:
+    _require_staff(by)
     name = _clean_name(name, model=AccessNeed, instance=None, noun="access need")
     need = AccessNeed.objects.create(name=name, description=(description or "").strip(), order=order)
     logger.info("access need %s created by %s", need.pk, by)
@@ -254,6 +278,7 @@ def access_need_create(*, name: str, description: str = "", order: int = 0, by) 
 @transaction.atomic
 def access_need_update(*, access_need: AccessNeed, name: str, description: str = "", order: int = 0,
                        by) -> AccessNeed:
+    _require_staff(by)
     access_need.name = _clean_name(name, model=AccessNeed, instance=access_need, noun="access need")
     access_need.description = (description or "").strip()
     access_need.order = order
@@ -264,6 +289,7 @@ def access_need_update(*, access_need: AccessNeed, name: str, description: str =
 
 @transaction.atomic
 def lived_experience_area_create(*, name: str, by) -> LivedExperienceArea:
+    _require_staff(by)
     name = _clean_name(name, model=LivedExperienceArea, instance=None, noun="area")
     area = LivedExperienceArea.objects.create(name=name)
     logger.info("lived-experience area %s created by %s", area.pk, by)
@@ -272,6 +298,7 @@ def lived_experience_area_create(*, name: str, by) -> LivedExperienceArea:
 
 @transaction.atomic
 def lived_experience_area_update(*, area: LivedExperienceArea, name: str, by) -> LivedExperienceArea:
+    _require_staff(by)
     area.name = _clean_name(name, model=LivedExperienceArea, instance=area, noun="area")
     area.save(update_fields=["name"])
     logger.info("lived-experience area %s changed by %s", area.pk, by)
@@ -352,6 +379,7 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
     """Record an invitation (not yet sent). A partner invitation names the partner
     record the login will be linked to; without one, a new record is created for a
     brand-new partner, starting at induction."""
+    _require_staff(by)
     email = (email or "").strip().lower()
     full_name = " ".join((full_name or "").split())
     try:
@@ -397,6 +425,7 @@ def invitation_accept_url(*, invitation: Invitation, request_or_base_url: HttpRe
 def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequest | str) -> Invitation:
     """E-mail the link to a pending invitation, in plain English, naming the
     organisation and who invited them."""
+    _require_staff(by)
     # Lock only the invitation: PostgreSQL cannot lock the nullable side of an outer join.
     invitation = (Invitation.objects.select_for_update(of=("self",))
                   .select_related("created_by", "partner").get(pk=invitation.pk))
@@ -434,6 +463,7 @@ def invitation_create_and_send(*, email: str, full_name: str, role: str, partner
                                request_or_base_url: HttpRequest | str) -> Invitation:
     """Invite someone: record the invitation and e-mail it (the e-mail is saved with the
     invitation and retried if the mail server fails; see coprod.notify)."""
+    _require_staff(by)
     invitation = invitation_create(email=email, full_name=full_name, role=role, partner=partner, by=by,
                                    days_valid=days_valid)
     return invitation_send(invitation=invitation, by=by, request_or_base_url=request_or_base_url)
@@ -443,6 +473,7 @@ def invitation_create_and_send(*, email: str, full_name: str, role: str, partner
 def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRequest | str,
                       days_valid: int = INVITATION_DAYS) -> Invitation:
     """Send the link again. An expired invitation gets `days_valid` more days from now."""
+    _require_staff(by)
     invitation = (Invitation.objects.select_for_update(of=("self",))
                   .select_related("partner__user").get(pk=invitation.pk))
     state = invitation.state
@@ -463,6 +494,7 @@ def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRe
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     """Stop the link working, whether it is still pending or has expired."""
+    _require_staff(by)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(
@@ -564,6 +596,8 @@ def _refuse_erased(partner: Partner) -> None:
 def consent_give(*, partner: Partner, statement: ConsentStatement, by) -> Consent:
     """Record the partner's agreement to `statement`, which must be the latest
     wording of its topic and not already agreed to."""
+    if not can_act_for(by, partner):
+        raise PermissionDenied("Only the partner or staff can agree on their behalf.")
     _refuse_erased(partner)
     latest = ConsentStatement.objects.current(statement.topic)
     if latest is None or latest.pk != statement.pk:
@@ -584,6 +618,8 @@ def consent_give(*, partner: Partner, statement: ConsentStatement, by) -> Consen
 def consent_withdraw(*, consent: Consent, by) -> Consent:
     """Withdraw an agreement from now on. What was done before stays as it was."""
     consent = Consent.objects.select_for_update(of=("self",)).select_related("statement").get(pk=consent.pk)
+    if not can_act_for(by, consent.partner):
+        raise PermissionDenied("Only the partner or staff can withdraw their agreement.")
     if consent.withdrawn_at is not None:
         raise ValidationError(f"“{consent.statement.get_topic_display()}” was already withdrawn.")
     consent.withdrawn_at = timezone.now()
@@ -596,6 +632,7 @@ def consent_withdraw(*, consent: Consent, by) -> Consent:
 def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStatement:
     """Publish a new version of a topic's wording. Agreements to earlier versions
     stop counting: every partner has to agree to the new words."""
+    _require_staff(by)
     if topic not in ConsentStatement.Topic.values:
         raise ValidationError({"topic": "Choose one of the consent topics."})
     wording = (wording or "").strip()
@@ -628,6 +665,7 @@ def training_record(*, course: Course, partner: Partner | None = None, user=None
                     completed_on: datetime.date, by) -> TrainingRecord:
     """Record that a partner or a staff member completed a course; it expires
     `valid_for_months` later when the course needs refreshing."""
+    _require_staff(by)
     if (partner is None) == (user is None):
         raise ValidationError("Choose either a partner or a staff member, not both.")
     if partner is not None:
@@ -649,6 +687,7 @@ def training_record(*, course: Course, partner: Partner | None = None, user=None
 @transaction.atomic
 def training_record_delete(*, record: TrainingRecord, by) -> None:
     """Remove a completion recorded by mistake (the history keeps who removed it)."""
+    _require_staff(by)
     model_delete(record, by=by)
 
 
@@ -671,6 +710,7 @@ def _validate_course(data: dict, course: Course | None = None) -> None:
 
 @transaction.atomic
 def course_create(*, data: dict, by) -> Course:
+    _require_staff(by)
     _validate_course(data)
     course = Course(**{field: data.get(field) for field in COURSE_FIELDS})
     course.name = course.name.strip()
@@ -682,6 +722,7 @@ def course_create(*, data: dict, by) -> Course:
 @transaction.atomic
 def course_update(*, course: Course, data: dict, by) -> Course:
     """Change a course. Expiry dates already recorded stay as they were worked out."""
+    _require_staff(by)
     _validate_course(data, course)
     for field in COURSE_FIELDS:
         setattr(course, field, data.get(field))
@@ -700,6 +741,8 @@ OWN_DETAILS_FIELDS = ["preferred_name", "pronouns", "phone", "email", "address",
 def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]:
     """A partner changes their own contact details, access needs and availability.
     Only these fields can change; the history names `by`. Answers the fields changed."""
+    if not is_own_record(by, partner):
+        raise PermissionDenied("Only the partner can do this for themselves.")
     # Compare with what is stored, not with an instance a form may already have changed.
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     _refuse_erased(partner)
@@ -800,7 +843,8 @@ def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED
     """Erase a partner's personal data (see the block comment above). `confirm_name`
     must be their full name, as typed by the person erasing. `by` is None when the
     retention rule erases (participants/retention.py); `note` says why in their history."""
-
+    if by is not None and not can_erase(by):
+        raise PermissionDenied("You do not have permission to erase partners’ personal data.")
     partner = Partner.objects.select_for_update(of=("self",)).select_related("user").get(pk=partner.pk)
     if partner.is_erased:
         erased_on = timezone.localtime(partner.erased_at)
@@ -910,6 +954,8 @@ def partner_request_erasure(*, partner: Partner, by, message: str = "", review_u
     """A partner asks for their information to be deleted. The request is kept on their
     record (a note in their status history) and the staff who can erase are e-mailed;
     the partner gets a copy if they agreed to be contacted. Staff carry it out."""
+    if not is_own_record(by, partner):
+        raise PermissionDenied("Only the partner can do this for themselves.")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     message = (message or "").strip()
     if partner.is_erased:

@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from coprod.access import partner_required, staff_required
 from coprod.models import Notice, OutgoingEmail
-from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from coprod.roles import is_staff_member, partner_for
 from coprod.tables import table_response
 from coprod.web import act, form_page, paginate, refusal, show_errors, submit
 

@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from coprod.roles import partner_for, partner_required
+from coprod.access import partner_required
+from coprod.roles import partner_for
 
 from . import forms, views
 

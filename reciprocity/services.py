@@ -25,7 +25,7 @@ from coprod import bounds
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
 from coprod.money import pounds
-from coprod.roles import can_see_sensitive_data, is_staff_member
+from coprod.roles import can_see_sensitive_data, is_staff_member, require
 from panels.models import Attendance
 from panels.reminders import leads_tell, panel_leads
 from participants.contact import contact_address, email_partner
@@ -73,6 +73,21 @@ def can_see_benefits(user) -> bool:
     """Benefit rules name the partners they apply to: finance staff and staff allowed to
     see sensitive partner data may see who they are and their totals."""
     return is_finance(user) or can_see_sensitive_data(user)
+
+
+def can_run_reciprocity(user) -> bool:
+    """Rates, activity types, funding sources, benefit rules, vouchers, recognition and the
+    settings are kept by staff (benefit rules name partners only to `can_see_benefits`)."""
+    return is_staff_member(user)
+
+
+def can_claim_for(user, partner) -> bool:
+    """A partner claims for themselves; staff may make a claim for any partner."""
+    return is_staff_member(user) or (partner.user_id is not None and partner.user_id == user.pk)
+
+
+def _require_reciprocity_staff(by) -> None:
+    require(can_run_reciprocity, by, "Only staff can change how claims, payments and recognition are set up.")
 
 
 def _check_own_or_staff(claim: Claim, by) -> None:
@@ -184,6 +199,7 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
 
 @transaction.atomic
 def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> ReciprocitySettings:
+    _require_reciprocity_staff(by)
     current = ReciprocitySettings.objects.select_for_update().get(pk=ReciprocitySettings.current().pk)
     if not 1 <= int(claims_waiting_days) <= 365:
         raise ValidationError({"claims_waiting_days": "Choose between 1 and 365 days."})
@@ -201,6 +217,7 @@ def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> 
 def activity_type_save(
     *, activity_type: ActivityType | None = None, name: str, description: str = "", is_active: bool = True, by
 ) -> ActivityType:
+    _require_reciprocity_staff(by)
     name = _text(name, field="name", label="a name", model=ActivityType, required=True)
     description = _text(description, field="description", label="a description", model=ActivityType)
     clash = ActivityType.objects.filter(name__iexact=name)
@@ -247,6 +264,7 @@ def rate_create(
 ) -> Rate:
     """Add a rate. An open-ended rate of the same type that started earlier ends the day
     before the new one starts (the usual way to change a rate: add the new one)."""
+    _require_reciprocity_staff(by)
     amount = clean_money(amount, label="The rate")
     if basis not in Rate.Basis.values:
         raise ValidationError({"basis": "Choose per hour or per session."})
@@ -279,6 +297,7 @@ def rate_update(
 ) -> Rate:
     """Change a rate. Once claims have used it only its end date may change: a new rate
     is added instead, so what partners were paid stays explained."""
+    _require_reciprocity_staff(by)
     rate = Rate.objects.select_for_update().get(pk=rate.pk)
     amount = clean_money(amount, label="The rate")
     if basis not in Rate.Basis.values:
@@ -347,6 +366,7 @@ def funding_source_save(
     notes: str = "",
     by,
 ) -> FundingSource:
+    _require_reciprocity_staff(by)
     funder = _text(funder, field="funder", label="the funder", model=FundingSource, required=True)
     grant = _text(grant, field="grant", label="the grant or budget line", model=FundingSource, required=True)
     amount = clean_money(amount, label="The budget")
@@ -406,6 +426,7 @@ def benefit_rule_save(
 ) -> BenefitRule:
     """Create or change a rule. `partners` (None: leave as they are) must each be flagged
     for benefit checks on their record."""
+    _require_reciprocity_staff(by)
     name = _text(name, field="name", label="a name", model=BenefitRule, required=True)
     limit = clean_money(limit, field="limit", label="The limit")
     if period not in BenefitRule.Period.values:
@@ -537,6 +558,8 @@ def claim_create(
 ) -> Claim:
     """A claim by a partner (or by staff for them): the fee for a meeting they attended or
     another activity, and any costs with receipts. Sent straight away when `submit`."""
+    if by is not None and not can_claim_for(by, partner):
+        raise PermissionDenied("Only the partner or staff can make a claim for them.")
     if partner.is_erased:
         raise ValidationError("This partner's record has been erased.")
     if meeting is not None:
@@ -963,6 +986,7 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
 def voucher_batch_create(
     *, provider: str, value, received_on: date, reference: str = "", codes: list[str], by
 ) -> VoucherBatch:
+    _require_reciprocity_staff(by)
     provider = _text(provider, field="provider", label="the provider", model=VoucherBatch, required=True)
     value = clean_money(value, field="value", label="The value of each voucher")
     if received_on is None:
@@ -977,6 +1001,7 @@ def voucher_batch_create(
 
 @transaction.atomic
 def voucher_codes_add(*, batch: VoucherBatch, codes: list[str], by) -> int:
+    _require_reciprocity_staff(by)
     batch = VoucherBatch.objects.select_for_update().get(pk=batch.pk)
     added = _add_codes(batch, codes)
     # Codes have no history of their own: a version of the batch records who added them, and when.
@@ -1025,6 +1050,7 @@ def recognition_save(
     given_on: date,
     by,
 ) -> Recognition:
+    _require_reciprocity_staff(by)
     if partner.is_erased:
         raise ValidationError({"partner": "This partner's record has been erased."})
     if kind not in Recognition.Kind.values:

@@ -20,9 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coprod import reports
+from coprod.access import partner_required, staff_required
 from coprod.charts import bar_chart, svg_img
 from coprod.models import Report
-from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from coprod.roles import is_staff_member, partner_for
 from coprod.tables import table_response
 from coprod.web import act, form_page, paginate, submit
 from participants.models import Partner

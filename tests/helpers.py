@@ -3,6 +3,9 @@
 import smtplib
 from collections.abc import Callable
 
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -72,3 +75,19 @@ def migrate_to_latest():
     depend on them; the tests that run next need the whole schema back."""
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def rows_in(*app_labels: str) -> dict[str, int]:
+    """How many rows each model of these apps holds (history included): compare before and
+    after to show that a refused action saved nothing."""
+    return {model._meta.label: model._default_manager.count()
+            for label in app_labels for model in apps.get_app_config(label).get_models()}
+
+
+def assert_permission_denied(call: Callable[[], object], *, apps: tuple[str, ...], match: str) -> None:
+    """`call()` is refused with PermissionDenied (its message matching `match`) and leaves every
+    table of `apps` as it was."""
+    before = rows_in(*apps)
+    with pytest.raises(PermissionDenied, match=match):
+        call()
+    assert rows_in(*apps) == before

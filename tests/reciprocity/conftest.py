@@ -2,6 +2,7 @@
 staff with both permissions, staff without them, and a funding source."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from participants.models import Consent, ConsentStatement
 
@@ -34,6 +35,15 @@ def approver(db):
     return give_finance_permissions(
         StaffFactory(full_name="Abe Approver", email="abe@example.test"), "approve_claim"
     )
+
+
+@pytest.fixture
+def eraser(db):
+    """Staff allowed to erase partners' personal data."""
+    staff = StaffFactory(full_name="Eve Eraser", email="eve@example.test")
+    staff.user_permissions.add(Permission.objects.get(content_type__app_label="participants",
+                                                      codename="delete_partner"))
+    return type(staff).objects.get(pk=staff.pk)
 
 
 @pytest.fixture

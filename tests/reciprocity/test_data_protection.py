@@ -31,7 +31,7 @@ def test_the_export_holds_claims_payments_and_thank_yous(partner, finance, sourc
 
 
 def test_erasure_keeps_amounts_and_dates_but_removes_words_and_receipts(
-    partner, finance, source, django_capture_on_commit_callbacks
+    partner, finance, eraser, source, django_capture_on_commit_callbacks
 ):
     from participants.services import partner_erase
 
@@ -47,7 +47,7 @@ def test_erasure_keeps_amounts_and_dates_but_removes_words_and_receipts(
     assert default_storage.exists(receipt)
     RecognitionFactory(partner=partner, title="Spoke about my eviction", partner_words="It helped me.")
     with django_capture_on_commit_callbacks(execute=True):
-        partner_erase(partner=partner, by=finance, confirm_name=partner.full_name)
+        partner_erase(partner=partner, by=eraser, confirm_name=partner.full_name)
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.activity == "Erased" and claim.total == Decimal("43.00")
     assert Payment.objects.get(claim=claim).amount == Decimal("43.00")
@@ -59,7 +59,7 @@ def test_erasure_keeps_amounts_and_dates_but_removes_words_and_receipts(
     assert recognition.partner_words == "" and "eviction" not in recognition.title
 
 
-def test_erasure_keeps_a_rejected_claim_valid_without_the_reason_given(partner, approver):
+def test_erasure_keeps_a_rejected_claim_valid_without_the_reason_given(partner, approver, eraser):
     from participants.services import partner_erase
     from reciprocity import services
 
@@ -68,7 +68,7 @@ def test_erasure_keeps_a_rejected_claim_valid_without_the_reason_given(partner, 
     claim = services.claim_reject(
         claim=make_claim(partner), by=approver, reason="You told us about your eviction, which is not a cost."
     )
-    partner_erase(partner=partner, by=approver, confirm_name=partner.full_name)
+    partner_erase(partner=partner, by=eraser, confirm_name=partner.full_name)
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.status == Claim.Status.REJECTED
     assert "eviction" not in claim.rejection_reason
