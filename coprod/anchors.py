@@ -7,7 +7,7 @@ the same data, so that ratios hold on a noisy machine.
 - The Django admin's changelist of claims: `/admin/reciprocity/claim/`, signed in as an
   administrator.
 - A static document: WeasyPrint laying out fixed HTML (headings, paragraphs, a table on
-  every page) with the report stylesheet and a given number of pages, so the governance
+  every page) with the reports' renderer and stylesheet and a given number of pages, so the governance
   report can be compared with a document of the same length that needs no data.
 
 This module belongs to the core: it names the admin URL, never a feature app's code.
@@ -15,14 +15,13 @@ This module belongs to the core: it names the admin URL, never a feature app's c
 
 from io import BytesIO
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from pypdf import PdfReader
-from weasyprint import HTML
 
+from .pdf import render_pdf
 from .roles import staff_required
 from .urls import urlpatterns as project_urlpatterns
 
@@ -59,37 +58,17 @@ def administrator(tag: str, password: str):
     )
 
 
-_PAGE = """
-<section style="break-after: page">
-  <h2>Section {number}</h2>
-  <p>{text}</p>
-  <table>
-    <caption>Figures for section {number}</caption>
-    <thead><tr><th scope="col">Measure</th><th scope="col">This period</th>
-      <th scope="col">Last period</th></tr></thead>
-    <tbody>{rows}</tbody>
-  </table>
-  <p>{text}</p>
-</section>
-"""
 _TEXT = ("Partners took part in panel meetings, reviewed proposals and were paid for their time. "
          "The figures below compare this period with the previous one. ") * 3
 
 
-def static_document_html(pages: int) -> str:
-    """Fixed HTML with `pages` pages: each a heading, two paragraphs and a 12-row table."""
-    rows = "".join(f"<tr><th scope='row'>Measure {i}</th><td>{i * 17}</td><td>{i * 13}</td></tr>"
-                   for i in range(1, 13))
-    body = "".join(_PAGE.format(number=n, text=_TEXT, rows=rows) for n in range(1, max(pages, 1) + 1))
-    return ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Static document</title>'
-            '<link rel="stylesheet" href="css/report.css"></head><body>'
-            '<header class="report-header"><h1>Static document</h1></header>' + body + "</body></html>")
-
-
 def static_document_pdf(pages: int) -> bytes:
-    """The static document as WeasyPrint makes it, with the report stylesheet (as coprod.pdf does)."""
-    base_url = str(settings.BASE_DIR / "static") + "/"
-    return HTML(string=static_document_html(pages), base_url=base_url).write_pdf()
+    """WeasyPrint laying out fixed text and tables, one section a page, through the same renderer
+    and stylesheet as the reports (coprod.pdf)."""
+    return render_pdf("reports/benchmark_static.html", {
+        "report": {"title": "Static document"}, "pages": range(1, max(pages, 1) + 1), "rows": range(1, 13),
+        "text": _TEXT,
+    })
 
 
 def pdf_page_count(pdf: bytes) -> int:
