@@ -1,5 +1,6 @@
 """What the ladder holds about a partner, for their data export and for erasure."""
 
+from .answers_cache import answers_changed
 from .models import Response
 
 
@@ -21,5 +22,6 @@ def erase_partner(partner, by) -> None:
     answers = Response.objects.filter(respondent__partner=partner)
     ids = list(answers.values_list("pk", flat=True))
     answers.update(evidence="", next_step="")
+    answers_changed()  # no signal for a bulk update: drop the cached comments of closed rounds
     # Earlier versions hold the same words.
     Response.history.filter(id__in=ids).delete()
