@@ -67,6 +67,7 @@ def seed(partners: int = DEFAULT_PARTNERS, *, batch: int = BATCH,
         with transaction.atomic():
             benchmark.world_grow(world, size)
         advance(size)
+    benchmark.refresh_planner_statistics()
     return Seeded(partners=world.partners, added=world.partners, seconds=time.perf_counter() - started)
 
 

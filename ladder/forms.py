@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from coprod import bounds
 from coprod.models import Service
+from coprod.widgets import QuickSelect
 from panels.models import Decision, Panel
 from participants.models import Partner
 
@@ -162,8 +163,9 @@ class ActionForm(forms.Form):
 
 
 class TrendForm(forms.Form):
-    service = forms.ModelChoiceField(Service.objects.all(), required=False, empty_label="Whole organisation",
-                                     label="Show rounds for")
+    service = forms.ModelChoiceField(Service.objects.only("pk", "name"), required=False,
+                                     empty_label="Whole organisation", label="Show rounds for",
+                                     widget=QuickSelect)
 
 
 class ActionFilter(django_filters.FilterSet):
