@@ -428,6 +428,7 @@ def _ladder_data(world: World, batch: int, size: int, staff: list, partners: lis
     """Every new partner and staff member answers every area in both ladder rounds (one in five
     with a comment and a next step); one action for every two partners, some overdue, linked
     to panels and decisions."""
+    from ladder.answers_cache import answers_changed
     from ladder.models import Action, Respondent, Response
 
     respondents = Respondent.objects.bulk_create(
@@ -444,6 +445,7 @@ def _ladder_data(world: World, batch: int, size: int, staff: list, partners: lis
                  entered_by=respondent.user or respondent.partner.user)
         for i, respondent in enumerate(respondents) for j, area in enumerate(world.areas)
     ])
+    answers_changed()  # answers added to closed rounds in bulk send no signal: drop what was cached
     statuses = Action.Status.values
     Action.objects.bulk_create([
         Action(area=world.areas[i % len(world.areas)], description=f"Agreed next step {batch}-{i}",

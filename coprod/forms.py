@@ -7,7 +7,7 @@ from . import bounds
 from .models import Organisation, Resource, ResourceTag, Service
 from .roles import TEAM_PERMISSIONS
 from .uploads import DOCUMENTS, IMAGES, MB, validate_upload
-from .widgets import QuickSelect
+from .widgets import NameSelect
 
 # --- Services and teams ---
 
@@ -165,7 +165,7 @@ class PeriodForm(forms.Form):
     start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     service = forms.ModelChoiceField(queryset=Service.objects.only("pk", "name"), required=False,
-                                     empty_label="All services", widget=QuickSelect)
+                                     empty_label="All services", widget=NameSelect)
 
     def clean(self):
         data = super().clean()

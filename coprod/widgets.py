@@ -8,6 +8,7 @@ writes the same HTML (the same attributes, escaping and selected option) in plai
 from html import escape
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,7 +22,23 @@ def _attrs(attrs: dict) -> str:
 
 
 class QuickSelect(forms.Select):
-    """A <select> with the markup of Django's own, written without a template per option."""
+    """A <select> with the markup of Django's own, written without a template per option.
+
+    With `label_field` (for a model choice whose label is that field, as a service's or a
+    panel's is its name) the options are read as (pk, label) pairs, without making a model
+    object of each row."""
+
+    def __init__(self, attrs=None, choices=(), label_field: str | None = None):
+        super().__init__(attrs, choices)
+        self.label_field = label_field
+
+    def _choices_to_write(self) -> list | ModelChoiceIterator:
+        iterator = self.choices
+        if self.label_field is None or not isinstance(iterator, ModelChoiceIterator):
+            return iterator
+        field = iterator.field
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        return empty + list(iterator.queryset.values_list("pk", self.label_field))
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
@@ -40,7 +57,7 @@ class QuickSelect(forms.Select):
             return (f'\n  <option value="{escape(text)}"{" selected" if selected else ""}>'
                     f"{escape(str(label))}</option>")
 
-        for group_value, group_label in self.choices:
+        for group_value, group_label in self._choices_to_write():
             if isinstance(group_label, (list, tuple)):
                 parts.append(f'\n  <optgroup label="{escape(str(group_value))}">')
                 parts.extend(option(v, label) for v, label in group_label)
@@ -49,3 +66,10 @@ class QuickSelect(forms.Select):
                 parts.append(option(group_value, group_label))
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+class NameSelect(QuickSelect):
+    """A QuickSelect of records labelled by their name (services, panels)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices, label_field="name")

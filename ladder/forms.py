@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from coprod import bounds
 from coprod.models import Service
-from coprod.widgets import QuickSelect
+from coprod.widgets import NameSelect
 from panels.models import Decision, Panel
 from participants.models import Partner
 
@@ -165,7 +165,7 @@ class ActionForm(forms.Form):
 class TrendForm(forms.Form):
     service = forms.ModelChoiceField(Service.objects.only("pk", "name"), required=False,
                                      empty_label="Whole organisation", label="Show rounds for",
-                                     widget=QuickSelect)
+                                     widget=NameSelect)
 
 
 class ActionFilter(django_filters.FilterSet):
