@@ -530,7 +530,10 @@ class Call:
 CALLS = [
     Call("service: kpis.dashboard()", _dashboard_figures),
     Call("service: payments CSV export", _payments_csv, grows_with_data=True),
-    Call("service: governance report PDF", _governance_pdf, once=True, against_document=True),
+    # Its tables have a row per service, so it grows longer with the organisation: it is held to
+    # a static document of the same length rather than to its own time at N.
+    Call("service: governance report PDF", _governance_pdf, once=True, grows_with_data=True,
+         against_document=True),
 ]
 
 
@@ -790,5 +793,6 @@ def run(*, size: int = DEFAULT_SIZE, factor: int = DEFAULT_FACTOR, repeat: int =
         transaction.set_rollback(True)
     _set_ratios(results, anchors)
     return Outcome(size=size, factor=factor, repeat=repeat, database=connection.vendor,
-                   partners=[size, size * factor], anchors=list(anchors.values()), results=results,
+                   partners=[size, size * factor], results=results,
+                   anchors=[anchor for anchor in anchors.values() if anchor.ms],  # the document: if measured
                    build_seconds=build_seconds, total_seconds=time.perf_counter() - started)

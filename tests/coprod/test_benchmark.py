@@ -66,13 +66,11 @@ def test_json_gives_each_measurement_with_its_queries_times_ratio_and_verdict(on
                                     "export_time_ratio", "floor_ratio", "heavy_floor_ratio", "admin_ratio",
                                     "document_ratio"}
     assert len(data["build_seconds"]) == 2
-    assert set(data["anchors"]) == {"floor", "admin claims", "static document"}
+    assert set(data["anchors"]) == {"floor", "admin claims"}  # the static document comes with the report
     for name, anchor in data["anchors"].items():
         assert len(anchor["queries"]) == len(anchor["ms"]) == 2, name
         assert all(ms > 0 for ms in anchor["ms"]), name
-    assert data["anchors"]["floor"]["queries"][0] > 0
-    assert data["anchors"]["admin claims"]["queries"][0] > 0
-    assert len(data["anchors"]["static document"]["pages"]) == 2
+        assert anchor["queries"][0] > 0, name
     assert [result["name"] for result in data["results"]] == ["staff: partner list",
                                                               "service: payments CSV export"]
     for result in data["results"]:
@@ -130,6 +128,8 @@ def test_every_page_is_held_to_its_anchor_targets_and_the_report_to_the_static_d
     report = results["service: governance report PDF"]
     assert report["document_target"] == benchmark.DOCUMENT_RATIO
     assert len(report["document_ratio"]) == 2 and all(ratio > 0 for ratio in report["document_ratio"])
+    document = data["anchors"]["static document"]
+    assert len(document["ms"]) == len(document["pages"]) == 2 and min(document["pages"]) >= 1
 
 
 def test_a_page_slower_than_its_anchor_is_reported_slow(one_cheap_page, monkeypatch):
