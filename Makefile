@@ -37,10 +37,12 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST)
 
 ## Run the whole test suite (SQLite by default; honours DATABASE_URL and REDIS_URL), after checking
-## that no model change lacks a migration and that bandit finds nothing of medium severity or above.
+## that no model change lacks a migration, that imports keep to the layers (import-linter contracts
+## in pyproject.toml) and that bandit finds nothing of medium severity or above.
 test: install-dev
 	bin/system-packages test
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/bandit -c pyproject.toml -r . -ll --quiet
 	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import notify
-from .models import Organisation, OutgoingEmail, Service
+from .models import Notice, Organisation, OutgoingEmail, Service
 
 admin.site.site_header = "coprod administration"
 admin.site.site_title = "coprod administration"
@@ -53,3 +53,21 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
             self.message_user(request, f"{sent} e-mail(s) queued again.", messages.SUCCESS)
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Reminders and notices on each person's channel (coprod.notices): e-mail, text, letter or a
+    phone call. Written only by coprod.notices; read here, filtered by channel and status."""
+
+    list_display = ["created_at", "kind", "channel", "to", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["channel", "status", "kind", "created_at"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in Notice._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from . import bounds
+from . import bounds, periods
 from .models import Organisation, Resource, ResourceTag, Service
 from .roles import TEAM_PERMISSIONS
 from .uploads import DOCUMENTS, IMAGES, MB, validate_upload
@@ -177,10 +178,6 @@ class PeriodForm(forms.Form):
         return data
 
     def chosen_period(self):
-        from django.utils import timezone
-
-        from . import periods
-
         today = timezone.localdate()
         choice = self.cleaned_data.get("period") if self.is_bound and self.is_valid() else "this_quarter"
         if choice == "last_quarter":

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import bounds, kpis, notify, periods, reports
 from .models import Organisation, Report, Service
+from .registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -25,30 +26,9 @@ def governance_report_request(*, period: periods.Period, service: Service | None
     return reports.report_request(kind=Report.Kind.GOVERNANCE, title=title, by=by, params=params)
 
 
-def _decision_extract(period: periods.Period, service: Service | None) -> list:
-    """Public decisions shaped by lived experience. Decisions name no partners."""
-    from panels.models import Decision
-
-    decisions = (Decision.objects.for_list().in_log().shaped_by_lived_experience()
-                 .filter(is_public=True, decided_on__gte=period.start, decided_on__lte=period.end))
-    if service:
-        decisions = decisions.filter(service=service)
-    return list(decisions[:15])
-
-
-def _you_said_we_did(period: periods.Period, service: Service | None) -> list:
-    """Points partners raised, quoted only where the partner's consent to quotes is in
-    force, and never with a name."""
-    from panels.models import FeedbackPoint
-    from participants.models import Partner
-
-    points = (FeedbackPoint.objects.select_related("response", "proposal")
-              .filter(response__isnull=False, response__responded_at__date__gte=period.start,
-                      response__responded_at__date__lte=period.end,
-                      raised_by__in=Partner.objects.consenting_to("quotes")))
-    if service:
-        points = points.filter(proposal__panel__service=service)
-    return list(points.order_by("-response__responded_at")[:8])
+# What each app adds to the governance report: `section(period, service) -> dict` of template
+# context (panels: the decision extract and "you said, we did"), registered from its `ready()`.
+sections = Registry("governance report sections")
 
 
 def render_governance(report: Report) -> tuple[str, dict]:
@@ -57,7 +37,7 @@ def render_governance(report: Report) -> tuple[str, dict]:
     board = kpis.dashboard(period, service)
     return "reports/governance.html", {
         "board": board, "charts": kpis.charts(board), "definitions": kpis.__doc__,
-        "decisions": _decision_extract(period, service), "points": _you_said_we_did(period, service),
+        **{key: value for section in sections for key, value in section(period, service).items()},
     }
 
 
@@ -65,6 +45,9 @@ def notify_ready(report: Report) -> int:
     """E-mail trustees that the scheduled report is ready (or the person who asked for it).
     Answers how many people it was queued to."""
     User = get_user_model()
+    if not report.params.get("scheduled"):
+        # Asked for by someone: they are told on their own channel.
+        return reports.report_ready_tell(report)
     if report.params.get("scheduled"):
         trustees = User.objects.filter(is_trustee=True, is_active=True)
         recipients = list(trustees.values_list("email", flat=True))
@@ -80,7 +63,9 @@ def notify_ready(report: Report) -> int:
     email = notify.email_queue(
         kind="report_ready", to=recipients, user=asked_by,
         subject=f"{organisation}: {report.title} is ready",
-        body=(f"Hello,\n\nThe {report.title.lower()} is ready to read.\n\n"
+        # The title as made ("Governance report: July to September 2026"): lowering it
+        # would write month and service names in small letters.
+        body=(f"Hello,\n\n{report.title} is ready to read.\n\n"
               f"Sign in and open it here: {link}\n\n{organisation}"),
     )
     return len(email.recipients) if email else 0
@@ -107,3 +92,8 @@ def quarterly_report_make(*, today: datetime.date | None = None) -> Report | Non
         return None
     logger.info("making the scheduled governance report for %s", quarter.label)
     return governance_report_request(period=quarter, service=None, by=None, scheduled=True)
+
+
+def register() -> None:
+    """The core's report (called from `CoprodConfig.ready()`)."""
+    reports.register_renderer(Report.Kind.GOVERNANCE, render_governance, when_done=notify_ready)

@@ -9,6 +9,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+# The ladder's vocabulary (ladders, rungs, areas) is in its own module; its models belong here.
+from .ladder_vocabulary import Area, Ladder, Rung  # noqa: F401
+
 
 class Organisation(models.Model):
     """The one organisation this installation serves (a single row)."""
@@ -223,6 +226,9 @@ class Report(models.Model):
     task_id = models.CharField(
         max_length=64, blank=True,
         help_text="The worker task rendering it, so a task delivered again after its worker died carries on.",
+    )
+    stage = models.CharField(
+        max_length=120, blank=True, help_text="What is being done now, in words, while it is being made.",
     )
 
     objects = ReportQuerySet.as_manager()
@@ -466,3 +472,93 @@ class RetentionRun(models.Model):
     @property
     def failed(self) -> int:
         return sum(result.get("failed", 0) for result in self.results)
+
+
+class NoticeQuerySet(models.QuerySet):
+    def due_again(self, *, before) -> "NoticeQuerySet":
+        """Texts and letters waiting to be sent that should have been tried by `before`."""
+        return self.filter(status=Notice.Status.QUEUED, next_attempt_at__lte=before).exclude(
+            channel__in=[Notice.Channel.EMAIL, Notice.Channel.PHONE])
+
+    def for_log(self) -> "NoticeQuerySet":
+        return self.select_related("email", "done_by").order_by("-created_at", "-pk")
+
+    def to_call(self) -> "NoticeQuerySet":
+        return self.filter(channel=Notice.Channel.PHONE, status=Notice.Status.TO_CALL)
+
+
+class Notice(models.Model):
+    """One reminder or notice to one person, on their channel (`coprod.notices`): an e-mail
+    (sent through the outbox, `email`), a text message or a letter (GOV.UK Notify, or the
+    console), or a phone call staff make from a call list. Kept as the log on the person's
+    record: what, when, how, and whether it went."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        TEXT = "text", "Text message"
+        LETTER = "letter", "Letter"
+        PHONE = "phone", "Phone call"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+        TO_CALL = "to_call", "To ring"
+        CALLED = "called", "Rung"
+
+    kind = models.CharField(max_length=60, help_text="Which notice this is, e.g. meeting_reminder.")
+    key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True,
+        help_text="Set for notices that must go only once (a reminder per meeting, person and time).",
+    )
+    topic = models.CharField(max_length=60, blank=True, db_index=True,
+                             help_text="What it is about, e.g. meeting:12, for the meeting's call list.")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    partner = models.ForeignKey(
+        "participants.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="notices",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notices",
+    )
+    to = models.CharField(max_length=400, help_text="The address, phone number or postal address used.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    email = models.ForeignKey(OutgoingEmail, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="notices")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    provider_reference = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", help_text="Who rang them, for a phone call.")
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notice_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.subject}"
+
+    @property
+    def outcome(self) -> str:
+        """How it went, in words: an e-mail's own status once it is in the outbox."""
+        if self.email_id and self.status == self.Status.QUEUED:
+            return self.email.get_status_display()
+        return self.get_status_display()
+
+    @property
+    def failed(self) -> bool:
+        if self.email_id and self.status == self.Status.QUEUED:
+            return self.email.status == OutgoingEmail.Status.FAILED
+        return self.status == self.Status.FAILED
+
+    @property
+    def problem(self) -> str:
+        if self.email_id and self.status == self.Status.QUEUED:
+            return self.email.last_error
+        return self.last_error

@@ -197,6 +197,10 @@ def _wait_before(attempt: int) -> int:
     return min(FIRST_WAIT * 2 ** (attempt - 1), LONGEST_WAIT)
 
 
+# Texts and letters (coprod.notices) are retried on the same timetable.
+wait_before = _wait_before
+
+
 def _is_permanent(error: Exception) -> bool:
     """A refusal the mail server will repeat however often we try (a 5xx reply)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):

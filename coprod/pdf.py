@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from .models import Organisation
+
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render `templates/<template_name>` and return the PDF bytes.
@@ -11,8 +13,6 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     the logo) are read from the project's `static/` folder, never fetched.
     """
     from weasyprint import HTML
-
-    from .models import Organisation
 
     html = render_to_string(template_name, {"organisation": Organisation.current(), **context})
     base_url = str(settings.BASE_DIR / "static") + "/"

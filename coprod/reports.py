@@ -1,22 +1,25 @@
 """Report requests and rendering. The view queues, the Celery task renders.
 
 Each kind of report has a renderer: a function `render(report) -> (template, context)`
-named here by dotted path, so the app that owns the data owns its report.
+that the app owning the data registers with `register_renderer` from its
+`AppConfig.ready()`, so the app that owns the data owns its report.
 """
 
-import importlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from .models import Report
+from . import notices
+from .models import Notice, Organisation, Report
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -26,23 +29,32 @@ NOT_SENT_MESSAGE = ("We could not start making your report just now; it will be 
                     "possible. You can leave this page and come back later.")
 STUCK_MESSAGE = ("The report was not finished: it took too long, or the computer making it stopped. "
                  "You can try again.")
+# What the person reads when making the report went wrong; the error itself goes to the log.
+FAILED_MESSAGE = ("Something went wrong while making this report, so it could not be finished. "
+                  "You can try again. If it fails again, tell whoever runs coprod and give them the "
+                  "report number, {number}: the details are in their log.")
+# What is being done, in words, while the report is made.
+STAGES = {
+    "gathering": "Gathering the figures and records it draws on",
+    "layout": "Drawing the charts and laying out the pages",
+    "saving": "Saving the finished PDF",
+}
 # A task delivered again after its worker died this many times gives up (a report that kills
 # its worker must not loop for ever).
 MAX_ATTEMPTS = 3
 
-RENDERERS: dict[str, str] = {
-    # Report.Kind value: "app.module.function"
-    "governance": "coprod.governance.render_governance",
-    Report.Kind.DATA_EXPORT: "participants.data_protection.render_export_report",
-    Report.Kind.LADDER_ROUND: "ladder.reports.render_round",
-    Report.Kind.CERTIFICATE: "reciprocity.reports.render_certificate",
-    Report.Kind.STATEMENT: "reciprocity.reports.render_statement",
-}
+# Report.Kind value → its renderer; and, for some kinds, what to do once a report is made
+# (the governance report e-mails the trustees).
+RENDERERS: dict[str, Callable[[Report], tuple[str, dict]]] = {}
+WHEN_DONE: dict[str, Callable[[Report], object]] = {}
 
 
-def _renderer(kind: str):
-    module, _, name = RENDERERS[kind].rpartition(".")
-    return getattr(importlib.import_module(module), name)
+def register_renderer(kind: str, render: Callable[[Report], tuple[str, dict]], *,
+                      when_done: Callable[[Report], object] | None = None) -> None:
+    """Make reports of `kind` with `render`; `when_done(report)` runs after one is made."""
+    RENDERERS[kind] = render
+    if when_done is not None:
+        WHEN_DONE[kind] = when_done
 
 
 @transaction.atomic
@@ -101,7 +113,8 @@ def report_retry(*, report: Report, by) -> Report:
     report.error = ""
     report.task_id = ""
     report.sent_at = None
-    report.save(update_fields=["status", "progress", "error", "task_id", "sent_at"])
+    report.stage = ""
+    report.save(update_fields=["status", "progress", "error", "task_id", "sent_at", "stage"])
     logger.info("report %s retried by %s", report.pk, by)
     _queue(report)
     return report
@@ -115,7 +128,7 @@ def report_fail_stuck() -> list[int]:
     for report in stuck:
         logger.warning("report %s stuck since %s (task %s): marked failed", report.pk, report.started_at,
                        report.task_id or "unknown")
-        _set(report, status=Report.Status.FAILED, error=STUCK_MESSAGE, finished_at=timezone.now())
+        _set(report, status=Report.Status.FAILED, error=STUCK_MESSAGE, finished_at=timezone.now(), stage="")
     return [report.pk for report in stuck]
 
 
@@ -156,8 +169,30 @@ def _start(report_id: int, task_id: str) -> Report | None:
                    "You can try again; if it keeps happening, tell whoever runs coprod.")
         return None
     _set(report, status=Report.Status.RUNNING, progress=10, started_at=timezone.now(),
-         attempts=report.attempts + 1, error="", task_id=task_id)
+         attempts=report.attempts + 1, error="", task_id=task_id, stage=STAGES["gathering"])
     return report
+
+
+def report_ready_tell(report: Report) -> int:
+    """Tell the person who asked that their report is ready, on their own channel (a partner by
+    text or letter if they chose it). Never stops the report being ready. (The scheduled
+    quarterly report goes to the trustees instead: `governance.notify_ready`.)"""
+    if report.requested_by is None:
+        return 0
+    recipient = notices.recipient_for_user(report.requested_by)
+    organisation = Organisation.current().name
+    link = f"{settings.SITE_URL.rstrip('/')}{reverse('coprod:report_detail', args=[report.pk])}"
+    if recipient.channel == Notice.Channel.EMAIL:
+        body = f"Hello,\n\nThe {report.title} is ready.\n\nSign in and open it here: {link}\n\n{organisation}"
+    elif recipient.channel == Notice.Channel.PHONE:
+        body = f"Ring {recipient.name} ({recipient.phone}): the {report.title} they asked for is ready."
+    else:
+        body = (f"{organisation}: the {report.title} you asked for is ready. Sign in to download it, "
+                "or ask us for a copy.")
+    notice = notices.notice_send(recipient=recipient, kind="report_ready",
+                                 subject=f"{organisation}: {report.title} is ready", body=body,
+                                 topic=f"report:{report.pk}", key=f"report-ready:{report.pk}")
+    return int(notice is not None)
 
 
 def report_run(*, report_id: int, task_id: str = "") -> Report:
@@ -169,23 +204,27 @@ def report_run(*, report_id: int, task_id: str = "") -> Report:
     if report is None:
         return Report.objects.get(pk=report_id)
     try:
-        template, context = _renderer(report.kind)(report)
-        _set(report, progress=50)
+        template, context = RENDERERS[report.kind](report)
+        _set(report, progress=50, stage=STAGES["layout"])
         pdf = render_pdf(template, {"report": report, **context})
+        _set(report, progress=90, stage=STAGES["saving"])
         report.file.save(f"{slugify(report.title) or report.kind}.pdf", ContentFile(pdf), save=False)
-        _set(report, file=report.file.name, status=Report.Status.DONE, progress=100,
+        _set(report, file=report.file.name, status=Report.Status.DONE, progress=100, stage="",
              finished_at=timezone.now())
-        if report.kind == Report.Kind.GOVERNANCE:
-            from .governance import notify_ready
-
-            notify_ready(report)
     except SoftTimeLimitExceeded:
         logger.exception("report %s took too long", report.pk)
-        _set(report, status=Report.Status.FAILED, finished_at=timezone.now(),
+        _set(report, status=Report.Status.FAILED, finished_at=timezone.now(), stage="",
              error="It took too long to make, so it was stopped. You can try again; "
                    "a shorter period may help.")
-    except Exception as exc:  # noqa: BLE001 - any failure is shown on the report's page
-        logger.exception("report %s failed", report.pk)
-        _set(report, status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}",
+        return report
+    except Exception:  # noqa: BLE001 - any failure is shown on the report's page, in words
+        # The details go to the log for whoever runs coprod; the person reads what to do.
+        logger.exception("report %s (%s) failed", report.pk, report.kind)
+        _set(report, status=Report.Status.FAILED, error=FAILED_MESSAGE.format(number=report.pk), stage="",
              finished_at=timezone.now())
+        return report
+    if report.kind in WHEN_DONE:
+        WHEN_DONE[report.kind](report)
+    else:
+        report_ready_tell(report)
     return report

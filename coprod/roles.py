@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -35,9 +35,12 @@ def partner_for(user):
     if not (user.is_authenticated and user.is_active):
         return None
     if not hasattr(user, "_coprod_partner"):
-        from participants.models import Partner
-
-        user._coprod_partner = Partner.objects.filter(user=user).first()
+        # The partner record's one-to-one link to its login (`Partner.user`, related name
+        # "partner"): read through the user model, so the core names no feature app.
+        try:
+            user._coprod_partner = user.partner
+        except ObjectDoesNotExist:
+            user._coprod_partner = None
     return user._coprod_partner
 
 
@@ -166,6 +169,11 @@ def can_see_sensitive_data(user) -> bool:
 
 CHANGE_ORGANISATION = "coprod.change_organisation"
 ERASE_PERSONAL_DATA = "participants.delete_partner"
+
+
+def can_change_organisation(user) -> bool:
+    """The organisation settings (name, logo, targets, report schedule, retention rules)."""
+    return is_staff_member(user) and user.has_perm(CHANGE_ORGANISATION)
 
 
 def can_see_retention(user) -> bool:

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import bounds
 from .changes import model_create, model_delete, model_save, model_update
 from .models import Organisation, Resource, Service, TeamChange
-from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, is_staff_member
+from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, can_change_organisation, is_staff_member
 from .uploads import DOCUMENTS, MB, safe_name, validate_upload
 
 # --- Services and teams ---
@@ -67,6 +68,8 @@ def organisation_update(*, organisation: Organisation, data: dict, by) -> Organi
 
     `data` is a form's cleaned data: the logo is False when cleared, an upload when
     replaced (already checked by the form), and anything else when unchanged."""
+    if not can_change_organisation(by):
+        raise PermissionDenied("You do not have permission to change the organisation settings.")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     changed = []
     for field, value in data.items():
@@ -88,12 +91,22 @@ def organisation_update(*, organisation: Organisation, data: dict, by) -> Organi
 # --- Resource library ---
 
 
+def _clean_resource_text(text: dict) -> dict:
+    """The title and description, trimmed and refused when they hold control characters."""
+    errors = {}
+    cleaned = {name: bounds.check_text(name, value, errors=errors) for name, value in text.items()}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 @transaction.atomic
 def resource_add(*, title: str, kind: str, file, by, description: str = "", tags=(),
                  service=None, for_partners: bool = False) -> Resource:
+    text = _clean_resource_text({"title": title, "description": description})
     validate_upload(file, allowed=DOCUMENTS, max_bytes=20 * MB)
     file.name = safe_name(file.name)
-    resource = Resource(title=title.strip(), kind=kind, file=file, description=description.strip(),
+    resource = Resource(title=text["title"], kind=kind, file=file, description=text["description"],
                         service=service, for_partners=for_partners, uploaded_by=by)
     resource.full_clean()
     model_save(resource, by=by)
@@ -103,6 +116,8 @@ def resource_add(*, title: str, kind: str, file, by, description: str = "", tags
 
 @transaction.atomic
 def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -> Resource:
+    fields.update(_clean_resource_text({name: fields[name] for name in ("title", "description")
+                                        if name in fields}))
     for name, value in fields.items():
         setattr(resource, name, value.strip() if isinstance(value, str) else value)
     if file is not None:

@@ -5,6 +5,7 @@ the web process, e-mail is written to the console. Production sets DEBUG=False,
 SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS and EMAIL_URL.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -180,7 +181,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
-ACCOUNT_FORMS = {"request_login_code": "participants.forms.RequestLoginCodeForm"}
+ACCOUNT_FORMS = {
+    "login": "participants.forms.LoginForm",
+    "request_login_code": "participants.forms.RequestLoginCodeForm",
+    "confirm_login_code": "participants.forms.ConfirmLoginCodeForm",
+}
 # Behind a proxy every request comes from the proxy's address: say how many proxies you
 # run (each adds itself to X-Forwarded-For), so limits per address count each visitor.
 ALLAUTH_TRUSTED_PROXY_COUNT = _env_or_fail("TRUSTED_PROXY_COUNT", env.int, 0)
@@ -272,7 +277,44 @@ CELERY_BEAT_SCHEDULE = {
     # Retention rules: old receipt files go, partners who left long ago are anonymised.
     "retention-rules": {"task": "coprod.tasks.apply_retention_rules",
                         "schedule": crontab(hour=2, minute=30)},
+    # Meeting reminders and chasers for unanswered invitations (panels.reminders); each is
+    # sent once per meeting and person however often this runs.
+    "meeting-reminders": {"task": "panels.tasks.send_meeting_reminders",
+                          "schedule": crontab(minute="*/15")},
+    # Texts and letters left waiting (the broker was down when they were saved) are queued again.
+    "requeue-waiting-notices": {"task": "coprod.tasks.requeue_waiting_notices",
+                                "schedule": crontab(minute="1-59/3")},
 }
+
+# Reminders and notices on each person's channel (coprod/notices.py). Texts and letters go
+# through GOV.UK Notify when NOTIFY_API_KEY is set, and are printed to the console otherwise.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BACKEND = env.str("NOTIFY_BACKEND", default="notify" if NOTIFY_API_KEY else "console")
+if NOTIFY_BACKEND not in ("console", "notify"):
+    raise ImproperlyConfigured(
+        f"The environment variable NOTIFY_BACKEND has a bad value: {NOTIFY_BACKEND!r} "
+        "(use console or notify)")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_TEXT_TEMPLATE_ID = env.str("NOTIFY_TEXT_TEMPLATE_ID", default="")
+NOTIFY_LETTER_TEMPLATE_ID = env.str("NOTIFY_LETTER_TEMPLATE_ID", default="")
+NOTIFY_TIMEOUT = _env_or_fail("NOTIFY_TIMEOUT", env.int, 30)
+if NOTIFY_BACKEND == "notify":
+    if len(NOTIFY_API_KEY) < 74:
+        raise ImproperlyConfigured("The environment variable NOTIFY_API_KEY must hold the whole key GOV.UK "
+                                   "Notify gave you (name, service id and secret).")
+    for _name in ("NOTIFY_TEXT_TEMPLATE_ID", "NOTIFY_LETTER_TEMPLATE_ID"):
+        if not globals()[_name]:
+            raise ImproperlyConfigured(f"The environment variable {_name} must be set when NOTIFY_API_KEY "
+                                       "is: the id of the GOV.UK Notify template (see the README).")
+# When meeting reminders go: "Nd" days or "Nh" hours before the start, "morning" at 8:00 on the
+# day (the day before for a meeting starting before 9:00), comma-separated.
+MEETING_REMINDERS = env.str("MEETING_REMINDERS", default="2d,morning")
+if not all(re.fullmatch(r"\d{1,3}[dh]|morning", part.strip()) for part in MEETING_REMINDERS.split(",")
+           if part.strip()):
+    raise ImproperlyConfigured("The environment variable MEETING_REMINDERS has a bad value: "
+                               f"{MEETING_REMINDERS!r} (use for example 2d,morning or 1d,3h)")
+# Partners who have not said whether they can come are asked again after this many days (0: never).
+MEETING_CHASE_AFTER_DAYS = _env_or_fail("MEETING_CHASE_AFTER_DAYS", env.int, 3)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -3,8 +3,14 @@ import socket
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-# Importing notify registers its `send_email` task with every worker.
-from . import notify
+# Importing notify and notices registers their `send_email` and `send_notice` tasks with every worker.
+from . import notices, notify
+from .governance import quarterly_report_make
+from .health import database_status
+from .models import Report
+from .registry import worker_counts
+from .reports import report_fail_stuck, report_resend_waiting, report_run
+from .retention import retention_run
 
 
 @shared_task
@@ -14,15 +20,11 @@ def worker_status() -> dict:
     `manage.py check_workers` sends it to prove that workers are up and share
     the web application's database.
     """
-    from participants.models import Partner
-
-    from .health import database_status
-
     database = database_status()
     return {
         "hostname": socket.gethostname(),
         "database": database,
-        "partners": Partner.objects.count() if database == "ok" else None,
+        **{name: count() if database == "ok" else None for name, count in worker_counts.items()},
     }
 
 
@@ -32,9 +34,6 @@ def worker_status() -> dict:
              autoretry_for=(ConnectionError, OperationalError, InterfaceError))
 def render_report(self, report_id: int) -> str:
     """Render a queued report (see coprod.reports)."""
-    from .models import Report
-    from .reports import report_run
-
     try:
         return report_run(report_id=report_id, task_id=self.request.id or "").status
     except Report.DoesNotExist:
@@ -45,16 +44,12 @@ def render_report(self, report_id: int) -> str:
 def sweep_reports() -> dict:
     """Run by beat every REPORTS_SWEEP_SECONDS: reports left "being prepared" by a worker that died
     are marked failed (and can be tried again); queued reports that never reached a worker are sent."""
-    from .reports import report_fail_stuck, report_resend_waiting
-
     return {"failed": report_fail_stuck(), "sent": report_resend_waiting()}
 
 
 @shared_task
 def make_quarterly_report() -> int | None:
     """Run daily by beat: makes last quarter's governance report on the organisation's chosen day."""
-    from .governance import quarterly_report_make
-
     report = quarterly_report_make()
     return report.pk if report else None
 
@@ -67,8 +62,12 @@ def requeue_waiting_emails() -> int:
 
 
 @shared_task
+def requeue_waiting_notices() -> int:
+    """Every few minutes (beat): queue again the texts and letters whose task was lost."""
+    return notices.notice_requeue_waiting()
+
+
+@shared_task
 def apply_retention_rules() -> int:
     """Nightly (Celery beat): apply the retention rules (coprod/retention.py). Answers the run's id."""
-    from .retention import retention_run
-
     return retention_run().pk

@@ -11,19 +11,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.cache import patch_vary_headers
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from participants.models import Partner
-
-from . import forms, governance, kpis, reports, retention, services
+from . import forms, governance, kpis, notices, registry, reports, retention, services
 from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
 from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
 from .roles import (
     Role,
+    can_change_organisation,
     can_manage_team,
     can_see_retention,
     can_see_retention_names,
@@ -68,22 +67,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-def _partners_by_status() -> dict[str, int]:
-    counts = Partner.objects.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in Partner.Status.values}
-    )
-    return {label: counts[value] for value, label in Partner.Status.choices}
-
-
 @staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    partner_list = reverse("participants:partner_list")
-    partners_by_status = _partners_by_status()
+    context = {key: value for part in registry.staff_home for key, value in part().items()}
     return render(request, "coprod/staff_home.html", {
-        "partner_tiles": [
-            (label, partners_by_status[label], f"{partner_list}?{urlencode({'status': value})}")
-            for value, label in Partner.Status.choices
-        ],
+        **context,
         "services": Service.objects.with_champion().annotate(partner_count=Count("partners")),
     })
 
@@ -131,10 +119,24 @@ def get_report_for_user(request: HttpRequest, pk: int) -> Report:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
-    return render(request, "coprod/report_detail.html", {
+    waiting = report.status in (Report.Status.QUEUED, Report.Status.RUNNING) and not report.is_stuck
+    told = ""
+    if waiting and report.requested_by_id == request.user.pk:
+        told = TOLD_BY.get(notices.recipient_for_user(request.user).channel, "")
+    context = {
         "report": report, "can_retry": report.can_be_retried, "not_sent_message": reports.NOT_SENT_MESSAGE,
-        "stuck_message": reports.STUCK_MESSAGE,
-    })
+        "stuck_message": reports.STUCK_MESSAGE, "waiting": waiting, "told": told,
+    }
+    if request.headers.get("HX-Request") == "true":
+        # The page polls for its status part while waiting; 286 tells htmx to stop once it is finished.
+        response = render(request, "coprod/_report_status.html", context, status=200 if waiting else 286)
+    else:
+        response = render(request, "coprod/report_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+TOLD_BY = {"email": "by e-mail", "text": "by text message", "letter": "by letter", "phone": "by phone"}
 
 
 @never_cache
@@ -211,7 +213,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     """Two forms: the organisation (name, logo, targets, reports) and the retention rules
     (posted with section=retention). Saving one leaves the other as it is."""
-    if not request.user.has_perm("coprod.change_organisation"):
+    if not can_change_organisation(request.user):
         raise PermissionDenied
     organisation = Organisation.current()
     posted = request.POST if request.method == "POST" else None
@@ -247,7 +249,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
         "runs": [(run, retention.results_by_rule(run)) for run in runs],
         "last_run": runs[0] if runs else None,
         "show_names": can_see_retention_names(request.user),
-        "can_change_settings": request.user.has_perm("coprod.change_organisation"),
+        "can_change_settings": can_change_organisation(request.user),
     })
 
 

@@ -1,5 +1,6 @@
 """What every app's views share: running a service from a form or a button and showing
-what it refused, and paginating a list (shown with `templates/_pagination.html`)."""
+what it refused, a whole form page, and paginating a list (shown with
+`templates/_pagination.html`)."""
 
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -8,7 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 
 T = TypeVar("T")
 
@@ -41,6 +43,20 @@ def submit(request: HttpRequest, form: BaseForm, action: Callable[[dict[str, Any
     except ValidationError as error:
         show_errors(form, error, rename=rename)
         return None
+
+
+def form_page(request: HttpRequest, form: BaseForm, action: Callable[[dict[str, Any]], T], *,
+              success: str | Callable[[T], str], done: str | Callable[[T], HttpResponse],
+              template: str, context: Mapping[str, Any] | None = None,
+              rename: Mapping[str, str] | None = None) -> HttpResponse:
+    """A page whose form runs one service: on success say `success` (or `success(result)`)
+    and go to `done` (a URL or URL name, or `done(result)` answering the response);
+    otherwise show `template` with the form (and its errors) and `context`."""
+    result = submit(request, form, action, rename=rename)
+    if result is None:
+        return render(request, template, {"form": form, **(context or {})})
+    messages.success(request, success(result) if callable(success) else success)
+    return done(result) if callable(done) else redirect(done)
 
 
 def refusal(error: ValidationError) -> str:

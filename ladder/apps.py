@@ -9,6 +9,18 @@ class LadderConfig(AppConfig):
     verbose_name = "Ladder of participation"
 
     def ready(self) -> None:
+        # What this app contributes to the core's registries (coprod/registry.py)
+        # and to a partner's portal home (participants/sections.py).
+        from participants import sections as partner_sections
+
+        from . import data_protection, demo, kpis, reports, sections
+
+        demo.register()
+        kpis.register()
+        data_protection.register()
+        reports.register()
+        partner_sections.register(partner_sections.PORTAL_NEXT_STEPS, "ladder/_next_rounds.html",
+                                  sections.rounds_to_finish)
         # A closed round's cached counts and comments are dropped when its answers change.
         for model in ("ladder.Response", "ladder.Respondent"):
             for signal in (post_save, post_delete):

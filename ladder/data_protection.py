@@ -1,5 +1,7 @@
 """What the ladder holds about a partner, for their data export and for erasure."""
 
+from coprod import registry
+
 from .answers_cache import answers_changed
 from .models import Response
 
@@ -25,3 +27,9 @@ def erase_partner(partner, by) -> None:
     answers_changed()  # no signal for a bulk update: drop the cached comments of closed rounds
     # Earlier versions hold the same words.
     Response.history.filter(id__in=ids).delete()
+
+
+def register() -> None:
+    """This app's sections of a partner's data-protection export and its part of erasure."""
+    registry.data_exporters.register("ladder.export_ladder_answers", export_ladder_answers, order=125)
+    registry.data_erasers.register("ladder", erase_partner)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from coprod import bounds
+from coprod.dates import DateField, DayMonthYear
 from coprod.models import Service
 from coprod.widgets import NameSelect
 from panels.models import Decision, Panel
@@ -11,7 +12,7 @@ from participants.models import Partner
 
 from .models import Action, Area, Ladder, Round
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayMonthYear()
 
 
 def _staff_users():
@@ -48,7 +49,7 @@ class RoundForm(forms.Form):
         Area.objects.active(), widget=forms.CheckboxSelectMultiple, label="Co-production areas",
         help_text="People answer one area per screen.",
     )
-    closes_on = forms.DateField(label="Closing date", widget=DATE, validators=[bounds.LADDER_CLOSES],
+    closes_on = DateField(label="Closing date", widget=DATE, validators=[bounds.LADDER_CLOSES],
                                 help_text="The last day people can give or change their answers: from "
                                           "today to a year ahead.")
     staff = forms.ModelMultipleChoiceField(
@@ -142,7 +143,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What will be done")
     owner = forms.ModelChoiceField(_staff_users(), empty_label="Choose a staff member",
                                    help_text="The staff member who makes sure it happens.")
-    due_on = forms.DateField(label="Due date", widget=DATE, validators=[bounds.ACTION_DUE])
+    due_on = DateField(label="Due date", widget=DATE, validators=[bounds.ACTION_DUE])
     status = forms.ChoiceField(choices=Action.Status.choices, initial=Action.Status.NOT_STARTED)
     round = forms.ModelChoiceField(Round.objects.exclude(status=Round.Status.DRAFT), required=False,
                                    empty_label="Not from a round", label="Assessment round")
@@ -151,7 +152,7 @@ class ActionForm(forms.Form):
         help_text="The panel that takes this step forward or checks on it.",
     )
     decision = LinkedDecisionField(
-        Decision.objects.order_by("-decided_on", "title"), required=False, empty_label="No decision",
+        Decision.objects.in_log().order_by("-decided_on", "title"), required=False, empty_label="No decision",
         label="Linked decision", help_text="A decision in the decision log that this step carries out.",
     )
 
@@ -160,6 +161,12 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = _staff_users()
         if editing:
             del self.fields["round"]
+            # An action keeps the decision it carries out even after that decision is archived.
+            linked = self.initial.get("decision")
+            if linked:
+                self.fields["decision"].queryset = (
+                    Decision.objects.in_log() | Decision.objects.filter(pk=linked)
+                ).order_by("-decided_on", "title")
 
 
 class TrendForm(forms.Form):

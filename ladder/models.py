@@ -9,84 +9,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
+from coprod.ladder_vocabulary import Area, Ladder, Rung  # noqa: F401 - the ladder's vocabulary, kept in the core
 
 CLOSED_ROUND_KEPT = ("Round {round} is closed: its results are published, so the round, who was invited and "
                      "every answer are kept for good.")
-
-
-class Ladder(models.Model):
-    """A ladder of participation (TLAP's ladder of co-production, Arnstein's...).
-
-    Exactly one ladder is the organisation's current one: new rounds use it."""
-
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-    is_current = models.BooleanField(
-        "current ladder", default=False, help_text="New assessment rounds use the current ladder."
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-is_current", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True),
-                                    name="one_current_ladder"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def current(cls) -> "Ladder | None":
-        return cls.objects.filter(is_current=True).first()
-
-
-class Rung(models.Model):
-    """One step of a ladder, 1 at the bottom."""
-
-    ladder = models.ForeignKey(Ladder, on_delete=models.CASCADE, related_name="rungs")
-    position = models.PositiveSmallIntegerField(help_text="1 is the bottom rung.")
-    name = models.CharField(max_length=80)
-    description = models.TextField(help_text="What this rung means, in plain English.")
-    example = models.TextField(blank=True, help_text="What it looks like in practice.")
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["ladder", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["ladder", "position"], name="one_rung_per_position"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.position}. {self.name}"
-
-
-class AreaQuerySet(models.QuerySet):
-    def active(self) -> "AreaQuerySet":
-        return self.filter(is_active=True)
-
-
-class Area(models.Model):
-    """A co-production area the organisation assesses itself in (governance, recruitment...)."""
-
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Areas are shown in this order.")
-    is_active = models.BooleanField(
-        "offered for new rounds", default=True,
-        help_text="Untick to stop offering it; rounds that used it keep it.",
-    )
-
-    objects = AreaQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class RoundQuerySet(models.QuerySet):
@@ -174,6 +100,14 @@ class Round(KeptRecord):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def closing_date(self):
+        """The day answers stopped or will stop: the day staff closed it (perhaps early),
+        otherwise the planned closing date."""
+        if self.closed_at is not None:
+            return timezone.localdate(self.closed_at)
+        return self.closes_on
 
     @property
     def accepts_answers(self) -> bool:

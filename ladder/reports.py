@@ -1,6 +1,7 @@
 """The round report: a PDF of a round's results and action plan."""
 
 from coprod.models import Report
+from coprod.reports import register_renderer
 
 from .charts import area_chart, overview_chart
 from .models import Action, Round
@@ -17,3 +18,7 @@ def render_round(report: Report) -> tuple[str, dict]:
         "overview_chart": overview_chart(results) if results.areas else "",
         "actions": Action.objects.filter(round=round_).with_links().overdue_first(),
     }
+
+
+def register() -> None:
+    register_renderer(Report.Kind.LADDER_ROUND, render_round)

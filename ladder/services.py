@@ -13,6 +13,7 @@ from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.roles import is_staff_member
 from panels.models import Decision, Panel
+from participants.contact import contact_addresses, email_partner
 from participants.models import Partner
 
 from .models import Action, Area, Ladder, Respondent, Response, Round, Rung
@@ -172,18 +173,19 @@ def round_update(*, round: Round, title: str, closes_on: date, areas: Iterable[A
 def _invitation_mail(round_: Round, site_url: str) -> int:
     """E-mail the people who can answer online and may be e-mailed: staff, and
     partners with a login who consent to being contacted. Answers how many were queued."""
-    consenting = set(Partner.objects.consenting_to("contact").values_list("pk", flat=True))
+    respondents = list(round_.respondents.select_related("user", "partner__user"))
+    addresses = contact_addresses(respondent.partner for respondent in respondents if respondent.partner)
     base = site_url.rstrip("/")
     subject = f"Where are we on the ladder of co-production? {round_.title}"
     queued = 0
-    for respondent in round_.respondents.select_related("user", "partner__user"):
+    for respondent in respondents:
         if respondent.group == Respondent.Group.STAFF and respondent.user and respondent.user.is_active:
             url = base + reverse("ladder:round_detail", args=[round_.pk])
             body = (f"You are invited to the ladder self-assessment “{round_.title}” ({round_.scope}).\n\n"
                     f"Please give your answers by {round_.closes_on:%d %B %Y}: {url}\n")
             queued += notify.email_queue(kind="ladder_round_opened", to=[respondent.user.email],
                                          user=respondent.user, subject=subject, body=body) is not None
-        elif respondent.partner and respondent.partner.user and respondent.partner.pk in consenting:
+        elif respondent.partner and respondent.partner.user and respondent.partner.pk in addresses:
             partner = respondent.partner
             url = base + reverse("ladder:my_round", args=[round_.pk])
             body = (f"Hello {partner.display_name},\n\n"
@@ -193,8 +195,8 @@ def _invitation_mail(round_: Round, site_url: str) -> int:
                     f"Please answer by {round_.closes_on:%d %B %Y}.\n\n"
                     f"Sign in and choose “Ladder”: {url}\n\n"
                     f"If you would rather do it with someone from our team, just tell us.\n")
-            queued += notify.email_queue(kind="ladder_round_opened", to=[partner.email or partner.user.email],
-                                         partner=partner, subject=subject, body=body) is not None
+            queued += email_partner(partner, kind="ladder_round_opened", address=addresses[partner.pk],
+                                    subject=subject, body=body) is not None
     return queued
 
 

@@ -17,8 +17,8 @@ from coprod.roles import (
     staff_or_trustee_required,
     staff_required,
 )
-from coprod.web import act, paginate, submit
-from participants.models import Partner
+from coprod.web import act, form_page, paginate, submit
+from participants.contact import contactable_partners
 
 from . import services
 from .charts import area_chart, overview_chart, trend_chart
@@ -91,11 +91,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def round_create(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
-    round_ = submit(request, form, lambda data: services.round_create(**data, by=request.user))
-    if round_ is not None:
-        messages.success(request, "Round saved as a draft. Check it, then open it for answers.")
-        return redirect("ladder:round_detail", pk=round_.pk)
-    return render(request, "ladder/round_form.html", {"form": form, "title": "New assessment round"})
+    return form_page(request, form, lambda data: services.round_create(**data, by=request.user),
+                     success="Round saved as a draft. Check it, then open it for answers.",
+                     done=lambda round_: redirect("ladder:round_detail", pk=round_.pk),
+                     template="ladder/round_form.html", context={"title": "New assessment round"})
 
 
 @staff_required
@@ -121,8 +120,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
-    can_email = Exists(Partner.objects.consenting_to("contact").filter(pk=OuterRef("partner"),
-                                                                        user__isnull=False))
+    can_email = Exists(contactable_partners().filter(pk=OuterRef("partner"), user__isnull=False))
     respondents = (
         round_.respondents.select_related("user", "partner")
         .annotate(answered=Count("responses"),
@@ -450,11 +448,10 @@ def area_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def area_create(request: HttpRequest) -> HttpResponse:
     form = AreaForm(request.POST or None)
-    done = submit(request, form, lambda data: services.area_create(**data, by=request.user))
-    if done is not None:
-        messages.success(request, "Area added.")
-        return redirect("ladder:area_list")
-    return render(request, "ladder/area_form.html", {"form": form, "title": "New co-production area"})
+    return form_page(request, form, lambda data: services.area_create(**data, by=request.user),
+                     success="Area added.",
+                     done="ladder:area_list",
+                     template="ladder/area_form.html", context={"title": "New co-production area"})
 
 
 @staff_required

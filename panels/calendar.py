@@ -1,11 +1,14 @@
 """Calendar files (.ics) for meetings, so people can add them to their own calendar."""
 
+from datetime import timedelta
+
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from .models import Meeting
 
 PRODUCT_ID = "-//coprod//Panel meetings//EN"
+ALARM_BEFORE = timedelta(days=1)
 
 
 def meeting_location(meeting: Meeting) -> str:
@@ -44,5 +47,12 @@ def meeting_calendar(meeting: Meeting, *, sequence: int = 0, host: str = "coprod
         description.append(f"Agenda:\n{meeting.agenda}")
     event.add("description", "\n\n".join(description))
     event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+    if meeting.status != Meeting.Status.CANCELLED:
+        # The calendar on their own phone or computer reminds them too: the day before.
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Tomorrow: {meeting.title}")
+        alarm.add("trigger", -ALARM_BEFORE)
+        event.add_component(alarm)
     calendar.add_component(event)
     return calendar.to_ical()

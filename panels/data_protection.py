@@ -8,7 +8,16 @@ import datetime
 from django.db.models import CharField, DateTimeField, DecimalField, F, Value
 from django.db.models.functions import Cast
 
-from .models import Attendance, Membership
+from coprod import registry
+
+from .models import (
+    Attendance,
+    FeedbackPoint,
+    FeedbackResponse,
+    Membership,
+    RecruitmentStage,
+    StageParticipant,
+)
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -55,8 +64,6 @@ def export_panels_and_meetings(partner) -> tuple[str, dict]:
 def export_points_and_recruitment(partner) -> tuple[str, dict]:
     """The points they made on proposals with our answers, and the recruitment stages they
     took part in. Two queries however much is held."""
-    from .models import FeedbackPoint, FeedbackResponse, RecruitmentStage, StageParticipant
-
     outcomes, kinds = dict(FeedbackResponse.Outcome.choices), dict(RecruitmentStage.Kind.choices)
     points = (FeedbackPoint.objects.filter(raised_by=partner).select_related("proposal", "response")
               .order_by("recorded_at", "pk"))
@@ -82,3 +89,11 @@ def export_points_and_recruitment(partner) -> tuple[str, dict]:
             for participant in stages
         ],
     }
+
+
+def register() -> None:
+    """This app's sections of a partner's data-protection export."""
+    registry.data_exporters.register("panels.export_panels_and_meetings", export_panels_and_meetings,
+                                     order=110)
+    registry.data_exporters.register("panels.export_points_and_recruitment", export_points_and_recruitment,
+                                     order=120)

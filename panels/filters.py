@@ -5,9 +5,8 @@ import django_filters
 from django import forms
 
 from coprod.forms import DateRangeFilterForm
-from coprod.models import Service
+from coprod.models import Rung, Service
 from coprod.widgets import NameSelect
-from ladder.models import Rung
 
 from .models import Decision, Meeting, Panel
 

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from coprod import bounds
-from coprod.models import Service
-from ladder.models import Ladder, Rung
+from coprod.dates import DateField, DayMonthYear
+from coprod.models import Ladder, Rung, Service
 from participants.models import Partner
 
 from .models import (
@@ -29,7 +29,9 @@ from .services import PAPER_TYPES, PAPER_TYPES_TEXT
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayMonthYear()
+# Choosing a period to look at: the browser's date picker helps there.
+PICKER = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -85,7 +87,7 @@ class MembershipForm(forms.Form):
                             label="Or a member of staff", empty_label="Choose a member of staff")
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
                              label="Role on the panel")
-    joined_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Joined on",
+    joined_on = DateField(widget=DATE, initial=timezone.localdate, label="Joined on",
                                 validators=[bounds.MEMBERSHIP_JOINED])
 
     def __init__(self, *args, **kwargs):
@@ -102,7 +104,7 @@ class MembershipForm(forms.Form):
 
 
 class MembershipEndForm(forms.Form):
-    left_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Left on",
+    left_on = DateField(widget=DATE, initial=timezone.localdate, label="Left on",
                               validators=[bounds.MEMBERSHIP_LEFT])
 
 
@@ -111,7 +113,7 @@ class MeetingForm(forms.Form):
     device); `clean()` turns them into `starts_at` and `ends_at`."""
 
     title = forms.CharField(max_length=150, help_text="For example: “Review of the housing advice leaflet”.")
-    date = forms.DateField(widget=DATE, help_text="From a year ago to two years ahead.")
+    date = DateField(widget=DATE, help_text="From a year ago to two years ahead.")
     starts = forms.TimeField(widget=TIME, label="Starts at")
     ends = forms.TimeField(widget=TIME, label="Ends at")
     format = forms.ChoiceField(choices=Meeting.Format.choices, widget=forms.RadioSelect,
@@ -225,7 +227,7 @@ class ProposalForm(forms.Form):
                                    empty_label="Choose a challenge panel")
     owner = StaffChoiceField(queryset=get_user_model().objects.none(), label="Owner",
                              help_text="The staff member who answers for the response to each point.")
-    response_deadline = forms.DateField(widget=DATE, label="We will answer every point by",
+    response_deadline = DateField(widget=DATE, label="We will answer every point by",
                                         help_text="The panel is told this date. It cannot be in the past, "
                                                   "nor more than a year ahead.")
 
@@ -290,7 +292,7 @@ class FeedbackResponseForm(forms.Form):
                                help_text="Written for the panel member to read: plain words, no jargon.")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              label="Why (needed if declined or partly accepted)")
-    due_on = forms.DateField(widget=DATE, required=False, label="When the change will be made",
+    due_on = DateField(widget=DATE, required=False, label="When the change will be made",
                              help_text="Optional.", validators=[bounds.CHANGE_DUE])
 
     @staticmethod
@@ -306,7 +308,7 @@ class DecisionForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                   help_text="What was decided.")
-    decided_on = forms.DateField(widget=DATE, label="Decided on", validators=[bounds.DECISION])
+    decided_on = DateField(widget=DATE, label="Decided on", validators=[bounds.DECISION])
     decided_by = forms.ChoiceField(choices=Decision.DecidedBy.choices, label="Decided by")
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
                                      empty_label="The whole organisation")
@@ -367,7 +369,7 @@ class StaffTimeForm(forms.Form):
                                  help_text="Optional: a meeting of the same panel the time was for.")
     category = forms.ChoiceField(choices=StaffTime.Category.choices, widget=forms.RadioSelect,
                                  label="What the time was spent on")
-    spent_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Day",
+    spent_on = DateField(widget=DATE, initial=timezone.localdate, label="Day",
                                validators=[bounds.STAFF_TIME])
     hours = forms.DecimalField(max_digits=5, decimal_places=2,
                                widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
@@ -389,8 +391,8 @@ class StaffTimeForm(forms.Form):
 class PeriodForm(forms.Form):
     """The period a page's totals cover: this quarter unless chosen."""
 
-    start = forms.DateField(widget=DATE, label="From")
-    end = forms.DateField(widget=DATE, label="To")
+    start = forms.DateField(widget=PICKER, label="From")
+    end = forms.DateField(widget=PICKER, label="To")
 
     def clean(self):
         data = super().clean()
@@ -403,8 +405,8 @@ class RecruitmentRoundForm(forms.Form):
                                  help_text="The job being recruited to, for example “Housing adviser”.")
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
                                      empty_label="The whole organisation")
-    opens_on = forms.DateField(widget=DATE, label="Opened on", validators=[bounds.ROUND_OPENS])
-    closes_on = forms.DateField(widget=DATE, label="Closed on", validators=[bounds.ROUND_CLOSES],
+    opens_on = DateField(widget=DATE, label="Opened on", validators=[bounds.ROUND_OPENS])
+    closes_on = DateField(widget=DATE, label="Closed on", validators=[bounds.ROUND_CLOSES],
                                 help_text="When the appointment was made or the round ended. The round "
                                           "counts towards the involvement rate from this date.")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -431,7 +433,7 @@ class RecruitmentRoundForm(forms.Form):
 
 class StageForm(forms.Form):
     kind = forms.ChoiceField(choices=RecruitmentStage.Kind.choices, label="Stage")
-    held_on = forms.DateField(widget=DATE, required=False, label="Held on (if known)",
+    held_on = DateField(widget=DATE, required=False, label="Held on (if known)",
                               validators=[bounds.STAGE_HELD])
 
 

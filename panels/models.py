@@ -1,6 +1,9 @@
 """Panels, meetings and attendance; proposals put to challenge panels with
 "you said, we did"; the decision log; protected staff time; recruitment rounds."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum
@@ -9,6 +12,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
+from coprod.roles import is_staff_member, is_trustee, partner_for
+from participants.models import Partner
 
 
 def _person_constraint(name: str) -> models.CheckConstraint:
@@ -19,7 +24,19 @@ def _person_constraint(name: str) -> models.CheckConstraint:
     )
 
 
+def _for_staff_or_partner(queryset, user, for_partner):
+    """Everything for staff; for a partner what `for_partner(partner)` gives; else nothing."""
+    if is_staff_member(user):
+        return queryset
+    partner = partner_for(user)
+    return for_partner(partner) if partner is not None else queryset.none()
+
+
 class PanelQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PanelQuerySet":
+        """Staff see every panel, a partner the panels they belong to now; anyone else none."""
+        return _for_staff_or_partner(self, user, self.for_partner)
+
     def running(self, on=None) -> "PanelQuerySet":
         on = on or timezone.localdate()
         return self.filter(status=Panel.Status.ACTIVE, starts_on__lte=on).filter(
@@ -70,7 +87,7 @@ class Panel(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     purpose = models.TextField(help_text="Why the panel exists, in a sentence or two.")
     terms_of_reference = models.TextField(blank=True)
-    area = models.ForeignKey("ladder.Area", null=True, blank=True, on_delete=models.SET_NULL,
+    area = models.ForeignKey("coprod.Area", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="panels", verbose_name="co-production area")
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="panels")
@@ -148,6 +165,11 @@ def _count_per_meeting(rows: models.QuerySet) -> Coalesce:
 
 
 class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MeetingQuerySet":
+        """Staff see every meeting; a partner the meetings of their panels and any they were
+        invited to; anyone else none. Papers follow their meeting."""
+        return _for_staff_or_partner(self, user, self.visible_to_partner)
+
     def upcoming(self) -> "MeetingQuerySet":
         return self.filter(starts_at__gte=timezone.now(), status=Meeting.Status.SCHEDULED)
 
@@ -240,8 +262,6 @@ class Meeting(models.Model):
 
     @property
     def duration_hours(self):
-        from decimal import Decimal
-
         return (Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)).quantize(
             Decimal("0.01"))
 
@@ -275,8 +295,6 @@ class AttendanceQuerySet(models.QuerySet):
         """A meeting's register, partners by name then staff, with `has_access_needs`
         (whether anything is recorded, without saying what). Views allowed to show the
         needs themselves prefetch `partner__access_needs`."""
-        from participants.models import Partner
-
         needs = Partner.access_needs.through.objects.filter(partner=OuterRef("partner"))
         return (
             self.select_related("partner", "user", "updated_by")
@@ -330,6 +348,10 @@ def _proposal_upload_to(proposal: "Proposal", filename: str) -> str:
 
 
 class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProposalQuerySet":
+        """Staff see every proposal; a partner those sent to a panel they belong to now."""
+        return _for_staff_or_partner(self, user, self.visible_to_partner)
+
     def for_list(self) -> "ProposalQuerySet":
         """With panel and owner, and `point_count` / `unanswered_count` counted in the database."""
         return self.select_related("panel", "owner").annotate(
@@ -466,6 +488,10 @@ class FeedbackResponse(KeptRecord):
 
 
 class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DecisionQuerySet":
+        """Staff and trustees see the decision log (it holds no personal data); anyone else none."""
+        return self if is_staff_member(user) or is_trustee(user) else self.none()
+
     def in_log(self) -> "DecisionQuerySet":
         """Decisions in the log: not archived. Figures and reports count only these."""
         return self.filter(archived_at__isnull=True)
@@ -504,7 +530,7 @@ class Decision(KeptRecord):
     decided_by = models.CharField(max_length=12, choices=DecidedBy.choices)
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="decisions")
-    rung = models.ForeignKey("ladder.Rung", null=True, blank=True, on_delete=models.PROTECT,
+    rung = models.ForeignKey("coprod.Rung", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="decisions", verbose_name="ladder rung reached")
     # What shaped a decision is its history: a panel or proposal named here stays.
     shaped_by_panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.PROTECT,
@@ -612,8 +638,6 @@ class RecruitmentRoundQuerySet(models.QuerySet):
         ).order_by("-closes_on", "-pk")
 
     def in_last_twelve_months(self, on=None) -> "RecruitmentRoundQuerySet":
-        from datetime import timedelta
-
         on = on or timezone.localdate()
         return self.filter(closes_on__gt=on - timedelta(days=365), closes_on__lte=on)
 

@@ -6,8 +6,9 @@ its own block below."""
 import datetime
 import logging
 import os
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -19,13 +20,23 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
-from coprod import bounds, notify
+from coprod import bounds, notify, uploads
 from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.models import Organisation, Service
+from coprod.kpis import percent
+from coprod.models import Ladder, Notice, Organisation, Rung, Service
+from coprod.notices import notice_send
 from coprod.roles import is_staff_member, partner_for
-from ladder.models import Ladder, Rung
+from participants.contact import (
+    consenting_ids,
+    contact_address,
+    contact_addresses,
+    email_partner,
+    partner_recipient,
+)
 from participants.models import Partner
 
+from . import reminders
+from .calendar import meeting_calendar
 from .models import (
     Attendance,
     Decision,
@@ -66,16 +77,27 @@ def _unknown(data: dict, allowed: tuple) -> None:
         raise ValueError(f"Not a field that can be set here: {', '.join(sorted(unknown))}")
 
 
-def _clean_panel(data: dict, *, panel: Panel | None) -> dict:
-    errors = {}
+def _merge_checked(data: dict, *, instance, model, fields: tuple, title: str, missing: str,
+                   errors: dict) -> tuple[dict, dict]:
+    """The start of checking a panel's or a meeting's details: `data` with its text checked,
+    and `data` over the record's saved values (`fields`), whose `title` field must be
+    given (`missing` says so) and fit its column. Problems go into `errors`."""
     data = {name: bounds.check_text(name, value, errors=errors) if isinstance(value, str) else value
             for name, value in data.items()}
-    merged = {name: getattr(panel, name) for name in PANEL_FIELDS} if panel else {}
+    merged = {name: getattr(instance, name) for name in fields} if instance else {}
     merged.update(data)
-    if not merged.get("name") and "name" not in errors:
-        errors["name"] = "Give the panel a name."
-    elif len(merged.get("name") or "") > (limit := Panel._meta.get_field("name").max_length):
-        errors["name"] = f"Keep the name to {limit} characters or fewer."
+    limit = model._meta.get_field(title).max_length
+    if not merged.get(title) and title not in errors:
+        errors[title] = missing
+    elif len(merged.get(title) or "") > limit:
+        errors[title] = f"Keep the {title} to {limit} characters or fewer."
+    return data, merged
+
+
+def _clean_panel(data: dict, *, panel: Panel | None) -> dict:
+    errors = {}
+    data, merged = _merge_checked(data, instance=panel, model=Panel, fields=PANEL_FIELDS, title="name",
+                                  missing="Give the panel a name.", errors=errors)
     if merged.get("kind") not in Panel.Kind.values:
         errors["kind"] = "Choose what kind of panel it is."
     if not merged.get("purpose"):
@@ -209,14 +231,9 @@ def _attendance_create(*, meeting: Meeting, by, partner=None, user=None) -> Atte
 
 def _clean_meeting(data: dict, *, meeting: Meeting | None) -> dict:
     errors = {}
-    data = {name: bounds.check_text(name, value, errors=errors) if isinstance(value, str) else value
-            for name, value in data.items()}
-    merged = {name: getattr(meeting, name) for name in MEETING_FIELDS} if meeting else {}
-    merged.update(data)
-    if not merged.get("title") and "title" not in errors:
-        errors["title"] = "Give the meeting a title, for example “Review of the housing leaflet”."
-    elif len(merged.get("title") or "") > (limit := Meeting._meta.get_field("title").max_length):
-        errors["title"] = f"Keep the title to {limit} characters or fewer."
+    data, merged = _merge_checked(
+        data, instance=meeting, model=Meeting, fields=MEETING_FIELDS, title="title",
+        missing="Give the meeting a title, for example “Review of the housing leaflet”.", errors=errors)
     starts_at, ends_at = merged.get("starts_at"), merged.get("ends_at")
     if not starts_at:
         errors["starts_at"] = "Enter when the meeting starts."
@@ -336,27 +353,28 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
     cancelled. Partners only when they have an e-mail address and their consent to be
     contacted is in force; staff always. Each gets their own e-mail (nobody sees who
     else was invited), with the calendar file attached. Answers how many were queued."""
-    from participants.models import Partner
-
-    from .calendar import meeting_calendar
 
     if change not in NOTICE_SUBJECTS:
         raise ValueError(f"Unknown meeting change: {change}")
     meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
     lines = list(meeting.attendance.select_related("partner", "user"))
-    consenting = set(
-        Partner.objects.filter(pk__in=[line.partner_id for line in lines if line.partner_id])
-        .consenting_to("contact").values_list("pk", flat=True)
-    )
-    recipients = []
+    partners = [line.partner for line in lines if line.partner_id]
+    addresses = contact_addresses(partners)
+    consenting = consenting_ids(partners)
+    recipients, other_channels = [], []
     for line in lines:
         if line.partner_id:
             partner = line.partner
-            if partner.email and not partner.is_erased and partner.pk in consenting:
-                recipients.append((partner.display_name, partner.email, partner, None))
+            # Partners who chose texts, letters or a phone call hear the same news their way.
+            recipient = partner_recipient(partner, consenting=partner.pk in consenting)
+            if recipient.channel == Notice.Channel.EMAIL:
+                if partner.pk in addresses:
+                    recipients.append((partner.display_name, addresses[partner.pk], partner, None))
+            elif recipient.reachable:
+                other_channels.append(recipient)
         elif line.user.is_active and line.user.email:
             recipients.append((line.user.get_short_name(), line.user.email, None, line.user))
-    if not recipients:
+    if not recipients and not other_channels:
         return 0
     organisation = Organisation.current()
     when = timezone.localtime(meeting.starts_at)
@@ -376,32 +394,23 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
             kind=f"meeting_{change}", to=[email], subject=f"{organisation.name}: {subject}", body=body,
             attachments=[calendar_file], partner=partner, user=user,
         ) is not None
+    for recipient in other_channels:
+        body = render_to_string("panels/notices/meeting_change.txt", {
+            "recipient": recipient, "channel": recipient.channel, "meeting": meeting, "change": change,
+            "organisation": organisation, "when": f"{when:%A} {when.day} {when:%B} at {when:%H:%M}",
+        }).strip()
+        queued += notice_send(recipient=recipient, kind=f"meeting_{change}", subject=subject, body=body,
+                              topic=f"meeting:{meeting.pk}") is not None
     return queued
 
 
 def _host(base_url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(base_url).hostname or "coprod.invalid"
 
 
-# Papers: what may be uploaded. Each type is checked by its extension and by its first bytes.
+# Papers: what may be uploaded. Each is checked by its content against coprod.uploads.FILE_TYPES.
 PAPER_MAX_BYTES = 10 * 1024 * 1024
-_ZIP = (b"PK\x03\x04",)
-_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
-PAPER_TYPES = {
-    ".pdf": (b"%PDF-",),
-    ".docx": _ZIP,
-    ".doc": _OLE,
-    ".odt": _ZIP,
-    ".rtf": (b"{\\rtf",),
-    ".txt": None,  # any UTF-8 text
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-}
+PAPER_TYPES = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 PAPER_TYPES_TEXT = ("PDF, Word (.docx, .doc), OpenDocument (.odt), rich text (.rtf), plain text (.txt) "
                     "or an image (.png, .jpg, .gif, .webp)")
 
@@ -425,24 +434,7 @@ def _check_paper_file(file: UploadedFile) -> str:
     if file.size > PAPER_MAX_BYTES:
         raise ValidationError({"file": f"The file is {file.size / 1024 / 1024:.1f} MB; "
                                        "papers can be at most 10 MB."})
-    file.seek(0)
-    head = file.read(2048)
-    file.seek(0)
-    signatures = PAPER_TYPES[extension]
-    if signatures is None:
-        # A plain text file: text in UTF-8 (cut at an arbitrary byte, so allow a partial character).
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:
-            ok = error.start >= len(head) - 3
-        else:
-            ok = True
-        ok = ok and b"\x00" not in head
-    else:
-        ok = head.startswith(signatures)
-        if extension == ".webp":
-            ok = ok and head[8:12] == b"WEBP"
-    if not ok:
+    if not uploads.content_matches(file, extension):
         raise ValidationError({"file": f"This file does not look like a real {extension[1:].upper()} file. "
                                        "Save it again and upload the new copy."})
     return filename
@@ -567,6 +559,8 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
     if attendance.status != status:
         attendance.status, attendance.updated_at, attendance.updated_by = status, timezone.now(), by
         model_save(attendance, by=by, update_fields=["status", "updated_at", "updated_by"])
+        if status == Attendance.Status.DECLINED:
+            reminders.attendance_declined_tell_lead(attendance=attendance)
     return attendance
 
 
@@ -665,17 +659,16 @@ def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
     contact in force. Answers how many e-mails were queued."""
     proposal = Proposal.objects.select_related("panel", "owner").get(pk=proposal_id)
     members = Membership.objects.current().filter(panel=proposal.panel).select_related("partner", "user")
-    consenting = set(Partner.objects.consenting_to("contact").filter(
-        memberships__in=members).values_list("pk", flat=True))
+    addresses = contact_addresses(membership.partner for membership in members if membership.partner_id)
     organisation = Organisation.current()
     queued = 0
     for membership in members:
         partner, user = None, None
         if membership.partner_id:
             partner = membership.partner
-            if partner.is_erased or not partner.email or partner.pk not in consenting:
+            if partner.pk not in addresses:
                 continue
-            name, address, is_partner = partner.display_name, partner.email, True
+            name, address, is_partner = partner.display_name, addresses[partner.pk], True
         elif membership.user.is_active and membership.user.email:
             user = membership.user
             name, address, is_partner = user.get_short_name(), user.email, False
@@ -781,14 +774,14 @@ def feedback_response_notify(*, response_id: int, first_answer: bool = True, bas
     answer = (FeedbackResponse.objects.select_related("point__raised_by", "point__proposal")
               .get(pk=response_id))
     partner = answer.point.raised_by
-    if partner is None or partner.is_erased or not partner.email or not partner.has_consent("contact"):
+    if contact_address(partner) is None:
         return False
     organisation = Organisation.current()
     context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
                "first_answer": first_answer,
                "url": f"{base_url.rstrip('/')}{reverse('panels:my_feedback')}" if base_url else ""}
-    return notify.email_queue(
-        kind="you_said_we_did", to=[partner.email], partner=partner,
+    return email_partner(
+        partner, kind="you_said_we_did",
         subject=f"{organisation.name}: you said, we did",
         body=render_to_string("panels/email/you_said_we_did.txt", context),
     ) is not None
@@ -1066,23 +1059,32 @@ def stage_participant_remove(*, participant: StageParticipant, by) -> None:
     model_delete(participant, by=by)
 
 
-def recruitment_involvement(*, on: datetime.date | None = None,
-                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
+def recruitment_involvement_by_service(*, on: datetime.date | None = None) -> dict[int | None, tuple]:
     """The rolling-12-month involvement rate: of the recruitment rounds that closed in the
     365 days up to and including `on` (default today), how many were *involved* — a
-    lived-experience partner took part in at least one stage that went ahead. Answers
-    (involved, total, rate in per cent to one decimal place); the rate is None when no
-    round closed in that time. One aggregate query."""
-    rounds = RecruitmentRound.objects.in_last_twelve_months(on).with_involvement()
-    if service is not None:
-        rounds = rounds.filter(service=service)
+    lived-experience partner took part in at least one stage that went ahead. Answers, per
+    service id, (involved, total, rate in per cent to one decimal place). One grouped query.
+    The one home of the rate: the recruitment page, the dashboard and the services table
+    all read it from here."""
     # The aggregate's name must differ from the `involved` annotation it filters on.
-    counts = rounds.aggregate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True)))
-    involved, total = counts["involved_rounds"], counts["total"]
-    if not total:
-        return 0, 0, None
-    rate = (Decimal(involved) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return involved, total, rate
+    rows = (RecruitmentRound.objects.in_last_twelve_months(on).with_involvement().order_by()
+            .values("service")
+            .annotate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True))))
+    return {row["service"]: (involved, total, percent(involved, total))
+            for row in rows for involved, total in [(row["involved_rounds"], row["total"])]}
+
+
+def recruitment_involvement(*, on: datetime.date | None = None,
+                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
+    """The involvement rate (see `recruitment_involvement_by_service`) of one service, or of
+    the whole organisation: (involved, total, rate); the rate is None when no round closed
+    in that time."""
+    by_service = recruitment_involvement_by_service(on=on)
+    if service is not None:
+        return by_service.get(service.pk, (0, 0, None))
+    involved = sum(counts[0] for counts in by_service.values())
+    total = sum(counts[1] for counts in by_service.values())
+    return involved, total, percent(involved, total)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("staff/meetings/<int:pk>/not-held/", views.meeting_not_held, name="meeting_not_held"),
     path("staff/meetings/<int:pk>/register/", views.attendance_update, name="attendance_update"),
+    path("staff/calls/<int:pk>/done/", views.call_done, name="call_done"),
     path("staff/meetings/<int:pk>/papers/new/", views.paper_add, name="paper_add"),
     path("staff/meetings/papers/<int:pk>/remove/", views.paper_remove, name="paper_remove"),
     # --- Panels, memberships, meetings, papers and attendance: members (partners and staff) ---

@@ -16,21 +16,21 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from coprod.models import Organisation
+from coprod.models import Notice, Organisation
+from coprod.notices import notice_mark_called
 from coprod.roles import (
     Role,
     is_staff_member,
-    is_trustee,
     partner_for,
     partner_required,
     role_required,
     staff_or_trustee_required,
     staff_required,
 )
-from coprod.web import act, paginate, submit
+from coprod.web import act, form_page, paginate, submit
 from participants.services import can_see_sensitive
 
-from . import filters, forms, services
+from . import filters, forms, sections, services
 from .calendar import meeting_calendar
 from .models import (
     Attendance,
@@ -55,19 +55,12 @@ staff_or_partner_required = role_required(Role.STAFF, Role.PARTNER)
 def get_panel_for_user(request: HttpRequest, pk: int) -> Panel:
     """A panel the signed-in person may see: staff any, a partner only the panels they
     are a member of now. Anything else answers 404."""
-    panels = Panel.objects.select_related("service", "area", "created_by")
-    if not is_staff_member(request.user):
-        partner = partner_for(request.user)
-        panels = panels.for_partner(partner) if partner else panels.none()
+    panels = Panel.objects.visible_to(request.user).select_related("service", "area", "created_by")
     return get_object_or_404(panels, pk=pk)
 
 
 def _meetings_for(request: HttpRequest):
-    meetings = Meeting.objects.select_related("panel", "created_by")
-    if is_staff_member(request.user):
-        return meetings
-    partner = partner_for(request.user)
-    return meetings.visible_to_partner(partner) if partner else meetings.none()
+    return Meeting.objects.visible_to(request.user).select_related("panel", "created_by")
 
 
 def get_meeting_for_user(request: HttpRequest, pk: int) -> Meeting:
@@ -103,7 +96,8 @@ def _base_url(request: HttpRequest) -> str:
 
 @staff_required
 def panel_list(request: HttpRequest) -> HttpResponse:
-    panel_filter = filters.PanelFilter(request.GET or None, queryset=Panel.objects.for_list())
+    panels = Panel.objects.visible_to(request.user).for_list()
+    panel_filter = filters.PanelFilter(request.GET or None, queryset=panels)
     filtered = any(value for name, value in request.GET.items() if name in panel_filter.filters)
     return render(request, "panels/panel_list.html", {
         "filter": panel_filter,
@@ -115,11 +109,10 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def panel_create(request: HttpRequest) -> HttpResponse:
     form = forms.PanelForm(request.POST or None)
-    panel = submit(request, form, lambda data: services.panel_create(data=data, by=request.user))
-    if panel is not None:
-        messages.success(request, f"{panel.name} is set up. Now add its members.")
-        return redirect("panels:panel_detail", pk=panel.pk)
-    return render(request, "panels/panel_form.html", {"form": form, "panel": None})
+    return form_page(request, form, lambda data: services.panel_create(data=data, by=request.user),
+                     success=lambda panel: f"{panel.name} is set up. Now add its members.",
+                     done=lambda panel: redirect("panels:panel_detail", pk=panel.pk),
+                     template="panels/panel_form.html", context={"panel": None})
 
 
 @staff_required
@@ -127,12 +120,11 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     # The form works on a copy so the page keeps naming the panel as saved.
     form = forms.PanelForm(request.POST or None, instance=copy(panel))
-    changed = submit(request, form, lambda data: services.panel_update(
-        panel=panel, data=data, by=request.user))
-    if changed is not None:
-        messages.success(request, "Changes saved." if changed else "Nothing was changed.")
-        return redirect("panels:panel_detail", pk=panel.pk)
-    return render(request, "panels/panel_form.html", {"form": form, "panel": panel})
+    return form_page(
+        request, form, lambda data: services.panel_update(panel=panel, data=data, by=request.user),
+        success=lambda changed: "Changes saved." if changed else "Nothing was changed.",
+        done=lambda _: redirect("panels:panel_detail", pk=panel.pk),
+        template="panels/panel_form.html", context={"panel": panel})
 
 
 PAST_MEETINGS_SHOWN = 10
@@ -154,6 +146,8 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": panel.status != Panel.Status.CLOSED,
         "ladder_actions": panel.ladder_actions.with_links().overdue_first(),
         "action_link": f"panel={panel.pk}",
+        "proposals": sections.panel_proposals(panel),
+        "staff_time": sections.panel_staff_time(panel),
     })
 
 
@@ -210,7 +204,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpR
     if formset is None:
         formset = forms.RegisterFormSet(
             initial=[{"line": line.pk, "status": line.status, "hours": line.hours} for line in lines],
-            form_kwargs={"people": {line.pk: str(line.partner or line.user) for line in lines}},
+            form_kwargs={"people": {line.pk: line.partner.staff_name if line.partner else str(line.user)
+                                   for line in lines}},
         )
     # Pair each line with its form by the line's id (a re-shown form keeps what was posted).
     forms_by_line = {
@@ -228,7 +223,23 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpR
         "can_cancel": meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at > timezone.now(),
         "can_record_not_held": (meeting.status == Meeting.Status.SCHEDULED
                                 and meeting.starts_at <= timezone.now()),
+        "call_list": Notice.objects.filter(topic=f"meeting:{meeting.pk}", channel=Notice.Channel.PHONE)
+        .select_related("partner", "user", "done_by").order_by("status", "-created_at")[:CALLS_SHOWN],
     })
+
+
+CALLS_SHOWN = 50
+
+
+@require_POST
+@staff_required
+def call_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff rang someone on a meeting's call list."""
+    notice = get_object_or_404(Notice, pk=pk, channel=Notice.Channel.PHONE, topic__startswith="meeting:")
+    meeting = get_meeting_for_user(request, int(notice.topic.removeprefix("meeting:")))
+    act(request, lambda: notice_mark_called(notice=notice, by=request.user),
+        f"{notice.partner or notice.user} is marked as rung.")
+    return redirect("panels:meeting_detail", pk=meeting.pk)
 
 
 @staff_required
@@ -243,7 +254,8 @@ def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
     lines = {line.pk: line for line in meeting.attendance.select_related("partner", "user")}
     formset = forms.RegisterFormSet(
         request.POST,
-        form_kwargs={"people": {pk: str(line.partner or line.user) for pk, line in lines.items()}},
+        form_kwargs={"people": {pk: line.partner.staff_name if line.partner else str(line.user)
+                              for pk, line in lines.items()}},
     )
     if formset.is_valid():
         rows = [form.cleaned_data for form in formset.forms]
@@ -316,11 +328,11 @@ def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
 def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     form = forms.PaperForm(request.POST or None, request.FILES or None)
-    paper = submit(request, form, lambda data: services.paper_add(meeting=meeting, by=request.user, **data))
-    if paper is not None:
-        messages.success(request, f"“{paper.title}” is shared with the members of {meeting.panel.name}.")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
-    return render(request, "panels/paper_form.html", {"form": form, "meeting": meeting})
+    return form_page(
+        request, form, lambda data: services.paper_add(meeting=meeting, by=request.user, **data),
+        success=lambda paper: f"“{paper.title}” is shared with the members of {meeting.panel.name}.",
+        done=lambda _: redirect("panels:meeting_detail", pk=meeting.pk),
+        template="panels/paper_form.html", context={"meeting": meeting})
 
 
 @staff_or_partner_required
@@ -459,10 +471,7 @@ def my_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
     """A proposal the signed-in person may see: staff any; a partner only proposals sent to
     a panel they belong to now. Anything else answers 404."""
-    proposals = Proposal.objects.select_related("panel", "owner")
-    if not is_staff_member(request.user):
-        partner = partner_for(request.user)
-        proposals = proposals.visible_to_partner(partner) if partner else proposals.none()
+    proposals = Proposal.objects.visible_to(request.user).select_related("panel", "owner")
     return get_object_or_404(proposals, pk=pk)
 
 
@@ -483,7 +492,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "attention": awaiting[:ATTENTION_SHOWN],
         "attention_count": awaiting.count(),
         "overdue_count": awaiting.filter(overdue=True).count(),
-        "page_obj": paginate(request, Proposal.objects.for_list()),
+        "page_obj": paginate(request, Proposal.objects.visible_to(request.user).for_list()),
         "today": timezone.localdate(),
     })
 
@@ -494,12 +503,10 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("panel", "").isdigit():
         initial["panel"] = request.GET["panel"]
     form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
-    proposal = submit(request, form, lambda data: services.proposal_create(**data, by=request.user))
-    if proposal is not None:
-        messages.success(request, "The proposal is saved as a draft. Check it, then send it to the "
-                                  "panel.")
-        return redirect("panels:proposal_detail", pk=proposal.pk)
-    return render(request, "panels/proposal_form.html", {"form": form, "proposal": None})
+    return form_page(request, form, lambda data: services.proposal_create(**data, by=request.user),
+                     success="The proposal is saved as a draft. Check it, then send it to the panel.",
+                     done=lambda proposal: redirect("panels:proposal_detail", pk=proposal.pk),
+                     template="panels/proposal_form.html", context={"proposal": None})
 
 
 @staff_required
@@ -507,12 +514,11 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.ProposalForm(request.POST or None, request.FILES or None, proposal=proposal,
                               initial=forms.ProposalForm.initial_for(proposal))
-    done = submit(request, form, lambda data: services.proposal_update(
-        proposal=proposal, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Changes saved.")
-        return redirect("panels:proposal_detail", pk=proposal.pk)
-    return render(request, "panels/proposal_form.html", {"form": form, "proposal": proposal})
+    return form_page(
+        request, form, lambda data: services.proposal_update(proposal=proposal, **data, by=request.user),
+        success="Changes saved.",
+        done=lambda _: redirect("panels:proposal_detail", pk=proposal.pk),
+        template="panels/proposal_form.html", context={"proposal": proposal})
 
 
 def _proposal_page(request: HttpRequest, proposal: Proposal, point_form=None) -> HttpResponse:
@@ -629,9 +635,8 @@ def my_point_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def get_decision_for_user(request: HttpRequest, pk: int) -> Decision:
     """A decision, for staff and trustees (decisions hold no personal data); anyone else 404."""
-    if not (is_staff_member(request.user) or is_trustee(request.user)):
-        raise Http404
-    return get_object_or_404(Decision.objects.for_list().select_related("recorded_by", "archived_by"), pk=pk)
+    decisions = Decision.objects.visible_to(request.user).for_list()
+    return get_object_or_404(decisions.select_related("recorded_by", "archived_by"), pk=pk)
 
 
 def _decision_base(request: HttpRequest) -> str:
@@ -641,7 +646,8 @@ def _decision_base(request: HttpRequest) -> str:
 
 @staff_or_trustee_required
 def decision_list(request: HttpRequest) -> HttpResponse:
-    decision_filter = filters.DecisionFilter(request.GET or None, queryset=Decision.objects.for_list())
+    decision_filter = filters.DecisionFilter(request.GET or None,
+                                             queryset=Decision.objects.visible_to(request.user).for_list())
     decisions = decision_filter.qs
     page_obj = paginate(request, decisions)
     return render(request, "panels/decision_list.html", {
@@ -682,11 +688,10 @@ def _decision_initial(request: HttpRequest) -> dict:
 @staff_required
 def decision_create(request: HttpRequest) -> HttpResponse:
     form = forms.DecisionForm(request.POST or None, initial=_decision_initial(request))
-    decision = submit(request, form, lambda data: services.decision_record(**data, by=request.user))
-    if decision is not None:
-        messages.success(request, "Decision logged.")
-        return redirect("panels:decision_detail", pk=decision.pk)
-    return render(request, "panels/decision_form.html", {"form": form, "decision": None})
+    return form_page(request, form, lambda data: services.decision_record(**data, by=request.user),
+                     success="Decision logged.",
+                     done=lambda decision: redirect("panels:decision_detail", pk=decision.pk),
+                     template="panels/decision_form.html", context={"decision": None})
 
 
 @staff_required
@@ -694,12 +699,11 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_decision_for_user(request, pk)
     form = forms.DecisionForm(request.POST or None, decision=decision,
                               initial=forms.DecisionForm.initial_for(decision))
-    changed = submit(request, form, lambda data: services.decision_update(
-        decision=decision, **data, by=request.user))
-    if changed is not None:
-        messages.success(request, "Changes saved." if changed else "Nothing was changed.")
-        return redirect("panels:decision_detail", pk=decision.pk)
-    return render(request, "panels/decision_form.html", {"form": form, "decision": decision})
+    return form_page(
+        request, form, lambda data: services.decision_update(decision=decision, **data, by=request.user),
+        success=lambda changed: "Changes saved." if changed else "Nothing was changed.",
+        done=lambda _: redirect("panels:decision_detail", pk=decision.pk),
+        template="panels/decision_form.html", context={"decision": decision})
 
 
 @staff_required
@@ -831,11 +835,10 @@ def recruitment_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def recruitment_create(request: HttpRequest) -> HttpResponse:
     form = forms.RecruitmentRoundForm(request.POST or None)
-    round_ = submit(request, form, lambda data: services.recruitment_round_create(**data, by=request.user))
-    if round_ is not None:
-        messages.success(request, "Recruitment round saved. Now record who took part in each stage.")
-        return redirect("panels:recruitment_detail", pk=round_.pk)
-    return render(request, "panels/recruitment_form.html", {"form": form, "round": None})
+    return form_page(request, form, lambda data: services.recruitment_round_create(**data, by=request.user),
+                     success="Recruitment round saved. Now record who took part in each stage.",
+                     done=lambda round_: redirect("panels:recruitment_detail", pk=round_.pk),
+                     template="panels/recruitment_form.html", context={"round": None})
 
 
 @staff_required
@@ -843,12 +846,11 @@ def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     form = forms.RecruitmentRoundForm(request.POST or None, with_stages=False,
                                       initial=forms.RecruitmentRoundForm.initial_for(round_))
-    done = submit(request, form, lambda data: services.recruitment_round_update(
-        round_=round_, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Changes saved.")
-        return redirect("panels:recruitment_detail", pk=round_.pk)
-    return render(request, "panels/recruitment_form.html", {"form": form, "round": round_})
+    return form_page(
+        request, form, lambda data: services.recruitment_round_update(round_=round_, **data, by=request.user),
+        success="Changes saved.",
+        done=lambda _: redirect("panels:recruitment_detail", pk=round_.pk),
+        template="panels/recruitment_form.html", context={"round": round_})
 
 
 @staff_required

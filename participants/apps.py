@@ -6,8 +6,17 @@ class ParticipantsConfig(AppConfig):
     verbose_name = "Participants"
 
     def ready(self) -> None:
+        # What this app contributes to the core's registries (coprod/registry.py).
+        from coprod.notices import register_recipient_finder
         from coprod.retention import register
 
+        from . import data_protection, demo, kpis
+        from .contact import user_recipient
         from .retention import PARTNERS_WHO_LEFT
 
         register(PARTNERS_WHO_LEFT)
+        demo.register()
+        kpis.register()
+        data_protection.register()
+        # Notices the core sends to a login ("your report is ready") reach a partner their way.
+        register_recipient_finder(user_recipient)

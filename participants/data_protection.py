@@ -1,7 +1,7 @@
 """Data protection: everything held about a partner, and the hooks that erase it.
 
 A data-subject export is the sum of sections. Each app that keeps data about a
-partner adds an *exporter* to `EXPORTERS`: a function `(partner) -> (title, data)`
+partner registers an *exporter* in `coprod.registry.data_exporters`: a function `(partner) -> (title, data)`
 where `data` is a dict (one record) or a list of dicts (many records) of plain
 values (strings, numbers, booleans, None, dates, times and Decimals; lists and
 dicts of those). Keys are snake_case; people read them through `readable_sections`.
@@ -9,55 +9,28 @@ An exporter runs a fixed number of queries however much it returns.
 
 Erasure (`participants.services.partner_erase`) anonymises the partner record
 itself; each app that keeps free text or other personal data about a partner adds
-an *eraser* to `ERASERS`: a function `(partner, by) -> None` that anonymises its
+an *eraser* in `coprod.registry.data_erasers`: a function `(partner, by) -> None` that anonymises its
 own rows while keeping what must be retained (amounts, dates).
 """
 
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
-from coprod.models import OutgoingEmail
+from coprod import registry, reports
+from coprod.models import Notice, OutgoingEmail, Report, Service
 
 from .models import Consent, Invitation, Partner, StatusChange, TrainingRecord
 
-EXPORTERS: list[str] = [
-    "participants.data_protection.export_profile",
-    "participants.data_protection.export_status_history",
-    "participants.data_protection.export_consents",
-    "participants.data_protection.export_training",
-    "participants.data_protection.export_invitations",
-    "participants.data_protection.export_login",
-    "participants.data_protection.export_documents",
-    "participants.data_protection.export_record_history",
-    "reciprocity.data_protection.export_claims",
-    "reciprocity.data_protection.export_recognitions",
-    "panels.data_protection.export_panels_and_meetings",
-    "panels.data_protection.export_points_and_recruitment",
-    "ladder.data_protection.export_ladder_answers",
-    "participants.data_protection.export_emails",
-]
-
-# Later apps add theirs here, e.g. "reciprocity.data_protection.erase_partner".
-ERASERS: list[str] = [
-    "reciprocity.data_protection.erase_partner",
-    "ladder.data_protection.erase_partner",
-]
-
 EXPORT_FORMAT = "coprod partner export"
 EXPORT_VERSION = 1
-
-
-def _load(dotted: str) -> Callable:
-    module, _, name = dotted.rpartition(".")
-    return getattr(importlib.import_module(module), name)
 
 
 def _name(user) -> str | None:
@@ -81,8 +54,8 @@ def partner_export(partner: Partner, *, sensitive: bool = True) -> dict:
     not see them; the export says so in `withheld`.
     """
     sections = {}
-    for dotted in EXPORTERS:
-        title, data = _load(dotted)(partner)
+    for export in registry.data_exporters:
+        title, data = export(partner)
         sections[title] = data
     withheld = [] if sensitive else list(Partner.SENSITIVE_FIELDS)
     if withheld:
@@ -98,8 +71,8 @@ def partner_export(partner: Partner, *, sensitive: bool = True) -> dict:
 
 
 def run_erasers(partner: Partner, by) -> None:
-    for dotted in ERASERS:
-        _load(dotted)(partner, by)
+    for erase in registry.data_erasers:
+        erase(partner, by)
 
 
 # --- Exporters for the participants app --------------------------------------------------
@@ -120,6 +93,7 @@ def export_profile(partner: Partner) -> tuple[str, dict]:
         "phone": partner.phone,
         "address": partner.address,
         "preferred_contact": partner.get_preferred_contact_display(),
+        "reminders": partner.get_reminders_display(),
         "access_needs": [need.name for need in partner.access_needs.all()],
         "interpreter_language": partner.interpreter_language,
         "access_notes": partner.access_notes,
@@ -213,8 +187,6 @@ def export_invitations(partner: Partner) -> tuple[str, list[dict]]:
 
 
 def export_login(partner: Partner) -> tuple[str, dict]:
-    from allauth.account.models import EmailAddress
-
     user = get_user_model().objects.filter(partner=partner).first()
     if user is None:
         return "Login account", {}
@@ -235,8 +207,6 @@ def export_login(partner: Partner) -> tuple[str, dict]:
 
 
 def export_documents(partner: Partner) -> tuple[str, list[dict]]:
-    from coprod.models import Report
-
     reports = Report.objects.filter(partner=partner).select_related("requested_by").order_by(
         "requested_at", "pk")
     return "Personal documents", [
@@ -266,6 +236,23 @@ def export_emails(partner: Partner) -> tuple[str, list[dict]]:
     ]
 
 
+def export_notices(partner: Partner) -> tuple[str, list[dict]]:
+    """Reminders and notices by e-mail, text, letter or phone call, and how each went."""
+    return "Reminders and notices", [
+        {
+            "channel": notice.get_channel_display(),
+            "to": notice.to,
+            "subject": notice.subject,
+            "body": notice.body,
+            "status": notice.outcome,
+            "saved_at": notice.created_at,
+            "sent_at": notice.sent_at,
+        }
+        for notice in Notice.objects.filter(partner=partner).select_related("email")
+        .order_by("created_at", "pk")
+    ]
+
+
 # The audit trail: every saved version of the partner record (django-simple-history),
 # turned into "what changed", including the many-to-many lists.
 _HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -285,8 +272,6 @@ def _history_m2m_models() -> list[tuple[str, object, str, object]]:
 def _history_versions(partner_id: int) -> list[tuple[object, dict]]:
     """(historical row, {field: readable value}) for each saved version, oldest first."""
     User = get_user_model()
-    from coprod.models import Service
-
     rows = list(
         Partner.history.model.objects.filter(id=partner_id).select_related("history_user")
         .order_by("history_date", "history_id")
@@ -360,6 +345,7 @@ LABELS = {
     "access_notes": "Other access needs",
     "lived_experience": "Areas of lived experience",
     "preferred_contact": "Preferred way to contact",
+    "reminders": "Meeting reminders",
     "erased_at": "Personal data erased",
     "erased_by": "Erased by",
     "link_worker": "Link worker",
@@ -444,3 +430,13 @@ def render_export_report(report) -> tuple[str, dict]:
     return "reports/partner_export.html", {
         "partner": report.partner, "export": export, "sections": readable_sections(export),
     }
+
+
+def register() -> None:
+    """The partners' own sections of the export (called from `ParticipantsConfig.ready()`)."""
+    for order, export in [(10, export_profile), (20, export_status_history), (30, export_consents),
+                          (40, export_training), (50, export_invitations), (60, export_login),
+                          (70, export_documents), (80, export_record_history), (130, export_emails),
+                          (140, export_notices)]:
+        registry.data_exporters.register(f"participants.{export.__name__}", export, order=order)
+    reports.register_renderer(Report.Kind.DATA_EXPORT, render_export_report)

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
 from coprod import bounds
+from coprod.dates import DateField
 
 from . import lockout
 from .models import AccessNeed, ConsentStatement, Course, Invitation, LivedExperienceArea, Partner
@@ -52,18 +53,46 @@ class MyDetailsForm(forms.ModelForm):
             "access_notes": "For example: I need a break every hour.",
             "availability": "For example: weekday mornings, not school holidays.",
         }
+        # WCAG 1.3.5: the browser may fill in the partner's own details (autocomplete).
         widgets = {
+            "preferred_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "preferred_contact": forms.RadioSelect,
-            "address": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "access_notes": forms.Textarea(attrs={"rows": 3}),
             "availability": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_contact"].choices = [
+            (value, "Through my link worker" if value == Partner.ContactMethod.LINK_WORKER else label)
+            for value, label in Partner.ContactMethod.choices]
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
         if phone and (not PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
             raise forms.ValidationError("Enter a phone number using numbers only, for example 07700 900123.")
         return phone
+
+
+class MyRemindersForm(forms.ModelForm):
+    """A partner chooses how we contact them and how far ahead we remind them of meetings."""
+
+    class Meta:
+        model = Partner
+        fields = ["preferred_contact", "reminders"]
+        labels = {
+            "preferred_contact": "How would you like us to contact you?",
+            "reminders": "When would you like a reminder before a meeting?",
+        }
+        help_texts = {
+            "preferred_contact": "Text messages go to your phone number and letters to your postal address. "
+                                 "If you choose a phone call, a member of staff rings you.",
+            "reminders": "",
+        }
+        widgets = {"preferred_contact": forms.RadioSelect, "reminders": forms.RadioSelect}
 
 
 class ConsentStatementForm(forms.Form):
@@ -114,8 +143,8 @@ class TrainingRecordForm(forms.Form):
         queryset=get_user_model().objects.filter(is_staff_member=True, is_active=True), required=False,
         label="Or a staff member", empty_label="(not a staff member)",
     )
-    completed_on = forms.DateField(
-        label="Date completed", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    completed_on = DateField(
+        label="Date completed",
         help_text="The expiry date is worked out from the course.",
         validators=[bounds.TRAINING_COMPLETED],
     )
@@ -148,6 +177,8 @@ class PartnerForm(forms.ModelForm):
         help_texts = {
             "full_name": "The only detail you must give. Everything else can be added later.",
             "email": "Leave empty if they have no e-mail address: staff then act for them.",
+            "preferred_contact": "With no e-mail address, phone number or postal address, choose "
+                                 "“through their link worker”.",
             "strengths": "What they bring: what they are good at, what they know from experience.",
             "skills": "For example: chairing, interviewing, writing, languages.",
         }
@@ -170,6 +201,10 @@ class PartnerForm(forms.ModelForm):
         self.fields["link_worker"].queryset = get_user_model().objects.filter(
             is_staff_member=True, is_active=True)
         self.fields["link_worker"].empty_label = "(nobody yet)"
+        # Someone else's details: the browser must not offer the member of staff's own.
+        for name in ("full_name", "preferred_name", "email", "phone", "address"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
         self.fields["service"].empty_label = "(none)"
         self.fields["phone"].help_text = "A mobile number if they would like text messages."
         self.fields["full_name"].error_messages["required"] = (
@@ -253,6 +288,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.partner = partner
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
         if partner is not None:
             self.fields["role"].choices = [(Invitation.Role.PARTNER, Invitation.Role.PARTNER.label)]
             self.fields["role"].initial = Invitation.Role.PARTNER
@@ -345,6 +381,11 @@ class ErasureRequestForm(forms.Form):
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
     """allauth's "e-mail me a sign-in code" form, saying for how long asking is paused."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
+        self.fields["email"].widget.attrs.update(placeholder="", autocomplete="email")
+
     def clean_email(self) -> str:
         try:
             return super().clean_email()
@@ -354,3 +395,25 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
             email = self.cleaned_data["email"].lower()
             lock = lockout.current_lock(allauth_context.request, action="request_login_code", key=email)
             raise forms.ValidationError(lockout.login_code_requests_message(lock), code=error.code) from None
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's sign-in form with plain-English labels."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "E-mail address"
+        self.fields["login"].widget.attrs.update(placeholder="", autocomplete="email")
+        self.fields["password"].widget.attrs["placeholder"] = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
+    """allauth's "type the code" form with a plain-English label."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Sign-in code"
+        self.fields["code"].help_text = "The 6 digits in the e-mail we sent you."
+        self.fields["code"].widget.attrs.update(placeholder="", inputmode="numeric")

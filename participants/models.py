@@ -191,7 +191,7 @@ class PartnerQuerySet(models.QuerySet):
 
         Consent honoured everywhere: no quotes in reports, no photos, no contact
         unless the partner is in the matching set."""
-        latest = ConsentStatement.objects.filter(topic=topic).order_by("-version").values("pk")[:1]
+        latest = ConsentStatement.objects.newest_of(topic).values("pk")[:1]
         return self.filter(Exists(
             Consent.objects.in_force().filter(partner=OuterRef("pk"), statement=Subquery(latest))
         ))
@@ -213,6 +213,16 @@ class Partner(models.Model):
         PHONE = "phone", "Phone call"
         TEXT = "text", "Text message"
         POST = "post", "Post"
+        # Homelessness and similar services: no e-mail, phone or address of their own.
+        LINK_WORKER = "link", "No contact details: through their link worker"
+
+    class Reminders(models.TextChoices):
+        USUAL = "usual", "When the team usually sends them"
+        WEEK = "week", "A week before and the day before"
+        TWO_DAYS = "two_days", "Two days before"
+        DAY_BEFORE = "day_before", "The day before"
+        MORNING = "morning", "On the morning of the meeting"
+        NONE = "none", "No reminders, please"
 
     class PaymentPreference(models.TextChoices):
         BANK_TRANSFER = "bank_transfer", "Bank transfer"
@@ -231,6 +241,10 @@ class Partner(models.Model):
     address = models.TextField("postal address", blank=True)
     preferred_contact = models.CharField(
         "preferred way to contact", max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL,
+    )
+    reminders = models.CharField(
+        "meeting reminders", max_length=12, choices=Reminders.choices, default=Reminders.USUAL,
+        help_text="How far ahead they are reminded of a meeting, on their preferred way to contact.",
     )
     # Sensitive: visible only with the "view sensitive partner data" permission.
     access_needs = models.ManyToManyField(AccessNeed, blank=True, related_name="partners")
@@ -290,6 +304,14 @@ class Partner(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
+
+    @property
+    def staff_name(self) -> str:
+        """How staff lists and registers name them: full name, with the name they like
+        to be called beside it ("Patricia Okafor (Pat)")."""
+        if self.preferred_name and self.preferred_name != self.full_name:
+            return f"{self.full_name} ({self.preferred_name})"
+        return self.full_name
 
     @property
     def is_erased(self) -> bool:
@@ -408,10 +430,18 @@ class Invitation(models.Model):
 
 
 class ConsentStatementQuerySet(models.QuerySet):
+    def newest_of(self, topic) -> "ConsentStatementQuerySet":
+        """A topic's wordings, newest first: the first is the wording in use. The one home
+        of "the latest wording"; `topic` may be an `OuterRef` in a subquery."""
+        return self.filter(topic=topic).order_by("-version")
+
+    def current(self, topic: str) -> "ConsentStatement | None":
+        """The wording in use for `topic`, or None before any is published."""
+        return self.newest_of(topic).first()
+
     def latest(self) -> "ConsentStatementQuerySet":
         """The wording in use for each topic: the highest version."""
-        newest = (ConsentStatement.objects.filter(topic=OuterRef("topic"))
-                  .order_by("-version").values("version")[:1])
+        newest = ConsentStatement.objects.newest_of(OuterRef("topic")).values("version")[:1]
         return self.filter(version=Subquery(newest))
 
     def with_agreed_count(self) -> "ConsentStatementQuerySet":
@@ -460,7 +490,7 @@ def consent_annotations() -> dict:
     whatever the number of partners."""
     annotations = {}
     for topic in ConsentStatement.Topic.values:
-        latest = ConsentStatement.objects.filter(topic=topic).order_by("-version").values("pk")[:1]
+        latest = ConsentStatement.objects.newest_of(topic).values("pk")[:1]
         in_force = Consent.objects.in_force().filter(partner=OuterRef("pk"))
         annotations[f"agrees_{topic}"] = Exists(in_force.filter(statement=Subquery(latest)))
         annotations[f"agreed_before_{topic}"] = Exists(

@@ -9,10 +9,16 @@ import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,10 +26,12 @@ from django.utils import timezone
 
 from coprod import bounds, notify
 from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.models import Organisation, OutgoingEmail, Report
+from coprod.models import Notice, Organisation, OutgoingEmail, Report
 from coprod.reports import report_request
 from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for
 
+from . import data_protection
+from .contact import contact_address, email_partner
 from .models import (
     AccessNeed,
     Consent,
@@ -87,6 +95,10 @@ def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
                 errors["email"] = (f"{other.full_name} already has this e-mail address. "
                                    "Each partner needs their own.")
     contact = data.get("preferred_contact", partner.preferred_contact if partner else "")
+    if partner is None and contact == Partner.ContactMethod.EMAIL and not any(
+            data.get(name) for name in ("email", "phone", "address")):
+        # A name alone is a whole record: with no way to reach them, staff go through their link worker.
+        contact = data["preferred_contact"] = Partner.ContactMethod.LINK_WORKER
     phone = data.get("phone", partner.phone if partner else "")
     address = data.get("address", partner.address if partner else "")
     needs = {
@@ -196,12 +208,12 @@ def status_change_notify(*, status_change_id: int) -> bool:
     e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
     change = StatusChange.objects.select_related("partner__link_worker").get(pk=status_change_id)
     partner = change.partner
-    if partner.is_erased or not partner.email or not partner.has_consent("contact"):
+    if contact_address(partner) is None:
         return False
     organisation = Organisation.current()
     context = {"partner": partner, "change": change, "organisation": organisation}
-    return notify.email_queue(
-        kind="partner_status_changed", to=[partner.email], partner=partner,
+    return email_partner(
+        partner, kind="partner_status_changed",
         subject=f"{organisation.name}: your involvement is now {change.get_to_status_display().lower()}",
         body=render_to_string("participants/email/status_change.txt", context),
     ) is not None
@@ -547,7 +559,7 @@ def consent_give(*, partner: Partner, statement: ConsentStatement, by) -> Consen
     """Record the partner's agreement to `statement`, which must be the latest
     wording of its topic and not already agreed to."""
     _refuse_erased(partner)
-    latest = ConsentStatement.objects.filter(topic=statement.topic).order_by("-version").first()
+    latest = ConsentStatement.objects.current(statement.topic)
     if latest is None or latest.pk != statement.pk:
         raise ValidationError(
             f"These words about “{statement.get_topic_display()}” have been replaced by newer ones. "
@@ -585,7 +597,7 @@ def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStateme
         raise ValidationError(
             {"wording": "Write the full wording partners agree to (at least 20 characters)."}
         )
-    current = ConsentStatement.objects.filter(topic=topic).order_by("-version").first()
+    current = ConsentStatement.objects.current(topic)
     if current and " ".join(current.wording.split()) == " ".join(wording.split()):
         raise ValidationError({"wording": "This is the same as the current wording: change it or keep it."})
     return model_create(ConsentStatement, by=by, topic=topic, version=(current.version + 1) if current else 1,
@@ -675,7 +687,7 @@ def course_update(*, course: Course, data: dict, by) -> Course:
 
 
 OWN_DETAILS_FIELDS = ["preferred_name", "pronouns", "phone", "email", "address", "preferred_contact",
-                      "access_needs", "interpreter_language", "access_notes", "availability"]
+                      "access_needs", "interpreter_language", "access_notes", "availability", "reminders"]
 
 
 @transaction.atomic
@@ -702,11 +714,13 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
         Partner.ContactMethod.TEXT: ("phone", "Give a mobile number for texts" + otherwise),
         Partner.ContactMethod.POST: ("address", "Give a postal address" + otherwise),
     }
+    if data.get("reminders", partner.reminders) not in Partner.Reminders.values:
+        raise ValidationError({"reminders": "Choose when you would like to be reminded."})
     contact = data.get("preferred_contact", partner.preferred_contact)
-    if contact not in needs_detail:
+    if contact not in needs_detail and contact != Partner.ContactMethod.LINK_WORKER:
         raise ValidationError({"preferred_contact": "Choose how you would like us to contact you."})
-    field, message = needs_detail[contact]
-    if not values[field]:
+    field, message = needs_detail.get(contact, ("email", ""))
+    if message and not values[field]:
         raise ValidationError({field: message})
     if values["email"]:
         try:
@@ -745,8 +759,6 @@ def _same_name(typed: str, full_name: str) -> bool:
 def _delete_history(model, **filters) -> None:
     """Delete the saved versions of `model` rows matching `filters`, with their
     many-to-many versions (those point at the versions without a database constraint)."""
-    from django.apps import apps
-
     history = model.history.model
     versions = history.objects.filter(**filters)
     for field in getattr(history, "_history_m2m_fields", []):
@@ -758,9 +770,6 @@ def _delete_history(model, **filters) -> None:
 def _erase_login(partner: Partner, by) -> None:
     """Close and anonymise the partner's login, unless it also serves another role
     (staff member, trustee, superuser): then it is only unlinked from the record."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
     user = partner.user
     if user is None:
         return
@@ -785,12 +794,6 @@ def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED
     """Erase a partner's personal data (see the block comment above). `confirm_name`
     must be their full name, as typed by the person erasing. `by` is None when the
     retention rule erases (participants/retention.py); `note` says why in their history."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.files.storage import default_storage
-
-    from . import data_protection
-    from .models import TrainingRecord
 
     partner = Partner.objects.select_for_update(of=("self",)).select_related("user").get(pk=partner.pk)
     if partner.is_erased:
@@ -816,6 +819,11 @@ def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED
     if user is not None and not (user.is_staff_member or user.is_trustee or user.is_superuser):
         emails |= OutgoingEmail.objects.filter(user=user)
     emails.delete()
+    # Reminders and notices by text, letter or phone hold their number, address and the message.
+    notices = Notice.objects.filter(partner=partner)
+    if user is not None and not (user.is_staff_member or user.is_trustee or user.is_superuser):
+        notices |= Notice.objects.filter(user=user)
+    notices.delete()
 
     invitation_ids = list(Invitation.objects.filter(partner=partner).values_list("pk", flat=True))
     Invitation.objects.filter(pk__in=invitation_ids).delete()
@@ -879,9 +887,6 @@ def partner_export_pdf_request(*, partner: Partner, by) -> Report:
 def _erasure_reviewers(partner: Partner) -> list[str]:
     """Who hears of a request to erase: staff allowed to erase, and the link worker;
     every active staff member if there is nobody else."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
     User = get_user_model()
     app_label, codename = ERASE_PERMISSION.split(".")
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
@@ -920,9 +925,9 @@ def partner_request_erasure(*, partner: Partner, by, message: str = "", review_u
             subject=f"{partner.full_name} has asked us to delete their information",
             body=render_to_string("participants/email/erasure_request_staff.txt", context),
         )
-    if partner.has_consent("contact") and reply_to:
-        notify.email_queue(
-            kind="erasure_request_received", to=[reply_to], partner=partner,
+    if reply_to:
+        email_partner(
+            partner, kind="erasure_request_received",
             subject=f"{organisation.name}: we have your request to delete your information",
             body=render_to_string("participants/email/erasure_request_received.txt", context),
         )

@@ -31,6 +31,7 @@ urlpatterns = [
     # --- Consent and training: the partner's own pages ---
     path("my/details/", views.my_details, name="my_details"),
     path("my/details/change/", views.my_details_edit, name="my_details_edit"),
+    path("my/reminders/", views.my_reminders, name="my_reminders"),
     path("my/consent/", views.my_consent, name="my_consent"),
     path("my/consent/agree/<int:pk>/", views.consent_give, name="consent_give"),
     path("my/consent/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),

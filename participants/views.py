@@ -16,11 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from coprod.models import OutgoingEmail
+from coprod.models import Notice, OutgoingEmail
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
-from coprod.web import act, paginate, refusal, show_errors, submit
+from coprod.web import act, form_page, paginate, refusal, show_errors, submit
 
-from . import audit, data_protection, filters, forms, services
+from . import audit, data_protection, filters, forms, sections, services
+from .contact import usual_reminder_words
 from .models import (
     DUE_SOON_DAYS,
     AccessNeed,
@@ -37,13 +38,19 @@ from .models import (
 
 # The partner page lists this many of the latest e-mails to or about them.
 EMAILS_SHOWN = 10
+NOTICES_SHOWN = 10
 
 
 @partner_required
 def portal_home(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
-    return render(request, "participants/portal_home.html",
-                  {"partner": partner, **portal_next_steps(partner)})
+    next_steps = sections.sections_for(sections.PORTAL_NEXT_STEPS, partner)
+    return render(request, "participants/portal_home.html", {
+        "partner": partner, **portal_next_steps(partner),
+        "sections": sections.sections_for(sections.PORTAL_HOME, partner),
+        "next_steps": next_steps,
+        "waiting": any(section["items"] for section in next_steps),
+    })
 
 
 # --- Invitations ------------------------------------------------------------
@@ -228,11 +235,13 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_changes": partner.status_changes.select_related("changed_by"),
         "status_form": forms.StatusChangeForm(current=partner.status),
         "training": partner.training.select_related("course"),
-        "consents": Consent.objects.in_force().filter(partner=partner).select_related("statement"),
+        "consent_rows": _consent_rows(partner),
         "changes": audit.partner_changes(partner, sensitive=sensitive),
         "changes_shown": audit.CHANGES_SHOWN,
         "emails": OutgoingEmail.objects.about(partner)[:EMAILS_SHOWN],
+        "notices": Notice.objects.filter(partner=partner).for_log()[:NOTICES_SHOWN],
         "emails_shown": EMAILS_SHOWN,
+        "sections": sections.sections_for(sections.STAFF_PARTNER_PAGE, partner),
     })
 
 
@@ -439,6 +448,24 @@ def my_details_edit(request: HttpRequest) -> HttpResponse:
 
 
 @partner_required
+def my_reminders(request: HttpRequest) -> HttpResponse:
+    """How and how far ahead the partner wants to be reminded of meetings."""
+    partner = _own_partner(request)
+    form = forms.MyRemindersForm(request.POST or None, instance=partner)
+    done = submit(request, form, lambda data: services.partner_update_own_details(
+        partner=partner, data=data, by=request.user))
+    if done is not None:
+        messages.success(request, "Thank you. We will remind you the way you chose.")
+        return redirect("participants:my_details")
+    return render(request, "participants/my_reminders.html", {
+        "form": form, "usual": usual_reminder_words(),
+        # Those sent to them, not those to staff about them.
+        "notices": Notice.objects.filter(Q(user__isnull=True) | Q(user=partner.user_id), partner=partner)
+        .order_by("-created_at", "-pk")[:NOTICES_SHOWN],
+    })
+
+
+@partner_required
 def my_consent(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
     return render(request, "participants/my_consent.html", {"rows": _consent_rows(partner)})
@@ -537,7 +564,7 @@ def consent_statement_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     topic = request.GET.get("topic")
     if topic in ConsentStatement.Topic.values:
-        current = ConsentStatement.objects.filter(topic=topic).order_by("-version").first()
+        current = ConsentStatement.objects.current(topic)
         initial = {"topic": topic, "wording": current.wording if current else ""}
     form = forms.ConsentStatementForm(request.POST or None, initial=initial)
     statement = submit(request, form, lambda data: services.consent_statement_publish(
@@ -609,11 +636,10 @@ def course_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def course_create(request: HttpRequest) -> HttpResponse:
     form = forms.CourseForm(request.POST or None)
-    course = submit(request, form, lambda data: services.course_create(data=data, by=request.user))
-    if course is not None:
-        messages.success(request, f"Added the course “{course}”.")
-        return redirect("participants:course_detail", pk=course.pk)
-    return render(request, "participants/course_form.html", {"form": form, "course": None})
+    return form_page(request, form, lambda data: services.course_create(data=data, by=request.user),
+                     success=lambda course: f"Added the course “{course}”.",
+                     done=lambda course: redirect("participants:course_detail", pk=course.pk),
+                     template="participants/course_form.html", context={"course": None})
 
 
 @staff_required

@@ -6,8 +6,20 @@ class ReciprocityConfig(AppConfig):
     verbose_name = "Reciprocity"
 
     def ready(self) -> None:
+        # What this app contributes to the core's registries (coprod/registry.py).
         from coprod.retention import register
+        from participants import sections as partner_sections
 
+        from . import data_protection, demo, kpis, reports
         from .retention import RECEIPTS
+        from .sections import claims_to_finish, partner_payments
 
         register(RECEIPTS)
+        demo.register()
+        kpis.register()
+        data_protection.register()
+        reports.register()
+        partner_sections.register(partner_sections.STAFF_PARTNER_PAGE, "reciprocity/_partner_payments.html",
+                                  partner_payments)
+        partner_sections.register(partner_sections.PORTAL_NEXT_STEPS, "reciprocity/_next_claims.html",
+                                  claims_to_finish)

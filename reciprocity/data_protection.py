@@ -8,6 +8,9 @@ and removes free text and receipts, including from the saved versions of each ro
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from coprod import registry
+from coprod.money import pounds
+
 from .models import Claim, ClaimItem, Recognition, Voucher
 
 
@@ -26,7 +29,7 @@ def export_claims(partner) -> tuple[str, list[dict]]:
     for payment_id, provider, value in Voucher.objects.filter(payment__claim__partner=partner).values_list(
         "payment_id", "batch__provider", "batch__value"
     ):
-        vouchers.setdefault(payment_id, []).append(f"{provider} £{value}")
+        vouchers.setdefault(payment_id, []).append(f"{provider} {pounds(value)}")
     rows = []
     for claim in claims:
         payment = getattr(claim, "payment", None)
@@ -104,3 +107,10 @@ def erase_partner(partner, by) -> None:
     _forget_history(ClaimItem, claim_id__in=claim_ids)
     _forget_history(Recognition, partner_id=partner.pk)
     transaction.on_commit(lambda: [default_storage.delete(name) for name in receipts])
+
+
+def register() -> None:
+    """This app's sections of a partner's data-protection export and its part of erasure."""
+    registry.data_exporters.register("reciprocity.export_claims", export_claims, order=90)
+    registry.data_exporters.register("reciprocity.export_recognitions", export_recognitions, order=100)
+    registry.data_erasers.register("reciprocity", erase_partner)

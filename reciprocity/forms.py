@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coprod import bounds
+from coprod.dates import DateField, DayMonthYear
+from coprod.money import pounds
 from participants.models import Partner
 
 from .models import (
@@ -24,7 +26,12 @@ from .models import (
 from .receipts import ACCEPT, check_receipt
 
 
-def date_input() -> forms.DateInput:
+def date_input() -> DayMonthYear:
+    return DayMonthYear()
+
+
+def date_picker() -> forms.DateInput:
+    """For choosing a period to look at, where the browser's picker helps."""
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -108,7 +115,7 @@ class ActivityTypeChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         rate = self.rates.get(obj.pk)
-        return f"{obj.name}: £{rate.amount} {rate.get_basis_display().lower()}" if rate else obj.name
+        return f"{obj.name}: {pounds(rate.amount)} {rate.get_basis_display().lower()}" if rate else obj.name
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
@@ -137,7 +144,7 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
         required=False,
         help_text="For example: read the new leaflet and sent comments.",
     )
-    activity_date = forms.DateField(
+    activity_date = DateField(
         label="When was it?",
         required=False,
         widget=date_input(),
@@ -307,7 +314,7 @@ def voucher_choices() -> list[tuple[str, str]]:
     return [("", "Not paying in vouchers")] + [
         (
             f"{row['batch__provider']}|{row['batch__value']}",
-            f"{row['batch__provider']} £{row['batch__value']} ({row['in_stock']} in stock)",
+            f"{row['batch__provider']} {pounds(row['batch__value'])} ({row['in_stock']} in stock)",
         )
         for row in Voucher.objects.stock_levels()
     ]
@@ -317,7 +324,7 @@ class PayForm(forms.Form):
     method = forms.ChoiceField(
         label="How was it paid?", choices=Payment.Method.choices, widget=forms.RadioSelect
     )
-    paid_on = forms.DateField(
+    paid_on = DateField(
         label="Paid on",
         widget=date_input(),
         validators=[bounds.PAYMENT],
@@ -375,10 +382,10 @@ class RateForm(forms.Form):
     activity_type = forms.ModelChoiceField(label="Activity type", queryset=ActivityType.objects.all())
     basis = forms.ChoiceField(choices=Rate.Basis.choices, widget=forms.RadioSelect)
     amount = money_field("Rate (£)", required=True)
-    effective_from = forms.DateField(
+    effective_from = DateField(
         label="In force from", widget=date_input(), validators=[bounds.RATE_FROM]
     )
-    effective_to = forms.DateField(
+    effective_to = DateField(
         label="In force until",
         required=False,
         widget=date_input(),
@@ -397,8 +404,8 @@ class FundingSourceForm(forms.Form):
     grant = forms.CharField(label="Grant or budget line", max_length=150)
     kind = forms.ChoiceField(choices=FundingSource.Kind.choices, widget=forms.RadioSelect)
     amount = money_field("Budget for partner payments (£)", required=True)
-    starts_on = forms.DateField(label="Starts on", widget=date_input(), validators=[bounds.FUNDING_STARTS])
-    ends_on = forms.DateField(label="Ends on", widget=date_input(), validators=[bounds.FUNDING_ENDS])
+    starts_on = DateField(label="Starts on", widget=date_input(), validators=[bounds.FUNDING_STARTS])
+    ends_on = DateField(label="Ends on", widget=date_input(), validators=[bounds.FUNDING_ENDS])
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -448,7 +455,7 @@ class BenefitRuleForm(forms.Form):
 class VoucherBatchForm(forms.Form):
     provider = forms.CharField(max_length=100, help_text="For example: Love2shop.")
     value = money_field("Value of each voucher (£)", required=True)
-    received_on = forms.DateField(
+    received_on = DateField(
         label="Received on",
         widget=date_input(),
         initial=timezone.localdate,
@@ -504,7 +511,7 @@ class RecognitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Something they said about it. Shown on their certificate only while they agree to quotes.",
     )
-    given_on = forms.DateField(
+    given_on = DateField(
         label="Date", widget=date_input(), initial=timezone.localdate, validators=[bounds.RECOGNITION]
     )
 
@@ -522,9 +529,10 @@ class PeriodForm(forms.Form):
     """A period of payment dates, for the finance export."""
 
     start = forms.DateField(
-        label="From", widget=date_input(), error_messages={"required": "Enter the first day."}
+        label="From", widget=date_picker(), error_messages={"required": "Enter the first day."}
     )
-    end = forms.DateField(label="To", widget=date_input(), error_messages={"required": "Enter the last day."})
+    end = forms.DateField(label="To", widget=date_picker(),
+                          error_messages={"required": "Enter the last day."})
 
     def clean(self):
         data = super().clean()

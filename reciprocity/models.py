@@ -13,12 +13,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod import bounds
 from coprod.keeping import KeptRecord
+from coprod.money import pounds  # noqa: F401  (money is shown one way: coprod.money)
+from coprod.roles import is_staff_member, partner_for
+from panels.models import Attendance, Meeting
 
 PENCE = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -29,13 +33,6 @@ MONEY = DecimalField(max_digits=9, decimal_places=2)
 
 def money(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs)
-
-
-def pounds(value) -> str:
-    """Money as people read it: £1,234.50 (aggregates come back from SQLite unrounded)."""
-    if value is None or value == "":
-        return "—"
-    return f"£{Decimal(value).quantize(PENCE, rounding=ROUND_HALF_UP):,}"
 
 
 def sum_money(expression, **kwargs) -> Coalesce:
@@ -138,7 +135,7 @@ class Rate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.activity_type}: £{self.amount} {self.get_basis_display().lower()}"
+        return f"{self.activity_type}: {pounds(self.amount)} {self.get_basis_display().lower()}"
 
     def fee_for(self, hours: Decimal | None) -> Decimal:
         """The fee this rate gives: hours × rate (to the penny, halves up), or the session fee."""
@@ -271,6 +268,14 @@ class BenefitRule(models.Model):
 
 
 class ClaimQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ClaimQuerySet":
+        """The claims this person may see: staff every claim, a partner only their own,
+        anyone else none. The one rule for claim pages, lists, exports and receipts."""
+        if is_staff_member(user):
+            return self
+        partner = partner_for(user)
+        return self.filter(partner=partner) if partner is not None else self.none()
+
     def for_list(self) -> "ClaimQuerySet":
         return self.select_related("partner", "meeting", "activity_type", "payment")
 
@@ -302,6 +307,24 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(payable_amount=payable).annotate(
             payable_fee=Greatest(F("payable_amount") - F("expenses_total"), Value(ZERO), output_field=MONEY),
         )
+
+
+def claimable_meetings(partner) -> "models.QuerySet[Meeting]":
+    """The meetings a partner may still claim for: held within the claimable window
+    (`coprod.bounds.CLAIM_ACTIVITY`), attended by them according to the register, and with
+    no live claim of theirs yet. The one rule: the claim form offers these and
+    `services.claim_create` refuses any other meeting."""
+    since, _ = bounds.CLAIM_ACTIVITY.limits()
+    attended = Attendance.objects.filter(meeting=OuterRef("pk"), partner=partner,
+                                         status=Attendance.Status.ATTENDED)
+    claimed = Claim.objects.live().filter(meeting=OuterRef("pk"), partner=partner)
+    return (
+        Meeting.objects.filter(starts_at__gte=bounds.start_of(since), starts_at__lte=timezone.now())
+        .filter(Exists(attended))
+        .exclude(Exists(claimed))
+        .select_related("panel")
+        .order_by("-starts_at")
+    )
 
 
 class Claim(KeptRecord):
@@ -515,7 +538,7 @@ class ClaimItem(KeptRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: £{self.amount}"
+        return f"{self.get_kind_display()}: {pounds(self.amount)}"
 
     @property
     def is_income(self) -> bool:
@@ -590,7 +613,7 @@ class Payment(KeptRecord):
         ]
 
     def __str__(self) -> str:
-        return f"£{self.amount} to {self.claim.partner} on {self.paid_on:%d %b %Y}"
+        return f"{pounds(self.amount)} to {self.claim.partner} on {self.paid_on:%d %b %Y}"
 
     def kept_because(self) -> str:
         return ("A payment is a financial record and is never deleted. A payment recorded in error is "
@@ -628,7 +651,7 @@ class VoucherBatch(models.Model):
         constraints = [models.CheckConstraint(condition=Q(value__gt=0), name="voucher_value_is_positive")]
 
     def __str__(self) -> str:
-        return f"{self.provider} £{self.value} (received {self.received_on:%d %b %Y})"
+        return f"{self.provider} {pounds(self.value)} (received {self.received_on:%d %b %Y})"
 
 
 class VoucherQuerySet(models.QuerySet):
@@ -671,7 +694,7 @@ class Voucher(KeptRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.batch.provider} £{self.batch.value} voucher"
+        return f"{self.batch.provider} {pounds(self.batch.value)} voucher"
 
     def kept_because(self) -> str:
         if self.payment_id is not None:

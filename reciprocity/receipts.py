@@ -10,24 +10,13 @@ from pathlib import PurePosixPath, PureWindowsPath
 from django.core.exceptions import ValidationError
 from django.utils.text import get_valid_filename
 
+from coprod import uploads
+
 MAX_BYTES = 10 * 1024 * 1024
 ACCEPT = "image/*,application/pdf"  # for the file input: a phone offers its camera and photos
 
-# content type, file extension, test on the first bytes
-_SIGNATURES = [
-    ("image/jpeg", "jpg", lambda head: head.startswith(b"\xff\xd8\xff")),
-    ("image/png", "png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
-    ("image/webp", "webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
-    (
-        "image/heic",
-        "heic",
-        lambda head: (
-            head[4:8] == b"ftyp"
-            and head[8:12] in {b"heic", b"heix", b"mif1", b"heim", b"heis", b"hevc", b"msf1"}
-        ),
-    ),
-    ("application/pdf", "pdf", lambda head: head.startswith(b"%PDF-")),
-]
+# What a receipt may be, judged by its content alone (see coprod.uploads.FILE_TYPES).
+RECEIPT_TYPES = (".jpg", ".png", ".webp", ".heic", ".pdf")
 
 WRONG_TYPE = "The receipt must be a photo (JPEG, PNG, WebP or HEIC) or a PDF."
 TOO_BIG = "The receipt is too big: it must be 10 MB or smaller. Try a smaller photo."
@@ -53,10 +42,7 @@ def check_receipt(upload) -> tuple[str, str, str]:
         raise ValidationError({"receipt": TOO_BIG})
     if not upload.size:
         raise ValidationError({"receipt": "The receipt file is empty. Choose the photo or PDF again."})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for content_type, extension, matches in _SIGNATURES:
-        if matches(head):
-            return content_type, extension, safe_name(upload.name)
-    raise ValidationError({"receipt": WRONG_TYPE})
+    file_type = uploads.detect(upload, RECEIPT_TYPES)
+    if file_type is None:
+        raise ValidationError({"receipt": WRONG_TYPE})
+    return file_type.content_type, file_type.extension.lstrip("."), safe_name(upload.name)

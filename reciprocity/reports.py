@@ -11,14 +11,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from coprod.models import Report
+from coprod.reports import register_renderer
+from panels.models import Attendance, Membership
 
 from .models import Claim, Recognition
 
 
 def _involvement(partner) -> dict:
     """Meetings attended (with hours), other paid activities, panels, training and recognitions."""
-    from panels.models import Attendance, Membership
-
     attended = list(
         Attendance.objects.filter(partner=partner, status=Attendance.Status.ATTENDED)
         .select_related("meeting__panel")
@@ -74,3 +74,8 @@ def render_certificate(report: Report) -> tuple[str, dict]:
 def render_statement(report: Report) -> tuple[str, dict]:
     """PDF renderer for `Report.Kind.STATEMENT`."""
     return "reciprocity/reports/statement.html", {"partner": report.partner, **_involvement(report.partner)}
+
+
+def register() -> None:
+    register_renderer(Report.Kind.CERTIFICATE, render_certificate)
+    register_renderer(Report.Kind.STATEMENT, render_statement)

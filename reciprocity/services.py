@@ -12,16 +12,23 @@ from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from coprod import bounds, notify
+from coprod import bounds
 from coprod.changes import model_create, model_delete, model_save, model_update
 from coprod.models import Organisation
-from coprod.roles import is_staff_member
+from coprod.money import pounds
+from coprod.roles import can_see_sensitive_data, is_staff_member
+from panels.models import Attendance
+from panels.reminders import leads_tell, panel_leads
+from participants.contact import contact_address, email_partner
 
 from .benefits import benefit_checks
 from .models import (
@@ -38,6 +45,7 @@ from .models import (
     Recognition,
     Voucher,
     VoucherBatch,
+    claimable_meetings,
 )
 from .receipts import check_receipt
 
@@ -61,8 +69,14 @@ def is_finance(user) -> bool:
     return can_approve(user) or can_pay(user)
 
 
+def can_see_benefits(user) -> bool:
+    """Benefit rules name the partners they apply to: finance staff and staff allowed to
+    see sensitive partner data may see who they are and their totals."""
+    return is_finance(user) or can_see_sensitive_data(user)
+
+
 def _check_own_or_staff(claim: Claim, by) -> None:
-    if not (is_staff_member(by) or (claim.partner.user_id is not None and claim.partner.user_id == by.pk)):
+    if not Claim.objects.visible_to(by).filter(pk=claim.pk).exists():
         raise PermissionDenied("Only the partner or staff can change this claim.")
 
 
@@ -149,12 +163,7 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
     e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
     claim = Claim.objects.select_related("partner", "payment").get(pk=claim_id)
     partner = claim.partner
-    if (
-        event not in EMAIL_SUBJECTS
-        or partner.is_erased
-        or not partner.email
-        or not partner.has_consent("contact")
-    ):
+    if event not in EMAIL_SUBJECTS or contact_address(partner) is None:
         return False
     organisation = Organisation.current()
     context = {
@@ -163,8 +172,8 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
         "organisation": organisation,
         "payment": getattr(claim, "payment", None),
     }
-    return notify.email_queue(
-        kind=f"claim_{event}", to=[partner.email], partner=partner,
+    return email_partner(
+        partner, kind=f"claim_{event}",
         subject=f"{organisation.name}: {EMAIL_SUBJECTS[event]}",
         body=render_to_string(f"reciprocity/email/claim_{event}.txt", context),
     ) is not None
@@ -223,8 +232,6 @@ def _overlapping(activity_type: ActivityType, start: date, end: date | None, exc
         rates = rates.exclude(pk=exclude.pk)
     if end is not None:
         rates = rates.filter(effective_from__lte=end)
-    from django.db.models import Q
-
     return rates.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
 
 
@@ -440,11 +447,25 @@ def benefit_rule_save(
 
 
 def _attendance(partner, meeting):
-    from panels.models import Attendance
-
     return Attendance.objects.filter(
         meeting=meeting, partner=partner, status=Attendance.Status.ATTENDED
     ).first()
+
+
+def _why_not_claimable(partner, meeting) -> str:
+    """In plain words, why `claimable_meetings` leaves this meeting out for this partner."""
+    if _attendance(partner, meeting) is None:
+        return "You can only claim for a meeting the register shows you attended."
+    if meeting.starts_at > timezone.now():
+        return "You can only claim for a meeting once it has taken place."
+    held_on = timezone.localdate(meeting.starts_at)
+    if bounds.CLAIM_ACTIVITY.message(held_on):
+        earliest, _ = bounds.CLAIM_ACTIVITY.limits()
+        return (f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
+                f"in the last 12 months (from {earliest:%-d %B %Y}).")
+    if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
+        return "There is already a claim for this meeting. Add costs to that claim instead."
+    return "This meeting cannot be claimed for."
 
 
 def _clean_cost(*, kind: str, amount, description: str = "", receipt=None) -> dict:
@@ -487,8 +508,6 @@ def _delete_files_on_failure(items: list[ClaimItem]) -> None:
 
 
 def _retotal(claim: Claim, by, reason: str = "") -> None:
-    from django.db.models import Q, Sum
-
     totals = claim.items.aggregate(
         fee=Sum("amount", filter=Q(kind=ClaimItem.Kind.FEE)),
         expenses=Sum("amount", filter=~Q(kind=ClaimItem.Kind.FEE)),
@@ -521,24 +540,9 @@ def claim_create(
     if partner.is_erased:
         raise ValidationError("This partner's record has been erased.")
     if meeting is not None:
+        if not claimable_meetings(partner).filter(pk=meeting.pk).exists():
+            raise ValidationError({"meeting": _why_not_claimable(partner, meeting)})
         attendance = _attendance(partner, meeting)
-        if attendance is None:
-            raise ValidationError(
-                {"meeting": "You can only claim for a meeting the register shows you attended."}
-            )
-        held_on = timezone.localdate(meeting.starts_at)
-        if bounds.CLAIM_ACTIVITY.message(held_on):
-            earliest, _ = bounds.CLAIM_ACTIVITY.limits()
-            raise ValidationError(
-                {
-                    "meeting": f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
-                    f"in the last 12 months (from {earliest:%-d %B %Y})."
-                }
-            )
-        if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
-            raise ValidationError(
-                {"meeting": "There is already a claim for this meeting. Add costs to that claim instead."}
-            )
         activity = activity or f"{meeting.panel.name}: {meeting.title}"
         activity_date = timezone.localdate(meeting.starts_at)
         hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
@@ -565,7 +569,7 @@ def claim_create(
     if fee is None and not lines:
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
     if fee is not None:
-        basis = f"{rate.get_basis_display()} at £{rate.amount}"
+        basis = f"{rate.get_basis_display()} at {pounds(rate.amount)}"
         if rate.basis == Rate.Basis.HOURLY:
             basis += f" for {hours.normalize():f} hours"
         lines.insert(0, {"kind": ClaimItem.Kind.FEE, "amount": fee, "description": basis})
@@ -641,6 +645,26 @@ def _submit(claim: Claim, by) -> None:
     claim.submitted_by = by
     model_save(claim, by=by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
     _notify(claim, "submitted")
+    if not _quiet.get() and by is not None and not is_staff_member(by):
+        claim_submitted_tell_lead(claim=claim)
+
+
+def claim_submitted_tell_lead(*, claim: Claim) -> int:
+    """A partner sent a claim: the staff lead of the meeting's panel is told (for a claim
+    that is not for a meeting, the partner's link worker). Answers how many were told."""
+    partner = claim.partner
+    if claim.meeting_id:
+        staff, about = panel_leads(claim.meeting.panel), f"{claim.meeting.title} ({claim.meeting.panel.name})"
+    else:
+        worker = partner.link_worker
+        staff, about = ([worker] if worker is not None and worker.is_active else []), ""
+    base = settings.SITE_URL.rstrip("/")
+    body = render_to_string("reciprocity/notices/claim_to_lead.txt", {
+        "partner": partner, "claim": claim, "about": about, "organisation": Organisation.current(),
+        "link": f"{base}{reverse('reciprocity:claim_detail', args=[claim.pk])}",
+    }).strip()
+    return leads_tell(staff=staff, kind="claim_submitted", subject=f"{partner.display_name} sent a claim for "
+                      f"£{claim.total:,.2f}", body=body, about=partner)
 
 
 @transaction.atomic
@@ -699,14 +723,14 @@ def claim_ask_for_less(*, claim: Claim, amount, by) -> Claim:
     amount = clean_money(amount, label="The amount you want")
     if amount >= claim.payable:
         raise ValidationError(
-            {"amount": f"Enter less than £{claim.payable}, the amount we would pay you now."}
+            {"amount": f"Enter less than {pounds(claim.payable)}, the amount we would pay you now."}
         )
     claim.requested_amount = amount
     claim.requested_at = timezone.now()
     model_save(
         claim,
         by=by,
-        reason=f"Partner asked to be paid £{amount}",
+        reason=f"Partner asked to be paid {pounds(amount)}",
         update_fields=["requested_amount", "requested_at"],
     )
     return claim
@@ -725,11 +749,11 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
         raise ValidationError("You cannot approve your own claim: ask another member of the finance team.")
     amount = claim.total if amount in (None, "") else clean_money(amount, label="The amount to approve")
     if amount > claim.total:
-        raise ValidationError({"amount": f"You cannot approve more than the £{claim.total} claimed."})
+        raise ValidationError({"amount": f"You cannot approve more than the {pounds(claim.total)} claimed."})
     claim.approved_amount = amount
     crossing = [check for check in benefit_checks(claim.partner, claim=claim) if check.crosses]
     if crossing and not over_limit_agreed:
-        names = ", ".join(f"{check.rule.name} (limit £{check.rule.limit})" for check in crossing)
+        names = ", ".join(f"{check.rule.name} (limit {pounds(check.rule.limit)})" for check in crossing)
         raise ValidationError(
             {
                 "over_limit_agreed": f"Paying this would take them past: {names}. Talk to them "
@@ -743,7 +767,7 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
     model_save(
         claim,
         by=by,
-        reason="Approved" if amount == claim.total else f"Approved for £{amount}",
+        reason="Approved" if amount == claim.total else f"Approved for {pounds(amount)}",
         update_fields=["status", "decided_at", "decided_by", "approved_amount", "over_limit_agreed"],
     )
     _notify(claim, "approved")
@@ -784,7 +808,7 @@ def _take_vouchers(*, payment: Payment, provider: str, value: Decimal, count: in
     if len(stock) < count:
         raise ValidationError(
             {
-                "vouchers": f"Only {len(stock)} {provider} £{value} voucher"
+                "vouchers": f"Only {len(stock)} {provider} {pounds(value)} voucher"
                 f"{'s are' if len(stock) != 1 else ' is'} left; {count} are needed."
             }
         )
@@ -824,7 +848,7 @@ def claim_pay(
         raise ValidationError({"method": "Choose how it was paid."})
     amount = claim.payable if amount in (None, "") else clean_money(amount, label="The amount paid")
     if amount > claim.payable:
-        raise ValidationError({"amount": f"You cannot pay more than the £{claim.payable} agreed."})
+        raise ValidationError({"amount": f"You cannot pay more than the {pounds(claim.payable)} agreed."})
     if paid_on is None:
         raise ValidationError({"paid_on": "Enter the date it was paid."})
     bounds.PAYMENT.check("paid_on", paid_on)
@@ -861,8 +885,8 @@ def claim_pay(
         if remainder or not count:
             raise ValidationError(
                 {
-                    "amount": f"£{amount} cannot be made from £{value} vouchers. Pay "
-                    f"£{count * value or value} in vouchers, or choose another method."
+                    "amount": f"{pounds(amount)} cannot be made from {pounds(value)} vouchers. Pay "
+                    f"{pounds(count * value or value)} in vouchers, or choose another method."
                 }
             )
         voucher_stock = (provider, value, int(count))
@@ -926,7 +950,8 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
     if known:
         raise ValidationError(
             {
-                "codes": f"{len(known)} of these {batch.provider} codes are already in stock or "
+                "codes": f"{len(known)} of these {batch.provider} codes "
+                f"{'is' if len(known) == 1 else 'are'} already in stock or "
                 f"issued: {', '.join(known[:5])}{'…' if len(known) > 5 else ''}."
             }
         )

@@ -4,14 +4,17 @@ finance staff only)."""
 
 from django.urls import path
 
-from . import views
+from . import claim_steps, views
 
 app_name = "reciprocity"
 
 urlpatterns = [
     # --- Partner self-service ---
     path("my/claims/", views.my_claims, name="my_claims"),
-    path("my/claims/new/", views.my_claim_create, name="my_claim_create"),
+    path("my/claims/new/", claim_steps.what, name="my_claim_create"),
+    path("my/claims/new/fee/", claim_steps.fee, name="my_claim_step_fee"),
+    path("my/claims/new/costs/", claim_steps.costs, name="my_claim_step_costs"),
+    path("my/claims/<int:pk>/check/", claim_steps.check, name="my_claim_check"),
     path("my/claims/<int:pk>/", views.my_claim_detail, name="my_claim_detail"),
     path("my/claims/<int:pk>/costs/", views.my_claim_cost_add, name="my_claim_cost_add"),
     path(

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,15 +19,17 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coprod import bounds, reports
+from coprod import reports
+from coprod.charts import bar_chart, svg_img
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
-from coprod.web import act, paginate, submit
+from coprod.web import act, form_page, paginate, submit
 from participants.models import Partner
 
 from . import benefits, forms, services
+from .exports import payments_csv
 from .filters import ClaimFilter
-from .measures import median_days_to_pay
+from .measures import median_days_to_pay, spend_by_month
 from .models import (
     ActivityType,
     BenefitRule,
@@ -40,17 +42,9 @@ from .models import (
     Recognition,
     Voucher,
     VoucherBatch,
+    claimable_meetings,
     pounds,
 )
-
-
-def can_see_benefits(user) -> bool:
-    """Benefit rules name the partners they apply to: finance staff and staff allowed to
-    see sensitive partner data may see who they are and their totals."""
-    return services.is_finance(user) or (
-        is_staff_member(user) and user.has_perm("participants.view_sensitive_partner_data")
-    )
-
 
 # --- Loading and authorising --------------------------------------------------------------
 
@@ -60,7 +54,7 @@ def get_claim_for_user(request: HttpRequest, pk: int) -> Claim:
     if not is_staff_member(request.user):
         raise Http404
     return get_object_or_404(
-        Claim.objects.for_list().select_related(
+        Claim.objects.visible_to(request.user).for_list().select_related(
             "rate", "created_by", "submitted_by", "decided_by", "withdrawn_by"
         ),
         pk=pk,
@@ -72,7 +66,7 @@ def get_own_claim(request: HttpRequest, pk: int) -> Claim:
     partner = partner_for(request.user)
     if partner is None:
         raise Http404
-    return get_object_or_404(Claim.objects.for_list().filter(partner=partner), pk=pk)
+    return get_object_or_404(Claim.objects.visible_to(request.user).of_partner(partner).for_list(), pk=pk)
 
 
 def get_receipt_for_user(request: HttpRequest, pk: int) -> ClaimItem:
@@ -112,32 +106,10 @@ def receipt(request: HttpRequest, pk: int) -> FileResponse:
 # --- The partner's own pages ----------------------------------------------------------------
 
 
-def claimable_meetings(partner):
-    """Meetings within the claimable window (`coprod.bounds.CLAIM_ACTIVITY`, which
-    `services.claim_create` enforces too) the register shows the partner attended, with no
-    claim yet."""
-    from panels.models import Attendance, Meeting
-
-    since, _ = bounds.CLAIM_ACTIVITY.limits()
-    return (
-        Meeting.objects.filter(starts_at__gte=bounds.start_of(since), starts_at__lte=timezone.now())
-        .filter(
-            Exists(
-                Attendance.objects.filter(
-                    meeting=OuterRef("pk"), partner=partner, status=Attendance.Status.ATTENDED
-                )
-            )
-        )
-        .exclude(Exists(Claim.objects.live().filter(meeting=OuterRef("pk"), partner=partner)))
-        .select_related("panel")
-        .order_by("-starts_at")
-    )
-
-
 @partner_required
 def my_claims(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
-    claims = Claim.objects.for_list().of_partner(partner)
+    claims = Claim.objects.visible_to(request.user).of_partner(partner).for_list()
     return render(
         request,
         "reciprocity/my_claims.html",
@@ -280,7 +252,7 @@ def my_claim_ask_less(request: HttpRequest, pk: int) -> HttpResponse:
     done = submit(request, form, lambda data: services.claim_ask_for_less(
         claim=claim, by=request.user, amount=data["amount"]))
     if done is not None:
-        messages.success(request, f"We will pay you £{form.cleaned_data['amount']:.2f} for this claim.")
+        messages.success(request, f"We will pay you {pounds(form.cleaned_data['amount'])} for this claim.")
         return redirect("reciprocity:my_claim_detail", pk=claim.pk)
     return _my_claim_page(request, claim, less_form=form, status=400)
 
@@ -293,7 +265,7 @@ def my_payments(request: HttpRequest) -> HttpResponse:
         Payment.objects.filter(claim__partner=partner).select_related("claim").order_by("-paid_on", "-pk")
     )
     waiting = (
-        Claim.objects.of_partner(partner)
+        Claim.objects.visible_to(request.user).of_partner(partner)
         .filter(status=Claim.Status.APPROVED)
         .with_payable()
         .order_by("decided_at")
@@ -358,8 +330,9 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def claim_list(request: HttpRequest) -> HttpResponse:
-    claim_filter = ClaimFilter(request.GET or None, queryset=Claim.objects.for_list())
-    counts = Claim.objects.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
+    claims = Claim.objects.visible_to(request.user)
+    claim_filter = ClaimFilter(request.GET or None, queryset=claims.for_list())
+    counts = claims.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
     return render(
         request,
         "reciprocity/claim_list.html",
@@ -419,7 +392,7 @@ def _claim_page(
     user = request.user
     payment = getattr(claim, "payment", None)
     own = claim.partner.user_id == user.pk
-    show_benefits = can_see_benefits(user)
+    show_benefits = services.can_see_benefits(user)
     checks = (
         benefits.benefit_checks(claim.partner, claim=claim if claim.is_open else None)
         if show_benefits
@@ -557,7 +530,7 @@ def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
     payment = submit(request, form, lambda data: services.claim_pay(claim=claim, by=request.user, **data))
     if payment is not None:
         messages.success(
-            request, f"Claim {claim.pk} is paid: £{payment.amount} on {payment.paid_on:%d %B %Y}."
+            request, f"Claim {claim.pk} is paid: {pounds(payment.amount)} on {payment.paid_on:%d %B %Y}."
         )
         source = FundingSource.objects.with_spend().get(pk=payment.funding_source_id)
         if source.budget_state != "ok":
@@ -608,8 +581,6 @@ def finance(request: HttpRequest) -> HttpResponse:
 @staff_required
 def finance_export(request: HttpRequest) -> HttpResponse:
     """Payments in a period as CSV (the current tax year when no period is given)."""
-    from .exports import payments_csv
-
     today = timezone.localdate()
     start, end = benefits.tax_year_bounds(today)
     form = forms.PeriodForm(request.GET if request.GET else {"start": start, "end": min(end, today)})
@@ -638,11 +609,10 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             "voucher_low_stock": current.voucher_low_stock,
         },
     )
-    done = submit(request, form, lambda data: services.settings_update(by=request.user, **data))
-    if done is not None:
-        messages.success(request, "The settings have been saved.")
-        return redirect("reciprocity:finance")
-    return render(request, "reciprocity/settings_form.html", {"form": form})
+    return form_page(request, form, lambda data: services.settings_update(by=request.user, **data),
+                     success="The settings have been saved.",
+                     done="reciprocity:finance",
+                     template="reciprocity/settings_form.html")
 
 
 # --- Staff: rates and activity types -------------------------------------------------------
@@ -753,14 +723,10 @@ def funding_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from .measures import spend_by_month
-
     source = _get_staff(FundingSource, request, pk, FundingSource.objects.with_spend())
     months = spend_by_month(source)
     chart = ""
     if months:
-        from coprod.charts import bar_chart, svg_img
-
         svg = bar_chart(
             [m["label"] for m in months],
             {"Spent (£)": [float(m["amount"]) for m in months]},
@@ -817,7 +783,7 @@ def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def benefit_rule_list(request: HttpRequest) -> HttpResponse:
-    show_partners = can_see_benefits(request.user)
+    show_partners = services.can_see_benefits(request.user)
     rules = BenefitRule.objects.with_partner_count()
     if show_partners:
         rules = rules.prefetch_related("partners")
@@ -840,7 +806,7 @@ RULE_FIELDS = ["name", "period", "limit", "counts_fees", "counts_vouchers", "not
 
 
 def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpResponse:
-    show_partners = can_see_benefits(request.user)
+    show_partners = services.can_see_benefits(request.user)
     initial = {name: getattr(rule, name) for name in RULE_FIELDS} if rule else {}
     if rule and show_partners:
         initial["partners"] = list(rule.partners.all())
@@ -850,11 +816,10 @@ def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpRe
         partners = list(data.pop("partners")) if show_partners else None
         return services.benefit_rule_save(rule=rule, partners=partners, by=request.user, **data)
 
-    saved = submit(request, form, save)
-    if saved is not None:
-        messages.success(request, f"“{saved.name}” has been saved.")
-        return redirect("reciprocity:benefit_rule_list")
-    return render(request, "reciprocity/benefit_rule_form.html", {"form": form, "rule": rule})
+    return form_page(request, form, save,
+                     success=lambda saved: f"“{saved.name}” has been saved.",
+                     done="reciprocity:benefit_rule_list",
+                     template="reciprocity/benefit_rule_form.html", context={"rule": rule})
 
 
 @staff_required

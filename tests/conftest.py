@@ -11,12 +11,8 @@ from hypothesis import settings as hypothesis_settings
 
 from coprod.celery import app as celery_app
 
-from .factories import (
-    PartnerWithLoginFactory,
-    ServiceFactory,
-    StaffFactory,
-    TrusteeFactory,
-)
+from .coprod.factories import ServiceFactory
+from .participants.factories import PartnerWithLoginFactory, StaffFactory, TrusteeFactory
 
 # Property-based tests (tests/<app>/test_properties.py). "ci" (when CI is set) runs the same
 # few examples every time, so a run is repeatable and quick; "dev" draws new ones each run and

@@ -77,7 +77,8 @@ def populate(world) -> None:
     from participants import services as participant_services
     from participants.models import Consent, ConsentStatement
 
-    from .factories import FeedbackPointFactory, FeedbackResponseFactory, StaffFactory
+    from .panels.factories import FeedbackPointFactory, FeedbackResponseFactory
+    from .participants.factories import StaffFactory
 
     def staff_with(email: str, *codenames: str):
         user = StaffFactory(email=email, full_name=email.split("@")[0].title())

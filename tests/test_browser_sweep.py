@@ -52,7 +52,7 @@ def test_keyboard_user_can_sign_in(world, browser_page_for):
     tab.keyboard.press("Tab")  # e-mail
     tab.keyboard.type("staff@example.test")
     tab.keyboard.press("Tab")  # password
-    from .factories import PASSWORD
+    from .participants.factories import PASSWORD
 
     tab.keyboard.type(PASSWORD)
     tab.keyboard.press("Enter")

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .downloads import DOWNLOAD_NAMES
-from .factories import UserFactory
+from .participants.factories import UserFactory
 from .permissions import ADMIN_NAMESPACE, LOGIN, PAGES, ROLES
 
 

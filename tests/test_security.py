@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coprod.models import Service
 
-from .factories import PASSWORD, StaffFactory
+from .participants.factories import PASSWORD, StaffFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ from django.core.files.base import ContentFile
 
 from coprod.models import Organisation, Report, Resource, ResourceTag, RetentionRun
 
-from ..factories import StaffFactory
 from ..helpers import PNG
+from ..participants.factories import StaffFactory
 from ..permissions import (
     EVERYONE,
     FORBIDDEN,
@@ -34,6 +34,11 @@ def populate(world) -> None:
     world.failed_report = Report.objects.create(
         kind=Report.Kind.GOVERNANCE, title="Governance report", status=Report.Status.FAILED,
         error="RuntimeError: the chart could not be drawn",
+    )
+    # A report being made: its page polls for its status with htmx (the sweep runs it under the CSP).
+    world.running_report = Report.objects.create(
+        kind=Report.Kind.GOVERNANCE, title="Governance report being made", status=Report.Status.RUNNING,
+        progress=50, stage="Drawing the charts and laying out the pages",
     )
     world.staff.user_permissions.add(Permission.objects.get(codename="change_organisation"),
                                      Permission.objects.get(codename="manage_team"))
@@ -67,7 +72,7 @@ def _populate_retention(world) -> None:
     from participants.models import StatusChange
     from reciprocity.models import Claim, ClaimItem
 
-    from ..factories import PartnerFactory
+    from ..participants.factories import PartnerFactory
 
     long_ago = timezone.now() - timedelta(days=7 * 366)
     world.long_gone = PartnerFactory(full_name="Lee Longgone", status="left")
@@ -97,6 +102,7 @@ PAGES = [
     Page("coprod:report_detail", PARTNER_DOCUMENT, kwargs=lambda w: {"pk": w.certificate.pk}),
     Page("coprod:report_download", PARTNER_DOCUMENT, kwargs=lambda w: {"pk": w.certificate.pk}, sweep=False),
     Page("coprod:report_detail", ORGANISATION_REPORT, kwargs=lambda w: {"pk": w.failed_report.pk}),
+    Page("coprod:report_detail", ORGANISATION_REPORT, kwargs=lambda w: {"pk": w.running_report.pk}),
     Page("coprod:report_retry", (LOGIN, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT),
          kwargs=lambda w: {"pk": w.failed_report.pk}, method="post"),
     # Services and teams

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from coprod import benchmark
+from coprod.demo import benchmark
 from participants.models import Partner
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.db import connection
 from coprod.celery import app as celery_app
 from coprod.tasks import worker_status
 
-from ..factories import PartnerFactory
+from ..participants.factories import PartnerFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 

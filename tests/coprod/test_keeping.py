@@ -10,7 +10,9 @@ from coprod.keeping import TRIGGER_PREFIX, KeepTrigger
 from panels.models import Decision
 from reciprocity.models import Claim, Payment
 
-from ..factories import DecisionFactory, FundingSourceFactory, PartnerWithLoginFactory, StaffFactory
+from ..panels.factories import DecisionFactory
+from ..participants.factories import PartnerWithLoginFactory, StaffFactory
+from ..reciprocity.factories import FundingSourceFactory
 from ..reciprocity.helpers import give_finance_permissions, paid_claim
 
 # Table → trigger: what the migrations promise. A migration that rebuilds one of these

@@ -25,8 +25,8 @@ from panels.models import (
     StageParticipant,
 )
 
-from ..factories import PartnerFactory, StaffFactory, TrusteeFactory
 from ..helpers import assert_queries_bounded, pdf_text
+from ..participants.factories import PartnerFactory, StaffFactory, TrusteeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +230,8 @@ def test_governance_pdf_holds_the_dashboard_figures(trustee_client, world, panel
     assert attendance in text
     assert "New drop-in" in text and "The panel asked for" in text
     assert "Appendix: definitions" in text
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [world.trustee.email]
+    # The trustee who asked is told it is ready, by name, on their channel (e-mail for trustees).
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [f"Tess <{world.trustee.email}>"]
 
 
 def test_quarterly_report_is_made_once_on_the_chosen_day_and_trustees_are_told(

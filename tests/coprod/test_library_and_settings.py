@@ -3,13 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from coprod import services
 from coprod.models import Organisation, Resource
 
-from ..factories import StaffFactory
 from ..helpers import PNG, assert_queries_bounded
+from ..participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,20 @@ def test_the_logo_is_served_to_everyone(client, world):
 def test_staff_without_the_settings_permission_cannot_change_settings(client, world):
     client.force_login(StaffFactory())
     assert client.get(reverse("coprod:organisation_settings")).status_code == 403
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_a_document_with_hidden_control_characters_is_refused(staff_client, world, field):
+    before = Resource.objects.count()
+    response = _add(staff_client, **{field: "Welcome\x07 pack"})
+    assert response.status_code == 200
+    assert "hidden control characters" in response.content.decode()
+    assert Resource.objects.count() == before
+
+
+def test_the_organisation_settings_service_refuses_staff_without_the_permission(world):
+    organisation = Organisation.current()
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(organisation=organisation, data={"name": "Renamed"}, by=StaffFactory())
+    organisation.refresh_from_db()
+    assert organisation.name != "Renamed"

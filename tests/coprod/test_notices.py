@@ -23,20 +23,10 @@ from participants import services as participant_services
 from participants.models import ConsentStatement
 from reciprocity import services as claim_services
 
-from ..factories import (
-    ConsentFactory,
-    FeedbackPointFactory,
-    FundingSourceFactory,
-    LadderRoundFactory,
-    MembershipFactory,
-    PanelFactory,
-    PartnerRespondentFactory,
-    PartnerWithLoginFactory,
-    ProposalFactory,
-    StaffFactory,
-    StaffRespondentFactory,
-    TrusteeFactory,
-)
+from ..ladder.factories import LadderRoundFactory, PartnerRespondentFactory, StaffRespondentFactory
+from ..panels.factories import FeedbackPointFactory, MembershipFactory, PanelFactory, ProposalFactory
+from ..participants.factories import ConsentFactory, PartnerWithLoginFactory, StaffFactory, TrusteeFactory
+from ..reciprocity.factories import FundingSourceFactory
 from ..reciprocity.helpers import give_finance_permissions, make_claim
 
 # A line break with a header after it, bare CR and LF, a tab, a bell, an escape

@@ -25,8 +25,8 @@ from participants import data_protection
 from participants import services as participant_services
 from participants.models import ConsentStatement
 
-from ..factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
 from ..helpers import assert_queries_bounded
+from ..participants.factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ["coprod", "participants", "panels", "reciprocity", "ladder"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from coprod import governance, periods, services
 from coprod.models import Report, Resource
 
-from ..factories import StaffFactory, TrusteeFactory
+from ..participants.factories import StaffFactory, TrusteeFactory
 from ..properties import assert_refused, example, near_and_far_dates, random_uploads, real_uploads
 
 pytestmark = pytest.mark.django_db

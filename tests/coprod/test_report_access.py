@@ -12,8 +12,8 @@ from coprod.models import Report
 from participants import services as participant_services
 from participants.models import AccessNeed, LivedExperienceArea
 
-from ..factories import PartnerFactory, SensitiveStaffFactory, StaffFactory
 from ..helpers import pdf_text
+from ..participants.factories import PartnerFactory, SensitiveStaffFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ def test_renderers(monkeypatch, settings, tmp_path):
         '{% extends "reports/base.html" %}{% block body %}<p>Involvement rate {{ figure }}%</p>'
         '{% endblock %}')
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
-    monkeypatch.setitem(reports.RENDERERS, Report.Kind.GOVERNANCE, f"{__name__}.render_small_report")
+    monkeypatch.setitem(reports.RENDERERS, Report.Kind.GOVERNANCE, render_small_report)
 
 
 @pytest.fixture
@@ -237,7 +237,7 @@ def test_a_report_that_keeps_killing_its_worker_gives_up_after_three_attempts(te
 
 
 def test_a_report_over_the_soft_time_limit_fails_with_a_plain_message(world, monkeypatch):
-    monkeypatch.setitem(reports.RENDERERS, Report.Kind.GOVERNANCE, f"{__name__}.render_too_slowly")
+    monkeypatch.setitem(reports.RENDERERS, Report.Kind.GOVERNANCE, render_too_slowly)
     report = _governance()
     assert render_report.delay(report.pk).get() == "failed"
     report.refresh_from_db()

@@ -19,8 +19,9 @@ from participants import services as participant_services
 from participants.models import Partner, StatusChange
 from reciprocity.models import Claim, ClaimItem, Payment
 
-from ..factories import FundingSourceFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
 from ..helpers import assert_queries_bounded
+from ..participants.factories import PartnerFactory, PartnerWithLoginFactory, StaffFactory
+from ..reciprocity.factories import FundingSourceFactory
 from ..reciprocity.helpers import give_finance_permissions, jpeg, make_claim, paid_claim
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 
-from coprod import scale
+from coprod.demo import scale
 from participants.models import Partner
 from reciprocity.models import Claim
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from coprod import services
 from coprod.models import Organisation, Service
 
-from ..factories import PartnerFactory, ServiceFactory, StaffFactory, UserFactory
 from ..helpers import assert_queries_bounded
+from ..participants.factories import PartnerFactory, StaffFactory, UserFactory
+from .factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,14 @@ from coprod.roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, TEAM_PERMISSIONS, c
 from participants.services import ERASE_PERMISSION, SENSITIVE_PERMISSION
 from reciprocity.services import APPROVE, PAY
 
-from ..factories import PASSWORD, PartnerWithLoginFactory, StaffFactory, TrusteeFactory, UserFactory
 from ..helpers import assert_queries_bounded
+from ..participants.factories import (
+    PASSWORD,
+    PartnerWithLoginFactory,
+    StaffFactory,
+    TrusteeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

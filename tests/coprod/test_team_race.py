@@ -14,7 +14,7 @@ from django.db import connection, connections
 from coprod import services
 from coprod.models import TeamChange
 
-from ..factories import StaffFactory
+from ..participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

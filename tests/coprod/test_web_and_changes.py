@@ -14,9 +14,10 @@ from django.test import RequestFactory
 
 from coprod.changes import model_create, model_delete, model_update
 from coprod.models import Service
-from coprod.web import act, paginate, submit
+from coprod.web import act, form_page, paginate, submit
 
-from ..factories import ServiceFactory, StaffFactory
+from ..participants.factories import StaffFactory
+from .factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,23 @@ def test_a_refusal_is_shown_beside_its_field_or_above_the_form():
     form = DateForm(request.POST)
     submit(request, form, _refuse(ValidationError("This panel is closed.")))
     assert form.non_field_errors() == ["This panel is closed."]
+
+
+def test_a_form_page_says_what_was_saved_and_moves_on_or_shows_the_form_again():
+    request = _request("post", data={"title": "Board"})
+    response = form_page(request, DateForm(request.POST), lambda data: data["title"],
+                         success=lambda title: f"{title} saved.", done="/services/",
+                         template="coprod/service_form.html")
+    assert (response.status_code, response.url) == (302, "/services/")
+    assert [str(m) for m in get_messages(request)] == ["Board saved."]
+
+    request = _request("post", data={"title": "Board"})
+    response = form_page(request, DateForm(request.POST), _refuse(ValidationError("Closed today.")),
+                         success="Saved.", done="/services/", template="coprod/service_form.html",
+                         context={"service": None})
+    assert response.status_code == 200
+    assert "Closed today." in response.content.decode()
+    assert list(get_messages(request)) == []
 
 
 def test_act_says_what_was_done_or_why_it_was_refused():

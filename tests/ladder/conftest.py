@@ -2,13 +2,8 @@ import pytest
 
 from ladder.models import Response, Round
 
-from ..factories import (
-    LadderRoundFactory,
-    PartnerFactory,
-    PartnerRespondentFactory,
-    StaffFactory,
-    StaffRespondentFactory,
-)
+from ..participants.factories import PartnerFactory, StaffFactory
+from .factories import LadderRoundFactory, PartnerRespondentFactory, StaffRespondentFactory
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +12,7 @@ def shipped_ladders(request):
     have flushed them)."""
     if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
         request.getfixturevalue("db")
-        from ..factories import _current_ladder
+        from .factories import _current_ladder
 
         return _current_ladder()
     return None

@@ -27,12 +27,11 @@ LIVE_RESULTS = (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK)
 def populate(world) -> None:
     from ladder.models import Ladder, Response, Round
 
-    from ..factories import (
+    from ..participants.factories import PartnerFactory, StaffFactory
+    from .factories import (
         LadderActionFactory,
         LadderRoundFactory,
-        PartnerFactory,
         PartnerRespondentFactory,
-        StaffFactory,
         StaffRespondentFactory,
     )
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from ladder.models import Action, Area, Ladder, Round
 
-from ..factories import StaffFactory, _current_ladder
+from ..participants.factories import StaffFactory
+from .factories import _current_ladder
 
 pytestmark = pytest.mark.django_db
 

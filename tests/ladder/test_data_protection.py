@@ -7,7 +7,7 @@ from ladder.models import Response
 from participants import data_protection
 from participants.services import partner_erase
 
-from ..factories import LadderResponseFactory, PartnerRespondentFactory
+from .factories import LadderResponseFactory, PartnerRespondentFactory
 
 pytestmark = pytest.mark.django_db
 

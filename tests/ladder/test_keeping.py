@@ -10,7 +10,8 @@ from django.urls import reverse
 from ladder import services
 from ladder.models import Respondent, Response, Round
 
-from ..factories import LadderResponseFactory, LadderRoundFactory, StaffFactory, UserFactory
+from ..participants.factories import StaffFactory, UserFactory
+from .factories import LadderResponseFactory, LadderRoundFactory
 
 pytestmark = pytest.mark.django_db
 

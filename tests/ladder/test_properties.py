@@ -11,8 +11,9 @@ from hypothesis import given
 from ladder import services
 from ladder.models import Area
 
-from ..factories import StaffFactory, _current_ladder
+from ..participants.factories import StaffFactory
 from ..properties import any_text, assert_refused, example, expected_text, near_and_far_dates
+from .factories import _current_ladder
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from ladder.models import Ladder, Round
 from ladder.results import describe_position, format_change, median_of_counts, round_results
 from ladder.services import latest_positions
 
-from ..factories import LadderRoundFactory, ServiceFactory
+from ..coprod.factories import ServiceFactory
+from .factories import LadderRoundFactory
 
 pytestmark = pytest.mark.django_db
 

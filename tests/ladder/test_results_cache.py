@@ -9,7 +9,7 @@ from ladder import data_protection
 from ladder.models import Response, Round
 from ladder.results import round_results
 
-from ..factories import StaffFactory
+from ..participants.factories import StaffFactory
 
 
 @pytest.fixture

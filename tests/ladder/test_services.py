@@ -12,15 +12,8 @@ from ladder import services
 from ladder.models import Action, Area, Ladder, Respondent, Response, Round
 from participants.models import Consent, ConsentStatement
 
-from ..factories import (
-    LadderRoundFactory,
-    PartnerFactory,
-    PartnerRespondentFactory,
-    PartnerWithLoginFactory,
-    StaffFactory,
-    StaffRespondentFactory,
-    UserFactory,
-)
+from ..participants.factories import PartnerFactory, PartnerWithLoginFactory, StaffFactory, UserFactory
+from .factories import LadderRoundFactory, PartnerRespondentFactory, StaffRespondentFactory
 
 pytestmark = pytest.mark.django_db
 

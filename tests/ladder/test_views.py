@@ -8,16 +8,15 @@ from django.utils import timezone
 
 from ladder.models import Action, Area, Ladder, Respondent, Response, Round
 
-from ..factories import (
+from ..helpers import assert_queries_bounded, pdf_text
+from ..panels.factories import PanelFactory
+from ..participants.factories import PartnerFactory, StaffFactory
+from .factories import (
     LadderActionFactory,
     LadderRoundFactory,
-    PanelFactory,
-    PartnerFactory,
     PartnerRespondentFactory,
-    StaffFactory,
     StaffRespondentFactory,
 )
-from ..helpers import assert_queries_bounded, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -315,7 +314,7 @@ def test_an_action_without_description_or_owner_is_refused(staff_client, world):
         "area": Area.objects.first().pk, "description": "", "owner": "", "due_on": "",
         "status": "not_started",
     }))
-    assert page.count("This field is required.") == 3
+    assert page.count("This field is required.") == 3 * 2  # beside each field and in the error summary
     assert Action.objects.count() == before
 
 
@@ -373,7 +372,8 @@ def test_a_link_to_a_panel_or_decision_that_does_not_exist_is_refused(staff_clie
     data = {"area": action.area_id, "description": "Changed", "owner": world.staff.pk,
             "due_on": action.due_on.isoformat(), "status": action.status, "panel": 999999, "decision": "x"}
     page = _page(staff_client.post(reverse("ladder:action_edit", args=[action.pk]), data))
-    assert page.count("Select a valid choice. That choice is not one of the available choices.") == 2
+    # Beside each of the two fields and in the error summary.
+    assert page.count("Select a valid choice. That choice is not one of the available choices.") == 2 * 2
     action.refresh_from_db()
     assert action.description == "Partners check the new intake form" and action.panel == world.panel
 

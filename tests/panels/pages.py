@@ -22,13 +22,13 @@ def populate(world) -> None:
 def _populate_panels_and_meetings(world) -> None:
     from decimal import Decimal
 
-    from ..factories import (
+    from ..participants.factories import PartnerFactory
+    from .factories import (
         AttendanceFactory,
         MeetingFactory,
         MeetingPaperFactory,
         MembershipFactory,
         PanelFactory,
-        PartnerFactory,
     )
 
     staff = world.staff
@@ -102,6 +102,19 @@ def _today(world) -> dict:
     return {"left_on": timezone.localdate().isoformat()}
 
 
+def _populate_call_list(world) -> None:
+    from coprod.models import Notice
+
+    # Leslie asked to be phoned: a reminder of the coming meeting waits on its call list.
+    leslie = world.leslie_membership.partner
+    world.call = Notice.objects.create(
+        kind="meeting_reminder", channel=Notice.Channel.PHONE, status=Notice.Status.TO_CALL,
+        partner=leslie, to="07700 900123", subject="Reminder: Waiting-room changes",
+        body="Ring Leslie to remind them.", topic=f"meeting:{world.meeting.pk}")
+
+
+POPULATE.append(_populate_call_list)
+
 PAGES += [
     # Staff
     Page("panels:panel_list", STAFF_ONLY),
@@ -119,6 +132,7 @@ PAGES += [
     Page("panels:meeting_cancel", STAFF_ACTION, kwargs=_meeting, method="post",
          data=lambda w: {"confirm": "1"}),
     Page("panels:attendance_update", STAFF_ACTION, kwargs=_past_meeting, method="post", data=_register_data),
+    Page("panels:call_done", STAFF_ACTION, kwargs=lambda w: {"pk": w.call.pk}, method="post"),
     Page("panels:paper_add", STAFF_ONLY, kwargs=_meeting),
     Page("panels:paper_remove", STAFF_ACTION, kwargs=lambda w: {"pk": w.paper.pk}, method="post"),
     # Members (partners on the panel) and staff
@@ -148,7 +162,8 @@ def _populate_proposals_decisions_recruitment(world) -> None:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from ..factories import (
+    from ..ladder.factories import _current_ladder
+    from .factories import (
         DecisionFactory,
         FeedbackPointFactory,
         FeedbackResponseFactory,
@@ -157,7 +172,6 @@ def _populate_proposals_decisions_recruitment(world) -> None:
         RecruitmentStageFactory,
         StaffTimeFactory,
         StageParticipantFactory,
-        _current_ladder,
     )
 
     staff, today = world.staff, timezone.localdate()
@@ -271,7 +285,7 @@ def _populate_kept_history(world) -> None:
     recorded as not held), and one already recorded as not taking place."""
     from panels import services
 
-    from ..factories import DecisionFactory, MeetingFactory, PanelFactory
+    from .factories import DecisionFactory, MeetingFactory, PanelFactory
 
     staff = world.staff
     world.archived_decision = DecisionFactory(title="Thursday evening drop-in (again)", recorded_by=staff)

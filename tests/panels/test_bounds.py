@@ -12,7 +12,8 @@ from django.utils import timezone
 from panels import services
 from panels.models import Decision, Meeting, Panel
 
-from ..factories import MeetingFactory, PanelFactory, StaffFactory
+from ..participants.factories import StaffFactory
+from .factories import MeetingFactory, PanelFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,31 +8,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.models import Organisation
 from ladder.models import Ladder, Rung
 from panels import services
 from panels.models import Decision
-from tests.factories import (
-    DecisionFactory,
-    PanelFactory,
-    ProposalFactory,
-    ServiceFactory,
-    StaffFactory,
-    TrusteeFactory,
-)
+from tests.coprod.factories import ServiceFactory
 from tests.helpers import assert_queries_bounded
+from tests.panels.factories import DecisionFactory, PanelFactory, ProposalFactory
+from tests.participants.factories import TrusteeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _organisation(db):
-    Organisation.current()
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
 
 
 @pytest.fixture

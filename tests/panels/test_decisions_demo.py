@@ -1,11 +1,10 @@
-"""The demo proposals, decisions, staff time and recruitment rounds (panels/demo_decisions.py)."""
+"""The demo proposals, decisions, staff time and recruitment rounds (panels/demo/decisions.py)."""
 
 import pytest
 
 import coprod.demo
 import ladder.demo
 import panels.demo
-import panels.demo_decisions
 import participants.demo
 from panels import services
 from panels.models import (
@@ -31,9 +30,9 @@ def test_demo_proposals_decisions_and_recruitment_are_seeded_once():
     participants.demo.seed()
     ladder.demo.seed()
     panels.demo.seed()
-    panels.demo_decisions.seed()
+    panels.demo.decisions.seed()
     first = _counts()
-    panels.demo_decisions.seed()
+    panels.demo.decisions.seed()
     assert _counts() == first, "a second run must add nothing"
 
     answered = Proposal.objects.get(status="responded")

@@ -12,11 +12,11 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import kpis, periods
+from coprod import periods
 from coprod.models import Organisation
-from panels import services
+from panels import kpis, services
 from panels.models import Decision, FeedbackPoint, FeedbackResponse, Meeting, Proposal
-from tests.factories import (
+from tests.panels.factories import (
     AttendanceFactory,
     DecisionFactory,
     FeedbackPointFactory,
@@ -24,22 +24,10 @@ from tests.factories import (
     MeetingFactory,
     PanelFactory,
     ProposalFactory,
-    StaffFactory,
-    TrusteeFactory,
-    UserFactory,
 )
+from tests.participants.factories import TrusteeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _organisation(db):
-    Organisation.current()
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(full_name="Sam Staff")
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 
 from panels.data_protection import export_points_and_recruitment
 
-from ..factories import (
+from ..participants.factories import PartnerFactory
+from .factories import (
     FeedbackPointFactory,
     FeedbackResponseFactory,
-    PartnerFactory,
     RecruitmentStageFactory,
     StageParticipantFactory,
 )

@@ -10,8 +10,8 @@ from icalendar import Calendar
 
 from panels.models import Attendance
 
-from ..factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory
 from ..helpers import assert_queries_bounded
+from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,18 @@ def test_your_meetings_runs_a_fixed_number_of_queries(partner_client, world):
             AttendanceFactory(meeting=meeting, partner=world.partner)
 
     assert_queries_bounded(partner_client, reverse("panels:my_meetings"), grow, most=12)
+
+
+def test_the_portal_home_shows_the_next_meetings_in_a_fixed_number_of_queries(partner_client, world):
+    def grow():
+        for number in range(10):
+            meeting = MeetingFactory(panel=world.panel, days=number + 1, title=f"Grown meeting {number}")
+            AttendanceFactory(meeting=meeting, partner=world.partner)
+
+    assert_queries_bounded(partner_client, reverse("participants:portal_home"), grow, most=10)
+    page = partner_client.get(reverse("participants:portal_home")).content.decode()
+    assert "Your next meetings" in page
+    assert "Grown meeting 0" in page
 
 
 def test_partner_confirms_they_are_coming(partner_client, world):

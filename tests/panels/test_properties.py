@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from panels import services
 from panels.models import Meeting, Panel
 
-from ..factories import PanelFactory, StaffFactory
+from ..participants.factories import StaffFactory
 from ..properties import (
     any_text,
     assert_refused,
@@ -26,6 +26,7 @@ from ..properties import (
     random_uploads,
     real_uploads,
 )
+from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,30 +10,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.models import Organisation
 from panels import services
 from panels.models import FeedbackPoint, FeedbackResponse, Proposal
 from participants.models import ConsentStatement
-from tests.factories import (
-    ConsentFactory,
+from tests.helpers import assert_queries_bounded
+from tests.panels.factories import (
     FeedbackPointFactory,
     FeedbackResponseFactory,
     MembershipFactory,
     PanelFactory,
-    PartnerFactory,
-    PartnerWithLoginFactory,
     ProposalFactory,
-    StaffFactory,
 )
-from tests.helpers import assert_queries_bounded
+from tests.participants.factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _organisation(db):
-    """The organisation row exists before any page is counted (the first page view creates it)."""
-    Organisation.current()
 
 
 def _today():
@@ -42,11 +32,6 @@ def _today():
 
 def _consents_to_contact(partner):
     ConsentFactory(partner=partner, statement=ConsentStatement.objects.get(topic="contact", version=1))
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(full_name="Sam Staff")
 
 
 @pytest.fixture

@@ -9,32 +9,19 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod import kpis
 from coprod.models import Organisation
+from coprod.periods import Period
 from panels import services
 from panels.models import RecruitmentRound, RecruitmentStage, StageParticipant
-from tests.factories import (
-    PartnerFactory,
-    RecruitmentRoundFactory,
-    RecruitmentStageFactory,
-    ServiceFactory,
-    StaffFactory,
-    StageParticipantFactory,
-)
+from tests.coprod.factories import ServiceFactory
 from tests.helpers import assert_queries_bounded
+from tests.panels.factories import RecruitmentRoundFactory, RecruitmentStageFactory, StageParticipantFactory
+from tests.participants.factories import PartnerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 6, 15)
-
-
-@pytest.fixture(autouse=True)
-def _organisation(db):
-    Organisation.current()
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
 
 
 @pytest.fixture
@@ -276,3 +263,17 @@ def test_round_page_runs_a_bounded_number_of_queries(staff_client):
     add(2)
     assert_queries_bounded(staff_client, reverse("panels:recruitment_detail", args=[round_.pk]),
                            lambda: add(20), most=16)
+
+
+def test_the_dashboards_services_table_shows_the_same_rate_as_the_recruitment_page():
+    housing, advice = ServiceFactory(name="Housing"), ServiceFactory(name="Advice")
+    _closed(10, involved=True, service=housing)
+    _closed(20, involved=False, service=housing)
+    _closed(30, involved=False, service=housing)
+    _closed(10, involved=False, service=advice)
+    period = Period(TODAY - datetime.timedelta(days=90), TODAY, "Last 90 days")
+    table = {row["service"]: row["involvement"] for row in kpis.services_table(period)}
+    assert table[housing] == services.recruitment_involvement(on=TODAY, service=housing)[2] == Decimal("33.3")
+    assert table[advice] == services.recruitment_involvement(on=TODAY, service=advice)[2] == Decimal("0.0")
+    assert services.recruitment_involvement_by_service(on=TODAY) == {
+        housing.pk: (1, 3, Decimal("33.3")), advice.pk: (0, 1, Decimal("0.0"))}

@@ -16,27 +16,17 @@ from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
 from panels.tasks import close_expired_panels
 from participants.models import ConsentStatement
 
-from ..factories import (
-    AttendanceFactory,
+from ..participants.factories import (
     ConsentFactory,
-    MeetingFactory,
-    MembershipFactory,
-    PanelFactory,
     PartnerFactory,
     PartnerWithLoginFactory,
-    StaffFactory,
     TrusteeFactory,
-    _at,
 )
+from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory, _at
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(full_name="Sam Staff")
 
 
 def _agrees_to_contact(partner):

@@ -13,16 +13,9 @@ from django.utils import timezone
 from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
 from participants.models import ConsentStatement
 
-from ..factories import (
-    AttendanceFactory,
-    ConsentFactory,
-    MeetingFactory,
-    MembershipFactory,
-    PanelFactory,
-    PartnerFactory,
-    StaffFactory,
-)
 from ..helpers import assert_queries_bounded
+from ..participants.factories import ConsentFactory, PartnerFactory, StaffFactory
+from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,24 +9,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.models import Organisation
 from panels import services
 from panels.models import StaffTime
 from panels.views import _quarter
-from tests.factories import MeetingFactory, PanelFactory, StaffFactory, StaffTimeFactory
 from tests.helpers import assert_queries_bounded
+from tests.panels.factories import MeetingFactory, PanelFactory, StaffTimeFactory
+from tests.participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _organisation(db):
-    Organisation.current()
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(full_name="Sam Staff")
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def _populate_invitations(world) -> None:
 
     from django.utils import timezone
 
-    from ..factories import InvitationFactory, PartnerFactory, PartnerInvitationFactory
+    from .factories import InvitationFactory, PartnerFactory, PartnerInvitationFactory
 
     now = timezone.now()
     newcomer = PartnerFactory(full_name="Nia Newcomer", email="nia@example.test", status="induction")
@@ -193,7 +193,7 @@ def _populate_consent_and_training(world) -> None:
 
     from participants.models import Consent, ConsentStatement, Course, TrainingRecord
 
-    from ..factories import PartnerFactory, StaffFactory
+    from .factories import PartnerFactory, StaffFactory
 
     # get_or_create: a transactional test (the browser sweep) empties the lists the migrations ship.
     def statement(topic: str) -> ConsentStatement:
@@ -231,6 +231,7 @@ PAGES += [
     # The partner's own pages
     Page("participants:my_details", PARTNERS_ONLY),
     Page("participants:my_details_edit", PARTNERS_ONLY),
+    Page("participants:my_reminders", PARTNERS_ONLY),
     Page("participants:my_details_edit", CONSENT_OWN_POST, method="post",
          data=lambda w: {"preferred_contact": "phone", "phone": "07700 900123"}),
     Page("participants:my_consent", PARTNERS_ONLY),

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from participants import services
 
-from ..factories import InvitationFactory, SensitiveStaffFactory
+from .factories import InvitationFactory, SensitiveStaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from participants import services
 from participants.models import Consent, ConsentStatement, Partner
 
-from ..factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory
 from ..helpers import assert_queries_bounded
+from .factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from coprod.models import Organisation, OutgoingEmail
 from participants import services
 from participants.models import Consent, ConsentStatement, Invitation, Partner, StatusChange
 
-from ..factories import (
+from ..helpers import assert_queries_bounded
+from .factories import (
     PASSWORD,
     InvitationFactory,
     PartnerFactory,
@@ -26,7 +27,6 @@ from ..factories import (
     TrusteeFactory,
     UserFactory,
 )
-from ..helpers import assert_queries_bounded
 
 pytestmark = pytest.mark.django_db
 

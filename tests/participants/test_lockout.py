@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from participants import lockout
 
-from ..factories import PASSWORD, PartnerWithLoginFactory, StaffFactory
+from .factories import PASSWORD, PartnerWithLoginFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _try_to_sign_in(tab, email: str, password: str):
-    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("E-mail address").fill(email)
     tab.get_by_label("Password").fill(password)
     with tab.expect_navigation() as navigation:
         tab.get_by_role("button", name="Sign in").click()

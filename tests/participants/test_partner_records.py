@@ -20,14 +20,9 @@ from participants.models import (
     TrainingRecord,
 )
 
-from ..factories import (
-    LivedExperienceAreaFactory,
-    PartnerFactory,
-    SensitiveStaffFactory,
-    ServiceFactory,
-    StaffFactory,
-)
+from ..coprod.factories import ServiceFactory
 from ..helpers import assert_queries_bounded
+from .factories import LivedExperienceAreaFactory, PartnerFactory, SensitiveStaffFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from participants import services
 from participants.models import Course
 
-from ..factories import PartnerFactory, SensitiveStaffFactory
 from ..properties import any_text, assert_refused, example, expected_text, near_and_far_dates
+from .factories import PartnerFactory, SensitiveStaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from participants.models import Consent, ConsentStatement, Course, Partner, TrainingRecord
 
-from ..factories import PartnerFactory
+from .factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

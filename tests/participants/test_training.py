@@ -12,8 +12,8 @@ from django.utils import timezone
 from participants import services
 from participants.models import Course, Partner, TrainingRecord
 
-from ..factories import PartnerFactory, StaffFactory, TrainingRecordFactory, UserFactory
 from ..helpers import assert_queries_bounded
+from .factories import PartnerFactory, StaffFactory, TrainingRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +185,7 @@ def test_record_form_is_prefilled_from_the_link(world, staff_client, safeguardin
     ({"course": "safeguarding", "completed_on": "2025-01-15"}, "Choose either a partner or a staff member"),
     ({"course": "safeguarding", "partner": "me", "user": "staff", "completed_on": "2025-01-15"},
      "Choose either a partner or a staff member"),
-    ({"course": "safeguarding", "partner": "me", "completed_on": "not a date"}, "Enter a valid date"),
+    ({"course": "safeguarding", "partner": "me", "completed_on": "not a date"}, "Enter a real date"),
     ({"course": "safeguarding", "partner": "me", "completed_on": "2999-01-01"}, "cannot be in the future"),
     ({"course": "safeguarding", "user": "trustee", "completed_on": "2025-01-15"}, "Select a valid choice"),
 ])

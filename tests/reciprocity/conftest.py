@@ -5,7 +5,8 @@ import pytest
 
 from participants.models import Consent, ConsentStatement
 
-from ..factories import FundingSourceFactory, PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import PartnerWithLoginFactory, StaffFactory
+from .factories import FundingSourceFactory
 from .helpers import give_finance_permissions
 
 

@@ -108,15 +108,15 @@ def approved_claim(partner, approver, **kwargs):
     return services.claim_approve(claim=claim, by=approver)
 
 
+def pay(claim, finance, source, *, method="bank_transfer", paid_on=None, **details):
+    """Pay an approved claim from `source` today (or on `paid_on`); `details` are what the
+    method needs (`reference=`, `vouchers="Love2shop|10.00"`, `charity=` …)."""
+    return services.claim_pay(claim=claim, by=finance, method=method, paid_on=paid_on or timezone.localdate(),
+                              funding_source=source, **details)
+
+
 def paid_claim(partner, finance, source, *, paid_on=None, method="bank_transfer", **kwargs):
     claim = approved_claim(partner, finance, **kwargs)
-    services.claim_pay(
-        claim=claim,
-        by=finance,
-        method=method,
-        paid_on=paid_on or timezone.localdate(),
-        funding_source=source,
-        reference="BACS-1",
-    )
+    pay(claim, finance, source, method=method, paid_on=paid_on, reference="BACS-1")
     claim.refresh_from_db()
     return claim

@@ -16,7 +16,8 @@ def seed() -> dict:
     from django.conf import settings
     from django.test import Client
 
-    from tests.factories import FundingSourceFactory, PartnerWithLoginFactory, StaffFactory
+    from tests.participants.factories import PartnerWithLoginFactory, StaffFactory
+    from tests.reciprocity.factories import FundingSourceFactory
     from tests.reciprocity.helpers import give_finance_permissions, make_claim
 
     finance = give_finance_permissions(StaffFactory(email="race-finance@example.test"))

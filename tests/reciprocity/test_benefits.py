@@ -11,8 +11,8 @@ from django.utils import timezone
 from reciprocity import benefits, services
 from reciprocity.models import BenefitRule, Claim
 
-from ..factories import BenefitRuleFactory
-from .helpers import approved_claim, make_claim, paid_claim
+from .factories import BenefitRuleFactory
+from .helpers import approved_claim, make_claim, paid_claim, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -112,14 +112,7 @@ def test_vouchers_count_only_when_the_rule_says_so(partner, finance, source):
         name="Ignores vouchers", period="month", counts_vouchers=False, partners=[partner]
     )
     claim = approved_claim(partner, finance)
-    services.claim_pay(
-        claim=claim,
-        by=finance,
-        method="voucher",
-        paid_on=timezone.localdate(),
-        funding_source=source,
-        vouchers="Love2shop|10.00",
-    )
+    pay(claim, finance, source, method="voucher", vouchers="Love2shop|10.00")
     checks = {check.rule: check for check in benefits.benefit_checks(partner)}
     assert checks[counts].paid == Decimal("40.00")
     assert checks[ignores].paid == Decimal("0.00")
@@ -128,14 +121,7 @@ def test_vouchers_count_only_when_the_rule_says_so(partner, finance, source):
 def test_money_paid_to_a_charity_does_not_count(partner, finance, source):
     BenefitRuleFactory(period="month", partners=[partner])
     claim = approved_claim(partner, finance)
-    services.claim_pay(
-        claim=claim,
-        by=finance,
-        method="charity",
-        paid_on=timezone.localdate(),
-        funding_source=source,
-        charity="Crisis",
-    )
+    pay(claim, finance, source, method="charity", charity="Crisis")
     [check] = benefits.benefit_checks(partner)
     assert check.paid == Decimal("0.00")
 

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reciprocity import services
-from reciprocity.models import Claim, ClaimItem, Rate
-from reciprocity.views import claimable_meetings
+from reciprocity.models import Claim, ClaimItem, Rate, claimable_meetings
 
-from ..factories import StaffFactory
+from ..participants.factories import StaffFactory
 from .helpers import give_finance_permissions, meeting_attended
 
 pytestmark = pytest.mark.django_db

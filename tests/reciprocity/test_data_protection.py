@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from participants import data_protection
 from reciprocity.models import Claim, ClaimItem, Payment, Recognition
 
-from ..factories import RecognitionFactory
+from .factories import RecognitionFactory
 from .helpers import jpeg, paid_claim
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ from django.utils import timezone
 from reciprocity import services
 from reciprocity.models import Claim, Payment, Voucher
 
-from ..factories import FundingSourceFactory, PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import PartnerWithLoginFactory, StaffFactory
+from .factories import FundingSourceFactory
 from .helpers import give_finance_permissions, make_claim
 
 pytestmark = pytest.mark.django_db(transaction=True)

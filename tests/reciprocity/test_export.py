@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from reciprocity.exports import payments_csv, safe_cell
 
-from ..factories import PartnerWithLoginFactory
+from ..participants.factories import PartnerWithLoginFactory
 from .helpers import paid_claim
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from reciprocity import services
 from reciprocity.admin import ClaimItemInline
 from reciprocity.models import Claim, ClaimItem, Payment, Voucher
 
-from ..factories import UserFactory
+from ..participants.factories import UserFactory
 from .helpers import approved_claim, hourly, jpeg, make_claim, meeting_attended, paid_claim
 
 

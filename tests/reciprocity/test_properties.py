@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from reciprocity import services
 from reciprocity.models import ActivityType, Claim, FundingSource, Payment, Rate
 
-from ..factories import StaffFactory
+from ..participants.factories import StaffFactory
 from ..properties import (
     any_text,
     assert_refused,

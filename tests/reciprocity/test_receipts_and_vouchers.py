@@ -13,7 +13,7 @@ from django.utils import timezone
 from reciprocity import receipts, services
 from reciprocity.models import Claim, ClaimItem, Voucher, VoucherBatch
 
-from .helpers import JPEG, PDF, PNG, approved_claim, jpeg, make_claim
+from .helpers import JPEG, PDF, PNG, approved_claim, jpeg, make_claim, pay
 
 # A day inside the claimable window (the last 12 months), whenever the suite runs.
 RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
@@ -153,14 +153,7 @@ def _stock(count: int, *, provider="Love2shop", value="10.00") -> VoucherBatch:
 def test_paying_in_vouchers_issues_codes_from_stock(partner, finance, source):
     _stock(5)
     claim = approved_claim(partner, finance)  # £40
-    payment = services.claim_pay(
-        claim=claim,
-        by=finance,
-        method="voucher",
-        paid_on=timezone.localdate(),
-        funding_source=source,
-        vouchers="Love2shop|10.00",
-    )
+    payment = pay(claim, finance, source, method="voucher", vouchers="Love2shop|10.00")
     issued = list(payment.vouchers.all())
     assert len(issued) == 4
     assert all(v.issued_at for v in issued)
@@ -172,14 +165,7 @@ def test_a_voucher_code_is_never_issued_twice(partner, finance, source):
     first = approved_claim(partner, finance, hours=Decimal("1.5"))  # £30
     second = approved_claim(partner, finance, hours=Decimal("1.5"))
     for claim in (first, second):
-        services.claim_pay(
-            claim=claim,
-            by=finance,
-            method="voucher",
-            paid_on=timezone.localdate(),
-            funding_source=source,
-            vouchers="Love2shop|10.00",
-        )
+        pay(claim, finance, source, method="voucher", vouchers="Love2shop|10.00")
     codes = list(Voucher.objects.filter(payment__isnull=False).values_list("code", flat=True))
     assert len(codes) == 6 == len(set(codes))
 
@@ -188,14 +174,7 @@ def test_not_enough_vouchers_is_refused_and_nothing_is_paid(partner, finance, so
     _stock(2)
     claim = approved_claim(partner, finance)
     with pytest.raises(ValidationError, match="Only 2"):
-        services.claim_pay(
-            claim=claim,
-            by=finance,
-            method="voucher",
-            paid_on=timezone.localdate(),
-            funding_source=source,
-            vouchers="Love2shop|10.00",
-        )
+        pay(claim, finance, source, method="voucher", vouchers="Love2shop|10.00")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.APPROVED
     assert Voucher.objects.in_stock().count() == 2
@@ -205,14 +184,7 @@ def test_an_amount_vouchers_cannot_make_is_refused(partner, finance, source):
     _stock(10)
     claim = approved_claim(partner, finance, travel=Decimal("5.00"))  # £45
     with pytest.raises(ValidationError, match="cannot be made"):
-        services.claim_pay(
-            claim=claim,
-            by=finance,
-            method="voucher",
-            paid_on=timezone.localdate(),
-            funding_source=source,
-            vouchers="Love2shop|10.00",
-        )
+        pay(claim, finance, source, method="voucher", vouchers="Love2shop|10.00")
 
 
 def test_codes_already_in_stock_are_refused(finance):
@@ -240,3 +212,11 @@ def test_adding_codes_with_a_blank_form_is_refused_and_adds_nothing(finance, cli
     response = client.post(reverse("reciprocity:voucher_codes_add", args=[batch.pk]), {"codes": "   "})
     assert response.status_code == 400
     assert batch.vouchers.count() == 1
+
+
+def test_one_code_already_in_stock_is_reported_in_the_singular():
+    _stock(2)
+    with pytest.raises(ValidationError, match="1 of these Love2shop codes is already in stock"):
+        _stock(1)
+    with pytest.raises(ValidationError, match="2 of these Love2shop codes are already in stock"):
+        _stock(2)

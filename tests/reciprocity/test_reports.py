@@ -10,8 +10,8 @@ from django.urls import reverse
 from coprod.models import Report
 from participants.models import Consent, ConsentStatement, Course, TrainingRecord
 
-from ..factories import RecognitionFactory
 from ..helpers import pdf_text
+from .factories import RecognitionFactory
 from .helpers import meeting_attended
 
 pytestmark = pytest.mark.django_db

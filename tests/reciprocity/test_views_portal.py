@@ -13,7 +13,7 @@ from reciprocity import services
 from reciprocity.models import Claim, ClaimItem
 
 from ..helpers import assert_queries_bounded
-from .helpers import approved_claim, make_claim, meeting_attended, paid_claim
+from .helpers import approved_claim, make_claim, meeting_attended, paid_claim, pay
 
 # A day inside the claimable window (the last 12 months), whenever the suite runs.
 RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
@@ -188,14 +188,7 @@ def test_partner_sees_their_voucher_codes(signed_in, partner, finance, source):
         by=finance,
     )
     claim = approved_claim(partner, finance)
-    services.claim_pay(
-        claim=claim,
-        by=finance,
-        method="voucher",
-        paid_on=timezone.localdate(),
-        funding_source=source,
-        vouchers="Love2shop|20.00",
-    )
+    pay(claim, finance, source, method="voucher", vouchers="Love2shop|20.00")
     body = signed_in.get(reverse("reciprocity:my_claim_detail", args=[claim.pk])).content.decode()
     assert "CODE-A" in body and "CODE-B" in body and "CODE-C" not in body
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from reciprocity import services
 from reciprocity.models import Claim, Payment
 
-from ..factories import PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import PartnerWithLoginFactory, StaffFactory
 from .helpers import approved_claim, give_finance_permissions, make_claim, paid_claim
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +246,7 @@ def test_a_payment_date_in_the_future_is_refused(partner, finance, source):
 
 
 def test_a_funding_source_not_running_on_the_payment_date_is_refused(partner, finance, source):
-    from ..factories import FundingSourceFactory
+    from .factories import FundingSourceFactory
 
     ended = FundingSourceFactory(
         starts_on=TODAY() - timedelta(days=300), ends_on=TODAY() - timedelta(days=30)

@@ -3,7 +3,7 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
-from coprod import benchmark
+from coprod.demo import benchmark
 
 COLUMNS = ["measurement", "queries N", "queries N×K", "ms N", "ms N×K", "ratio", "× floor", "× admin",
            "× document", "verdict"]

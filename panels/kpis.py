@@ -1,0 +1,135 @@
+"""The panels' figures on the dashboard (see coprod/kpis.py): recruitment involvement, panels,
+meetings and attendance, decisions and feedback, staff time, and their columns per service."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from coprod.kpis import ZERO, Dashboard, Figure, figures, link, percent, service_columns
+from coprod.models import Organisation, Service
+from coprod.periods import Period
+from panels.models import Attendance, Decision, FeedbackPoint, Meeting, Panel, StaffTime
+from panels.services import recruitment_involvement, recruitment_involvement_by_service
+
+
+def _held_meetings(period: Period, service: Service | None):
+    meetings = Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__date__gte=period.start,
+                                      starts_at__date__lte=period.end, ends_at__lt=timezone.now())
+    return meetings.filter(panel__service=service) if service else meetings
+
+
+def involvement(period: Period, service: Service | None, organisation: Organisation) -> list[Figure]:
+    involved, total, rate = recruitment_involvement(on=period.end, service=service)
+    return [Figure("Recruitment rounds involving partners", rate, "%", href=link("panels:recruitment_list"),
+                   note=f"{involved} of {total} rounds in the 12 months to {period.end:%-d %B %Y}",
+                   target=organisation.recruitment_involvement_target)]
+
+
+def panels_and_meetings(period: Period, service: Service | None, organisation: Organisation) -> list[Figure]:
+    running = Panel.objects.running(on=period.end)
+    if service:
+        running = running.filter(service=service)
+    held = _held_meetings(period, service)
+    lines = (Attendance.objects.of_partners().filter(meeting__in=held)
+             .exclude(status=Attendance.Status.DECLINED))
+    register = lines.aggregate(
+        expected=Count("pk"), attended=Count("pk", filter=Q(status=Attendance.Status.ATTENDED)),
+        hours=Coalesce(Sum("hours", filter=Q(status=Attendance.Status.ATTENDED)),
+                       Value(ZERO, output_field=DecimalField())),
+    )
+    held_link = link("panels:meeting_list", when="past", status=Meeting.Status.SCHEDULED,
+                      starts_from=period.start, starts_to=period.end, service=service.pk if service else None)
+    return [
+        Figure("Panels running", running.count(), href=link("panels:panel_list", status="active")),
+        Figure("Meetings held", held.count(), href=held_link),
+        Figure("Attendance rate", percent(register["attended"], register["expected"]), "%",
+               note=f"{register['attended']} of {register['expected']} invitations to partners",
+               target=organisation.attendance_target, href=held_link),
+        Figure("Partner hours contributed", register["hours"].normalize() + 0, "h", href=held_link),
+    ]
+
+
+def decisions(period: Period, service: Service | None, organisation: Organisation) -> list[Figure]:
+    logged = Decision.objects.in_log().filter(decided_on__gte=period.start, decided_on__lte=period.end)
+    points = FeedbackPoint.objects.filter(proposal__response_deadline__gte=period.start,
+                                          proposal__response_deadline__lte=period.end)
+    if service:
+        logged = logged.filter(service=service)
+        points = points.filter(proposal__panel__service=service)
+    counts = logged.aggregate(total=Count("pk"), shaped=Count(
+        "pk", filter=Q(shaped_by_panel__isnull=False) | Q(shaped_by_proposal__isnull=False)))
+    answered = points.aggregate(total=Count("pk"), on_time=Count("pk", filter=Q(
+        response__responded_at__date__lte=F("proposal__response_deadline"))))
+    log_link = link("panels:decision_list", decided_from=period.start, decided_to=period.end,
+                 service=service.pk if service else None)
+    return [
+        Figure("Decisions logged", counts["total"], href=log_link, trustees_may_follow=True),
+        Figure("Decisions shaped by lived experience", percent(counts["shaped"], counts["total"]), "%",
+               href=log_link, note=f"{counts['shaped']} of {counts['total']} decisions",
+               trustees_may_follow=True),
+        Figure("Feedback answered on time", percent(answered["on_time"], answered["total"]), "%",
+               href=link("panels:proposal_list"), target=organisation.feedback_on_time_target,
+               note=f"{answered['on_time']} of {answered['total']} points due in the period"),
+    ]
+
+
+def staff_time(period: Period, service: Service | None) -> list[tuple[str, Decimal]]:
+    entries = StaffTime.objects.filter(spent_on__gte=period.start, spent_on__lte=period.end)
+    if service:
+        entries = entries.filter(panel__service=service)
+    totals = dict(entries.order_by().values_list("category").annotate(hours=Sum("hours")))
+    return [(label, totals.get(value, ZERO)) for value, label in StaffTime.Category.choices]
+
+
+
+def _contribute(board: Dashboard, period: Period, service: Service | None,
+                organisation: Organisation) -> None:
+    board.sections["Recruitment"] = involvement(period, service, organisation)
+
+
+def _contribute_meetings(board: Dashboard, period: Period, service: Service | None,
+                         organisation: Organisation) -> None:
+    board.sections["Panels and meetings"] = panels_and_meetings(period, service, organisation)
+    board.sections["Decisions and feedback"] = decisions(period, service, organisation)
+
+
+def _contribute_staff_time(board: Dashboard, period: Period, service: Service | None,
+                           organisation: Organisation) -> None:
+    board.staff_time = staff_time(period, service)
+
+
+def _columns(period: Period):
+    """Recruitment involvement, attendance, decisions shaped and staff hours per service: one
+    grouped query each."""
+    rounds = recruitment_involvement_by_service(on=period.end)
+    register = {row["meeting__panel__service"]: row for row in Attendance.objects.of_partners()
+                .filter(meeting__in=_held_meetings(period, None)).exclude(status=Attendance.Status.DECLINED)
+                .order_by().values("meeting__panel__service")
+                .annotate(expected=Count("pk"),
+                          attended=Count("pk", filter=Q(status=Attendance.Status.ATTENDED)))}
+    shaped = {row["service"]: row for row in Decision.objects.in_log()
+              .filter(decided_on__gte=period.start, decided_on__lte=period.end).order_by().values("service")
+              .annotate(total=Count("pk"), shaped=Count(
+                  "pk", filter=Q(shaped_by_panel__isnull=False) | Q(shaped_by_proposal__isnull=False)))}
+    hours = dict(StaffTime.objects.filter(spent_on__gte=period.start, spent_on__lte=period.end).order_by()
+                 .values_list("panel__service").annotate(h=Sum("hours")))
+
+    def columns(service: Service) -> dict:
+        a, d = register.get(service.pk, {}), shaped.get(service.pk, {})
+        return {
+            "involvement": rounds.get(service.pk, (0, 0, None))[2],
+            "attendance": percent(a.get("attended", 0), a.get("expected", 0)),
+            "shaped": percent(d.get("shaped", 0), d.get("total", 0)),
+            "staff_hours": hours.get(service.pk, ZERO),
+        }
+    return columns
+
+
+def register() -> None:
+    # Recruitment first, then People (participants), then meetings and decisions.
+    figures.register("panels.recruitment", _contribute, order=10)
+    figures.register("panels.meetings_and_decisions", _contribute_meetings, order=30)
+    figures.register("panels.staff_time", _contribute_staff_time, order=60)
+    service_columns.register("panels", _columns, order=20)

@@ -1,0 +1,192 @@
+"""Reminders before meetings, chasers for unanswered invitations, and notices to a panel's
+staff lead. Beat runs `meeting_reminders_send` and `meeting_chasers_send` every quarter of an
+hour (panels.tasks.send_meeting_reminders); each notice goes on the person's own channel
+(`participants.contact`, `coprod.notices`) and is saved once only, under a key naming the
+meeting, the person and the reminder time, so a second run at once sends nothing more.
+
+When: a partner's own choice (`Partner.reminders`) or the usual times (MEETING_REMINDERS,
+by default two days before and on the morning). "Nd"/"Nh" is that many days or hours before
+the start; "morning" is 8:00 on the day (the day before for a meeting that starts before
+9:00). Only the latest reminder time that has come is sent, and not when it came more than
+`LATE_LIMIT` ago (a meeting scheduled the day before gets no "two days before" reminder).
+"""
+
+import datetime
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from coprod import notify
+from coprod.models import Notice, Organisation
+from coprod.notices import Recipient, notice_send, recipient_for_user
+from participants.contact import consenting_ids, partner_recipient, reminder_times, usual_reminder_times
+
+from .calendar import meeting_calendar
+from .models import Attendance, Meeting, Membership, Panel
+
+logger = logging.getLogger(__name__)
+
+# A reminder whose time came longer ago than this is not sent late.
+LATE_LIMIT = timedelta(hours=12)
+# Reminders are looked for in meetings starting within this (the longest choice is a week).
+HORIZON = timedelta(days=8)
+MORNING = datetime.time(8, 0)
+EARLY_START = datetime.time(9, 0)
+LEAD_ROLES = (Membership.Role.CHAIR, Membership.Role.CO_CHAIR, Membership.Role.FACILITATOR)
+
+
+def reminder_due_at(starts_at: datetime.datetime, when: str) -> datetime.datetime:
+    """The moment a reminder `when` ("2d", "3h", "morning") of a meeting starting at `starts_at` is due."""
+    if when == "morning":
+        local = timezone.localtime(starts_at)
+        day = local.date() if local.time() >= EARLY_START else local.date() - timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day, MORNING))
+    amount, unit = int(when[:-1]), when[-1]
+    return starts_at - (timedelta(days=amount) if unit == "d" else timedelta(hours=amount))
+
+
+def reminder_now(starts_at: datetime.datetime, times, now: datetime.datetime) -> str | None:
+    """Which of `times` to send now for a meeting starting at `starts_at`: the latest that has
+    come, if it came within LATE_LIMIT; else None."""
+    due = [(reminder_due_at(starts_at, when), when) for when in times]
+    due = [(at, when) for at, when in due if at <= now < starts_at]
+    if not due:
+        return None
+    at, when = max(due)
+    return when if now - at <= LATE_LIMIT else None
+
+
+def _when_words(meeting: Meeting) -> str:
+    local = timezone.localtime(meeting.starts_at)
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+
+
+def _body(template: str, recipient: Recipient, **context) -> str:
+    return render_to_string(template, {"recipient": recipient, "channel": recipient.channel,
+                                       "organisation": Organisation.current(), **context}).strip()
+
+
+def _link(name: str, *args) -> str:
+    base = settings.SITE_URL.rstrip("/")
+    return f"{base}{reverse(name, args=args)}"
+
+
+def _register_recipients(lines: list[Attendance]) -> list[tuple[Attendance, Recipient, tuple[str, ...]]]:
+    """Each register line with how to reach the person and when they want reminders."""
+    consenting = consenting_ids(line.partner for line in lines if line.partner_id)
+    found = []
+    for line in lines:
+        if line.partner_id:
+            recipient = partner_recipient(line.partner, consenting=line.partner_id in consenting)
+            found.append((line, recipient, reminder_times(line.partner)))
+        else:
+            found.append((line, recipient_for_user(line.user), usual_reminder_times()))
+    return found
+
+
+def _person_key(line: Attendance) -> str:
+    return f"p{line.partner_id}" if line.partner_id else f"u{line.user_id}"
+
+
+def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the people coming to (or not yet answering about) meetings soon. Answers how
+    many reminders were saved; running it again at once saves none."""
+    now = now or timezone.now()
+    lines = list(
+        Attendance.objects.filter(
+            meeting__status=Meeting.Status.SCHEDULED, meeting__starts_at__gt=now,
+            meeting__starts_at__lte=now + HORIZON,
+            status__in=[Attendance.Status.INVITED, Attendance.Status.CONFIRMED],
+        ).select_related("meeting", "meeting__panel", "partner", "partner__user", "user").order_by("pk")
+    )
+    calendars: dict[int, notify.Attachment] = {}
+    sent = 0
+    for line, recipient, times in _register_recipients(lines):
+        meeting = line.meeting
+        when = reminder_now(meeting.starts_at, times, now)
+        if when is None or not recipient.reachable:
+            continue
+        if meeting.pk not in calendars:
+            ics = meeting_calendar(meeting, sequence=meeting.history.count())
+            calendars[meeting.pk] = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
+        link = _link("panels:my_meeting" if line.partner_id else "panels:meeting_detail", meeting.pk)
+        notice = notice_send(
+            recipient=recipient, kind="meeting_reminder",
+            subject=f"Reminder: {meeting.title}, {_when_words(meeting)}",
+            body=_body("panels/notices/meeting_reminder.txt", recipient, meeting=meeting, line=line,
+                       when=_when_words(meeting), link=link),
+            key=f"meeting-reminder:{meeting.pk}:{_person_key(line)}:{when}:{meeting.starts_at:%Y%m%d%H%M}",
+            topic=f"meeting:{meeting.pk}",
+            attachments=[calendars[meeting.pk]] if recipient.channel == Notice.Channel.EMAIL else (),
+        )
+        sent += notice is not None
+    return sent
+
+
+def meeting_chasers_send(*, now: datetime.datetime | None = None) -> int:
+    """Ask again the partners who were invited to a meeting still to come MEETING_CHASE_AFTER_DAYS
+    ago or more and have not said whether they can come. Once per meeting and partner."""
+    days = settings.MEETING_CHASE_AFTER_DAYS
+    if days <= 0:
+        return 0
+    now = now or timezone.now()
+    lines = list(
+        Attendance.objects.filter(
+            meeting__status=Meeting.Status.SCHEDULED, meeting__starts_at__gt=now, partner__isnull=False,
+            status=Attendance.Status.INVITED, updated_at__lte=now - timedelta(days=days),
+        ).select_related("meeting", "meeting__panel", "partner", "partner__user").order_by("pk")
+    )
+    sent = 0
+    for line, recipient, _ in _register_recipients(lines):
+        meeting = line.meeting
+        notice = notice_send(
+            recipient=recipient, kind="meeting_chaser",
+            subject=f"Can you come? {meeting.title}, {_when_words(meeting)}",
+            body=_body("panels/notices/meeting_chaser.txt", recipient, meeting=meeting,
+                       when=_when_words(meeting), link=_link("panels:my_meeting", meeting.pk)),
+            key=f"meeting-chaser:{meeting.pk}:{_person_key(line)}", topic=f"meeting:{meeting.pk}",
+        )
+        sent += notice is not None
+    return sent
+
+
+# --- Telling the panel's staff lead ---------------------------------------------------------
+
+
+def panel_leads(panel: Panel) -> list:
+    """The staff to tell about a panel: its current staff chair, co-chair or facilitator;
+    failing those, its other current staff members; failing those, whoever created it."""
+    staff = [membership for membership in panel.memberships.current().filter(
+        user__isnull=False, user__is_active=True).select_related("user")]
+    leads = [membership.user for membership in staff if membership.role in LEAD_ROLES]
+    if leads or staff:
+        return leads or [membership.user for membership in staff]
+    creator = panel.created_by
+    return [creator] if creator is not None and creator.is_active and creator.is_staff_member else []
+
+
+def leads_tell(*, staff: list, kind: str, subject: str, body: str, topic: str = "", about=None) -> int:
+    """Tell each of `staff` (on their channel: e-mail for staff) about the partner `about`.
+    Answers how many were told."""
+    told = 0
+    for user in staff:
+        told += notice_send(recipient=recipient_for_user(user), kind=kind, subject=subject, body=body,
+                            topic=topic, about=about) is not None
+    return told
+
+
+def attendance_declined_tell_lead(*, attendance: Attendance) -> int:
+    """A partner said they cannot come: their panel's staff lead is told."""
+    meeting = attendance.meeting
+    who = attendance.partner.display_name if attendance.partner_id else str(attendance.user)
+    body = render_to_string("panels/notices/declined_to_lead.txt", {
+        "who": who, "meeting": meeting, "when": _when_words(meeting),
+        "link": _link("panels:meeting_detail", meeting.pk), "organisation": Organisation.current(),
+    }).strip()
+    return leads_tell(staff=panel_leads(meeting.panel), kind="meeting_declined",
+                      subject=f"{who} cannot come to {meeting.title}, {_when_words(meeting)}", body=body,
+                      topic=f"meeting:{meeting.pk}", about=attendance.partner)
