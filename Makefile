@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # Test processes (pytest-xdist): one per core, at most 4; TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test drills loadtest install install-dev migrate demo worker lint check browser-deps clean
+.PHONY: run test drills loadtest install install-dev migrate demo worker lint check browser-deps clean backup restore
 
 $(BIN)/python:
 	bin/system-packages
@@ -63,6 +63,18 @@ drills: install
 ## A Celery worker for the production-like setup (needs REDIS_URL).
 worker: install
 	$(BIN)/celery -A coprod worker --loglevel=INFO
+
+## Back up the database and every uploaded file to backups/coprod-backup-YYYYMMDD-HHMMSS.tar.gz
+## (BACKUP_DIR=... for another folder). Uses DATABASE_URL and the file storage settings.
+BACKUP_DIR ?= backups
+backup: install
+	$(BIN)/python manage.py backup --to $(BACKUP_DIR)
+
+## Restore BACKUP=backups/coprod-backup-....tar.gz into the fresh, empty database DATABASE_URL
+## names (create it first) and the file storage, then check every table and file against it.
+restore: install
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/coprod-backup-....tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 lint: install-dev
 	$(BIN)/ruff check .

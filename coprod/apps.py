@@ -8,6 +8,8 @@ class CoprodConfig(AppConfig):
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
         from . import demo, governance
+        from .firstrun import register_core_steps
 
         demo.register()
         governance.register()
+        register_core_steps()

@@ -9,6 +9,7 @@ are kept in the cache, keyed by their content (coprod.chartcache).
 
 import base64
 import io
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -95,4 +96,43 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | None]],
         axes.set_title(title)
     if len(series) > 1:
         axes.legend(frameon=False)
+    return figure_to_svg(figure)
+
+
+def wrap_label(label: str, width: int = 26, lines: int = 3) -> str:
+    """A long name on at most `lines` short lines (the last one ending "…" if cut), so
+    names sit beside their bars instead of running into each other."""
+    return "\n".join(textwrap.wrap(label, width, max_lines=lines, placeholder="…")) or label
+
+
+def top_with_others(rows: Sequence[tuple[str, float, float]], *, top: int,
+                    others: str = "Others") -> list[tuple[str, float, float]]:
+    """The `top` largest rows (by their first figure), the rest added up as one
+    "Others (n)" row, so a chart stays readable however many rows there are."""
+    ranked = sorted(rows, key=lambda row: row[1], reverse=True)
+    if len(ranked) <= top + 1:
+        return ranked
+    kept, rest = ranked[:top], ranked[top:]
+    return kept + [(f"{others} ({len(rest)})", sum(r[1] for r in rest), sum(r[2] for r in rest))]
+
+
+def progress_chart(rows: Sequence[tuple[str, float, float]], *, whole: str, part: str, xlabel: str = "",
+                   top: int = 8, others: str = "Others",
+                   colours: Sequence[str] = (NEUTRAL_COLOUR, PARTNER_COLOUR),
+                   money: bool = False, width: float = 7.0) -> str:
+    """One horizontal bar per row: the whole (a budget) with the part (what was spent)
+    drawn inside it. Names are wrapped beside the bars, the largest `top` rows are drawn
+    and the rest added up as one row; the chart grows with the rows it draws. Returns SVG."""
+    drawn = top_with_others(rows, top=top, others=others)
+    figure, axes = pyplot.subplots(figsize=(width, 0.45 * max(len(drawn), 2) + 1.1))
+    positions = list(range(len(drawn)))
+    axes.barh(positions, [row[1] for row in drawn], 0.75, label=whole, color="white",
+              edgecolor=colours[0], linewidth=1.2)
+    axes.barh(positions, [row[2] for row in drawn], 0.45, label=part, color=colours[1])
+    axes.set_yticks(positions, [wrap_label(row[0]) for row in drawn], fontsize=9)
+    axes.invert_yaxis()
+    axes.set_xlabel(xlabel)
+    if money:
+        axes.xaxis.set_major_formatter(lambda value, _: f"£{value:,.0f}")
+    axes.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
     return figure_to_svg(figure)

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from . import bounds, periods
-from .models import Organisation, Resource, ResourceTag, Service
+from .models import COMMENTARY_MAX, Organisation, Resource, ResourceTag, Service
 from .roles import TEAM_PERMISSIONS
 from .uploads import DOCUMENTS, IMAGES, MB, validate_upload
 from .widgets import NameSelect
@@ -35,9 +35,11 @@ class ServiceForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "description", "logo", "recruitment_involvement_target", "attendance_target",
-                  "feedback_on_time_target", "days_to_pay_target", "quarterly_report", "quarterly_report_day"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "description", "logo", "address", "signatory_name", "signatory_role",
+                  "recruitment_involvement_target", "attendance_target", "feedback_on_time_target",
+                  "days_to_pay_target", "quarterly_report", "quarterly_report_day"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "address": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"logo": "A PNG, JPEG or WebP image, at most 2 MB. Shown at the top of every page."}
 
     def clean_logo(self):
@@ -191,3 +193,22 @@ class PeriodForm(forms.Form):
 
     def chosen_service(self):
         return self.cleaned_data.get("service") if self.is_bound and self.is_valid() else None
+
+
+class GovernanceReportForm(PeriodForm):
+    """The governance report's period and service, and staff's optional commentary for the
+    board, printed after the executive summary."""
+
+    commentary = forms.CharField(
+        required=False, max_length=COMMENTARY_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Commentary for the board (optional)",
+        help_text="What the figures do not say: context, risks, thanks. Printed after the summary.",
+    )
+
+    def clean_commentary(self):
+        errors = {}
+        text = bounds.check_text("commentary", self.cleaned_data.get("commentary"), max_length=COMMENTARY_MAX,
+                                 errors=errors)
+        if errors:
+            raise forms.ValidationError(errors["commentary"])
+        return text

@@ -1,29 +1,35 @@
 """The governance report: the dashboard's figures and charts for a period, rendered
 to PDF by a worker, made automatically each quarter and sent to trustees."""
 
+import base64
 import datetime
 import logging
+import mimetypes
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from . import bounds, kpis, notify, periods, reports
-from .models import Organisation, Report, Service
+from . import boardpack, bounds, kpis, notify, periods, reports
+from .models import COMMENTARY_MAX, Organisation, Report, Service
 from .registry import Registry
 
 logger = logging.getLogger(__name__)
 
 
 def governance_report_request(*, period: periods.Period, service: Service | None, by,
-                              scheduled: bool = False) -> Report:
-    """Queue the governance report for a period (within `bounds.REPORT_PERIOD`)."""
+                              scheduled: bool = False, commentary: str = "") -> Report:
+    """Queue the governance report for a period (within `bounds.REPORT_PERIOD`), with staff's
+    optional commentary for the board."""
     bounds.REPORT_PERIOD.check(period.start, period.end)
+    commentary = bounds.check_text("commentary", commentary, max_length=COMMENTARY_MAX)
     title = f"Governance report: {period.label}" + (f" — {service.name}" if service else "")
     params = {**period.as_params(), "service": service.pk if service else None, "scheduled": scheduled}
-    return reports.report_request(kind=Report.Kind.GOVERNANCE, title=title, by=by, params=params)
+    return reports.report_request(kind=Report.Kind.GOVERNANCE, title=title, by=by, params=params,
+                                  commentary=commentary)
 
 
 # What each app adds to the governance report: `section(period, service) -> dict` of template
@@ -31,13 +37,50 @@ def governance_report_request(*, period: periods.Period, service: Service | None
 sections = Registry("governance report sections")
 
 
+def _site_link(name: str, **params) -> str:
+    query = {key: value for key, value in params.items() if value not in (None, "")}
+    return f"{settings.SITE_URL.rstrip('/')}{reverse(name)}" + (f"?{urlencode(query)}" if query else "")
+
+
+def _logo_uri() -> str:
+    """The organisation's logo for the cover, inlined (uploads are never served publicly)."""
+    logo = Organisation.current().logo
+    if not logo:
+        return ""
+    try:
+        with logo.open("rb") as image:
+            data = image.read()
+    except OSError:
+        logger.warning("the organisation's logo could not be read for the report cover")
+        return ""
+    kind = mimetypes.guess_type(logo.name)[0] or "image/png"
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+
 def render_governance(report: Report) -> tuple[str, dict]:
     period = periods.Period.from_params(report.params)
     service = Service.objects.filter(pk=report.params.get("service")).first()
     board = kpis.dashboard(period, service)
+    before = boardpack.previous_period(period)
+    lines = boardpack.summary(board, kpis.dashboard(before, service))
+    drawn = kpis.charts(board)  # every funder in the chart ("Other funders" adds up the smallest)
+    # The pack stays short: the services with most active partners; the dashboard shows them all.
+    service_count = len(board.services)
+    board.services = sorted(board.services, key=lambda row: -row["active_partners"])[:boardpack.MOST_SERVICES]
+    if board.reciprocity:
+        board.reciprocity["budgets"] = boardpack.shorten_budgets(board.reciprocity["budgets"])
+    dates = {"decided_from": period.start.isoformat(), "decided_to": period.end.isoformat(),
+             "service": service.pk if service else None}
     return "reports/governance.html", {
-        "board": board, "charts": kpis.charts(board), "definitions": kpis.__doc__,
+        "board": board, "charts": drawn, "previous_period": before,
+        "summary": lines, "targets": boardpack.target_counts(lines), "commentary": report.commentary,
+        "definitions": boardpack.DEFINITIONS,
         **{key: value for section in sections for key, value in section(period, service).items()},
+        "services": board.services, "service_count": service_count, "logo_uri": _logo_uri(),
+        "decision_log_link": _site_link("panels:decision_list", shaped="yes", export="xlsx", **dates),
+        "feedback_link": _site_link("panels:feedback_log", export="xlsx", **{
+            "answered_from": period.start.isoformat(), "answered_to": period.end.isoformat(),
+            "service": service.pk if service else None}),
     }
 
 

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .charts import NEUTRAL_COLOUR, PARTNER_COLOUR, STAFF_COLOUR, bar_chart, svg_img
+from .charts import NEUTRAL_COLOUR, STAFF_COLOUR, bar_chart, progress_chart, svg_img
 from .models import Organisation, Service
 from .money import pounds
 from .periods import Period
@@ -171,10 +171,8 @@ def charts(board: Dashboard) -> dict:
             f"{label} {pounds(value)}" for label, value in paid) + ".")
     budgets = board.reciprocity.get("budgets") if board.reciprocity else None
     if budgets:
-        svg = bar_chart([row["source"] for row in budgets], {
-            "Budget (£)": [float(row["budget"]) for row in budgets],
-            "Spent (£)": [float(row["spent"]) for row in budgets],
-        }, ylabel="£", colours=(NEUTRAL_COLOUR, PARTNER_COLOUR), height=2.6)
+        svg = progress_chart([(row["source"], float(row["budget"]), float(row["spent"])) for row in budgets],
+                             whole="Budget", part="Spent", money=True, others="Other funders")
         spending = "; ".join(f"{row['source']} {pounds(row['spent'])} of {pounds(row['budget'])}"
                              for row in budgets)
         drawn["budgets"] = svg_img(svg, f"Bar chart of spending against budget by funder: {spending}.")

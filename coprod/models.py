@@ -47,6 +47,18 @@ class Organisation(models.Model):
         help_text="For example 7: the report for January to March is made on 7 April.",
     )
     logo = models.ImageField(upload_to="organisation/", blank=True)
+    address = models.TextField(
+        "postal address", blank=True,
+        help_text="Where partners send letters and receipts; shown on letters and reports.",
+    )
+    # Who signs partners' certificates and statements of involvement.
+    signatory_name = models.CharField(
+        "name of the person who signs certificates", max_length=120, blank=True,
+        help_text="Printed on partners' certificates and statements of involvement, for example Sam Patel.",
+    )
+    signatory_role = models.CharField(
+        "their role", max_length=120, blank=True, help_text="For example Chief Executive.",
+    )
     # Retention rules (coprod/retention.py), applied every night.
     retention_enabled = models.BooleanField(
         "apply the retention rules every night", default=True,
@@ -164,6 +176,9 @@ def _report_upload_to(report: "Report", filename: str) -> str:
     return f"reports/{report.kind}/{report.pk}/{filename}"
 
 
+COMMENTARY_MAX = 3000
+
+
 class Report(models.Model):
     """A PDF rendered by a Celery worker: queued → running → done or failed.
 
@@ -206,6 +221,10 @@ class Report(models.Model):
         "includes sensitive partner data", default=False,
         help_text="Access needs, lived experience or the benefit flag are in it: besides the partner "
                   "it is about, only staff allowed to see sensitive data may open it.",
+    )
+    commentary = models.TextField(
+        blank=True, max_length=COMMENTARY_MAX,
+        help_text="Staff's words for the readers, written when a governance report is asked for.",
     )
     staff_only = models.BooleanField(
         "only for staff", default=False,
@@ -562,3 +581,27 @@ class Notice(models.Model):
         if self.email_id and self.status == self.Status.QUEUED:
             return self.email.last_error
         return self.last_error
+
+
+class SetupStep(models.Model):
+    """What a person with the organisation-settings permission did with one step of the
+    first-run checklist (`coprod/firstrun.py`): marked it done, or skipped it for now. A step
+    with no row is still to do, unless what it asks for already exists."""
+
+    class State(models.TextChoices):
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped for now"
+
+    key = models.CharField(max_length=40, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.get_state_display()}"

@@ -59,7 +59,8 @@ def register_renderer(kind: str, render: Callable[[Report], tuple[str, dict]], *
 
 @transaction.atomic
 def report_request(*, kind: str, title: str, by, params: dict | None = None, partner=None,
-                   includes_sensitive_data: bool | None = None, staff_only: bool = False) -> Report:
+                   includes_sensitive_data: bool | None = None, staff_only: bool = False,
+                   commentary: str = "") -> Report:
     """Record the request and queue the rendering once the transaction commits.
 
     `includes_sensitive_data` says whether the content will hold partners' access needs,
@@ -74,7 +75,7 @@ def report_request(*, kind: str, title: str, by, params: dict | None = None, par
         includes_sensitive_data = kind == Report.Kind.DATA_EXPORT
     report = Report.objects.create(
         kind=kind, title=title, params=params or {}, partner=partner, requested_by=by,
-        includes_sensitive_data=includes_sensitive_data, staff_only=staff_only,
+        includes_sensitive_data=includes_sensitive_data, staff_only=staff_only, commentary=commentary,
     )
     _queue(report)
     return report

@@ -56,7 +56,8 @@ def service_update(*, service: Service, name: str, description: str = "", champi
 # --- Organisation settings ---
 
 ORGANISATION_SETTINGS_FIELDS = [
-    "name", "description", "logo", "recruitment_involvement_target", "attendance_target",
+    "name", "description", "logo", "address", "signatory_name", "signatory_role",
+    "recruitment_involvement_target", "attendance_target",
     "feedback_on_time_target", "days_to_pay_target", "quarterly_report", "quarterly_report_day",
     "retention_enabled", "receipt_retention_years", "partner_retention_years",
 ]

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import environ
+import sentry_sdk
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_tables2",
     "simple_history",
     "csp",
     "coprod",
@@ -208,8 +210,36 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploaded files and rendered reports: the local disk (MEDIA_ROOT) by default; S3-compatible
+# object storage (AWS S3, MinIO, any S3 API) when a bucket is named, so web processes and
+# workers on different machines see the same files.
+STORAGE_BUCKET = env.str("STORAGE_BUCKET", default="")
+STORAGE_URL = env.str("STORAGE_URL", default="")  # the S3 endpoint; empty for AWS itself
+if STORAGE_URL and not STORAGE_BUCKET:
+    raise ImproperlyConfigured("STORAGE_URL is set but STORAGE_BUCKET is not: name the bucket to keep "
+                               "files in.")
+if STORAGE_BUCKET:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": STORAGE_URL or None,
+            "access_key": env.str("STORAGE_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("STORAGE_SECRET_KEY", default="") or None,
+            "region_name": env.str("STORAGE_REGION", default="") or None,
+            # Files are private: every download goes through coprod's permission checks, and
+            # links to the bucket itself are signed and short-lived.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "location": env.str("STORAGE_PREFIX", default=""),
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -224,7 +254,22 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="coprod <noreply@localhost>")
 # Seconds to wait for the mail server before an attempt counts as failed (and is retried).
 EMAIL_TIMEOUT = _env_or_fail("EMAIL_TIMEOUT", env.int, 30)
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+
+def _admins(raw: str) -> list[tuple[str, str]]:
+    """ADMINS as "Name <address>, other@example.org": who is e-mailed when a page fails."""
+    admins = []
+    for entry in filter(None, (part.strip() for part in raw.split(","))):
+        name, _, address = entry.rpartition("<")
+        address = address.rstrip(">").strip()
+        if "@" not in address or " " in address:
+            raise ImproperlyConfigured(f"The environment variable ADMINS has a bad value: {entry!r}")
+        admins.append((name.strip() or address, address))
+    return admins
+
+
+ADMINS = _admins(env.str("ADMINS", default=""))
 
 # Celery: with no REDIS_URL, tasks run in the calling process (eager).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -361,3 +406,13 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Error reporting: with SENTRY_DSN set, unexpected errors in pages and tasks go to Sentry (or any
+# service speaking its protocol), without personal data; unset, nothing is sent anywhere.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN, send_default_pii=False,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=_env_or_fail("SENTRY_TRACES_SAMPLE_RATE", env.float, 0.0),
+    )

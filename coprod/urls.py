@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import firstrun_views, views
 
 coprod_patterns = [
     path("staff/", views.staff_home, name="staff_home"),
@@ -12,6 +12,8 @@ coprod_patterns = [
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
     path("staff/settings/", views.organisation_settings, name="organisation_settings"),
+    path("staff/setup/", firstrun_views.setup_checklist, name="setup_checklist"),
+    path("staff/setup/<slug:key>/", firstrun_views.setup_step, name="setup_step"),
     path("staff/retention/", views.retention_page, name="retention"),
     path("organisation/logo", views.organisation_logo, name="organisation_logo"),
     # --- The team: staff permissions and logins ---

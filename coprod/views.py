@@ -16,7 +16,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import forms, governance, kpis, notices, registry, reports, retention, services
+from . import firstrun, forms, governance, kpis, notices, registry, reports, retention, services
 from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
 from .health import broker_status, database_status
 from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
@@ -73,7 +73,17 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "coprod/staff_home.html", {
         **context,
         "services": Service.objects.with_champion().annotate(partner_count=Count("partners")),
+        "setup": _unfinished_setup(request.user),
     })
+
+
+def _unfinished_setup(user) -> list[firstrun.StepProgress] | None:
+    """The first-run checklist for the staff home page: only for people who may run it, and
+    only while a step is still to do."""
+    if not firstrun.may_run_setup(user):
+        return None
+    rows = firstrun.progress()
+    return None if firstrun.is_finished(rows) else rows
 
 
 @staff_or_trustee_required
@@ -86,7 +96,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _report_list_page(request: HttpRequest, form: forms.PeriodForm, status: int = 200) -> HttpResponse:
+def _report_list_page(request: HttpRequest, form: forms.GovernanceReportForm,
+                      status: int = 200) -> HttpResponse:
     reports_ = Report.objects.visible_to(request.user).filter(kind__in=Report.TRUSTEE_KINDS).with_people()
     return render(request, "coprod/report_list.html", {"page_obj": paginate(request, reports_), "form": form},
                   status=status)
@@ -94,17 +105,18 @@ def _report_list_page(request: HttpRequest, form: forms.PeriodForm, status: int 
 
 @staff_or_trustee_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    return _report_list_page(request, forms.PeriodForm())
+    return _report_list_page(request, forms.GovernanceReportForm())
 
 
 @require_POST
 @staff_or_trustee_required
 def governance_report_request(request: HttpRequest) -> HttpResponse:
-    form = forms.PeriodForm(request.POST)
+    form = forms.GovernanceReportForm(request.POST)
     if not form.is_valid():
         return _report_list_page(request, form, status=400)
     report = governance.governance_report_request(
-        period=form.chosen_period(), service=form.chosen_service(), by=request.user)
+        period=form.chosen_period(), service=form.chosen_service(), by=request.user,
+        commentary=form.cleaned_data["commentary"])
     if report.sent_at:
         messages.success(request, "Your report is being made. It usually takes under a minute.")
     return redirect("coprod:report_detail", pk=report.pk)

@@ -8,7 +8,7 @@ from coprod.forms import DateRangeFilterForm
 from coprod.models import Rung, Service
 from coprod.widgets import NameSelect
 
-from .models import Decision, Meeting, Panel
+from .models import Decision, FeedbackPoint, Meeting, Panel
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -114,3 +114,26 @@ class DecisionFilter(django_filters.FilterSet):
         if value == "no":
             return queryset.exclude(pk__in=shaped.values("pk"))
         return queryset
+
+
+class FeedbackLogFilterForm(DateRangeFilterForm):
+    date_ranges = (("answered_from", "answered_to"),)
+
+
+class FeedbackLogFilter(django_filters.FilterSet):
+    """The "you said, we did" log's filters: when the point was answered, and the service."""
+
+    service = django_filters.ModelChoiceFilter(field_name="proposal__panel__service",
+                                               queryset=Service.objects.all(), empty_label="Any service",
+                                               label="Service")
+    answered_from = django_filters.DateFilter(
+        field_name="response__responded_at", lookup_expr="date__gte", label="Answered from",
+        widget=forms.DateInput(attrs={"type": "date"}))
+    answered_to = django_filters.DateFilter(
+        field_name="response__responded_at", lookup_expr="date__lte", label="Answered up to",
+        widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = FeedbackPoint
+        fields = ["service", "answered_from", "answered_to"]
+        form = FeedbackLogFilterForm

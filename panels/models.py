@@ -406,6 +406,13 @@ class Proposal(KeptRecord):
 
 
 class FeedbackPointQuerySet(models.QuerySet):
+    def answered_quotable(self, partners) -> "FeedbackPointQuerySet":
+        """"You said, we did": answered points raised by `partners` (those whose consent to
+        quotes is in force), latest answer first. Never shown with a name."""
+        return (self.select_related("response", "proposal__panel")
+                .filter(response__isnull=False, raised_by__in=partners)
+                .order_by("-response__responded_at", "-pk"))
+
     def unanswered(self) -> "FeedbackPointQuerySet":
         return self.filter(response__isnull=True)
 

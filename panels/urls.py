@@ -50,6 +50,7 @@ urlpatterns = [
     # --- Decision log: staff and trustees read, staff write ---
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("decisions/feedback/", views.feedback_log, name="feedback_log"),
     path("staff/decisions/new/", views.decision_create, name="decision_create"),
     path("staff/decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
     path("staff/decisions/<int:pk>/archive/", views.decision_archive, name="decision_archive"),

@@ -27,7 +27,9 @@ from coprod.roles import (
     staff_or_trustee_required,
     staff_required,
 )
+from coprod.tables import table_response
 from coprod.web import act, form_page, paginate, submit
+from participants.models import Partner
 from participants.services import can_see_sensitive
 
 from . import filters, forms, sections, services
@@ -46,6 +48,7 @@ from .models import (
     StaffTime,
     StageParticipant,
 )
+from .tables import DecisionTable, FeedbackTable, MeetingTable, PanelTable, ProposalTable
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -98,10 +101,14 @@ def _base_url(request: HttpRequest) -> str:
 def panel_list(request: HttpRequest) -> HttpResponse:
     panels = Panel.objects.visible_to(request.user).for_list()
     panel_filter = filters.PanelFilter(request.GET or None, queryset=panels)
+    table = PanelTable(panel_filter.qs)
+    if download := table_response(request, table, filename="panels"):
+        return download
     filtered = any(value for name, value in request.GET.items() if name in panel_filter.filters)
     return render(request, "panels/panel_list.html", {
         "filter": panel_filter,
-        "page_obj": paginate(request, panel_filter.qs),
+        "table": table,
+        "page_obj": table.page,
         "filtered": filtered,
     })
 
@@ -366,11 +373,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = (meetings.not_over().order_by("starts_at", "pk") if when == "upcoming"
                 else meetings.over().order_by("-starts_at", "-pk"))
     meeting_filter = filters.MeetingFilter(request.GET or None, queryset=meetings)
+    table = MeetingTable(meeting_filter.qs)
+    if download := table_response(request, table, filename=f"meetings-{when}"):
+        return download
     return render(request, "panels/meeting_list.html", {
         "when": when,
         "lists": MEETING_LISTS.items(),
         "filter": meeting_filter,
-        "page_obj": paginate(request, meeting_filter.qs),
+        "table": table,
+        "page_obj": table.page,
         "filtered": any(value for name, value in request.GET.items() if name in meeting_filter.filters),
     })
 
@@ -488,11 +499,15 @@ ATTENTION_SHOWN = 25
 @staff_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     awaiting = FeedbackPoint.objects.awaiting_answer()
+    table = ProposalTable(Proposal.objects.visible_to(request.user).for_list())
+    if download := table_response(request, table, filename="proposals"):
+        return download
     return render(request, "panels/proposal_list.html", {
         "attention": awaiting[:ATTENTION_SHOWN],
         "attention_count": awaiting.count(),
         "overdue_count": awaiting.filter(overdue=True).count(),
-        "page_obj": paginate(request, Proposal.objects.visible_to(request.user).for_list()),
+        "table": table,
+        "page_obj": table.page,
         "today": timezone.localdate(),
     })
 
@@ -649,14 +664,35 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     decision_filter = filters.DecisionFilter(request.GET or None,
                                              queryset=Decision.objects.visible_to(request.user).for_list())
     decisions = decision_filter.qs
-    page_obj = paginate(request, decisions)
+    table = DecisionTable(decisions)
+    if download := table_response(request, table, filename="decisions"):
+        return download
     return render(request, "panels/decision_list.html", {
         "base_template": _decision_base(request),
         "is_staff": is_staff_member(request.user),
         "filter": decision_filter,
-        "page_obj": page_obj,
+        "table": table,
+        "page_obj": table.page,
         "shaped_count": decisions.shaped_by_lived_experience().count(),
         "filtered": any(value for name, value in request.GET.items() if name in decision_filter.filters),
+    })
+
+
+@staff_or_trustee_required
+def feedback_log(request: HttpRequest) -> HttpResponse:
+    """Every answered point partners raised ("you said, we did"), quoted only where the
+    partner agrees to quotes and never named: the full log the governance report links to."""
+    points = FeedbackPoint.objects.answered_quotable(Partner.objects.consenting_to("quotes"))
+    log_filter = filters.FeedbackLogFilter(request.GET or None, queryset=points)
+    table = FeedbackTable(log_filter.qs)
+    if download := table_response(request, table, filename="feedback"):
+        return download
+    return render(request, "panels/feedback_log.html", {
+        "base_template": _decision_base(request),
+        "filter": log_filter,
+        "table": table,
+        "page_obj": table.page,
+        "filtered": any(value for name, value in request.GET.items() if name in log_filter.filters),
     })
 
 

@@ -7,10 +7,11 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
+        from coprod.firstrun import register as register_step
         from coprod.notices import register_recipient_finder
         from coprod.retention import register
 
-        from . import data_protection, demo, kpis
+        from . import data_protection, demo, firstrun, kpis
         from .contact import user_recipient
         from .retention import PARTNERS_WHO_LEFT
 
@@ -20,3 +21,5 @@ class ParticipantsConfig(AppConfig):
         data_protection.register()
         # Notices the core sends to a login ("your report is ready") reach a partner their way.
         register_recipient_finder(user_recipient)
+        register_step(firstrun.CONSENT)
+        register_step(firstrun.STAFF_TEAM)

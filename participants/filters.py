@@ -61,9 +61,7 @@ class PartnerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(full_name__icontains=value) | Q(preferred_name__icontains=value) | Q(email__icontains=value)
-        )
+        return queryset.matching(value)
 
     def filter_became_active(self, queryset, name: str, value):
         # "On or after" and "on or before" must hold for the same move to active, as the

@@ -146,6 +146,11 @@ class PartnerQuerySet(models.QuerySet):
     def for_list(self) -> "PartnerQuerySet":
         return self.select_related("service", "link_worker", "user")
 
+    def matching(self, text: str) -> "PartnerQuerySet":
+        """Partners whose name, preferred name or e-mail address contains `text`."""
+        return self.filter(Q(full_name__icontains=text) | Q(preferred_name__icontains=text)
+                           | Q(email__icontains=text))
+
     def current(self) -> "PartnerQuerySet":
         """Everyone who has not left and has not been erased."""
         return self.exclude(status=Partner.Status.LEFT).filter(erased_at__isnull=True)
@@ -635,3 +640,80 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} completed {self.completed_on:%d %b %Y}"
+
+
+def _import_upload_to(batch: "ImportBatch", filename: str) -> str:
+    return f"imports/{filename}"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def for_list(self) -> "ImportBatchQuerySet":
+        return self.select_related("created_by").order_by("-created_at", "-pk")
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet brought in by staff (participants/imports.py): uploaded, its columns
+    mapped, previewed, confirmed, then imported by a worker in one transaction. It records
+    who did it, when, and how many rows were created, updated or left out. The file itself
+    is deleted once it is imported or given up."""
+
+    class Kind(models.TextChoices):
+        PARTNERS = "partners", "Partners"
+        PEOPLE = "people", "Staff and trustees"
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Waiting for its columns to be matched"
+        MAPPED = "mapped", "Ready to preview"
+        QUEUED = "queued", "Waiting to be imported"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+        CANCELLED = "cancelled", "Given up"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    filename = models.CharField(max_length=200, help_text="The name of the file as it was uploaded.")
+    file = models.FileField(upload_to=_import_upload_to, blank=True)
+    headers = models.JSONField(default=list, blank=True, help_text="The file's column headings, in order.")
+    mapping = models.JSONField(default=dict, blank=True, help_text="Column heading → coprod field.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    row_count = models.PositiveIntegerField(default=0, help_text="Rows with something in them.")
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    left_out_count = models.PositiveIntegerField(default=0, help_text="Rows with a problem, not imported.")
+    error = models.TextField(blank=True, help_text="Why it was not imported, in words people understand.")
+    people = models.JSONField(
+        default=list, blank=True,
+        help_text="The partners (or, for staff and trustees, the invitations) the import created or updated.",
+    )
+    invited_count = models.PositiveIntegerField(default=0)
+    not_invited_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "spreadsheet import"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.filename}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
+
+
+class ImportMapping(models.Model):
+    """The column matches staff chose last time, per kind of import: a heading seen before
+    (compared without case or spaces) is matched the same way next time."""
+
+    kind = models.CharField(max_length=10, choices=ImportBatch.Kind.choices, unique=True)
+    mapping = models.JSONField(default=dict, blank=True, help_text="Heading (normalised) → coprod field.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Column matches for {self.get_kind_display().lower()}"

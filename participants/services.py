@@ -121,6 +121,12 @@ def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
     return data
 
 
+def partner_data_check(*, data: dict, partner: Partner | None, by) -> dict:
+    """Check partner details exactly as `partner_create` / `partner_update` would, saving
+    nothing (the spreadsheet import's preview). Answers the cleaned values."""
+    return _clean_partner_data(data, partner=partner, by=by)
+
+
 def _apply(partner: Partner, data: dict, *, by) -> list[str]:
     """Set `data` on `partner` and save, so that one historical record (naming `by`)
     holds the whole change, many-to-many fields included. Answers the names changed."""

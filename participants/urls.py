@@ -3,7 +3,7 @@ under /my/ and the staff pages under /staff/. Each feature keeps its own block."
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "participants"
 
@@ -57,4 +57,11 @@ urlpatterns = [
     path("staff/partners/<int:pk>/data/download/", views.partner_export_json, name="partner_export_json"),
     path("staff/partners/<int:pk>/data/pdf/", views.partner_export_pdf, name="partner_export_pdf"),
     path("staff/partners/<int:pk>/erase/", views.partner_erase, name="partner_erase"),
+    # --- Spreadsheet imports (staff) ---
+    path("staff/import/", import_views.import_list, name="import_list"),
+    path("staff/import/<int:pk>/columns/", import_views.import_columns, name="import_columns"),
+    path("staff/import/<int:pk>/preview/", import_views.import_preview, name="import_preview"),
+    path("staff/import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("staff/import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("staff/import/<int:pk>/invite/", import_views.import_invite, name="import_invite"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coprod.models import Notice, OutgoingEmail
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from coprod.tables import table_response
 from coprod.web import act, form_page, paginate, refusal, show_errors, submit
 
 from . import audit, data_protection, filters, forms, sections, services
@@ -35,6 +36,7 @@ from .models import (
     TrainingRecord,
     consent_annotations,
 )
+from .tables import PartnerTable
 
 # The partner page lists this many of the latest e-mails to or about them.
 EMAILS_SHOWN = 10
@@ -202,10 +204,14 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     if sensitive:
         partners = partners.prefetch_related("access_needs")
     partner_filter = filters.PartnerFilter(request.GET or None, queryset=partners, sensitive=sensitive)
+    table = PartnerTable.for_user(partner_filter.qs, sensitive=sensitive)
+    if download := table_response(request, table, filename="partners"):
+        return download
     return render(request, "participants/partner_list.html", {
         "filter": partner_filter,
         "sensitive": sensitive,
-        "page_obj": paginate(request, partner_filter.qs),
+        "table": table,
+        "page_obj": table.page,
         "filtered": any(request.GET.get(name) for name in partner_filter.filters),
     })
 

@@ -7,10 +7,11 @@ class ReciprocityConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
+        from coprod.firstrun import register as register_step
         from coprod.retention import register
         from participants import sections as partner_sections
 
-        from . import data_protection, demo, kpis, reports
+        from . import data_protection, demo, firstrun, kpis, reports
         from .retention import RECEIPTS
         from .sections import claims_to_finish, partner_payments
 
@@ -23,3 +24,4 @@ class ReciprocityConfig(AppConfig):
                                   partner_payments)
         partner_sections.register(partner_sections.PORTAL_NEXT_STEPS, "reciprocity/_next_claims.html",
                                   claims_to_finish)
+        register_step(firstrun.RATES_AND_BUDGETS)

@@ -2,10 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from coprod.forms import DateRangeFilterForm
-from coprod.widgets import QuickSelect
 from participants.models import Partner
 
 from .models import Claim, ClaimItem
@@ -17,15 +16,13 @@ class ClaimFilterForm(DateRangeFilterForm):
 
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Claim.Status.choices, empty_label="Any status")
-    # One partner among thousands: chosen from their record ("All their claims"), so the list
-    # offers only that one; the name search finds anyone.
-    partner = django_filters.ModelChoiceFilter(
-        queryset=Partner.objects.none(), empty_label="Any partner", widget=QuickSelect
-    )
+    # Typed, not picked from a list of every partner: part of a name or e-mail address.
+    # `?partner=<id>` (the link from a partner's page) still narrows to one partner.
     partner_name = django_filters.CharFilter(
-        label="Partner's name", method="filter_partner_name", max_length=150,
-        help_text="Part of their name is enough.",
+        label="Partner", method="filter_partner_name",
+        help_text="Type part of their name, preferred name or e-mail address.",
     )
+    partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(
         label="Includes", choices=ClaimItem.Kind.choices, method="filter_kind", empty_label="Anything"
     )
@@ -44,21 +41,14 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["status", "partner", "partner_name", "kind", "date_from", "date_to"]
+        fields = ["status", "partner_name", "partner", "kind", "date_from", "date_to"]
         form = ClaimFilterForm
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        chosen = data.get("partner", "") if data else ""
-        self.filters["partner"].queryset = (Partner.objects.filter(pk=chosen) if chosen.isdigit()
-                                            else Partner.objects.none())
-
     def filter_partner_name(self, queryset, name: str, value: str):
-        words = value.strip()
-        if not words:
+        value = value.strip()
+        if not value:
             return queryset
-        return queryset.filter(Q(partner__full_name__icontains=words)
-                               | Q(partner__preferred_name__icontains=words))
+        return queryset.filter(partner__in=Partner.objects.matching(value))
 
     def filter_kind(self, queryset, name: str, value: str):
         if not value:

@@ -23,6 +23,7 @@ from coprod import reports
 from coprod.charts import bar_chart, svg_img
 from coprod.models import Report
 from coprod.roles import is_staff_member, partner_for, partner_required, staff_required
+from coprod.tables import table_response
 from coprod.web import act, form_page, paginate, submit
 from participants.models import Partner
 
@@ -45,6 +46,7 @@ from .models import (
     claimable_meetings,
     pounds,
 )
+from .tables import ClaimTable, PaymentTable
 
 # --- Loading and authorising --------------------------------------------------------------
 
@@ -332,13 +334,17 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 def claim_list(request: HttpRequest) -> HttpResponse:
     claims = Claim.objects.visible_to(request.user)
     claim_filter = ClaimFilter(request.GET or None, queryset=claims.for_list())
+    table = ClaimTable(claim_filter.qs)
+    if download := table_response(request, table, filename="claims"):
+        return download
     counts = claims.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
     return render(
         request,
         "reciprocity/claim_list.html",
         {
             "filter": claim_filter,
-            "page_obj": paginate(request, claim_filter.qs),
+            "table": table,
+            "page_obj": table.page,
             "filtered": any(value for name, value in request.GET.items() if name in claim_filter.filters),
             "status_counts": [(value, label, counts[value]) for value, label in Claim.Status.choices],
             "current_status": request.GET.get("status", ""),
@@ -346,13 +352,24 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+PARTNERS_FOUND = 20
+
+
 @staff_required
 def claim_create(request: HttpRequest) -> HttpResponse:
-    """Staff claim for a partner, step one: choose the partner."""
+    """Staff claim for a partner, step one: find the partner by typing part of their name or
+    e-mail address (not a drop-down of every partner), then choose them from what matches."""
     pick = forms.PartnerPickForm(request.GET if "partner" in request.GET else None)
     if pick.is_bound and pick.is_valid():
         return redirect("reciprocity:claim_create_for", partner=pick.cleaned_data["partner"].pk)
-    return render(request, "reciprocity/claim_pick_partner.html", {"form": pick})
+    find = request.GET.get("find", "").strip()[:100]
+    found = Partner.objects.current().matching(find).order_by("full_name", "pk") if find else None
+    return render(request, "reciprocity/claim_pick_partner.html", {
+        "find": find, "found": found[:PARTNERS_FOUND + 1] if found is not None else None,
+        "most": PARTNERS_FOUND,
+        "error": "Choose the partner the claim is for: type part of their name and press Find."
+        if pick.is_bound else "",
+    })
 
 
 @staff_required
@@ -736,7 +753,9 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         chart = svg_img(
             svg, f"Bar chart of spending from {source} by month; the figures are in the table below."
         )
-    payments = source.payments.for_list().order_by("-paid_on", "-pk")
+    table = PaymentTable(source.payments.for_list().order_by("-paid_on", "-pk"), exclude=("funding_source",))
+    if download := table_response(request, table, filename=f"payments-funding-{source.pk}"):
+        return download
     return render(
         request,
         "reciprocity/funding_detail.html",
@@ -749,7 +768,8 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "months": months,
             "chart": chart,
-            "page_obj": paginate(request, payments),
+            "table": table,
+            "page_obj": table.page,
         },
     )
 

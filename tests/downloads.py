@@ -56,6 +56,7 @@ class Download:
     kwargs: Callable = field(default=no_kwargs)
     pdf: bool = False  # read the body's text with pdftotext
     what: str = ""
+    query: str = ""  # a list's download is the list's URL with `?export=csv`
 
     def expected(self, role: str) -> Body:
         cell = self.bodies[CONTENT_ROLES.index(role)]
@@ -159,6 +160,15 @@ PAYMENTS_CSV = Body(contains=("Payment ID", PARTNER),
                     excludes=(*SENSITIVE_READ, "benefit", PANEL_MEMBER_NOTES))
 LOGO = Body(contains=("PNG",))
 HEALTH = Body(contains=('"status"',), excludes=NAMES)
+# Staff lists downloaded as CSV (coprod/tables.py): the columns the page shows, so access needs
+# only for staff allowed to see sensitive details, and never the details no list shows.
+PARTNERS_CSV = Body(contains=("Access needs", PARTNER, ACCESS_NEED),
+                    excludes=(LIVED_EXPERIENCE, INTERPRETER, ACCESS_NOTES, BENEFIT_WORDS))
+PARTNERS_CSV_WITHHELD = Body(contains=("Known as", PARTNER), excludes=("Access needs", *SENSITIVE_READ))
+CLAIMS_CSV = Body(contains=("Claim,Partner", PARTNER), excludes=(*SENSITIVE_READ, "benefit"))
+DECISIONS_CSV = Body(contains=("Decision,", "Thursday evening drop-in", "asked for an evening session"),
+                     excludes=(*NAMES, *SENSITIVE_READ))
+FEEDBACK_CSV = Body(contains=("You said", QUOTE), excludes=(*NAMES, *SENSITIVE_READ, UNQUOTABLE))
 WELCOME_PACK = Body(contains=("welcome",))
 STAFF_GUIDE = Body(contains=("terms",))
 
@@ -208,6 +218,15 @@ DOWNLOADS = [
     Download("reciprocity:finance_export", _row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
                                                 *_staff(PAYMENTS_CSV))),
     Download("healthz", _row(*(HEALTH,) * 8)),
+    Download("participants:partner_list", _row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PARTNERS_CSV,
+                                               PARTNERS_CSV, PARTNERS_CSV_WITHHELD, PARTNERS_CSV_WITHHELD),
+             query="?export=csv", what="partner list CSV"),
+    Download("reciprocity:claim_list", _row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, *_staff(CLAIMS_CSV)),
+             query="?export=csv", what="claim list CSV"),
+    Download("panels:decision_list", _row(LOGIN, FORBIDDEN, FORBIDDEN, DECISIONS_CSV, *_staff(DECISIONS_CSV)),
+             query="?export=csv", what="decision log CSV"),
+    Download("panels:feedback_log", _row(LOGIN, FORBIDDEN, FORBIDDEN, FEEDBACK_CSV, *_staff(FEEDBACK_CSV)),
+             query="?export=csv", what="you said, we did CSV"),
 ]
 
 DOWNLOAD_NAMES = {download.name for download in DOWNLOADS}

@@ -625,3 +625,35 @@ def test_dockerignore_keeps_everything_the_image_needs():
     assert "coprod/wsgi.py" in needed
     left_out = [path for path in needed if ignored(path)]
     assert not left_out
+
+
+# --- compose: site address, time zone, errors, object storage; .env.example -------------------------
+
+
+def test_site_url_time_zone_and_error_settings_reach_the_app():
+    env = container_environment("web", SITE_URL="https://coprod.example.org", TIME_ZONE="Europe/Dublin",
+                                ADMINS="Ops <ops@example.org>", SENTRY_DSN="")
+    assert env["SITE_URL"] == "https://coprod.example.org" and env["TIME_ZONE"] == "Europe/Dublin"
+    assert env["ADMINS"] == "Ops <ops@example.org>" and env["EMAIL_TIMEOUT"] == "30"
+    assert {"NOTIFY_API_KEY", "STORAGE_BUCKET", "STORAGE_URL", "SENTRY_DSN"} <= set(env)
+
+
+def test_minio_is_optional_and_healthy_once_ready():
+    minio = service("minio")
+    assert minio["profiles"] == ["minio"]
+    assert "minio" not in depends_on("web")
+    assert minio["healthcheck"]["test"] == ["CMD", "mc", "ready", "local"]
+    assert set(volume_targets("minio")) & set(compose()["volumes"])
+
+
+def _settings_variables() -> set[str]:
+    text = (ROOT / "coprod" / "settings.py").read_text()
+    return set(re.findall(r'(?:env\.\w+|_env_or_fail|env_bool)\(\s*"([A-Z][A-Z0-9_]+)"', text))
+
+
+def test_env_example_lists_every_variable_the_settings_and_compose_read():
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    from_compose = set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (ROOT / "docker-compose.yml").read_text()))
+    read = _settings_variables() | from_compose
+    assert {"SECRET_KEY", "DATABASE_URL", "SITE_URL", "STORAGE_BUCKET", "SENTRY_DSN"} <= read
+    assert read - listed == set(), "add them to .env.example with their meaning"

@@ -60,7 +60,7 @@ def test_every_download_holds_what_each_role_may_see_and_nothing_more(world):
         if user is not None:
             client.force_login(user)
         for download in DOWNLOADS:
-            url = reverse(download.name, kwargs=download.kwargs(world))
+            url = reverse(download.name, kwargs=download.kwargs(world)) + download.query
             response = client.get(url)
             failures += _problems(download, role, response, _read(response, pdf=download.pdf), url)
     assert not failures, "\n".join(failures)

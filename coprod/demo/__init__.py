@@ -7,11 +7,16 @@ Every step is idempotent (keyed on natural keys such as e-mail addresses and
 names), so running it twice adds nothing.
 """
 
+import io
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
-from coprod.models import Organisation, Service
+from coprod import firstrun
+from coprod.models import Organisation, Service, SetupStep
 from coprod.registry import demo_steps
 from coprod.roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES
 from coprod.services import staff_permissions_set
@@ -33,6 +38,9 @@ ORGANISATION = {
         "Free legal advice on housing, debt, welfare benefits and immigration for people "
         "in the Riverside area, shaped by people who have used our services."
     ),
+    "address": "12 Quay Street\nRiverside\nRV1 2AB",
+    "signatory_name": "Grace Okafor",
+    "signatory_role": "Chief Executive",
 }
 
 STAFF = [
@@ -67,11 +75,29 @@ def _user(email: str, full_name: str, **roles):
     return user
 
 
+def _demo_logo() -> bytes:
+    """A plain logo for the demo: a river's three waves in the house blue."""
+    image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 119, 119), radius=22, fill="#0a3069")
+    for row in range(3):
+        top = 34 + row * 22
+        draw.arc((14, top, 62, top + 24), 200, 340, fill="white", width=7)
+        draw.arc((58, top, 106, top + 24), 200, 340, fill="white", width=7)
+    draw.text((136, 34), "Riverside", fill="#0a3069", font_size=34)
+    draw.text((136, 72), "Community Law Centre", fill="#57606a", font_size=20)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @transaction.atomic
 def seed_organisation() -> None:
     organisation = Organisation.current()
     for field, value in ORGANISATION.items():
         setattr(organisation, field, value)
+    if not organisation.logo:
+        organisation.logo.save("riverside-logo.png", ContentFile(_demo_logo()), save=False)
     organisation.save()
 
     services = {
@@ -104,6 +130,10 @@ def seed_team() -> None:
     held = {f"{p.content_type.app_label}.{p.codename}"
             for p in admin.user_permissions.select_related("content_type")} & set(TEAM_PERMISSION_NAMES)
     staff_permissions_set(user=admin, permissions=held | {"coprod.change_organisation"}, by=manager)
+    # The demo organisation has been running for a while: its first-run checklist is done.
+    for row in firstrun.progress():
+        if row.state == "todo":
+            SetupStep.objects.create(key=row.step.key, state=SetupStep.State.DONE, marked_by=admin)
 
 
 # Where each app's steps go (`order`): the organisation first, then partners (20s), the

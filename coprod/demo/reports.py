@@ -38,11 +38,18 @@ def seed_library() -> None:
             resource.tags.set([ResourceTag.objects.get_or_create(name=name)[0] for name in tags])
 
 
+DEMO_COMMENTARY = (
+    "Attendance fell in August, when two panels met during the school holidays; panels now avoid "
+    "them. The new evening drop-in came from the housing panel's feedback and opens in the spring.\n\n"
+    "Thank you to every partner who gave their time this quarter."
+)
+
+
 def seed_governance_report() -> None:
     quarter = previous_quarter()
     if Report.objects.filter(kind=Report.Kind.GOVERNANCE, params__start=quarter.start.isoformat(),
                              status=Report.Status.DONE).exists():
         return
     trustee = get_user_model().objects.filter(email="trustee@example.org").first()
-    report = governance_report_request(period=quarter, service=None, by=trustee)
+    report = governance_report_request(period=quarter, service=None, by=trustee, commentary=DEMO_COMMENTARY)
     report_run(report_id=report.pk)  # in the demo, render now rather than wait for a worker

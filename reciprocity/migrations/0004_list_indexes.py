@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('panels', '0005_list_indexes'),
-        ('participants', '0007_list_indexes'),
+        ('participants', '0008_list_indexes'),
         ('reciprocity', '0003_receipt_removal_and_meetings_claimed_for_kept'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -114,6 +114,9 @@ PAGES = [
          data=lambda w: {"section": "retention", "retention-retention_enabled": "on",
                          "retention-receipt_retention_years": "7", "retention-partner_retention_years": "3"}),
     Page("coprod:retention", STAFF_ONLY),
+    Page("coprod:setup_checklist", STAFF_ONLY),
+    Page("coprod:setup_step", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), method="post",
+         kwargs=lambda w: {"key": "services"}, data=lambda w: {"action": "skip"}),
     Page("coprod:organisation_logo", EVERYONE, sweep=False),
     # The team: staff permissions and logins (team managers only; world.staff is one)
     Page("coprod:team_list", STAFF_ONLY),

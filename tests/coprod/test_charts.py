@@ -1,4 +1,11 @@
+import base64
+import datetime
+import re
+from decimal import Decimal
+
 from coprod.charts import bar_chart, line_chart, svg_img
+from coprod.kpis import Dashboard, charts
+from coprod.periods import Period
 
 
 def test_bar_chart_draws_every_label_as_svg_text():
@@ -23,3 +30,29 @@ def test_chart_is_embedded_as_an_image_with_alt_text():
     html = svg_img("<svg></svg>", alt='Staff "5", partners 4')
     assert html.startswith('<img class="chart img-fluid" src="data:image/svg+xml;base64,')
     assert 'alt="Staff &quot;5&quot;, partners 4"' in html
+
+
+def _budget_chart_text(count: int) -> list[str]:
+    """The words drawn in the dashboard's budget chart for `count` funders with long names."""
+    budgets = [{"source": f"The Community Health Charitable Foundation fund number {i}",
+                "budget": Decimal(1000 * i), "spent": Decimal(400 * i)} for i in range(1, count + 1)]
+    quarter = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31), "Q1")
+    board = Dashboard(period=quarter, service=None, reciprocity={"budgets": budgets})
+    svg = base64.b64decode(re.search(r'base64,([^"]+)"', charts(board)["budgets"]).group(1)).decode()
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_budget_chart_keeps_funder_names_short_beside_horizontal_bars():
+    words = _budget_chart_text(3)
+    # Each name is wrapped on short lines instead of one long label under a vertical bar.
+    assert "The Community Health" in words
+    assert all(len(line) <= 26 for line in words)
+    assert "£2,000" in words  # the money axis reads as pounds
+
+
+def test_budget_chart_with_many_funders_draws_the_largest_and_adds_up_the_rest():
+    words = _budget_chart_text(20)
+    assert "Other funders (12)" in words
+    assert sum("number 20" in line for line in words) == 1  # the largest budget is drawn
+    assert not any(line.endswith("number 1") for line in words)  # the smallest is in "Other funders"
+    assert all(len(line) <= 26 for line in words)

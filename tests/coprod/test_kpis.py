@@ -229,7 +229,7 @@ def test_governance_pdf_holds_the_dashboard_figures(trustee_client, world, panel
     assert attendance == "33.3%"
     assert attendance in text
     assert "New drop-in" in text and "The panel asked for" in text
-    assert "Appendix: definitions" in text
+    assert "Appendix: what the figures mean" in text
     # The trustee who asked is told it is ready, by name, on their channel (e-mail for trustees).
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [f"Tess <{world.trustee.email}>"]
 

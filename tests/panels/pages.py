@@ -254,6 +254,7 @@ PAGES += [
          method="post", data=lambda w: {"text": "Could the room have a quiet corner?"}),
     # Decision log: staff and trustees read it
     Page("panels:decision_list", STAFF_AND_TRUSTEES_READ),
+    Page("panels:feedback_log", STAFF_AND_TRUSTEES_READ),
     Page("panels:decision_detail", STAFF_AND_TRUSTEES_READ, kwargs=lambda w: {"pk": w.decision.pk}),
     Page("panels:decision_create", STAFF_ONLY),
     Page("panels:decision_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.decision.pk}),

@@ -266,3 +266,36 @@ PAGES += [
          kwargs=lambda w: {"pk": w.training_record.pk}, method="post"),
     Page("participants:training_due", STAFF_ONLY),
 ]
+
+
+# --- Spreadsheet imports (staff) ---
+
+
+def _populate_imports(world) -> None:
+    from django.core.files.base import ContentFile
+
+    from participants.models import ImportBatch
+
+    world.import_mapped = ImportBatch.objects.create(
+        kind="partners", filename="partners.csv", headers=["Name", "Email"],
+        mapping={"Name": "full_name", "Email": "email"}, status="mapped", row_count=1, created_by=world.staff)
+    world.import_mapped.file.save("partners.csv", ContentFile(b"Name,Email\nIvy Import,ivy@example.test\n"))
+    world.import_done = ImportBatch.objects.create(
+        kind="partners", filename="earlier.csv", status="done", created_count=1, created_by=world.staff,
+        people=[world.other_partner.pk])
+
+
+POPULATE.append(_populate_imports)
+# A button staff press: anyone else is refused before anything happens.
+STAFF_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+
+PAGES += [
+    Page("participants:import_list", STAFF_ONLY),
+    Page("participants:import_columns", STAFF_ONLY, kwargs=lambda w: {"pk": w.import_mapped.pk}),
+    Page("participants:import_preview", STAFF_ONLY, kwargs=lambda w: {"pk": w.import_mapped.pk}),
+    Page("participants:import_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.import_done.pk}),
+    Page("participants:import_cancel", STAFF_POST, kwargs=lambda w: {"pk": w.import_mapped.pk},
+         method="post"),
+    Page("participants:import_invite", STAFF_POST, kwargs=lambda w: {"pk": w.import_done.pk}, method="post",
+         data=lambda w: {"people": [w.other_partner.pk]}),
+]

@@ -377,6 +377,9 @@ def _grow_claims(partner, finance, source):
     [
         (reverse("reciprocity:claim_list"), 14),
         (reverse("reciprocity:claim_list") + "?status=paid&kind=fee", 14),
+        (reverse("reciprocity:claim_list") + "?partner_name=partner&sort=-total", 14),
+        (reverse("reciprocity:claim_list") + "?export=csv&sort=partner", 12),
+        (reverse("reciprocity:claim_list") + "?export=xlsx", 12),
         (reverse("reciprocity:finance"), 16),
         (reverse("reciprocity:funding_list"), 12),
         (reverse("reciprocity:recognition_list"), 12),
@@ -463,4 +466,4 @@ def test_a_voucher_batch_with_a_code_pasted_twice_is_refused(as_finance):
 def test_choosing_no_partner_for_a_claim_asks_again(as_finance):
     response = as_finance.get(reverse("reciprocity:claim_create"), {"partner": ""})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Choose the partner the claim is for" in response.content.decode()

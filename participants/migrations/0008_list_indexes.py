@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coprod', '0010_retention_rules_and_runs'),
-        ('participants', '0006_partner_contact_through_link_worker'),
+        ('participants', '0007_spreadsheet_imports'),
     ]
 
     operations = [
