@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # Test processes (pytest-xdist): one per core, at most 4; TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test drills install install-dev migrate demo worker lint check browser-deps clean backup restore
+.PHONY: run test drills loadtest install install-dev migrate demo worker lint check browser-deps clean backup restore
 
 $(BIN)/python:
 	bin/system-packages
@@ -45,6 +45,13 @@ test: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/bandit -c pyproject.toml -r . -ll --quiet
 	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
+
+## Load test: gunicorn with production settings (DEBUG off, collectstatic) against PostgreSQL holding
+## 10,000 partners (seed_scale, built once and kept), driven by locust on 127.0.0.1 for LOADTEST_TIME
+## (60s) with LOADTEST_USERS (4 per core). Prints requests per second, p50/p95/p99, errors and 5xx.
+loadtest: install
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[loadtest]'
+	bin/loadtest
 
 ## Fault drills: kill a Celery worker mid-report, stop Redis, restart PostgreSQL under gunicorn
 ## (own throw-away Redis and PostgreSQL cluster; a fresh database on DATABASE_URL's server if set).

@@ -3,7 +3,8 @@
 The same function feeds the web page and the PDF. Charts are embedded as
 `<img src="data:image/svg+xml;base64,...">` so the page's Content Security
 Policy (no inline styles) holds, and every chart comes with alt text; pages
-also show the figures as a table for people who cannot see the chart.
+also show the figures as a table for people who cannot see the chart. Charts
+are kept in the cache, keyed by their content (coprod.chartcache).
 """
 
 import base64
@@ -18,6 +19,8 @@ matplotlib.use("svg")
 from django.utils.html import format_html  # noqa: E402
 from django.utils.safestring import SafeString  # noqa: E402
 from matplotlib import pyplot  # noqa: E402
+
+from .chartcache import cached_chart  # noqa: E402
 
 # Colours that keep 3:1 contrast against white and each other, readable in greyscale print.
 STAFF_COLOUR = "#0a3069"
@@ -40,6 +43,7 @@ def svg_img(svg: str, alt: str, css_class: str = "chart img-fluid") -> SafeStrin
                        css_class, encoded, alt)
 
 
+@cached_chart
 def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str = "",
               ylabel: str = "", colours: Sequence[str] = (STAFF_COLOUR, PARTNER_COLOUR, NEUTRAL_COLOUR),
               horizontal: bool = False, width: float = 7.0, height: float = 3.2) -> str:
@@ -67,6 +71,7 @@ def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, titl
     return figure_to_svg(figure)
 
 
+@cached_chart
 def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | None]], *, title: str = "",
                ylabel: str = "", yticks: Sequence[str] | None = None,
                colours: Sequence[str] = (STAFF_COLOUR, PARTNER_COLOUR, NEUTRAL_COLOUR),

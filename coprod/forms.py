@@ -8,6 +8,7 @@ from . import bounds, periods
 from .models import COMMENTARY_MAX, Organisation, Resource, ResourceTag, Service
 from .roles import TEAM_PERMISSIONS
 from .uploads import DOCUMENTS, IMAGES, MB, validate_upload
+from .widgets import NameSelect
 
 # --- Services and teams ---
 
@@ -166,8 +167,8 @@ class PeriodForm(forms.Form):
     period = forms.ChoiceField(choices=PERIODS, initial="this_quarter")
     start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
-                                     empty_label="All services")
+    service = forms.ModelChoiceField(queryset=Service.objects.only("pk", "name"), required=False,
+                                     empty_label="All services", widget=NameSelect)
 
     def clean(self):
         data = super().clean()

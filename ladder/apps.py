@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+from .answers_cache import answer_saved_or_deleted
 
 
 class LadderConfig(AppConfig):
@@ -18,3 +21,7 @@ class LadderConfig(AppConfig):
         reports.register()
         partner_sections.register(partner_sections.PORTAL_NEXT_STEPS, "ladder/_next_rounds.html",
                                   sections.rounds_to_finish)
+        # A closed round's cached counts and comments are dropped when its answers change.
+        for model in ("ladder.Response", "ladder.Respondent"):
+            for signal in (post_save, post_delete):
+                signal.connect(answer_saved_or_deleted, sender=model, dispatch_uid=f"{model}-{signal}")

@@ -2,6 +2,7 @@
 
 from coprod import registry
 
+from .answers_cache import answers_changed
 from .models import Response
 
 
@@ -23,6 +24,7 @@ def erase_partner(partner, by) -> None:
     answers = Response.objects.filter(respondent__partner=partner)
     ids = list(answers.values_list("pk", flat=True))
     answers.update(evidence="", next_step="")
+    answers_changed()  # no signal for a bulk update: drop the cached comments of closed rounds
     # Earlier versions hold the same words.
     Response.history.filter(id__in=ids).delete()
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from coprod import bounds
 from coprod.dates import DateField, DayMonthYear
 from coprod.models import Service
+from coprod.widgets import NameSelect
 from panels.models import Decision, Panel
 from participants.models import Partner
 
@@ -169,8 +170,9 @@ class ActionForm(forms.Form):
 
 
 class TrendForm(forms.Form):
-    service = forms.ModelChoiceField(Service.objects.all(), required=False, empty_label="Whole organisation",
-                                     label="Show rounds for")
+    service = forms.ModelChoiceField(Service.objects.only("pk", "name"), required=False,
+                                     empty_label="Whole organisation", label="Show rounds for",
+                                     widget=NameSelect)
 
 
 class ActionFilter(django_filters.FilterSet):

@@ -9,12 +9,24 @@ Median of an even number of answers: the midpoint of the two middle answers,
 so two answers on rungs 4 and 5 give 4.5 ("between Engaging and Co-designing").
 Gap: staff median minus partner median. A positive gap means staff place the
 organisation higher than partners do.
+
+A closed round takes no more answers (and cannot be reopened), so its counts, and
+which of its comments the results page shows, are read once and kept in the cache
+until an administrator changes an answer or a partner's words are erased
+(ladder.answers_cache).
+The results page shows the first COMMENTS_SHOWN comments, next steps and actions of
+each area with their totals; the PDF of the round and the action plan have them all.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+
+from .answers_cache import round_key
 from .models import Action, Area, Respondent, Response, Round, Rung
 
 STAFF = Respondent.Group.STAFF
@@ -99,6 +111,12 @@ class AreaResult:
     previous_everyone_median: Decimal | None = None
     comments: list[Response] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    # When only some comments are read (the web page): those shown, and how many there are.
+    shown_evidence: list[Response] | None = None
+    shown_next_steps: list[Response] | None = None
+    evidence_total: int | None = None
+    next_step_total: int | None = None
+    actions_total: int | None = None
 
     @property
     def everyone(self) -> GroupResult:
@@ -126,11 +144,28 @@ class AreaResult:
 
     @property
     def evidence(self) -> list[Response]:
+        if self.shown_evidence is not None:
+            return self.shown_evidence
         return [c for c in self.comments if c.evidence]
 
     @property
     def next_steps(self) -> list[Response]:
+        if self.shown_next_steps is not None:
+            return self.shown_next_steps
         return [c for c in self.comments if c.next_step]
+
+    @property
+    def more_evidence(self) -> int:
+        """Comments not shown (0 when all are)."""
+        return (self.evidence_total or 0) - len(self.evidence) if self.evidence_total is not None else 0
+
+    @property
+    def more_actions(self) -> int:
+        return self.actions_total - len(self.actions) if self.actions_total is not None else 0
+
+    @property
+    def more_next_steps(self) -> int:
+        return (self.next_step_total or 0) - len(self.next_steps) if self.next_step_total is not None else 0
 
     # Ready-made words for templates, which never compute.
     @property
@@ -189,21 +224,80 @@ def _counts(rows, rungs: list[Rung]) -> dict:
     return counts
 
 
-def round_results(round_: Round, *, with_comments: bool = True) -> RoundResults:
-    """Everything the results page and the PDF show, in a fixed number of queries."""
+COMMENTS_SHOWN = 10
+
+
+CACHE_TIMEOUT = 7 * 24 * 3600
+
+
+def _kept_if_closed(kind: str, rounds: list[Round], read):
+    """`read()`, kept in the cache when every round is closed."""
+    if not rounds or any(r.status != Round.Status.CLOSED or r.closed_at is None for r in rounds):
+        return read()
+    return cache.get_or_set(round_key(kind, rounds), read, timeout=CACHE_TIMEOUT)
+
+
+def distribution(rounds: list[Round]) -> list[dict]:
+    """`Response.objects.distribution()` of these rounds (kept in the cache once they are closed)."""
+    return _kept_if_closed("distribution", rounds, lambda: list(
+        Response.objects.filter(respondent__round__in=[r.pk for r in rounds]).distribution()))
+
+
+def _some_comments(round_: Round, limit: int) -> tuple[dict, dict, dict, dict]:
+    """The first `limit` comments with evidence and with a next step of each area, and how many
+    there are of each: four queries, whatever the number of answers. The ranking reads only
+    ids; the rows shown are fetched by id."""
+    shown, totals = {}, {}
+    for text in ("evidence", "next_step"):
+        ranked = (Response.objects.of_round(round_).exclude(**{text: ""}).order_by()
+                  .annotate(place=Window(RowNumber(), partition_by=[F("area")],
+                                         order_by=[F("respondent__group").asc(), F("pk").asc()]),
+                            total=Window(Count("pk"), partition_by=[F("area")]))
+                  .filter(place__lte=limit).values_list("pk", "area", "total"))
+        ranked = _kept_if_closed(f"{text}-{limit}", [round_], lambda ranked=ranked: list(ranked))
+        shown[text], totals[text] = defaultdict(list), {area: total for _, area, total in ranked}
+        rows = (Response.objects.filter(pk__in=[pk for pk, _, _ in ranked])
+                .select_related("rung", "respondent").order_by("area__order", "respondent__group", "pk"))
+        for response in rows:
+            shown[text][response.area_id].append(response)
+    return shown["evidence"], totals["evidence"], shown["next_step"], totals["next_step"]
+
+
+def _some_actions(round_: Round, limit: int) -> tuple[dict, dict]:
+    """The first `limit` actions of each area (overdue first, as the action plan orders them) and
+    how many there are, in two queries: the ranking reads only ids, the rows shown come by id."""
+    ranked = list(Action.objects.filter(round=round_).overdue_first()
+                  .annotate(place=Window(RowNumber(), partition_by=[F("area")],
+                                         order_by=[F("is_overdue").desc(), F("due_on").asc(nulls_last=True),
+                                                   F("pk").asc()]),
+                            total=Window(Count("pk"), partition_by=[F("area")]))
+                  .filter(place__lte=limit).values_list("pk", "area", "total"))
+    shown, totals = defaultdict(list), {area: total for _, area, total in ranked}
+    for action in Action.objects.filter(pk__in=[pk for pk, _, _ in ranked]).with_links().overdue_first():
+        shown[action.area_id].append(action)
+    return shown, totals
+
+
+def round_results(round_: Round, *, with_comments: bool = True,
+                  comments_per_area: int | None = None) -> RoundResults:
+    """Everything the results page and the PDF show, in a fixed number of queries. With
+    `comments_per_area`, only that many comments and next steps of each area are read."""
     rungs = list(round_.ladder.rungs.all())
     areas = round_.ordered_areas()
     previous = Round.objects.previous_to(round_)
     comparable = previous is not None and previous.ladder_id == round_.ladder_id
-    round_ids = [round_.pk] + ([previous.pk] if comparable else [])
-    counts = _counts(Response.objects.filter(respondent__round__in=round_ids).distribution(), rungs)
+    counts = _counts(distribution([round_] + ([previous] if comparable else [])), rungs)
 
     comments, actions = defaultdict(list), defaultdict(list)
-    if with_comments:
+    some, actions_total = None, None
+    if with_comments and comments_per_area is None:
         for response in Response.objects.of_round(round_).with_comments():
             comments[response.area_id].append(response)
         for action in Action.objects.filter(round=round_).with_links().overdue_first():
             actions[action.area_id].append(action)
+    elif with_comments:
+        some = _some_comments(round_, comments_per_area)
+        actions, actions_total = _some_actions(round_, comments_per_area)
 
     results = []
     for area in areas:
@@ -213,6 +307,12 @@ def round_results(round_: Round, *, with_comments: bool = True) -> RoundResults:
             partners=GroupResult(counts[(round_.pk, area.pk, PARTNER)]),
             comments=comments[area.pk], actions=actions[area.pk],
         )
+        if some is not None:
+            evidence, evidence_total, next_steps, next_step_total = some
+            result.shown_evidence, result.evidence_total = evidence[area.pk], evidence_total.get(area.pk, 0)
+            result.shown_next_steps = next_steps[area.pk]
+            result.next_step_total = next_step_total.get(area.pk, 0)
+            result.actions_total = actions_total.get(area.pk, 0)
         if comparable:
             before_staff = counts[(previous.pk, area.pk, STAFF)]
             before_partners = counts[(previous.pk, area.pk, PARTNER)]
@@ -279,7 +379,7 @@ def trend(rounds: list[Round], ladder) -> tuple[list[Rung], list[TrendSeries]]:
     in_round = set(Round.areas.through.objects.filter(round_id__in=round_ids)
                    .values_list("round_id", "area_id"))
     areas = Area.objects.filter(pk__in={area for _, area in in_round})
-    counts = _counts(Response.objects.filter(respondent__round__in=round_ids).distribution(), rungs)
+    counts = _counts(distribution(rounds), rungs)
     series = []
     for area in areas:
         points = []

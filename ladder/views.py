@@ -28,7 +28,7 @@ from .forms import (
     TrendForm,
 )
 from .models import Action, Area, Ladder, Respondent, Response, Round
-from .results import round_results, trend
+from .results import COMMENTS_SHOWN, round_results, trend
 
 
 def _base(request: HttpRequest) -> str:
@@ -279,7 +279,7 @@ def my_results(request: HttpRequest, pk: int) -> HttpResponse:
     round_, respondent = get_round_for_partner(request, pk)
     if not round_.is_published:
         raise Http404("The results are published when the round closes.")
-    results = _with_charts(round_results(round_))
+    results = _with_charts(round_results(round_, comments_per_area=COMMENTS_SHOWN))
     return render(request, "ladder/my_results.html", {"round": round_, "results": results})
 
 
@@ -296,7 +296,7 @@ def _with_charts(results):
 @staff_or_trustee_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
-    data = _with_charts(round_results(round_))
+    data = _with_charts(round_results(round_, comments_per_area=COMMENTS_SHOWN))
     return render(request, "ladder/results.html", {
         "base_template": _base(request), "round": round_, "results": data,
         "is_staff": is_staff_member(request.user),

@@ -6,6 +6,7 @@ from django import forms
 
 from coprod.forms import DateRangeFilterForm
 from coprod.models import Rung, Service
+from coprod.widgets import NameSelect
 
 from .models import Decision, FeedbackPoint, Meeting, Panel
 
@@ -16,8 +17,8 @@ class PanelFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
     kind = django_filters.ChoiceFilter(choices=Panel.Kind.choices, empty_label="Any kind", label="Kind")
     status = django_filters.ChoiceFilter(choices=Panel.Status.choices, empty_label="Any status")
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), empty_label="Any service",
-                                               label="Service")
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.only("pk", "name"),
+                                               empty_label="Any service", label="Service", widget=NameSelect)
 
     class Meta:
         model = Panel
@@ -33,10 +34,11 @@ class MeetingFilterForm(DateRangeFilterForm):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    panel = django_filters.ModelChoiceFilter(queryset=Panel.objects.all(), empty_label="Any panel",
-                                             label="Panel")
-    service = django_filters.ModelChoiceFilter(field_name="panel__service", queryset=Service.objects.all(),
-                                               empty_label="Any service", label="Service")
+    panel = django_filters.ModelChoiceFilter(queryset=Panel.objects.only("pk", "name"),
+                                             empty_label="Any panel", label="Panel", widget=NameSelect)
+    service = django_filters.ModelChoiceFilter(field_name="panel__service",
+                                               queryset=Service.objects.only("pk", "name"),
+                                               empty_label="Any service", label="Service", widget=NameSelect)
     format = django_filters.ChoiceFilter(choices=Meeting.Format.choices, empty_label="Any format")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices, empty_label="Scheduled or cancelled",
                                          label="Status")
@@ -63,12 +65,14 @@ class DecisionFilterForm(DateRangeFilterForm):
 class DecisionFilter(django_filters.FilterSet):
     """The decision log's filters: service, ladder rung, panel and period (from, to)."""
 
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), empty_label="Any service",
-                                               label="Service")
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.only("pk", "name"),
+                                               empty_label="Any service", label="Service", widget=NameSelect)
     rung = django_filters.ModelChoiceFilter(queryset=Rung.objects.filter(ladder__is_current=True),
                                             empty_label="Any rung", label="Ladder rung")
-    panel = django_filters.ModelChoiceFilter(field_name="shaped_by_panel", queryset=Panel.objects.all(),
-                                             empty_label="Any panel", label="Shaped by panel")
+    panel = django_filters.ModelChoiceFilter(field_name="shaped_by_panel",
+                                             queryset=Panel.objects.only("pk", "name"),
+                                             empty_label="Any panel", label="Shaped by panel",
+                                             widget=NameSelect)
     decided_from = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte", label="Decided from",
                                              widget=forms.DateInput(attrs={"type": "date"}))
     decided_to = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte", label="Decided up to",

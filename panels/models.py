@@ -157,6 +157,13 @@ class Membership(models.Model):
         return self.partner or self.user
 
 
+def _count_per_meeting(rows: models.QuerySet) -> Coalesce:
+    """How many of `rows` belong to the outer query's meeting, as a subquery."""
+    counted = (rows.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
+               .values("n"))
+    return Coalesce(Subquery(counted), 0)
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MeetingQuerySet":
         """Staff see every meeting; a partner the meetings of their panels and any they were
@@ -170,10 +177,12 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=timezone.now(), status=Meeting.Status.SCHEDULED)
 
     def visible_to_partner(self, partner) -> "MeetingQuerySet":
-        """Meetings of the partner's panels, and any they were invited to."""
+        """Meetings of the partner's panels, and any they were invited to. Two subqueries, each
+        answered from the partner's own rows, not a join with every register line."""
         return self.filter(
-            Q(panel__in=Panel.objects.for_partner(partner)) | Q(attendance__partner=partner)
-        ).distinct()
+            Q(panel__in=Panel.objects.for_partner(partner))
+            | Q(pk__in=Attendance.objects.filter(partner=partner).values("meeting"))
+        )
 
     def not_over(self) -> "MeetingQuerySet":
         """Meetings still to come or under way (cancelled ones included)."""
@@ -185,13 +194,12 @@ class MeetingQuerySet(models.QuerySet):
     def for_list(self) -> "MeetingQuerySet":
         """With the panel and the register's counts: `invited_count`, `confirmed_count`,
         `attended_count`, and `paper_count`."""
+        # Counted per meeting in subqueries, so a page of 25 meetings counts 25 registers, not all.
         return self.select_related("panel").annotate(
-            invited_count=Count("attendance", distinct=True),
-            confirmed_count=Count("attendance", filter=Q(attendance__status=Attendance.Status.CONFIRMED),
-                                  distinct=True),
-            attended_count=Count("attendance", filter=Q(attendance__status=Attendance.Status.ATTENDED),
-                                 distinct=True),
-            paper_count=Count("papers", distinct=True),
+            invited_count=_count_per_meeting(Attendance.objects.all()),
+            confirmed_count=_count_per_meeting(Attendance.objects.filter(status=Attendance.Status.CONFIRMED)),
+            attended_count=_count_per_meeting(Attendance.objects.filter(status=Attendance.Status.ATTENDED)),
+            paper_count=_count_per_meeting(MeetingPaper.objects.all()),
         )
 
     def with_answer_of(self, partner) -> "MeetingQuerySet":
@@ -240,6 +248,10 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["starts_at", "id"], name="meeting_by_start"),
+            models.Index(fields=["ends_at"], name="meeting_by_end"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
                                    name="meeting_ends_after_it_starts"),
@@ -549,6 +561,7 @@ class Decision(KeptRecord):
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
+        indexes = [models.Index(fields=["-decided_on", "-id"], name="decision_newest_first")]
         constraints = [
             models.CheckConstraint(condition=Q(archived_at__isnull=True) | ~Q(archive_reason=""),
                                    name="decision_archive_has_a_reason"),

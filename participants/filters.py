@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from coprod.forms import DateRangeFilterForm
 from coprod.models import Service
+from coprod.widgets import NameSelect
 
 from .models import AccessNeed, LivedExperienceArea, Partner, StatusChange
 
@@ -23,8 +24,8 @@ class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search",
                                   help_text="Name, preferred name or e-mail address.")
     status = django_filters.ChoiceFilter(choices=Partner.Status.choices, empty_label="Any status")
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), empty_label="Any service",
-                                               label="Service")
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.only("pk", "name"),
+                                               empty_label="Any service", label="Service", widget=NameSelect)
     access_need = django_filters.ModelChoiceFilter(
         field_name="access_needs", queryset=AccessNeed.objects.all(), empty_label="Any access need",
         label="Access need",

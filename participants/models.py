@@ -293,6 +293,7 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["full_name"]
+        indexes = [models.Index(fields=["full_name"], name="partner_by_name")]
         permissions = [
             ("view_sensitive_partner_data",
              "Can see and change partners' lived experience, access needs and benefit flag"),

@@ -415,6 +415,10 @@ class Claim(KeptRecord):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="claim_newest_first"),
+            models.Index(fields=["status", "-created_at", "-id"], name="claim_by_status_newest_first"),
+        ]
         permissions = [
             ("approve_claim", "Can approve or reject claims"),
             ("pay_claim", "Can record that a claim has been paid"),
@@ -596,6 +600,7 @@ class Payment(KeptRecord):
 
     class Meta:
         ordering = ["-paid_on", "-pk"]
+        indexes = [models.Index(fields=["-paid_on", "-id"], name="payment_newest_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount=F("fee_amount") + F("expenses_amount")),

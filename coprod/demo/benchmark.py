@@ -22,7 +22,14 @@ Targets:
 - time: pages paginate, so K times the data may cost at most PAGE_TIME_RATIO
   times the time (set for the default K of 10). The CSV export writes one line
   per payment, so its time may grow with the data: at most
-  EXPORT_TIME_RATIO_PER_FACTOR × K.
+  EXPORT_TIME_RATIO_PER_FACTOR × K. A partner's own pages show their own records,
+  which do not grow with the organisation: at most PARTNER_TIME_RATIO.
+- anchors (coprod/anchors.py), measured the same way in the same run, at N×K:
+  every page at most FLOOR_RATIO × a bare view of the staff base template (the
+  dashboard and the ladder results HEAVY_FLOOR_RATIO ×), the staff claims list
+  at most ADMIN_RATIO × the Django admin's claims changelist, and the governance
+  report at most DOCUMENT_RATIO × WeasyPrint laying out a static document of as
+  many pages.
 """
 
 import datetime
@@ -44,6 +51,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod import anchors as anchors_module
 from coprod import kpis, periods
 from coprod.models import Organisation, Report, Service
 from coprod.registry import Registry
@@ -51,7 +59,16 @@ from coprod.reports import report_run
 
 QUERY_GROWTH_ALLOWED = 0
 PAGE_TIME_RATIO = 3.0
+PARTNER_TIME_RATIO = 1.2
 EXPORT_TIME_RATIO_PER_FACTOR = 1.5
+# Against the anchors, at N×K (see coprod/anchors.py).
+FLOOR_RATIO = 10.0  # list and detail pages: at most 10× the floor
+HEAVY_FLOOR_RATIO = 20.0  # the dashboard and the ladder results
+ADMIN_RATIO = 1.0  # the staff claims list: no slower than the Django admin's claims changelist
+DOCUMENT_RATIO = 3.0  # the governance report: at most 3× a static document of as many pages
+
+PARTNER_PANELS = 3
+
 
 DEFAULT_SIZE = 50
 DEFAULT_FACTOR = 10
@@ -168,21 +185,25 @@ class Page:
     name: str
     role: str  # who signs in: "staff", "trustee" or "partner"
     url: Callable[[World], str]
+    heavy: bool = False  # a dashboard or a results page: HEAVY_FLOOR_RATIO, not FLOOR_RATIO
+    against_admin: bool = False  # also compared with the Django admin's claims changelist
+    own: bool = False  # a partner's own page: its time must not grow with the organisation
 
 
 def _dashboard_figures(world: World) -> None:
     kpis.dashboard(periods.year_to(timezone.localdate()))
 
 
-def _governance_pdf(world: World) -> None:
+def _governance_pdf(world: World):
     """The governance report as the worker makes it (renderer, WeasyPrint, file), for the last
-    12 months."""
+    12 months. Returns the finished report."""
     period = periods.year_to(timezone.localdate())
     report = Report.objects.create(kind=Report.Kind.GOVERNANCE, title=f"Governance report: {period.label}",
                                    params={**period.as_params(), "service": None, "scheduled": False})
     report = report_run(report_id=report.pk)
     if report.status != Report.Status.DONE:
         raise RuntimeError(f"The governance report failed: {report.error}")
+    return report
 
 
 @dataclass(frozen=True)
@@ -190,9 +211,10 @@ class Call:
     """A service function measured on its own, outside any page."""
 
     name: str
-    run: Callable[[World], None]
+    run: Callable[[World], object]
     once: bool = False  # True: run once at each size (a PDF takes seconds), not the best of --repeat
     grows_with_data: bool = False  # writes a line per row: its time target scales with the factor
+    against_document: bool = False  # a PDF: compared with a static document of as many pages
 
 
 # What is measured, in the order the table lists it. Apps add theirs with `add_page` and `add_call`.
@@ -217,12 +239,36 @@ def add_call(order: int, call: Call) -> None:
     _add(CALLS, order, call)
 
 
+def _ratio(ms: float, anchor_ms: float) -> float:
+    return ms / anchor_ms if anchor_ms else float("inf")
+
+
+@dataclass
+class Anchor:
+    """A reference measured the same way in the same run: the floor, the admin claims changelist,
+    the static document."""
+
+    name: str
+    queries: list[int] = field(default_factory=list)  # at N, then at N×K
+    ms: list[float] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)  # the static document only: pages laid out
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value != [] or key != "pages"}
+
+
 @dataclass
 class Result:
     name: str
-    time_target: float  # the largest time ratio allowed
+    time_target: float  # the largest growth (time at N×K ÷ time at N) allowed
+    floor_target: float | None = None  # the largest multiple of the floor allowed at N×K
+    admin_target: float | None = None  # the largest multiple of the admin claims changelist at N×K
+    document_target: float | None = None  # the largest multiple of the static document at N×K
     queries: list[int] = field(default_factory=list)  # at N, then at N×K
     ms: list[float] = field(default_factory=list)  # best wall time in milliseconds, at N then at N×K
+    floor_ratio: list[float] = field(default_factory=list)  # ms ÷ the floor's ms, at N then at N×K
+    admin_ratio: list[float] = field(default_factory=list)
+    document_ratio: list[float] = field(default_factory=list)
 
     @property
     def time_ratio(self) -> float:
@@ -233,20 +279,42 @@ class Result:
         return self.queries[1] - self.queries[0] <= QUERY_GROWTH_ALLOWED
 
     @property
-    def time_ok(self) -> bool:
+    def growth_ok(self) -> bool:
         return self.time_ratio <= self.time_target
+
+    def _anchors(self) -> list[tuple[str, float, list[float]]]:
+        """(anchor, target, ratios) for each anchor this measurement is held to."""
+        pairs = [("the floor", self.floor_target, self.floor_ratio),
+                 ("the admin claims changelist", self.admin_target, self.admin_ratio),
+                 ("the static document", self.document_target, self.document_ratio)]
+        return [(name, target, ratios) for name, target, ratios in pairs if target is not None and ratios]
+
+    @property
+    def anchors_ok(self) -> bool:
+        return all(ratios[-1] <= target for _, target, ratios in self._anchors())
+
+    @property
+    def time_ok(self) -> bool:
+        return self.growth_ok and self.anchors_ok
 
     @property
     def verdict(self) -> str:
         if not self.queries_ok:
             return f"FAIL: queries grow by {self.queries[1] - self.queries[0]}"
-        if not self.time_ok:
+        if not self.growth_ok:
             return f"SLOW: time ratio over {self.time_target:g}"
+        for name, target, ratios in self._anchors():
+            if ratios[-1] > target:
+                return f"SLOW: {ratios[-1]:.1f}× {name}, over {target:g}"
         return "ok"
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "time_ratio": round(self.time_ratio, 2), "queries_ok": self.queries_ok,
-                "time_ok": self.time_ok, "verdict": self.verdict}
+        data = asdict(self)
+        for key in ("floor_ratio", "admin_ratio", "document_ratio"):
+            data[key] = [round(ratio, 2) for ratio in data[key]]
+        return {**data, "time_ratio": round(self.time_ratio, 2), "queries_ok": self.queries_ok,
+                "growth_ok": self.growth_ok, "anchors_ok": self.anchors_ok, "time_ok": self.time_ok,
+                "verdict": self.verdict}
 
 
 @dataclass
@@ -256,7 +324,10 @@ class Outcome:
     repeat: int
     database: str
     partners: list[int]  # at N and at N×K
+    anchors: list[Anchor]
     results: list[Result]
+    build_seconds: list[float] = field(default_factory=list)  # building the data for N, then for N×K
+    total_seconds: float = 0.0
 
     @property
     def queries_ok(self) -> bool:
@@ -270,24 +341,51 @@ class Outcome:
         return {
             "size": self.size, "factor": self.factor, "repeat": self.repeat, "database": self.database,
             "partners": self.partners,
-            "targets": {"query_growth_allowed": QUERY_GROWTH_ALLOWED, "page_time_ratio": PAGE_TIME_RATIO,
-                        "export_time_ratio": EXPORT_TIME_RATIO_PER_FACTOR * self.factor},
+            "targets": targets(self.factor),
+            "anchors": {anchor.name: anchor.as_dict() for anchor in self.anchors},
             "results": [result.as_dict() for result in self.results],
             "queries_ok": self.queries_ok, "time_ok": self.time_ok,
+            "build_seconds": [round(seconds, 1) for seconds in self.build_seconds],
+            "total_seconds": round(self.total_seconds, 1),
         }
 
 
-def _measure(action: Callable[[], None], repeat: int) -> tuple[int, float]:
-    """The queries of the last of `repeat` runs (the warmest) and the best wall time in milliseconds.
-    Every run records its queries, so each carries the same small overhead."""
+def targets(factor: int) -> dict:
+    return {"query_growth_allowed": QUERY_GROWTH_ALLOWED, "page_time_ratio": PAGE_TIME_RATIO,
+            "partner_time_ratio": PARTNER_TIME_RATIO,
+            "export_time_ratio": EXPORT_TIME_RATIO_PER_FACTOR * factor,
+            "floor_ratio": FLOOR_RATIO, "heavy_floor_ratio": HEAVY_FLOOR_RATIO,
+            "admin_ratio": ADMIN_RATIO, "document_ratio": DOCUMENT_RATIO}
+
+
+def _results(factor: int) -> list[Result]:
+    """One result per page and call, with the targets it is held to."""
+    results = [
+        Result(page.name, PARTNER_TIME_RATIO if page.own else PAGE_TIME_RATIO,
+               floor_target=HEAVY_FLOOR_RATIO if page.heavy else FLOOR_RATIO,
+               admin_target=ADMIN_RATIO if page.against_admin else None)
+        for page in PAGES
+    ]
+    results += [
+        Result(call.name, EXPORT_TIME_RATIO_PER_FACTOR * factor if call.grows_with_data else PAGE_TIME_RATIO,
+               document_target=DOCUMENT_RATIO if call.against_document else None)
+        for call in CALLS
+    ]
+    return results
+
+
+def _measure(action: Callable[[], object], repeat: int) -> tuple[int, float, object]:
+    """The queries of the last of `repeat` runs (the warmest), the best wall time in milliseconds
+    and what the last run returned. Every run records its queries, so each carries the same small
+    overhead."""
     best = float("inf")
     for _ in range(repeat):
         reset_queries()  # the connection's log keeps at most 9,000 queries: a full one would count nothing
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            action()
+            returned = action()
             best = min(best, time.perf_counter() - started)
-    return len(queries), best * 1000
+    return len(queries), best * 1000, returned
 
 
 def _fetch(client: Client, url: str) -> Callable[[], None]:
@@ -298,17 +396,63 @@ def _fetch(client: Client, url: str) -> Callable[[], None]:
     return get
 
 
-def _measure_all(world: World, clients: dict[str, Client], repeat: int) -> list[tuple[int, float]]:
-    measured = [_measure(_fetch(clients[page.role], page.url(world)), repeat) for page in PAGES]
-    measured += [_measure(lambda call=call: call.run(world), 1 if call.once else repeat) for call in CALLS]
+def _measure_anchors(anchors: dict[str, Anchor], clients: dict[str, Client], repeat: int) -> None:
+    for name, client, url in [(anchors_module.FLOOR, clients["staff"], anchors_module.floor_url()),
+                              (anchors_module.ADMIN_CLAIMS, clients["admin"],
+                               anchors_module.admin_claims_url())]:
+        queries, ms, _ = _measure(_fetch(client, url), repeat)
+        anchors[name].queries.append(queries)
+        anchors[name].ms.append(ms)
+
+
+def _measure_document(anchor: Anchor, pages: int) -> None:
+    queries, ms, _ = _measure(lambda: anchors_module.static_document_pdf(pages), 1)
+    anchor.queries.append(queries)
+    anchor.ms.append(ms)
+    anchor.pages.append(pages)
+
+
+def _measure_all(world: World, clients: dict[str, Client], repeat: int,
+                 anchors: dict[str, Anchor]) -> list[tuple[int, float]]:
+    """Every page and call, with the floor and the admin changelist measured between the pages and
+    the calls, and the static document right after the governance PDF with its number of pages."""
+    measured = [_measure(_fetch(clients[page.role], page.url(world)), repeat)[:2] for page in PAGES]
+    _measure_anchors(anchors, clients, repeat)
+    for call in CALLS:
+        queries, ms, returned = _measure(lambda call=call: call.run(world), 1 if call.once else repeat)
+        measured.append((queries, ms))
+        if call.against_document:
+            with returned.file.open("rb") as pdf:
+                pages = anchors_module.pdf_page_count(pdf.read())
+            _measure_document(anchors[anchors_module.STATIC_DOCUMENT], pages)
     return measured
 
 
 def _warm_up_pdf() -> None:
     """WeasyPrint loads its fonts on first use: do that before anything is timed."""
-    from weasyprint import HTML  # loaded on first use: it takes a second to start
+    from weasyprint import HTML
 
     HTML(string="<p>Warm-up</p>").write_pdf()
+
+
+def refresh_planner_statistics() -> None:
+    """PostgreSQL plans queries from table statistics that autovacuum refreshes some time after
+    rows arrive: refresh them now, as a database that has been running a while has them (this
+    works inside the benchmark's transaction and is rolled back with it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _set_ratios(results: list[Result], anchors: dict[str, Anchor]) -> None:
+    floor, admin = anchors[anchors_module.FLOOR], anchors[anchors_module.ADMIN_CLAIMS]
+    document = anchors[anchors_module.STATIC_DOCUMENT]
+    for result in results:
+        result.floor_ratio = [_ratio(ms, base) for ms, base in zip(result.ms, floor.ms, strict=True)]
+        result.admin_ratio = [_ratio(ms, base) for ms, base in zip(result.ms, admin.ms, strict=True)]
+        if result.document_target is not None and document.ms:
+            result.document_ratio = [_ratio(ms, base)
+                                     for ms, base in zip(result.ms, document.ms, strict=True)]
 
 
 def run(*, size: int = DEFAULT_SIZE, factor: int = DEFAULT_FACTOR, repeat: int = DEFAULT_REPEAT,
@@ -317,31 +461,41 @@ def run(*, size: int = DEFAULT_SIZE, factor: int = DEFAULT_FACTOR, repeat: int =
     again; then roll everything back."""
     if size < 1 or factor < 2 or repeat < 1:
         raise ValueError("size must be at least 1, factor at least 2 and repeat at least 1")
-    results = [Result(page.name, PAGE_TIME_RATIO) for page in PAGES] + [
-        Result(call.name, EXPORT_TIME_RATIO_PER_FACTOR * factor if call.grows_with_data else PAGE_TIME_RATIO)
-        for call in CALLS
-    ]
+    started = time.perf_counter()
+    results = _results(factor)
+    anchors = {name: Anchor(name) for name in (anchors_module.FLOOR, anchors_module.ADMIN_CLAIMS,
+                                               anchors_module.STATIC_DOCUMENT)}
+    build_seconds = []
     with (tempfile.TemporaryDirectory(prefix="coprod-benchmark-") as media,
           override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], MEDIA_ROOT=media,
+                            ROOT_URLCONF=anchors_module.__name__,
                             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
           transaction.atomic()):
         _warm_up_pdf()
         world = world_create(secrets.token_hex(4))
         clients = {}
         for role, user in [("staff", world.staff), ("trustee", world.trustee),
-                           ("partner", world.partner_login)]:
+                           ("partner", world.partner_login),
+                           ("admin", anchors_module.administrator(world.tag, world.password))]:
             clients[role] = Client()
             clients[role].force_login(user)
         for target in (size, size * factor):
             progress(f"Building {target} partners' worth of data...")
+            building = time.perf_counter()
             world_grow(world, target - world.partners)
+            refresh_planner_statistics()
+            build_seconds.append(time.perf_counter() - building)
             progress(f"Measuring at {target} partners...")
-            for result, (queries, ms) in zip(results, _measure_all(world, clients, repeat), strict=True):
+            measured = _measure_all(world, clients, repeat, anchors)
+            for result, (queries, ms) in zip(results, measured, strict=True):
                 result.queries.append(queries)
                 result.ms.append(ms)
         transaction.set_rollback(True)
+    _set_ratios(results, anchors)
     return Outcome(size=size, factor=factor, repeat=repeat, database=connection.vendor,
-                   partners=[size, size * factor], results=results)
+                   partners=[size, size * factor], results=results,
+                   anchors=[anchor for anchor in anchors.values() if anchor.ms],  # the document: if measured
+                   build_seconds=build_seconds, total_seconds=time.perf_counter() - started)
 
 
 def register() -> None:
@@ -349,6 +503,9 @@ def register() -> None:
     trustees' dashboard, the dashboard figures and the governance PDF."""
     growers.register("coprod.organisation", _organisation_data, order=10)
     add_page(90, Page("trustee: dashboard", "trustee",
-                      lambda world: reverse("coprod:dashboard") + "?period=last_year"))
+                      lambda world: reverse("coprod:dashboard") + "?period=last_year", heavy=True))
     add_call(10, Call("service: kpis.dashboard()", _dashboard_figures))
-    add_call(30, Call("service: governance report PDF", _governance_pdf, once=True))
+    # Its tables have a row per service, so it grows longer with the organisation: it is held to
+    # a static document of the same length rather than to its own time at N.
+    add_call(30, Call("service: governance report PDF", _governance_pdf, once=True, grows_with_data=True,
+                      against_document=True))

@@ -5,6 +5,7 @@ decisions, the action list and the results page."""
 from django.urls import reverse
 
 from coprod.demo.benchmark import Batch, Page, World, add_page, at, days_ago, growers, part, setups
+from ladder.answers_cache import answers_changed
 from ladder.defaults import install_defaults
 from ladder.models import Action, Area, Ladder, Respondent, Response, Round, Rung
 
@@ -47,6 +48,7 @@ def _ladder_data(world: World, batch: Batch) -> None:
                  entered_by=respondent.user or respondent.partner.user)
         for i, respondent in enumerate(respondents) for j, area in enumerate(world.areas)
     ])
+    answers_changed()  # answers added to closed rounds in bulk send no signal: drop what was cached
     statuses = Action.Status.values
     Action.objects.bulk_create([
         Action(area=world.areas[i % len(world.areas)], description=f"Agreed next step {number}-{i}",
@@ -64,4 +66,4 @@ def register() -> None:
     growers.register("ladder", _ladder_data, order=70)
     add_page(70, Page("staff: ladder actions", "staff", lambda world: reverse("ladder:action_list")))
     add_page(80, Page("staff: ladder results", "staff",
-                      lambda world: reverse("ladder:results", args=[world.round.pk])))
+                      lambda world: reverse("ladder:results", args=[world.round.pk]), heavy=True))

@@ -8,7 +8,18 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.demo.benchmark import Batch, Page, World, add_page, at, days_ago, growers, part, setups
+from coprod.demo.benchmark import (
+    PARTNER_PANELS,
+    Batch,
+    Page,
+    World,
+    add_page,
+    at,
+    days_ago,
+    growers,
+    part,
+    setups,
+)
 from panels.models import (
     Attendance,
     Decision,
@@ -26,7 +37,7 @@ from panels.models import (
 
 
 def _setup(world: World) -> None:
-    world.panels = 0  # panels built so far: the benchmark's partner sits on one in five
+    world.panels = 0  # panels built so far: the benchmark's partner sits on the first PARTNER_PANELS
 
 
 def _panels_data(world: World, batch: Batch) -> None:
@@ -45,8 +56,9 @@ def _panels_data(world: World, batch: Batch) -> None:
               starts_on=days_ago(400), created_by=world.staff)
         for i in range(part(size, 5))
     ])
-    # The benchmark's partner sits on one panel in five, so their own pages grow with the data too.
-    members = {panel.pk: [world.partner] if (world.panels + i) % 5 == 0 else []
+    # The benchmark's partner sits on the organisation's first PARTNER_PANELS panels, as a typical
+    # partner does: their own records stay the same however large the organisation grows.
+    members = {panel.pk: [world.partner] if world.panels + i < PARTNER_PANELS else []
                for i, panel in enumerate(panels)}
     for i, partner in enumerate(partners):
         members[panels[i % len(panels)].pk].append(partner)
@@ -140,4 +152,5 @@ def register() -> None:
     add_page(40, Page("staff: panel list", "staff", lambda world: reverse("panels:panel_list")))
     add_page(50, Page("staff: meeting list", "staff", lambda world: reverse("panels:meeting_list")))
     add_page(60, Page("staff: decision log", "staff", lambda world: reverse("panels:decision_list")))
-    add_page(120, Page("partner: meetings", "partner", lambda world: reverse("panels:my_meetings")))
+    add_page(120, Page("partner: meetings", "partner", lambda world: reverse("panels:my_meetings"),
+                       own=True))

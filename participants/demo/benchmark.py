@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod.demo import scale
 from coprod.demo.benchmark import Batch, Page, World, add_page, days_ago, growers, setups
 from participants.models import (
     AccessNeed,
@@ -86,9 +87,23 @@ def _consents_and_training(world: World, partners: list) -> None:
         ])
 
 
+def _scale_partners() -> int:
+    """The synthetic partners of the scale organisation (named partner-<batch>-<n>)."""
+    return Partner.objects.filter(email__startswith="partner-", email__endswith="@example.invalid").count()
+
+
+def _scale_partner_logins(tag: str, how_many: int) -> list:
+    """Logins of the scale organisation's active partners, for the load test to sign in as."""
+    return [partner.user for partner in Partner.objects.filter(
+        user__email__startswith=f"benchmark-{tag}-partner-", status=Partner.Status.ACTIVE,
+    ).select_related("user").order_by("pk")[:how_many]]
+
 
 def register() -> None:
     setups.register("participants", _setup, order=20)
     growers.register("participants", _participants_data, order=20)
     add_page(10, Page("staff: partner list", "staff", lambda world: reverse("participants:partner_list")))
-    add_page(100, Page("partner: home", "partner", lambda world: reverse("participants:portal_home")))
+    add_page(100, Page("partner: home", "partner", lambda world: reverse("participants:portal_home"),
+                       own=True))
+    scale.partner_counts.register("participants", _scale_partners)
+    scale.partner_logins.register("participants", _scale_partner_logins)

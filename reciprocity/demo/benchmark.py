@@ -90,7 +90,9 @@ def _payments_csv(world: World) -> None:
 def register() -> None:
     setups.register("reciprocity", _setup, order=60)
     growers.register("reciprocity", _reciprocity_data, order=60)
-    add_page(20, Page("staff: claims list", "staff", lambda world: reverse("reciprocity:claim_list")))
+    add_page(20, Page("staff: claims list", "staff", lambda world: reverse("reciprocity:claim_list"),
+                      against_admin=True))
     add_page(30, Page("staff: finance", "staff", lambda world: reverse("reciprocity:finance")))
-    add_page(110, Page("partner: claims", "partner", lambda world: reverse("reciprocity:my_claims")))
+    add_page(110, Page("partner: claims", "partner", lambda world: reverse("reciprocity:my_claims"),
+                       own=True))
     add_call(20, Call("service: payments CSV export", _payments_csv, grows_with_data=True))

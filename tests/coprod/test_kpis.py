@@ -201,6 +201,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(staff_client, world, panel)
                                     shaped_by_panel=panel)
             Service.objects.create(name=f"Service {number}")
 
+    staff_client.get(url)  # the first visit reads the closed ladder round's counts; later ones, the cache
     assert_queries_bounded(staff_client, url, grow, most=40)
 
 
