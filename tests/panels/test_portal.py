@@ -40,7 +40,8 @@ def test_the_portal_home_shows_the_next_meetings_in_a_fixed_number_of_queries(pa
             meeting = MeetingFactory(panel=world.panel, days=number + 1, title=f"Grown meeting {number}")
             AttendanceFactory(meeting=meeting, partner=world.partner)
 
-    assert_queries_bounded(partner_client, reverse("participants:portal_home"), grow, most=13)  # with "What to look at next": meetings, rounds, claims
+    # The page also lists "What to look at next": meetings to answer, rounds, claims not sent.
+    assert_queries_bounded(partner_client, reverse("participants:portal_home"), grow, most=13)
     page = partner_client.get(reverse("participants:portal_home")).content.decode()
     assert "Your next meetings" in page
     assert "Grown meeting 0" in page
