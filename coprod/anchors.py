@@ -21,8 +21,8 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from pypdf import PdfReader
 
+from .access import staff_required
 from .pdf import render_pdf
-from .roles import staff_required
 from .urls import urlpatterns as project_urlpatterns
 
 FLOOR = "floor"
