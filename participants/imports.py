@@ -724,7 +724,9 @@ def import_run(*, batch_id: int) -> ImportBatch:
     transaction is rolled back), and the task, acknowledged only when finished, runs again."""
     try:
         with transaction.atomic():
-            batch = ImportBatch.objects.select_for_update().select_related("created_by").get(pk=batch_id)
+            # `of`: PostgreSQL locks only the batch's row, not the (nullable) user joined to it.
+            batch = (ImportBatch.objects.select_for_update(of=("self",)).select_related("created_by")
+                     .get(pk=batch_id))
             if batch.status != ImportBatch.Status.QUEUED:
                 return batch  # already imported (or failed, or given up)
             by = batch.created_by

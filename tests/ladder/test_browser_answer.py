@@ -36,6 +36,8 @@ def test_the_missing_answer_message_passes_axe(world, browser_page_for):
     tab = browser_page_for(world.partner.user)
     tab.goto(reverse("ladder:respond", args=[round_.pk, 3]))
     tab.get_by_role("button", name="Save and finish").click()
-    assert tab.get_by_text("Choose the step of the ladder you think we are on.").is_visible()
+    # Beside the question, and in the error summary at the top of the page.
+    message = "Choose the step of the ladder you think we are on."
+    assert tab.locator("#rung-error").get_by_text(message).is_visible()
     assert axe_violations(tab) == []
     assert not tab.errors

@@ -27,7 +27,11 @@ pytestmark = pytest.mark.django_db
 
 def _contactable(**fields) -> Partner:
     partner = PartnerFactory(**fields)
-    ConsentFactory(partner=partner, statement=ConsentStatement.objects.get(topic="contact", version=1))
+    # get_or_create: a test that commits its own transactions starts from an emptied database,
+    # without the wordings the migrations add.
+    statement, _ = ConsentStatement.objects.get_or_create(
+        topic="contact", version=1, defaults={"wording": "We may contact you about meetings."})
+    ConsentFactory(partner=partner, statement=statement)
     return partner
 
 
