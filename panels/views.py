@@ -315,13 +315,11 @@ def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a meeting whose time has come did not take place, with the reason."""
     meeting = get_meeting_for_user(request, pk)
     form = forms.MeetingNotHeldForm(request.POST or None)
-    done = submit(request, form, lambda data: services.meeting_record_not_held(
-        meeting=meeting, reason=data["reason"], by=request.user))
-    if done is not None:
-        messages.success(request, "Recorded: the meeting did not take place. "
-                                  "It no longer counts as held.")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
-    return render(request, "panels/meeting_not_held.html", {"meeting": meeting, "form": form})
+    return form_page(request, form, lambda data: services.meeting_record_not_held(
+        meeting=meeting, reason=data["reason"], by=request.user),
+        success="Recorded: the meeting did not take place. It no longer counts as held.",
+        done=reverse("panels:meeting_detail", args=[meeting.pk]), template="panels/meeting_not_held.html",
+        context={"meeting": meeting})
 
 
 @staff_required
@@ -743,13 +741,11 @@ def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This decision is archived already.")
         return redirect("panels:decision_detail", pk=decision.pk)
     form = forms.DecisionArchiveForm(request.POST or None)
-    done = submit(request, form, lambda data: services.decision_archive(
-        decision=decision, reason=data["reason"], by=request.user))
-    if done is not None:
-        messages.success(request, "Decision archived. It is kept, out of the log, "
-                                  "the dashboard and reports.")
-        return redirect("panels:decision_detail", pk=decision.pk)
-    return render(request, "panels/decision_archive.html", {"decision": decision, "form": form})
+    return form_page(request, form, lambda data: services.decision_archive(
+        decision=decision, reason=data["reason"], by=request.user),
+        success="Decision archived. It is kept, out of the log, the dashboard and reports.",
+        done=reverse("panels:decision_detail", args=[decision.pk]), template="panels/decision_archive.html",
+        context={"decision": decision})
 
 
 @require_POST

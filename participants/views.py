@@ -446,12 +446,9 @@ def my_details(request: HttpRequest) -> HttpResponse:
 def my_details_edit(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
     form = forms.MyDetailsForm(request.POST or None, instance=partner)
-    done = submit(request, form, lambda data: services.partner_update_own_details(
-        partner=partner, data=data, by=request.user))
-    if done is not None:
-        messages.success(request, "Thank you. Your details are saved.")
-        return redirect("participants:my_details")
-    return render(request, "participants/my_details_form.html", {"form": form})
+    return form_page(request, form, lambda data: services.partner_update_own_details(
+        partner=partner, data=data, by=request.user), success="Thank you. Your details are saved.",
+        done="participants:my_details", template="participants/my_details_form.html")
 
 
 @partner_required
@@ -459,17 +456,14 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
     """How and how far ahead the partner wants to be reminded of meetings."""
     partner = _own_partner(request)
     form = forms.MyRemindersForm(request.POST or None, instance=partner)
-    done = submit(request, form, lambda data: services.partner_update_own_details(
-        partner=partner, data=data, by=request.user))
-    if done is not None:
-        messages.success(request, "Thank you. We will remind you the way you chose.")
-        return redirect("participants:my_details")
-    return render(request, "participants/my_reminders.html", {
-        "form": form, "usual": usual_reminder_words(),
-        # Those sent to them, not those to staff about them.
-        "notices": Notice.objects.filter(Q(user__isnull=True) | Q(user=partner.user_id), partner=partner)
-        .order_by("-created_at", "-pk")[:NOTICES_SHOWN],
-    })
+    # Notices sent to them, not those to staff about them (a lazy queryset: read only when shown).
+    notices = (Notice.objects.filter(Q(user__isnull=True) | Q(user=partner.user_id), partner=partner)
+               .order_by("-created_at", "-pk")[:NOTICES_SHOWN])
+    return form_page(request, form, lambda data: services.partner_update_own_details(
+        partner=partner, data=data, by=request.user),
+        success="Thank you. We will remind you the way you chose.", done="participants:my_details",
+        template="participants/my_reminders.html",
+        context={"usual": usual_reminder_words(), "notices": notices})
 
 
 @partner_required
