@@ -9,9 +9,11 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http import HttpResponse
 
-from .roles import Role, has_role
+from .roles import Role
+from .roles import has_role
 
 
 def role_required(*roles: Role) -> Callable:

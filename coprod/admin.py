@@ -1,9 +1,13 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import notify
-from .models import Notice, Organisation, OutgoingEmail, Service
+from .models import Notice
+from .models import Organisation
+from .models import OutgoingEmail
+from .models import Service
 
 admin.site.site_header = "coprod administration"
 admin.site.site_title = "coprod administration"

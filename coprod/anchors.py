@@ -16,9 +16,11 @@ This module belongs to the core: it names the admin URL, never a feature app's c
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from pypdf import PdfReader
 
 from .access import staff_required

@@ -7,7 +7,8 @@ class CoprodConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
-        from . import demo, governance
+        from . import demo
+        from . import governance
         from .firstrun import register_core_steps
 
         demo.register()

@@ -27,7 +27,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 from django.utils import timezone
 
 MANIFEST = "manifest.json"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import periods
-from .kpis import Dashboard, Figure
+from .kpis import Dashboard
+from .kpis import Figure
 
 # A target missed by no more than this share of the target is "near".
 NEAR_SHARE = Decimal("0.10")

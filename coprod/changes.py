@@ -2,9 +2,11 @@
 `_history_user` set on the instance), and only the columns that changed."""
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
-from django.db.models import ForeignKey, Model
+from django.db.models import ForeignKey
+from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
 

@@ -16,9 +16,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .changes import model_create, model_delete, model_save
-from .models import Organisation, Service, SetupStep
-from .roles import CHANGE_ORGANISATION, is_staff_member
+from .changes import model_create
+from .changes import model_delete
+from .changes import model_save
+from .models import Organisation
+from .models import Service
+from .models import SetupStep
+from .roles import CHANGE_ORGANISATION
+from .roles import is_staff_member
 
 DEFAULT_ORGANISATION_NAME = Organisation._meta.get_field("name").default
 

@@ -4,10 +4,18 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import bounds, periods
-from .models import COMMENTARY_MAX, Organisation, Resource, ResourceTag, Service
+from . import bounds
+from . import periods
+from .models import COMMENTARY_MAX
+from .models import Organisation
+from .models import Resource
+from .models import ResourceTag
+from .models import Service
 from .roles import TEAM_PERMISSIONS
-from .uploads import DOCUMENTS, IMAGES, MB, validate_upload
+from .uploads import DOCUMENTS
+from .uploads import IMAGES
+from .uploads import MB
+from .uploads import validate_upload
 from .widgets import NameSelect
 
 # --- Services and teams ---

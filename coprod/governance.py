@@ -13,8 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from . import boardpack, bounds, kpis, notify, periods, reports
-from .models import COMMENTARY_MAX, Organisation, Report, Service
+from . import boardpack
+from . import bounds
+from . import kpis
+from . import notify
+from . import periods
+from . import reports
+from .models import COMMENTARY_MAX
+from .models import Organisation
+from .models import Report
+from .models import Service
 from .registry import Registry
 
 logger = logging.getLogger(__name__)

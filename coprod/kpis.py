@@ -17,14 +17,21 @@ Definitions (also printed in the report's appendix):
   fell in the period, the share answered by that deadline.
 """
 
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .charts import NEUTRAL_COLOUR, STAFF_COLOUR, bar_chart, progress_chart, svg_img
-from .models import Organisation, Service
+from .charts import NEUTRAL_COLOUR
+from .charts import STAFF_COLOUR
+from .charts import bar_chart
+from .charts import progress_chart
+from .charts import svg_img
+from .models import Organisation
+from .models import Service
 from .money import pounds
 from .periods import Period
 from .registry import Registry

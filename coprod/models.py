@@ -1,24 +1,26 @@
 """The organisation itself and its services."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 # The ladder's vocabulary (ladders, rungs, areas) is in its own module; its models belong here.
-from .ladder_vocabulary import Area, Ladder, Rung  # noqa: F401
-from .roles import (
-    can_see_sensitive_data,
-    is_partner,
-    is_staff_member,
-    is_trustee,
-    partner_for,
-    team_permission,
-)
+from .ladder_vocabulary import Area  # noqa: F401
+from .ladder_vocabulary import Ladder  # noqa: F401
+from .ladder_vocabulary import Rung  # noqa: F401
+from .roles import can_see_sensitive_data
+from .roles import is_partner
+from .roles import is_staff_member
+from .roles import is_trustee
+from .roles import partner_for
+from .roles import team_permission
 
 
 class Organisation(models.Model):

@@ -1,6 +1,7 @@
 """Money as people read it, the same on every page, PDF and e-mail: £1,405.00."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 PENCE = Decimal("0.01")
 

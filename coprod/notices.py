@@ -18,16 +18,20 @@ on a call list that staff work through.
 """
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import timedelta
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils import timezone
 
-from . import channels, notify
+from . import channels
+from . import notify
 from .models import Notice
 
 logger = logging.getLogger(__name__)

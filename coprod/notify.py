@@ -24,7 +24,8 @@ import base64
 import logging
 import smtplib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,7 +34,8 @@ from email.headerregistry import Address
 from celery import shared_task
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.mail import BadHeaderError, EmailMultiAlternatives
+from django.core.mail import BadHeaderError
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone

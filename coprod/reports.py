@@ -14,14 +14,18 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError
+from django.db import OperationalError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from . import notices
-from .models import Notice, Organisation, Report
+from .models import Notice
+from .models import Organisation
+from .models import Report
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,8 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Organisation, RetentionRun
+from .models import Organisation
+from .models import RetentionRun
 
 logger = logging.getLogger(__name__)
 

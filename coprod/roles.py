@@ -11,7 +11,8 @@ the top of the module; the view decorators built on them are in `coprod.access`.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 

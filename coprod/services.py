@@ -4,15 +4,29 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from . import bounds
-from .changes import model_create, model_delete, model_save, model_update
-from .models import Organisation, Resource, Service, TeamChange
-from .roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, can_change_organisation, is_staff_member, require
-from .uploads import DOCUMENTS, MB, safe_name, validate_upload
+from .changes import model_create
+from .changes import model_delete
+from .changes import model_save
+from .changes import model_update
+from .models import Organisation
+from .models import Resource
+from .models import Service
+from .models import TeamChange
+from .roles import MANAGE_TEAM
+from .roles import TEAM_PERMISSION_NAMES
+from .roles import can_change_organisation
+from .roles import is_staff_member
+from .roles import require
+from .uploads import DOCUMENTS
+from .uploads import MB
+from .uploads import safe_name
+from .uploads import validate_upload
 
 # --- Services and teams ---
 

@@ -16,13 +16,16 @@ Columns a person may not see are left out when the table is made (`exclude=`), s
 page nor the download holds them.
 """
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django_tables2.export import TableExport
 from django_tables2.rows import BoundRows

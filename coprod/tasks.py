@@ -5,13 +5,16 @@ import socket
 from celery import shared_task
 
 # Importing notify and notices registers their `send_email` and `send_notice` tasks with every worker.
-from . import notices, notify
+from . import notices
+from . import notify
 from .governance import quarterly_report_make
 from .health import database_status
 from .registry import worker_counts
 
 # Importing reports registers its `render_report` task (defined there, beside what it runs).
-from .reports import render_report, report_fail_stuck, report_resend_waiting  # noqa: F401
+from .reports import render_report  # noqa: F401
+from .reports import report_fail_stuck  # noqa: F401
+from .reports import report_resend_waiting  # noqa: F401
 from .retention import retention_run
 
 

@@ -3,7 +3,8 @@ content (the name only chooses among types that look alike), size, and a safe na
 
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError

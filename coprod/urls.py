@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include
+from django.urls import path
 
-from . import firstrun_views, views
+from . import firstrun_views
+from . import views
 
 coprod_patterns = [
     path("staff/", views.staff_home, name="staff_home"),

@@ -4,35 +4,65 @@ from copy import copy
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import InterfaceError, OperationalError
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError
+from django.db import OperationalError
+from django.db.models import Count
+from django.db.models import Q
+from django.http import FileResponse
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
-from . import firstrun, forms, governance, kpis, notices, registry, reports, retention, services
-from .access import role_required, staff_or_trustee_required, staff_required
-from .forms import OrganisationForm, ResourceForm, RetentionSettingsForm
-from .health import broker_status, database_status
-from .models import Organisation, Report, Resource, ResourceTag, RetentionRun, Service, TeamChange
-from .roles import (
-    Role,
-    can_change_organisation,
-    can_manage_team,
-    can_see_retention,
-    can_see_retention_names,
-    held_permissions,
-    home_url,
-    is_staff_member,
-    team_permission,
-)
-from .web import act, paginate, refusal, submit
+from . import firstrun
+from . import forms
+from . import governance
+from . import kpis
+from . import notices
+from . import registry
+from . import reports
+from . import retention
+from . import services
+from .access import role_required
+from .access import staff_or_trustee_required
+from .access import staff_required
+from .forms import OrganisationForm
+from .forms import ResourceForm
+from .forms import RetentionSettingsForm
+from .health import broker_status
+from .health import database_status
+from .models import Organisation
+from .models import Report
+from .models import Resource
+from .models import ResourceTag
+from .models import RetentionRun
+from .models import Service
+from .models import TeamChange
+from .roles import Role
+from .roles import can_change_organisation
+from .roles import can_manage_team
+from .roles import can_see_retention
+from .roles import can_see_retention_names
+from .roles import held_permissions
+from .roles import home_url
+from .roles import is_staff_member
+from .roles import team_permission
+from .web import act
+from .web import paginate
+from .web import refusal
+from .web import submit
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -2,15 +2,21 @@
 what it refused, a whole form page, and paginating a list (shown with
 `templates/_pagination.html`)."""
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
+from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.shortcuts import render
 
 T = TypeVar("T")
 

@@ -10,7 +10,8 @@ from html import escape
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 
 
 def _attrs(attrs: dict) -> str:

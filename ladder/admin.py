@@ -3,7 +3,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from coprod.keeping import KeptRecordAdminMixin
 
-from .models import Action, Area, Ladder, Respondent, Response, Round, Rung
+from .models import Action
+from .models import Area
+from .models import Ladder
+from .models import Respondent
+from .models import Response
+from .models import Round
+from .models import Rung
 
 
 class RungInline(admin.TabularInline):

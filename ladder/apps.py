@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
+from django.db.models.signals import post_save
 
 from .answers_cache import answer_saved_or_deleted
 
@@ -13,7 +14,11 @@ class LadderConfig(AppConfig):
         # and to a partner's portal home (participants/sections.py).
         from participants import sections as partner_sections
 
-        from . import data_protection, demo, kpis, reports, sections
+        from . import data_protection
+        from . import demo
+        from . import kpis
+        from . import reports
+        from . import sections
 
         demo.register()
         kpis.register()

@@ -3,9 +3,14 @@
 
 from django.utils.safestring import SafeString
 
-from coprod.charts import bar_chart, line_chart, svg_img
+from coprod.charts import bar_chart
+from coprod.charts import line_chart
+from coprod.charts import svg_img
 
-from .results import AreaResult, RoundResults, TrendSeries, format_position
+from .results import AreaResult
+from .results import RoundResults
+from .results import TrendSeries
+from .results import format_position
 
 
 def _value(median) -> float:

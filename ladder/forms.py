@@ -4,13 +4,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from coprod import bounds
-from coprod.dates import DateField, DayMonthYear
+from coprod.dates import DateField
+from coprod.dates import DayMonthYear
 from coprod.models import Service
 from coprod.widgets import NameSelect
-from panels.models import Decision, Panel
+from panels.models import Decision
+from panels.models import Panel
 from participants.models import Partner
 
-from .models import Action, Area, Ladder, Round
+from .models import Action
+from .models import Area
+from .models import Ladder
+from .models import Round
 
 DATE = DayMonthYear()
 

@@ -1,11 +1,14 @@
 """The ladder's part of the dashboard (see coprod/kpis.py): where staff and partners place the
 organisation in each area, and the action plan's open and overdue actions."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone
 
-from coprod.kpis import Dashboard, figures
-from coprod.models import Organisation, Service
+from coprod.kpis import Dashboard
+from coprod.kpis import figures
+from coprod.models import Organisation
+from coprod.models import Service
 from coprod.periods import Period
 from ladder.models import Action
 from ladder.services import latest_positions

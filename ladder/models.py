@@ -3,14 +3,21 @@ assessment rounds with their respondents and answers, and the action plan."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
-from coprod.ladder_vocabulary import Area, Ladder, Rung  # noqa: F401 - the ladder's vocabulary, kept in the core
-from coprod.roles import is_staff_member, is_trustee
+from coprod.ladder_vocabulary import Area  # noqa: F401 - the ladder's vocabulary, kept in the core
+from coprod.ladder_vocabulary import Ladder  # noqa: F401 - the ladder's vocabulary, kept in the core
+from coprod.ladder_vocabulary import Rung  # noqa: F401 - the ladder's vocabulary, kept in the core
+from coprod.roles import is_staff_member
+from coprod.roles import is_trustee
 
 CLOSED_ROUND_KEPT = ("Round {round} is closed: its results are published, so the round, who was invited and "
                      "every answer are kept for good.")

@@ -3,8 +3,10 @@
 from coprod.models import Report
 from coprod.reports import register_renderer
 
-from .charts import area_chart, overview_chart
-from .models import Action, Round
+from .charts import area_chart
+from .charts import overview_chart
+from .models import Action
+from .models import Round
 from .results import round_results
 
 

@@ -19,15 +19,23 @@ each area with their totals; the PDF of the round and the action plan have them 
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Window
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Window
 from django.db.models.functions import RowNumber
 
 from .answers_cache import round_key
-from .models import Action, Area, Respondent, Response, Round, Rung
+from .models import Action
+from .models import Area
+from .models import Respondent
+from .models import Response
+from .models import Round
+from .models import Rung
 
 STAFF = Respondent.Group.STAFF
 PARTNER = Respondent.Group.PARTNER

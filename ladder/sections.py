@@ -1,10 +1,12 @@
 """What the ladder app shows on a partner's portal home: rounds they were asked to answer
 and have not finished. Loaded in one query, so the view can pass it in."""
 
-from django.db.models import Count, F
+from django.db.models import Count
+from django.db.models import F
 from django.utils import timezone
 
-from .models import Respondent, Round
+from .models import Respondent
+from .models import Round
 
 WAITING_SHOWN = 10
 

@@ -9,15 +9,30 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import bounds, notify
-from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.roles import is_staff_member, require
-from panels.models import Decision, Panel
-from participants.contact import contact_addresses, email_partner
+from coprod import bounds
+from coprod import notify
+from coprod.changes import model_create
+from coprod.changes import model_delete
+from coprod.changes import model_save
+from coprod.changes import model_update
+from coprod.roles import is_staff_member
+from coprod.roles import require
+from panels.models import Decision
+from panels.models import Panel
+from participants.contact import contact_addresses
+from participants.contact import email_partner
 from participants.models import Partner
 
-from .models import Action, Area, Ladder, Respondent, Response, Round, Rung
-from .results import AreaPosition, positions_of, round_results
+from .models import Action
+from .models import Area
+from .models import Ladder
+from .models import Respondent
+from .models import Response
+from .models import Round
+from .models import Rung
+from .results import AreaPosition
+from .results import positions_of
+from .results import round_results
 
 logger = logging.getLogger(__name__)
 

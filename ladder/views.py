@@ -2,33 +2,53 @@
 read results, the trend and the round report."""
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coprod import reports
-from coprod.access import partner_required, staff_or_trustee_required, staff_required
+from coprod.access import partner_required
+from coprod.access import staff_or_trustee_required
+from coprod.access import staff_required
 from coprod.models import Report
-from coprod.roles import is_staff_member, partner_for
-from coprod.web import act, form_page, paginate, submit
+from coprod.roles import is_staff_member
+from coprod.roles import partner_for
+from coprod.web import act
+from coprod.web import form_page
+from coprod.web import paginate
+from coprod.web import submit
 from participants.contact import contactable_partners
 
 from . import services
-from .charts import area_chart, overview_chart, trend_chart
-from .forms import (
-    ActionFilter,
-    ActionForm,
-    AnswerForm,
-    AreaForm,
-    LadderForm,
-    RoundForm,
-    RungFormSet,
-    TrendForm,
-)
-from .models import Action, Area, Ladder, Respondent, Response, Round
-from .results import COMMENTS_SHOWN, round_results, trend
+from .charts import area_chart
+from .charts import overview_chart
+from .charts import trend_chart
+from .forms import ActionFilter
+from .forms import ActionForm
+from .forms import AnswerForm
+from .forms import AreaForm
+from .forms import LadderForm
+from .forms import RoundForm
+from .forms import RungFormSet
+from .forms import TrendForm
+from .models import Action
+from .models import Area
+from .models import Ladder
+from .models import Respondent
+from .models import Response
+from .models import Round
+from .results import COMMENTS_SHOWN
+from .results import round_results
+from .results import trend
 
 
 def _base(request: HttpRequest) -> str:

@@ -10,9 +10,13 @@ import json
 import os
 import random
 import re
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser
+from locust import between
+from locust import events
+from locust import task
 
 SESSIONS = json.loads(open(os.environ["LOADTEST_SESSIONS"]).read())  # noqa: SIM115, PTH123
 P95_TARGET_MS = float(os.environ.get("LOADTEST_P95_MS", "300"))

@@ -3,7 +3,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from coprod.keeping import KeptRecordAdminMixin
 
-from .models import Decision, Meeting, Panel, Proposal, RecruitmentRound
+from .models import Decision
+from .models import Meeting
+from .models import Panel
+from .models import Proposal
+from .models import RecruitmentRound
 
 
 @admin.register(Panel)

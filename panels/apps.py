@@ -10,7 +10,11 @@ class PanelsConfig(AppConfig):
         # and to a partner's pages (participants/sections.py).
         from participants import sections as partner_sections
 
-        from . import data_protection, demo, governance, kpis, sections
+        from . import data_protection
+        from . import demo
+        from . import governance
+        from . import kpis
+        from . import sections
 
         demo.register()
         kpis.register()

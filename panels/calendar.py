@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm
+from icalendar import Calendar
+from icalendar import Event
 
 from .models import Meeting
 

@@ -5,19 +5,21 @@ partner record, and the hours stay on the record."""
 
 import datetime
 
-from django.db.models import CharField, DateTimeField, DecimalField, F, Value
+from django.db.models import CharField
+from django.db.models import DateTimeField
+from django.db.models import DecimalField
+from django.db.models import F
+from django.db.models import Value
 from django.db.models.functions import Cast
 
 from coprod import registry
 
-from .models import (
-    Attendance,
-    FeedbackPoint,
-    FeedbackResponse,
-    Membership,
-    RecruitmentStage,
-    StageParticipant,
-)
+from .models import Attendance
+from .models import FeedbackPoint
+from .models import FeedbackResponse
+from .models import Membership
+from .models import RecruitmentStage
+from .models import StageParticipant
 
 # --- Panels, memberships, meetings, papers and attendance ---
 

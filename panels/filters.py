@@ -5,10 +5,14 @@ import django_filters
 from django import forms
 
 from coprod.forms import DateRangeFilterForm
-from coprod.models import Rung, Service
+from coprod.models import Rung
+from coprod.models import Service
 from coprod.widgets import NameSelect
 
-from .models import Decision, FeedbackPoint, Meeting, Panel
+from .models import Decision
+from .models import FeedbackPoint
+from .models import Meeting
+from .models import Panel
 
 # --- Panels, memberships, meetings, papers and attendance ---
 

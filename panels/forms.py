@@ -8,24 +8,26 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from coprod import bounds
-from coprod.dates import DateField, DayMonthYear
-from coprod.models import Ladder, Rung, Service
+from coprod.dates import DateField
+from coprod.dates import DayMonthYear
+from coprod.models import Ladder
+from coprod.models import Rung
+from coprod.models import Service
 from participants.models import Partner
 
-from .models import (
-    Attendance,
-    Decision,
-    FeedbackPoint,
-    FeedbackResponse,
-    Meeting,
-    Membership,
-    Panel,
-    Proposal,
-    RecruitmentRound,
-    RecruitmentStage,
-    StaffTime,
-)
-from .services import PAPER_TYPES, PAPER_TYPES_TEXT
+from .models import Attendance
+from .models import Decision
+from .models import FeedbackPoint
+from .models import FeedbackResponse
+from .models import Meeting
+from .models import Membership
+from .models import Panel
+from .models import Proposal
+from .models import RecruitmentRound
+from .models import RecruitmentStage
+from .models import StaffTime
+from .services import PAPER_TYPES
+from .services import PAPER_TYPES_TEXT
 
 # --- Panels, memberships, meetings, papers and attendance ---
 

@@ -2,10 +2,12 @@
 shaped by lived experience, and "you said, we did". The pack shows the most recent few of each
 with the full count; the full logs are separate spreadsheet exports linked from the pack."""
 
-from coprod import boardpack, governance
+from coprod import boardpack
+from coprod import governance
 from coprod.models import Service
 from coprod.periods import Period
-from panels.models import Decision, FeedbackPoint
+from panels.models import Decision
+from panels.models import FeedbackPoint
 from participants.models import Partner
 
 

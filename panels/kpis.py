@@ -3,15 +3,33 @@ meetings and attendance, decisions and feedback, staff time, and their columns p
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Count
+from django.db.models import DecimalField
+from django.db.models import F
+from django.db.models import Q
+from django.db.models import Sum
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from coprod.kpis import ZERO, Dashboard, Figure, figures, link, percent, service_columns
-from coprod.models import Organisation, Service
+from coprod.kpis import ZERO
+from coprod.kpis import Dashboard
+from coprod.kpis import Figure
+from coprod.kpis import figures
+from coprod.kpis import link
+from coprod.kpis import percent
+from coprod.kpis import service_columns
+from coprod.models import Organisation
+from coprod.models import Service
 from coprod.periods import Period
-from panels.models import Attendance, Decision, FeedbackPoint, Meeting, Panel, StaffTime
-from panels.services import recruitment_involvement, recruitment_involvement_by_service
+from panels.models import Attendance
+from panels.models import Decision
+from panels.models import FeedbackPoint
+from panels.models import Meeting
+from panels.models import Panel
+from panels.models import StaffTime
+from panels.services import recruitment_involvement
+from panels.services import recruitment_involvement_by_service
 
 
 def _held_meetings(period: Period, service: Service | None):

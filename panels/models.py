@@ -6,13 +6,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import ExpressionWrapper
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
-from coprod.roles import is_staff_member, is_trustee, partner_for
+from coprod.roles import is_staff_member
+from coprod.roles import is_trustee
+from coprod.roles import partner_for
 from participants.models import Partner
 
 

@@ -21,12 +21,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod import notify
-from coprod.models import Notice, Organisation
-from coprod.notices import Recipient, notice_send, recipient_for_user
-from participants.contact import consenting_ids, partner_recipient, reminder_times, usual_reminder_times
+from coprod.models import Notice
+from coprod.models import Organisation
+from coprod.notices import Recipient
+from coprod.notices import notice_send
+from coprod.notices import recipient_for_user
+from participants.contact import consenting_ids
+from participants.contact import partner_recipient
+from participants.contact import reminder_times
+from participants.contact import usual_reminder_times
 
 from .calendar import meeting_calendar
-from .models import Attendance, Meeting, Membership, Panel
+from .models import Attendance
+from .models import Meeting
+from .models import Membership
+from .models import Panel
 
 logger = logging.getLogger(__name__)
 

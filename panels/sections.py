@@ -5,10 +5,17 @@ fixed number of queries, so the views can pass it in."""
 
 from datetime import timedelta
 
-from django.db.models import F, Q, Sum
+from django.db.models import F
+from django.db.models import Q
+from django.db.models import Sum
 from django.utils import timezone
 
-from .models import Attendance, Meeting, Membership, Panel, Proposal, StaffTime
+from .models import Attendance
+from .models import Meeting
+from .models import Membership
+from .models import Panel
+from .models import Proposal
+from .models import StaffTime
 
 PORTAL_HOME_MEETINGS = 3
 RECENT_ATTENDANCE = 10

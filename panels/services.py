@@ -10,48 +10,58 @@ from decimal import Decimal
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError
+from django.db import transaction
+from django.db.models import Count
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
-from coprod import bounds, notify, uploads
-from coprod.changes import model_create, model_delete, model_save, model_update
+from coprod import bounds
+from coprod import notify
+from coprod import uploads
+from coprod.changes import model_create
+from coprod.changes import model_delete
+from coprod.changes import model_save
+from coprod.changes import model_update
 from coprod.kpis import percent
-from coprod.models import Ladder, Notice, Organisation, Rung, Service
+from coprod.models import Ladder
+from coprod.models import Notice
+from coprod.models import Organisation
+from coprod.models import Rung
+from coprod.models import Service
 from coprod.notices import notice_send
-from coprod.roles import is_staff_member, partner_for, require
-from participants.contact import (
-    consenting_ids,
-    contact_address,
-    contact_addresses,
-    email_partner,
-    partner_recipient,
-)
+from coprod.roles import is_staff_member
+from coprod.roles import partner_for
+from coprod.roles import require
+from participants.contact import consenting_ids
+from participants.contact import contact_address
+from participants.contact import contact_addresses
+from participants.contact import email_partner
+from participants.contact import partner_recipient
 from participants.models import Partner
 
 from . import reminders
 from .calendar import meeting_calendar
-from .models import (
-    Attendance,
-    Decision,
-    FeedbackPoint,
-    FeedbackResponse,
-    Meeting,
-    MeetingPaper,
-    Membership,
-    Panel,
-    Proposal,
-    RecruitmentRound,
-    RecruitmentStage,
-    StaffTime,
-    StageParticipant,
-)
+from .models import Attendance
+from .models import Decision
+from .models import FeedbackPoint
+from .models import FeedbackResponse
+from .models import Meeting
+from .models import MeetingPaper
+from .models import Membership
+from .models import Panel
+from .models import Proposal
+from .models import RecruitmentRound
+from .models import RecruitmentStage
+from .models import StaffTime
+from .models import StageParticipant
 
 logger = logging.getLogger(__name__)
 

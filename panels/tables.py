@@ -6,9 +6,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from coprod.tables import NUMBER, StaffTable, muted
+from coprod.tables import NUMBER
+from coprod.tables import StaffTable
+from coprod.tables import muted
 
-from .models import Decision, FeedbackPoint, Meeting, Panel, Proposal
+from .models import Decision
+from .models import FeedbackPoint
+from .models import Meeting
+from .models import Panel
+from .models import Proposal
 
 
 class PanelTable(StaffTable):

@@ -3,7 +3,8 @@ keeps its own block."""
 
 from celery import shared_task
 
-from .reminders import meeting_chasers_send, meeting_reminders_send
+from .reminders import meeting_chasers_send
+from .reminders import meeting_reminders_send
 from .services import panel_close_expired
 
 # --- Panels, memberships, meetings, papers and attendance ---

@@ -8,40 +8,60 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Prefetch
+from django.db.models import Sum
+from django.http import FileResponse
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from coprod.access import partner_required, role_required, staff_or_trustee_required, staff_required
-from coprod.models import Notice, Organisation
+from coprod.access import partner_required
+from coprod.access import role_required
+from coprod.access import staff_or_trustee_required
+from coprod.access import staff_required
+from coprod.models import Notice
+from coprod.models import Organisation
 from coprod.notices import notice_mark_called
-from coprod.roles import Role, is_staff_member, partner_for
+from coprod.roles import Role
+from coprod.roles import is_staff_member
+from coprod.roles import partner_for
 from coprod.tables import table_response
-from coprod.web import act, form_page, paginate, submit
+from coprod.web import act
+from coprod.web import form_page
+from coprod.web import paginate
+from coprod.web import submit
 from participants.models import Partner
 from participants.services import can_see_sensitive
 
-from . import filters, forms, sections, services
+from . import filters
+from . import forms
+from . import sections
+from . import services
 from .calendar import meeting_calendar
-from .models import (
-    Attendance,
-    Decision,
-    FeedbackPoint,
-    Meeting,
-    MeetingPaper,
-    Membership,
-    Panel,
-    Proposal,
-    RecruitmentRound,
-    RecruitmentStage,
-    StaffTime,
-    StageParticipant,
-)
-from .tables import DecisionTable, FeedbackTable, MeetingTable, PanelTable, ProposalTable
+from .models import Attendance
+from .models import Decision
+from .models import FeedbackPoint
+from .models import Meeting
+from .models import MeetingPaper
+from .models import Membership
+from .models import Panel
+from .models import Proposal
+from .models import RecruitmentRound
+from .models import RecruitmentStage
+from .models import StaffTime
+from .models import StageParticipant
+from .tables import DecisionTable
+from .tables import FeedbackTable
+from .tables import MeetingTable
+from .tables import PanelTable
+from .tables import ProposalTable
 
 # --- Panels, memberships, meetings, papers and attendance ---
 

@@ -11,7 +11,10 @@ class ParticipantsConfig(AppConfig):
         from coprod.notices import register_recipient_finder
         from coprod.retention import register
 
-        from . import data_protection, demo, firstrun, kpis
+        from . import data_protection
+        from . import demo
+        from . import firstrun
+        from . import kpis
         from .contact import user_recipient
         from .retention import PARTNERS_WHO_LEFT
 

@@ -2,7 +2,8 @@
 changed what, and when, in a few queries however long the history is."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model

@@ -18,13 +18,17 @@ partner.
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.db.models import QuerySet
 
 from coprod import notify
-from coprod.models import Notice, OutgoingEmail
-from coprod.notices import Recipient, nobody
+from coprod.models import Notice
+from coprod.models import OutgoingEmail
+from coprod.notices import Recipient
+from coprod.notices import nobody
 
-from .models import ConsentStatement, Partner
+from .models import ConsentStatement
+from .models import Partner
 
 CONTACT = ConsentStatement.Topic.CONTACT
 

@@ -14,7 +14,8 @@ own rows while keeping what must be retained (amounts, dates).
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -24,10 +25,18 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
-from coprod import registry, reports
-from coprod.models import Notice, OutgoingEmail, Report, Service
+from coprod import registry
+from coprod import reports
+from coprod.models import Notice
+from coprod.models import OutgoingEmail
+from coprod.models import Report
+from coprod.models import Service
 
-from .models import Consent, Invitation, Partner, StatusChange, TrainingRecord
+from .models import Consent
+from .models import Invitation
+from .models import Partner
+from .models import StatusChange
+from .models import TrainingRecord
 
 EXPORT_FORMAT = "coprod partner export"
 EXPORT_VERSION = 1

@@ -8,7 +8,10 @@ from coprod.forms import DateRangeFilterForm
 from coprod.models import Service
 from coprod.widgets import NameSelect
 
-from .models import AccessNeed, LivedExperienceArea, Partner, StatusChange
+from .models import AccessNeed
+from .models import LivedExperienceArea
+from .models import Partner
+from .models import StatusChange
 
 # --- Partner records (staff) ---
 

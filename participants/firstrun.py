@@ -2,7 +2,9 @@
 
 from coprod.firstrun import FirstRunStep
 
-from .models import ConsentStatement, Invitation, User
+from .models import ConsentStatement
+from .models import Invitation
+from .models import User
 
 
 def _consent_wording_published() -> bool:

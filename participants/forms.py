@@ -7,13 +7,19 @@ import re
 from allauth.account import forms as allauth_forms
 from allauth.core import context as allauth_context
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
+from django.contrib.auth import password_validation
 
 from coprod import bounds
 from coprod.dates import DateField
 
 from . import lockout
-from .models import AccessNeed, ConsentStatement, Course, Invitation, LivedExperienceArea, Partner
+from .models import AccessNeed
+from .models import ConsentStatement
+from .models import Course
+from .models import Invitation
+from .models import LivedExperienceArea
+from .models import Partner
 
 # --- Consent and training ---------------------------------------------------
 

@@ -3,7 +3,8 @@ choose; the views hand the cleaned data to the import's services."""
 
 from django import forms
 
-from .imports import LEAVE_OUT, fields_for
+from .imports import LEAVE_OUT
+from .imports import fields_for
 from .models import ImportBatch
 
 

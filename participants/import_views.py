@@ -2,16 +2,26 @@
 the progress, then invite the people it brought in (participants/imports.py)."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coprod.access import staff_required
-from coprod.web import act, paginate, submit
+from coprod.web import act
+from coprod.web import paginate
+from coprod.web import submit
 
-from . import imports, tasks
-from .import_forms import ImportConfirmForm, ImportInviteForm, ImportMappingForm, ImportUploadForm
+from . import imports
+from . import tasks
+from .import_forms import ImportConfirmForm
+from .import_forms import ImportInviteForm
+from .import_forms import ImportMappingForm
+from .import_forms import ImportUploadForm
 from .models import ImportBatch
 
 NOT_QUEUED = ("We could not hand this to the workers just now. It is kept: press the button again in a few "

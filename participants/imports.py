@@ -20,12 +20,15 @@ import io
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
 
 import tablib
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -34,10 +37,18 @@ from coprod import bounds
 from coprod.changes import model_save
 from coprod.models import Service
 from coprod.roles import is_staff_member
-from coprod.uploads import MB, safe_name, validate_upload
+from coprod.uploads import MB
+from coprod.uploads import safe_name
+from coprod.uploads import validate_upload
 
 from . import services
-from .models import ConsentStatement, ImportBatch, ImportMapping, Invitation, Partner, StatusChange, User
+from .models import ConsentStatement
+from .models import ImportBatch
+from .models import ImportMapping
+from .models import Invitation
+from .models import Partner
+from .models import StatusChange
+from .models import User
 
 logger = logging.getLogger(__name__)
 

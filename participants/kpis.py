@@ -1,15 +1,22 @@
 """The partners' figures on the dashboard (see coprod/kpis.py): active, newly active and due
 training, and active partners per service."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from coprod import registry
-from coprod.kpis import Dashboard, Figure, figures, link, service_columns
-from coprod.models import Organisation, Service
+from coprod.kpis import Dashboard
+from coprod.kpis import Figure
+from coprod.kpis import figures
+from coprod.kpis import link
+from coprod.kpis import service_columns
+from coprod.models import Organisation
+from coprod.models import Service
 from coprod.periods import Period
-from participants.models import Partner, StatusChange
+from participants.models import Partner
+from participants.models import StatusChange
 
 
 def people(period: Period, service: Service | None) -> list[Figure]:

@@ -23,9 +23,11 @@ from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 # --- Known devices ---------------------------------------------------------
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from coprod.models import Organisation
-from coprod.retention import RetentionItem, RetentionRule, years_before
+from coprod.retention import RetentionItem
+from coprod.retention import RetentionRule
+from coprod.retention import years_before
 
 from . import services
 from .models import Partner

@@ -11,10 +11,12 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
@@ -24,25 +26,35 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import bounds, notify
-from coprod.changes import model_create, model_delete, model_save, model_update
-from coprod.models import Notice, Organisation, OutgoingEmail, Report
+from coprod import bounds
+from coprod import notify
+from coprod.changes import model_create
+from coprod.changes import model_delete
+from coprod.changes import model_save
+from coprod.changes import model_update
+from coprod.models import Notice
+from coprod.models import Organisation
+from coprod.models import OutgoingEmail
+from coprod.models import Report
 from coprod.reports import report_request
-from coprod.roles import SENSITIVE_DATA, can_see_sensitive_data, is_staff_member, partner_for, require
+from coprod.roles import SENSITIVE_DATA
+from coprod.roles import can_see_sensitive_data
+from coprod.roles import is_staff_member
+from coprod.roles import partner_for
+from coprod.roles import require
 
 from . import data_protection
-from .contact import contact_address, email_partner
-from .models import (
-    AccessNeed,
-    Consent,
-    ConsentStatement,
-    Course,
-    Invitation,
-    LivedExperienceArea,
-    Partner,
-    StatusChange,
-    TrainingRecord,
-)
+from .contact import contact_address
+from .contact import email_partner
+from .models import AccessNeed
+from .models import Consent
+from .models import ConsentStatement
+from .models import Course
+from .models import Invitation
+from .models import LivedExperienceArea
+from .models import Partner
+from .models import StatusChange
+from .models import TrainingRecord
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,11 @@ are a column only for staff allowed to see sensitive details: `PartnerTable.for_
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.html import format_html_join
 
-from coprod.tables import StaffTable, muted
+from coprod.tables import StaffTable
+from coprod.tables import muted
 
 from .models import Partner
 

@@ -3,7 +3,8 @@ under /my/ and the staff pages under /staff/. Each feature keeps its own block."
 
 from django.urls import path
 
-from . import import_views, views
+from . import import_views
+from . import views
 
 app_name = "participants"
 

@@ -2,12 +2,22 @@ from copy import copy
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,27 +26,38 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from coprod.access import partner_required, staff_required
-from coprod.models import Notice, OutgoingEmail
-from coprod.roles import is_staff_member, partner_for
+from coprod.access import partner_required
+from coprod.access import staff_required
+from coprod.models import Notice
+from coprod.models import OutgoingEmail
+from coprod.roles import is_staff_member
+from coprod.roles import partner_for
 from coprod.tables import table_response
-from coprod.web import act, form_page, paginate, refusal, show_errors, submit
+from coprod.web import act
+from coprod.web import form_page
+from coprod.web import paginate
+from coprod.web import refusal
+from coprod.web import show_errors
+from coprod.web import submit
 
-from . import audit, data_protection, filters, forms, sections, services
+from . import audit
+from . import data_protection
+from . import filters
+from . import forms
+from . import sections
+from . import services
 from .contact import usual_reminder_words
-from .models import (
-    DUE_SOON_DAYS,
-    AccessNeed,
-    Consent,
-    ConsentStatement,
-    Course,
-    Invitation,
-    LivedExperienceArea,
-    Partner,
-    StatusChange,
-    TrainingRecord,
-    consent_annotations,
-)
+from .models import DUE_SOON_DAYS
+from .models import AccessNeed
+from .models import Consent
+from .models import ConsentStatement
+from .models import Course
+from .models import Invitation
+from .models import LivedExperienceArea
+from .models import Partner
+from .models import StatusChange
+from .models import TrainingRecord
+from .models import consent_annotations
 from .tables import PartnerTable
 
 # The partner page lists this many of the latest e-mails to or about them.

@@ -6,18 +6,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from coprod.keeping import KeptRecordAdminMixin
 
-from .models import (
-    ActivityType,
-    BenefitRule,
-    Claim,
-    ClaimItem,
-    FundingSource,
-    Payment,
-    Rate,
-    ReciprocitySettings,
-    Recognition,
-    VoucherBatch,
-)
+from .models import ActivityType
+from .models import BenefitRule
+from .models import Claim
+from .models import ClaimItem
+from .models import FundingSource
+from .models import Payment
+from .models import Rate
+from .models import ReciprocitySettings
+from .models import Recognition
+from .models import VoucherBatch
 
 
 class ClaimItemInline(admin.TabularInline):

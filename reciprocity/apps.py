@@ -11,9 +11,14 @@ class ReciprocityConfig(AppConfig):
         from coprod.retention import register
         from participants import sections as partner_sections
 
-        from . import data_protection, demo, firstrun, kpis, reports
+        from . import data_protection
+        from . import demo
+        from . import firstrun
+        from . import kpis
+        from . import reports
         from .retention import RECEIPTS
-        from .sections import claims_to_finish, partner_payments
+        from .sections import claims_to_finish
+        from .sections import partner_payments
 
         register(RECEIPTS)
         demo.register()

@@ -12,13 +12,18 @@ partner checks with independent advice.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ZERO, BenefitRule, Claim, Payment, sum_money
+from .models import ZERO
+from .models import BenefitRule
+from .models import Claim
+from .models import Payment
+from .models import sum_money
 
 # Independent advice, shown as plain links wherever these totals are.
 ADVICE_LINKS = [

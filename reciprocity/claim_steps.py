@@ -12,14 +12,18 @@ whole claim form, showing only the errors that belong to that step."""
 
 from django.contrib import messages
 from django.forms.utils import ErrorDict
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 
 from coprod.access import partner_required
 from coprod.roles import partner_for
 
-from . import forms, views
+from . import forms
+from . import views
 
 SESSION_KEY = "claim_steps"
 

@@ -11,7 +11,10 @@ from django.db import transaction
 from coprod import registry
 from coprod.money import pounds
 
-from .models import Claim, ClaimItem, Recognition, Voucher
+from .models import Claim
+from .models import ClaimItem
+from .models import Recognition
+from .models import Voucher
 
 
 def _name(user) -> str | None:

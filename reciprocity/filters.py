@@ -2,12 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
+from django.db.models import OuterRef
 
 from coprod.forms import DateRangeFilterForm
 from participants.models import Partner
 
-from .models import Claim, ClaimItem
+from .models import Claim
+from .models import ClaimItem
 
 
 class ClaimFilterForm(DateRangeFilterForm):

@@ -8,22 +8,22 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coprod import bounds
-from coprod.dates import DateField, DayMonthYear
+from coprod.dates import DateField
+from coprod.dates import DayMonthYear
 from coprod.money import pounds
 from participants.models import Partner
 
-from .models import (
-    MONEY_MAX,
-    ActivityType,
-    BenefitRule,
-    ClaimItem,
-    FundingSource,
-    Payment,
-    Rate,
-    Recognition,
-    Voucher,
-)
-from .receipts import ACCEPT, check_receipt
+from .models import MONEY_MAX
+from .models import ActivityType
+from .models import BenefitRule
+from .models import ClaimItem
+from .models import FundingSource
+from .models import Payment
+from .models import Rate
+from .models import Recognition
+from .models import Voucher
+from .receipts import ACCEPT
+from .receipts import check_receipt
 
 
 def date_input() -> DayMonthYear:

@@ -3,11 +3,20 @@ and by funding source against its budget, how quickly, and the claims that waite
 
 from django.db.models import Sum
 
-from coprod.kpis import ZERO, Dashboard, Figure, figures, link, percent
-from coprod.models import Organisation, Service
+from coprod.kpis import ZERO
+from coprod.kpis import Dashboard
+from coprod.kpis import Figure
+from coprod.kpis import figures
+from coprod.kpis import link
+from coprod.kpis import percent
+from coprod.models import Organisation
+from coprod.models import Service
 from coprod.periods import Period
 from reciprocity.measures import median_days_to_pay
-from reciprocity.models import Claim, FundingSource, Payment, ReciprocitySettings
+from reciprocity.models import Claim
+from reciprocity.models import FundingSource
+from reciprocity.models import Payment
+from reciprocity.models import ReciprocitySettings
 
 
 def reciprocity(period: Period, service: Service | None, organisation: Organisation) -> dict:

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.db.models.functions import TruncMonth
 
-from .models import FundingSource, PaymentQuerySet, sum_money
+from .models import FundingSource
+from .models import PaymentQuerySet
+from .models import sum_money
 
 
 def median_days_to_pay(payments: PaymentQuerySet) -> Decimal | None:

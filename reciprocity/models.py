@@ -7,22 +7,39 @@ paid at most once: `Payment.claim` is unique and the pay service locks the claim
 """
 
 import uuid
-from datetime import datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import Case
+from django.db.models import Count
+from django.db.models import DecimalField
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Sum
+from django.db.models import Value
+from django.db.models import When
+from django.db.models.functions import Coalesce
+from django.db.models.functions import Greatest
+from django.db.models.functions import Least
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod import bounds
 from coprod.keeping import KeptRecord
 from coprod.money import pounds  # noqa: F401  (money is shown one way: coprod.money)
-from coprod.roles import is_staff_member, partner_for
-from panels.models import Attendance, Meeting
+from coprod.roles import is_staff_member
+from coprod.roles import partner_for
+from panels.models import Attendance
+from panels.models import Meeting
 
 PENCE = Decimal("0.01")
 ZERO = Decimal("0.00")

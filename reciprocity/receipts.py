@@ -5,7 +5,8 @@ browser's say-so. The file is stored under a random name; the name the person
 uploaded is kept only as text, made safe, for showing and for the download.
 """
 
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PurePosixPath
+from pathlib import PureWindowsPath
 
 from django.core.exceptions import ValidationError
 from django.utils.text import get_valid_filename

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from coprod.models import Report
 from coprod.reports import register_renderer
-from panels.models import Attendance, Membership
+from panels.models import Attendance
+from panels.models import Membership
 
-from .models import Claim, Recognition
+from .models import Claim
+from .models import Recognition
 
 
 def _involvement(partner) -> dict:

@@ -9,10 +9,13 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from coprod.models import Organisation
-from coprod.retention import RetentionItem, RetentionRule, years_before
+from coprod.retention import RetentionItem
+from coprod.retention import RetentionRule
+from coprod.retention import years_before
 
 from . import services
-from .models import Claim, ClaimItem
+from .models import Claim
+from .models import ClaimItem
 
 
 def _ended_before(organisation: Organisation, on: date) -> date:

@@ -3,7 +3,8 @@ the staff view of a partner (templates/reciprocity/_partner_payments.html: this 
 claims and what was paid, in three queries however many claims), and the claims not sent
 yet in "What to look at next" on their portal home."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone
 
 from . import benefits

@@ -9,44 +9,54 @@ so two requests at once cannot both move it (and a claim is never paid twice).
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from datetime import timedelta
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db import IntegrityError
+from django.db import transaction
+from django.db.models import Q
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from coprod import bounds
-from coprod.changes import model_create, model_delete, model_save, model_update
+from coprod.changes import model_create
+from coprod.changes import model_delete
+from coprod.changes import model_save
+from coprod.changes import model_update
 from coprod.models import Organisation
 from coprod.money import pounds
-from coprod.roles import can_see_sensitive_data, is_staff_member, require
+from coprod.roles import can_see_sensitive_data
+from coprod.roles import is_staff_member
+from coprod.roles import require
 from panels.models import Attendance
-from panels.reminders import leads_tell, panel_leads
-from participants.contact import contact_address, email_partner
+from panels.reminders import leads_tell
+from panels.reminders import panel_leads
+from participants.contact import contact_address
+from participants.contact import email_partner
 
 from .benefits import benefit_checks
-from .models import (
-    MONEY_MAX,
-    ZERO,
-    ActivityType,
-    BenefitRule,
-    Claim,
-    ClaimItem,
-    FundingSource,
-    Payment,
-    Rate,
-    ReciprocitySettings,
-    Recognition,
-    Voucher,
-    VoucherBatch,
-    claimable_meetings,
-)
+from .models import MONEY_MAX
+from .models import ZERO
+from .models import ActivityType
+from .models import BenefitRule
+from .models import Claim
+from .models import ClaimItem
+from .models import FundingSource
+from .models import Payment
+from .models import Rate
+from .models import ReciprocitySettings
+from .models import Recognition
+from .models import Voucher
+from .models import VoucherBatch
+from .models import claimable_meetings
 from .receipts import check_receipt
 
 APPROVE = "reciprocity.approve_claim"

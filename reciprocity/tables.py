@@ -5,9 +5,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from coprod.tables import NUMBER, StaffTable
+from coprod.tables import NUMBER
+from coprod.tables import StaffTable
 
-from .models import Claim, Payment, pounds
+from .models import Claim
+from .models import Payment
+from .models import pounds
 
 
 class ClaimTable(StaffTable):

@@ -4,7 +4,8 @@ finance staff only)."""
 
 from django.urls import path
 
-from . import claim_steps, views
+from . import claim_steps
+from . import views
 
 app_name = "reciprocity"
 

@@ -11,43 +11,58 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Q
+from django.http import FileResponse
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coprod import reports
-from coprod.access import partner_required, staff_required
-from coprod.charts import bar_chart, svg_img
+from coprod.access import partner_required
+from coprod.access import staff_required
+from coprod.charts import bar_chart
+from coprod.charts import svg_img
 from coprod.models import Report
-from coprod.roles import is_staff_member, partner_for
+from coprod.roles import is_staff_member
+from coprod.roles import partner_for
 from coprod.tables import table_response
-from coprod.web import act, form_page, paginate, submit
+from coprod.web import act
+from coprod.web import form_page
+from coprod.web import paginate
+from coprod.web import submit
 from participants.models import Partner
 
-from . import benefits, forms, services
+from . import benefits
+from . import forms
+from . import services
 from .exports import payments_csv
 from .filters import ClaimFilter
-from .measures import median_days_to_pay, spend_by_month
-from .models import (
-    ActivityType,
-    BenefitRule,
-    Claim,
-    ClaimItem,
-    FundingSource,
-    Payment,
-    Rate,
-    ReciprocitySettings,
-    Recognition,
-    Voucher,
-    VoucherBatch,
-    claimable_meetings,
-    pounds,
-)
-from .tables import ClaimTable, PaymentTable
+from .measures import median_days_to_pay
+from .measures import spend_by_month
+from .models import ActivityType
+from .models import BenefitRule
+from .models import Claim
+from .models import ClaimItem
+from .models import FundingSource
+from .models import Payment
+from .models import Rate
+from .models import ReciprocitySettings
+from .models import Recognition
+from .models import Voucher
+from .models import VoucherBatch
+from .models import claimable_meetings
+from .models import pounds
+from .tables import ClaimTable
+from .tables import PaymentTable
 
 # --- Loading and authorising --------------------------------------------------------------
 

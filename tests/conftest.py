@@ -12,7 +12,9 @@ from hypothesis import settings as hypothesis_settings
 from coprod.celery import app as celery_app
 
 from .coprod.factories import ServiceFactory
-from .participants.factories import PartnerWithLoginFactory, StaffFactory, TrusteeFactory
+from .participants.factories import PartnerWithLoginFactory
+from .participants.factories import StaffFactory
+from .participants.factories import TrusteeFactory
 
 # Property-based tests (tests/<app>/test_properties.py). "ci" (when CI is set) runs the same
 # few examples every time, so a run is repeatable and quick; "dev" draws new ones each run and
@@ -188,7 +190,8 @@ def client_for(world):
 
 @pytest.fixture(scope="session")
 def browser():
-    from .browser import CHROMIUM_ARGS, chromium_or_skip
+    from .browser import CHROMIUM_ARGS
+    from .browser import chromium_or_skip
 
     executable = chromium_or_skip()
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls

@@ -16,9 +16,14 @@ and pay claims, no sensitive details).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from .permissions import FORBIDDEN, LOGIN, NOT_FOUND, OK, no_kwargs
+from .permissions import FORBIDDEN
+from .permissions import LOGIN
+from .permissions import NOT_FOUND
+from .permissions import OK
+from .permissions import no_kwargs
 
 CONTENT_ROLES = ("anonymous", "partner", "other_partner", "trustee", "staff", "sensitive_staff",
                  "plain_staff", "finance_staff")
@@ -73,12 +78,16 @@ def populate(world) -> None:
     from django.test import TestCase
     from django.utils import timezone
 
-    from coprod import governance, periods, reports
+    from coprod import governance
+    from coprod import periods
+    from coprod import reports
     from coprod.models import Report
     from participants import services as participant_services
-    from participants.models import Consent, ConsentStatement
+    from participants.models import Consent
+    from participants.models import ConsentStatement
 
-    from .panels.factories import FeedbackPointFactory, FeedbackResponseFactory
+    from .panels.factories import FeedbackPointFactory
+    from .panels.factories import FeedbackResponseFactory
     from .participants.factories import StaffFactory
 
     def staff_with(email: str, *codenames: str):

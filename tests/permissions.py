@@ -11,7 +11,8 @@ first partner's records), trustee, staff.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 ROLES = ("anonymous", "partner", "other_partner", "trustee", "staff")
 

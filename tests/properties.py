@@ -9,7 +9,8 @@ import datetime
 import io
 import unicodedata
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 from pathlib import Path
 
 import pytest

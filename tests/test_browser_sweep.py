@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 
 from .browser import axe_violations
-from .permissions import OK, PAGES, ROLES
+from .permissions import OK
+from .permissions import PAGES
+from .permissions import ROLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

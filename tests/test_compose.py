@@ -269,7 +269,9 @@ def check_celery(args: list[str]) -> tuple[str, str]:
 
 
 def check_management_command(args: list[str]) -> tuple[str, str]:
-    from django.core.management import CommandError, ManagementUtility, get_commands
+    from django.core.management import CommandError
+    from django.core.management import ManagementUtility
+    from django.core.management import get_commands
 
     assert (ROOT / "manage.py").is_file()
     assert args, "manage.py with no command"

@@ -5,9 +5,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .downloads import CONTENT_ROLES, DOWNLOADS, SENSITIVE_JSON, SENSITIVE_READ, populate
+from .downloads import CONTENT_ROLES
+from .downloads import DOWNLOADS
+from .downloads import SENSITIVE_JSON
+from .downloads import SENSITIVE_READ
+from .downloads import populate
 from .helpers import pdf_text
-from .permissions import LOGIN, PAGES
+from .permissions import LOGIN
+from .permissions import PAGES
 
 pytestmark = pytest.mark.django_db
 

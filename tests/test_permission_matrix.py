@@ -3,11 +3,17 @@ what each download may hold per role."""
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern
+from django.urls import URLResolver
+from django.urls import get_resolver
+from django.urls import reverse
 
 from .downloads import DOWNLOAD_NAMES
 from .participants.factories import UserFactory
-from .permissions import ADMIN_NAMESPACE, LOGIN, PAGES, ROLES
+from .permissions import ADMIN_NAMESPACE
+from .permissions import LOGIN
+from .permissions import PAGES
+from .permissions import ROLES
 
 
 def _named_patterns(patterns, namespace: str = "") -> set[str]:
@@ -61,7 +67,8 @@ def _unchecked_download(page, response, url: str) -> str | None:
 
 
 def test_a_download_without_a_content_row_fails_the_matrix():
-    from django.http import HttpResponse, JsonResponse
+    from django.http import HttpResponse
+    from django.http import JsonResponse
 
     from .permissions import Page
 

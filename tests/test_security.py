@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from coprod.models import Service
 
-from .participants.factories import PASSWORD, StaffFactory
+from .participants.factories import PASSWORD
+from .participants.factories import StaffFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,16 +13,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageDraw
+from PIL import Image
+from PIL import ImageDraw
 
 from coprod import firstrun
-from coprod.models import Organisation, Service, SetupStep
+from coprod.models import Organisation
+from coprod.models import Service
+from coprod.models import SetupStep
 from coprod.registry import demo_steps
-from coprod.roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES
+from coprod.roles import MANAGE_TEAM
+from coprod.roles import TEAM_PERMISSION_NAMES
 from coprod.services import staff_permissions_set
 
 from . import benchmark
-from .reports import seed_governance_report, seed_library
+from .reports import seed_governance_report
+from .reports import seed_library
 
 DEMO_PASSWORD = "coprod-demo"
 

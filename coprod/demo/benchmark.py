@@ -37,7 +37,9 @@ import secrets
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import timedelta
 from math import ceil
 
@@ -45,15 +47,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
-from django.db import connection, reset_queries, transaction
+from django.db import connection
+from django.db import reset_queries
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from coprod import anchors as anchors_module
-from coprod import kpis, periods
-from coprod.models import Organisation, Report, Service
+from coprod import kpis
+from coprod import periods
+from coprod.models import Organisation
+from coprod.models import Report
+from coprod.models import Service
 from coprod.registry import Registry
 from coprod.reports import report_run
 

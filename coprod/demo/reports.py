@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
 from coprod.governance import governance_report_request
-from coprod.models import Report, Resource, ResourceTag
+from coprod.models import Report
+from coprod.models import Resource
+from coprod.models import ResourceTag
 from coprod.pdf import render_pdf
 from coprod.periods import previous_quarter
 from coprod.reports import report_run

@@ -8,7 +8,8 @@ and formsets with errors, so no view or template has to pass anything."""
 from dataclasses import dataclass
 
 from django import template
-from django.forms import BaseForm, MultiWidget
+from django.forms import BaseForm
+from django.forms import MultiWidget
 from django.forms.formsets import BaseFormSet
 
 register = template.Library()

@@ -17,10 +17,19 @@ from django.utils import timezone
 
 from coprod.models import Service
 from coprod.registry import demo_steps
-from ladder.defaults import AREAS, TLAP, install_defaults
+from ladder.defaults import AREAS
+from ladder.defaults import TLAP
+from ladder.defaults import install_defaults
 from ladder.demo import benchmark
-from ladder.models import Action, Area, Ladder, Respondent, Response, Round, Rung
-from panels.models import Decision, Panel
+from ladder.models import Action
+from ladder.models import Area
+from ladder.models import Ladder
+from ladder.models import Respondent
+from ladder.models import Response
+from ladder.models import Round
+from ladder.models import Rung
+from panels.models import Decision
+from panels.models import Panel
 from participants.models import Partner
 
 GOVERNANCE, RECRUITMENT, CO_DESIGN, CO_PLANNING, CO_DELIVERY, KNOWLEDGE, INFLUENCING = [a[0] for a in AREAS]

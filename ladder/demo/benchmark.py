@@ -4,10 +4,24 @@ decisions, the action list and the results page."""
 
 from django.urls import reverse
 
-from coprod.demo.benchmark import Batch, Page, World, add_page, at, days_ago, growers, part, setups
+from coprod.demo.benchmark import Batch
+from coprod.demo.benchmark import Page
+from coprod.demo.benchmark import World
+from coprod.demo.benchmark import add_page
+from coprod.demo.benchmark import at
+from coprod.demo.benchmark import days_ago
+from coprod.demo.benchmark import growers
+from coprod.demo.benchmark import part
+from coprod.demo.benchmark import setups
 from ladder.answers_cache import answers_changed
 from ladder.defaults import install_defaults
-from ladder.models import Action, Area, Ladder, Respondent, Response, Round, Rung
+from ladder.models import Action
+from ladder.models import Area
+from ladder.models import Ladder
+from ladder.models import Respondent
+from ladder.models import Response
+from ladder.models import Round
+from ladder.models import Rung
 
 
 def _setup(world: World) -> None:

@@ -22,12 +22,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from coprod.models import Area, Service
+from coprod.models import Area
+from coprod.models import Service
 from coprod.registry import demo_steps
-from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
+from panels.models import Attendance
+from panels.models import Meeting
+from panels.models import MeetingPaper
+from panels.models import Membership
+from panels.models import Panel
 from participants.models import Partner
 
-from . import benchmark, decisions
+from . import benchmark
+from . import decisions
 
 HOUSING = "Housing and homelessness advice"
 BENEFITS = "Welfare benefits"

@@ -8,32 +8,28 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.demo.benchmark import (
-    PARTNER_PANELS,
-    Batch,
-    Page,
-    World,
-    add_page,
-    at,
-    days_ago,
-    growers,
-    part,
-    setups,
-)
-from panels.models import (
-    Attendance,
-    Decision,
-    FeedbackPoint,
-    FeedbackResponse,
-    Meeting,
-    Membership,
-    Panel,
-    Proposal,
-    RecruitmentRound,
-    RecruitmentStage,
-    StaffTime,
-    StageParticipant,
-)
+from coprod.demo.benchmark import PARTNER_PANELS
+from coprod.demo.benchmark import Batch
+from coprod.demo.benchmark import Page
+from coprod.demo.benchmark import World
+from coprod.demo.benchmark import add_page
+from coprod.demo.benchmark import at
+from coprod.demo.benchmark import days_ago
+from coprod.demo.benchmark import growers
+from coprod.demo.benchmark import part
+from coprod.demo.benchmark import setups
+from panels.models import Attendance
+from panels.models import Decision
+from panels.models import FeedbackPoint
+from panels.models import FeedbackResponse
+from panels.models import Meeting
+from panels.models import Membership
+from panels.models import Panel
+from panels.models import Proposal
+from panels.models import RecruitmentRound
+from panels.models import RecruitmentStage
+from panels.models import StaffTime
+from panels.models import StageParticipant
 
 
 def _setup(world: World) -> None:

@@ -22,19 +22,18 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from coprod.models import Ladder, Service
-from panels.models import (
-    Decision,
-    FeedbackPoint,
-    FeedbackResponse,
-    Membership,
-    Panel,
-    Proposal,
-    RecruitmentRound,
-    RecruitmentStage,
-    StaffTime,
-    StageParticipant,
-)
+from coprod.models import Ladder
+from coprod.models import Service
+from panels.models import Decision
+from panels.models import FeedbackPoint
+from panels.models import FeedbackResponse
+from panels.models import Membership
+from panels.models import Panel
+from panels.models import Proposal
+from panels.models import RecruitmentRound
+from panels.models import RecruitmentStage
+from panels.models import StaffTime
+from panels.models import StageParticipant
 from participants.models import Partner
 
 HOUSING = "Housing and homelessness advice"

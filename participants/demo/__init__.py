@@ -18,18 +18,19 @@ from coprod.demo import _user
 from coprod.models import Service
 from coprod.registry import demo_steps
 from participants.demo import benchmark
-from participants.models import (
-    AccessNeed,
-    Consent,
-    ConsentStatement,
-    Course,
-    Invitation,
-    LivedExperienceArea,
-    Partner,
-    StatusChange,
-    TrainingRecord,
-)
-from participants.services import ERASE_PERMISSION, ERASURE_REQUEST_NOTE, partner_erase, training_expiry
+from participants.models import AccessNeed
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import Course
+from participants.models import Invitation
+from participants.models import LivedExperienceArea
+from participants.models import Partner
+from participants.models import StatusChange
+from participants.models import TrainingRecord
+from participants.services import ERASE_PERMISSION
+from participants.services import ERASURE_REQUEST_NOTE
+from participants.services import partner_erase
+from participants.services import training_expiry
 
 HOUSING = "Housing and homelessness advice"
 DEBT = "Debt and money advice"

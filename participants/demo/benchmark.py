@@ -9,16 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.demo import scale
-from coprod.demo.benchmark import Batch, Page, World, add_page, days_ago, growers, setups
-from participants.models import (
-    AccessNeed,
-    Consent,
-    ConsentStatement,
-    Course,
-    Partner,
-    StatusChange,
-    TrainingRecord,
-)
+from coprod.demo.benchmark import Batch
+from coprod.demo.benchmark import Page
+from coprod.demo.benchmark import World
+from coprod.demo.benchmark import add_page
+from coprod.demo.benchmark import days_ago
+from coprod.demo.benchmark import growers
+from coprod.demo.benchmark import setups
+from participants.models import AccessNeed
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import Course
+from participants.models import Partner
+from participants.models import StatusChange
+from participants.models import TrainingRecord
 
 
 def _setup(world: World) -> None:

@@ -9,7 +9,9 @@ Idempotent: funding, rules, vouchers and thank-yous are keyed on their names, an
 the year of claims is written only when none of the demo partners has a claim.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -19,21 +21,20 @@ from django.utils import timezone
 
 from coprod.registry import demo_steps
 from participants.models import Partner
-from reciprocity import benefits, services
+from reciprocity import benefits
+from reciprocity import services
 from reciprocity.defaults import install_defaults
 from reciprocity.demo import benchmark
-from reciprocity.models import (
-    ActivityType,
-    BenefitRule,
-    Claim,
-    FundingSource,
-    Payment,
-    Rate,
-    ReciprocitySettings,
-    Recognition,
-    Voucher,
-    VoucherBatch,
-)
+from reciprocity.models import ActivityType
+from reciprocity.models import BenefitRule
+from reciprocity.models import Claim
+from reciprocity.models import FundingSource
+from reciprocity.models import Payment
+from reciprocity.models import Rate
+from reciprocity.models import ReciprocitySettings
+from reciprocity.models import Recognition
+from reciprocity.models import Voucher
+from reciprocity.models import VoucherBatch
 
 FINANCE_STAFF = {
     "staff@example.org": ["approve_claim", "pay_claim"],

@@ -8,17 +8,23 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.demo.benchmark import Batch, Call, Page, World, add_call, add_page, days_ago, growers, setups
+from coprod.demo.benchmark import Batch
+from coprod.demo.benchmark import Call
+from coprod.demo.benchmark import Page
+from coprod.demo.benchmark import World
+from coprod.demo.benchmark import add_call
+from coprod.demo.benchmark import add_page
+from coprod.demo.benchmark import days_ago
+from coprod.demo.benchmark import growers
+from coprod.demo.benchmark import setups
 from reciprocity.exports import payments_csv
-from reciprocity.models import (
-    ActivityType,
-    Claim,
-    ClaimItem,
-    FundingSource,
-    Payment,
-    Rate,
-    ReciprocitySettings,
-)
+from reciprocity.models import ActivityType
+from reciprocity.models import Claim
+from reciprocity.models import ClaimItem
+from reciprocity.models import FundingSource
+from reciprocity.models import Payment
+from reciprocity.models import Rate
+from reciprocity.models import ReciprocitySettings
 
 
 def _setup(world: World) -> None:

@@ -3,21 +3,23 @@
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 
-from coprod.models import Organisation, Report, Resource, ResourceTag, RetentionRun
+from coprod.models import Organisation
+from coprod.models import Report
+from coprod.models import Resource
+from coprod.models import ResourceTag
+from coprod.models import RetentionRun
 
 from ..helpers import PNG
 from ..participants.factories import StaffFactory
-from ..permissions import (
-    EVERYONE,
-    FORBIDDEN,
-    LOGIN,
-    NOT_FOUND,
-    OK,
-    REDIRECT,
-    STAFF_AND_TRUSTEES,
-    STAFF_ONLY,
-    Page,
-)
+from ..permissions import EVERYONE
+from ..permissions import FORBIDDEN
+from ..permissions import LOGIN
+from ..permissions import NOT_FOUND
+from ..permissions import OK
+from ..permissions import REDIRECT
+from ..permissions import STAFF_AND_TRUSTEES
+from ..permissions import STAFF_ONLY
+from ..permissions import Page
 
 # A partner's own document: theirs and staff's only.
 PARTNER_DOCUMENT = (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK)
@@ -70,7 +72,8 @@ def _populate_retention(world) -> None:
     from django.utils import timezone
 
     from participants.models import StatusChange
-    from reciprocity.models import Claim, ClaimItem
+    from reciprocity.models import Claim
+    from reciprocity.models import ClaimItem
 
     from ..participants.factories import PartnerFactory
 

@@ -8,14 +8,19 @@ import uuid
 import psycopg2
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.core.management import CommandError
+from django.core.management import call_command
+from django.db import connection
+from django.db import connections
 
-from coprod.backup import media_files, row_counts
-from coprod.models import Organisation, Report
+from coprod.backup import media_files
+from coprod.backup import row_counts
+from coprod.models import Organisation
+from coprod.models import Report
 
 from ..helpers import PNG
-from ..participants.factories import PartnerFactory, StaffFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
 from .factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

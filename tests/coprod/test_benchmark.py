@@ -7,7 +7,8 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from coprod.demo import benchmark
 from participants.models import Partner

@@ -9,11 +9,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import boardpack, governance, reports
+from coprod import boardpack
+from coprod import governance
+from coprod import reports
 from coprod.kpis import Figure
-from coprod.models import Organisation, Report, Service
-from coprod.periods import custom, quarter_of
-from panels.models import Decision, Panel
+from coprod.models import Organisation
+from coprod.models import Report
+from coprod.models import Service
+from coprod.periods import custom
+from coprod.periods import quarter_of
+from panels.models import Decision
+from panels.models import Panel
 
 from ..helpers import pdf_text
 from ..reciprocity.factories import FundingSourceFactory

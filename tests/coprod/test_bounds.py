@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import bounds, governance, periods
+from coprod import bounds
+from coprod import governance
+from coprod import periods
 from coprod.models import Report
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from ..browser import axe_violations
-from ..participants.factories import PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

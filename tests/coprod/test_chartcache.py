@@ -7,7 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from coprod import chartcache
-from coprod.charts import bar_chart, pyplot
+from coprod.charts import bar_chart
+from coprod.charts import pyplot
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,11 @@ import datetime
 import re
 from decimal import Decimal
 
-from coprod.charts import bar_chart, line_chart, svg_img
-from coprod.kpis import Dashboard, charts
+from coprod.charts import bar_chart
+from coprod.charts import line_chart
+from coprod.charts import svg_img
+from coprod.kpis import Dashboard
+from coprod.kpis import charts
 from coprod.periods import Period
 
 

@@ -3,7 +3,8 @@ minute" page with status 503, whether the failure comes from a page or from sign
 other error keeps the ordinary 500 page. The drill (`make drills`) restarts a real PostgreSQL."""
 
 import pytest
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 

@@ -5,7 +5,8 @@ import datetime
 
 from django import forms
 
-from coprod.dates import INVALID, DateField
+from coprod.dates import INVALID
+from coprod.dates import DateField
 
 
 class _Form(forms.Form):

@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.urls import reverse
 
-from coprod.models import Organisation, Service
+from coprod.models import Organisation
+from coprod.models import Service
 from participants.models import Partner
 
 # `demo` (tests/conftest.py) loads the demo organisation once for this module.

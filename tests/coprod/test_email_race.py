@@ -10,7 +10,8 @@ import time
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 
 from coprod import notify
 from coprod.models import OutgoingEmail

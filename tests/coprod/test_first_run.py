@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from coprod import firstrun
-from coprod.models import Organisation, SetupStep
+from coprod.models import Organisation
+from coprod.models import SetupStep
 from participants.models import Invitation
 
 from ..helpers import assert_queries_bounded

@@ -4,16 +4,21 @@ between browser tests — still empties a database holding records that are kept
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
+from django.db import connection
 
-from coprod.keeping import TRIGGER_PREFIX, KeepTrigger
+from coprod.keeping import TRIGGER_PREFIX
+from coprod.keeping import KeepTrigger
 from panels.models import Decision
-from reciprocity.models import Claim, Payment
+from reciprocity.models import Claim
+from reciprocity.models import Payment
 
 from ..panels.factories import DecisionFactory
-from ..participants.factories import PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
 from ..reciprocity.factories import FundingSourceFactory
-from ..reciprocity.helpers import give_finance_permissions, paid_claim
+from ..reciprocity.helpers import give_finance_permissions
+from ..reciprocity.helpers import paid_claim
 
 # Table → trigger: what the migrations promise. A migration that rebuilds one of these
 # tables on SQLite drops its trigger; this list says which one went missing.

@@ -8,25 +8,30 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import governance, kpis
-from coprod.models import Organisation, Report, Service
-from coprod.periods import Period, custom
-from panels.models import (
-    Attendance,
-    Decision,
-    FeedbackPoint,
-    FeedbackResponse,
-    Meeting,
-    Panel,
-    Proposal,
-    RecruitmentRound,
-    RecruitmentStage,
-    StaffTime,
-    StageParticipant,
-)
+from coprod import governance
+from coprod import kpis
+from coprod.models import Organisation
+from coprod.models import Report
+from coprod.models import Service
+from coprod.periods import Period
+from coprod.periods import custom
+from panels.models import Attendance
+from panels.models import Decision
+from panels.models import FeedbackPoint
+from panels.models import FeedbackResponse
+from panels.models import Meeting
+from panels.models import Panel
+from panels.models import Proposal
+from panels.models import RecruitmentRound
+from panels.models import RecruitmentStage
+from panels.models import StaffTime
+from panels.models import StageParticipant
 
-from ..helpers import assert_queries_bounded, pdf_text
-from ..participants.factories import PartnerFactory, StaffFactory, TrusteeFactory
+from ..helpers import assert_queries_bounded
+from ..helpers import pdf_text
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
+from ..participants.factories import TrusteeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +164,8 @@ def test_services_table_shows_each_services_measures(panel, housing):
 @pytest.mark.parametrize("scope", ["all services", "housing"])
 def test_each_count_on_the_dashboard_links_to_the_records_it_counts(staff_client, world, panel, housing,
                                                                     scope):
-    from participants.models import Partner, StatusChange
+    from participants.models import Partner
+    from participants.models import StatusChange
 
     other = Panel.objects.create(name="Debt panel", kind=Panel.Kind.ADVISORY, purpose="Advice",
                                  service=Service.objects.create(name="Debt"), starts_on=D(2026, 1, 1))

@@ -8,9 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coprod import services
-from coprod.models import Organisation, Resource
+from coprod.models import Organisation
+from coprod.models import Resource
 
-from ..helpers import PNG, assert_queries_bounded
+from ..helpers import PNG
+from ..helpers import assert_queries_bounded
 from ..participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ..helpers import migrate, migrate_to_latest
+from ..helpers import migrate
+from ..helpers import migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

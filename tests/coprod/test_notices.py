@@ -14,8 +14,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod import governance, notify
-from coprod.models import Organisation, OutgoingEmail, Report
+from coprod import governance
+from coprod import notify
+from coprod.models import Organisation
+from coprod.models import OutgoingEmail
+from coprod.models import Report
 from ladder import services as ladder_services
 from panels import services as panel_services
 from panels.models import Meeting
@@ -23,11 +26,20 @@ from participants import services as participant_services
 from participants.models import ConsentStatement
 from reciprocity import services as claim_services
 
-from ..ladder.factories import LadderRoundFactory, PartnerRespondentFactory, StaffRespondentFactory
-from ..panels.factories import FeedbackPointFactory, MembershipFactory, PanelFactory, ProposalFactory
-from ..participants.factories import ConsentFactory, PartnerWithLoginFactory, StaffFactory, TrusteeFactory
+from ..ladder.factories import LadderRoundFactory
+from ..ladder.factories import PartnerRespondentFactory
+from ..ladder.factories import StaffRespondentFactory
+from ..panels.factories import FeedbackPointFactory
+from ..panels.factories import MembershipFactory
+from ..panels.factories import PanelFactory
+from ..panels.factories import ProposalFactory
+from ..participants.factories import ConsentFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
+from ..participants.factories import TrusteeFactory
 from ..reciprocity.factories import FundingSourceFactory
-from ..reciprocity.helpers import give_finance_permissions, make_claim
+from ..reciprocity.helpers import give_finance_permissions
+from ..reciprocity.helpers import make_claim
 
 # A line break with a header after it, bare CR and LF, a tab, a bell, an escape
 # sequence, a right-to-left override, and then far too much text.

@@ -26,7 +26,10 @@ from participants import services as participant_services
 from participants.models import ConsentStatement
 
 from ..helpers import assert_queries_bounded
-from ..participants.factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import ConsentFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ["coprod", "participants", "panels", "reciprocity", "ladder"]

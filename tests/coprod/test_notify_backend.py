@@ -5,17 +5,20 @@ that will not change recorded at once, and failures logged on the person's recor
 import json
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 
 import jwt
 import pytest
 from kombu.exceptions import OperationalError
 
-from coprod import channels, notices
+from coprod import channels
+from coprod import notices
 from coprod.models import Notice
 from coprod.notices import Recipient
 
-from ..participants.factories import PartnerFactory, StaffFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,10 @@ import datetime
 
 import pytest
 
-from coprod.periods import custom, previous_quarter, quarter_of, year_to
+from coprod.periods import custom
+from coprod.periods import previous_quarter
+from coprod.periods import quarter_of
+from coprod.periods import year_to
 
 D = datetime.date
 

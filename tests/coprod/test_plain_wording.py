@@ -5,11 +5,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.template import Context, Template
+from django.template import Context
+from django.template import Template
 from django.urls import reverse
 
-from coprod import governance, periods
-from coprod.models import OutgoingEmail, Report
+from coprod import governance
+from coprod import periods
+from coprod.models import OutgoingEmail
+from coprod.models import Report
 
 from ..participants.factories import TrusteeFactory
 from ..reciprocity.factories import FundingSourceFactory

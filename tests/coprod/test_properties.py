@@ -10,11 +10,19 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coprod import governance, periods, services
-from coprod.models import Report, Resource
+from coprod import governance
+from coprod import periods
+from coprod import services
+from coprod.models import Report
+from coprod.models import Resource
 
-from ..participants.factories import StaffFactory, TrusteeFactory
-from ..properties import assert_refused, example, near_and_far_dates, random_uploads, real_uploads
+from ..participants.factories import StaffFactory
+from ..participants.factories import TrusteeFactory
+from ..properties import assert_refused
+from ..properties import example
+from ..properties import near_and_far_dates
+from ..properties import random_uploads
+from ..properties import real_uploads
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,13 @@ from django.urls import reverse
 from coprod import reports
 from coprod.models import Report
 from participants import services as participant_services
-from participants.models import AccessNeed, LivedExperienceArea
+from participants.models import AccessNeed
+from participants.models import LivedExperienceArea
 
 from ..helpers import pdf_text
-from ..participants.factories import PartnerFactory, SensitiveStaffFactory, StaffFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import SensitiveStaffFactory
+from ..participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

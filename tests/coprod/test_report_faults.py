@@ -12,7 +12,8 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from coprod import reports
 from coprod.models import Report
-from coprod.tasks import render_report, sweep_reports
+from coprod.tasks import render_report
+from coprod.tasks import sweep_reports
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,15 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from coprod import reports
-from coprod.models import Notice, Report
+from coprod.models import Notice
+from coprod.models import Report
 from participants.models import ConsentStatement
 
-from ..participants.factories import ConsentFactory, PartnerWithLoginFactory, StaffFactory
-from .test_reports import test_renderers, test_template  # noqa: F401 - fixtures
+from ..participants.factories import ConsentFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
+from .test_reports import test_renderers  # noqa: F401 - fixtures
+from .test_reports import test_template  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

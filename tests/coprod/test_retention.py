@@ -13,16 +13,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod import retention
-from coprod.models import Organisation, RetentionRun
+from coprod.models import Organisation
+from coprod.models import RetentionRun
 from coprod.tasks import apply_retention_rules
 from participants import services as participant_services
-from participants.models import Partner, StatusChange
-from reciprocity.models import Claim, ClaimItem, Payment
+from participants.models import Partner
+from participants.models import StatusChange
+from reciprocity.models import Claim
+from reciprocity.models import ClaimItem
+from reciprocity.models import Payment
 
 from ..helpers import assert_queries_bounded
-from ..participants.factories import PartnerFactory, PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
 from ..reciprocity.factories import FundingSourceFactory
-from ..reciprocity.helpers import give_finance_permissions, jpeg, make_claim, paid_claim
+from ..reciprocity.helpers import give_finance_permissions
+from ..reciprocity.helpers import jpeg
+from ..reciprocity.helpers import make_claim
+from ..reciprocity.helpers import paid_claim
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from coprod.demo import scale
 from participants.models import Partner

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coprod import services
-from coprod.roles import is_staff_member, require
+from coprod.roles import is_staff_member
+from coprod.roles import require
 
 from ..helpers import assert_permission_denied
 

@@ -5,10 +5,13 @@ import pytest
 from django.urls import reverse
 
 from coprod import services
-from coprod.models import Organisation, Service
+from coprod.models import Organisation
+from coprod.models import Service
 
 from ..helpers import assert_queries_bounded
-from ..participants.factories import PartnerFactory, StaffFactory, UserFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
+from ..participants.factories import UserFactory
 from .factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,26 +8,31 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from coprod import services
 from coprod.models import TeamChange
-from coprod.roles import MANAGE_TEAM, TEAM_PERMISSION_NAMES, TEAM_PERMISSIONS, can_manage_team
-from participants.services import ERASE_PERMISSION, SENSITIVE_PERMISSION
-from reciprocity.services import APPROVE, PAY
+from coprod.roles import MANAGE_TEAM
+from coprod.roles import TEAM_PERMISSION_NAMES
+from coprod.roles import TEAM_PERMISSIONS
+from coprod.roles import can_manage_team
+from participants.services import ERASE_PERMISSION
+from participants.services import SENSITIVE_PERMISSION
+from reciprocity.services import APPROVE
+from reciprocity.services import PAY
 
 from ..helpers import assert_queries_bounded
-from ..participants.factories import (
-    PASSWORD,
-    PartnerWithLoginFactory,
-    StaffFactory,
-    TrusteeFactory,
-    UserFactory,
-)
+from ..participants.factories import PASSWORD
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
+from ..participants.factories import TrusteeFactory
+from ..participants.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,10 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db import connections
 
 from coprod import services
 from coprod.models import TeamChange

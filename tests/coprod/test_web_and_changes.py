@@ -12,9 +12,14 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from coprod.changes import model_create, model_delete, model_update
+from coprod.changes import model_create
+from coprod.changes import model_delete
+from coprod.changes import model_update
 from coprod.models import Service
-from coprod.web import act, form_page, paginate, submit
+from coprod.web import act
+from coprod.web import form_page
+from coprod.web import paginate
+from coprod.web import submit
 
 from ..participants.factories import StaffFactory
 from .factories import ServiceFactory

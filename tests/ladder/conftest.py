@@ -1,9 +1,13 @@
 import pytest
 
-from ladder.models import Response, Round
+from ladder.models import Response
+from ladder.models import Round
 
-from ..participants.factories import PartnerFactory, StaffFactory
-from .factories import LadderRoundFactory, PartnerRespondentFactory, StaffRespondentFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
+from .factories import LadderRoundFactory
+from .factories import PartnerRespondentFactory
+from .factories import StaffRespondentFactory
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,12 @@ import factory
 from django.utils import timezone
 
 from ladder.defaults import install_defaults
-from ladder.models import Area, Ladder, Rung
+from ladder.models import Area
+from ladder.models import Ladder
+from ladder.models import Rung
 
-from ..participants.factories import PartnerFactory, StaffFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
 
 
 def _current_ladder():

@@ -4,17 +4,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from ..permissions import (
-    FORBIDDEN,
-    LOGIN,
-    NOT_FOUND,
-    OK,
-    PARTNERS_ONLY,
-    REDIRECT,
-    STAFF_AND_TRUSTEES,
-    STAFF_ONLY,
-    Page,
-)
+from ..permissions import FORBIDDEN
+from ..permissions import LOGIN
+from ..permissions import NOT_FOUND
+from ..permissions import OK
+from ..permissions import PARTNERS_ONLY
+from ..permissions import REDIRECT
+from ..permissions import STAFF_AND_TRUSTEES
+from ..permissions import STAFF_ONLY
+from ..permissions import Page
 
 # A round world.partner is invited to: theirs; another partner gets 404.
 MY_ROUND = (LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
@@ -25,15 +23,16 @@ LIVE_RESULTS = (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK)
 
 
 def populate(world) -> None:
-    from ladder.models import Ladder, Response, Round
+    from ladder.models import Ladder
+    from ladder.models import Response
+    from ladder.models import Round
 
-    from ..participants.factories import PartnerFactory, StaffFactory
-    from .factories import (
-        LadderActionFactory,
-        LadderRoundFactory,
-        PartnerRespondentFactory,
-        StaffRespondentFactory,
-    )
+    from ..participants.factories import PartnerFactory
+    from ..participants.factories import StaffFactory
+    from .factories import LadderActionFactory
+    from .factories import LadderRoundFactory
+    from .factories import PartnerRespondentFactory
+    from .factories import StaffRespondentFactory
 
     today = timezone.localdate()
     closed = LadderRoundFactory(title="Spring self-assessment", status=Round.Status.CLOSED,

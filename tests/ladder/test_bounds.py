@@ -6,7 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ladder.models import Action, Area, Ladder, Round
+from ladder.models import Action
+from ladder.models import Area
+from ladder.models import Ladder
+from ladder.models import Round
 
 from ..participants.factories import StaffFactory
 from .factories import _current_ladder

@@ -7,7 +7,8 @@ from ladder.models import Response
 from participants import data_protection
 from participants.services import partner_erase
 
-from .factories import LadderResponseFactory, PartnerRespondentFactory
+from .factories import LadderResponseFactory
+from .factories import PartnerRespondentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,14 +4,20 @@ database. Rounds not closed yet can still be deleted."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError
+from django.db import connection
+from django.db import transaction
 from django.urls import reverse
 
 from ladder import services
-from ladder.models import Respondent, Response, Round
+from ladder.models import Respondent
+from ladder.models import Response
+from ladder.models import Round
 
-from ..participants.factories import StaffFactory, UserFactory
-from .factories import LadderResponseFactory, LadderRoundFactory
+from ..participants.factories import StaffFactory
+from ..participants.factories import UserFactory
+from .factories import LadderResponseFactory
+from .factories import LadderRoundFactory
 
 pytestmark = pytest.mark.django_db
 

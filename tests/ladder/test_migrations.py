@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from ..helpers import migrate, migrate_to_latest
+from ..helpers import migrate
+from ..helpers import migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,11 @@ from ladder import services
 from ladder.models import Area
 
 from ..participants.factories import StaffFactory
-from ..properties import any_text, assert_refused, example, expected_text, near_and_far_dates
+from ..properties import any_text
+from ..properties import assert_refused
+from ..properties import example
+from ..properties import expected_text
+from ..properties import near_and_far_dates
 from .factories import _current_ladder
 
 pytestmark = pytest.mark.django_db

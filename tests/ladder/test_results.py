@@ -6,8 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from ladder.models import Ladder, Round
-from ladder.results import describe_position, format_change, median_of_counts, round_results
+from ladder.models import Ladder
+from ladder.models import Round
+from ladder.results import describe_position
+from ladder.results import format_change
+from ladder.results import median_of_counts
+from ladder.results import round_results
 from ladder.services import latest_positions
 
 from ..coprod.factories import ServiceFactory

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ladder import data_protection
-from ladder.models import Response, Round
+from ladder.models import Response
+from ladder.models import Round
 from ladder.results import round_results
 
 from ..participants.factories import StaffFactory

@@ -6,10 +6,14 @@ import pytest
 from django.utils import timezone
 
 from ladder import services
-from ladder.models import Area, Ladder, Round
+from ladder.models import Area
+from ladder.models import Ladder
+from ladder.models import Round
 
 from ..helpers import assert_permission_denied
-from .factories import LadderActionFactory, LadderRoundFactory, StaffRespondentFactory
+from .factories import LadderActionFactory
+from .factories import LadderRoundFactory
+from .factories import StaffRespondentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,15 +5,27 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils import timezone
 
 from ladder import services
-from ladder.models import Action, Area, Ladder, Respondent, Response, Round
-from participants.models import Consent, ConsentStatement
+from ladder.models import Action
+from ladder.models import Area
+from ladder.models import Ladder
+from ladder.models import Respondent
+from ladder.models import Response
+from ladder.models import Round
+from participants.models import Consent
+from participants.models import ConsentStatement
 
-from ..participants.factories import PartnerFactory, PartnerWithLoginFactory, StaffFactory, UserFactory
-from .factories import LadderRoundFactory, PartnerRespondentFactory, StaffRespondentFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
+from ..participants.factories import UserFactory
+from .factories import LadderRoundFactory
+from .factories import PartnerRespondentFactory
+from .factories import StaffRespondentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,22 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ladder.models import Action, Area, Ladder, Respondent, Response, Round
+from ladder.models import Action
+from ladder.models import Area
+from ladder.models import Ladder
+from ladder.models import Respondent
+from ladder.models import Response
+from ladder.models import Round
 
-from ..helpers import assert_queries_bounded, pdf_text
+from ..helpers import assert_queries_bounded
+from ..helpers import pdf_text
 from ..panels.factories import PanelFactory
-from ..participants.factories import PartnerFactory, StaffFactory
-from .factories import (
-    LadderActionFactory,
-    LadderRoundFactory,
-    PartnerRespondentFactory,
-    StaffRespondentFactory,
-)
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
+from .factories import LadderActionFactory
+from .factories import LadderRoundFactory
+from .factories import PartnerRespondentFactory
+from .factories import StaffRespondentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from ..participants.factories import PartnerFactory, StaffFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
 
 
 def _today_plus(days: int):

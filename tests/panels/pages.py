@@ -5,7 +5,14 @@ by a function added to `POPULATE`. Partner-owned records belong to `world.partne
 who sits on `world.panel`; `world.other_partner` is on no panel, so every panel,
 meeting and paper URL answers them 404."""
 
-from ..permissions import FORBIDDEN, LOGIN, NOT_FOUND, OK, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
+from ..permissions import FORBIDDEN
+from ..permissions import LOGIN
+from ..permissions import NOT_FOUND
+from ..permissions import OK
+from ..permissions import PARTNERS_ONLY
+from ..permissions import REDIRECT
+from ..permissions import STAFF_ONLY
+from ..permissions import Page
 
 PAGES: list[Page] = []
 POPULATE: list = []
@@ -23,13 +30,11 @@ def _populate_panels_and_meetings(world) -> None:
     from decimal import Decimal
 
     from ..participants.factories import PartnerFactory
-    from .factories import (
-        AttendanceFactory,
-        MeetingFactory,
-        MeetingPaperFactory,
-        MembershipFactory,
-        PanelFactory,
-    )
+    from .factories import AttendanceFactory
+    from .factories import MeetingFactory
+    from .factories import MeetingPaperFactory
+    from .factories import MembershipFactory
+    from .factories import PanelFactory
 
     staff = world.staff
     world.panel = PanelFactory(
@@ -163,16 +168,14 @@ def _populate_proposals_decisions_recruitment(world) -> None:
     from django.utils import timezone
 
     from ..ladder.factories import _current_ladder
-    from .factories import (
-        DecisionFactory,
-        FeedbackPointFactory,
-        FeedbackResponseFactory,
-        ProposalFactory,
-        RecruitmentRoundFactory,
-        RecruitmentStageFactory,
-        StaffTimeFactory,
-        StageParticipantFactory,
-    )
+    from .factories import DecisionFactory
+    from .factories import FeedbackPointFactory
+    from .factories import FeedbackResponseFactory
+    from .factories import ProposalFactory
+    from .factories import RecruitmentRoundFactory
+    from .factories import RecruitmentStageFactory
+    from .factories import StaffTimeFactory
+    from .factories import StageParticipantFactory
 
     staff, today = world.staff, timezone.localdate()
     world.proposal = ProposalFactory(
@@ -286,7 +289,9 @@ def _populate_kept_history(world) -> None:
     recorded as not held), and one already recorded as not taking place."""
     from panels import services
 
-    from .factories import DecisionFactory, MeetingFactory, PanelFactory
+    from .factories import DecisionFactory
+    from .factories import MeetingFactory
+    from .factories import PanelFactory
 
     staff = world.staff
     world.archived_decision = DecisionFactory(title="Thursday evening drop-in (again)", recorded_by=staff)

@@ -10,10 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from panels import services
-from panels.models import Decision, Meeting, Panel
+from panels.models import Decision
+from panels.models import Meeting
+from panels.models import Panel
 
 from ..participants.factories import StaffFactory
-from .factories import MeetingFactory, PanelFactory
+from .factories import MeetingFactory
+from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 

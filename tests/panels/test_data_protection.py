@@ -7,7 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from panels.data_protection import export_panels_and_meetings
 from participants import data_protection
 
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory
+from .factories import AttendanceFactory
+from .factories import MeetingFactory
+from .factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

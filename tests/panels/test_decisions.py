@@ -8,12 +8,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from ladder.models import Ladder, Rung
+from ladder.models import Ladder
+from ladder.models import Rung
 from panels import services
 from panels.models import Decision
 from tests.coprod.factories import ServiceFactory
 from tests.helpers import assert_queries_bounded
-from tests.panels.factories import DecisionFactory, PanelFactory, ProposalFactory
+from tests.panels.factories import DecisionFactory
+from tests.panels.factories import PanelFactory
+from tests.panels.factories import ProposalFactory
 from tests.participants.factories import TrusteeFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,15 +7,13 @@ import ladder.demo
 import panels.demo
 import participants.demo
 from panels import services
-from panels.models import (
-    Decision,
-    FeedbackPoint,
-    FeedbackResponse,
-    Proposal,
-    RecruitmentRound,
-    StaffTime,
-    StageParticipant,
-)
+from panels.models import Decision
+from panels.models import FeedbackPoint
+from panels.models import FeedbackResponse
+from panels.models import Proposal
+from panels.models import RecruitmentRound
+from panels.models import StaffTime
+from panels.models import StageParticipant
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,11 @@ import pytest
 import coprod.demo
 import panels.demo
 import participants.demo
-from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
+from panels.models import Attendance
+from panels.models import Meeting
+from panels.models import MeetingPaper
+from panels.models import Membership
+from panels.models import Panel
 
 pytestmark = pytest.mark.django_db
 

@@ -7,25 +7,31 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError
+from django.db import connection
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
 from coprod import periods
 from coprod.models import Organisation
-from panels import kpis, services
-from panels.models import Decision, FeedbackPoint, FeedbackResponse, Meeting, Proposal
-from tests.panels.factories import (
-    AttendanceFactory,
-    DecisionFactory,
-    FeedbackPointFactory,
-    FeedbackResponseFactory,
-    MeetingFactory,
-    PanelFactory,
-    ProposalFactory,
-)
-from tests.participants.factories import TrusteeFactory, UserFactory
+from panels import kpis
+from panels import services
+from panels.models import Decision
+from panels.models import FeedbackPoint
+from panels.models import FeedbackResponse
+from panels.models import Meeting
+from panels.models import Proposal
+from tests.panels.factories import AttendanceFactory
+from tests.panels.factories import DecisionFactory
+from tests.panels.factories import FeedbackPointFactory
+from tests.panels.factories import FeedbackResponseFactory
+from tests.panels.factories import MeetingFactory
+from tests.panels.factories import PanelFactory
+from tests.panels.factories import ProposalFactory
+from tests.participants.factories import TrusteeFactory
+from tests.participants.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from panels.data_protection import export_points_and_recruitment
 
 from ..participants.factories import PartnerFactory
-from .factories import (
-    FeedbackPointFactory,
-    FeedbackResponseFactory,
-    RecruitmentStageFactory,
-    StageParticipantFactory,
-)
+from .factories import FeedbackPointFactory
+from .factories import FeedbackResponseFactory
+from .factories import RecruitmentStageFactory
+from .factories import StageParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,10 @@ from icalendar import Calendar
 from panels.models import Attendance
 
 from ..helpers import assert_queries_bounded
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory
+from .factories import AttendanceFactory
+from .factories import MeetingFactory
+from .factories import MembershipFactory
+from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 

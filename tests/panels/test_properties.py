@@ -5,7 +5,8 @@ kept as it was meant."""
 
 import datetime
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 import pytest
 from django.utils import timezone
@@ -13,19 +14,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from panels import services
-from panels.models import Meeting, Panel
+from panels.models import Meeting
+from panels.models import Panel
 
 from ..participants.factories import StaffFactory
-from ..properties import (
-    any_text,
-    assert_refused,
-    example,
-    expected_text,
-    money_inputs,
-    near_and_far_dates,
-    random_uploads,
-    real_uploads,
-)
+from ..properties import any_text
+from ..properties import assert_refused
+from ..properties import example
+from ..properties import expected_text
+from ..properties import money_inputs
+from ..properties import near_and_far_dates
+from ..properties import random_uploads
+from ..properties import real_uploads
 from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db

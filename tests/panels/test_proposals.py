@@ -5,23 +5,27 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from panels import services
-from panels.models import FeedbackPoint, FeedbackResponse, Proposal
+from panels.models import FeedbackPoint
+from panels.models import FeedbackResponse
+from panels.models import Proposal
 from participants.models import ConsentStatement
 from tests.helpers import assert_queries_bounded
-from tests.panels.factories import (
-    FeedbackPointFactory,
-    FeedbackResponseFactory,
-    MembershipFactory,
-    PanelFactory,
-    ProposalFactory,
-)
-from tests.participants.factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
+from tests.panels.factories import FeedbackPointFactory
+from tests.panels.factories import FeedbackResponseFactory
+from tests.panels.factories import MembershipFactory
+from tests.panels.factories import PanelFactory
+from tests.panels.factories import ProposalFactory
+from tests.participants.factories import ConsentFactory
+from tests.participants.factories import PartnerFactory
+from tests.participants.factories import PartnerWithLoginFactory
+from tests.participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

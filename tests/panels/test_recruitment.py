@@ -13,11 +13,16 @@ from coprod import kpis
 from coprod.models import Organisation
 from coprod.periods import Period
 from panels import services
-from panels.models import RecruitmentRound, RecruitmentStage, StageParticipant
+from panels.models import RecruitmentRound
+from panels.models import RecruitmentStage
+from panels.models import StageParticipant
 from tests.coprod.factories import ServiceFactory
 from tests.helpers import assert_queries_bounded
-from tests.panels.factories import RecruitmentRoundFactory, RecruitmentStageFactory, StageParticipantFactory
-from tests.participants.factories import PartnerFactory, StaffFactory
+from tests.panels.factories import RecruitmentRoundFactory
+from tests.panels.factories import RecruitmentStageFactory
+from tests.panels.factories import StageParticipantFactory
+from tests.participants.factories import PartnerFactory
+from tests.participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

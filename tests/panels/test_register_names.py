@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from ..participants.factories import PartnerFactory, StaffFactory
-from .factories import AttendanceFactory, MembershipFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
+from .factories import AttendanceFactory
+from .factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,17 @@ from coprod.models import Notice
 from panels import reminders
 from panels import services as panel_services
 from panels.calendar import meeting_calendar
-from participants.models import ConsentStatement, Partner
+from participants.models import ConsentStatement
+from participants.models import Partner
 
-from ..participants.factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory
+from ..participants.factories import ConsentFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
+from .factories import AttendanceFactory
+from .factories import MeetingFactory
+from .factories import MembershipFactory
+from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 

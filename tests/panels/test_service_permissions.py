@@ -10,14 +10,12 @@ from django.utils import timezone
 from panels import services
 
 from ..helpers import assert_permission_denied
-from .factories import (
-    DecisionFactory,
-    PanelFactory,
-    ProposalFactory,
-    RecruitmentRoundFactory,
-    RecruitmentStageFactory,
-    StageParticipantFactory,
-)
+from .factories import DecisionFactory
+from .factories import PanelFactory
+from .factories import ProposalFactory
+from .factories import RecruitmentRoundFactory
+from .factories import RecruitmentStageFactory
+from .factories import StageParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,23 +6,30 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from icalendar import Calendar
 
 from panels import services
-from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
+from panels.models import Attendance
+from panels.models import Meeting
+from panels.models import MeetingPaper
+from panels.models import Membership
+from panels.models import Panel
 from panels.tasks import close_expired_panels
 from participants.models import ConsentStatement
 
-from ..participants.factories import (
-    ConsentFactory,
-    PartnerFactory,
-    PartnerWithLoginFactory,
-    TrusteeFactory,
-)
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory, _at
+from ..participants.factories import ConsentFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import TrusteeFactory
+from .factories import AttendanceFactory
+from .factories import MeetingFactory
+from .factories import MembershipFactory
+from .factories import PanelFactory
+from .factories import _at
 
 pytestmark = pytest.mark.django_db
 

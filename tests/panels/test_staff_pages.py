@@ -10,12 +10,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from panels.models import Attendance, Meeting, MeetingPaper, Membership, Panel
+from panels.models import Attendance
+from panels.models import Meeting
+from panels.models import MeetingPaper
+from panels.models import Membership
+from panels.models import Panel
 from participants.models import ConsentStatement
 
 from ..helpers import assert_queries_bounded
-from ..participants.factories import ConsentFactory, PartnerFactory, StaffFactory
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PanelFactory
+from ..participants.factories import ConsentFactory
+from ..participants.factories import PartnerFactory
+from ..participants.factories import StaffFactory
+from .factories import AttendanceFactory
+from .factories import MeetingFactory
+from .factories import MembershipFactory
+from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 

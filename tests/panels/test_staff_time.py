@@ -13,7 +13,9 @@ from panels import services
 from panels.models import StaffTime
 from panels.views import _quarter
 from tests.helpers import assert_queries_bounded
-from tests.panels.factories import MeetingFactory, PanelFactory, StaffTimeFactory
+from tests.panels.factories import MeetingFactory
+from tests.panels.factories import PanelFactory
+from tests.panels.factories import StaffTimeFactory
 from tests.participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

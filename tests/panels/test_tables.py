@@ -10,7 +10,11 @@ from django.urls import reverse
 
 from ..coprod.factories import ServiceFactory
 from ..helpers import assert_queries_bounded
-from .factories import AttendanceFactory, DecisionFactory, MeetingFactory, PanelFactory, ProposalFactory
+from .factories import AttendanceFactory
+from .factories import DecisionFactory
+from .factories import MeetingFactory
+from .factories import PanelFactory
+from .factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,17 +4,20 @@ method per model (`visible_to`) that every page uses."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from panels.models import Decision, Meeting, Panel, Proposal
+from panels.models import Decision
+from panels.models import Meeting
+from panels.models import Panel
+from panels.models import Proposal
 
-from ..participants.factories import PartnerWithLoginFactory, StaffFactory, TrusteeFactory
-from .factories import (
-    AttendanceFactory,
-    DecisionFactory,
-    MeetingFactory,
-    MembershipFactory,
-    PanelFactory,
-    ProposalFactory,
-)
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
+from ..participants.factories import TrusteeFactory
+from .factories import AttendanceFactory
+from .factories import DecisionFactory
+from .factories import MeetingFactory
+from .factories import MembershipFactory
+from .factories import PanelFactory
+from .factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from participants.models import ConsentStatement, Course, Partner
+from participants.models import ConsentStatement
+from participants.models import Course
+from participants.models import Partner
 
 PASSWORD = "a-long-test-password"
 

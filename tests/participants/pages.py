@@ -4,7 +4,15 @@ Each feature keeps its own block: its rows go into `PAGES`, and its records are 
 by a function added to `POPULATE` (owned by `world.partner` where they belong to a
 partner, so `other_partner` must get 404)."""
 
-from ..permissions import EVERYONE, FORBIDDEN, LOGIN, NOT_FOUND, OK, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
+from ..permissions import EVERYONE
+from ..permissions import FORBIDDEN
+from ..permissions import LOGIN
+from ..permissions import NOT_FOUND
+from ..permissions import OK
+from ..permissions import PARTNERS_ONLY
+from ..permissions import REDIRECT
+from ..permissions import STAFF_ONLY
+from ..permissions import Page
 
 PAGES: list[Page] = []
 POPULATE: list = []
@@ -24,14 +32,12 @@ def _populate_data_protection(world) -> None:
     from django.contrib.auth.models import Permission
     from django.utils import timezone
 
-    from participants.models import (
-        Consent,
-        ConsentStatement,
-        Course,
-        Invitation,
-        StatusChange,
-        TrainingRecord,
-    )
+    from participants.models import Consent
+    from participants.models import ConsentStatement
+    from participants.models import Course
+    from participants.models import Invitation
+    from participants.models import StatusChange
+    from participants.models import TrainingRecord
 
     # Erasure needs this permission on top of the staff role.
     world.staff.user_permissions.add(Permission.objects.get(codename="delete_partner",
@@ -84,7 +90,9 @@ def _populate_invitations(world) -> None:
 
     from django.utils import timezone
 
-    from .factories import InvitationFactory, PartnerFactory, PartnerInvitationFactory
+    from .factories import InvitationFactory
+    from .factories import PartnerFactory
+    from .factories import PartnerInvitationFactory
 
     now = timezone.now()
     newcomer = PartnerFactory(full_name="Nia Newcomer", email="nia@example.test", status="induction")
@@ -137,7 +145,8 @@ def _populate_partner_records(world) -> None:
     from django.contrib.auth.models import Permission
 
     from participants import services
-    from participants.models import AccessNeed, LivedExperienceArea
+    from participants.models import AccessNeed
+    from participants.models import LivedExperienceArea
 
     # The world's staff member may see sensitive data, so the sweep audits those sections too.
     world.staff.user_permissions.add(Permission.objects.get(
@@ -191,9 +200,13 @@ def _populate_consent_and_training(world) -> None:
 
     from django.utils import timezone
 
-    from participants.models import Consent, ConsentStatement, Course, TrainingRecord
+    from participants.models import Consent
+    from participants.models import ConsentStatement
+    from participants.models import Course
+    from participants.models import TrainingRecord
 
-    from .factories import PartnerFactory, StaffFactory
+    from .factories import PartnerFactory
+    from .factories import StaffFactory
 
     # get_or_create: a transactional test (the browser sweep) empties the lists the migrations ship.
     def statement(topic: str) -> ConsentStatement:

@@ -7,7 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from .factories import PASSWORD, PartnerWithLoginFactory, StaffFactory, TrusteeFactory, UserFactory
+from .factories import PASSWORD
+from .factories import PartnerWithLoginFactory
+from .factories import StaffFactory
+from .factories import TrusteeFactory
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

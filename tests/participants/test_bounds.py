@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from participants import services
 
-from .factories import InvitationFactory, SensitiveStaffFactory
+from .factories import InvitationFactory
+from .factories import SensitiveStaffFactory
 
 pytestmark = pytest.mark.django_db
 

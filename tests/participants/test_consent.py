@@ -6,10 +6,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from participants import services
-from participants.models import Consent, ConsentStatement, Partner
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import Partner
 
 from ..helpers import assert_queries_bounded
-from .factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory
+from .factories import ConsentFactory
+from .factories import PartnerFactory
+from .factories import PartnerWithLoginFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,15 @@ from django.utils import timezone
 
 from coprod.models import OutgoingEmail
 from participants import services
-from participants.contact import contact_address, contact_addresses, email_partner
-from participants.models import Consent, ConsentStatement
+from participants.contact import contact_address
+from participants.contact import contact_addresses
+from participants.contact import email_partner
+from participants.models import Consent
+from participants.models import ConsentStatement
 
-from .factories import PartnerFactory, PartnerWithLoginFactory, StaffFactory
+from .factories import PartnerFactory
+from .factories import PartnerWithLoginFactory
+from .factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

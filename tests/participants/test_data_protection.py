@@ -20,21 +20,24 @@ from django.utils import timezone
 from coprod import registry
 from coprod.models import Report
 from coprod.roles import partner_for
-from participants import data_protection, services
-from participants.models import (
-    AccessNeed,
-    Consent,
-    ConsentStatement,
-    Course,
-    Invitation,
-    LivedExperienceArea,
-    Partner,
-    StatusChange,
-    TrainingRecord,
-)
+from participants import data_protection
+from participants import services
+from participants.models import AccessNeed
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import Course
+from participants.models import Invitation
+from participants.models import LivedExperienceArea
+from participants.models import Partner
+from participants.models import StatusChange
+from participants.models import TrainingRecord
 
-from ..helpers import assert_queries_bounded, pdf_text
-from .factories import PASSWORD, PartnerFactory, StaffFactory, UserFactory
+from ..helpers import assert_queries_bounded
+from ..helpers import pdf_text
+from .factories import PASSWORD
+from .factories import PartnerFactory
+from .factories import StaffFactory
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,18 +13,18 @@ from openpyxl import Workbook
 
 from coprod.models import OutgoingEmail
 from participants import imports
-from participants.models import (
-    Consent,
-    ConsentStatement,
-    ImportBatch,
-    ImportMapping,
-    Invitation,
-    Partner,
-    StatusChange,
-)
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import ImportBatch
+from participants.models import ImportMapping
+from participants.models import Invitation
+from participants.models import Partner
+from participants.models import StatusChange
 
 from ..coprod.factories import ServiceFactory
-from .factories import PartnerFactory, StaffFactory, TrusteeFactory
+from .factories import PartnerFactory
+from .factories import StaffFactory
+from .factories import TrusteeFactory
 
 pytestmark = pytest.mark.django_db
 

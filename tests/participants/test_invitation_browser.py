@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..browser import axe_violations
-from .factories import PartnerFactory, PartnerInvitationFactory, TrusteeFactory
+from .factories import PartnerFactory
+from .factories import PartnerInvitationFactory
+from .factories import TrusteeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,20 +13,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod import notify
-from coprod.models import Organisation, OutgoingEmail
+from coprod.models import Organisation
+from coprod.models import OutgoingEmail
 from participants import services
-from participants.models import Consent, ConsentStatement, Invitation, Partner, StatusChange
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import Invitation
+from participants.models import Partner
+from participants.models import StatusChange
 
 from ..helpers import assert_queries_bounded
-from .factories import (
-    PASSWORD,
-    InvitationFactory,
-    PartnerFactory,
-    PartnerInvitationFactory,
-    StaffFactory,
-    TrusteeFactory,
-    UserFactory,
-)
+from .factories import PASSWORD
+from .factories import InvitationFactory
+from .factories import PartnerFactory
+from .factories import PartnerInvitationFactory
+from .factories import StaffFactory
+from .factories import TrusteeFactory
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

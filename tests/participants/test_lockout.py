@@ -6,13 +6,17 @@ import re
 import time
 
 import pytest
-from django.core import mail, signing
-from django.test import Client, TestCase
+from django.core import mail
+from django.core import signing
+from django.test import Client
+from django.test import TestCase
 from django.urls import reverse
 
 from participants import lockout
 
-from .factories import PASSWORD, PartnerWithLoginFactory, StaffFactory
+from .factories import PASSWORD
+from .factories import PartnerWithLoginFactory
+from .factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

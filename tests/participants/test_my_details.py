@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from participants import services
-from participants.models import AccessNeed, Partner
+from participants.models import AccessNeed
+from participants.models import Partner
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from participants.models import LivedExperienceArea, Partner, StatusChange
+from participants.models import LivedExperienceArea
+from participants.models import Partner
+from participants.models import StatusChange
 
 pytestmark = pytest.mark.django_db
 

@@ -9,20 +9,21 @@ from django.utils import timezone
 
 from coprod.models import Organisation
 from participants import services
-from participants.models import (
-    AccessNeed,
-    Consent,
-    ConsentStatement,
-    Course,
-    LivedExperienceArea,
-    Partner,
-    StatusChange,
-    TrainingRecord,
-)
+from participants.models import AccessNeed
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import Course
+from participants.models import LivedExperienceArea
+from participants.models import Partner
+from participants.models import StatusChange
+from participants.models import TrainingRecord
 
 from ..coprod.factories import ServiceFactory
 from ..helpers import assert_queries_bounded
-from .factories import LivedExperienceAreaFactory, PartnerFactory, SensitiveStaffFactory, StaffFactory
+from .factories import LivedExperienceAreaFactory
+from .factories import PartnerFactory
+from .factories import SensitiveStaffFactory
+from .factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,14 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from participants.models import AccessNeed, Partner
+from participants.models import AccessNeed
+from participants.models import Partner
 
 from ..coprod.factories import ServiceFactory
 from ..helpers import assert_queries_bounded
-from .factories import PartnerFactory, SensitiveStaffFactory, StaffFactory
+from .factories import PartnerFactory
+from .factories import SensitiveStaffFactory
+from .factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("participants:partner_list")

@@ -6,9 +6,13 @@ import pytest
 from django.urls import reverse
 
 from participants import services
-from participants.models import ConsentStatement, Partner
+from participants.models import ConsentStatement
+from participants.models import Partner
 
-from .factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
+from .factories import ConsentFactory
+from .factories import PartnerFactory
+from .factories import PartnerWithLoginFactory
+from .factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,12 @@ from django.urls import reverse
 from ladder.models import Response
 
 from ..helpers import assert_queries_bounded
-from ..ladder.factories import LadderRoundFactory, PartnerRespondentFactory
-from ..panels.factories import AttendanceFactory, MembershipFactory
-from ..reciprocity.helpers import install_default_rates, make_claim
+from ..ladder.factories import LadderRoundFactory
+from ..ladder.factories import PartnerRespondentFactory
+from ..panels.factories import AttendanceFactory
+from ..panels.factories import MembershipFactory
+from ..reciprocity.helpers import install_default_rates
+from ..reciprocity.helpers import make_claim
 
 pytestmark = pytest.mark.django_db
 

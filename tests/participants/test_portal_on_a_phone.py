@@ -4,7 +4,8 @@ page's heading starts within the first 200 px, so the menu never pushes it down.
 import pytest
 from django.urls import reverse
 
-from ..permissions import OK, PAGES
+from ..permissions import OK
+from ..permissions import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

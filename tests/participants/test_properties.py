@@ -13,8 +13,13 @@ from hypothesis import strategies as st
 from participants import services
 from participants.models import Course
 
-from ..properties import any_text, assert_refused, example, expected_text, near_and_far_dates
-from .factories import PartnerFactory, SensitiveStaffFactory
+from ..properties import any_text
+from ..properties import assert_refused
+from ..properties import example
+from ..properties import expected_text
+from ..properties import near_and_far_dates
+from .factories import PartnerFactory
+from .factories import SensitiveStaffFactory
 
 pytestmark = pytest.mark.django_db
 

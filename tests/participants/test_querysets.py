@@ -5,7 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from participants.models import Consent, ConsentStatement, Course, Partner, TrainingRecord
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import Course
+from participants.models import Partner
+from participants.models import TrainingRecord
 
 from .factories import PartnerFactory
 

@@ -10,10 +10,14 @@ from coprod import notices
 from coprod.models import Notice
 from participants import contact
 from participants.data_protection import partner_export
-from participants.models import ConsentStatement, Partner
+from participants.models import ConsentStatement
+from participants.models import Partner
 from participants.services import partner_erase
 
-from .factories import ConsentFactory, PartnerFactory, PartnerWithLoginFactory, StaffFactory
+from .factories import ConsentFactory
+from .factories import PartnerFactory
+from .factories import PartnerWithLoginFactory
+from .factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants import services
-from participants.models import Course, Partner, TrainingRecord
+from participants.models import Course
+from participants.models import Partner
+from participants.models import TrainingRecord
 
 from ..helpers import assert_queries_bounded
-from .factories import PartnerFactory, StaffFactory, TrainingRecordFactory, UserFactory
+from .factories import PartnerFactory
+from .factories import StaffFactory
+from .factories import TrainingRecordFactory
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

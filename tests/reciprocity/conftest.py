@@ -4,9 +4,11 @@ staff with both permissions, staff without them, and a funding source."""
 import pytest
 from django.contrib.auth.models import Permission
 
-from participants.models import Consent, ConsentStatement
+from participants.models import Consent
+from participants.models import ConsentStatement
 
-from ..participants.factories import PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
 from .factories import FundingSourceFactory
 from .helpers import give_finance_permissions
 

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reciprocity import services
-from reciprocity.models import ActivityType, FundingSource
+from reciprocity.models import ActivityType
+from reciprocity.models import FundingSource
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -27,7 +28,8 @@ def pdf(name: str = "receipt.pdf") -> SimpleUploadedFile:
 def install_default_rates() -> None:
     """The shipped rates, installed again if a browser test flushed the database."""
     from reciprocity.defaults import install_defaults
-    from reciprocity.models import Rate, ReciprocitySettings
+    from reciprocity.models import Rate
+    from reciprocity.models import ReciprocitySettings
 
     install_defaults(ActivityType, Rate, ReciprocitySettings)
 
@@ -62,7 +64,9 @@ def funding_source(**overrides) -> FundingSource:
 
 
 def meeting_attended(partner, *, days_ago: int = 3, hours=Decimal("2.00"), panel_name: str = "Housing panel"):
-    from panels.models import Attendance, Meeting, Panel
+    from panels.models import Attendance
+    from panels.models import Meeting
+    from panels.models import Panel
 
     panel, _ = Panel.objects.get_or_create(
         name=panel_name, defaults={"kind": "challenge", "purpose": "Reviews housing advice."}

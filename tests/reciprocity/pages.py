@@ -7,7 +7,14 @@ pay); staff without them are tested in tests/reciprocity/test_views_staff.py."""
 import datetime
 from decimal import Decimal
 
-from ..permissions import FORBIDDEN, LOGIN, NOT_FOUND, OK, PARTNERS_ONLY, REDIRECT, STAFF_ONLY, Page
+from ..permissions import FORBIDDEN
+from ..permissions import LOGIN
+from ..permissions import NOT_FOUND
+from ..permissions import OK
+from ..permissions import PARTNERS_ONLY
+from ..permissions import REDIRECT
+from ..permissions import STAFF_ONLY
+from ..permissions import Page
 
 # A day inside the claimable window (the last 12 months), whenever the suite runs.
 RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
@@ -29,17 +36,17 @@ def populate(world) -> None:
 
     from participants.models import Partner
     from reciprocity import services
-    from reciprocity.models import BenefitRule, Rate, Recognition
+    from reciprocity.models import BenefitRule
+    from reciprocity.models import Rate
+    from reciprocity.models import Recognition
 
-    from .helpers import (
-        funding_source,
-        give_finance_permissions,
-        install_default_rates,
-        jpeg,
-        make_claim,
-        meeting_attended,
-        paid_claim,
-    )
+    from .helpers import funding_source
+    from .helpers import give_finance_permissions
+    from .helpers import install_default_rates
+    from .helpers import jpeg
+    from .helpers import make_claim
+    from .helpers import meeting_attended
+    from .helpers import paid_claim
 
     today = timezone.localdate()
     install_default_rates()  # browser tests run on a flushed database, without the shipped rates

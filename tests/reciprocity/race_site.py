@@ -16,9 +16,11 @@ def seed() -> dict:
     from django.conf import settings
     from django.test import Client
 
-    from tests.participants.factories import PartnerWithLoginFactory, StaffFactory
+    from tests.participants.factories import PartnerWithLoginFactory
+    from tests.participants.factories import StaffFactory
     from tests.reciprocity.factories import FundingSourceFactory
-    from tests.reciprocity.helpers import give_finance_permissions, make_claim
+    from tests.reciprocity.helpers import give_finance_permissions
+    from tests.reciprocity.helpers import make_claim
 
     finance = give_finance_permissions(StaffFactory(email="race-finance@example.test"))
     claim = make_claim(PartnerWithLoginFactory(full_name="Rae Racer"))
@@ -30,7 +32,8 @@ def seed() -> dict:
 
 
 def outcome(claim_id: int) -> dict:
-    from reciprocity.models import Claim, Payment
+    from reciprocity.models import Claim
+    from reciprocity.models import Payment
 
     claim = Claim.objects.get(pk=claim_id)
     return {

@@ -1,18 +1,24 @@
 """Benefit-aware totals: periods and their edges, what counts as income, and the
 warning (and confirmation) before an approval that would cross a limit."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from reciprocity import benefits, services
-from reciprocity.models import BenefitRule, Claim
+from reciprocity import benefits
+from reciprocity import services
+from reciprocity.models import BenefitRule
+from reciprocity.models import Claim
 
 from .factories import BenefitRuleFactory
-from .helpers import approved_claim, make_claim, paid_claim, pay
+from .helpers import approved_claim
+from .helpers import make_claim
+from .helpers import paid_claim
+from .helpers import pay
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +107,8 @@ def test_reimbursed_costs_are_never_income(partner, finance, source):
 
 
 def test_vouchers_count_only_when_the_rule_says_so(partner, finance, source):
-    from reciprocity.models import Voucher, VoucherBatch
+    from reciprocity.models import Voucher
+    from reciprocity.models import VoucherBatch
 
     batch = VoucherBatch.objects.create(provider="Love2shop", value=Decimal("10.00"))
     Voucher.objects.bulk_create([Voucher(batch=batch, code=f"C{n}") for n in range(4)])
@@ -214,7 +221,8 @@ class _frozen:
     """Make timezone.now() and localdate() answer midday on `day` (services read them)."""
 
     def __init__(self, day: date):
-        from datetime import datetime, time
+        from datetime import datetime
+        from datetime import time
 
         self.moment = timezone.make_aware(datetime.combine(day, time(12, 0)))
 

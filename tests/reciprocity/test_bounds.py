@@ -11,10 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reciprocity import services
-from reciprocity.models import Claim, ClaimItem, Rate, claimable_meetings
+from reciprocity.models import Claim
+from reciprocity.models import ClaimItem
+from reciprocity.models import Rate
+from reciprocity.models import claimable_meetings
 
 from ..participants.factories import StaffFactory
-from .helpers import give_finance_permissions, meeting_attended
+from .helpers import give_finance_permissions
+from .helpers import meeting_attended
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,10 @@ from django.urls import reverse
 
 from reciprocity.models import Claim
 
-from .helpers import hourly, jpeg, make_claim, meeting_attended
+from .helpers import hourly
+from .helpers import jpeg
+from .helpers import make_claim
+from .helpers import meeting_attended
 
 pytestmark = pytest.mark.django_db
 

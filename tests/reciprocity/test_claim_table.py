@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from ..helpers import assert_queries_bounded
 from ..participants.factories import PartnerFactory
-from .helpers import make_claim, paid_claim
+from .helpers import make_claim
+from .helpers import paid_claim
 
 pytestmark = pytest.mark.django_db
 URL = reverse("reciprocity:claim_list")

@@ -7,10 +7,14 @@ import pytest
 from django.core.files.storage import default_storage
 
 from participants import data_protection
-from reciprocity.models import Claim, ClaimItem, Payment, Recognition
+from reciprocity.models import Claim
+from reciprocity.models import ClaimItem
+from reciprocity.models import Payment
+from reciprocity.models import Recognition
 
 from .factories import RecognitionFactory
-from .helpers import jpeg, paid_claim
+from .helpers import jpeg
+from .helpers import paid_claim
 
 pytestmark = pytest.mark.django_db
 

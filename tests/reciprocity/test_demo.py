@@ -6,7 +6,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from reciprocity import benefits
-from reciprocity.models import BenefitRule, Claim, ClaimItem, FundingSource, Payment, Recognition, Voucher
+from reciprocity.models import BenefitRule
+from reciprocity.models import Claim
+from reciprocity.models import ClaimItem
+from reciprocity.models import FundingSource
+from reciprocity.models import Payment
+from reciprocity.models import Recognition
+from reciprocity.models import Voucher
 
 pytestmark = pytest.mark.django_db
 

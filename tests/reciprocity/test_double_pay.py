@@ -8,17 +8,22 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from reciprocity import services
-from reciprocity.models import Claim, Payment, Voucher
+from reciprocity.models import Claim
+from reciprocity.models import Payment
+from reciprocity.models import Voucher
 
-from ..participants.factories import PartnerWithLoginFactory, StaffFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
 from .factories import FundingSourceFactory
-from .helpers import give_finance_permissions, make_claim
+from .helpers import give_finance_permissions
+from .helpers import make_claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reciprocity.exports import payments_csv, safe_cell
+from reciprocity.exports import payments_csv
+from reciprocity.exports import safe_cell
 
 from ..participants.factories import PartnerWithLoginFactory
 from .helpers import paid_claim

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError
+from django.db import connection
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.test import RequestFactory
 from django.urls import reverse
@@ -14,10 +16,18 @@ from django.utils import timezone
 
 from reciprocity import services
 from reciprocity.admin import ClaimItemInline
-from reciprocity.models import Claim, ClaimItem, Payment, Voucher
+from reciprocity.models import Claim
+from reciprocity.models import ClaimItem
+from reciprocity.models import Payment
+from reciprocity.models import Voucher
 
 from ..participants.factories import UserFactory
-from .helpers import approved_claim, hourly, jpeg, make_claim, meeting_attended, paid_claim
+from .helpers import approved_claim
+from .helpers import hourly
+from .helpers import jpeg
+from .helpers import make_claim
+from .helpers import meeting_attended
+from .helpers import paid_claim
 
 
 @pytest.fixture

@@ -9,9 +9,12 @@ from django.core import mail
 from coprod.models import Notice
 from reciprocity import services
 
-from ..panels.factories import AttendanceFactory, MeetingFactory, MembershipFactory
+from ..panels.factories import AttendanceFactory
+from ..panels.factories import MeetingFactory
+from ..panels.factories import MembershipFactory
 from ..participants.factories import StaffFactory
-from .helpers import hourly, make_claim
+from .helpers import hourly
+from .helpers import make_claim
 
 pytestmark = pytest.mark.django_db
 

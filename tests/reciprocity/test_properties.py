@@ -11,20 +11,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reciprocity import services
-from reciprocity.models import ActivityType, Claim, FundingSource, Payment, Rate
+from reciprocity.models import ActivityType
+from reciprocity.models import Claim
+from reciprocity.models import FundingSource
+from reciprocity.models import Payment
+from reciprocity.models import Rate
 
 from ..participants.factories import StaffFactory
-from ..properties import (
-    any_text,
-    assert_refused,
-    example,
-    expected_money,
-    expected_text,
-    money_inputs,
-    near_and_far_dates,
-    random_uploads,
-    real_uploads,
-)
+from ..properties import any_text
+from ..properties import assert_refused
+from ..properties import example
+from ..properties import expected_money
+from ..properties import expected_text
+from ..properties import money_inputs
+from ..properties import near_and_far_dates
+from ..properties import random_uploads
+from ..properties import real_uploads
 from .helpers import approved_claim
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reciprocity import receipts, services
-from reciprocity.models import Claim, ClaimItem, Voucher, VoucherBatch
+from reciprocity import receipts
+from reciprocity import services
+from reciprocity.models import Claim
+from reciprocity.models import ClaimItem
+from reciprocity.models import Voucher
+from reciprocity.models import VoucherBatch
 
-from .helpers import JPEG, PDF, PNG, approved_claim, jpeg, make_claim, pay
+from .helpers import JPEG
+from .helpers import PDF
+from .helpers import PNG
+from .helpers import approved_claim
+from .helpers import jpeg
+from .helpers import make_claim
+from .helpers import pay
 
 # A day inside the claimable window (the last 12 months), whenever the suite runs.
 RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()

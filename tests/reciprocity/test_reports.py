@@ -8,7 +8,10 @@ import pytest
 from django.urls import reverse
 
 from coprod.models import Report
-from participants.models import Consent, ConsentStatement, Course, TrainingRecord
+from participants.models import Consent
+from participants.models import ConsentStatement
+from participants.models import Course
+from participants.models import TrainingRecord
 
 from ..helpers import pdf_text
 from .factories import RecognitionFactory

@@ -4,12 +4,16 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 
 from reciprocity import services
-from reciprocity.models import Claim, claimable_meetings
+from reciprocity.models import Claim
+from reciprocity.models import claimable_meetings
 
-from ..participants.factories import PartnerWithLoginFactory, StaffFactory, TrusteeFactory
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
+from ..participants.factories import TrusteeFactory
 from .helpers import meeting_attended
 
 pytestmark = pytest.mark.django_db

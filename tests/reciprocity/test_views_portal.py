@@ -10,10 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reciprocity import services
-from reciprocity.models import Claim, ClaimItem
+from reciprocity.models import Claim
+from reciprocity.models import ClaimItem
 
 from ..helpers import assert_queries_bounded
-from .helpers import approved_claim, make_claim, meeting_attended, paid_claim, pay
+from .helpers import approved_claim
+from .helpers import make_claim
+from .helpers import meeting_attended
+from .helpers import paid_claim
+from .helpers import pay
 
 # A day inside the claimable window (the last 12 months), whenever the suite runs.
 RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()

@@ -11,20 +11,24 @@ from django.utils import timezone
 
 from participants.models import Partner
 from reciprocity import services
-from reciprocity.models import (
-    ActivityType,
-    Claim,
-    FundingSource,
-    Payment,
-    Rate,
-    ReciprocitySettings,
-    Recognition,
-)
+from reciprocity.models import ActivityType
+from reciprocity.models import Claim
+from reciprocity.models import FundingSource
+from reciprocity.models import Payment
+from reciprocity.models import Rate
+from reciprocity.models import ReciprocitySettings
+from reciprocity.models import Recognition
 
 from ..helpers import assert_queries_bounded
 from ..participants.factories import PartnerFactory
-from .factories import BenefitRuleFactory, FundingSourceFactory, RecognitionFactory
-from .helpers import approved_claim, hourly, make_claim, meeting_attended, paid_claim
+from .factories import BenefitRuleFactory
+from .factories import FundingSourceFactory
+from .factories import RecognitionFactory
+from .helpers import approved_claim
+from .helpers import hourly
+from .helpers import make_claim
+from .helpers import meeting_attended
+from .helpers import paid_claim
 
 pytestmark = pytest.mark.django_db
 

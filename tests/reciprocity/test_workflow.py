@@ -6,15 +6,22 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils import timezone
 
 from reciprocity import services
-from reciprocity.models import Claim, Payment
+from reciprocity.models import Claim
+from reciprocity.models import Payment
 
-from ..participants.factories import PartnerWithLoginFactory, StaffFactory
-from .helpers import approved_claim, give_finance_permissions, make_claim, paid_claim
+from ..participants.factories import PartnerWithLoginFactory
+from ..participants.factories import StaffFactory
+from .helpers import approved_claim
+from .helpers import give_finance_permissions
+from .helpers import make_claim
+from .helpers import paid_claim
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
-from coprod.backup import BackupError, backup
+from coprod.backup import BackupError
+from coprod.backup import backup
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 import json
 import logging
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from coprod.demo import benchmark
 

@@ -1,6 +1,7 @@
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from coprod.tasks import worker_status
 

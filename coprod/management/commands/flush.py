@@ -8,7 +8,8 @@ flush fails, the triggers are as they were.
 """
 
 from django.core.management.commands import flush
-from django.db import connections, transaction
+from django.db import connections
+from django.db import transaction
 
 from coprod.keeping import TRIGGER_PREFIX
 

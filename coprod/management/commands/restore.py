@@ -1,8 +1,11 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
-from coprod.backup import BackupError, database_from_url, restore
+from coprod.backup import BackupError
+from coprod.backup import database_from_url
+from coprod.backup import restore
 
 
 class Command(BaseCommand):

@@ -1,7 +1,10 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
-from coprod.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from coprod.demo import DEMO_LOGINS
+from coprod.demo import DEMO_PASSWORD
+from coprod.demo import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from rich.progress import BarColumn
+from rich.progress import MofNCompleteColumn
+from rich.progress import Progress
+from rich.progress import TextColumn
+from rich.progress import TimeElapsedColumn
 
 from coprod.demo import scale
 
