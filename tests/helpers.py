@@ -1,6 +1,7 @@
 """Assertions shared by the tests of every app."""
 
 import smtplib
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -8,6 +9,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
+from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
@@ -91,3 +93,44 @@ def assert_permission_denied(call: Callable[[], object], *, apps: tuple[str, ...
     with pytest.raises(PermissionDenied, match=match):
         call()
     assert rows_in(*apps) == before
+
+
+def break_with(monkeypatch, target: str, error: Exception) -> None:
+    """Replace the callable at dotted path `target` with one that raises `error`."""
+
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(target, broken)
+
+
+def in_parallel(work: Callable[[int], object], count: int) -> list:
+    """Run `work(index)` in `count` threads released at the same moment; answer the results
+    (an exception raised in a thread is its result, for the test's assertions to report)."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - reported by the test's assertions
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def assert_form_refused(client, url: str, data: dict, message: str, *, model) -> None:
+    """Posting `data` to `url` shows the form again (200) with `message`, and adds no `model` row."""
+    before = model.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert model.objects.count() == before
