@@ -134,3 +134,15 @@ def assert_form_refused(client, url: str, data: dict, message: str, *, model) ->
     assert response.status_code == 200
     assert message in response.content.decode()
     assert model.objects.count() == before
+
+
+def signed_in_client(name: str, person: str, login: Callable = lambda user: user):
+    """The fixture `name`: the test client, signed in as `login(<the fixture person>)` (a
+    partner signs in with `login=lambda partner: partner.user`)."""
+
+    @pytest.fixture(name=name)
+    def client_signed_in(client, request):
+        client.force_login(login(request.getfixturevalue(person)))
+        return client
+
+    return client_signed_in
