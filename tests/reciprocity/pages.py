@@ -11,20 +11,19 @@ from ..permissions import FORBIDDEN
 from ..permissions import LOGIN
 from ..permissions import NOT_FOUND
 from ..permissions import OK
+from ..permissions import OWN_RECORD
+from ..permissions import OWN_RECORD_POST
 from ..permissions import PARTNERS_ONLY
 from ..permissions import REDIRECT
 from ..permissions import STAFF_ONLY
+from ..permissions import STAFF_POST
 from ..permissions import Page
 
 # A day inside the claimable window (the last 12 months), whenever the suite runs.
 RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
 
-# A partner's own record: theirs only (staff use the staff pages).
-OWN_RECORD = (LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
-OWN_RECORD_POST = (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN)
 # Each partner acts on their own record.
 OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)
-STAFF_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
 # Receipts: the claimant and finance staff.
 RECEIPT = (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK)
 
@@ -141,10 +140,8 @@ PAGES = [
     Page("reciprocity:my_claim_step_costs", OWN_ACTION, sweep=False),
     Page("reciprocity:my_claim_step_costs", OWN_ACTION, method="post", data=lambda w: {"travel": "3.40"}),
     Page("reciprocity:my_claim_check", OWN_RECORD, kwargs=_pk("claim_draft")),
-    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_draft")),
-    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_submitted")),
-    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_paid")),
-    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_rejected")),
+    *[Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk(claim))
+      for claim in ("claim_draft", "claim_submitted", "claim_paid", "claim_rejected")],
     Page(
         "reciprocity:my_claim_cost_add",
         OWN_RECORD_POST,
@@ -190,11 +187,8 @@ PAGES = [
             "other_description": "Printing",
         },
     ),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_draft")),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_submitted")),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_approved")),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_paid")),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_rejected")),
+    *[Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk(claim))
+      for claim in ("claim_draft", "claim_submitted", "claim_approved", "claim_paid", "claim_rejected")],
     Page(
         "reciprocity:claim_cost_add",
         STAFF_POST,
