@@ -150,6 +150,17 @@ def demo(django_db_setup, django_db_blocker, _media_folder):
             outer.__exit__(None, None, None)
 
 
+@pytest.fixture
+def staff(db):
+    """A member of staff of no team and no permission (an app's conftest may give its own)."""
+    return StaffFactory()
+
+
+@pytest.fixture
+def trustee(db):
+    return TrusteeFactory()
+
+
 def _role_client(role: str):
     """The fixture `<role>_client`: a client of its own signed in as `world`'s `role`, so one
     test can use several."""

@@ -104,6 +104,15 @@ def days_from_today(days: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
 
 
+def days_after(day: datetime.date, days: int) -> datetime.date:
+    """`days` after `day` (before it when negative), or `day` itself where that would leave
+    the calendar."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return day
+
+
 def years_ahead(day: datetime.date, years: int) -> datetime.date:
     """The same day `years` later; 28 February for a 29 February that year lacks."""
     try:

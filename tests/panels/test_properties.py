@@ -17,9 +17,9 @@ from panels import services
 from panels.models import Meeting
 from panels.models import Panel
 
-from ..participants.factories import StaffFactory
 from ..properties import any_text
 from ..properties import assert_refused
+from ..properties import days_after
 from ..properties import example
 from ..properties import expected_text
 from ..properties import money_inputs
@@ -32,11 +32,6 @@ from .factories import PanelFactory
 pytestmark = pytest.mark.django_db
 
 PAPER_NAMES = ["agenda.pdf", "map.png", "photo.jpg", "photo.jpeg", "poster.gif", "plan.webp", "notes.docx"]
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
 
 
 @pytest.fixture
@@ -142,10 +137,7 @@ def test_a_response_deadline_is_from_today_to_a_year_ahead(panel, staff, day):
 
 @given(opens_on=near_and_far_dates(), length=st.integers(min_value=-30, max_value=400))
 def test_a_recruitment_round_runs_forwards_between_2000_and_five_years_ahead(staff, opens_on, length):
-    try:
-        closes_on = opens_on + timedelta(days=length)
-    except OverflowError:
-        closes_on = opens_on
+    closes_on = days_after(opens_on, length)
     latest = years_ahead(timezone.localdate(), 5)
     create = lambda: services.recruitment_round_create(  # noqa: E731
         post_title="Housing adviser", opens_on=opens_on, closes_on=closes_on, by=staff)
