@@ -121,15 +121,20 @@ def test_a_bad_payment_is_refused_with_a_clear_message_and_nothing_saved(
     assert not Payment.objects.exists()
 
 
-def test_a_rejection_without_a_reason_is_refused(as_finance, partner):
+@pytest.mark.parametrize(("url", "data", "message"), [
+    pytest.param("reciprocity:claim_reject", {"reason": ""}, "Give the reason",
+                 id="a rejection without a reason"),
+    pytest.param("reciprocity:claim_approve", {"amount": "400.00"},
+                 "You cannot approve more than the £40.00 claimed.", id="approving more than the total"),
+])
+def test_a_decision_on_a_claim_with_bad_input_is_refused_and_the_claim_still_waits(
+        as_finance, partner, url, data, message):
     claim = make_claim(partner)
-    response = as_finance.post(reverse("reciprocity:claim_reject", args=[claim.pk]), {"reason": ""})
+    response = as_finance.post(reverse(url, args=[claim.pk]), data)
     assert response.status_code == 400
-    assert "Give the reason" in response.content.decode()
+    assert message in response.content.decode()
     claim.refresh_from_db()
-    assert claim.status == Claim.Status.SUBMITTED
-
-
+    assert claim.status == Claim.Status.SUBMITTED and claim.approved_amount is None
 def test_the_benefit_panel_warns_before_an_approval_that_crosses_a_limit(
     as_finance, partner, finance, source
 ):
@@ -423,15 +428,6 @@ def test_the_partner_page_section_runs_the_same_queries_however_many_claims(
 
 
 # --- More forms: bad input refused with a clear message, nothing saved ---
-
-
-def test_approving_an_amount_over_the_total_is_refused(as_finance, partner):
-    claim = make_claim(partner)
-    response = as_finance.post(reverse("reciprocity:claim_approve", args=[claim.pk]), {"amount": "400.00"})
-    assert response.status_code == 400
-    assert "You cannot approve more than the £40.00 claimed." in response.content.decode()
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.SUBMITTED and claim.approved_amount is None
 
 
 @pytest.mark.parametrize(("url", "data", "message", "model"), [
