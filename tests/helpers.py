@@ -7,9 +7,12 @@ from collections.abc import Callable
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError
 from django.db import connection
 from django.db import connections
+from django.db import transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
@@ -146,3 +149,22 @@ def signed_in_client(name: str, person: str, login: Callable = lambda user: user
         return client
 
     return client_signed_in
+
+
+def raw_delete(table: str, pk: int) -> None:
+    """Delete row `pk` of `table` in SQL, past the models, as a database client would."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
+
+
+def assert_never_deleted(record, *, refused: str, database: str, raw: str | None = None) -> None:
+    """Deleting `record` is refused by its model (ValidationError matching `refused`) and by the
+    database, through the ORM (IntegrityError matching `database`) and in SQL (matching `raw`,
+    or `database` when not given)."""
+    with pytest.raises(ValidationError, match=refused):
+        record.delete()
+    with pytest.raises(IntegrityError, match=database):
+        with transaction.atomic():
+            type(record).objects.filter(pk=record.pk).delete()
+    with pytest.raises(IntegrityError, match=raw or database):
+        raw_delete(record._meta.db_table, record.pk)
