@@ -150,25 +150,32 @@ def demo(django_db_setup, django_db_blocker, _media_folder):
             outer.__exit__(None, None, None)
 
 
-# Each role's client is a client of its own, so one test can use several.
 @pytest.fixture
-def staff_client(client_for):
-    return client_for("staff")
-
-
-@pytest.fixture
-def trustee_client(client_for):
-    return client_for("trustee")
+def staff(db):
+    """A member of staff of no team and no permission (an app's conftest may give its own)."""
+    return StaffFactory()
 
 
 @pytest.fixture
-def partner_client(client_for):
-    return client_for("partner")
+def trustee(db):
+    return TrusteeFactory()
 
 
-@pytest.fixture
-def other_partner_client(client_for):
-    return client_for("other_partner")
+def _role_client(role: str):
+    """The fixture `<role>_client`: a client of its own signed in as `world`'s `role`, so one
+    test can use several."""
+
+    @pytest.fixture(name=f"{role}_client")
+    def role_client(client_for):
+        return client_for(role)
+
+    return role_client
+
+
+staff_client = _role_client("staff")
+trustee_client = _role_client("trustee")
+partner_client = _role_client("partner")
+other_partner_client = _role_client("other_partner")
 
 
 @pytest.fixture

@@ -185,23 +185,24 @@ def _staff(body) -> tuple:
     return (body,) * 4
 
 
+def _report(record: str, what: str, partner, trustee, staff) -> Download:
+    """A PDF report `world.<record>`: what its partner, a trustee and every member of staff
+    get; never the other partner."""
+    return Download("coprod:report_download", _row(LOGIN, partner, NOT_FOUND, trustee, *_staff(staff)),
+                    kwargs=_pk(record), pdf=True, what=what)
+
+
 DOWNLOADS = [
     # Reports (PDF): what each holds decides who may open it.
     Download("coprod:report_download", _row(LOGIN, FULL_PDF, NOT_FOUND, NOT_FOUND, FULL_PDF, FULL_PDF,
                                             NOT_FOUND, NOT_FOUND),
              kwargs=_pk("full_export"), pdf=True, what="a partner's export with sensitive details"),
-    Download("coprod:report_download", _row(LOGIN, WITHHELD_PDF, NOT_FOUND, NOT_FOUND, *_staff(WITHHELD_PDF)),
-             kwargs=_pk("withheld_export"), pdf=True, what="a partner's export made without them"),
-    Download("coprod:report_download", _row(LOGIN, DOCUMENT, NOT_FOUND, NOT_FOUND, *_staff(DOCUMENT)),
-             kwargs=_pk("real_certificate"), pdf=True, what="certificate of contribution"),
-    Download("coprod:report_download", _row(LOGIN, DOCUMENT, NOT_FOUND, NOT_FOUND, *_staff(DOCUMENT)),
-             kwargs=_pk("real_statement"), pdf=True, what="statement of involvement"),
-    Download("coprod:report_download", _row(LOGIN, NOT_FOUND, NOT_FOUND, GOVERNANCE, *_staff(GOVERNANCE)),
-             kwargs=_pk("governance_report"), pdf=True, what="governance report"),
-    Download("coprod:report_download", _row(LOGIN, NOT_FOUND, NOT_FOUND, LADDER, *_staff(LADDER)),
-             kwargs=_pk("closed_round_report"), pdf=True, what="ladder round report, round closed"),
-    Download("coprod:report_download", _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, *_staff(LIVE_LADDER)),
-             kwargs=_pk("open_round_report"), pdf=True, what="ladder round report, round still open"),
+    _report("withheld_export", "a partner's export made without them", WITHHELD_PDF, NOT_FOUND, WITHHELD_PDF),
+    _report("real_certificate", "certificate of contribution", DOCUMENT, NOT_FOUND, DOCUMENT),
+    _report("real_statement", "statement of involvement", DOCUMENT, NOT_FOUND, DOCUMENT),
+    _report("governance_report", "governance report", NOT_FOUND, GOVERNANCE, GOVERNANCE),
+    _report("closed_round_report", "ladder round report, round closed", NOT_FOUND, LADDER, LADDER),
+    _report("open_round_report", "ladder round report, round still open", NOT_FOUND, NOT_FOUND, LIVE_LADDER),
     # Everything held about a partner, on screen and as JSON.
     Download("participants:my_data", _row(LOGIN, FULL_PAGE, OTHERS_OWN_PAGE, *(FORBIDDEN,) * 5)),
     Download("participants:my_data_json", _row(LOGIN, FULL_JSON, OTHERS_OWN_JSON, *(FORBIDDEN,) * 5)),

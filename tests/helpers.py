@@ -1,13 +1,18 @@
 """Assertions shared by the tests of every app."""
 
 import smtplib
+import threading
 from collections.abc import Callable
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError
 from django.db import connection
+from django.db import connections
+from django.db import transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
@@ -91,3 +96,75 @@ def assert_permission_denied(call: Callable[[], object], *, apps: tuple[str, ...
     with pytest.raises(PermissionDenied, match=match):
         call()
     assert rows_in(*apps) == before
+
+
+def break_with(monkeypatch, target: str, error: Exception) -> None:
+    """Replace the callable at dotted path `target` with one that raises `error`."""
+
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(target, broken)
+
+
+def in_parallel(work: Callable[[int], object], count: int) -> list:
+    """Run `work(index)` in `count` threads released at the same moment; answer the results
+    (an exception raised in a thread is its result, for the test's assertions to report)."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - reported by the test's assertions
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def assert_form_refused(client, url: str, data: dict, message: str, *, model) -> None:
+    """Posting `data` to `url` shows the form again (200) with `message`, and adds no `model` row."""
+    before = model.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert model.objects.count() == before
+
+
+def signed_in_client(name: str, person: str, login: Callable = lambda user: user):
+    """The fixture `name`: the test client, signed in as `login(<the fixture person>)` (a
+    partner signs in with `login=lambda partner: partner.user`)."""
+
+    @pytest.fixture(name=name)
+    def client_signed_in(client, request):
+        client.force_login(login(request.getfixturevalue(person)))
+        return client
+
+    return client_signed_in
+
+
+def raw_delete(table: str, pk: int) -> None:
+    """Delete row `pk` of `table` in SQL, past the models, as a database client would."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
+
+
+def assert_never_deleted(record, *, refused: str, database: str, raw: str | None = None) -> None:
+    """Deleting `record` is refused by its model (ValidationError matching `refused`) and by the
+    database, through the ORM (IntegrityError matching `database`) and in SQL (matching `raw`,
+    or `database` when not given)."""
+    with pytest.raises(ValidationError, match=refused):
+        record.delete()
+    with pytest.raises(IntegrityError, match=database):
+        with transaction.atomic():
+            type(record).objects.filter(pk=record.pk).delete()
+    with pytest.raises(IntegrityError, match=raw or database):
+        raw_delete(record._meta.db_table, record.pk)

@@ -48,14 +48,17 @@ def example():
         transaction.set_rollback(True)
 
 
-def assert_refused(call) -> ValidationError:
-    """`call()` raises ValidationError with a message a person can read, and saves nothing."""
+def assert_refused(call, *, field: str | None = None) -> ValidationError:
+    """`call()` raises ValidationError with a message a person can read (on `field`, when
+    given), and saves nothing."""
     before = saved_state()
     with pytest.raises(ValidationError) as caught:
         call()
     messages = caught.value.messages
     assert messages and all(len(message.strip()) > 10 for message in messages), messages
     assert saved_state() == before, "refused input must save nothing"
+    if field is not None:
+        assert field in caught.value.message_dict, caught.value.message_dict
     return caught.value
 
 
@@ -99,6 +102,23 @@ def days_from_today(days: int) -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def days_after(day: datetime.date, days: int) -> datetime.date:
+    """`days` after `day` (before it when negative), or `day` itself where that would leave
+    the calendar."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return day
+
+
+def years_ahead(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 28 February for a 29 February that year lacks."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def near_and_far_dates(around_days: int = 800):

@@ -19,6 +19,7 @@ from ..permissions import OK
 from ..permissions import REDIRECT
 from ..permissions import STAFF_AND_TRUSTEES
 from ..permissions import STAFF_ONLY
+from ..permissions import STAFF_POST
 from ..permissions import Page
 
 # A partner's own document: theirs and staff's only.
@@ -113,12 +114,12 @@ PAGES = [
     Page("coprod:service_create", STAFF_ONLY),
     Page("coprod:service_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.service.pk}),
     Page("coprod:organisation_settings", STAFF_ONLY),
-    Page("coprod:organisation_settings", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), method="post",
+    Page("coprod:organisation_settings", STAFF_POST, method="post",
          data=lambda w: {"section": "retention", "retention-retention_enabled": "on",
                          "retention-receipt_retention_years": "7", "retention-partner_retention_years": "3"}),
     Page("coprod:retention", STAFF_ONLY),
     Page("coprod:setup_checklist", STAFF_ONLY),
-    Page("coprod:setup_step", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), method="post",
+    Page("coprod:setup_step", STAFF_POST, method="post",
          kwargs=lambda w: {"key": "services"}, data=lambda w: {"action": "skip"}),
     Page("coprod:organisation_logo", EVERYONE, sweep=False),
     # The team: staff permissions and logins (team managers only; world.staff is one)
@@ -128,13 +129,13 @@ PAGES = [
     Page("coprod:team_member", STAFF_ONLY, kwargs=lambda w: {"pk": w.former_staff.pk}),
     Page("coprod:team_member", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
          kwargs=lambda w: {"pk": w.partner.user.pk}),
-    Page("coprod:team_member", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+    Page("coprod:team_member", STAFF_POST,
          kwargs=lambda w: {"pk": w.colleague.pk}, method="post",
          data=lambda w: {"permissions": ["reciprocity.approve_claim", "reciprocity.pay_claim"]}),
     Page("coprod:team_deactivate", STAFF_ONLY, kwargs=lambda w: {"pk": w.colleague.pk}),
-    Page("coprod:team_deactivate", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+    Page("coprod:team_deactivate", STAFF_POST,
          kwargs=lambda w: {"pk": w.colleague.pk}, method="post"),
-    Page("coprod:team_reactivate", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+    Page("coprod:team_reactivate", STAFF_POST,
          kwargs=lambda w: {"pk": w.former_staff.pk}, method="post"),
     Page("coprod:resource_list", STAFF_AND_PARTNERS),
     Page("coprod:resource_download", STAFF_AND_PARTNERS, kwargs=lambda w: {"pk": w.welcome_pack.pk},
@@ -143,7 +144,7 @@ PAGES = [
          kwargs=lambda w: {"pk": w.staff_guide.pk}, sweep=False),
     Page("coprod:resource_create", STAFF_ONLY),
     Page("coprod:resource_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.staff_guide.pk}),
-    Page("coprod:resource_delete", (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+    Page("coprod:resource_delete", STAFF_POST,
          kwargs=lambda w: {"pk": w.staff_guide.pk}, method="post"),
     Page("coprod:report_list", STAFF_AND_TRUSTEES),
     Page("coprod:governance_report_request", (LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT),

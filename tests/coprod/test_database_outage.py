@@ -8,6 +8,8 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
+from ..helpers import break_with
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,38 +20,29 @@ def trustee_browser(world) -> Client:
     return client
 
 
-@pytest.mark.parametrize("error", [OperationalError("the database system is shutting down"),
-                                   InterfaceError("connection already closed")])
-def test_a_page_answers_503_try_again_when_the_database_is_unreachable(trustee_browser, monkeypatch, error):
-    def unreachable(*args, **kwargs):
-        raise error
-
-    monkeypatch.setattr("coprod.views.kpis.dashboard", unreachable)
-    response = trustee_browser.get(reverse("coprod:dashboard"))
+@pytest.mark.parametrize(("target", "error", "url"), [
+    pytest.param("coprod.views.kpis.dashboard", OperationalError("the database system is shutting down"),
+                 "coprod:dashboard", id="a page, the database shutting down"),
+    pytest.param("coprod.views.kpis.dashboard", InterfaceError("connection already closed"),
+                 "coprod:dashboard", id="a page, the connection closed"),
+    # The session is read by middleware, before any page: the 500 handler still tells it apart.
+    pytest.param("django.contrib.sessions.backends.db.SessionStore.load",
+                 OperationalError("server closed the connection unexpectedly"),
+                 "coprod:report_list", id="reading the session"),
+])
+def test_losing_the_database_answers_503_try_again(trustee_browser, monkeypatch, target, error, url):
+    break_with(monkeypatch, target, error)
+    response = trustee_browser.get(reverse(url))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     page = response.content.decode()
+    assert "Back in a moment" in page
     assert "Please try again in a minute" in page
     assert "nothing was saved" in page
 
 
-def test_losing_the_database_while_reading_the_session_also_answers_503(trustee_browser, monkeypatch):
-    """The session is read by middleware, before any page: the 500 handler still tells it apart."""
-
-    def unreachable(self, *args, **kwargs):
-        raise OperationalError("server closed the connection unexpectedly")
-
-    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", unreachable)
-    response = trustee_browser.get(reverse("coprod:report_list"))
-    assert response.status_code == 503
-    assert "Back in a moment" in response.content.decode()
-
-
 def test_any_other_error_keeps_the_ordinary_500_page(trustee_browser, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ValueError("a bug")
-
-    monkeypatch.setattr("coprod.views.kpis.dashboard", broken)
+    break_with(monkeypatch, "coprod.views.kpis.dashboard", ValueError("a bug"))
     response = trustee_browser.get(reverse("coprod:dashboard"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()

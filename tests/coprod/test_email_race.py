@@ -4,17 +4,17 @@ sending) send one e-mail. Needs PostgreSQL (SQLite serialises every write, so it
 nothing); CI runs it on PostgreSQL and refuses to skip it."""
 
 import os
-import threading
 import time
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
-from django.db import connections
 
 from coprod import notify
 from coprod.models import OutgoingEmail
+
+from ..helpers import in_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,23 +41,7 @@ class SlowBackend(EmailBackend):
 def test_workers_delivering_one_message_at_once_send_it_once(settings):
     settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
     email = OutgoingEmail.objects.create(kind="test", to="pat@example.test", subject="Hello", body="Once")
-    barrier = threading.Barrier(WORKERS)
-    results: list = [None] * WORKERS
-
-    def deliver(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = notify.email_deliver(email_id=email.pk)
-        except Exception as error:  # noqa: BLE001 - reported by the assertions
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=deliver, args=(index,)) for index in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = in_parallel(lambda index: notify.email_deliver(email_id=email.pk), WORKERS)
     assert results == [("sent", None)] * WORKERS
     assert len(mail.outbox) == 1
     email.refresh_from_db()

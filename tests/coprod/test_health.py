@@ -2,6 +2,8 @@ import pytest
 from django.db.utils import OperationalError
 from django.urls import reverse
 
+from ..helpers import break_with
+
 pytestmark = pytest.mark.django_db
 
 
@@ -15,10 +17,8 @@ def test_health_check_reports_database_and_broker(client):
 
 
 def test_health_check_answers_503_when_the_database_is_unreachable(client, monkeypatch):
-    def broken_cursor(*args, **kwargs):
-        raise OperationalError("could not connect to server")
-
-    monkeypatch.setattr("coprod.health.connection.cursor", broken_cursor)
+    break_with(monkeypatch, "coprod.health.connection.cursor",
+               OperationalError("could not connect to server"))
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unreachable",

@@ -3,7 +3,6 @@ report's period and the resource library's uploads. Whatever comes in, bad input
 refused with a message and saves nothing; good input is accepted."""
 
 import datetime
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,9 +15,8 @@ from coprod import services
 from coprod.models import Report
 from coprod.models import Resource
 
-from ..participants.factories import StaffFactory
-from ..participants.factories import TrusteeFactory
 from ..properties import assert_refused
+from ..properties import days_after
 from ..properties import example
 from ..properties import near_and_far_dates
 from ..properties import random_uploads
@@ -27,23 +25,10 @@ from ..properties import real_uploads
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def trustee(db):
-    return TrusteeFactory()
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
-
-
 @given(start=near_and_far_dates(2000), length=st.integers(min_value=-40, max_value=2000))
 def test_a_governance_report_covers_a_period_since_2000_up_to_today_of_five_years_at_most(
         trustee, start, length, django_capture_on_commit_callbacks):
-    try:
-        end = start + timedelta(days=length)
-    except OverflowError:
-        end = start
+    end = days_after(start, length)
     period = periods.Period(start, end, "a period")
     request = lambda: governance.governance_report_request(period=period, service=None, by=trustee)  # noqa: E731
     with example():

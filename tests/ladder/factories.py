@@ -1,15 +1,14 @@
 """factory_boy factories for the ladder of participation: rounds, respondents, responses and actions."""
 
-import datetime
 
 import factory
-from django.utils import timezone
 
 from ladder.defaults import install_defaults
 from ladder.models import Area
 from ladder.models import Ladder
 from ladder.models import Rung
 
+from ..coprod.factories import day_from_today
 from ..participants.factories import PartnerFactory
 from ..participants.factories import StaffFactory
 
@@ -25,10 +24,6 @@ def _first_area():
     return Area.objects.first()
 
 
-def _in_days(days: int):
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
 class LadderRoundFactory(factory.django.DjangoModelFactory):
     """An open, organisation-wide round on the current ladder closing in two weeks, asking
     about every active area unless `areas=[...]` is given."""
@@ -39,7 +34,7 @@ class LadderRoundFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Self-assessment {n}")
     ladder = factory.LazyFunction(_current_ladder)
-    closes_on = factory.LazyFunction(lambda: _in_days(14))
+    closes_on = day_from_today(14)
     status = "open"
 
     @factory.post_generation
@@ -48,20 +43,21 @@ class LadderRoundFactory(factory.django.DjangoModelFactory):
             obj.areas.set(extracted if extracted is not None else Area.objects.active())
 
 
-class StaffRespondentFactory(factory.django.DjangoModelFactory):
+class RespondentFactory(factory.django.DjangoModelFactory):
+    """Someone asked in a round: use `StaffRespondentFactory` or `PartnerRespondentFactory`."""
+
     class Meta:
         model = "ladder.Respondent"
 
     round = factory.SubFactory(LadderRoundFactory)
+
+
+class StaffRespondentFactory(RespondentFactory):
     group = "staff"
     user = factory.SubFactory(StaffFactory)
 
 
-class PartnerRespondentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "ladder.Respondent"
-
-    round = factory.SubFactory(LadderRoundFactory)
+class PartnerRespondentFactory(RespondentFactory):
     group = "partner"
     partner = factory.SubFactory(PartnerFactory)
 
@@ -87,4 +83,4 @@ class LadderActionFactory(factory.django.DjangoModelFactory):
     area = factory.LazyFunction(_first_area)
     description = factory.Sequence(lambda n: f"Agreed next step {n}")
     owner = factory.SubFactory(StaffFactory)
-    due_on = factory.LazyFunction(lambda: _in_days(30))
+    due_on = day_from_today(30)

@@ -8,16 +8,18 @@ from ..permissions import FORBIDDEN
 from ..permissions import LOGIN
 from ..permissions import NOT_FOUND
 from ..permissions import OK
+from ..permissions import OWN_RECORD
+from ..permissions import OWN_RECORD_POST
 from ..permissions import PARTNERS_ONLY
 from ..permissions import REDIRECT
 from ..permissions import STAFF_AND_TRUSTEES
 from ..permissions import STAFF_ONLY
+from ..permissions import STAFF_POST
 from ..permissions import Page
 
-# A round world.partner is invited to: theirs; another partner gets 404.
-MY_ROUND = (LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
-MY_ROUND_ACTION = (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN)
-STAFF_ACTION = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
+# A round world.partner is invited to is their own record: another partner gets 404.
+MY_ROUND = OWN_RECORD
+MY_ROUND_ACTION = OWN_RECORD_POST
 # An open round's results: staff only; trustees see closed rounds only.
 LIVE_RESULTS = (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK)
 
@@ -106,8 +108,8 @@ PAGES = [
     Page("ladder:round_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.ladder_closed.pk}),
     Page("ladder:round_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.ladder_draft.pk}),
     Page("ladder:round_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.ladder_open.pk}),
-    Page("ladder:round_open", STAFF_ACTION, kwargs=lambda w: {"pk": w.ladder_draft.pk}, method="post"),
-    Page("ladder:round_close", STAFF_ACTION, kwargs=lambda w: {"pk": w.ladder_open.pk}, method="post"),
+    Page("ladder:round_open", STAFF_POST, kwargs=lambda w: {"pk": w.ladder_draft.pk}, method="post"),
+    Page("ladder:round_close", STAFF_POST, kwargs=lambda w: {"pk": w.ladder_open.pk}, method="post"),
     Page("ladder:respondent_answers", STAFF_ONLY,
          kwargs=lambda w: {"round_pk": w.ladder_open.pk, "pk": w.ladder_proxy.pk}),
     Page("ladder:respondent_answers", STAFF_ONLY,
@@ -126,7 +128,7 @@ PAGES = [
     Page("ladder:ladder_list", STAFF_ONLY),
     Page("ladder:ladder_detail", STAFF_ONLY, kwargs=lambda w: {"pk": w.ladder_ladder.pk}),
     Page("ladder:ladder_edit", STAFF_ONLY, kwargs=lambda w: {"pk": w.ladder_ladder.pk}),
-    Page("ladder:ladder_make_current", STAFF_ACTION, kwargs=lambda w: {"pk": w.ladder_other_ladder.pk},
+    Page("ladder:ladder_make_current", STAFF_POST, kwargs=lambda w: {"pk": w.ladder_other_ladder.pk},
          method="post"),
     Page("ladder:area_list", STAFF_ONLY),
     Page("ladder:area_create", STAFF_ONLY),

@@ -5,7 +5,6 @@ database. Rounds not closed yet can still be deleted."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db import connection
 from django.db import transaction
 from django.urls import reverse
 
@@ -14,6 +13,8 @@ from ladder.models import Respondent
 from ladder.models import Response
 from ladder.models import Round
 
+from ..helpers import assert_never_deleted
+from ..helpers import raw_delete
 from ..participants.factories import StaffFactory
 from ..participants.factories import UserFactory
 from .factories import LadderResponseFactory
@@ -28,20 +29,10 @@ def answered_closed_round(closed_round) -> Round:
     return closed_round
 
 
-def _raw_delete(table: str, pk: int) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
-
-
 def test_a_closed_round_is_refused_by_the_model_and_the_database(answered_closed_round):
     round_ = answered_closed_round
-    with pytest.raises(ValidationError, match="is closed: its results are published"):
-        round_.delete()
-    with pytest.raises(IntegrityError, match="closed ladder round"):
-        with transaction.atomic():
-            Round.objects.filter(pk=round_.pk).delete()
-    with pytest.raises(IntegrityError, match="A closed ladder round is never deleted"):
-        _raw_delete("ladder_round", round_.pk)
+    assert_never_deleted(round_, refused="is closed: its results are published",
+                         database="closed ladder round", raw="A closed ladder round is never deleted")
     assert Response.objects.filter(respondent__round=round_).count() == 1
 
 
@@ -56,7 +47,7 @@ def test_its_respondents_and_answers_are_refused_too(answered_closed_round):
         with transaction.atomic():
             Response.objects.filter(pk=answer.pk).delete()
     with pytest.raises(IntegrityError, match="Who was invited to a closed ladder round"):
-        _raw_delete("ladder_respondent", respondent.pk)
+        raw_delete("ladder_respondent", respondent.pk)
     assert Respondent.objects.filter(pk=respondent.pk).exists()
     assert Response.objects.filter(pk=answer.pk).exists()
 

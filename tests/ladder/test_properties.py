@@ -17,16 +17,10 @@ from ..properties import assert_refused
 from ..properties import example
 from ..properties import expected_text
 from ..properties import near_and_far_dates
+from ..properties import years_ahead
 from .factories import _current_ladder
 
 pytestmark = pytest.mark.django_db
-
-
-def _years_ahead(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @pytest.fixture
@@ -42,7 +36,7 @@ def test_a_round_closes_between_today_and_a_year_ahead_and_has_a_plain_title(sta
     create = lambda: services.round_create(  # noqa: E731
         title=title, areas=Area.objects.active(), closes_on=day, by=staff)
     with example():
-        if today <= day <= _years_ahead(today, 1) and expected is not None:
+        if today <= day <= years_ahead(today, 1) and expected is not None:
             round_ = create()
             assert (round_.closes_on, round_.title) == (day, expected)
         else:
@@ -56,7 +50,7 @@ def test_an_action_is_due_between_2000_and_five_years_ahead_and_is_described_in_
     create = lambda: services.action_create(  # noqa: E731
         area=Area.objects.first(), description=description, owner=staff, due_on=day, by=staff)
     with example():
-        if datetime.date(2000, 1, 1) <= day <= _years_ahead(timezone.localdate(), 5) and expected is not None:
+        if datetime.date(2000, 1, 1) <= day <= years_ahead(timezone.localdate(), 5) and expected is not None:
             action = create()
             assert (action.due_on, action.description) == (day, expected)
         else:

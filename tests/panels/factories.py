@@ -6,12 +6,9 @@ import datetime
 import factory
 from django.utils import timezone
 
+from ..coprod.factories import day_from_today
 from ..participants.factories import PartnerFactory
 from ..participants.factories import StaffFactory
-
-
-def _today_plus(days: int):
-    return timezone.localdate() + datetime.timedelta(days=days)
 
 
 def _at(days: int, hour: int = 10):
@@ -29,7 +26,7 @@ class PanelFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Panel {n}")
     kind = "challenge"
     purpose = "Reviews draft proposals before they are decided."
-    starts_on = factory.LazyFunction(lambda: _today_plus(-90))
+    starts_on = day_from_today(-90)
     status = "active"
 
 
@@ -42,7 +39,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     panel = factory.SubFactory(PanelFactory)
     partner = factory.SubFactory(PartnerFactory)
     role = "member"
-    joined_on = factory.LazyFunction(lambda: _today_plus(-30))
+    joined_on = day_from_today(-30)
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -98,7 +95,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     summary = "Change the opening hours of the drop-in advice session."
     owner = factory.SubFactory(StaffFactory)
     panel = factory.SubFactory(PanelFactory)
-    response_deadline = factory.LazyFunction(lambda: _today_plus(14))
+    response_deadline = day_from_today(14)
     status = "with_panel"
 
 
@@ -126,7 +123,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
         model = "panels.Decision"
 
     title = factory.Sequence(lambda n: f"Decision {n}")
-    decided_on = factory.LazyFunction(lambda: _today_plus(-7))
+    decided_on = day_from_today(-7)
     decided_by = "leadership"
 
 
@@ -137,7 +134,7 @@ class StaffTimeFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(StaffFactory)
     panel = factory.SubFactory(PanelFactory)
     category = "preparation"
-    spent_on = factory.LazyFunction(lambda: timezone.localdate())
+    spent_on = day_from_today()
     hours = 2
 
 
@@ -148,8 +145,8 @@ class RecruitmentRoundFactory(factory.django.DjangoModelFactory):
         model = "panels.RecruitmentRound"
 
     post_title = factory.Sequence(lambda n: f"Adviser {n}")
-    opens_on = factory.LazyFunction(lambda: _today_plus(-60))
-    closes_on = factory.LazyFunction(lambda: _today_plus(-10))
+    opens_on = day_from_today(-60)
+    closes_on = day_from_today(-10)
 
 
 class RecruitmentStageFactory(factory.django.DjangoModelFactory):

@@ -7,9 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
-from django.db import connection
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +20,7 @@ from panels.models import FeedbackPoint
 from panels.models import FeedbackResponse
 from panels.models import Meeting
 from panels.models import Proposal
+from tests.helpers import assert_never_deleted
 from tests.panels.factories import AttendanceFactory
 from tests.panels.factories import DecisionFactory
 from tests.panels.factories import FeedbackPointFactory
@@ -53,23 +51,13 @@ def answer():
     return FeedbackResponseFactory(outcome="accepted")
 
 
-def _raw_delete(table: str, pk: int) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
-
-
 # --- Decisions -------------------------------------------------------------------------------
 
 
 def test_a_decision_is_refused_by_the_model_the_database_and_the_admin(superuser_client):
     decision = DecisionFactory()
-    with pytest.raises(ValidationError, match="Archive it with a reason instead"):
-        decision.delete()
-    with pytest.raises(IntegrityError, match="A logged decision is never deleted"):
-        with transaction.atomic():
-            Decision.objects.filter(pk=decision.pk).delete()
-    with pytest.raises(IntegrityError, match="A logged decision is never deleted"):
-        _raw_delete("panels_decision", decision.pk)
+    assert_never_deleted(decision, refused="Archive it with a reason instead",
+                         database="A logged decision is never deleted")
     url = reverse("admin:panels_decision_delete", args=[decision.pk])
     assert superuser_client.post(url, {"post": "yes"}).status_code == 403
     assert Decision.objects.filter(pk=decision.pk).exists()
@@ -189,13 +177,8 @@ def test_trustees_read_why_a_decision_was_archived_but_cannot_archive(client, st
 
 
 def test_an_answer_is_refused_by_the_model_and_the_database(answer):
-    with pytest.raises(ValidationError, match="Change the answer instead"):
-        answer.delete()
-    with pytest.raises(IntegrityError, match="An answer to a panel's point is never deleted"):
-        with transaction.atomic():
-            FeedbackResponse.objects.filter(pk=answer.pk).delete()
-    with pytest.raises(IntegrityError, match="An answer to a panel's point is never deleted"):
-        _raw_delete("panels_feedbackresponse", answer.pk)
+    assert_never_deleted(answer, refused="Change the answer instead",
+                         database="An answer to a panel's point is never deleted")
     assert FeedbackResponse.objects.filter(pk=answer.pk).exists()
 
 

@@ -17,32 +17,21 @@ from panels import services
 from panels.models import Meeting
 from panels.models import Panel
 
-from ..participants.factories import StaffFactory
 from ..properties import any_text
 from ..properties import assert_refused
+from ..properties import days_after
 from ..properties import example
 from ..properties import expected_text
 from ..properties import money_inputs
 from ..properties import near_and_far_dates
 from ..properties import random_uploads
 from ..properties import real_uploads
+from ..properties import years_ahead
 from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 
 PAPER_NAMES = ["agenda.pdf", "map.png", "photo.jpg", "photo.jpeg", "poster.gif", "plan.webp", "notes.docx"]
-
-
-def _years_ahead(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
 
 
 @pytest.fixture
@@ -62,11 +51,10 @@ def test_a_meeting_is_scheduled_only_from_a_year_back_to_two_years_ahead(panel, 
     today = timezone.localdate()
     schedule = lambda: services.meeting_schedule(panel=panel, data=_meeting_data(day), by=staff)  # noqa: E731
     with example():
-        if today - timedelta(days=366) <= day <= _years_ahead(today, 2):
+        if today - timedelta(days=366) <= day <= years_ahead(today, 2):
             assert timezone.localdate(schedule().starts_at) == day
         else:
-            error = assert_refused(schedule)
-            assert "starts_at" in error.message_dict
+            assert_refused(schedule, field="starts_at")
 
 
 @given(title=any_text)
@@ -122,8 +110,8 @@ def test_staff_time_is_more_than_0_and_at_most_24_hours_on_a_day_that_has_been(p
 def test_random_bytes_named_like_a_document_are_refused_as_a_paper(panel, staff, upload):
     with example():
         meeting = services.meeting_schedule(panel=panel, data=_meeting_data(timezone.localdate()), by=staff)
-        error = assert_refused(lambda: services.paper_add(meeting=meeting, title="", file=upload, by=staff))
-        assert "file" in error.message_dict
+        assert_refused(lambda: services.paper_add(meeting=meeting, title="", file=upload, by=staff),
+                       field="file")
 
 
 @given(upload=real_uploads(["PDF", "PNG", "JPEG", "GIF", "WEBP"]))
@@ -141,20 +129,16 @@ def test_a_response_deadline_is_from_today_to_a_year_ahead(panel, staff, day):
         title="Opening hours", summary="Longer evening hours.", panel=panel, owner=staff,
         response_deadline=day, by=staff)
     with example():
-        if today <= day <= _years_ahead(today, 1):
+        if today <= day <= years_ahead(today, 1):
             assert create().response_deadline == day
         else:
-            error = assert_refused(create)
-            assert "response_deadline" in error.message_dict
+            assert_refused(create, field="response_deadline")
 
 
 @given(opens_on=near_and_far_dates(), length=st.integers(min_value=-30, max_value=400))
 def test_a_recruitment_round_runs_forwards_between_2000_and_five_years_ahead(staff, opens_on, length):
-    try:
-        closes_on = opens_on + timedelta(days=length)
-    except OverflowError:
-        closes_on = opens_on
-    latest = _years_ahead(timezone.localdate(), 5)
+    closes_on = days_after(opens_on, length)
+    latest = years_ahead(timezone.localdate(), 5)
     create = lambda: services.recruitment_round_create(  # noqa: E731
         post_title="Housing adviser", opens_on=opens_on, closes_on=closes_on, by=staff)
     with example():

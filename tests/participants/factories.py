@@ -8,6 +8,8 @@ from participants.models import ConsentStatement
 from participants.models import Course
 from participants.models import Partner
 
+from ..coprod.factories import day_from_today
+
 PASSWORD = "a-long-test-password"
 
 
@@ -56,7 +58,6 @@ class PartnerWithLoginFactory(PartnerFactory):
 def _days_from_now(days: int):
     import datetime
 
-    from django.utils import timezone
 
     return timezone.now() + datetime.timedelta(days=days)
 
@@ -109,7 +110,7 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
 
     course = factory.LazyFunction(lambda: Course.objects.get(name="Induction"))
     partner = factory.SubFactory(PartnerFactory)
-    completed_on = factory.LazyFunction(lambda: timezone.localdate())
+    completed_on = day_from_today()
 
 
 # --- Partner records (staff) ---

@@ -10,6 +10,7 @@ from participants.models import Consent
 from participants.models import ConsentStatement
 from participants.models import Partner
 
+from ..helpers import assert_form_refused
 from ..helpers import assert_queries_bounded
 from .factories import ConsentFactory
 from .factories import PartnerFactory
@@ -230,11 +231,8 @@ def test_publish_form_says_partners_must_agree_again(staff_client):
                                      "the way you prefer."}, "same as the current wording"),
 ])
 def test_publish_form_rejects_bad_input_and_saves_nothing(staff_client, data, message):
-    before = ConsentStatement.objects.count()
-    response = staff_client.post(reverse("participants:consent_statement_create"), data)
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert ConsentStatement.objects.count() == before
+    assert_form_refused(staff_client, reverse("participants:consent_statement_create"), data, message,
+                        model=ConsentStatement)
 
 
 def test_consent_list_filters_who_agrees(world, staff_client):

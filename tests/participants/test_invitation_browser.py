@@ -18,6 +18,16 @@ def _accept_url(invitation) -> str:
     return reverse("participants:invitation_accept", kwargs={"token": invitation.token})
 
 
+def _accept_with_passwords(tab, invitation, password: str, again: str):
+    """On `invitation`'s page in `tab`, choose to set a password, type it twice and send."""
+    tab.goto(_accept_url(invitation))
+    tab.get_by_label("Set a password").check()
+    tab.get_by_label("Choose a password").fill(password)
+    tab.get_by_label("Type the password again").fill(again)
+    tab.get_by_role("button", name="Set up my login").click()
+    return tab
+
+
 def _audit(tab, url: str, status: int = 200) -> list[str]:
     tab.errors.clear()
     response = tab.goto(url)
@@ -54,12 +64,7 @@ def test_invitation_pages_outside_the_sweep_pass_axe(world, browser_page_for):
 
 
 def test_form_errors_pass_axe(world, browser_page_for):
-    tab = browser_page_for(None)
-    tab.goto(_accept_url(world.invitation))
-    tab.get_by_label("Set a password").check()
-    tab.get_by_label("Choose a password").fill("short")
-    tab.get_by_label("Type the password again").fill("different")
-    tab.get_by_role("button", name="Set up my login").click()
+    tab = _accept_with_passwords(browser_page_for(None), world.invitation, "short", "different")
     assert "not the same" in tab.content()
     problems = [f"accept form with errors: {line}" for line in axe_violations(tab)]
 
@@ -72,12 +77,8 @@ def test_form_errors_pass_axe(world, browser_page_for):
 
 
 def test_newcomer_accepts_in_the_browser_and_lands_on_their_page(world, browser_page_for):
-    tab = browser_page_for(None)
-    tab.goto(_accept_url(world.invitation))
-    tab.get_by_label("Set a password").check()
-    tab.get_by_label("Choose a password").fill("Riverside-bus-pass-2024")
-    tab.get_by_label("Type the password again").fill("Riverside-bus-pass-2024")
-    tab.get_by_role("button", name="Set up my login").click()
+    tab = _accept_with_passwords(browser_page_for(None), world.invitation, "Riverside-bus-pass-2024",
+                                 "Riverside-bus-pass-2024")
     tab.wait_for_url("**/my/")
     assert tab.locator("h1").inner_text() == "Hello, Nia Newcomer"
     assert not tab.errors

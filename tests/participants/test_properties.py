@@ -43,8 +43,7 @@ def test_a_training_completion_is_dated_between_1990_and_today(staff, course, da
         if datetime.date(1990, 1, 1) <= day <= timezone.localdate():
             assert record().completed_on == day
         else:
-            error = assert_refused(record)
-            assert "completed_on" in error.message_dict
+            assert_refused(record, field="completed_on")
 
 
 @given(days=st.integers(min_value=-(10**6), max_value=10**6))
@@ -56,8 +55,7 @@ def test_an_invitation_link_works_for_1_to_60_days(staff, days):
             invitation = invite()
             assert (invitation.expires_at - invitation.created_at).days in (days - 1, days)
         else:
-            error = assert_refused(invite)
-            assert "days_valid" in error.message_dict
+            assert_refused(invite, field="days_valid")
 
 
 @given(full_name=any_text, preferred_name=any_text)

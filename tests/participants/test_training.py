@@ -14,6 +14,7 @@ from participants.models import Course
 from participants.models import Partner
 from participants.models import TrainingRecord
 
+from ..helpers import assert_form_refused
 from ..helpers import assert_queries_bounded
 from .factories import PartnerFactory
 from .factories import StaffFactory
@@ -198,11 +199,8 @@ def test_record_form_rejects_bad_input_and_saves_nothing(world, staff_client, sa
     values = {"me": world.partner.pk, "staff": world.staff.pk, "trustee": world.trustee.pk,
               "safeguarding": safeguarding.pk}
     post = {key: values.get(value, value) for key, value in data.items()}
-    before = TrainingRecord.objects.count()
-    response = staff_client.post(reverse("participants:training_record_create"), post)
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert TrainingRecord.objects.count() == before
+    assert_form_refused(staff_client, reverse("participants:training_record_create"), post, message,
+                        model=TrainingRecord)
 
 
 def test_staff_remove_a_completion_recorded_by_mistake(world, staff_client):

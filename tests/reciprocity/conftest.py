@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from participants.models import Consent
 from participants.models import ConsentStatement
 
+from ..helpers import signed_in_client
 from ..participants.factories import PartnerWithLoginFactory
 from ..participants.factories import StaffFactory
 from .factories import FundingSourceFactory
@@ -56,6 +57,12 @@ def plain_staff(db):
 @pytest.fixture
 def source(db):
     return FundingSourceFactory(funder="Community Fund", grant="Voices")
+
+
+# Test clients signed in as the partner, finance staff and staff without finance permissions.
+signed_in = signed_in_client("signed_in", "partner", login=lambda partner: partner.user)
+as_finance = signed_in_client("as_finance", "finance")
+as_plain_staff = signed_in_client("as_plain_staff", "plain_staff")
 
 
 @pytest.fixture(autouse=True)

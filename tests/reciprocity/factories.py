@@ -1,11 +1,10 @@
 """factory_boy factories for reciprocity: funding sources, benefit rules and thank-yous."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
+from ..coprod.factories import day_from_today
 from ..participants.factories import PartnerFactory
 
 
@@ -19,8 +18,8 @@ class FundingSourceFactory(factory.django.DjangoModelFactory):
     grant = "Partner payments"
     kind = "launch"
     amount = factory.LazyFunction(lambda: Decimal("1000.00"))
-    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
-    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+    starts_on = day_from_today(-365)
+    ends_on = day_from_today(365)
 
 
 class BenefitRuleFactory(factory.django.DjangoModelFactory):
@@ -47,4 +46,4 @@ class RecognitionFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     title = "Chaired the panel"
     message = "Thank you."
-    given_on = factory.LazyFunction(lambda: timezone.localdate())
+    given_on = day_from_today()

@@ -11,20 +11,19 @@ from ..permissions import FORBIDDEN
 from ..permissions import LOGIN
 from ..permissions import NOT_FOUND
 from ..permissions import OK
+from ..permissions import OWN_RECORD
+from ..permissions import OWN_RECORD_POST
 from ..permissions import PARTNERS_ONLY
 from ..permissions import REDIRECT
 from ..permissions import STAFF_ONLY
+from ..permissions import STAFF_POST
 from ..permissions import Page
 
 # A day inside the claimable window (the last 12 months), whenever the suite runs.
 RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
 
-# A partner's own record: theirs only (staff use the staff pages).
-OWN_RECORD = (LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN)
-OWN_RECORD_POST = (LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN)
 # Each partner acts on their own record.
 OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)
-STAFF_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
 # Receipts: the claimant and finance staff.
 RECEIPT = (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK)
 
@@ -117,22 +116,30 @@ def _item(claim: str, item: str):
     return lambda world: {"pk": getattr(world, claim).pk, "item": getattr(world, item).pk}
 
 
+def _post(name: str, expect: tuple, record: str, **data: str) -> Page:
+    """A POST of `data` to the reciprocity page `name` of `world.<record>`."""
+    return Page(f"reciprocity:{name}", expect, kwargs=_pk(record), method="post", data=lambda w: dict(data))
+
+
+def _claim_actions(prefix: str, expect: tuple, *, cost: dict) -> list:
+    """Adding `cost` to the draft claim, removing its cost, sending it, and taking back the
+    claim sent: by its partner (`my_claim`) or by staff (`claim`)."""
+    return [
+        _post(f"{prefix}_cost_add", expect, "claim_draft", **cost),
+        Page(f"reciprocity:{prefix}_cost_remove", expect, kwargs=_item("claim_draft", "draft_item"),
+             method="post"),
+        _post(f"{prefix}_submit", expect, "claim_draft"),
+        _post(f"{prefix}_withdraw", expect, "claim_submitted"),
+    ]
+
+
 PAGES = [
     # Partner self-service
     Page("reciprocity:my_claims", PARTNERS_ONLY),
     Page("reciprocity:my_claim_create", PARTNERS_ONLY),
-    Page(
-        "reciprocity:my_claim_create",
-        OWN_ACTION,
-        method="post",
-        data=lambda w: {
-            "action": "send",
-            "activity": "Gave feedback on a letter",
-            "activity_date": RECENT,
-            "travel": "3.40",
-            "travel_description": "Bus",
-        },
-    ),
+    Page("reciprocity:my_claim_create", OWN_ACTION, method="post",
+         data=lambda w: {"action": "send", "activity": "Gave feedback on a letter", "activity_date": RECENT,
+                         "travel": "3.40", "travel_description": "Bus"}),
     # The claim in steps: a later step with no first answers goes back to the first.
     Page("reciprocity:my_claim_create", OWN_ACTION, method="post",
          data=lambda w: {"activity": "Gave feedback on a letter", "activity_date": RECENT}),
@@ -141,33 +148,11 @@ PAGES = [
     Page("reciprocity:my_claim_step_costs", OWN_ACTION, sweep=False),
     Page("reciprocity:my_claim_step_costs", OWN_ACTION, method="post", data=lambda w: {"travel": "3.40"}),
     Page("reciprocity:my_claim_check", OWN_RECORD, kwargs=_pk("claim_draft")),
-    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_draft")),
-    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_submitted")),
-    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_paid")),
-    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_rejected")),
-    Page(
-        "reciprocity:my_claim_cost_add",
-        OWN_RECORD_POST,
-        kwargs=_pk("claim_draft"),
-        method="post",
-        data=lambda w: {"kind": "subsistence", "amount": "3.00"},
-    ),
-    Page(
-        "reciprocity:my_claim_cost_remove",
-        OWN_RECORD_POST,
-        kwargs=_item("claim_draft", "draft_item"),
-        method="post",
-    ),
-    Page("reciprocity:my_claim_submit", OWN_RECORD_POST, kwargs=_pk("claim_draft"), method="post"),
-    Page("reciprocity:my_claim_withdraw", OWN_RECORD_POST, kwargs=_pk("claim_submitted"), method="post"),
-    Page("reciprocity:my_claim_decline", OWN_RECORD_POST, kwargs=_pk("claim_approved"), method="post"),
-    Page(
-        "reciprocity:my_claim_ask_less",
-        OWN_RECORD_POST,
-        kwargs=_pk("claim_submitted"),
-        method="post",
-        data=lambda w: {"amount": "10.00"},
-    ),
+    *[Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk(claim))
+      for claim in ("claim_draft", "claim_submitted", "claim_paid", "claim_rejected")],
+    *_claim_actions("my_claim", OWN_RECORD_POST, cost={"kind": "subsistence", "amount": "3.00"}),
+    _post("my_claim_decline", OWN_RECORD_POST, "claim_approved"),
+    _post("my_claim_ask_less", OWN_RECORD_POST, "claim_submitted", amount="10.00"),
     Page("reciprocity:my_payments", PARTNERS_ONLY),
     Page("reciprocity:my_recognition", PARTNERS_ONLY),
     Page("reciprocity:my_certificate", OWN_ACTION, method="post"),
@@ -177,63 +162,18 @@ PAGES = [
     Page("reciprocity:claim_list", STAFF_ONLY),
     Page("reciprocity:claim_create", STAFF_ONLY),
     Page("reciprocity:claim_create_for", STAFF_ONLY, kwargs=lambda w: {"partner": w.partner.pk}),
-    Page(
-        "reciprocity:claim_create_for",
-        STAFF_POST,
-        kwargs=lambda w: {"partner": w.other_partner.pk},
-        method="post",
-        data=lambda w: {
-            "action": "draft",
-            "activity": "Leaflet review",
-            "activity_date": RECENT,
-            "other": "2.00",
-            "other_description": "Printing",
-        },
-    ),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_draft")),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_submitted")),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_approved")),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_paid")),
-    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_rejected")),
-    Page(
-        "reciprocity:claim_cost_add",
-        STAFF_POST,
-        kwargs=_pk("claim_draft"),
-        method="post",
-        data=lambda w: {"kind": "care", "amount": "12.00"},
-    ),
-    Page(
-        "reciprocity:claim_cost_remove", STAFF_POST, kwargs=_item("claim_draft", "draft_item"), method="post"
-    ),
-    Page("reciprocity:claim_submit", STAFF_POST, kwargs=_pk("claim_draft"), method="post"),
-    Page("reciprocity:claim_withdraw", STAFF_POST, kwargs=_pk("claim_submitted"), method="post"),
-    Page(
-        "reciprocity:claim_approve",
-        STAFF_POST,
-        kwargs=_pk("claim_submitted"),
-        method="post",
-        data=lambda w: {"amount": "44.50", "over_limit_agreed": "on"},
-    ),
-    Page(
-        "reciprocity:claim_reject",
-        STAFF_POST,
-        kwargs=_pk("claim_submitted"),
-        method="post",
-        data=lambda w: {"reason": "Please add the bus ticket."},
-    ),
-    Page(
-        "reciprocity:claim_pay",
-        STAFF_POST,
-        kwargs=_pk("claim_approved"),
-        method="post",
-        data=lambda w: {
-            "method": "bank_transfer",
-            "paid_on": _today(),
-            "funding_source": w.funding.pk,
-            "amount": "40.00",
-            "reference": "BACS-2",
-        },
-    ),
+    Page("reciprocity:claim_create_for", STAFF_POST, kwargs=lambda w: {"partner": w.other_partner.pk},
+         method="post",
+         data=lambda w: {"action": "draft", "activity": "Leaflet review", "activity_date": RECENT,
+                         "other": "2.00", "other_description": "Printing"}),
+    *[Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk(claim))
+      for claim in ("claim_draft", "claim_submitted", "claim_approved", "claim_paid", "claim_rejected")],
+    *_claim_actions("claim", STAFF_POST, cost={"kind": "care", "amount": "12.00"}),
+    _post("claim_approve", STAFF_POST, "claim_submitted", amount="44.50", over_limit_agreed="on"),
+    _post("claim_reject", STAFF_POST, "claim_submitted", reason="Please add the bus ticket."),
+    Page("reciprocity:claim_pay", STAFF_POST, kwargs=_pk("claim_approved"), method="post",
+         data=lambda w: {"method": "bank_transfer", "paid_on": _today(), "funding_source": w.funding.pk,
+                         "amount": "40.00", "reference": "BACS-2"}),
     # Staff: finance
     Page("reciprocity:finance", STAFF_ONLY),
     Page("reciprocity:finance_export", STAFF_ONLY, sweep=False),
@@ -253,13 +193,7 @@ PAGES = [
     Page("reciprocity:voucher_list", STAFF_ONLY),
     Page("reciprocity:voucher_batch_create", STAFF_ONLY),
     Page("reciprocity:voucher_batch_detail", STAFF_ONLY, kwargs=_pk("voucher_batch")),
-    Page(
-        "reciprocity:voucher_codes_add",
-        STAFF_POST,
-        kwargs=_pk("voucher_batch"),
-        method="post",
-        data=lambda w: {"codes": "NEW-1\nNEW-2"},
-    ),
+    _post("voucher_codes_add", STAFF_POST, "voucher_batch", codes="NEW-1\nNEW-2"),
     # Staff: recognition
     Page("reciprocity:recognition_list", STAFF_ONLY),
     Page("reciprocity:recognition_create", STAFF_ONLY),

@@ -188,29 +188,17 @@ def test_rules_not_in_use_are_not_checked(partner):
 
 
 def test_only_partners_flagged_for_benefit_checks_can_be_linked(partner, finance):
+    def save_monthly_limit():
+        return services.benefit_rule_save(name="Monthly limit", period="month", limit="100", counts_fees=True,
+                                          counts_vouchers=True, partners=[partner], by=finance)
+
     with pytest.raises(ValidationError) as error:
-        services.benefit_rule_save(
-            name="Monthly limit",
-            period="month",
-            limit="100",
-            counts_fees=True,
-            counts_vouchers=True,
-            partners=[partner],
-            by=finance,
-        )
+        save_monthly_limit()
     assert "partners" in error.value.message_dict
     assert not BenefitRule.objects.exists()
     partner.benefit_check = True
     partner.save()
-    rule = services.benefit_rule_save(
-        name="Monthly limit",
-        period="month",
-        limit="100",
-        counts_fees=True,
-        counts_vouchers=True,
-        partners=[partner],
-        by=finance,
-    )
+    rule = save_monthly_limit()
     assert list(rule.partners.all()) == [partner]
 
 

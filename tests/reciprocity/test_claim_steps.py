@@ -18,12 +18,6 @@ from .helpers import meeting_attended
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, partner):
-    client.force_login(partner.user)
-    return client
-
-
 def test_a_claim_for_a_meeting_in_three_steps_then_checked_and_sent(signed_in, partner):
     meeting = meeting_attended(partner, hours=Decimal("3.00"))
     page = signed_in.get(reverse("reciprocity:my_claim_create")).content.decode()

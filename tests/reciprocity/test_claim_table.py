@@ -19,12 +19,6 @@ URL = reverse("reciprocity:claim_list")
 
 
 @pytest.fixture
-def as_staff(client, plain_staff):
-    client.force_login(plain_staff)
-    return client
-
-
-@pytest.fixture
 def claims(partner, finance):
     other = PartnerFactory(full_name="Ann Other")
     return [make_claim(partner, hours=Decimal("1")),
@@ -37,41 +31,41 @@ def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-def test_clicking_a_header_sorts_the_claims_and_says_which_way(as_staff, claims):
-    page = as_staff.get(URL, {"sort": "-total"}).content.decode()
+def test_clicking_a_header_sorts_the_claims_and_says_which_way(as_plain_staff, claims):
+    page = as_plain_staff.get(URL, {"sort": "-total"}).content.decode()
     assert page.index("Ann Other") < page.index("Pat Partner")
     assert 'aria-sort="descending"' in page
-    page = as_staff.get(URL, {"sort": "total"}).content.decode()
+    page = as_plain_staff.get(URL, {"sort": "total"}).content.decode()
     assert page.index("Pat Partner") < page.index("Ann Other")
     assert 'aria-sort="ascending"' in page
 
 
-def test_partner_is_found_by_typing_part_of_their_name_not_picked_from_every_partner(as_staff, claims):
-    page = as_staff.get(URL).content.decode()
+def test_partner_is_found_by_typing_part_of_their_name_not_picked_from_every_partner(as_plain_staff, claims):
+    page = as_plain_staff.get(URL).content.decode()
     assert '<select name="partner"' not in page
     assert 'name="partner_name"' in page
-    page = as_staff.get(URL, {"partner_name": "ann ot"}).content.decode()
+    page = as_plain_staff.get(URL, {"partner_name": "ann ot"}).content.decode()
     assert "Ann Other" in page and "Pat Partner" not in page
 
 
-def test_a_link_from_a_partners_page_still_shows_only_their_claims(as_staff, claims, partner):
-    page = as_staff.get(URL, {"partner": partner.pk}).content.decode()
+def test_a_link_from_a_partners_page_still_shows_only_their_claims(as_plain_staff, claims, partner):
+    page = as_plain_staff.get(URL, {"partner": partner.pk}).content.decode()
     assert "Pat Partner" in page and "Ann Other" not in page
 
 
-def test_csv_holds_every_claim_the_filters_show_in_the_order_shown(as_staff, claims, partner):
-    rows = _csv(as_staff.get(URL, {"export": "csv", "sort": "-total"}))
+def test_csv_holds_every_claim_the_filters_show_in_the_order_shown(as_plain_staff, claims, partner):
+    rows = _csv(as_plain_staff.get(URL, {"export": "csv", "sort": "-total"}))
     assert rows[0] == ["Claim", "Partner", "For", "Date", "Total", "Status", "Sent"]
     assert [row[1] for row in rows[1:]] == ["Ann Other", "Pat Partner"]
     assert rows[1][4] == "60.00" and rows[1][5] == "Submitted"
     # A formula typed into a claim is downloaded as text, never run by the spreadsheet.
     assert rows[1][2] == "'=HYPERLINK(\"x\")"
-    rows = _csv(as_staff.get(URL, {"export": "csv", "partner": partner.pk}))
+    rows = _csv(as_plain_staff.get(URL, {"export": "csv", "partner": partner.pk}))
     assert [row[1] for row in rows[1:]] == ["Pat Partner"]
 
 
-def test_excel_download_holds_the_same_rows_with_numbers_as_numbers(as_staff, claims):
-    response = as_staff.get(URL, {"export": "xlsx", "sort": "total"})
+def test_excel_download_holds_the_same_rows_with_numbers_as_numbers(as_plain_staff, claims):
+    response = as_plain_staff.get(URL, {"export": "xlsx", "sort": "total"})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -95,13 +89,13 @@ def test_a_funding_sources_payments_download_with_their_amounts(client, finance,
     assert_queries_bounded(client, url + "?export=xlsx", grow, most=12)
 
 
-def test_staff_find_the_partner_to_claim_for_by_typing_not_from_every_partner(as_staff, partner):
+def test_staff_find_the_partner_to_claim_for_by_typing_not_from_every_partner(as_plain_staff, partner):
     PartnerFactory(full_name="Ann Other")
     url = reverse("reciprocity:claim_create")
-    page = as_staff.get(url).content.decode()
+    page = as_plain_staff.get(url).content.decode()
     assert "<select" not in page and "Pat Partner" not in page
-    page = as_staff.get(url, {"find": "pat"}).content.decode()
+    page = as_plain_staff.get(url, {"find": "pat"}).content.decode()
     assert reverse("reciprocity:claim_create_for", args=[partner.pk]) in page and "Ann Other" not in page
-    assert "No current partner matches" in as_staff.get(url, {"find": "zzz"}).content.decode()
-    response = as_staff.get(url, {"partner": partner.pk})
+    assert "No current partner matches" in as_plain_staff.get(url, {"find": "zzz"}).content.decode()
+    response = as_plain_staff.get(url, {"partner": partner.pk})
     assert response.url == reverse("reciprocity:claim_create_for", args=[partner.pk])

@@ -12,7 +12,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,6 +20,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+
+from ..helpers import in_parallel
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 8
@@ -95,39 +96,19 @@ class Server:
             self.process.kill()
 
 
-def _all_at_once(send) -> list:
-    """Call `send()` from REQUESTS threads released together; answer their results."""
-    barrier = threading.Barrier(REQUESTS)
-    results: list = [None] * REQUESTS
-
-    def run(index: int) -> None:
-        barrier.wait(timeout=30)
-        try:
-            results[index] = send()
-        except Exception as error:  # noqa: BLE001 - reported by the assertions
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(REQUESTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def _race(database_url: str, tmp_path: Path) -> None:
     env = _environment(database_url, tmp_path / "media")
     seeded = _site(env, "seed")
     server = Server(env, tmp_path / "gunicorn.log")
     try:
         approve = reverse("reciprocity:claim_approve", args=[seeded["claim"]])
-        approvals = _all_at_once(lambda: server.request(
-            "POST", approve, {"amount": seeded["total"]}, seeded["session"]))
+        approvals = in_parallel(lambda index: server.request(
+            "POST", approve, {"amount": seeded["total"]}, seeded["session"]), REQUESTS)
         pay = reverse("reciprocity:claim_pay", args=[seeded["claim"]])
-        payments = _all_at_once(lambda: server.request("POST", pay, {
+        payments = in_parallel(lambda index: server.request("POST", pay, {
             "method": "bank_transfer", "paid_on": timezone.localdate().isoformat(),
             "funding_source": seeded["source"], "amount": seeded["total"], "reference": "BACS",
-        }, seeded["session"]))
+        }, seeded["session"]), REQUESTS)
     finally:
         server.stop()
     log = server.log.read_text()

@@ -4,12 +4,10 @@ code. Needs PostgreSQL (SQLite serialises every write, so it proves nothing); CI
 it on PostgreSQL and refuses to skip it."""
 
 import os
-import threading
 from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +17,7 @@ from reciprocity.models import Claim
 from reciprocity.models import Payment
 from reciprocity.models import Voucher
 
+from ..helpers import in_parallel
 from ..participants.factories import PartnerWithLoginFactory
 from ..participants.factories import StaffFactory
 from .factories import FundingSourceFactory
@@ -39,28 +38,6 @@ def _postgresql_only():
         if os.environ.get("CI"):
             pytest.fail(f"the double-pay test cannot be skipped in CI: {reason}")
         pytest.skip(reason)
-
-
-def _in_parallel(work, count: int = REQUESTS) -> list:
-    """Run `work(index)` in `count` threads released at the same moment; answer the results."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported by the test's assertions
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _finance_and_claims(claims: int = 1):
@@ -91,7 +68,7 @@ def test_parallel_pay_requests_make_exactly_one_payment():
         client.force_login(finance)
         return client.post(url, data).status_code
 
-    statuses = _in_parallel(pay)
+    statuses = in_parallel(pay, REQUESTS)
     assert Payment.objects.filter(claim=claim).count() == 1
     assert sorted(statuses) == [302] + [400] * (REQUESTS - 1), statuses
     claim.refresh_from_db()
@@ -110,7 +87,7 @@ def test_parallel_service_calls_pay_once_and_the_rest_are_told_it_is_paid():
             funding_source=source,
         )
 
-    results = _in_parallel(pay)
+    results = in_parallel(pay, REQUESTS)
     payments = [result for result in results if isinstance(result, Payment)]
     refusals = [str(result) for result in results if not isinstance(result, Payment)]
     assert len(payments) == 1
@@ -137,7 +114,7 @@ def test_parallel_voucher_payments_never_share_a_code():
             vouchers="Love2shop|10.00",
         )
 
-    results = _in_parallel(pay)
+    results = in_parallel(pay, REQUESTS)
     assert all(isinstance(result, Payment) for result in results), results
     issued = list(Voucher.objects.filter(payment__isnull=False).values_list("code", "payment_id"))
     assert len(issued) == REQUESTS * 4

@@ -7,7 +7,6 @@ import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db import connection
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.test import RequestFactory
@@ -21,6 +20,8 @@ from reciprocity.models import ClaimItem
 from reciprocity.models import Payment
 from reciprocity.models import Voucher
 
+from ..helpers import assert_never_deleted
+from ..helpers import raw_delete
 from ..participants.factories import UserFactory
 from .helpers import approved_claim
 from .helpers import hourly
@@ -41,11 +42,6 @@ def superuser_client(client, db):
     return client
 
 
-def _raw_delete(table: str, pk: int) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
-
-
 def test_a_paid_claim_refuses_deletion_with_the_reason(paid):
     with pytest.raises(ValidationError, match="a paid claim is a financial record and is never deleted"):
         paid.delete()
@@ -57,7 +53,7 @@ def test_the_database_refuses_to_delete_a_paid_claim_or_its_lines(paid):
         with transaction.atomic():
             Claim.objects.filter(pk=paid.pk).delete()
     with pytest.raises(IntegrityError, match="A paid claim is a financial record"):
-        _raw_delete("reciprocity_claim", paid.pk)
+        raw_delete("reciprocity_claim", paid.pk)
     with pytest.raises(IntegrityError, match="The lines of a paid claim"):
         with transaction.atomic():
             ClaimItem.objects.filter(claim=paid).delete()
@@ -66,13 +62,8 @@ def test_the_database_refuses_to_delete_a_paid_claim_or_its_lines(paid):
 
 def test_a_payment_is_refused_by_the_model_and_the_database(paid):
     payment = paid.payment
-    with pytest.raises(ValidationError, match="A payment is a financial record and is never deleted"):
-        payment.delete()
-    with pytest.raises(IntegrityError, match="A payment is a financial record"):
-        with transaction.atomic():
-            Payment.objects.filter(pk=payment.pk).delete()
-    with pytest.raises(IntegrityError, match="A payment is a financial record"):
-        _raw_delete("reciprocity_payment", payment.pk)
+    assert_never_deleted(payment, refused="A payment is a financial record and is never deleted",
+                         database="A payment is a financial record")
     assert Payment.objects.filter(pk=payment.pk, amount=Decimal("44.50")).exists()
 
 

@@ -17,9 +17,9 @@ from reciprocity.models import FundingSource
 from reciprocity.models import Payment
 from reciprocity.models import Rate
 
-from ..participants.factories import StaffFactory
 from ..properties import any_text
 from ..properties import assert_refused
+from ..properties import days_after
 from ..properties import example
 from ..properties import expected_money
 from ..properties import expected_text
@@ -27,6 +27,7 @@ from ..properties import money_inputs
 from ..properties import near_and_far_dates
 from ..properties import random_uploads
 from ..properties import real_uploads
+from ..properties import years_ahead
 from .helpers import approved_claim
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +35,9 @@ pytestmark = pytest.mark.django_db
 RECEIPT_NAMES = ["ticket.jpg", "photo.jpeg", "scan.png", "receipt.pdf", "photo.webp", "photo.heic"]
 
 
-def _years_ahead(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _planned(day: datetime.date) -> bool:
     """Rates and grants: from 1 January 2000 to five years ahead."""
-    return datetime.date(2000, 1, 1) <= day <= _years_ahead(timezone.localdate(), 5)
+    return datetime.date(2000, 1, 1) <= day <= years_ahead(timezone.localdate(), 5)
 
 
 def _claim_for_costs(partner, **overrides):
@@ -75,8 +69,7 @@ def test_a_claim_is_accepted_only_for_a_day_in_the_last_twelve_months(partner, d
         if today - timedelta(days=365) <= day <= today:
             assert create().activity_date == day
         else:
-            error = assert_refused(create)
-            assert "activity_date" in error.message_dict
+            assert_refused(create, field="activity_date")
 
 
 @given(text=any_text)
@@ -94,8 +87,7 @@ def test_what_a_claim_was_for_is_kept_only_as_plain_text_of_200_characters_at_mo
 def test_random_bytes_named_like_a_photo_or_pdf_are_refused_as_a_receipt(partner, upload):
     costs = [{"kind": "travel", "amount": "3.40", "description": "Bus", "receipt": upload}]
     with example():
-        error = assert_refused(_claim_for_costs(partner, costs=costs))
-        assert "receipt" in error.message_dict
+        assert_refused(_claim_for_costs(partner, costs=costs), field="receipt")
 
 
 @given(upload=real_uploads(["JPEG", "PNG", "PDF", "WEBP"]))
@@ -110,11 +102,6 @@ def test_a_real_photo_or_pdf_is_kept_as_a_receipt(partner, upload):
 @pytest.fixture
 def fee_type(db):
     return ActivityType.objects.create(name="Reading papers")
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
 
 
 @given(day=near_and_far_dates(), amount=money_inputs)
@@ -133,10 +120,7 @@ def test_a_rate_needs_a_sensible_start_date_and_amount(fee_type, staff, day, amo
 
 @given(starts_on=near_and_far_dates(), length=st.integers(min_value=-400, max_value=4000))
 def test_a_funding_source_runs_forwards_between_2000_and_five_years_ahead(staff, starts_on, length):
-    try:
-        ends_on = starts_on + timedelta(days=length)
-    except OverflowError:
-        ends_on = starts_on
+    ends_on = days_after(starts_on, length)
     with example():
         create = lambda: services.funding_source_save(  # noqa: E731
             funder="Community Fund", grant="Voices", kind=FundingSource.Kind.LAUNCH, amount="1000",
@@ -161,8 +145,7 @@ def test_a_payment_date_lies_between_the_day_the_claim_was_sent_and_today(partne
         if timezone.localdate(sent) <= day <= today:
             assert pay().paid_on == day
         else:
-            error = assert_refused(pay)
-            assert "paid_on" in error.message_dict
+            assert_refused(pay, field="paid_on")
 
 
 @given(reason=any_text)

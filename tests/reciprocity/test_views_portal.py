@@ -26,12 +26,6 @@ RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, partner):
-    client.force_login(partner.user)
-    return client
-
-
 def test_partner_claims_the_fee_for_a_meeting_they_attended(signed_in, partner):
     meeting = meeting_attended(partner, hours=Decimal("3.00"))
     page = signed_in.get(reverse("reciprocity:my_claim_create"))
@@ -62,28 +56,22 @@ def _hourly_pk() -> int:
     return hourly().pk
 
 
+def _claim_travel_for(partner, meeting) -> Claim:
+    """The partner claims £2.00 of travel for `meeting`, and no fee."""
+    return services.claim_create(partner=partner, by=partner.user, meeting=meeting, activity_type=None,
+                                 costs=[{"kind": "travel", "amount": "2.00"}])
+
+
 def test_a_meeting_already_claimed_is_not_offered_again(signed_in, partner):
     meeting = meeting_attended(partner)
-    services.claim_create(
-        partner=partner,
-        by=partner.user,
-        meeting=meeting,
-        activity_type=None,
-        costs=[{"kind": "travel", "amount": "2.00"}],
-    )
+    _claim_travel_for(partner, meeting)
     assert meeting.title not in signed_in.get(reverse("reciprocity:my_claim_create")).content.decode()
 
 
 def test_a_meeting_the_partner_did_not_attend_cannot_be_claimed(partner, other):
     meeting = meeting_attended(other)
     with pytest.raises(ValidationError, match="attended"):
-        services.claim_create(
-            partner=partner,
-            by=partner.user,
-            meeting=meeting,
-            activity_type=None,
-            costs=[{"kind": "travel", "amount": "2.00"}],
-        )
+        _claim_travel_for(partner, meeting)
     assert not Claim.objects.exists()
 
 

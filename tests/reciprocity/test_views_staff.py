@@ -12,12 +12,14 @@ from django.utils import timezone
 from participants.models import Partner
 from reciprocity import services
 from reciprocity.models import ActivityType
+from reciprocity.models import BenefitRule
 from reciprocity.models import Claim
 from reciprocity.models import FundingSource
 from reciprocity.models import Payment
 from reciprocity.models import Rate
 from reciprocity.models import ReciprocitySettings
 from reciprocity.models import Recognition
+from reciprocity.models import VoucherBatch
 
 from ..helpers import assert_queries_bounded
 from ..participants.factories import PartnerFactory
@@ -31,18 +33,6 @@ from .helpers import meeting_attended
 from .helpers import paid_claim
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def as_finance(client, finance):
-    client.force_login(finance)
-    return client
-
-
-@pytest.fixture
-def as_plain_staff(client, plain_staff):
-    client.force_login(plain_staff)
-    return client
 
 
 def test_staff_without_finance_permissions_see_claims_but_no_approve_or_pay_buttons(
@@ -131,15 +121,20 @@ def test_a_bad_payment_is_refused_with_a_clear_message_and_nothing_saved(
     assert not Payment.objects.exists()
 
 
-def test_a_rejection_without_a_reason_is_refused(as_finance, partner):
+@pytest.mark.parametrize(("url", "data", "message"), [
+    pytest.param("reciprocity:claim_reject", {"reason": ""}, "Give the reason",
+                 id="a rejection without a reason"),
+    pytest.param("reciprocity:claim_approve", {"amount": "400.00"},
+                 "You cannot approve more than the £40.00 claimed.", id="approving more than the total"),
+])
+def test_a_decision_on_a_claim_with_bad_input_is_refused_and_the_claim_still_waits(
+        as_finance, partner, url, data, message):
     claim = make_claim(partner)
-    response = as_finance.post(reverse("reciprocity:claim_reject", args=[claim.pk]), {"reason": ""})
+    response = as_finance.post(reverse(url, args=[claim.pk]), data)
     assert response.status_code == 400
-    assert "Give the reason" in response.content.decode()
+    assert message in response.content.decode()
     claim.refresh_from_db()
-    assert claim.status == Claim.Status.SUBMITTED
-
-
+    assert claim.status == Claim.Status.SUBMITTED and claim.approved_amount is None
 def test_the_benefit_panel_warns_before_an_approval_that_crosses_a_limit(
     as_finance, partner, finance, source
 ):
@@ -435,37 +430,19 @@ def test_the_partner_page_section_runs_the_same_queries_however_many_claims(
 # --- More forms: bad input refused with a clear message, nothing saved ---
 
 
-def test_approving_an_amount_over_the_total_is_refused(as_finance, partner):
-    claim = make_claim(partner)
-    response = as_finance.post(reverse("reciprocity:claim_approve", args=[claim.pk]), {"amount": "400.00"})
-    assert response.status_code == 400
-    assert "You cannot approve more than the £40.00 claimed." in response.content.decode()
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.SUBMITTED and claim.approved_amount is None
-
-
-def test_a_benefit_rule_without_a_limit_is_refused(as_finance):
-    from reciprocity.models import BenefitRule
-
-    response = as_finance.post(
-        reverse("reciprocity:benefit_rule_create"),
-        {"name": "Weekly", "period": "week", "limit": "", "counts_fees": "on"},
-    )
+@pytest.mark.parametrize(("url", "data", "message", "model"), [
+    pytest.param("reciprocity:benefit_rule_create",
+                 {"name": "Weekly", "period": "week", "limit": "", "counts_fees": "on"},
+                 "Enter the amount.", BenefitRule, id="a benefit rule without a limit"),
+    pytest.param("reciprocity:voucher_batch_create",
+                 {"provider": "Love2shop", "value": "10", "received_on": "2026-01-05", "codes": "A1\nB2\nA1"},
+                 "pasted twice: A1", VoucherBatch, id="a voucher batch with a code pasted twice"),
+])
+def test_a_finance_form_with_bad_input_is_refused_and_saves_nothing(as_finance, url, data, message, model):
+    response = as_finance.post(reverse(url), data)
     assert response.status_code == 200
-    assert "Enter the amount." in response.content.decode()
-    assert not BenefitRule.objects.exists()
-
-
-def test_a_voucher_batch_with_a_code_pasted_twice_is_refused(as_finance):
-    from reciprocity.models import VoucherBatch
-
-    response = as_finance.post(
-        reverse("reciprocity:voucher_batch_create"),
-        {"provider": "Love2shop", "value": "10", "received_on": "2026-01-05", "codes": "A1\nB2\nA1"},
-    )
-    assert response.status_code == 200
-    assert "pasted twice: A1" in response.content.decode()
-    assert not VoucherBatch.objects.exists()
+    assert message in response.content.decode()
+    assert not model.objects.exists()
 
 
 def test_choosing_no_partner_for_a_claim_asks_again(as_finance):
