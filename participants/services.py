@@ -45,6 +45,7 @@ from coprod.roles import require
 
 from . import data_protection
 from .contact import contact_address
+from .contact import contact_withdrawn
 from .contact import email_partner
 from .models import AccessNeed
 from .models import Consent
@@ -349,13 +350,6 @@ def _has_role(user, role: str) -> bool:
     return Partner.objects.filter(user=user).exists()
 
 
-def _contact_withdrawn(partner: Partner) -> bool:
-    """The partner agreed to be contacted and has since withdrawn it: we must not e-mail them.
-    (Someone new has no consent recorded yet; the invitation is how they record it.)"""
-    contact = Consent.objects.filter(partner=partner, statement__topic=ConsentStatement.Topic.CONTACT)
-    return contact.exists() and not contact.in_force().exists()
-
-
 def _check_can_invite(*, email: str, role: str, partner: Partner | None,
                       invitation: Invitation | None = None) -> None:
     """The rules shared by a new invitation and re-sending an old one."""
@@ -381,7 +375,7 @@ def _check_can_invite(*, email: str, role: str, partner: Partner | None,
         raise ValidationError(
             f"{partner} already has an invitation waiting to be accepted. Re-send or revoke that one instead."
         )
-    if _contact_withdrawn(partner):
+    if contact_withdrawn(partner):
         raise ValidationError(f"{partner} has withdrawn consent to be contacted, so we cannot e-mail them.")
 
 
@@ -443,7 +437,7 @@ def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequ
                   .select_related("created_by", "partner").get(pk=invitation.pk))
     if invitation.state != "pending":
         raise ValidationError(f"This invitation is {invitation.state}, so it cannot be sent.")
-    if invitation.partner is not None and _contact_withdrawn(invitation.partner):
+    if invitation.partner is not None and contact_withdrawn(invitation.partner):
         raise ValidationError(
             f"{invitation.partner} has withdrawn consent to be contacted, so we cannot e-mail them."
         )
