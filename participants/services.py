@@ -719,8 +719,9 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
 # --- Data protection ---
 # Erasure anonymises a partner. Their personal details go, and so do the old versions
 # of their record kept by django-simple-history (those hold the same details). What must
-# be kept stays: status and training dates here, and through each app's eraser
-# (participants.data_protection.ERASERS) the amounts and dates of claims and payments.
+# be kept stays: status and training dates here (data_protection.erase_own_records says
+# what goes), and through each app's eraser (coprod.registry.data_erasers) the amounts
+# and dates of claims and payments.
 # The erasure itself is recorded: erased_at, erased_by, a status change and one
 # version of the anonymised record naming who erased it.
 

@@ -538,24 +538,25 @@ def course_list(request: HttpRequest) -> HttpResponse:
                   {"table": table, "page_obj": table.page, "due_soon_days": DUE_SOON_DAYS})
 
 
+def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
+    # The form works on a copy, so the heading keeps naming the course as saved.
+    form = forms.CourseForm(request.POST or None, instance=copy(course))
+    return form_page(request, form, lambda data: (
+        services.course_create(data=data, by=request.user) if course is None
+        else services.course_update(course=course, data=data, by=request.user)),
+        success=lambda saved: f"{'Added' if course is None else 'Saved'} the course “{saved}”.",
+        done=lambda saved: redirect("participants:course_detail", pk=saved.pk),
+        template="participants/course_form.html", context={"course": course})
+
+
 @staff_required
 def course_create(request: HttpRequest) -> HttpResponse:
-    form = forms.CourseForm(request.POST or None)
-    return form_page(request, form, lambda data: services.course_create(data=data, by=request.user),
-                     success=lambda course: f"Added the course “{course}”.",
-                     done=lambda course: redirect("participants:course_detail", pk=course.pk),
-                     template="participants/course_form.html", context={"course": None})
+    return _course_form(request, None)
 
 
 @staff_required
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    course = _staff_get(request, Course, pk=pk)
-    # The form works on a copy, so the heading keeps naming the course as saved.
-    form = forms.CourseForm(request.POST or None, instance=copy(course))
-    return form_page(request, form, lambda data: services.course_update(
-        course=course, data=data, by=request.user), success=lambda saved: f"Saved the course “{saved}”.",
-        done=reverse("participants:course_detail", args=[course.pk]),
-        template="participants/course_form.html", context={"course": course})
+    return _course_form(request, _staff_get(request, Course, pk=pk))
 
 
 @staff_required
