@@ -9,8 +9,9 @@ An exporter runs a fixed number of queries however much it returns.
 
 Erasure (`participants.services.partner_erase`) anonymises the partner record
 itself, after `erase_own_records` has removed what this app and the core hold about
-them (documents, e-mails, notices, invitations, consents, old versions); each app that keeps free text or other personal data about a partner adds
-an *eraser* in `coprod.registry.data_erasers`: a function `(partner, by) -> None` that anonymises its
+them (documents, e-mails, notices, invitations, consents, old versions); each app
+that keeps free text or other personal data about a partner adds an *eraser* in
+`coprod.registry.data_erasers`: a function `(partner, by) -> None` that anonymises its
 own rows while keeping what must be retained (amounts, dates).
 """
 
