@@ -92,6 +92,8 @@ class PartnerTable(StaffTable):
 
 
 class InvitationTable(StaffTable):
+    """Invitations, newest first; columns in the order declared (here and below)."""
+
     what = "invitations"
     full_name = tables.TemplateColumn(
         "<strong>{{ record.full_name }}</strong><br><span class=\"text-muted\">{{ record.email }}</span>",
@@ -115,7 +117,6 @@ class InvitationTable(StaffTable):
     class Meta(StaffTable.Meta):
         model = Invitation
         fields = ()
-        sequence = ("full_name", "email", "role", "created_at", "send_count", "state", "actions")
 
     def value_full_name(self, record: Invitation) -> str:
         return record.full_name
@@ -156,7 +157,6 @@ class CourseTable(StaffTable):
     class Meta(StaffTable.Meta):
         model = Course
         fields = ()
-        sequence = ("name", "valid_for_months", "required_for", "completed", "partners_due", "staff_due")
 
     def value_name(self, record: Course) -> str:
         return record.name
@@ -199,7 +199,6 @@ class TrainingDueTable(StaffTable):
     class Meta(StaffTable.Meta):
         model = Partner
         fields = ()
-        sequence = ("full_name", "status", "service", "due")
 
     def __init__(self, data, *, courses, field: str = "partner", **kwargs):
         super().__init__(data, **kwargs)
