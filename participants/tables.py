@@ -145,9 +145,7 @@ class InvitationTable(StaffTable):
 
 class CourseTable(StaffTable):
     what = "courses"
-    name = tables.TemplateColumn(
-        "<a href=\"{% url 'participants:course_detail' record.pk %}\">{{ record.name }}</a>",
-        verbose_name="Course")
+    name = tables.Column("Course", linkify=("participants:course_detail", [tables.A("pk")]))
     valid_for_months = tables.Column("Needs refreshing", empty_values=())
     required_for = tables.Column("Required for", empty_values=(), orderable=False)
     completed = tables.Column("People with a completion that counts", attrs=NUMBER)
@@ -157,9 +155,6 @@ class CourseTable(StaffTable):
     class Meta(StaffTable.Meta):
         model = Course
         fields = ()
-
-    def value_name(self, record: Course) -> str:
-        return record.name
 
     def render_valid_for_months(self, value) -> str:
         return f"Every {value} month{'s' if value != 1 else ''}" if value else "Never"
