@@ -531,7 +531,7 @@ def partner_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def course_list(request: HttpRequest) -> HttpResponse:
-    table = CourseTable(Course.objects.with_counts())
+    table = CourseTable(Course.objects.with_counts().order_by("name"))
     if download := table_response(request, table, filename="courses"):
         return download
     return render(request, "participants/course_list.html",
