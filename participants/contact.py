@@ -3,14 +3,15 @@ partner.
 
 - Nobody is contacted after their personal data was erased, nor without their agreement to
   the latest wording on "Being contacted" in force.
-- E-mail goes to the contact address on their record, or else the one they sign in with;
-  `email_partner` hands it to the outbox (`coprod.notify`) and so to Celery once the
-  transaction commits.
+- E-mail goes to the contact address on their record, or else the one they sign in with
+  (`email_address`), for e-mails and notices alike; `email_partner` hands it to the outbox
+  (`coprod.notify`) and so to Celery once the transaction commits.
 - For reminders and notices their preferred way decides the channel: e-mail; text message
   (to their phone); post (a letter to their postal address); a phone call (they go on the
   staff's call list). When the detail their choice needs is missing, the first of e-mail,
   text and letter they have a detail for is used instead; with none, they are not contacted
-  (`partner_recipient`, sent by `coprod.notices`).
+  (`partner_recipient`, or `partner_recipients` for many in one query, sent by
+  `coprod.notices`).
 - How far ahead they are reminded of a meeting is their own choice (`Partner.reminders`),
   or the organisation's usual times (the MEETING_REMINDERS setting).
 """
@@ -27,14 +28,22 @@ from coprod.models import OutgoingEmail
 from coprod.notices import Recipient
 from coprod.notices import nobody
 
+from .models import Consent
 from .models import ConsentStatement
 from .models import Partner
 
 CONTACT = ConsentStatement.Topic.CONTACT
 
 
-def _address(partner: Partner) -> str:
-    return partner.email or (partner.user.email if partner.user_id else "")
+def email_address(partner: Partner, login_email: str | None = None) -> str:
+    """The address to e-mail `partner` at, if we may: the contact address on their record, or
+    else the one they sign in with (`login_email` when the caller already read it). The
+    one rule for both e-mails (`contact_addresses`) and notices (`partner_recipients`)."""
+    if partner.email:
+        return partner.email
+    if login_email is None:
+        login_email = partner.user.email if partner.user_id else ""
+    return login_email or ""
 
 
 def contactable_partners() -> QuerySet[Partner]:
@@ -43,13 +52,29 @@ def contactable_partners() -> QuerySet[Partner]:
     return Partner.objects.filter(erased_at__isnull=True).consenting_to(CONTACT).exclude(no_address)
 
 
+def _may_contact(partners: list[Partner]) -> dict[int, str]:
+    """Those among `partners` we may contact at all (not erased, consent to be contacted in
+    force), with the address to e-mail them at ("" for none), by partner id. One query."""
+    if not partners:
+        return {}
+    rows = (Partner.objects.filter(pk__in=[partner.pk for partner in partners], erased_at__isnull=True)
+            .consenting_to(CONTACT).values_list("pk", "user__email"))
+    login_emails = dict(rows)
+    return {partner.pk: email_address(partner, login_emails[partner.pk] or "")
+            for partner in partners if partner.pk in login_emails}
+
+
 def contact_addresses(partners: Iterable[Partner]) -> dict[int, str]:
     """The address to e-mail each partner we may contact at, by partner id; partners we may
     not contact are left out. One query, however many partners."""
-    partners = list(partners)
-    allowed = set(contactable_partners().filter(pk__in=[partner.pk for partner in partners])
-                  .values_list("pk", flat=True))
-    return {partner.pk: _address(partner) for partner in partners if partner.pk in allowed}
+    return {pk: address for pk, address in _may_contact(list(partners)).items() if address}
+
+
+def contact_withdrawn(partner: Partner) -> bool:
+    """The partner agreed to be contacted and has since withdrawn it: we must not e-mail them.
+    (Someone new has no consent recorded yet; an invitation is how they record it.)"""
+    contact = Consent.objects.filter(partner=partner, statement__topic=CONTACT)
+    return contact.exists() and not contact.in_force().exists()
 
 
 def contact_address(partner: Partner | None) -> str | None:
@@ -126,19 +151,16 @@ def _address_lines(partner: Partner) -> tuple[str, ...]:
     return tuple([partner.full_name] + [line for line in lines if line])
 
 
-def partner_recipient(partner: Partner, *, consenting: bool | None = None) -> Recipient:
-    """How to reach `partner`, or a Recipient that is not reachable, saying why. `consenting`:
-    whether their consent to be contacted is in force, when the caller already knows."""
+def _recipient(partner: Partner, address: str | None) -> Recipient:
+    # `address`: where to e-mail them (see `email_address`), None when we may not contact them.
     if partner.is_erased:
         return nobody("their personal data was erased", partner=partner)
-    if consenting is None:
-        consenting = partner.has_consent(CONTACT)
-    if not consenting:
+    if address is None:
         return nobody("no consent to be contacted in force", partner=partner)
     if partner.preferred_contact == Partner.ContactMethod.LINK_WORKER:
         return nobody("reached through their link worker", partner=partner)
     details = {
-        Notice.Channel.EMAIL: bool(partner.email),
+        Notice.Channel.EMAIL: bool(address),
         Notice.Channel.TEXT: bool(partner.phone),
         Notice.Channel.LETTER: bool(partner.address.strip()),
         Notice.Channel.PHONE: bool(partner.phone),
@@ -150,8 +172,24 @@ def partner_recipient(partner: Partner, *, consenting: bool | None = None) -> Re
         if not fallback:
             return nobody("no e-mail address, phone number or postal address", partner=partner)
         channel = fallback[0]
-    return Recipient(name=partner.display_name, channel=channel, email=partner.email, phone=partner.phone,
+    return Recipient(name=partner.display_name, channel=channel, email=address, phone=partner.phone,
                      address=_address_lines(partner), partner=partner, user=partner.user)
+
+
+def partner_recipients(partners: Iterable[Partner]) -> dict[int, Recipient]:
+    """How to reach each of `partners` (see `partner_recipient`), by partner id, in one
+    query: a Recipient whose channel is e-mail carries the address `contact_addresses` gives."""
+    partners = list(partners)
+    may = _may_contact(partners)
+    return {partner.pk: _recipient(partner, may.get(partner.pk)) for partner in partners}
+
+
+def partner_recipient(partner: Partner, *, consenting: bool | None = None) -> Recipient:
+    """How to reach `partner`, or a Recipient that is not reachable, saying why. `consenting`:
+    whether their consent to be contacted is in force, when the caller already knows."""
+    if consenting is None:
+        return partner_recipients([partner])[partner.pk]
+    return _recipient(partner, email_address(partner) if consenting else None)
 
 
 def user_recipient(user) -> Recipient | None:

@@ -8,11 +8,14 @@ dicts of those). Keys are snake_case; people read them through `readable_section
 An exporter runs a fixed number of queries however much it returns.
 
 Erasure (`participants.services.partner_erase`) anonymises the partner record
-itself; each app that keeps free text or other personal data about a partner adds
-an *eraser* in `coprod.registry.data_erasers`: a function `(partner, by) -> None` that anonymises its
+itself, after `erase_own_records` has removed what this app and the core hold about
+them (documents, e-mails, notices, invitations, consents, old versions); each app
+that keeps free text or other personal data about a partner adds an *eraser* in
+`coprod.registry.data_erasers`: a function `(partner, by) -> None` that anonymises its
 own rows while keeping what must be retained (amounts, dates).
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import date
 from datetime import datetime
@@ -20,7 +23,13 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
@@ -37,6 +46,9 @@ from .models import Invitation
 from .models import Partner
 from .models import StatusChange
 from .models import TrainingRecord
+from .rules import ERASE_PERMISSION
+
+logger = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "coprod partner export"
 EXPORT_VERSION = 1
@@ -82,6 +94,109 @@ def partner_export(partner: Partner, *, sensitive: bool = True) -> dict:
 def run_erasers(partner: Partner, by) -> None:
     for erase in registry.data_erasers:
         erase(partner, by)
+
+
+# --- Erasure: what goes with a partner's personal data ------------------------------------
+
+
+def _delete_history(model, **filters) -> None:
+    """Delete the saved versions of `model` rows matching `filters`, with their
+    many-to-many versions (those point at the versions without a database constraint)."""
+    history = model.history.model
+    versions = history.objects.filter(**filters)
+    for field in getattr(history, "_history_m2m_fields", []):
+        m2m = apps.get_model(history._meta.app_label, f"{history.__name__}_{field.name}")
+        m2m.objects.filter(history__in=versions.values("history_id")).delete()
+    versions.delete()
+
+
+def _only_theirs(user) -> bool:
+    """Is this login only the partner's (not also a staff member's, trustee's or superuser's)?"""
+    return not (user.is_staff_member or user.is_trustee or user.is_superuser)
+
+
+def _erase_login(partner: Partner, by) -> None:
+    """Close and anonymise the partner's login, unless it also serves another role
+    (staff member, trustee, superuser): then it is only unlinked from the record."""
+    user = partner.user
+    if user is None:
+        return
+    if not _only_theirs(user):
+        logger.info("partner %s erased: login %s kept for its other roles", partner.pk, user.pk)
+        return
+    user.email = f"erased-{partner.pk}@invalid"
+    user.full_name = f"Erased partner {partner.pk}"
+    user.is_active = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save(update_fields=["email", "full_name", "is_active", "last_login", "password"])
+    user.groups.clear()
+    user.user_permissions.clear()
+    EmailAddress.objects.filter(user=user).delete()
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user),
+                            object_id=str(user.pk)).delete()
+
+
+def erase_own_records(partner: Partner, by) -> None:
+    """What erasing a partner removes from this app and the core, once the other apps'
+    erasers have run (`participants.services.partner_erase` then anonymises the record)."""
+    # Certificates, statements and exports are personal documents: rows and files go.
+    reports = Report.objects.filter(partner=partner)
+    files = [name for name in reports.values_list("file", flat=True) if name]
+    reports.delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+
+    # E-mails to or about them hold their name, address and what was said; unsent ones go too.
+    emails = OutgoingEmail.objects.filter(partner=partner)
+    if partner.email:
+        emails |= OutgoingEmail.objects.filter(to__iexact=partner.email)
+    # Reminders and notices by text, letter or phone hold their number, address and the message.
+    notices = Notice.objects.filter(partner=partner)
+    if partner.user is not None and _only_theirs(partner.user):
+        emails |= OutgoingEmail.objects.filter(user=partner.user)
+        notices |= Notice.objects.filter(user=partner.user)
+    emails.delete()
+    notices.delete()
+
+    invitation_ids = list(Invitation.objects.filter(partner=partner).values_list("pk", flat=True))
+    Invitation.objects.filter(pk__in=invitation_ids).delete()
+    _delete_history(Invitation, id__in=invitation_ids)
+    _delete_history(Invitation, partner_id=partner.pk)
+    # With nothing personal left there is nothing to consent to; the erasure record
+    # (who and when) takes the place of the consent records.
+    Consent.objects.filter(partner=partner).delete()
+    _delete_history(Consent, partner_id=partner.pk)
+    # Training records stay (course and dates); their old versions go with the rest.
+    _delete_history(TrainingRecord, partner_id=partner.pk)
+    # Status changes stay as dates; their notes are free text that may say anything.
+    StatusChange.objects.filter(partner=partner).exclude(note="").update(note="")
+
+    _erase_login(partner, by)
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Partner),
+                            object_id=str(partner.pk)).delete()
+
+    partner.skip_history_when_saving = True
+    try:
+        partner.access_needs.clear()
+        partner.lived_experience.clear()
+    finally:
+        del partner.skip_history_when_saving
+    _delete_history(Partner, id=partner.pk)
+
+
+def erasure_reviewers(partner: Partner) -> list[str]:
+    """Who hears of a request to erase: staff allowed to erase, and the link worker;
+    every active staff member if there is nobody else."""
+    User = get_user_model()
+    app_label, codename = ERASE_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    staff = User.objects.filter(is_active=True, is_staff_member=True).exclude(email="")
+    allowed = staff.filter(Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
+                           | Q(is_superuser=True))
+    emails = set(allowed.values_list("email", flat=True))
+    if partner.link_worker_id:
+        emails |= set(staff.filter(pk=partner.link_worker_id).values_list("email", flat=True))
+    return sorted(emails or staff.values_list("email", flat=True))
 
 
 # --- Exporters for the participants app --------------------------------------------------

@@ -1,5 +1,7 @@
 """People: the login account and the lived-experience partner record."""
 
+import calendar
+from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
@@ -21,6 +23,7 @@ from django.db.models import Subquery
 from django.db.models import Value
 from django.db.models import When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -50,6 +53,15 @@ class UserQuerySet(models.QuerySet):
         return self.filter(
             Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
         ).distinct()
+
+    def missing_training(self, courses: list["Course"]) -> "UserQuerySet":
+        """Active staff members missing a completion that counts of any of `courses`."""
+        if not courses:
+            return self.none()
+        missing = Q()
+        for course in courses:
+            missing |= ~Exists(TrainingRecord.objects.counting().filter(course=course, user=OuterRef("pk")))
+        return self.filter(missing, is_staff_member=True, is_active=True)
 
     def team_managers(self) -> "UserQuerySet":
         """Active staff members who may manage the team (see coprod.roles.can_manage_team)."""
@@ -335,6 +347,27 @@ class Partner(models.Model):
     def has_consent(self, topic: str) -> bool:
         return Partner.objects.filter(pk=self.pk).consenting_to(topic).exists()
 
+    def training_to_do(self) -> list[dict]:
+        """The courses required of partners that they are due, each with their latest completion."""
+        return Course.objects.filter(required_for_partners=True).due_for([self], field="partner")[self.pk]
+
+    def next_steps(self) -> dict:
+        """What the partner's home page asks them to look at next."""
+        rows = ConsentStatement.objects.rows_for(self)
+        return {
+            "consents_to_review": [row for row in rows if row["earlier"] and not row["consent"]],
+            "consents_not_given": [row for row in rows if not row["earlier"] and not row["consent"]],
+            "training_to_do": self.training_to_do(),
+        }
+
+    @property
+    def consent_answers(self) -> list[dict]:
+        """Their answer on each topic, in the topics' order, for a partner read with
+        `consent_annotations()`: agrees (to the latest words), or agreed to older words."""
+        return [{"label": label, "agrees": getattr(self, f"agrees_{value}"),
+                 "agreed_before": getattr(self, f"agreed_before_{value}")}
+                for value, label in ConsentStatement.Topic.choices]
+
 
 class StatusChange(models.Model):
     """One step of a partner's journey (enquiry → induction → active → paused → left)."""
@@ -443,6 +476,29 @@ class Invitation(models.Model):
             return "expired"
         return "pending"
 
+    @staticmethod
+    def login_with_email(email: str) -> "User | None":
+        return User.objects.filter(email__iexact=email).first()
+
+    def situation_for(self, user) -> str:
+        """What opening the link means for `user` (the signed-in person, or anonymous):
+        "new_login" (set one up), "add_role" (signed in as the invited person),
+        "sign_in_first" (a login for that e-mail exists), "wrong_user" (signed in as
+        someone else), or the invitation's state when it is no longer pending."""
+        if self.state != "pending":
+            return self.state
+        existing = Invitation.login_with_email(self.email)
+        if user is not None and user.is_authenticated:
+            return "add_role" if existing is not None and existing.pk == user.pk else "wrong_user"
+        return "sign_in_first" if existing is not None else "new_login"
+
+    def accept_url(self, request_or_base_url) -> str:
+        """The link that accepts it, on the site of `request_or_base_url` (a request or a URL)."""
+        path = reverse("participants:invitation_accept", kwargs={"token": self.token})
+        if isinstance(request_or_base_url, str):
+            return request_or_base_url.rstrip("/") + path
+        return request_or_base_url.build_absolute_uri(path)
+
 
 class ConsentStatementQuerySet(models.QuerySet):
     def newest_of(self, topic) -> "ConsentStatementQuerySet":
@@ -458,6 +514,36 @@ class ConsentStatementQuerySet(models.QuerySet):
         """The wording in use for each topic: the highest version."""
         newest = ConsentStatement.objects.newest_of(OuterRef("topic")).values("version")[:1]
         return self.filter(version=Subquery(newest))
+
+    def current_and_earlier(self) -> tuple[list, list]:
+        """The wordings with their agreed counts, in the topics' order, newest first: those
+        in use, and the earlier versions."""
+        statements = list(self.with_agreed_count())
+        order = {topic: i for i, topic in enumerate(ConsentStatement.Topic.values)}
+        statements.sort(key=lambda s: (order[s.topic], -s.version))
+        latest_version = {}
+        for statement in statements:
+            latest_version.setdefault(statement.topic, statement.version)
+        current = [s for s in statements if s.version == latest_version[s.topic]]
+        return current, [s for s in statements if s.version != latest_version[s.topic]]
+
+    def rows_for(self, partner: "Partner") -> list[dict]:
+        """One row per topic, in the topics' own order: the wording in use, the
+        partner's agreement to it (if in force) and any agreement to older words."""
+        statements = {s.topic: s for s in self.latest()}
+        in_force = list(Consent.objects.in_force().filter(partner=partner).select_related("statement"))
+        rows = []
+        for topic, label in ConsentStatement.Topic.choices:
+            statement = statements.get(topic)
+            if statement is None:
+                continue
+            consent = next((c for c in in_force if c.statement_id == statement.pk), None)
+            earlier = next((c for c in in_force
+                            if c.statement.topic == topic and c.statement_id != statement.pk), None)
+            rows.append({"topic": topic, "label": label, "statement": statement, "consent": consent,
+                         "earlier": earlier, "effects": CONSENT_EFFECTS[topic],
+                         "restriction": None if consent else CONSENT_RESTRICTIONS[topic]})
+        return rows
 
     def with_agreed_count(self) -> "ConsentStatementQuerySet":
         """Annotate `agreed`: how many partners' agreement to this wording is in force."""
@@ -487,6 +573,35 @@ class ConsentStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()} (version {self.version})"
+
+
+# What happens when a partner agrees or stops agreeing, said to the partner.
+CONSENT_EFFECTS = {
+    ConsentStatement.Topic.DATA: {
+        "agree": "we can keep your details so that we can invite you to things and pay you.",
+        "withdraw": "we will stop using your details to invite you to things. We still keep records of "
+                    "payments because the law says we must.",
+    },
+    ConsentStatement.Topic.PHOTOS: {
+        "agree": "we can use photos of you from meetings and events.",
+        "withdraw": "we will not use photos of you from now on.",
+    },
+    ConsentStatement.Topic.QUOTES: {
+        "agree": "we can quote what you say in reports, without your name.",
+        "withdraw": "we will not quote what you say in any new report.",
+    },
+    ConsentStatement.Topic.CONTACT: {
+        "agree": "we can contact you about meetings, opportunities and payments.",
+        "withdraw": "we will not contact you. You can still contact us, and agree again here at any time.",
+    },
+}
+# What staff must not do while a consent is not in force.
+CONSENT_RESTRICTIONS = {
+    ConsentStatement.Topic.DATA: "No agreement to keep their data",
+    ConsentStatement.Topic.PHOTOS: "No photos",
+    ConsentStatement.Topic.QUOTES: "No quotes",
+    ConsentStatement.Topic.CONTACT: "Do not contact",
+}
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -564,6 +679,29 @@ class CourseQuerySet(models.QuerySet):
         )
 
 
+    def due_for(self, people: list, *, field: str) -> dict[int, list[dict]]:
+        """For each person (partners, or staff users when `field` is "user"), the courses
+        among these they have no completion that counts for, each with their latest
+        completion if any. Two queries' worth of data (none for courses already read)."""
+        courses = list(self)
+        if not people or not courses:
+            return {person.pk: [] for person in people}
+        soon = timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
+        records = (TrainingRecord.objects.filter(**{f"{field}__in": people, "course__in": courses})
+                   .with_state().order_by("completed_on", "pk"))
+        latest, counting = {}, set()
+        for record in records:
+            key = (getattr(record, f"{field}_id"), record.course_id)
+            latest[key] = record
+            if record.expires_on is None or record.expires_on > soon:
+                counting.add(key)
+        return {
+            person.pk: [{"course": course, "record": latest.get((person.pk, course.pk))}
+                        for course in courses if (person.pk, course.pk) not in counting]
+            for person in people
+        }
+
+
 class Course(models.Model):
     """A training or induction course (induction, safeguarding, recruitment panel training...)."""
 
@@ -585,6 +723,16 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def expiry_for(self, completed_on: date) -> date | None:
+        """When a completion on `completed_on` runs out: `valid_for_months` later (the month's
+        last day when that month is shorter), or None when the course never expires."""
+        if not self.valid_for_months:
+            return None
+        month_index = completed_on.month - 1 + self.valid_for_months
+        year, month = completed_on.year + month_index // 12, month_index % 12 + 1
+        return completed_on.replace(year=year, month=month,
+                                    day=min(completed_on.day, calendar.monthrange(year, month)[1]))
 
     def partners_due(self) -> PartnerQuerySet:
         """Current partners who need this course: no completion, or one that has

@@ -2,28 +2,20 @@
 validates before saving, records who did it, and raises ValidationError with a
 message people can act on. Each feature keeps its own block below."""
 
-import calendar
 import datetime
 import logging
 import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth import password_validation
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from coprod import bounds
@@ -32,19 +24,14 @@ from coprod.changes import model_create
 from coprod.changes import model_delete
 from coprod.changes import model_save
 from coprod.changes import model_update
-from coprod.models import Notice
 from coprod.models import Organisation
-from coprod.models import OutgoingEmail
 from coprod.models import Report
 from coprod.reports import report_request
-from coprod.roles import SENSITIVE_DATA
-from coprod.roles import can_see_sensitive_data
 from coprod.roles import is_staff_member
-from coprod.roles import partner_for
-from coprod.roles import require
 
 from . import data_protection
 from .contact import contact_address
+from .contact import contact_withdrawn
 from .contact import email_partner
 from .models import AccessNeed
 from .models import Consent
@@ -55,13 +42,19 @@ from .models import LivedExperienceArea
 from .models import Partner
 from .models import StatusChange
 from .models import TrainingRecord
+from .rules import ERASE_PERMISSION  # noqa: F401 (where other modules have long found it)
+from .rules import SENSITIVE_PERMISSION  # noqa: F401
+from .rules import can_act_for
+from .rules import can_erase
+from .rules import can_see_sensitive
+from .rules import is_own_record
+from .rules import require_staff
 
 logger = logging.getLogger(__name__)
 
 
 # --- Partner records (staff) ---
 
-SENSITIVE_PERMISSION = SENSITIVE_DATA
 PARTNER_M2M_FIELDS = ("access_needs", "lived_experience")
 # Everything staff may set on a partner record through partner_create / partner_update.
 PARTNER_FIELDS = (
@@ -71,33 +64,40 @@ PARTNER_FIELDS = (
 )
 
 
-def can_see_sensitive(user) -> bool:
-    """May this person see and change lived experience, access needs and the benefit flag?"""
-    return can_see_sensitive_data(user)
+def _bounded(data: dict, errors: dict) -> dict:
+    """`data` with each text checked against what its Partner field holds (problems go in `errors`)."""
+    return {name: bounds.check_text(name, value, max_length=Partner._meta.get_field(name).max_length,
+                                    errors=errors) if isinstance(value, str) else value
+            for name, value in data.items()}
 
 
-def can_run_participants(user) -> bool:
-    """Partners' records and status, invitations, consent wording, courses and training, and
-    the vocabularies (access needs, lived-experience areas) are kept by staff."""
-    return is_staff_member(user)
+def _email_holder(email: str, partner: Partner | None) -> Partner | None:
+    """Another partner (not erased) whose record has this e-mail address."""
+    others = Partner.objects.filter(email__iexact=email, erased_at__isnull=True)
+    return (others.exclude(pk=partner.pk) if partner is not None else others).first()
 
 
-def is_own_record(user, partner: Partner) -> bool:
-    """Is this the partner's own login?"""
-    return partner.user_id is not None and partner.user_id == user.pk
+# The detail each way of being contacted needs: its field, its name, and what a partner is asked for.
+CONTACT_NEEDS = {
+    Partner.ContactMethod.EMAIL: ("email", "e-mail address", "an e-mail address"),
+    Partner.ContactMethod.PHONE: ("phone", "phone number", "a phone number"),
+    Partner.ContactMethod.TEXT: ("phone", "phone number", "a mobile number for texts"),
+    Partner.ContactMethod.POST: ("address", "postal address", "a postal address"),
+}
 
 
-def can_act_for(user, partner: Partner) -> bool:
-    """The partner themselves, or staff on their behalf (giving or withdrawing consent)."""
-    return is_staff_member(user) or is_own_record(user, partner)
+def _missing_detail(data: dict, partner: Partner | None, contact: str) -> tuple[str, str, str] | None:
+    """What `contact` needs (see CONTACT_NEEDS) when neither `data` nor the stored record has it."""
+    need = CONTACT_NEEDS.get(contact)
+    if need and not data.get(need[0], getattr(partner, need[0]) if partner else ""):
+        return need
+    return None
 
 
-def _require_staff(by) -> None:
-    require(can_run_participants, by, "Only staff can do this.")
-
-
-def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
-    """Check a partner's details before they are saved; answer the cleaned values."""
+def partner_data_check(*, data: dict, partner: Partner | None, by) -> dict:
+    """Check a partner's details as `partner_create` / `partner_update` do before saving,
+    saving nothing (they, and the spreadsheet import's preview, call it). Answers the
+    cleaned values."""
     unknown = set(data) - set(PARTNER_FIELDS)
     if unknown:
         raise ValueError(f"Not a partner detail staff can set: {', '.join(sorted(unknown))}")
@@ -105,24 +105,18 @@ def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
         raise PermissionDenied("Only staff allowed to see sensitive data can change access needs, "
                                "lived experience or the benefit check.")
     errors = {}
-    data = {name: bounds.check_text(name, value, max_length=Partner._meta.get_field(name).max_length,
-                                    errors=errors) if isinstance(value, str) else value
-            for name, value in data.items()}
+    data = _bounded(data, errors)
     # Only fields being set are checked, except the name a record cannot be without.
     if partner is None or "full_name" in data:
         if not data.get("full_name"):
             errors["full_name"] = "Enter their full name. Every other detail can be added later."
-    email = data.get("email", partner.email if partner else "")
     if data.get("email"):
         try:
             validate_email(data["email"])
         except ValidationError:
             errors["email"] = "Enter an e-mail address in the form name@example.org, or leave it empty."
         else:
-            others = Partner.objects.filter(email__iexact=data["email"], erased_at__isnull=True)
-            if partner is not None:
-                others = others.exclude(pk=partner.pk)
-            other = others.first()
+            other = _email_holder(data["email"], partner)
             if other is not None:
                 errors["email"] = (f"{other.full_name} already has this e-mail address. "
                                    "Each partner needs their own.")
@@ -131,16 +125,8 @@ def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
             data.get(name) for name in ("email", "phone", "address")):
         # A name alone is a whole record: with no way to reach them, staff go through their link worker.
         contact = data["preferred_contact"] = Partner.ContactMethod.LINK_WORKER
-    phone = data.get("phone", partner.phone if partner else "")
-    address = data.get("address", partner.address if partner else "")
-    needs = {
-        Partner.ContactMethod.EMAIL: (email, "e-mail address"),
-        Partner.ContactMethod.PHONE: (phone, "phone number"),
-        Partner.ContactMethod.TEXT: (phone, "phone number"),
-        Partner.ContactMethod.POST: (address, "postal address"),
-    }
-    if contact in needs and not needs[contact][0]:
-        value, what = needs[contact]
+    if missing := _missing_detail(data, partner, contact):
+        what = missing[1]
         errors["preferred_contact"] = (
             f"They prefer {Partner.ContactMethod(contact).label.lower()}, but there is no {what} on "
             f"their record. Add their {what} or choose another way to contact them."
@@ -151,12 +137,6 @@ def _clean_partner_data(data: dict, *, partner: Partner | None, by) -> dict:
     if errors:
         raise ValidationError(errors)
     return data
-
-
-def partner_data_check(*, data: dict, partner: Partner | None, by) -> dict:
-    """Check partner details exactly as `partner_create` / `partner_update` would, saving
-    nothing (the spreadsheet import's preview). Answers the cleaned values."""
-    return _clean_partner_data(data, partner=partner, by=by)
 
 
 def _apply(partner: Partner, data: dict, *, by) -> list[str]:
@@ -193,10 +173,10 @@ def _apply(partner: Partner, data: dict, *, by) -> list[str]:
 @transaction.atomic
 def partner_create(*, data: dict, status: str = Partner.Status.ENQUIRY, by) -> Partner:
     """Record a new partner (with or without an e-mail address or a login)."""
-    _require_staff(by)
+    require_staff(by)
     if status not in Partner.Status.values:
         raise ValidationError({"status": "Choose where they are in their journey."})
-    data = _clean_partner_data(data, partner=None, by=by)
+    data = partner_data_check(data=data, partner=None, by=by)
     partner = model_create(Partner, by=by, status=status,
                            **{name: value for name, value in data.items() if name not in PARTNER_M2M_FIELDS})
     StatusChange.objects.create(partner=partner, from_status="", to_status=status, changed_by=by,
@@ -210,11 +190,11 @@ def partner_create(*, data: dict, status: str = Partner.Status.ENQUIRY, by) -> P
 def partner_update(*, partner: Partner, data: dict, by) -> list[str]:
     """Change a partner's details. Answers the names of the fields that changed
     (empty when nothing did: no historical record is written then)."""
-    _require_staff(by)
+    require_staff(by)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.is_erased:
         raise ValidationError("This partner's details were erased; they can no longer be changed.")
-    data = _clean_partner_data(data, partner=partner, by=by)
+    data = partner_data_check(data=data, partner=partner, by=by)
     return _apply(partner, data, by=by)
 
 
@@ -222,7 +202,7 @@ def partner_update(*, partner: Partner, data: dict, by) -> list[str]:
 def partner_change_status(*, partner: Partner, status: str, note: str = "", by) -> StatusChange:
     """Move a partner along their journey (enquiry → induction → active → paused → left),
     recording who and when; the partner is told by e-mail if they agreed to be contacted."""
-    _require_staff(by)
+    require_staff(by)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     note = (note or "").strip()
     if status not in Partner.Status.values:
@@ -278,43 +258,40 @@ def _clean_name(name: str, *, model, instance, noun: str) -> str:
     return name
 
 
+def _vocabulary_save(model, instance, *, noun: str, by, **fields):
+    """Add a word to one of the lists (`instance` None) or change one, checking its name."""
+    require_staff(by)
+    fields["name"] = _clean_name(fields["name"], model=model, instance=instance, noun=noun)
+    done = "created" if instance is None else "changed"
+    if instance is None:
+        instance = model.objects.create(**fields)
+    else:
+        model_update(instance=instance, data=fields, by=by)
+    logger.info("%s %s %s by %s", model._meta.verbose_name, instance.pk, done, by)
+    return instance
+
+
 @transaction.atomic
 def access_need_create(*, name: str, description: str = "", order: int = 0, by) -> AccessNeed:
-    _require_staff(by)
-    name = _clean_name(name, model=AccessNeed, instance=None, noun="access need")
-    need = AccessNeed.objects.create(name=name, description=(description or "").strip(), order=order)
-    logger.info("access need %s created by %s", need.pk, by)
-    return need
+    return _vocabulary_save(AccessNeed, None, noun="access need", by=by, name=name,
+                            description=(description or "").strip(), order=order)
 
 
 @transaction.atomic
 def access_need_update(*, access_need: AccessNeed, name: str, description: str = "", order: int = 0,
                        by) -> AccessNeed:
-    _require_staff(by)
-    access_need.name = _clean_name(name, model=AccessNeed, instance=access_need, noun="access need")
-    access_need.description = (description or "").strip()
-    access_need.order = order
-    access_need.save(update_fields=["name", "description", "order"])
-    logger.info("access need %s changed by %s", access_need.pk, by)
-    return access_need
+    return _vocabulary_save(AccessNeed, access_need, noun="access need", by=by, name=name,
+                            description=(description or "").strip(), order=order)
 
 
 @transaction.atomic
 def lived_experience_area_create(*, name: str, by) -> LivedExperienceArea:
-    _require_staff(by)
-    name = _clean_name(name, model=LivedExperienceArea, instance=None, noun="area")
-    area = LivedExperienceArea.objects.create(name=name)
-    logger.info("lived-experience area %s created by %s", area.pk, by)
-    return area
+    return _vocabulary_save(LivedExperienceArea, None, noun="area", by=by, name=name)
 
 
 @transaction.atomic
 def lived_experience_area_update(*, area: LivedExperienceArea, name: str, by) -> LivedExperienceArea:
-    _require_staff(by)
-    area.name = _clean_name(name, model=LivedExperienceArea, instance=area, noun="area")
-    area.save(update_fields=["name"])
-    logger.info("lived-experience area %s changed by %s", area.pk, by)
-    return area
+    return _vocabulary_save(LivedExperienceArea, area, noun="area", by=by, name=name)
 
 
 # --- Invitations ------------------------------------------------------------
@@ -337,23 +314,14 @@ INVITATION_PROBLEMS = {
 }
 
 
-def _user_with_email(email: str):
-    return get_user_model().objects.filter(email__iexact=email).first()
+# The flag on a login that each role other than partner gives.
+ROLE_FLAGS = {Invitation.Role.STAFF: "is_staff_member", Invitation.Role.TRUSTEE: "is_trustee"}
 
 
 def _has_role(user, role: str) -> bool:
-    if role == Invitation.Role.STAFF:
-        return user.is_staff_member
-    if role == Invitation.Role.TRUSTEE:
-        return user.is_trustee
+    if role in ROLE_FLAGS:
+        return getattr(user, ROLE_FLAGS[role])
     return Partner.objects.filter(user=user).exists()
-
-
-def _contact_withdrawn(partner: Partner) -> bool:
-    """The partner agreed to be contacted and has since withdrawn it: we must not e-mail them.
-    (Someone new has no consent recorded yet; the invitation is how they record it.)"""
-    contact = Consent.objects.filter(partner=partner, statement__topic=ConsentStatement.Topic.CONTACT)
-    return contact.exists() and not contact.in_force().exists()
 
 
 def _check_can_invite(*, email: str, role: str, partner: Partner | None,
@@ -366,7 +334,7 @@ def _check_can_invite(*, email: str, role: str, partner: Partner | None,
         raise ValidationError(
             f"An invitation to {email} is already waiting to be accepted. Re-send or revoke that one instead."
         )
-    existing = _user_with_email(email)
+    existing = Invitation.login_with_email(email)
     if existing is not None and _has_role(existing, role):
         raise ValidationError(
             f"{email} already signs in as a {Invitation.Role(role).label.lower()}: no invitation is needed."
@@ -381,7 +349,7 @@ def _check_can_invite(*, email: str, role: str, partner: Partner | None,
         raise ValidationError(
             f"{partner} already has an invitation waiting to be accepted. Re-send or revoke that one instead."
         )
-    if _contact_withdrawn(partner):
+    if contact_withdrawn(partner):
         raise ValidationError(f"{partner} has withdrawn consent to be contacted, so we cannot e-mail them.")
 
 
@@ -391,7 +359,7 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
     """Record an invitation (not yet sent). A partner invitation names the partner
     record the login will be linked to; without one, a new record is created for a
     brand-new partner, starting at induction."""
-    _require_staff(by)
+    require_staff(by)
     email = (email or "").strip().lower()
     full_name = " ".join((full_name or "").split())
     try:
@@ -411,7 +379,7 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
     _check_can_invite(email=email, role=role, partner=partner)
 
     if role == Invitation.Role.PARTNER and partner is None:
-        same = Partner.objects.filter(email__iexact=email, erased_at__isnull=True).first()
+        same = _email_holder(email, None)
         if same is not None:
             raise ValidationError(
                 f"{same} already has a partner record with this e-mail address: invite them from their page."
@@ -426,24 +394,17 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
     return invitation
 
 
-def invitation_accept_url(*, invitation: Invitation, request_or_base_url: HttpRequest | str) -> str:
-    path = reverse("participants:invitation_accept", kwargs={"token": invitation.token})
-    if isinstance(request_or_base_url, str):
-        return request_or_base_url.rstrip("/") + path
-    return request_or_base_url.build_absolute_uri(path)
-
-
 @transaction.atomic
 def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequest | str) -> Invitation:
     """E-mail the link to a pending invitation, in plain English, naming the
     organisation and who invited them."""
-    _require_staff(by)
+    require_staff(by)
     # Lock only the invitation: PostgreSQL cannot lock the nullable side of an outer join.
     invitation = (Invitation.objects.select_for_update(of=("self",))
                   .select_related("created_by", "partner").get(pk=invitation.pk))
     if invitation.state != "pending":
         raise ValidationError(f"This invitation is {invitation.state}, so it cannot be sent.")
-    if invitation.partner is not None and _contact_withdrawn(invitation.partner):
+    if invitation.partner is not None and contact_withdrawn(invitation.partner):
         raise ValidationError(
             f"{invitation.partner} has withdrawn consent to be contacted, so we cannot e-mail them."
         )
@@ -451,7 +412,7 @@ def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequ
         "invitation": invitation,
         "organisation": Organisation.current().name,
         "inviter": invitation.created_by or by,
-        "url": invitation_accept_url(invitation=invitation, request_or_base_url=request_or_base_url),
+        "url": invitation.accept_url(request_or_base_url),
         "expires_on": timezone.localtime(invitation.expires_at),
     }
     # Queued with the invitation: if the mail server fails, the invitation is kept and the
@@ -475,7 +436,7 @@ def invitation_create_and_send(*, email: str, full_name: str, role: str, partner
                                request_or_base_url: HttpRequest | str) -> Invitation:
     """Invite someone: record the invitation and e-mail it (the e-mail is saved with the
     invitation and retried if the mail server fails; see coprod.notify)."""
-    _require_staff(by)
+    require_staff(by)
     invitation = invitation_create(email=email, full_name=full_name, role=role, partner=partner, by=by,
                                    days_valid=days_valid)
     return invitation_send(invitation=invitation, by=by, request_or_base_url=request_or_base_url)
@@ -485,7 +446,7 @@ def invitation_create_and_send(*, email: str, full_name: str, role: str, partner
 def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRequest | str,
                       days_valid: int = INVITATION_DAYS) -> Invitation:
     """Send the link again. An expired invitation gets `days_valid` more days from now."""
-    _require_staff(by)
+    require_staff(by)
     invitation = (Invitation.objects.select_for_update(of=("self",))
                   .select_related("partner__user").get(pk=invitation.pk))
     state = invitation.state
@@ -506,7 +467,7 @@ def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRe
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     """Stop the link working, whether it is still pending or has expired."""
-    _require_staff(by)
+    require_staff(by)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(
@@ -520,19 +481,6 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     return invitation
 
 
-def invitation_situation(*, invitation: Invitation, user) -> str:
-    """What opening the link means for `user` (the signed-in person, or anonymous):
-    "new_login" (set one up), "add_role" (signed in as the invited person),
-    "sign_in_first" (a login for that e-mail exists), "wrong_user" (signed in as
-    someone else), or the invitation's state when it is no longer pending."""
-    if invitation.state != "pending":
-        return invitation.state
-    existing = _user_with_email(invitation.email)
-    if user is not None and user.is_authenticated:
-        return "add_role" if existing is not None and existing.pk == user.pk else "wrong_user"
-    return "sign_in_first" if existing is not None else "new_login"
-
-
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
     """Accept an invitation and return the login it gives.
@@ -543,7 +491,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
     signed in as that login: the invited role is added to it, never a second login.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    situation = invitation_situation(invitation=invitation, user=by)
+    situation = invitation.situation_for(by)
     if situation not in ("new_login", "add_role"):
         raise ValidationError(INVITATION_PROBLEMS[situation].format(
             user=getattr(by, "email", ""), email=invitation.email,
@@ -574,12 +522,10 @@ def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
     else:
         user = by
 
-    if invitation.role == Invitation.Role.STAFF and not user.is_staff_member:
-        user.is_staff_member = True
-        user.save(update_fields=["is_staff_member"])
-    elif invitation.role == Invitation.Role.TRUSTEE and not user.is_trustee:
-        user.is_trustee = True
-        user.save(update_fields=["is_trustee"])
+    flag = ROLE_FLAGS.get(invitation.role)
+    if flag and not getattr(user, flag):
+        setattr(user, flag, True)
+        user.save(update_fields=[flag])
     elif partner is not None:
         partner.user = user
         changed = ["user"]
@@ -644,7 +590,7 @@ def consent_withdraw(*, consent: Consent, by) -> Consent:
 def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStatement:
     """Publish a new version of a topic's wording. Agreements to earlier versions
     stop counting: every partner has to agree to the new words."""
-    _require_staff(by)
+    require_staff(by)
     if topic not in ConsentStatement.Topic.values:
         raise ValidationError({"topic": "Choose one of the consent topics."})
     wording = (wording or "").strip()
@@ -659,25 +605,12 @@ def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStateme
                         wording=wording, effective_from=timezone.localdate())
 
 
-def _months_later(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def training_expiry(*, course: Course, completed_on: datetime.date) -> datetime.date | None:
-    if not course.valid_for_months:
-        return None
-    return _months_later(completed_on, course.valid_for_months)
-
-
 @transaction.atomic
 def training_record(*, course: Course, partner: Partner | None = None, user=None,
                     completed_on: datetime.date, by) -> TrainingRecord:
     """Record that a partner or a staff member completed a course; it expires
     `valid_for_months` later when the course needs refreshing."""
-    _require_staff(by)
+    require_staff(by)
     if (partner is None) == (user is None):
         raise ValidationError("Choose either a partner or a staff member, not both.")
     if partner is not None:
@@ -692,14 +625,14 @@ def training_record(*, course: Course, partner: Partner | None = None, user=None
         raise ValidationError("This completion is already recorded.")
     record = model_create(
         TrainingRecord, by=by, course=course, partner=partner, user=user, completed_on=completed_on,
-        expires_on=training_expiry(course=course, completed_on=completed_on), recorded_by=by)
+        expires_on=course.expiry_for(completed_on), recorded_by=by)
     return record
 
 
 @transaction.atomic
 def training_record_delete(*, record: TrainingRecord, by) -> None:
     """Remove a completion recorded by mistake (the history keeps who removed it)."""
-    _require_staff(by)
+    require_staff(by)
     model_delete(record, by=by)
 
 
@@ -720,29 +653,28 @@ def _validate_course(data: dict, course: Course | None = None) -> None:
         raise ValidationError({"valid_for_months": "Between 1 and 120 months, or empty if it never expires."})
 
 
-@transaction.atomic
-def course_create(*, data: dict, by) -> Course:
-    _require_staff(by)
-    _validate_course(data)
-    course = Course(**{field: data.get(field) for field in COURSE_FIELDS})
+def _course_save(course: Course, data: dict, *, by, update_fields: list[str] | None = None) -> Course:
+    for field in COURSE_FIELDS:
+        setattr(course, field, data.get(field))
     course.name = course.name.strip()
     course.description = course.description or ""
-    model_save(course, by=by)
-    return course
+    return model_save(course, by=by, update_fields=update_fields)
+
+
+@transaction.atomic
+def course_create(*, data: dict, by) -> Course:
+    require_staff(by)
+    _validate_course(data)
+    return _course_save(Course(), data, by=by)
 
 
 @transaction.atomic
 def course_update(*, course: Course, data: dict, by) -> Course:
     """Change a course. Expiry dates already recorded stay as they were worked out."""
-    _require_staff(by)
+    require_staff(by)
     _validate_course(data, course)
-    for field in COURSE_FIELDS:
-        setattr(course, field, data.get(field))
-    course.name = course.name.strip()
-    course.description = course.description or ""
     # Saved whatever it held: the form may already have written the new values into `course`.
-    model_save(course, by=by, update_fields=COURSE_FIELDS)
-    return course
+    return _course_save(course, data, by=by, update_fields=COURSE_FIELDS)
 
 
 OWN_DETAILS_FIELDS = ["preferred_name", "pronouns", "phone", "email", "address", "preferred_contact",
@@ -762,34 +694,23 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
     if unknown:
         raise ValidationError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
     errors = {}
-    data = {field: bounds.check_text(field, value, max_length=Partner._meta.get_field(field).max_length,
-                                     errors=errors) if isinstance(value, str) else value
-            for field, value in data.items()}
+    data = _bounded(data, errors)
     if errors:
         raise ValidationError(errors)
-    values = {field: data.get(field, getattr(partner, field)) for field in ("email", "phone", "address")}
-    otherwise = ", or choose another way to contact you."
-    needs_detail = {
-        Partner.ContactMethod.EMAIL: ("email", "Give an e-mail address" + otherwise),
-        Partner.ContactMethod.PHONE: ("phone", "Give a phone number" + otherwise),
-        Partner.ContactMethod.TEXT: ("phone", "Give a mobile number for texts" + otherwise),
-        Partner.ContactMethod.POST: ("address", "Give a postal address" + otherwise),
-    }
     if data.get("reminders", partner.reminders) not in Partner.Reminders.values:
         raise ValidationError({"reminders": "Choose when you would like to be reminded."})
     contact = data.get("preferred_contact", partner.preferred_contact)
-    if contact not in needs_detail and contact != Partner.ContactMethod.LINK_WORKER:
+    if contact not in CONTACT_NEEDS and contact != Partner.ContactMethod.LINK_WORKER:
         raise ValidationError({"preferred_contact": "Choose how you would like us to contact you."})
-    field, message = needs_detail.get(contact, ("email", ""))
-    if message and not values[field]:
-        raise ValidationError({field: message})
-    if values["email"]:
+    if missing := _missing_detail(data, partner, contact):
+        raise ValidationError({missing[0]: f"Give {missing[2]}, or choose another way to contact you."})
+    email = data.get("email", partner.email)
+    if email:
         try:
-            validate_email(values["email"])
+            validate_email(email)
         except ValidationError:
             raise ValidationError({"email": "Enter an e-mail address like name@example.org."}) from None
-    if values["email"] and Partner.objects.filter(email__iexact=values["email"], erased_at__isnull=True) \
-            .exclude(pk=partner.pk).exists():
+    if email and _email_holder(email, partner) is not None:
         raise ValidationError({"email": "Someone else already uses this e-mail address with us. "
                                         "Please give your own, or ask the team for help."})
     return _apply(partner, data, by=by)
@@ -798,56 +719,19 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
 # --- Data protection ---
 # Erasure anonymises a partner. Their personal details go, and so do the old versions
 # of their record kept by django-simple-history (those hold the same details). What must
-# be kept stays: status and training dates here, and through each app's eraser
-# (participants.data_protection.ERASERS) the amounts and dates of claims and payments.
+# be kept stays: status and training dates here (data_protection.erase_own_records says
+# what goes), and through each app's eraser (coprod.registry.data_erasers) the amounts
+# and dates of claims and payments.
 # The erasure itself is recorded: erased_at, erased_by, a status change and one
 # version of the anonymised record naming who erased it.
 
-ERASE_PERMISSION = "participants.delete_partner"
 ERASED_NOTE = "Personal data erased"
 RETENTION_ERASED_NOTE = "Personal data erased under the retention rule"
 ERASURE_REQUEST_NOTE = "Asked us to delete their information"
 
 
-def can_erase(user) -> bool:
-    return is_staff_member(user) and user.has_perm(ERASE_PERMISSION)
-
-
 def _same_name(typed: str, full_name: str) -> bool:
     return " ".join((typed or "").split()).casefold() == " ".join(full_name.split()).casefold()
-
-
-def _delete_history(model, **filters) -> None:
-    """Delete the saved versions of `model` rows matching `filters`, with their
-    many-to-many versions (those point at the versions without a database constraint)."""
-    history = model.history.model
-    versions = history.objects.filter(**filters)
-    for field in getattr(history, "_history_m2m_fields", []):
-        m2m = apps.get_model(history._meta.app_label, f"{history.__name__}_{field.name}")
-        m2m.objects.filter(history__in=versions.values("history_id")).delete()
-    versions.delete()
-
-
-def _erase_login(partner: Partner, by) -> None:
-    """Close and anonymise the partner's login, unless it also serves another role
-    (staff member, trustee, superuser): then it is only unlinked from the record."""
-    user = partner.user
-    if user is None:
-        return
-    if user.is_staff_member or user.is_trustee or user.is_superuser:
-        logger.info("partner %s erased: login %s kept for its other roles", partner.pk, user.pk)
-        return
-    user.email = f"erased-{partner.pk}@invalid"
-    user.full_name = f"Erased partner {partner.pk}"
-    user.is_active = False
-    user.last_login = None
-    user.set_unusable_password()
-    user.save(update_fields=["email", "full_name", "is_active", "last_login", "password"])
-    user.groups.clear()
-    user.user_permissions.clear()
-    EmailAddress.objects.filter(user=user).delete()
-    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user),
-                            object_id=str(user.pk)).delete()
 
 
 @transaction.atomic
@@ -867,50 +751,7 @@ def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED
 
     data_protection.run_erasers(partner, by)
 
-    # Certificates, statements and exports are personal documents: rows and files go.
-    reports = Report.objects.filter(partner=partner)
-    files = [name for name in reports.values_list("file", flat=True) if name]
-    reports.delete()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
-
-    # E-mails to or about them hold their name, address and what was said; unsent ones go too.
-    emails = OutgoingEmail.objects.filter(partner=partner)
-    if partner.email:
-        emails |= OutgoingEmail.objects.filter(to__iexact=partner.email)
-    user = partner.user
-    if user is not None and not (user.is_staff_member or user.is_trustee or user.is_superuser):
-        emails |= OutgoingEmail.objects.filter(user=user)
-    emails.delete()
-    # Reminders and notices by text, letter or phone hold their number, address and the message.
-    notices = Notice.objects.filter(partner=partner)
-    if user is not None and not (user.is_staff_member or user.is_trustee or user.is_superuser):
-        notices |= Notice.objects.filter(user=user)
-    notices.delete()
-
-    invitation_ids = list(Invitation.objects.filter(partner=partner).values_list("pk", flat=True))
-    Invitation.objects.filter(pk__in=invitation_ids).delete()
-    _delete_history(Invitation, id__in=invitation_ids)
-    _delete_history(Invitation, partner_id=partner.pk)
-    # With nothing personal left there is nothing to consent to; the erasure record
-    # (who and when) takes the place of the consent records.
-    Consent.objects.filter(partner=partner).delete()
-    _delete_history(Consent, partner_id=partner.pk)
-    # Training records stay (course and dates); their old versions go with the rest.
-    _delete_history(TrainingRecord, partner_id=partner.pk)
-    # Status changes stay as dates; their notes are free text that may say anything.
-    StatusChange.objects.filter(partner=partner).exclude(note="").update(note="")
-
-    _erase_login(partner, by)
-    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Partner),
-                            object_id=str(partner.pk)).delete()
-
-    partner.skip_history_when_saving = True
-    try:
-        partner.access_needs.clear()
-        partner.lived_experience.clear()
-    finally:
-        del partner.skip_history_when_saving
-    _delete_history(Partner, id=partner.pk)
+    data_protection.erase_own_records(partner, by)
 
     previous_status = partner.status
     now = timezone.now()
@@ -935,8 +776,7 @@ def partner_export_pdf_request(*, partner: Partner, by) -> Report:
     decided now, from who asks: the partner themselves and staff allowed to see sensitive
     data get them; other staff get a new copy without them, never a full one someone else
     made. Who may open the PDF follows from that (`Report.objects.visible_to`)."""
-    own = partner_for(by)
-    is_own = own is not None and own.pk == partner.pk
+    is_own = is_own_record(by, partner)
     if not (is_own or is_staff_member(by)):
         raise PermissionDenied("Only the partner and staff can make a copy of everything held about them.")
     return report_request(
@@ -944,21 +784,6 @@ def partner_export_pdf_request(*, partner: Partner, by) -> Report:
         title="Everything we hold about you" if is_own else f"Everything we hold about {partner.full_name}",
         includes_sensitive_data=is_own or can_see_sensitive(by),
     )
-
-
-def _erasure_reviewers(partner: Partner) -> list[str]:
-    """Who hears of a request to erase: staff allowed to erase, and the link worker;
-    every active staff member if there is nobody else."""
-    User = get_user_model()
-    app_label, codename = ERASE_PERMISSION.split(".")
-    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    staff = User.objects.filter(is_active=True, is_staff_member=True).exclude(email="")
-    allowed = staff.filter(Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
-                           | Q(is_superuser=True))
-    emails = set(allowed.values_list("email", flat=True))
-    if partner.link_worker_id:
-        emails |= set(staff.filter(pk=partner.link_worker_id).values_list("email", flat=True))
-    return sorted(emails or staff.values_list("email", flat=True))
 
 
 @transaction.atomic
@@ -981,7 +806,7 @@ def partner_request_erasure(*, partner: Partner, by, message: str = "", review_u
     organisation = Organisation.current()
     context = {"partner": partner, "message": message, "review_url": review_url, "organisation": organisation,
                "change": change}
-    staff = _erasure_reviewers(partner)
+    staff = data_protection.erasure_reviewers(partner)
     reply_to = partner.email or (partner.user.email if partner.user else "")
     if staff:
         notify.email_queue(

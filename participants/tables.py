@@ -1,16 +1,22 @@
-"""The staff partner list as a sortable, downloadable table (coprod/tables.py). Access needs
-are a column only for staff allowed to see sensitive details: `PartnerTable.for_user`."""
+"""The staff lists of partners, invitations, courses and who is due training as sortable,
+downloadable tables (coprod/tables.py). Access needs are a column only for staff allowed to
+see sensitive details: `PartnerTable.for_user`."""
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.html import format_html_join
+from django.utils.html import strip_tags
 
+from coprod.tables import NUMBER
 from coprod.tables import StaffTable
 from coprod.tables import muted
 
+from .models import Course
+from .models import Invitation
 from .models import Partner
+from .models import User
 
 SENSITIVE_COLUMNS = ("access_needs",)
 
@@ -83,3 +89,149 @@ class PartnerTable(StaffTable):
 
     def value_training_due(self, record: Partner) -> str:
         return self._training(record) or "Up to date"
+
+
+class InvitationTable(StaffTable):
+    """Invitations, newest first; columns in the order declared (here and below)."""
+
+    what = "invitations"
+    full_name = tables.TemplateColumn(
+        "<strong>{{ record.full_name }}</strong><br><span class=\"text-muted\">{{ record.email }}</span>",
+        verbose_name="Person")
+    email = tables.Column("E-mail address", visible=False)
+    role = tables.TemplateColumn(
+        "{{ record.get_role_display }}{% if record.partner %}<br><a class=\"small\" "
+        "href=\"{% url 'participants:partner_detail' record.partner.pk %}\">Partner record<span "
+        "class=\"visually-hidden\"> of {{ record.partner }}</span></a>{% endif %}", verbose_name="Joining as")
+    created_at = tables.TemplateColumn(
+        "{{ record.created_at|date:\"j M Y\" }}{% if record.created_by %}<br><span class=\"small "
+        "text-muted\">by {{ record.created_by }}</span>{% endif %}", verbose_name="Invited")
+    send_count = tables.TemplateColumn(
+        "{{ record.send_count }}{% if record.sent_at %}<br><span class=\"small text-muted\">last "
+        "{{ record.sent_at|date:\"j M Y, H:i\" }}</span>{% endif %}", verbose_name="E-mails sent",
+        attrs=NUMBER)
+    state = tables.Column("State", empty_values=(), orderable=False)
+    actions = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"),
+                            empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        model = Invitation
+        fields = ()
+
+    def value_full_name(self, record: Invitation) -> str:
+        return record.full_name
+
+    def value_role(self, record: Invitation) -> str:
+        return record.get_role_display()
+
+    def value_created_at(self, record: Invitation):
+        return record.created_at
+
+    def value_send_count(self, record: Invitation) -> int:
+        return record.send_count
+
+    def render_state(self, record: Invitation) -> str:
+        return render_to_string("participants/_invitation_state.html", {"invitation": record})
+
+    def value_state(self, record: Invitation) -> str:
+        return record.state.capitalize()
+
+    def render_actions(self, record: Invitation) -> str:
+        if record.state not in ("pending", "expired"):
+            return ""
+        return render_to_string("participants/_invitation_actions.html", {"invitation": record},
+                                request=self.request)
+
+
+class CourseTable(StaffTable):
+    what = "courses"
+    name = tables.Column("Course", linkify=("participants:course_detail", [tables.A("pk")]))
+    valid_for_months = tables.Column("Needs refreshing", empty_values=())
+    required_for = tables.Column("Required for", empty_values=(), orderable=False)
+    completed = tables.Column("People with a completion that counts", attrs=NUMBER)
+    partners_due = tables.Column("Partners due", attrs=NUMBER)
+    staff_due = tables.Column("Staff due", attrs=NUMBER)
+
+    class Meta(StaffTable.Meta):
+        model = Course
+        fields = ()
+
+    def render_valid_for_months(self, value) -> str:
+        return f"Every {value} month{'s' if value != 1 else ''}" if value else "Never"
+
+    def render_required_for(self, record: Course) -> str:
+        return {(True, True): "Partners and staff", (True, False): "Partners", (False, True): "Staff",
+                (False, False): "Optional"}[(record.required_for_partners, record.required_for_staff)]
+
+    def _due(self, required: bool, value):
+        return value if required else muted("Not required")
+
+    def render_partners_due(self, record: Course, value):
+        return self._due(record.required_for_partners, value)
+
+    def render_staff_due(self, record: Course, value):
+        return self._due(record.required_for_staff, value)
+
+    def value_partners_due(self, record: Course, value):
+        return value if record.required_for_partners else "Not required"
+
+    def value_staff_due(self, record: Course, value):
+        return value if record.required_for_staff else "Not required"
+
+
+class TrainingDueTable(StaffTable):
+    """People due any of `courses` (a Course queryset): partners, or staff when `field` is
+    "user", each with the courses they are due and why."""
+
+    what = "partners"
+    full_name = tables.TemplateColumn(
+        "<a href=\"{% url 'participants:partner_detail' record.pk %}\">{{ record.full_name }}</a>",
+        verbose_name="Partner")
+    status = tables.Column("Status")
+    service = tables.Column("Service", accessor="service__name", default="")
+    due = tables.Column("Due", empty_values=(), orderable=False)
+
+    class Meta(StaffTable.Meta):
+        model = Partner
+        fields = ()
+
+    def __init__(self, data, *, courses, field: str = "partner", **kwargs):
+        super().__init__(data, **kwargs)
+        self.courses, self.field, self._due = courses, field, None
+
+    def due_courses(self, record) -> list[dict]:
+        # Worked out once for the rows shown (or, for a download, every row): two queries.
+        if self._due is None:
+            people = list(self.page.object_list) if hasattr(self, "page") else list(self.data.data)
+            self._due = self.courses.due_for(people, field=self.field)
+        return self._due[record.pk]
+
+    def value_full_name(self, record) -> str:
+        return record.full_name
+
+    def render_status(self, record: Partner) -> str:
+        return record.get_status_display()
+
+    def render_due(self, record) -> str:
+        return render_to_string("participants/_due_courses.html", {
+            "person": record, "field": self.field, "items": self.due_courses(record)})
+
+    def value_due(self, record) -> str:
+        reason = "participants/_training_due_reason.html"
+        return "; ".join(f"{item['course'].name}: {strip_tags(render_to_string(reason, item)).strip()}"
+                         for item in self.due_courses(record))
+
+
+class StaffTrainingDueTable(TrainingDueTable):
+    what = "staff members"
+    full_name = tables.Column("Staff member")
+    email = tables.Column("E-mail address", visible=False)
+
+    class Meta(TrainingDueTable.Meta):
+        model = User
+        exclude = ("status", "service")
+        sequence = ("full_name", "email", "due")
+        orderable = False
+
+    def render_full_name(self, record) -> str:
+        return record.get_full_name() or record.email

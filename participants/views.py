@@ -1,15 +1,11 @@
 from copy import copy
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
-from django.db.models import Exists
-from django.db.models import OuterRef
 from django.db.models import Q
 from django.http import Http404
 from django.http import HttpRequest
@@ -36,17 +32,17 @@ from coprod.tables import table_response
 from coprod.web import act
 from coprod.web import form_page
 from coprod.web import paginate
-from coprod.web import refusal
-from coprod.web import show_errors
 from coprod.web import submit
 
 from . import audit
 from . import data_protection
 from . import filters
 from . import forms
+from . import rules
 from . import sections
 from . import services
 from .contact import usual_reminder_words
+from .models import CONSENT_EFFECTS
 from .models import DUE_SOON_DAYS
 from .models import AccessNeed
 from .models import Consent
@@ -58,7 +54,11 @@ from .models import Partner
 from .models import StatusChange
 from .models import TrainingRecord
 from .models import consent_annotations
+from .tables import CourseTable
+from .tables import InvitationTable
 from .tables import PartnerTable
+from .tables import StaffTrainingDueTable
+from .tables import TrainingDueTable
 
 # The partner page lists this many of the latest e-mails to or about them.
 EMAILS_SHOWN = 10
@@ -70,7 +70,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
     next_steps = sections.sections_for(sections.PORTAL_NEXT_STEPS, partner)
     return render(request, "participants/portal_home.html", {
-        "partner": partner, **portal_next_steps(partner),
+        "partner": partner, **partner.next_steps(),
         "sections": sections.sections_for(sections.PORTAL_HOME, partner),
         "next_steps": next_steps,
         "waiting": any(section["items"] for section in next_steps),
@@ -80,11 +80,11 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 # --- Invitations ------------------------------------------------------------
 
 
-def get_invitation_for_user(request: HttpRequest, pk: int) -> Invitation:
-    """An invitation with its people, for staff only; anyone else gets 404."""
+def _staff_get(request: HttpRequest, queryset, **lookup):
+    """One row of `queryset` for staff; anyone else gets 404 (besides the view's decorator)."""
     if not is_staff_member(request.user):
         raise Http404
-    return get_object_or_404(Invitation.objects.for_list(), pk=pk)
+    return get_object_or_404(queryset, **lookup)
 
 
 def _invitable_partner(request: HttpRequest) -> Partner | None:
@@ -119,11 +119,11 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     filters = [("", "All", sum(counts.values()))] + [
         (value, value.capitalize(), counts[value]) for value in Invitation.STATES
     ]
-    invitations = Invitation.objects.for_list().in_state(state)
+    table = InvitationTable(Invitation.objects.for_list().in_state(state))
+    if download := table_response(request, table, filename="invitations"):
+        return download
     return render(request, "participants/invitation_list.html", {
-        "state": state,
-        "filters": filters,
-        "page_obj": paginate(request, invitations),
+        "state": state, "filters": filters, "table": table, "page_obj": table.page,
     })
 
 
@@ -131,34 +131,37 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 def invitation_create(request: HttpRequest) -> HttpResponse:
     partner = _invitable_partner(request)
     form = forms.InvitationForm(request.POST if request.method == "POST" else None, partner=partner)
-    invitation = submit(request, form, lambda data: services.invitation_create_and_send(
-        **data, partner=partner, by=request.user, request_or_base_url=request))
-    if invitation is not None:
-        messages.success(request, f"Invitation sent to {invitation.full_name} at {invitation.email}. "
-                                  f"The link works until {_until(invitation)}.")
-        if partner is not None:
-            return redirect("participants:partner_detail", pk=partner.pk)
-        return redirect(f"{reverse('participants:invitation_list')}?state=pending")
-    return render(request, "participants/invitation_form.html", {"form": form, "partner": partner})
+    done = (reverse("participants:partner_detail", args=[partner.pk]) if partner is not None
+            else f"{reverse('participants:invitation_list')}?state=pending")
+    return form_page(request, form, lambda data: services.invitation_create_and_send(
+        **data, partner=partner, by=request.user, request_or_base_url=request),
+        success=lambda sent: f"Invitation sent to {sent.full_name} at {sent.email}. "
+                             f"The link works until {_until(sent)}.",
+        done=done, template="participants/invitation_form.html", context={"partner": partner})
 
 
 @require_POST
 @staff_required
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_invitation_for_user(request, pk)
-    act(request, lambda: services.invitation_resend(invitation=invitation, by=request.user,
-                                                    request_or_base_url=request),
+    return _invitation_act(request, pk, lambda invitation: services.invitation_resend(
+        invitation=invitation, by=request.user, request_or_base_url=request),
         lambda sent: f"A new e-mail with the link was sent to {sent.email}. "
                      f"The link works until {_until(sent)}.")
-    return _back_to(request, reverse("participants:invitation_list"))
 
 
 @require_POST
 @staff_required
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_invitation_for_user(request, pk)
-    act(request, lambda: services.invitation_revoke(invitation=invitation, by=request.user),
-        f"Invitation to {invitation.email} revoked: the link no longer works.")
+    return _invitation_act(request, pk, lambda invitation: services.invitation_revoke(
+        invitation=invitation, by=request.user),
+        lambda revoked: f"Invitation to {revoked.email} revoked: the link no longer works.")
+
+
+def _invitation_act(request: HttpRequest, pk: int, action, success) -> HttpResponse:
+    """A button on an invitation (re-send, revoke): run `action(invitation)`, say how it went,
+    and go back to the page the button was on."""
+    invitation = _staff_get(request, Invitation.objects.for_list(), pk=pk)
+    act(request, lambda: action(invitation), success)
     return _back_to(request, reverse("participants:invitation_list"))
 
 
@@ -168,30 +171,27 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Open to everyone holding the link. Expired, revoked or used links answer 410
     Gone with what to do next, and create nothing."""
     invitation = get_object_or_404(Invitation.objects.select_related("created_by"), token=token)
-    situation = services.invitation_situation(invitation=invitation, user=request.user)
+    situation = invitation.situation_for(request.user)
     context = {"invitation": invitation, "situation": situation}
     if situation in ("expired", "revoked", "accepted"):
         return render(request, "participants/invitation_gone.html", context, status=410)
-    form = None
+    form, user = None, None
     if situation == "new_login":
         form = forms.AcceptInvitationForm(request.POST if request.method == "POST" else None,
                                           invitation=invitation)
-    can_accept = situation in ("new_login", "add_role")
-    if request.method == "POST" and can_accept and (form is None or form.is_valid()):
-        try:
-            user = services.invitation_accept(invitation=invitation, password=form and form.password,
-                                              by=request.user)
-        except ValidationError as error:
-            if form is None:
-                messages.error(request, refusal(error))
-                return redirect(request.path)
-            show_errors(form, error)
-        else:
-            if situation == "new_login":
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            how = "" if form is None else _NEXT_TIME[form.password is not None]
-            messages.success(request, f"Welcome, {user.get_short_name()}! {_ACCEPTED[invitation.role]}{how}")
-            return redirect("home")
+        user = submit(request, form, lambda data: services.invitation_accept(
+            invitation=invitation, password=form.password, by=request.user))
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _welcome(user, invitation) + _NEXT_TIME[form.password is not None])
+    elif situation == "add_role" and request.method == "POST":
+        user = act(request, lambda: services.invitation_accept(invitation=invitation, password=None,
+                                                               by=request.user),
+                   lambda user: _welcome(user, invitation))
+        if user is None:
+            return redirect(request.path)
+    if user is not None:
+        return redirect("home")
     return render(request, "participants/invitation_accept.html", {**context, "form": form})
 
 
@@ -200,6 +200,10 @@ _ACCEPTED = {
     Invitation.Role.TRUSTEE: "You can now read the dashboard and governance reports.",
     Invitation.Role.STAFF: "You can now use the staff portal.",
 }
+def _welcome(user, invitation: Invitation) -> str:
+    return f"Welcome, {user.get_short_name()}! {_ACCEPTED[invitation.role]}"
+
+
 _NEXT_TIME = {
     True: " Next time, sign in with your e-mail address and password.",
     False: " Next time, choose “E-mail me a sign-in code” on the sign-in page.",
@@ -221,7 +225,7 @@ def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
 
 @staff_required
 def partner_list(request: HttpRequest) -> HttpResponse:
-    sensitive = services.can_see_sensitive(request.user)
+    sensitive = rules.can_see_sensitive(request.user)
     partners = Partner.objects.for_list().with_training_due()
     if sensitive:
         partners = partners.prefetch_related("access_needs")
@@ -240,21 +244,19 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def partner_create(request: HttpRequest) -> HttpResponse:
-    sensitive = services.can_see_sensitive(request.user)
+    sensitive = rules.can_see_sensitive(request.user)
     form = forms.PartnerCreateForm(request.POST or None, sensitive=sensitive)
-    partner = submit(request, form, lambda data: services.partner_create(
+    return form_page(request, form, lambda data: services.partner_create(
         data={name: value for name, value in data.items() if name != "status"}, status=data["status"],
-        by=request.user))
-    if partner is not None:
-        messages.success(request, f"{partner.full_name} has been added.")
-        return redirect("participants:partner_detail", pk=partner.pk)
-    return render(request, "participants/partner_form.html", {"form": form, "partner": None})
+        by=request.user), success=lambda partner: f"{partner.full_name} has been added.",
+        done=lambda partner: redirect("participants:partner_detail", pk=partner.pk),
+        template="participants/partner_form.html", context={"partner": None})
 
 
 @staff_required
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
-    sensitive = services.can_see_sensitive(request.user)
+    sensitive = rules.can_see_sensitive(request.user)
     return render(request, "participants/partner_detail.html", {
         "partner": partner,
         "sensitive": sensitive,
@@ -263,7 +265,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_changes": partner.status_changes.select_related("changed_by"),
         "status_form": forms.StatusChangeForm(current=partner.status),
         "training": partner.training.select_related("course"),
-        "consent_rows": _consent_rows(partner),
+        "consent_rows": ConsentStatement.objects.rows_for(partner),
         "changes": audit.partner_changes(partner, sensitive=sensitive),
         "changes_shown": audit.CHANGES_SHOWN,
         "emails": OutgoingEmail.objects.about(partner)[:EMAILS_SHOWN],
@@ -279,7 +281,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if partner.is_erased:
         messages.error(request, "This partner's details were erased; they can no longer be changed.")
         return redirect("participants:partner_detail", pk=partner.pk)
-    sensitive = services.can_see_sensitive(request.user)
+    sensitive = rules.can_see_sensitive(request.user)
     # The form works on a copy: validating a bound model form writes into its instance,
     # and the page's heading must keep naming the record as saved.
     form = forms.PartnerForm(request.POST or None, instance=copy(partner), sensitive=sensitive)
@@ -310,24 +312,24 @@ def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('participants:partner_detail', args=[partner.pk])}#status-heading")
 
 
-def _simple_list(request: HttpRequest, queryset, template: str) -> HttpResponse:
-    return render(request, template, {"page_obj": paginate(request, queryset)})
-
-
 @staff_required
 def access_need_list(request: HttpRequest) -> HttpResponse:
     needs = AccessNeed.objects.annotate(partner_count=Count("partners")).order_by("order", "name")
-    return _simple_list(request, needs, "participants/access_need_list.html")
+    return render(request, "participants/access_need_list.html", {"page_obj": paginate(request, needs)})
+
+
+def _word_form(request: HttpRequest, form_class, instance, name: str, save) -> HttpResponse:
+    """Add or change an access need or a lived-experience area (`name`): the same page for both."""
+    form = form_class(request.POST or None, instance=copy(instance))
+    return form_page(request, form, save, success=lambda saved: f"“{saved.name}” has been saved.",
+                     done=f"participants:{name}_list",
+                     template=f"participants/{name}_form.html", context={name: instance})
 
 
 def _access_need_form(request: HttpRequest, access_need: AccessNeed | None) -> HttpResponse:
-    form = forms.AccessNeedForm(request.POST or None, instance=copy(access_need))
-    if submit(request, form, lambda data: (
-            services.access_need_create(**data, by=request.user) if access_need is None
-            else services.access_need_update(access_need=access_need, **data, by=request.user))):
-        messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
-        return redirect("participants:access_need_list")
-    return render(request, "participants/access_need_form.html", {"form": form, "access_need": access_need})
+    return _word_form(request, forms.AccessNeedForm, access_need, "access_need", lambda data: (
+        services.access_need_create(**data, by=request.user) if access_need is None
+        else services.access_need_update(access_need=access_need, **data, by=request.user)))
 
 
 @staff_required
@@ -343,17 +345,13 @@ def access_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def area_list(request: HttpRequest) -> HttpResponse:
     areas = LivedExperienceArea.objects.annotate(partner_count=Count("partners")).order_by("name")
-    return _simple_list(request, areas, "participants/area_list.html")
+    return render(request, "participants/area_list.html", {"page_obj": paginate(request, areas)})
 
 
 def _area_form(request: HttpRequest, area: LivedExperienceArea | None) -> HttpResponse:
-    form = forms.LivedExperienceAreaForm(request.POST or None, instance=copy(area))
-    if submit(request, form, lambda data: (
-            services.lived_experience_area_create(name=data["name"], by=request.user) if area is None
-            else services.lived_experience_area_update(area=area, name=data["name"], by=request.user))):
-        messages.success(request, f"“{form.cleaned_data['name'].strip()}” has been saved.")
-        return redirect("participants:area_list")
-    return render(request, "participants/area_form.html", {"form": form, "area": area})
+    return _word_form(request, forms.LivedExperienceAreaForm, area, "area", lambda data: (
+        services.lived_experience_area_create(name=data["name"], by=request.user) if area is None
+        else services.lived_experience_area_update(area=area, name=data["name"], by=request.user)))
 
 
 @staff_required
@@ -369,75 +367,6 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Consent and training ---------------------------------------------------
 # The partner's own "My details", "My consent" and "My training" pages, and the
 # staff pages for consent wordings, a partner's consents, courses and who is due.
-
-# What happens when a partner agrees or stops agreeing, said to the partner.
-CONSENT_EFFECTS = {
-    ConsentStatement.Topic.DATA: {
-        "agree": "we can keep your details so that we can invite you to things and pay you.",
-        "withdraw": "we will stop using your details to invite you to things. We still keep records of "
-                    "payments because the law says we must.",
-    },
-    ConsentStatement.Topic.PHOTOS: {
-        "agree": "we can use photos of you from meetings and events.",
-        "withdraw": "we will not use photos of you from now on.",
-    },
-    ConsentStatement.Topic.QUOTES: {
-        "agree": "we can quote what you say in reports, without your name.",
-        "withdraw": "we will not quote what you say in any new report.",
-    },
-    ConsentStatement.Topic.CONTACT: {
-        "agree": "we can contact you about meetings, opportunities and payments.",
-        "withdraw": "we will not contact you. You can still contact us, and agree again here at any time.",
-    },
-}
-# What staff must not do while a consent is not in force.
-CONSENT_RESTRICTIONS = {
-    ConsentStatement.Topic.DATA: "No agreement to keep their data",
-    ConsentStatement.Topic.PHOTOS: "No photos",
-    ConsentStatement.Topic.QUOTES: "No quotes",
-    ConsentStatement.Topic.CONTACT: "Do not contact",
-}
-
-def _consent_rows(partner: Partner) -> list[dict]:
-    """One row per topic, in the topics' own order: the wording in use, the
-    partner's agreement to it (if in force) and any agreement to older words."""
-    statements = {s.topic: s for s in ConsentStatement.objects.latest()}
-    in_force = list(Consent.objects.in_force().filter(partner=partner).select_related("statement"))
-    rows = []
-    for topic, label in ConsentStatement.Topic.choices:
-        statement = statements.get(topic)
-        if statement is None:
-            continue
-        consent = next((c for c in in_force if c.statement_id == statement.pk), None)
-        earlier = next((c for c in in_force if c.statement.topic == topic and c.statement_id != statement.pk),
-                       None)
-        rows.append({"topic": topic, "label": label, "statement": statement, "consent": consent,
-                     "earlier": earlier, "effects": CONSENT_EFFECTS[topic],
-                     "restriction": None if consent else CONSENT_RESTRICTIONS[topic]})
-    return rows
-
-
-def _training_due_for(people: list, *, field: str, courses: list[Course]) -> dict[int, list[dict]]:
-    """For each person (partners, or staff users when `field` is "user"), the
-    required courses they have no completion that counts for, each with their
-    latest completion if any. Two queries' worth of data, worked out here."""
-    if not people or not courses:
-        return {person.pk: [] for person in people}
-    soon = timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
-    records = (TrainingRecord.objects.filter(**{f"{field}__in": people, "course__in": courses})
-               .with_state().order_by("completed_on", "pk"))
-    latest, counting = {}, set()
-    for record in records:
-        key = (getattr(record, f"{field}_id"), record.course_id)
-        latest[key] = record
-        if record.expires_on is None or record.expires_on > soon:
-            counting.add(key)
-    return {
-        person.pk: [{"course": course, "record": latest.get((person.pk, course.pk))}
-                    for course in courses if (person.pk, course.pk) not in counting]
-        for person in people
-    }
-
 
 # Partner self-service ----------------------------------------------------------
 
@@ -490,7 +419,8 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
 @partner_required
 def my_consent(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
-    return render(request, "participants/my_consent.html", {"rows": _consent_rows(partner)})
+    rows = ConsentStatement.objects.rows_for(partner)
+    return render(request, "participants/my_consent.html", {"rows": rows})
 
 
 @partner_required
@@ -517,24 +447,12 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_required
 def my_training(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
-    required = list(Course.objects.filter(required_for_partners=True))
     return render(request, "participants/my_training.html", {
         "partner": partner,
         "records": partner.training.for_list(),
-        "to_do": _training_due_for([partner], field="partner", courses=required)[partner.pk],
+        "to_do": partner.training_to_do(),
         "link_worker": partner.link_worker,
     })
-
-
-def portal_next_steps(partner: Partner) -> dict:
-    """What the partner's home page asks them to look at next."""
-    rows = _consent_rows(partner)
-    required = list(Course.objects.filter(required_for_partners=True))
-    return {
-        "consents_to_review": [row for row in rows if row["earlier"] and not row["consent"]],
-        "consents_not_given": [row for row in rows if not row["earlier"] and not row["consent"]],
-        "training_to_do": _training_due_for([partner], field="partner", courses=required)[partner.pk],
-    }
 
 
 # Staff: consent -------------------------------------------------------------------
@@ -549,14 +467,7 @@ CONSENT_FILTERS = {
 
 @staff_required
 def consent_statement_list(request: HttpRequest) -> HttpResponse:
-    statements = list(ConsentStatement.objects.with_agreed_count().order_by("topic", "-version"))
-    order = {topic: i for i, topic in enumerate(ConsentStatement.Topic.values)}
-    statements.sort(key=lambda s: (order[s.topic], -s.version))
-    latest_version = {}
-    for statement in statements:
-        latest_version.setdefault(statement.topic, statement.version)
-    current = [s for s in statements if s.version == latest_version[s.topic]]
-    earlier = [s for s in statements if s.version != latest_version[s.topic]]
+    current, earlier = ConsentStatement.objects.current_and_earlier()
 
     topic = request.GET.get("topic", "")
     answer = request.GET.get("answer", "")
@@ -567,17 +478,10 @@ def consent_statement_list(request: HttpRequest) -> HttpResponse:
         partners = partners.filter(**{f"agrees_{topic}": answer == "yes"})
     else:
         topic, answer = "", ""
-    page = paginate(request, partners)
-    for partner in page:
-        partner.answers = [
-            {"label": label, "agrees": getattr(partner, f"agrees_{value}"),
-             "agreed_before": getattr(partner, f"agreed_before_{value}")}
-            for value, label in ConsentStatement.Topic.choices
-        ]
     return render(request, "participants/consent_statement_list.html", {
-        "current": current, "earlier": earlier, "page_obj": page, "topics": ConsentStatement.Topic.choices,
-        "topic": topic, "answer": answer, "answers": CONSENT_FILTERS,
-        "filtered": bool(topic),
+        "current": current, "earlier": earlier, "page_obj": paginate(request, partners),
+        "topics": ConsentStatement.Topic.choices, "topic": topic, "answer": answer,
+        "answers": CONSENT_FILTERS, "filtered": bool(topic),
     })
 
 
@@ -589,44 +493,32 @@ def consent_statement_create(request: HttpRequest) -> HttpResponse:
         current = ConsentStatement.objects.current(topic)
         initial = {"topic": topic, "wording": current.wording if current else ""}
     form = forms.ConsentStatementForm(request.POST or None, initial=initial)
-    statement = submit(request, form, lambda data: services.consent_statement_publish(
-        topic=data["topic"], wording=data["wording"], by=request.user))
-    if statement is not None:
-        messages.success(request, f"Published {statement}. Partners are asked to agree to the new words.")
-        return redirect("participants:consent_statement_list")
-    return render(request, "participants/consent_statement_form.html", {"form": form})
-
-
-def get_consent_partner_for_user(request: HttpRequest, pk: int) -> Partner:
-    """A partner whose consents staff look after (not erased), or 404. Staff only."""
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(Partner.objects.select_related("user"), pk=pk, erased_at__isnull=True)
+    return form_page(request, form, lambda data: services.consent_statement_publish(
+        topic=data["topic"], wording=data["wording"], by=request.user),
+        success=lambda statement: f"Published {statement}. Partners are asked to agree to the new words.",
+        done="participants:consent_statement_list", template="participants/consent_statement_form.html")
 
 
 @staff_required
 def partner_consent(request: HttpRequest, pk: int) -> HttpResponse:
     """A partner's consents; staff record agreement or withdrawal for them."""
-    partner = get_consent_partner_for_user(request, pk)
+    partner = _staff_get(request, Partner.objects.select_related("user"), pk=pk,
+                         erased_at__isnull=True)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "give":
-                statement = get_object_or_404(ConsentStatement, pk=request.POST.get("statement") or 0)
-                services.consent_give(partner=partner, statement=statement, by=request.user)
-                messages.success(request, f"Recorded: {partner} agrees to “{statement.get_topic_display()}”.")
-            elif action == "withdraw":
-                consent = get_object_or_404(partner.consents.select_related("statement"),
-                                            pk=request.POST.get("consent") or 0)
-                services.consent_withdraw(consent=consent, by=request.user)
-                messages.success(request, f"Recorded: {partner} no longer agrees to "
-                                          f"“{consent.statement.get_topic_display()}”.")
-            else:
-                messages.error(request, "Choose to record an agreement or a withdrawal.")
-        except ValidationError as error:
-            messages.error(request, refusal(error))
+        if action == "give":
+            statement = get_object_or_404(ConsentStatement, pk=request.POST.get("statement") or 0)
+            act(request, lambda: services.consent_give(partner=partner, statement=statement, by=request.user),
+                f"Recorded: {partner} agrees to “{statement.get_topic_display()}”.")
+        elif action == "withdraw":
+            consent = get_object_or_404(partner.consents.select_related("statement"),
+                                        pk=request.POST.get("consent") or 0)
+            act(request, lambda: services.consent_withdraw(consent=consent, by=request.user),
+                f"Recorded: {partner} no longer agrees to “{consent.statement.get_topic_display()}”.")
+        else:
+            messages.error(request, "Choose to record an agreement or a withdrawal.")
         return redirect("participants:partner_consent", pk=partner.pk)
-    rows = _consent_rows(partner)
+    rows = ConsentStatement.objects.rows_for(partner)
     return render(request, "participants/partner_consent.html", {
         "partner": partner, "rows": rows,
         "restrictions": [row["restriction"] for row in rows if row["restriction"]],
@@ -637,49 +529,39 @@ def partner_consent(request: HttpRequest, pk: int) -> HttpResponse:
 # Staff: training ------------------------------------------------------------------
 
 
-def get_course_for_user(request: HttpRequest, pk: int) -> Course:
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(Course, pk=pk)
-
-
-def get_training_record_for_user(request: HttpRequest, pk: int) -> TrainingRecord:
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(TrainingRecord.objects.for_list(), pk=pk)
-
-
 @staff_required
 def course_list(request: HttpRequest) -> HttpResponse:
+    table = CourseTable(Course.objects.with_counts().order_by("name"))
+    if download := table_response(request, table, filename="courses"):
+        return download
     return render(request, "participants/course_list.html",
-                  {"courses": Course.objects.with_counts(), "due_soon_days": DUE_SOON_DAYS})
+                  {"table": table, "page_obj": table.page, "due_soon_days": DUE_SOON_DAYS})
+
+
+def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
+    # The form works on a copy, so the heading keeps naming the course as saved.
+    form = forms.CourseForm(request.POST or None, instance=copy(course))
+    return form_page(request, form, lambda data: (
+        services.course_create(data=data, by=request.user) if course is None
+        else services.course_update(course=course, data=data, by=request.user)),
+        success=lambda saved: f"{'Added' if course is None else 'Saved'} the course “{saved}”.",
+        done=lambda saved: redirect("participants:course_detail", pk=saved.pk),
+        template="participants/course_form.html", context={"course": course})
 
 
 @staff_required
 def course_create(request: HttpRequest) -> HttpResponse:
-    form = forms.CourseForm(request.POST or None)
-    return form_page(request, form, lambda data: services.course_create(data=data, by=request.user),
-                     success=lambda course: f"Added the course “{course}”.",
-                     done=lambda course: redirect("participants:course_detail", pk=course.pk),
-                     template="participants/course_form.html", context={"course": None})
+    return _course_form(request, None)
 
 
 @staff_required
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    course = get_course_for_user(request, pk)
-    form = forms.CourseForm(request.POST or None, instance=course)
-    done = submit(request, form, lambda data: services.course_update(
-        course=course, data=data, by=request.user))
-    if done is not None:
-        messages.success(request, f"Saved the course “{course}”.")
-        return redirect("participants:course_detail", pk=course.pk)
-    return render(request, "participants/course_form.html",
-                  {"form": form, "course": Course.objects.get(pk=course.pk)})
+    return _course_form(request, _staff_get(request, Course, pk=pk))
 
 
 @staff_required
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    course = get_course_for_user(request, pk)
+    course = _staff_get(request, Course, pk=pk)
     return render(request, "participants/course_detail.html", {
         "course": course,
         "records": paginate(request, course.records.for_list(), param="done_page"),
@@ -695,68 +577,47 @@ def training_record_create(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])
     form = forms.TrainingRecordForm(request.POST or None, initial=initial)
-    record = submit(request, form, lambda data: services.training_record(
+    return form_page(request, form, lambda data: services.training_record(
         course=data["course"], partner=data["partner"], user=data["user"], completed_on=data["completed_on"],
-        by=request.user))
-    if record is not None:
-        who = record.partner or record.user
-        messages.success(request, f"Recorded: {who} completed “{record.course}” on "
-                                  f"{record.completed_on:%-d %B %Y}.")
-        return redirect("participants:course_detail", pk=record.course_id)
-    return render(request, "participants/training_record_form.html", {"form": form})
+        by=request.user), success=lambda record: f"Recorded: {record.partner or record.user} completed "
+                                                 f"“{record.course}” on {record.completed_on:%-d %B %Y}.",
+        done=lambda record: redirect("participants:course_detail", pk=record.course_id),
+        template="participants/training_record_form.html")
 
 
 @staff_required
 def training_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_training_record_for_user(request, pk)
+    record = _staff_get(request, TrainingRecord.objects.for_list(), pk=pk)
     if request.method == "POST":
-        services.training_record_delete(record=record, by=request.user)
-        messages.success(request, f"Removed the record of {record.partner or record.user} "
-                                  f"completing “{record.course}”.")
+        act(request, lambda: services.training_record_delete(record=record, by=request.user),
+            f"Removed the record of {record.partner or record.user} completing “{record.course}”.")
         return redirect("participants:course_detail", pk=record.course_id)
     return render(request, "participants/training_record_delete.html", {"record": record})
 
 
 @staff_required
 def training_due(request: HttpRequest) -> HttpResponse:
-    partner_courses = list(Course.objects.filter(required_for_partners=True))
-    staff_courses = list(Course.objects.filter(required_for_staff=True))
-    partners = paginate(request, Partner.objects.current().training_due().select_related("service"))
-    staff = paginate(request, _staff_due(staff_courses), param="staff_page")
-    due = _training_due_for(list(partners), field="partner", courses=partner_courses)
-    for partner in partners:
-        partner.due_courses = due[partner.pk]
-    due = _training_due_for(list(staff), field="user", courses=staff_courses)
-    for person in staff:
-        person.due_courses = due[person.pk]
+    partner_courses = Course.objects.filter(required_for_partners=True)
+    staff_courses = Course.objects.filter(required_for_staff=True)
+    table = TrainingDueTable(Partner.objects.current().training_due().select_related("service"),
+                             courses=partner_courses)
+    if download := table_response(request, table, filename="training-due"):
+        return download
+    # Staff due are a second list on the page, in name order, paged on their own.
+    staff_table = StaffTrainingDueTable(get_user_model().objects.missing_training(list(staff_courses)),
+                                        courses=staff_courses, field="user")
+    staff_table.request = request
+    staff_table.page = paginate(request, staff_table.data.data, param="staff_page")
     return render(request, "participants/training_due.html", {
-        "partners": partners, "staff": staff, "partner_courses": partner_courses,
-        "staff_courses": staff_courses, "due_soon_days": DUE_SOON_DAYS,
+        "table": table, "page_obj": table.page, "staff_table": staff_table,
+        "partner_courses": partner_courses, "staff_courses": staff_courses, "due_soon_days": DUE_SOON_DAYS,
     })
-
-
-def _staff_due(courses: list[Course]):
-    """Active staff members missing a completion that counts of any of `courses`."""
-    users = get_user_model().objects.filter(is_staff_member=True, is_active=True)
-    if not courses:
-        return users.none()
-    missing = Q()
-    for course in courses:
-        missing |= ~Exists(TrainingRecord.objects.counting().filter(course=course, user=OuterRef("pk")))
-    return users.filter(missing)
 
 
 # --- Data protection ---
 # Everything held about a partner (on screen, as a JSON file, as a PDF) and erasure.
 # Staff export any partner; a partner exports only their own record. Erasure needs
 # the participants.delete_partner permission as well as the staff role.
-
-
-def get_partner_for_data_protection(request: HttpRequest, pk: int) -> Partner:
-    """A partner record for the staff data-protection pages; anyone but staff gets 404."""
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(Partner.objects.select_related("erased_by"), pk=pk)
 
 
 def _export_context(partner: Partner, *, sensitive: bool) -> dict:
@@ -774,24 +635,28 @@ def _json_download(export: dict, filename: str) -> JsonResponse:
 @never_cache
 @staff_required
 def partner_export(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = get_partner_for_data_protection(request, pk)
-    context = _export_context(partner, sensitive=services.can_see_sensitive(request.user))
-    context["can_erase"] = services.can_erase(request.user) and not partner.is_erased
+    partner = _staff_get(request, Partner.objects.select_related("erased_by"), pk=pk)
+    context = _export_context(partner, sensitive=rules.can_see_sensitive(request.user))
+    context["can_erase"] = rules.can_erase(request.user) and not partner.is_erased
     return render(request, "participants/partner_export.html", context)
 
 
 @never_cache
 @staff_required
 def partner_export_json(request: HttpRequest, pk: int) -> JsonResponse:
-    partner = get_partner_for_data_protection(request, pk)
-    export = data_protection.partner_export(partner, sensitive=services.can_see_sensitive(request.user))
+    partner = _staff_get(request, Partner.objects.select_related("erased_by"), pk=pk)
+    export = data_protection.partner_export(partner, sensitive=rules.can_see_sensitive(request.user))
     return _json_download(export, f"partner-{partner.pk}-data.json")
 
 
 @require_POST
 @staff_required
 def partner_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = get_partner_for_data_protection(request, pk)
+    return _pdf_of(request, _staff_get(request, Partner.objects.select_related("erased_by"), pk=pk))
+
+
+def _pdf_of(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """Ask for a PDF of everything held about `partner` and show where it will be."""
     report = services.partner_export_pdf_request(partner=partner, by=request.user)
     return redirect("coprod:report_detail", pk=report.pk)
 
@@ -799,17 +664,15 @@ def partner_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @staff_required
 def partner_erase(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = get_partner_for_data_protection(request, pk)
-    if not services.can_erase(request.user):
+    partner = _staff_get(request, Partner.objects.select_related("erased_by"), pk=pk)
+    if not rules.can_erase(request.user):
         raise PermissionDenied
     form = forms.EraseForm(request.POST or None)
-    done = submit(request, form, lambda data: services.partner_erase(
-        partner=partner, by=request.user, confirm_name=data["confirm_name"]))
-    if done is not None:
-        messages.success(request, f"Their personal data has been erased. The record is now "
-                                  f"“Erased partner {partner.pk}”.")
-        return redirect("participants:partner_detail", pk=partner.pk)
-    return render(request, "participants/partner_erase.html", {"partner": partner, "form": form})
+    return form_page(request, form, lambda data: services.partner_erase(
+        partner=partner, by=request.user, confirm_name=data["confirm_name"]),
+        success=f"Their personal data has been erased. The record is now “Erased partner {partner.pk}”.",
+        done=reverse("participants:partner_detail", args=[partner.pk]),
+        template="participants/partner_erase.html", context={"partner": partner})
 
 
 def _my_data_page(request: HttpRequest, partner: Partner, form: forms.ErasureRequestForm) -> HttpResponse:
@@ -838,8 +701,7 @@ def my_data_json(request: HttpRequest) -> JsonResponse:
 @require_POST
 @partner_required
 def my_data_pdf(request: HttpRequest) -> HttpResponse:
-    report = services.partner_export_pdf_request(partner=partner_for(request.user), by=request.user)
-    return redirect("coprod:report_detail", pk=report.pk)
+    return _pdf_of(request, partner_for(request.user))
 
 
 @require_POST

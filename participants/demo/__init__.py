@@ -27,10 +27,9 @@ from participants.models import LivedExperienceArea
 from participants.models import Partner
 from participants.models import StatusChange
 from participants.models import TrainingRecord
-from participants.services import ERASE_PERMISSION
+from participants.rules import ERASE_PERMISSION
 from participants.services import ERASURE_REQUEST_NOTE
 from participants.services import partner_erase
-from participants.services import training_expiry
 
 HOUSING = "Housing and homelessness advice"
 DEBT = "Debt and money advice"
@@ -309,7 +308,7 @@ def seed_consent_and_training() -> None:
     def completed(course_name, when, **person):
         course = courses[course_name]
         TrainingRecord.objects.get_or_create(course=course, **person, defaults={
-            "completed_on": when, "expires_on": training_expiry(course=course, completed_on=when),
+            "completed_on": when, "expires_on": course.expiry_for(when),
             "recorded_by": staff,
         })
 

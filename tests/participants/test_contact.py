@@ -9,6 +9,8 @@ from participants import services
 from participants.contact import contact_address
 from participants.contact import contact_addresses
 from participants.contact import email_partner
+from participants.contact import partner_recipient
+from participants.contact import partner_recipients
 from participants.models import Consent
 from participants.models import ConsentStatement
 
@@ -74,3 +76,44 @@ def test_addresses_for_many_partners_take_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         addresses = contact_addresses([*agreed, silent])
     assert addresses == {partner.pk: partner.email for partner in agreed}
+
+
+@pytest.mark.parametrize("email, login_email, preferred, channel, to", [
+    ("sam@example.test", "login@example.test", "email", "email", "sam@example.test"),
+    ("", "login@example.test", "email", "email", "login@example.test"),
+    ("", "", "email", "text", "07700 900123"),
+    ("sam@example.test", "", "text", "text", "07700 900123"),
+])
+def test_e_mails_and_notices_follow_one_rule(email, login_email, preferred, channel, to):
+    """The address an e-mail goes to (contact_addresses) is the address a notice by e-mail goes
+    to (partner_recipients): the record's, else the sign-in one; other channels as chosen."""
+    partner = PartnerWithLoginFactory(email=email, user__email=login_email, phone="07700 900123",
+                                      preferred_contact=preferred)
+    _agree(partner)
+    recipient = partner_recipients([partner])[partner.pk]
+    assert (recipient.channel, recipient.to) == (channel, to)
+    assert contact_addresses([partner]).get(partner.pk) == (email or login_email or None)
+    assert partner_recipient(partner) == recipient
+
+
+def test_nobody_is_reached_without_consent_or_once_erased():
+    silent = PartnerFactory(email="silent@example.test")
+    erased = PartnerFactory(email="gone@example.test")
+    _agree(erased)
+    erased.erased_at = timezone.now()
+    erased.save()
+    recipients = partner_recipients([silent, erased])
+    assert recipients[silent.pk].reason == "no consent to be contacted in force"
+    assert recipients[erased.pk].reason == "their personal data was erased"
+    assert contact_addresses([silent, erased]) == {}
+
+
+def test_recipients_for_many_partners_take_one_query(django_assert_num_queries):
+    partners = [PartnerWithLoginFactory(email="", user__email=f"p{n}@example.test") for n in range(3)]
+    for partner in partners:
+        _agree(partner)
+    partners = list(type(partners[0]).objects.select_related("user").filter(pk__in=[p.pk for p in partners]))
+    with django_assert_num_queries(1):
+        recipients = partner_recipients(partners)
+    assert {pk: recipient.to for pk, recipient in recipients.items()} == {
+        partner.pk: partner.user.email for partner in partners}

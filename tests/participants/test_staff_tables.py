@@ -1,0 +1,57 @@
+"""The invitation, course and "who is due training" lists sort by their headers and download
+as CSV or Excel, with the columns the page shows (the buttons on a row are not part of it)."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from participants.models import Course
+
+from .factories import InvitationFactory
+from .factories import PartnerFactory
+from .factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(client, url, **params) -> list[list[str]]:
+    response = client.get(url, {"export": "csv", **params})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_invitations_sort_and_download(staff_client, world):
+    staff = StaffFactory()
+    InvitationFactory(full_name="Zed Last", email="zed@example.test", created_by=staff)
+    InvitationFactory(full_name="Amy First", email="amy@example.test", created_by=staff)
+    rows = _csv(staff_client, reverse("participants:invitation_list"), sort="full_name")
+    assert rows[0] == ["Person", "E-mail address", "Joining as", "Invited", "E-mails sent", "State"]
+    names = [row[0] for row in rows[1:]]
+    assert names == sorted(names) and {"Amy First", "Zed Last"} <= set(names)
+    amy = next(row for row in rows if row[0] == "Amy First")
+    assert amy[1] == "amy@example.test" and amy[-1] == "Pending"
+    page = staff_client.get(reverse("participants:invitation_list"), {"sort": "-full_name"}).content.decode()
+    assert 'aria-sort="descending"' in page and "Re-send<span" in page
+    assert page.index("Zed Last") < page.index("Amy First")
+
+
+def test_courses_download_as_excel(staff_client, world):
+    response = staff_client.get(reverse("participants:course_list"), {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["Course", "Needs refreshing", "Required for"]
+    assert [row[0] for row in rows[1:]] == list(Course.objects.values_list("name", flat=True))
+
+
+def test_who_is_due_training_downloads_the_partners_and_their_courses(staff_client, world):
+    PartnerFactory(full_name="Dana Due", status="active")
+    rows = _csv(staff_client, reverse("participants:training_due"))
+    assert rows[0] == ["Partner", "Status", "Service", "Due"]
+    dana = next(row for row in rows if row[0] == "Dana Due")
+    assert "Safeguarding: Never done" in dana[3]
+    page = staff_client.get(reverse("participants:training_due")).content.decode()
+    assert 'data-label="Due"' in page and "Staff members due" in page
