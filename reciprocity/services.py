@@ -33,9 +33,7 @@ from coprod.changes import model_save
 from coprod.changes import model_update
 from coprod.models import Organisation
 from coprod.money import pounds
-from coprod.roles import can_see_sensitive_data
 from coprod.roles import is_staff_member
-from coprod.roles import require
 from panels.models import Attendance
 from panels.reminders import leads_tell
 from panels.reminders import panel_leads
@@ -58,56 +56,14 @@ from .models import Voucher
 from .models import VoucherBatch
 from .models import claimable_meetings
 from .receipts import check_receipt
-
-APPROVE = "reciprocity.approve_claim"
-PAY = "reciprocity.pay_claim"
-
-
-# --- Who may do what ---------------------------------------------------------------------
-
-
-def can_approve(user) -> bool:
-    return is_staff_member(user) and user.has_perm(APPROVE)
-
-
-def can_pay(user) -> bool:
-    return is_staff_member(user) and user.has_perm(PAY)
-
-
-def is_finance(user) -> bool:
-    """Finance staff: may approve or pay, so may see receipts and benefit totals."""
-    return can_approve(user) or can_pay(user)
-
-
-def can_see_benefits(user) -> bool:
-    """Benefit rules name the partners they apply to: finance staff and staff allowed to
-    see sensitive partner data may see who they are and their totals."""
-    return is_finance(user) or can_see_sensitive_data(user)
-
-
-def can_run_reciprocity(user) -> bool:
-    """Rates, activity types, funding sources, benefit rules, vouchers, recognition and the
-    settings are kept by staff (benefit rules name partners only to `can_see_benefits`)."""
-    return is_staff_member(user)
-
-
-def can_claim_for(user, partner) -> bool:
-    """A partner claims for themselves; staff may make a claim for any partner."""
-    return is_staff_member(user) or (partner.user_id is not None and partner.user_id == user.pk)
-
-
-def _require_reciprocity_staff(by) -> None:
-    require(can_run_reciprocity, by, "Only staff can change how claims, payments and recognition are set up.")
-
-
-def _check_own_or_staff(claim: Claim, by) -> None:
-    if not Claim.objects.visible_to(by).filter(pk=claim.pk).exists():
-        raise PermissionDenied("Only the partner or staff can change this claim.")
-
-
-def _is_own_claim(claim: Claim, by) -> bool:
-    return claim.partner.user_id is not None and claim.partner.user_id == by.pk
-
+from .rules import APPROVE as APPROVE
+from .rules import PAY as PAY
+from .rules import can_approve
+from .rules import can_claim_for
+from .rules import can_pay
+from .rules import check_own_or_staff
+from .rules import is_own_claim
+from .rules import require_reciprocity_staff
 
 # --- Helpers -----------------------------------------------------------------------------
 
@@ -141,6 +97,22 @@ def _text(value: str, *, field: str, label: str, model, required: bool = False) 
     if required and not value:
         raise ValidationError({field: f"Enter {label}."})
     return value
+
+
+def _refuse_clash(model, instance, field: str, message: str, **lookups) -> None:
+    """Refuse with `message` beside `field` when a row of `model` other than `instance`
+    matches `lookups` (a name already taken, say)."""
+    if model.objects.filter(**lookups).exclude(pk=getattr(instance, "pk", None)).exists():
+        raise ValidationError({field: message})
+
+
+def _create_or_update(model, instance, values: dict, by, **on_create):
+    """A new row of `model` with `values` (and `on_create`) when `instance` is None, else
+    `instance` changed to `values`; either way recorded in the history as by `by`."""
+    if instance is None:
+        return model_create(model, by=by, **values, **on_create)
+    model_update(instance=instance, data=values, by=by)
+    return instance
 
 
 def _locked(claim: Claim) -> Claim:
@@ -209,7 +181,7 @@ def claim_notify(*, claim_id: int, event: str) -> bool:
 
 @transaction.atomic
 def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> ReciprocitySettings:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     current = ReciprocitySettings.objects.select_for_update().get(pk=ReciprocitySettings.current().pk)
     if not 1 <= int(claims_waiting_days) <= 365:
         raise ValidationError({"claims_waiting_days": "Choose between 1 and 365 days."})
@@ -227,39 +199,39 @@ def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> 
 def activity_type_save(
     *, activity_type: ActivityType | None = None, name: str, description: str = "", is_active: bool = True, by
 ) -> ActivityType:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     name = _text(name, field="name", label="a name", model=ActivityType, required=True)
     description = _text(description, field="description", label="a description", model=ActivityType)
-    clash = ActivityType.objects.filter(name__iexact=name)
-    if activity_type is not None:
-        clash = clash.exclude(pk=activity_type.pk)
-    if clash.exists():
-        raise ValidationError({"name": f"There is already an activity type called “{name}”."})
-    if activity_type is None:
-        activity_type = model_create(
-            ActivityType, by=by, name=name, description=description, is_active=is_active)
-    else:
-        model_update(instance=activity_type, by=by,
-                     data={"name": name, "description": description, "is_active": is_active})
-    return activity_type
+    _refuse_clash(ActivityType, activity_type, "name", f"There is already an activity type called “{name}”.",
+                  name__iexact=name)
+    return _create_or_update(ActivityType, activity_type,
+                             {"name": name, "description": description, "is_active": is_active}, by)
 
 
-def _check_rate_dates(effective_from: date, effective_to: date | None) -> None:
+def _clean_rate(basis: str, amount, effective_from: date, effective_to: date | None) -> Decimal:
+    """A rate's amount, checked with its basis and dates; answers the amount in pounds."""
+    amount = clean_money(amount, label="The rate")
+    if basis not in Rate.Basis.values:
+        raise ValidationError({"basis": "Choose per hour or per session."})
     if effective_from is None:
         raise ValidationError({"effective_from": "Enter the date the rate is in force from."})
     bounds.RATE_FROM.check("effective_from", effective_from)
     bounds.RATE_TO.check("effective_to", effective_to)
     if effective_to is not None and effective_to < effective_from:
         raise ValidationError({"effective_to": "The rate cannot end before it starts."})
+    return amount
 
 
-def _overlapping(activity_type: ActivityType, start: date, end: date | None, exclude: Rate | None):
-    rates = Rate.objects.filter(activity_type=activity_type)
-    if exclude is not None:
-        rates = rates.exclude(pk=exclude.pk)
+def _refuse_overlap(activity_type: ActivityType, start: date, end: date | None, exclude: Rate | None,
+                    hint: str = "") -> None:
+    """Refuse dates that overlap another rate of the same activity type (`hint` says what to do)."""
+    rates = Rate.objects.filter(activity_type=activity_type).exclude(pk=getattr(exclude, "pk", None))
     if end is not None:
         rates = rates.filter(effective_from__lte=end)
-    return rates.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
+    clash = rates.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start)).first()
+    if clash is not None:
+        raise ValidationError({"effective_from": f"These dates overlap another rate for {activity_type}: "
+                                                 f"{clash} from {clash.effective_from:%d %B %Y}.{hint}"})
 
 
 @transaction.atomic
@@ -274,11 +246,8 @@ def rate_create(
 ) -> Rate:
     """Add a rate. An open-ended rate of the same type that started earlier ends the day
     before the new one starts (the usual way to change a rate: add the new one)."""
-    _require_reciprocity_staff(by)
-    amount = clean_money(amount, label="The rate")
-    if basis not in Rate.Basis.values:
-        raise ValidationError({"basis": "Choose per hour or per session."})
-    _check_rate_dates(effective_from, effective_to)
+    require_reciprocity_staff(by)
+    amount = _clean_rate(basis, amount, effective_from, effective_to)
     previous = (
         Rate.objects.select_for_update()
         .filter(activity_type=activity_type, effective_to__isnull=True, effective_from__lt=effective_from)
@@ -287,18 +256,10 @@ def rate_create(
     if previous is not None:
         previous.effective_to = effective_from - timedelta(days=1)
         model_save(previous, by=by, reason="Replaced by a new rate", update_fields=["effective_to"])
-    clash = _overlapping(activity_type, effective_from, effective_to, exclude=None).first()
-    if clash is not None:
-        raise ValidationError(
-            {
-                "effective_from": f"These dates overlap another rate for {activity_type}: {clash} "
-                f"from {clash.effective_from:%d %B %Y}. Change that one first."
-            }
-        )
-    rate = model_create(
+    _refuse_overlap(activity_type, effective_from, effective_to, exclude=None, hint=" Change that one first.")
+    return model_create(
         Rate, by=by, activity_type=activity_type, basis=basis, amount=amount, effective_from=effective_from,
         effective_to=effective_to, created_by=by)
-    return rate
 
 
 @transaction.atomic
@@ -307,26 +268,16 @@ def rate_update(
 ) -> Rate:
     """Change a rate. Once claims have used it only its end date may change: a new rate
     is added instead, so what partners were paid stays explained."""
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     rate = Rate.objects.select_for_update().get(pk=rate.pk)
-    amount = clean_money(amount, label="The rate")
-    if basis not in Rate.Basis.values:
-        raise ValidationError({"basis": "Choose per hour or per session."})
-    _check_rate_dates(effective_from, effective_to)
+    amount = _clean_rate(basis, amount, effective_from, effective_to)
     used = rate.claims.count()
     if used and (amount != rate.amount or basis != rate.basis or effective_from != rate.effective_from):
         raise ValidationError(
             f"{used} claim{'s have' if used != 1 else ' has'} used this rate, so only its end "
             "date can change. End it, then add the new rate."
         )
-    clash = _overlapping(rate.activity_type, effective_from, effective_to, exclude=rate).first()
-    if clash is not None:
-        raise ValidationError(
-            {
-                "effective_from": f"These dates overlap another rate for {rate.activity_type}: "
-                f"{clash} from {clash.effective_from:%d %B %Y}."
-            }
-        )
+    _refuse_overlap(rate.activity_type, effective_from, effective_to, exclude=rate)
     model_update(instance=rate, data={"basis": basis, "amount": amount, "effective_from": effective_from,
                                       "effective_to": effective_to}, by=by)
     return rate
@@ -376,7 +327,7 @@ def funding_source_save(
     notes: str = "",
     by,
 ) -> FundingSource:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     funder = _text(funder, field="funder", label="the funder", model=FundingSource, required=True)
     grant = _text(grant, field="grant", label="the grant or budget line", model=FundingSource, required=True)
     amount = clean_money(amount, label="The budget")
@@ -388,11 +339,8 @@ def funding_source_save(
         raise ValidationError({"starts_on" if starts_on is None else "ends_on": "Enter the date."})
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The funding cannot end before it starts."})
-    clash = FundingSource.objects.filter(funder__iexact=funder, grant__iexact=grant)
-    if funding_source is not None:
-        clash = clash.exclude(pk=funding_source.pk)
-    if clash.exists():
-        raise ValidationError({"grant": f"{funder} already has a grant called “{grant}”."})
+    _refuse_clash(FundingSource, funding_source, "grant", f"{funder} already has a grant called “{grant}”.",
+                  funder__iexact=funder, grant__iexact=grant)
     if funding_source is not None:
         outside = funding_source.payments.exclude(paid_on__gte=starts_on, paid_on__lte=ends_on).count()
         if outside:
@@ -411,10 +359,7 @@ def funding_source_save(
         "ends_on": ends_on,
         "notes": bounds.check_text("notes", notes),
     }
-    if funding_source is None:
-        return model_create(FundingSource, by=by, **values)
-    model_update(instance=funding_source, data=values, by=by)
-    return funding_source
+    return _create_or_update(FundingSource, funding_source, values, by)
 
 
 # --- Benefit rules -----------------------------------------------------------------------
@@ -436,16 +381,12 @@ def benefit_rule_save(
 ) -> BenefitRule:
     """Create or change a rule. `partners` (None: leave as they are) must each be flagged
     for benefit checks on their record."""
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     name = _text(name, field="name", label="a name", model=BenefitRule, required=True)
     limit = clean_money(limit, field="limit", label="The limit")
     if period not in BenefitRule.Period.values:
         raise ValidationError({"period": "Choose a week, a calendar month or a tax year."})
-    clash = BenefitRule.objects.filter(name__iexact=name)
-    if rule is not None:
-        clash = clash.exclude(pk=rule.pk)
-    if clash.exists():
-        raise ValidationError({"name": f"There is already a rule called “{name}”."})
+    _refuse_clash(BenefitRule, rule, "name", f"There is already a rule called “{name}”.", name__iexact=name)
     if partners is not None:
         unflagged = [p.display_name for p in partners if not p.benefit_check]
         if unflagged:
@@ -464,10 +405,7 @@ def benefit_rule_save(
         "notes": bounds.check_text("notes", notes),
         "is_active": bool(is_active),
     }
-    if rule is None:
-        rule = model_create(BenefitRule, by=by, **values)
-    else:
-        model_update(instance=rule, data=values, by=by)
+    rule = _create_or_update(BenefitRule, rule, values, by)
     if partners is not None:
         rule._history_user = by
         rule.partners.set(partners)
@@ -538,18 +476,21 @@ def _delete_files_on_failure(items: list[ClaimItem]) -> None:
             default_storage.delete(item.receipt.name)
 
 
+def _set_totals(claim: Claim, fee: Decimal, expenses: Decimal) -> None:
+    """The claim's fee, costs and total, refused when the total is too much for one claim."""
+    claim.fee_total, claim.expenses_total, claim.total = fee, expenses, fee + expenses
+    if claim.total > MONEY_MAX:
+        raise ValidationError(
+            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
+        )
+
+
 def _retotal(claim: Claim, by, reason: str = "") -> None:
     totals = claim.items.aggregate(
         fee=Sum("amount", filter=Q(kind=ClaimItem.Kind.FEE)),
         expenses=Sum("amount", filter=~Q(kind=ClaimItem.Kind.FEE)),
     )
-    claim.fee_total = totals["fee"] or ZERO
-    claim.expenses_total = totals["expenses"] or ZERO
-    claim.total = claim.fee_total + claim.expenses_total
-    if claim.total > MONEY_MAX:
-        raise ValidationError(
-            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
-        )
+    _set_totals(claim, totals["fee"] or ZERO, totals["expenses"] or ZERO)
     model_save(claim, by=by, reason=reason, update_fields=["fee_total", "expenses_total", "total"])
 
 
@@ -617,14 +558,9 @@ def claim_create(
         rate=rate,
         created_by=by,
         created_at=timezone.now(),
-        fee_total=sum((line["amount"] for line in lines if line["kind"] == ClaimItem.Kind.FEE), ZERO),
-        expenses_total=sum((line["amount"] for line in lines if line["kind"] != ClaimItem.Kind.FEE), ZERO),
     )
-    claim.total = claim.fee_total + claim.expenses_total
-    if claim.total > MONEY_MAX:
-        raise ValidationError(
-            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
-        )
+    _set_totals(claim, sum((line["amount"] for line in lines if line["kind"] == ClaimItem.Kind.FEE), ZERO),
+                sum((line["amount"] for line in lines if line["kind"] != ClaimItem.Kind.FEE), ZERO))
     model_save(claim, by=by, reason="Created")
     items = []
     try:
@@ -642,7 +578,7 @@ def claim_create(
 def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", receipt=None, by) -> ClaimItem:
     """Add a cost to a draft claim. The fee comes from the rate, so it is not added here."""
     claim = _locked(claim)
-    _check_own_or_staff(claim, by)
+    check_own_or_staff(claim, by)
     _require_status(claim, {Claim.Status.DRAFT}, "changed")
     if kind == ClaimItem.Kind.FEE:
         raise ValidationError({"kind": "The fee is worked out from the rate; add costs here."})
@@ -660,7 +596,7 @@ def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", re
 @transaction.atomic
 def claim_item_remove(*, item: ClaimItem, by) -> Claim:
     claim = _locked(item.claim)
-    _check_own_or_staff(claim, by)
+    check_own_or_staff(claim, by)
     _require_status(claim, {Claim.Status.DRAFT}, "changed")
     receipt = item.receipt.name if item.receipt else ""
     model_delete(item, by=by)
@@ -703,7 +639,7 @@ def claim_submitted_tell_lead(*, claim: Claim) -> int:
 @transaction.atomic
 def claim_submit(*, claim: Claim, by) -> Claim:
     claim = _locked(claim)
-    _check_own_or_staff(claim, by)
+    check_own_or_staff(claim, by)
     _require_status(claim, {Claim.Status.DRAFT}, "sent")
     _submit(claim, by)
     return claim
@@ -713,14 +649,17 @@ def claim_submit(*, claim: Claim, by) -> Claim:
 def claim_withdraw(*, claim: Claim, by) -> Claim:
     """The partner (or staff for them) cancels a claim not yet decided."""
     claim = _locked(claim)
-    _check_own_or_staff(claim, by)
+    check_own_or_staff(claim, by)
     _require_status(claim, {Claim.Status.DRAFT, Claim.Status.SUBMITTED}, "cancelled")
     was_sent = claim.status == Claim.Status.SUBMITTED
-    claim.status = Claim.Status.WITHDRAWN
-    claim.withdrawn_at = timezone.now()
-    claim.withdrawn_by = by
-    model_save(claim, by=by, reason="Withdrawn", update_fields=["status", "withdrawn_at", "withdrawn_by"])
-    if was_sent:
+    return _close(claim, by, reason="Withdrawn", notify=was_sent)
+
+
+def _close(claim: Claim, by, *, reason: str, notify: bool = True, **data) -> Claim:
+    """Withdraw a locked claim (with `data`, more of its fields), telling the partner if `notify`."""
+    model_update(instance=claim, by=by, reason=reason, data={
+        "status": Claim.Status.WITHDRAWN, "withdrawn_at": timezone.now(), "withdrawn_by": by, **data})
+    if notify:
         _notify(claim, "withdrawn")
     return claim
 
@@ -730,20 +669,9 @@ def claim_decline_payment(*, claim: Claim, by) -> Claim:
     """The partner chooses not to be paid for a sent or agreed claim. The claim closes;
     their involvement still counts everywhere else."""
     claim = _locked(claim)
-    _check_own_or_staff(claim, by)
+    check_own_or_staff(claim, by)
     _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "declined")
-    claim.status = Claim.Status.WITHDRAWN
-    claim.declined_payment = True
-    claim.withdrawn_at = timezone.now()
-    claim.withdrawn_by = by
-    model_save(
-        claim,
-        by=by,
-        reason="Payment declined by the partner",
-        update_fields=["status", "declined_payment", "withdrawn_at", "withdrawn_by"],
-    )
-    _notify(claim, "withdrawn")
-    return claim
+    return _close(claim, by, reason="Payment declined by the partner", declined_payment=True)
 
 
 @transaction.atomic
@@ -751,21 +679,15 @@ def claim_ask_for_less(*, claim: Claim, amount, by) -> Claim:
     """The partner asks to be paid less than they could be (to stay under a benefit
     limit, say). Costs are paid back first; the fee is what gets smaller."""
     claim = _locked(claim)
-    _check_own_or_staff(claim, by)
+    check_own_or_staff(claim, by)
     _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "changed")
     amount = clean_money(amount, label="The amount you want")
     if amount >= claim.payable:
         raise ValidationError(
             {"amount": f"Enter less than {pounds(claim.payable)}, the amount we would pay you now."}
         )
-    claim.requested_amount = amount
-    claim.requested_at = timezone.now()
-    model_save(
-        claim,
-        by=by,
-        reason=f"Partner asked to be paid {pounds(amount)}",
-        update_fields=["requested_amount", "requested_at"],
-    )
+    model_update(instance=claim, by=by, reason=f"Partner asked to be paid {pounds(amount)}",
+                 data={"requested_amount": amount, "requested_at": timezone.now()})
     return claim
 
 
@@ -778,7 +700,7 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
         raise PermissionDenied("You do not have permission to approve claims.")
     claim = _locked(claim)
     _require_status(claim, {Claim.Status.SUBMITTED}, "approved")
-    if _is_own_claim(claim, by):
+    if is_own_claim(claim, by):
         raise ValidationError("You cannot approve your own claim: ask another member of the finance team.")
     amount = claim.total if amount in (None, "") else clean_money(amount, label="The amount to approve")
     if amount > claim.total:
@@ -814,7 +736,7 @@ def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
         raise PermissionDenied("You do not have permission to reject claims.")
     claim = _locked(claim)
     _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "rejected")
-    if _is_own_claim(claim, by):
+    if is_own_claim(claim, by):
         raise ValidationError("You cannot decide on your own claim: ask another member of the finance team.")
     reason = bounds.check_text("reason", reason)
     if not reason:
@@ -875,7 +797,7 @@ def claim_pay(
     if claim.status == Claim.Status.PAID:
         raise ValidationError("This claim has already been paid.")
     _require_status(claim, {Claim.Status.APPROVED}, "paid")
-    if _is_own_claim(claim, by):
+    if is_own_claim(claim, by):
         raise ValidationError("You cannot pay your own claim: ask another member of the finance team.")
     if method not in Payment.Method.values:
         raise ValidationError({"method": "Choose how it was paid."})
@@ -996,7 +918,7 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
 def voucher_batch_create(
     *, provider: str, value, received_on: date, reference: str = "", codes: list[str], by
 ) -> VoucherBatch:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     provider = _text(provider, field="provider", label="the provider", model=VoucherBatch, required=True)
     value = clean_money(value, field="value", label="The value of each voucher")
     if received_on is None:
@@ -1011,7 +933,7 @@ def voucher_batch_create(
 
 @transaction.atomic
 def voucher_codes_add(*, batch: VoucherBatch, codes: list[str], by) -> int:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     batch = VoucherBatch.objects.select_for_update().get(pk=batch.pk)
     added = _add_codes(batch, codes)
     # Codes have no history of their own: a version of the batch records who added them, and when.
@@ -1060,7 +982,7 @@ def recognition_save(
     given_on: date,
     by,
 ) -> Recognition:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     if partner.is_erased:
         raise ValidationError({"partner": "This partner's record has been erased."})
     if kind not in Recognition.Kind.values:
@@ -1077,7 +999,4 @@ def recognition_save(
         "partner_words": bounds.check_text("partner_words", partner_words),
         "given_on": given_on,
     }
-    if recognition is None:
-        return model_create(Recognition, by=by, **values, given_by=by)
-    model_update(instance=recognition, data=values, by=by)
-    return recognition
+    return _create_or_update(Recognition, recognition, values, by, given_by=by)
