@@ -344,6 +344,29 @@ def claimable_meetings(partner) -> "models.QuerySet[Meeting]":
     )
 
 
+def attendance_at(partner, meeting) -> Attendance | None:
+    """The register's record of the partner attending the meeting, if it shows they did."""
+    return Attendance.objects.filter(
+        meeting=meeting, partner=partner, status=Attendance.Status.ATTENDED
+    ).first()
+
+
+def why_not_claimable(partner, meeting) -> str:
+    """In plain words, why `claimable_meetings` leaves this meeting out for this partner."""
+    if attendance_at(partner, meeting) is None:
+        return "You can only claim for a meeting the register shows you attended."
+    if meeting.starts_at > timezone.now():
+        return "You can only claim for a meeting once it has taken place."
+    held_on = timezone.localdate(meeting.starts_at)
+    if bounds.CLAIM_ACTIVITY.message(held_on):
+        earliest, _ = bounds.CLAIM_ACTIVITY.limits()
+        return (f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
+                f"in the last 12 months (from {earliest:%-d %B %Y}).")
+    if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
+        return "There is already a claim for this meeting. Add costs to that claim instead."
+    return "This meeting cannot be claimed for."
+
+
 class Claim(KeptRecord):
     """Money a partner claims back for one activity: an involvement fee and costs.
 

@@ -7,14 +7,12 @@ reason) or withdrawn. Each step locks the claim row first and checks its state,
 so two requests at once cannot both move it (and a claim is never paid twice).
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections import Counter
 from datetime import date
 from datetime import timedelta
 from decimal import Decimal
 from decimal import InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -22,8 +20,6 @@ from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models import Sum
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from coprod import bounds
@@ -31,15 +27,10 @@ from coprod.changes import model_create
 from coprod.changes import model_delete
 from coprod.changes import model_save
 from coprod.changes import model_update
-from coprod.models import Organisation
 from coprod.money import pounds
 from coprod.roles import is_staff_member
-from panels.models import Attendance
-from panels.reminders import leads_tell
-from panels.reminders import panel_leads
-from participants.contact import contact_address
-from participants.contact import email_partner
 
+from . import notices
 from .benefits import benefit_checks
 from .models import MONEY_MAX
 from .models import ZERO
@@ -54,7 +45,10 @@ from .models import ReciprocitySettings
 from .models import Recognition
 from .models import Voucher
 from .models import VoucherBatch
+from .models import attendance_at
 from .models import claimable_meetings
+from .models import why_not_claimable
+from .notices import tell_partner as _notify
 from .receipts import check_receipt
 from .rules import APPROVE as APPROVE
 from .rules import PAY as PAY
@@ -75,10 +69,10 @@ def clean_money(
     decimal places, no more than MONEY_MAX."""
     try:
         amount = Decimal(str(value).strip().lstrip("£").replace(",", ""))
+        if not amount.is_finite():
+            raise InvalidOperation
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError({field: f"{label} must be in pounds and pence, for example 12.50."}) from None
-    if not amount.is_finite():
-        raise ValidationError({field: f"{label} must be in pounds and pence, for example 12.50."})
     if amount < 0:
         raise ValidationError({field: f"{label} cannot be less than nothing."})
     if amount == 0 and not allow_zero:
@@ -97,6 +91,13 @@ def _text(value: str, *, field: str, label: str, model, required: bool = False) 
     if required and not value:
         raise ValidationError({field: f"Enter {label}."})
     return value
+
+
+def _date(field: str, value: date | None, bound: bounds.DateBound, missing: str = "Enter the date.") -> None:
+    """A date a service needs: given (else `missing`), and within `bound`."""
+    if value is None:
+        raise ValidationError({field: missing})
+    bound.check(field, value)
 
 
 def _refuse_clash(model, instance, field: str, message: str, **lookups) -> None:
@@ -120,60 +121,17 @@ def _locked(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().select_related("partner").get(pk=claim.pk)
 
 
+def _locked_own(claim: Claim, by, allowed: set, action: str) -> Claim:
+    """The claim locked for its partner (or staff) to change, if it is in one of `allowed`."""
+    claim = _locked(claim)
+    check_own_or_staff(claim, by)
+    _require_status(claim, allowed, action)
+    return claim
+
+
 def _require_status(claim: Claim, allowed: set, action: str) -> None:
     if claim.status not in allowed:
         raise ValidationError(f"This claim cannot be {action}: it is {claim.get_status_display().lower()}.")
-
-
-_quiet: ContextVar[bool] = ContextVar("reciprocity_quiet", default=False)
-
-
-@contextmanager
-def notifications_paused():
-    """Record claims without e-mailing partners: for loading past claims (the demo's
-    year of history), never for day-to-day work."""
-    token = _quiet.set(True)
-    try:
-        yield
-    finally:
-        _quiet.reset(token)
-
-
-def _notify(claim: Claim, event: str) -> None:
-    if _quiet.get():
-        return
-    claim_notify(claim_id=claim.pk, event=event)
-
-
-EMAIL_SUBJECTS = {
-    "submitted": "we have your claim",
-    "approved": "your claim has been agreed",
-    "rejected": "about your claim",
-    "paid": "your claim has been paid",
-    "withdrawn": "your claim has been cancelled",
-}
-
-
-@transaction.atomic
-def claim_notify(*, claim_id: int, event: str) -> bool:
-    """E-mail the partner about a step of their claim, in plain English, if they have an
-    e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
-    claim = Claim.objects.select_related("partner", "payment").get(pk=claim_id)
-    partner = claim.partner
-    if event not in EMAIL_SUBJECTS or contact_address(partner) is None:
-        return False
-    organisation = Organisation.current()
-    context = {
-        "partner": partner,
-        "claim": claim,
-        "organisation": organisation,
-        "payment": getattr(claim, "payment", None),
-    }
-    return email_partner(
-        partner, kind=f"claim_{event}",
-        subject=f"{organisation.name}: {EMAIL_SUBJECTS[event]}",
-        body=render_to_string(f"reciprocity/email/claim_{event}.txt", context),
-    ) is not None
 
 
 # --- Settings ----------------------------------------------------------------------------
@@ -213,9 +171,7 @@ def _clean_rate(basis: str, amount, effective_from: date, effective_to: date | N
     amount = clean_money(amount, label="The rate")
     if basis not in Rate.Basis.values:
         raise ValidationError({"basis": "Choose per hour or per session."})
-    if effective_from is None:
-        raise ValidationError({"effective_from": "Enter the date the rate is in force from."})
-    bounds.RATE_FROM.check("effective_from", effective_from)
+    _date("effective_from", effective_from, bounds.RATE_FROM, "Enter the date the rate is in force from.")
     bounds.RATE_TO.check("effective_to", effective_to)
     if effective_to is not None and effective_to < effective_from:
         raise ValidationError({"effective_to": "The rate cannot end before it starts."})
@@ -415,28 +371,6 @@ def benefit_rule_save(
 # --- Claims ------------------------------------------------------------------------------
 
 
-def _attendance(partner, meeting):
-    return Attendance.objects.filter(
-        meeting=meeting, partner=partner, status=Attendance.Status.ATTENDED
-    ).first()
-
-
-def _why_not_claimable(partner, meeting) -> str:
-    """In plain words, why `claimable_meetings` leaves this meeting out for this partner."""
-    if _attendance(partner, meeting) is None:
-        return "You can only claim for a meeting the register shows you attended."
-    if meeting.starts_at > timezone.now():
-        return "You can only claim for a meeting once it has taken place."
-    held_on = timezone.localdate(meeting.starts_at)
-    if bounds.CLAIM_ACTIVITY.message(held_on):
-        earliest, _ = bounds.CLAIM_ACTIVITY.limits()
-        return (f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
-                f"in the last 12 months (from {earliest:%-d %B %Y}).")
-    if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
-        return "There is already a claim for this meeting. Add costs to that claim instead."
-    return "This meeting cannot be claimed for."
-
-
 def _clean_cost(*, kind: str, amount, description: str = "", receipt=None) -> dict:
     """A checked line of a claim, ready to save (receipt type and name read from the file)."""
     if kind not in ClaimItem.Kind.values:
@@ -464,8 +398,7 @@ def _add_item(claim: Claim, cost: dict, by) -> ClaimItem:
         model_save(item, by=by)
     except Exception:
         # The file is written before the row; do not leave it behind if the row fails.
-        if item.receipt:
-            default_storage.delete(item.receipt.name)
+        _delete_files_on_failure([item])
         raise
     return item
 
@@ -515,15 +448,13 @@ def claim_create(
         raise ValidationError("This partner's record has been erased.")
     if meeting is not None:
         if not claimable_meetings(partner).filter(pk=meeting.pk).exists():
-            raise ValidationError({"meeting": _why_not_claimable(partner, meeting)})
-        attendance = _attendance(partner, meeting)
+            raise ValidationError({"meeting": why_not_claimable(partner, meeting)})
+        attendance = attendance_at(partner, meeting)
         activity = activity or f"{meeting.panel.name}: {meeting.title}"
         activity_date = timezone.localdate(meeting.starts_at)
         hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
     activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
-    if activity_date is None:
-        raise ValidationError({"activity_date": "Enter the date of the activity."})
-    bounds.CLAIM_ACTIVITY.check("activity_date", activity_date)
+    _date("activity_date", activity_date, bounds.CLAIM_ACTIVITY, "Enter the date of the activity.")
     if hours is not None:
         hours = Decimal(hours)
     rate = fee = None
@@ -577,9 +508,7 @@ def claim_create(
 @transaction.atomic
 def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", receipt=None, by) -> ClaimItem:
     """Add a cost to a draft claim. The fee comes from the rate, so it is not added here."""
-    claim = _locked(claim)
-    check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT}, "changed")
+    claim = _locked_own(claim, by, {Claim.Status.DRAFT}, "changed")
     if kind == ClaimItem.Kind.FEE:
         raise ValidationError({"kind": "The fee is worked out from the rate; add costs here."})
     item = _add_item(
@@ -595,9 +524,7 @@ def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", re
 
 @transaction.atomic
 def claim_item_remove(*, item: ClaimItem, by) -> Claim:
-    claim = _locked(item.claim)
-    check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT}, "changed")
+    claim = _locked_own(item.claim, by, {Claim.Status.DRAFT}, "changed")
     receipt = item.receipt.name if item.receipt else ""
     model_delete(item, by=by)
     if receipt:
@@ -614,26 +541,8 @@ def _submit(claim: Claim, by) -> None:
     claim.submitted_by = by
     model_save(claim, by=by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
     _notify(claim, "submitted")
-    if not _quiet.get() and by is not None and not is_staff_member(by):
-        claim_submitted_tell_lead(claim=claim)
-
-
-def claim_submitted_tell_lead(*, claim: Claim) -> int:
-    """A partner sent a claim: the staff lead of the meeting's panel is told (for a claim
-    that is not for a meeting, the partner's link worker). Answers how many were told."""
-    partner = claim.partner
-    if claim.meeting_id:
-        staff, about = panel_leads(claim.meeting.panel), f"{claim.meeting.title} ({claim.meeting.panel.name})"
-    else:
-        worker = partner.link_worker
-        staff, about = ([worker] if worker is not None and worker.is_active else []), ""
-    base = settings.SITE_URL.rstrip("/")
-    body = render_to_string("reciprocity/notices/claim_to_lead.txt", {
-        "partner": partner, "claim": claim, "about": about, "organisation": Organisation.current(),
-        "link": f"{base}{reverse('reciprocity:claim_detail', args=[claim.pk])}",
-    }).strip()
-    return leads_tell(staff=staff, kind="claim_submitted", subject=f"{partner.display_name} sent a claim for "
-                      f"£{claim.total:,.2f}", body=body, about=partner)
+    if not notices.paused() and by is not None and not is_staff_member(by):
+        notices.claim_submitted_tell_lead(claim=claim)
 
 
 @transaction.atomic
@@ -648,9 +557,7 @@ def claim_submit(*, claim: Claim, by) -> Claim:
 @transaction.atomic
 def claim_withdraw(*, claim: Claim, by) -> Claim:
     """The partner (or staff for them) cancels a claim not yet decided."""
-    claim = _locked(claim)
-    check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.SUBMITTED}, "cancelled")
+    claim = _locked_own(claim, by, {Claim.Status.DRAFT, Claim.Status.SUBMITTED}, "cancelled")
     was_sent = claim.status == Claim.Status.SUBMITTED
     return _close(claim, by, reason="Withdrawn", notify=was_sent)
 
@@ -668,9 +575,7 @@ def _close(claim: Claim, by, *, reason: str, notify: bool = True, **data) -> Cla
 def claim_decline_payment(*, claim: Claim, by) -> Claim:
     """The partner chooses not to be paid for a sent or agreed claim. The claim closes;
     their involvement still counts everywhere else."""
-    claim = _locked(claim)
-    check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "declined")
+    claim = _locked_own(claim, by, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "declined")
     return _close(claim, by, reason="Payment declined by the partner", declined_payment=True)
 
 
@@ -678,9 +583,7 @@ def claim_decline_payment(*, claim: Claim, by) -> Claim:
 def claim_ask_for_less(*, claim: Claim, amount, by) -> Claim:
     """The partner asks to be paid less than they could be (to stay under a benefit
     limit, say). Costs are paid back first; the fee is what gets smaller."""
-    claim = _locked(claim)
-    check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "changed")
+    claim = _locked_own(claim, by, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "changed")
     amount = clean_money(amount, label="The amount you want")
     if amount >= claim.payable:
         raise ValidationError(
@@ -804,9 +707,7 @@ def claim_pay(
     amount = claim.payable if amount in (None, "") else clean_money(amount, label="The amount paid")
     if amount > claim.payable:
         raise ValidationError({"amount": f"You cannot pay more than the {pounds(claim.payable)} agreed."})
-    if paid_on is None:
-        raise ValidationError({"paid_on": "Enter the date it was paid."})
-    bounds.PAYMENT.check("paid_on", paid_on)
+    _date("paid_on", paid_on, bounds.PAYMENT, "Enter the date it was paid.")
     submitted_on = timezone.localdate(claim.submitted_at)
     if paid_on < submitted_on:
         raise ValidationError(
@@ -888,15 +789,9 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
     too_long = [code for code in codes if len(code) > 64]
     if too_long:
         raise ValidationError({"codes": f"A code can have at most 64 characters: {too_long[0][:20]}…"})
-    seen, repeated = set(), []
-    for code in codes:
-        if code in seen:
-            repeated.append(code)
-        seen.add(code)
+    repeated = sorted(code for code, times in Counter(codes).items() if times > 1)
     if repeated:
-        raise ValidationError(
-            {"codes": f"These codes are pasted twice: {', '.join(sorted(set(repeated))[:5])}."}
-        )
+        raise ValidationError({"codes": f"These codes are pasted twice: {', '.join(repeated[:5])}."})
     known = sorted(
         Voucher.objects.filter(batch__provider__iexact=batch.provider, code__in=codes).values_list(
             "code", flat=True
@@ -921,9 +816,7 @@ def voucher_batch_create(
     require_reciprocity_staff(by)
     provider = _text(provider, field="provider", label="the provider", model=VoucherBatch, required=True)
     value = clean_money(value, field="value", label="The value of each voucher")
-    if received_on is None:
-        raise ValidationError({"received_on": "Enter the date the vouchers were received."})
-    bounds.VOUCHERS_RECEIVED.check("received_on", received_on)
+    _date("received_on", received_on, bounds.VOUCHERS_RECEIVED, "Enter the date the vouchers were received.")
     batch = model_create(
         VoucherBatch, by=by, provider=provider, value=value, received_on=received_on,
         reference=_text(reference, field="reference", label="a reference", model=VoucherBatch), added_by=by)
@@ -988,9 +881,7 @@ def recognition_save(
     if kind not in Recognition.Kind.values:
         raise ValidationError({"kind": "Choose a thank-you or an achievement."})
     title = _text(title, field="title", label="what it is for", model=Recognition, required=True)
-    if given_on is None:
-        raise ValidationError({"given_on": "Enter the date."})
-    bounds.RECOGNITION.check("given_on", given_on)
+    _date("given_on", given_on, bounds.RECOGNITION)
     values = {
         "partner": partner,
         "kind": kind,

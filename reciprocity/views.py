@@ -176,23 +176,13 @@ def my_claims(request: HttpRequest) -> HttpResponse:
 @partner_required
 def my_claim_create(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
-    form = forms.ClaimForm(
-        request.POST or None,
-        request.FILES or None,
-        meetings=claimable_meetings(partner),
-        initial={"meeting": request.GET.get("meeting")},
-    )
-    send = request.POST.get("action") != "draft"
-    claim = _claim_create(request, form, partner, send)
-    if claim is not None:
-        messages.success(
-            request,
-            "Thank you. We have your claim and will let you know when it is agreed."
-            if send
-            else "Your claim is saved. Send it to us when it is ready.",
-        )
-        return redirect("reciprocity:my_claim_detail", pk=claim.pk)
-    return render(request, "reciprocity/my_claim_form.html", {"form": form, "partner": partner})
+    form = forms.ClaimForm(request.POST or None, request.FILES or None, meetings=claimable_meetings(partner),
+                           initial={"meeting": request.GET.get("meeting")})
+    return _claim_form_page(
+        request, form, partner, template="reciprocity/my_claim_form.html",
+        detail="reciprocity:my_claim_detail",
+        success=lambda sent: "Thank you. We have your claim and will let you know when it is agreed."
+        if sent else "Your claim is saved. Send it to us when it is ready.")
 
 
 def _claim_create(request: HttpRequest, form: forms.ClaimForm, partner: Partner, send: bool) -> Claim | None:
@@ -200,6 +190,17 @@ def _claim_create(request: HttpRequest, form: forms.ClaimForm, partner: Partner,
     the draft button was pressed."""
     return submit(request, form, lambda _: services.claim_create(
         partner=partner, by=request.user, submit=send, **form.service_kwargs()))
+
+
+def _claim_form_page(request: HttpRequest, form: forms.ClaimForm, partner: Partner, *, template: str,
+                     detail: str, success) -> HttpResponse:
+    """The claim form on one page: the claim made (`success(sent)` says so) shows its page."""
+    send = request.POST.get("action") != "draft"
+    claim = _claim_create(request, form, partner, send)
+    if claim is None:
+        return render(request, template, {"form": form, "partner": partner})
+    messages.success(request, success(send))
+    return redirect(detail, pk=claim.pk)
 
 
 def _my_claim_page(
@@ -272,28 +273,24 @@ def my_claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@partner_required
-def my_claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        get_own_claim(request, pk),
-        services.claim_withdraw,
-        "Your claim has been cancelled.",
-        "reciprocity:my_claim_detail",
-    )
+def _step_view(service, done: str, *, staff: bool = False):
+    """A button on a claim's page (the partner's own, or staff's) that runs `service` on the
+    claim, says `done` (or why not) and goes back to the page."""
+    load, back = (get_claim_for_user, "reciprocity:claim_detail") if staff else (
+        get_own_claim, "reciprocity:my_claim_detail")
+
+    @require_POST
+    @(staff_required if staff else partner_required)
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _step(request, load(request, pk), service, done, back)
+
+    return view
 
 
-@require_POST
-@partner_required
-def my_claim_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        get_own_claim(request, pk),
-        services.claim_decline_payment,
-        "We have noted that you do not want to be paid for this. Thank you for taking part.",
-        "reciprocity:my_claim_detail",
-    )
+my_claim_withdraw = _step_view(services.claim_withdraw, "Your claim has been cancelled.")
+my_claim_decline = _step_view(
+    services.claim_decline_payment,
+    "We have noted that you do not want to be paid for this. Thank you for taking part.")
 
 
 @require_POST
@@ -359,22 +356,21 @@ def my_recognition(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _request_document(request: HttpRequest, kind: str, title: str) -> HttpResponse:
-    partner = partner_for(request.user)
-    report = reports.report_request(kind=kind, title=title, by=request.user, params={}, partner=partner)
-    return redirect("coprod:report_detail", pk=report.pk)
+def _document_view(kind: str, title: str):
+    """A button asking for one of the partner's documents, made in the background."""
+
+    @require_POST
+    @partner_required
+    def view(request: HttpRequest) -> HttpResponse:
+        report = reports.report_request(kind=kind, title=title, by=request.user, params={},
+                                        partner=partner_for(request.user))
+        return redirect("coprod:report_detail", pk=report.pk)
+
+    return view
 
 
-@require_POST
-@partner_required
-def my_certificate(request: HttpRequest) -> HttpResponse:
-    return _request_document(request, Report.Kind.CERTIFICATE, "Certificate of contribution")
-
-
-@require_POST
-@partner_required
-def my_statement(request: HttpRequest) -> HttpResponse:
-    return _request_document(request, Report.Kind.STATEMENT, "Statement of involvement")
+my_certificate = _document_view(Report.Kind.CERTIFICATE, "Certificate of contribution")
+my_statement = _document_view(Report.Kind.STATEMENT, "Statement of involvement")
 
 
 # --- Staff: claims -------------------------------------------------------------------------
@@ -384,21 +380,13 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 def claim_list(request: HttpRequest) -> HttpResponse:
     claims = Claim.objects.visible_to(request.user)
     claim_filter = ClaimFilter(request.GET or None, queryset=claims.for_list())
-    table = ClaimTable(claim_filter.qs)
-    if download := table_response(request, table, filename="claims"):
-        return download
     counts = claims.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
-    return render(
-        request,
-        "reciprocity/claim_list.html",
-        {
-            "filter": claim_filter,
-            "table": table,
-            "page_obj": table.page,
-            "filtered": any(value for name, value in request.GET.items() if name in claim_filter.filters),
-            "status_counts": [(value, label, counts[value]) for value, label in Claim.Status.choices],
-            "current_status": request.GET.get("status", ""),
-        },
+    return _list_page(
+        request, ClaimTable(claim_filter.qs), "reciprocity/claim_list.html", filename="claims",
+        filter=claim_filter,
+        filtered=any(value for name, value in request.GET.items() if name in claim_filter.filters),
+        status_counts=[(value, label, counts[value]) for value, label in Claim.Status.choices],
+        current_status=request.GET.get("status", ""),
     )
 
 
@@ -429,13 +417,10 @@ def claim_create_for(request: HttpRequest, partner: int) -> HttpResponse:
     form = forms.ClaimForm(
         request.POST or None, request.FILES or None, meetings=claimable_meetings(partner), staff=True
     )
-    send = request.POST.get("action") != "draft"
-    claim = _claim_create(request, form, partner, send)
-    if claim is not None:
-        messages.success(request, f"The claim for {partner.full_name} has been "
-                                  f"{'sent for approval' if send else 'saved as a draft'}.")
-        return redirect("reciprocity:claim_detail", pk=claim.pk)
-    return render(request, "reciprocity/claim_form.html", {"form": form, "partner": partner})
+    return _claim_form_page(
+        request, form, partner, template="reciprocity/claim_form.html", detail="reciprocity:claim_detail",
+        success=lambda sent: f"The claim for {partner.full_name} has been "
+                             f"{'sent for approval' if sent else 'saved as a draft'}.")
 
 
 def _claim_history(claim: Claim) -> list:
@@ -465,8 +450,6 @@ def _claim_page(
         if show_benefits
         else []
     )
-    crossing = [check for check in checks if check.crosses]
-    initial_amount = claim.payable
     return render(
         request,
         "reciprocity/claim_detail.html",
@@ -483,35 +466,18 @@ def _claim_page(
             "can_see_receipts": rules.is_finance(user),
             "show_benefits": show_benefits,
             "benefit_checks": checks,
-            "benefit_crossing": crossing,
+            "benefit_crossing": [check for check in checks if check.crosses],
             "advice_links": benefits.ADVICE_LINKS,
-            "approve_form": approve_form or forms.ApproveForm(initial={"amount": initial_amount}),
+            "approve_form": approve_form or forms.ApproveForm(initial={"amount": claim.payable}),
             "reject_form": reject_form or forms.RejectForm(),
             # Only an approved claim has a pay form (it looks up the running funding sources).
-            "pay_form": (pay_form or forms.PayForm(initial=_pay_initial(claim)))
+            "pay_form": (pay_form or forms.PayForm.for_claim(claim))
             if claim.status == Claim.Status.APPROVED
             else None,
             "cost_form": cost_form or forms.CostForm(),
         },
         status=status,
     )
-
-
-def _pay_initial(claim: Claim) -> dict:
-    """The pay form filled in as far as it can be: today, the partner's preferred method,
-    what is payable, and the funding source when only one is running."""
-    running = list(FundingSource.objects.current()[:2])
-    return {
-        "amount": claim.payable,
-        "paid_on": timezone.localdate(),
-        "method": _preferred_method(claim.partner),
-        "funding_source": running[0] if len(running) == 1 else None,
-    }
-
-
-def _preferred_method(partner) -> str:
-    preference = partner.payment_preference
-    return preference if preference in Payment.Method.values else Payment.Method.BANK_TRANSFER
 
 
 @staff_required
@@ -543,16 +509,7 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@staff_required
-def claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        get_claim_for_user(request, pk),
-        services.claim_withdraw,
-        "The claim has been withdrawn.",
-        "reciprocity:claim_detail",
-    )
+claim_withdraw = _step_view(services.claim_withdraw, "The claim has been withdrawn.", staff=True)
 
 
 @require_POST
@@ -827,13 +784,12 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def voucher_batch_create(request: HttpRequest) -> HttpResponse:
     form = forms.VoucherBatchForm(request.POST or None)
-    batch = submit(request, form, lambda data: services.voucher_batch_create(
-        by=request.user, **{**data, "codes": services.parse_codes(data["codes"])}))
-    if batch is not None:
-        codes = services.parse_codes(form.cleaned_data["codes"])
-        messages.success(request, f"{len(codes)} {batch.provider} vouchers added to stock.")
-        return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
-    return render(request, "reciprocity/voucher_batch_form.html", {"form": form})
+    return form_page(request, form, lambda data: services.voucher_batch_create(
+        by=request.user, **{**data, "codes": services.parse_codes(data["codes"])}),
+        success=lambda batch: f"{len(services.parse_codes(form.cleaned_data['codes']))} {batch.provider} "
+                              "vouchers added to stock.",
+        done=lambda batch: redirect("reciprocity:voucher_batch_detail", pk=batch.pk),
+        template="reciprocity/voucher_batch_form.html")
 
 
 def _batch_page(request: HttpRequest, batch: VoucherBatch, form=None, status: int = 200) -> HttpResponse:
