@@ -535,6 +535,15 @@ class ClaimItemQuerySet(models.QuerySet):
         )
         return self.exclude(receipt="").filter(ended).order_by("claim_id", "pk")
 
+    def receipts_visible_to(self, user, *, finance: bool) -> "ClaimItemQuerySet":
+        """Lines with a receipt file `user` may open: any for finance staff (`finance`),
+        otherwise only those of their own claims."""
+        items = self.exclude(receipt="")
+        if finance:
+            return items
+        partner = partner_for(user)
+        return items.filter(claim__partner=partner) if partner is not None else items.none()
+
 
 class ClaimItem(KeptRecord):
     """One line of a claim: the fee, or one cost with its receipt. The lines of a paid

@@ -289,10 +289,8 @@ def funding_source_save(
     amount = clean_money(amount, label="The budget")
     if kind not in FundingSource.Kind.values:
         raise ValidationError({"kind": "Choose launch or sustained funding."})
-    bounds.FUNDING_STARTS.check("starts_on", starts_on)
-    bounds.FUNDING_ENDS.check("ends_on", ends_on)
-    if starts_on is None or ends_on is None:
-        raise ValidationError({"starts_on" if starts_on is None else "ends_on": "Enter the date."})
+    _date("starts_on", starts_on, bounds.FUNDING_STARTS)
+    _date("ends_on", ends_on, bounds.FUNDING_ENDS)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The funding cannot end before it starts."})
     _refuse_clash(FundingSource, funding_source, "grant", f"{funder} already has a grant called “{grant}”.",
@@ -461,16 +459,7 @@ def claim_create(
     if activity_type is not None:
         rate, fee = fee_for(activity_type=activity_type, on=activity_date, hours=hours)
     # Every line is checked (receipts included) before anything is saved.
-    lines = [
-        _clean_cost(
-            kind=cost["kind"],
-            amount=cost["amount"],
-            description=cost.get("description", ""),
-            receipt=cost.get("receipt"),
-        )
-        for cost in (costs or [])
-        if cost.get("amount") not in (None, "")
-    ]
+    lines = [_clean_cost(**cost) for cost in (costs or []) if cost.get("amount") not in (None, "")]
     if fee is None and not lines:
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
     if fee is not None:

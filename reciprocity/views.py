@@ -96,13 +96,8 @@ def get_own_claim(request: HttpRequest, pk: int) -> Claim:
 
 def get_receipt_for_user(request: HttpRequest, pk: int) -> ClaimItem:
     """A receipt: the claimant's own, or any for finance staff. Otherwise 404."""
-    visible = Q(pk__in=[])
-    partner = partner_for(request.user)
-    if partner is not None:
-        visible |= Q(claim__partner=partner)
-    if rules.is_finance(request.user):
-        visible = Q()
-    return get_object_or_404(ClaimItem.objects.filter(visible).exclude(receipt=""), pk=pk)
+    items = ClaimItem.objects.receipts_visible_to(request.user, finance=rules.is_finance(request.user))
+    return get_object_or_404(items, pk=pk)
 
 
 def _get_staff(model, request: HttpRequest, pk: int, queryset=None):
@@ -239,21 +234,36 @@ def _cost_remove(request: HttpRequest, claim, item: int, detail: str) -> HttpRes
     return redirect(detail, pk=claim.pk)
 
 
-@partner_required
-def my_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _my_claim_page(request, get_own_claim(request, pk))
+def _claim_access(staff: bool):
+    """How a claim's views load it, the page they go back to, and who may use them: staff
+    (any claim) or the partner (their own claims)."""
+    if staff:
+        return get_claim_for_user, "reciprocity:claim_detail", staff_required
+    return get_own_claim, "reciprocity:my_claim_detail", partner_required
 
 
-@require_POST
-@partner_required
-def my_claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _cost_add(request, get_own_claim(request, pk), "reciprocity:my_claim_detail", _my_claim_page)
+def _claim_page_views(page, *, staff: bool = False):
+    """A claim's page (`page(request, claim)`) and its buttons that add and take off a cost."""
+    load, detail, role_required = _claim_access(staff)
+
+    @role_required
+    def show(request: HttpRequest, pk: int) -> HttpResponse:
+        return page(request, load(request, pk))
+
+    @require_POST
+    @role_required
+    def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
+        return _cost_add(request, load(request, pk), detail, page)
+
+    @require_POST
+    @role_required
+    def cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+        return _cost_remove(request, load(request, pk), item, detail)
+
+    return show, cost_add, cost_remove
 
 
-@require_POST
-@partner_required
-def my_claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    return _cost_remove(request, get_own_claim(request, pk), item, "reciprocity:my_claim_detail")
+my_claim_detail, my_claim_cost_add, my_claim_cost_remove = _claim_page_views(_my_claim_page)
 
 
 def _step(request: HttpRequest, claim: Claim, service, done: str, back: str, **kwargs) -> HttpResponse:
@@ -276,11 +286,10 @@ def my_claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def _step_view(service, done: str, *, staff: bool = False):
     """A button on a claim's page (the partner's own, or staff's) that runs `service` on the
     claim, says `done` (or why not) and goes back to the page."""
-    load, back = (get_claim_for_user, "reciprocity:claim_detail") if staff else (
-        get_own_claim, "reciprocity:my_claim_detail")
+    load, back, role_required = _claim_access(staff)
 
     @require_POST
-    @(staff_required if staff else partner_required)
+    @role_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         return _step(request, load(request, pk), service, done, back)
 
@@ -480,21 +489,7 @@ def _claim_page(
     )
 
 
-@staff_required
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _claim_page(request, get_claim_for_user(request, pk))
-
-
-@require_POST
-@staff_required
-def claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _cost_add(request, get_claim_for_user(request, pk), "reciprocity:claim_detail", _claim_page)
-
-
-@require_POST
-@staff_required
-def claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    return _cost_remove(request, get_claim_for_user(request, pk), item, "reciprocity:claim_detail")
+claim_detail, claim_cost_add, claim_cost_remove = _claim_page_views(_claim_page, staff=True)
 
 
 @require_POST
