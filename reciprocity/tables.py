@@ -217,6 +217,9 @@ class BenefitRuleTable(StaffTable):
     def value_name(self, record: BenefitRule) -> str:
         return record.name
 
+    def value_is_active(self, value: bool) -> str:
+        return "Yes" if value else "No"
+
     def render_counts(self, record: BenefitRule) -> str:
         if record.counts_fees:
             return "Fees in money, vouchers" if record.counts_vouchers else "Fees in money"
