@@ -70,6 +70,11 @@ def receipt_field(label: str) -> forms.FileField:
     )
 
 
+def optional_text(label: str, max_length: int, help_text: str = "") -> forms.CharField:
+    """A line of text that may be left empty."""
+    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text)
+
+
 class ReceiptCheckMixin:
     """Checks each receipt's type and size beside its own field."""
 
@@ -138,12 +143,7 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
         widget=forms.RadioSelect,
         empty_label="Something else (tell us below)",
     )
-    activity = forms.CharField(
-        label="What did you do?",
-        max_length=200,
-        required=False,
-        help_text="For example: read the new leaflet and sent comments.",
-    )
+    activity = optional_text("What did you do?", 200, "For example: read the new leaflet and sent comments.")
     activity_date = DateField(
         label="When was it?",
         required=False,
@@ -169,21 +169,14 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
     )
     activity_type = None  # set in __init__: it needs today's rates
     travel = money_field("Travel (£)", help_text="Bus, train, taxi or mileage.")
-    travel_description = forms.CharField(
-        label="How did you travel?",
-        max_length=200,
-        required=False,
-        help_text="For example: bus there and back.",
-    )
+    travel_description = optional_text("How did you travel?", 200, "For example: bus there and back.")
     travel_receipt = receipt_field("Ticket or receipt for travel")
     subsistence = money_field("Food and drink (£)")
     subsistence_receipt = receipt_field("Receipt for food and drink")
     care = money_field("Childcare or carer costs (£)")
     care_receipt = receipt_field("Receipt or invoice for childcare or care")
     other = money_field("Other costs (£)")
-    other_description = forms.CharField(
-        label="What were the other costs for?", max_length=200, required=False
-    )
+    other_description = optional_text("What were the other costs for?", 200)
     other_receipt = receipt_field("Receipt for other costs")
 
     def __init__(self, *args, meetings, on=None, staff: bool = False, **kwargs):
@@ -264,12 +257,7 @@ class CostForm(ReceiptCheckMixin, forms.Form):
         choices=[(k.value, k.label) for k in ClaimItem.Kind if k != ClaimItem.Kind.FEE],
     )
     amount = money_field("Amount (£)", required=True)
-    description = forms.CharField(
-        label="A few words about it",
-        max_length=200,
-        required=False,
-        help_text="Needed for other costs. For example: printing.",
-    )
+    description = optional_text("A few words about it", 200, "Needed for other costs. For example: printing.")
     receipt = receipt_field("Receipt")
 
     def clean(self):
@@ -337,18 +325,9 @@ class PayForm(forms.Form):
         error_messages={"required": "Choose the funding source to charge."},
     )
     amount = money_field("Amount paid (£)", required=True)
-    reference = forms.CharField(
-        label="Reference",
-        max_length=100,
-        required=False,
-        help_text="The bank or finance system reference, or a receipt number for cash.",
-    )
-    charity = forms.CharField(
-        label="Charity paid",
-        max_length=150,
-        required=False,
-        help_text="Only when it is paid to a charity on their behalf.",
-    )
+    reference = optional_text("Reference", 100,
+                              "The bank or finance system reference, or a receipt number for cash.")
+    charity = optional_text("Charity paid", 150, "Only when it is paid to a charity on their behalf.")
     vouchers = forms.ChoiceField(
         label="Vouchers to give",
         required=False,
@@ -359,6 +338,19 @@ class PayForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["funding_source"].queryset = FundingSource.objects.current()
         self.fields["vouchers"].choices = voucher_choices()
+
+    @classmethod
+    def for_claim(cls, claim) -> "PayForm":
+        """The form filled in as far as it can be: today, the partner's preferred method,
+        what is payable, and the funding source when only one is running."""
+        running = list(FundingSource.objects.current()[:2])
+        preference = claim.partner.payment_preference
+        return cls(initial={
+            "amount": claim.payable,
+            "paid_on": timezone.localdate(),
+            "method": preference if preference in Payment.Method.values else Payment.Method.BANK_TRANSFER,
+            "funding_source": running[0] if len(running) == 1 else None,
+        })
 
     def clean(self):
         data = super().clean()

@@ -344,6 +344,29 @@ def claimable_meetings(partner) -> "models.QuerySet[Meeting]":
     )
 
 
+def attendance_at(partner, meeting) -> Attendance | None:
+    """The register's record of the partner attending the meeting, if it shows they did."""
+    return Attendance.objects.filter(
+        meeting=meeting, partner=partner, status=Attendance.Status.ATTENDED
+    ).first()
+
+
+def why_not_claimable(partner, meeting) -> str:
+    """In plain words, why `claimable_meetings` leaves this meeting out for this partner."""
+    if attendance_at(partner, meeting) is None:
+        return "You can only claim for a meeting the register shows you attended."
+    if meeting.starts_at > timezone.now():
+        return "You can only claim for a meeting once it has taken place."
+    held_on = timezone.localdate(meeting.starts_at)
+    if bounds.CLAIM_ACTIVITY.message(held_on):
+        earliest, _ = bounds.CLAIM_ACTIVITY.limits()
+        return (f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
+                f"in the last 12 months (from {earliest:%-d %B %Y}).")
+    if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
+        return "There is already a claim for this meeting. Add costs to that claim instead."
+    return "This meeting cannot be claimed for."
+
+
 class Claim(KeptRecord):
     """Money a partner claims back for one activity: an involvement fee and costs.
 
@@ -511,6 +534,15 @@ class ClaimItemQuerySet(models.QuerySet):
             | Q(claim__status=Claim.Status.WITHDRAWN, claim__withdrawn_at__lt=start)
         )
         return self.exclude(receipt="").filter(ended).order_by("claim_id", "pk")
+
+    def receipts_visible_to(self, user, *, finance: bool) -> "ClaimItemQuerySet":
+        """Lines with a receipt file `user` may open: any for finance staff (`finance`),
+        otherwise only those of their own claims."""
+        items = self.exclude(receipt="")
+        if finance:
+            return items
+        partner = partner_for(user)
+        return items.filter(claim__partner=partner) if partner is not None else items.none()
 
 
 class ClaimItem(KeptRecord):

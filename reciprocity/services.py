@@ -7,14 +7,12 @@ reason) or withdrawn. Each step locks the claim row first and checks its state,
 so two requests at once cannot both move it (and a claim is never paid twice).
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections import Counter
 from datetime import date
 from datetime import timedelta
 from decimal import Decimal
 from decimal import InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -22,8 +20,6 @@ from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models import Sum
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from coprod import bounds
@@ -31,17 +27,10 @@ from coprod.changes import model_create
 from coprod.changes import model_delete
 from coprod.changes import model_save
 from coprod.changes import model_update
-from coprod.models import Organisation
 from coprod.money import pounds
-from coprod.roles import can_see_sensitive_data
 from coprod.roles import is_staff_member
-from coprod.roles import require
-from panels.models import Attendance
-from panels.reminders import leads_tell
-from panels.reminders import panel_leads
-from participants.contact import contact_address
-from participants.contact import email_partner
 
+from . import notices
 from .benefits import benefit_checks
 from .models import MONEY_MAX
 from .models import ZERO
@@ -56,58 +45,19 @@ from .models import ReciprocitySettings
 from .models import Recognition
 from .models import Voucher
 from .models import VoucherBatch
+from .models import attendance_at
 from .models import claimable_meetings
+from .models import why_not_claimable
+from .notices import tell_partner as _notify
 from .receipts import check_receipt
-
-APPROVE = "reciprocity.approve_claim"
-PAY = "reciprocity.pay_claim"
-
-
-# --- Who may do what ---------------------------------------------------------------------
-
-
-def can_approve(user) -> bool:
-    return is_staff_member(user) and user.has_perm(APPROVE)
-
-
-def can_pay(user) -> bool:
-    return is_staff_member(user) and user.has_perm(PAY)
-
-
-def is_finance(user) -> bool:
-    """Finance staff: may approve or pay, so may see receipts and benefit totals."""
-    return can_approve(user) or can_pay(user)
-
-
-def can_see_benefits(user) -> bool:
-    """Benefit rules name the partners they apply to: finance staff and staff allowed to
-    see sensitive partner data may see who they are and their totals."""
-    return is_finance(user) or can_see_sensitive_data(user)
-
-
-def can_run_reciprocity(user) -> bool:
-    """Rates, activity types, funding sources, benefit rules, vouchers, recognition and the
-    settings are kept by staff (benefit rules name partners only to `can_see_benefits`)."""
-    return is_staff_member(user)
-
-
-def can_claim_for(user, partner) -> bool:
-    """A partner claims for themselves; staff may make a claim for any partner."""
-    return is_staff_member(user) or (partner.user_id is not None and partner.user_id == user.pk)
-
-
-def _require_reciprocity_staff(by) -> None:
-    require(can_run_reciprocity, by, "Only staff can change how claims, payments and recognition are set up.")
-
-
-def _check_own_or_staff(claim: Claim, by) -> None:
-    if not Claim.objects.visible_to(by).filter(pk=claim.pk).exists():
-        raise PermissionDenied("Only the partner or staff can change this claim.")
-
-
-def _is_own_claim(claim: Claim, by) -> bool:
-    return claim.partner.user_id is not None and claim.partner.user_id == by.pk
-
+from .rules import APPROVE as APPROVE
+from .rules import PAY as PAY
+from .rules import can_approve
+from .rules import can_claim_for
+from .rules import can_pay
+from .rules import check_own_or_staff
+from .rules import is_own_claim
+from .rules import require_reciprocity_staff
 
 # --- Helpers -----------------------------------------------------------------------------
 
@@ -119,10 +69,10 @@ def clean_money(
     decimal places, no more than MONEY_MAX."""
     try:
         amount = Decimal(str(value).strip().lstrip("£").replace(",", ""))
+        if not amount.is_finite():
+            raise InvalidOperation
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError({field: f"{label} must be in pounds and pence, for example 12.50."}) from None
-    if not amount.is_finite():
-        raise ValidationError({field: f"{label} must be in pounds and pence, for example 12.50."})
     if amount < 0:
         raise ValidationError({field: f"{label} cannot be less than nothing."})
     if amount == 0 and not allow_zero:
@@ -143,9 +93,40 @@ def _text(value: str, *, field: str, label: str, model, required: bool = False) 
     return value
 
 
+def _date(field: str, value: date | None, bound: bounds.DateBound, missing: str = "Enter the date.") -> None:
+    """A date a service needs: given (else `missing`), and within `bound`."""
+    if value is None:
+        raise ValidationError({field: missing})
+    bound.check(field, value)
+
+
+def _refuse_clash(model, instance, field: str, message: str, **lookups) -> None:
+    """Refuse with `message` beside `field` when a row of `model` other than `instance`
+    matches `lookups` (a name already taken, say)."""
+    if model.objects.filter(**lookups).exclude(pk=getattr(instance, "pk", None)).exists():
+        raise ValidationError({field: message})
+
+
+def _create_or_update(model, instance, values: dict, by, **on_create):
+    """A new row of `model` with `values` (and `on_create`) when `instance` is None, else
+    `instance` changed to `values`; either way recorded in the history as by `by`."""
+    if instance is None:
+        return model_create(model, by=by, **values, **on_create)
+    model_update(instance=instance, data=values, by=by)
+    return instance
+
+
 def _locked(claim: Claim) -> Claim:
     """The claim re-read under a row lock, so its state cannot change under us."""
     return Claim.objects.select_for_update().select_related("partner").get(pk=claim.pk)
+
+
+def _locked_own(claim: Claim, by, allowed: set, action: str) -> Claim:
+    """The claim locked for its partner (or staff) to change, if it is in one of `allowed`."""
+    claim = _locked(claim)
+    check_own_or_staff(claim, by)
+    _require_status(claim, allowed, action)
+    return claim
 
 
 def _require_status(claim: Claim, allowed: set, action: str) -> None:
@@ -153,63 +134,12 @@ def _require_status(claim: Claim, allowed: set, action: str) -> None:
         raise ValidationError(f"This claim cannot be {action}: it is {claim.get_status_display().lower()}.")
 
 
-_quiet: ContextVar[bool] = ContextVar("reciprocity_quiet", default=False)
-
-
-@contextmanager
-def notifications_paused():
-    """Record claims without e-mailing partners: for loading past claims (the demo's
-    year of history), never for day-to-day work."""
-    token = _quiet.set(True)
-    try:
-        yield
-    finally:
-        _quiet.reset(token)
-
-
-def _notify(claim: Claim, event: str) -> None:
-    if _quiet.get():
-        return
-    claim_notify(claim_id=claim.pk, event=event)
-
-
-EMAIL_SUBJECTS = {
-    "submitted": "we have your claim",
-    "approved": "your claim has been agreed",
-    "rejected": "about your claim",
-    "paid": "your claim has been paid",
-    "withdrawn": "your claim has been cancelled",
-}
-
-
-@transaction.atomic
-def claim_notify(*, claim_id: int, event: str) -> bool:
-    """E-mail the partner about a step of their claim, in plain English, if they have an
-    e-mail address and their consent to be contacted is in force. Answers whether it was queued."""
-    claim = Claim.objects.select_related("partner", "payment").get(pk=claim_id)
-    partner = claim.partner
-    if event not in EMAIL_SUBJECTS or contact_address(partner) is None:
-        return False
-    organisation = Organisation.current()
-    context = {
-        "partner": partner,
-        "claim": claim,
-        "organisation": organisation,
-        "payment": getattr(claim, "payment", None),
-    }
-    return email_partner(
-        partner, kind=f"claim_{event}",
-        subject=f"{organisation.name}: {EMAIL_SUBJECTS[event]}",
-        body=render_to_string(f"reciprocity/email/claim_{event}.txt", context),
-    ) is not None
-
-
 # --- Settings ----------------------------------------------------------------------------
 
 
 @transaction.atomic
 def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> ReciprocitySettings:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     current = ReciprocitySettings.objects.select_for_update().get(pk=ReciprocitySettings.current().pk)
     if not 1 <= int(claims_waiting_days) <= 365:
         raise ValidationError({"claims_waiting_days": "Choose between 1 and 365 days."})
@@ -227,39 +157,37 @@ def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> 
 def activity_type_save(
     *, activity_type: ActivityType | None = None, name: str, description: str = "", is_active: bool = True, by
 ) -> ActivityType:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     name = _text(name, field="name", label="a name", model=ActivityType, required=True)
     description = _text(description, field="description", label="a description", model=ActivityType)
-    clash = ActivityType.objects.filter(name__iexact=name)
-    if activity_type is not None:
-        clash = clash.exclude(pk=activity_type.pk)
-    if clash.exists():
-        raise ValidationError({"name": f"There is already an activity type called “{name}”."})
-    if activity_type is None:
-        activity_type = model_create(
-            ActivityType, by=by, name=name, description=description, is_active=is_active)
-    else:
-        model_update(instance=activity_type, by=by,
-                     data={"name": name, "description": description, "is_active": is_active})
-    return activity_type
+    _refuse_clash(ActivityType, activity_type, "name", f"There is already an activity type called “{name}”.",
+                  name__iexact=name)
+    return _create_or_update(ActivityType, activity_type,
+                             {"name": name, "description": description, "is_active": is_active}, by)
 
 
-def _check_rate_dates(effective_from: date, effective_to: date | None) -> None:
-    if effective_from is None:
-        raise ValidationError({"effective_from": "Enter the date the rate is in force from."})
-    bounds.RATE_FROM.check("effective_from", effective_from)
+def _clean_rate(basis: str, amount, effective_from: date, effective_to: date | None) -> Decimal:
+    """A rate's amount, checked with its basis and dates; answers the amount in pounds."""
+    amount = clean_money(amount, label="The rate")
+    if basis not in Rate.Basis.values:
+        raise ValidationError({"basis": "Choose per hour or per session."})
+    _date("effective_from", effective_from, bounds.RATE_FROM, "Enter the date the rate is in force from.")
     bounds.RATE_TO.check("effective_to", effective_to)
     if effective_to is not None and effective_to < effective_from:
         raise ValidationError({"effective_to": "The rate cannot end before it starts."})
+    return amount
 
 
-def _overlapping(activity_type: ActivityType, start: date, end: date | None, exclude: Rate | None):
-    rates = Rate.objects.filter(activity_type=activity_type)
-    if exclude is not None:
-        rates = rates.exclude(pk=exclude.pk)
+def _refuse_overlap(activity_type: ActivityType, start: date, end: date | None, exclude: Rate | None,
+                    hint: str = "") -> None:
+    """Refuse dates that overlap another rate of the same activity type (`hint` says what to do)."""
+    rates = Rate.objects.filter(activity_type=activity_type).exclude(pk=getattr(exclude, "pk", None))
     if end is not None:
         rates = rates.filter(effective_from__lte=end)
-    return rates.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
+    clash = rates.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start)).first()
+    if clash is not None:
+        raise ValidationError({"effective_from": f"These dates overlap another rate for {activity_type}: "
+                                                 f"{clash} from {clash.effective_from:%d %B %Y}.{hint}"})
 
 
 @transaction.atomic
@@ -274,11 +202,8 @@ def rate_create(
 ) -> Rate:
     """Add a rate. An open-ended rate of the same type that started earlier ends the day
     before the new one starts (the usual way to change a rate: add the new one)."""
-    _require_reciprocity_staff(by)
-    amount = clean_money(amount, label="The rate")
-    if basis not in Rate.Basis.values:
-        raise ValidationError({"basis": "Choose per hour or per session."})
-    _check_rate_dates(effective_from, effective_to)
+    require_reciprocity_staff(by)
+    amount = _clean_rate(basis, amount, effective_from, effective_to)
     previous = (
         Rate.objects.select_for_update()
         .filter(activity_type=activity_type, effective_to__isnull=True, effective_from__lt=effective_from)
@@ -287,18 +212,10 @@ def rate_create(
     if previous is not None:
         previous.effective_to = effective_from - timedelta(days=1)
         model_save(previous, by=by, reason="Replaced by a new rate", update_fields=["effective_to"])
-    clash = _overlapping(activity_type, effective_from, effective_to, exclude=None).first()
-    if clash is not None:
-        raise ValidationError(
-            {
-                "effective_from": f"These dates overlap another rate for {activity_type}: {clash} "
-                f"from {clash.effective_from:%d %B %Y}. Change that one first."
-            }
-        )
-    rate = model_create(
+    _refuse_overlap(activity_type, effective_from, effective_to, exclude=None, hint=" Change that one first.")
+    return model_create(
         Rate, by=by, activity_type=activity_type, basis=basis, amount=amount, effective_from=effective_from,
         effective_to=effective_to, created_by=by)
-    return rate
 
 
 @transaction.atomic
@@ -307,26 +224,16 @@ def rate_update(
 ) -> Rate:
     """Change a rate. Once claims have used it only its end date may change: a new rate
     is added instead, so what partners were paid stays explained."""
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     rate = Rate.objects.select_for_update().get(pk=rate.pk)
-    amount = clean_money(amount, label="The rate")
-    if basis not in Rate.Basis.values:
-        raise ValidationError({"basis": "Choose per hour or per session."})
-    _check_rate_dates(effective_from, effective_to)
+    amount = _clean_rate(basis, amount, effective_from, effective_to)
     used = rate.claims.count()
     if used and (amount != rate.amount or basis != rate.basis or effective_from != rate.effective_from):
         raise ValidationError(
             f"{used} claim{'s have' if used != 1 else ' has'} used this rate, so only its end "
             "date can change. End it, then add the new rate."
         )
-    clash = _overlapping(rate.activity_type, effective_from, effective_to, exclude=rate).first()
-    if clash is not None:
-        raise ValidationError(
-            {
-                "effective_from": f"These dates overlap another rate for {rate.activity_type}: "
-                f"{clash} from {clash.effective_from:%d %B %Y}."
-            }
-        )
+    _refuse_overlap(rate.activity_type, effective_from, effective_to, exclude=rate)
     model_update(instance=rate, data={"basis": basis, "amount": amount, "effective_from": effective_from,
                                       "effective_to": effective_to}, by=by)
     return rate
@@ -376,23 +283,18 @@ def funding_source_save(
     notes: str = "",
     by,
 ) -> FundingSource:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     funder = _text(funder, field="funder", label="the funder", model=FundingSource, required=True)
     grant = _text(grant, field="grant", label="the grant or budget line", model=FundingSource, required=True)
     amount = clean_money(amount, label="The budget")
     if kind not in FundingSource.Kind.values:
         raise ValidationError({"kind": "Choose launch or sustained funding."})
-    bounds.FUNDING_STARTS.check("starts_on", starts_on)
-    bounds.FUNDING_ENDS.check("ends_on", ends_on)
-    if starts_on is None or ends_on is None:
-        raise ValidationError({"starts_on" if starts_on is None else "ends_on": "Enter the date."})
+    _date("starts_on", starts_on, bounds.FUNDING_STARTS)
+    _date("ends_on", ends_on, bounds.FUNDING_ENDS)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The funding cannot end before it starts."})
-    clash = FundingSource.objects.filter(funder__iexact=funder, grant__iexact=grant)
-    if funding_source is not None:
-        clash = clash.exclude(pk=funding_source.pk)
-    if clash.exists():
-        raise ValidationError({"grant": f"{funder} already has a grant called “{grant}”."})
+    _refuse_clash(FundingSource, funding_source, "grant", f"{funder} already has a grant called “{grant}”.",
+                  funder__iexact=funder, grant__iexact=grant)
     if funding_source is not None:
         outside = funding_source.payments.exclude(paid_on__gte=starts_on, paid_on__lte=ends_on).count()
         if outside:
@@ -411,10 +313,7 @@ def funding_source_save(
         "ends_on": ends_on,
         "notes": bounds.check_text("notes", notes),
     }
-    if funding_source is None:
-        return model_create(FundingSource, by=by, **values)
-    model_update(instance=funding_source, data=values, by=by)
-    return funding_source
+    return _create_or_update(FundingSource, funding_source, values, by)
 
 
 # --- Benefit rules -----------------------------------------------------------------------
@@ -436,16 +335,12 @@ def benefit_rule_save(
 ) -> BenefitRule:
     """Create or change a rule. `partners` (None: leave as they are) must each be flagged
     for benefit checks on their record."""
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     name = _text(name, field="name", label="a name", model=BenefitRule, required=True)
     limit = clean_money(limit, field="limit", label="The limit")
     if period not in BenefitRule.Period.values:
         raise ValidationError({"period": "Choose a week, a calendar month or a tax year."})
-    clash = BenefitRule.objects.filter(name__iexact=name)
-    if rule is not None:
-        clash = clash.exclude(pk=rule.pk)
-    if clash.exists():
-        raise ValidationError({"name": f"There is already a rule called “{name}”."})
+    _refuse_clash(BenefitRule, rule, "name", f"There is already a rule called “{name}”.", name__iexact=name)
     if partners is not None:
         unflagged = [p.display_name for p in partners if not p.benefit_check]
         if unflagged:
@@ -464,10 +359,7 @@ def benefit_rule_save(
         "notes": bounds.check_text("notes", notes),
         "is_active": bool(is_active),
     }
-    if rule is None:
-        rule = model_create(BenefitRule, by=by, **values)
-    else:
-        model_update(instance=rule, data=values, by=by)
+    rule = _create_or_update(BenefitRule, rule, values, by)
     if partners is not None:
         rule._history_user = by
         rule.partners.set(partners)
@@ -475,28 +367,6 @@ def benefit_rule_save(
 
 
 # --- Claims ------------------------------------------------------------------------------
-
-
-def _attendance(partner, meeting):
-    return Attendance.objects.filter(
-        meeting=meeting, partner=partner, status=Attendance.Status.ATTENDED
-    ).first()
-
-
-def _why_not_claimable(partner, meeting) -> str:
-    """In plain words, why `claimable_meetings` leaves this meeting out for this partner."""
-    if _attendance(partner, meeting) is None:
-        return "You can only claim for a meeting the register shows you attended."
-    if meeting.starts_at > timezone.now():
-        return "You can only claim for a meeting once it has taken place."
-    held_on = timezone.localdate(meeting.starts_at)
-    if bounds.CLAIM_ACTIVITY.message(held_on):
-        earliest, _ = bounds.CLAIM_ACTIVITY.limits()
-        return (f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
-                f"in the last 12 months (from {earliest:%-d %B %Y}).")
-    if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
-        return "There is already a claim for this meeting. Add costs to that claim instead."
-    return "This meeting cannot be claimed for."
 
 
 def _clean_cost(*, kind: str, amount, description: str = "", receipt=None) -> dict:
@@ -526,8 +396,7 @@ def _add_item(claim: Claim, cost: dict, by) -> ClaimItem:
         model_save(item, by=by)
     except Exception:
         # The file is written before the row; do not leave it behind if the row fails.
-        if item.receipt:
-            default_storage.delete(item.receipt.name)
+        _delete_files_on_failure([item])
         raise
     return item
 
@@ -538,18 +407,21 @@ def _delete_files_on_failure(items: list[ClaimItem]) -> None:
             default_storage.delete(item.receipt.name)
 
 
+def _set_totals(claim: Claim, fee: Decimal, expenses: Decimal) -> None:
+    """The claim's fee, costs and total, refused when the total is too much for one claim."""
+    claim.fee_total, claim.expenses_total, claim.total = fee, expenses, fee + expenses
+    if claim.total > MONEY_MAX:
+        raise ValidationError(
+            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
+        )
+
+
 def _retotal(claim: Claim, by, reason: str = "") -> None:
     totals = claim.items.aggregate(
         fee=Sum("amount", filter=Q(kind=ClaimItem.Kind.FEE)),
         expenses=Sum("amount", filter=~Q(kind=ClaimItem.Kind.FEE)),
     )
-    claim.fee_total = totals["fee"] or ZERO
-    claim.expenses_total = totals["expenses"] or ZERO
-    claim.total = claim.fee_total + claim.expenses_total
-    if claim.total > MONEY_MAX:
-        raise ValidationError(
-            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
-        )
+    _set_totals(claim, totals["fee"] or ZERO, totals["expenses"] or ZERO)
     model_save(claim, by=by, reason=reason, update_fields=["fee_total", "expenses_total", "total"])
 
 
@@ -574,31 +446,20 @@ def claim_create(
         raise ValidationError("This partner's record has been erased.")
     if meeting is not None:
         if not claimable_meetings(partner).filter(pk=meeting.pk).exists():
-            raise ValidationError({"meeting": _why_not_claimable(partner, meeting)})
-        attendance = _attendance(partner, meeting)
+            raise ValidationError({"meeting": why_not_claimable(partner, meeting)})
+        attendance = attendance_at(partner, meeting)
         activity = activity or f"{meeting.panel.name}: {meeting.title}"
         activity_date = timezone.localdate(meeting.starts_at)
         hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
     activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
-    if activity_date is None:
-        raise ValidationError({"activity_date": "Enter the date of the activity."})
-    bounds.CLAIM_ACTIVITY.check("activity_date", activity_date)
+    _date("activity_date", activity_date, bounds.CLAIM_ACTIVITY, "Enter the date of the activity.")
     if hours is not None:
         hours = Decimal(hours)
     rate = fee = None
     if activity_type is not None:
         rate, fee = fee_for(activity_type=activity_type, on=activity_date, hours=hours)
     # Every line is checked (receipts included) before anything is saved.
-    lines = [
-        _clean_cost(
-            kind=cost["kind"],
-            amount=cost["amount"],
-            description=cost.get("description", ""),
-            receipt=cost.get("receipt"),
-        )
-        for cost in (costs or [])
-        if cost.get("amount") not in (None, "")
-    ]
+    lines = [_clean_cost(**cost) for cost in (costs or []) if cost.get("amount") not in (None, "")]
     if fee is None and not lines:
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
     if fee is not None:
@@ -617,14 +478,9 @@ def claim_create(
         rate=rate,
         created_by=by,
         created_at=timezone.now(),
-        fee_total=sum((line["amount"] for line in lines if line["kind"] == ClaimItem.Kind.FEE), ZERO),
-        expenses_total=sum((line["amount"] for line in lines if line["kind"] != ClaimItem.Kind.FEE), ZERO),
     )
-    claim.total = claim.fee_total + claim.expenses_total
-    if claim.total > MONEY_MAX:
-        raise ValidationError(
-            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
-        )
+    _set_totals(claim, sum((line["amount"] for line in lines if line["kind"] == ClaimItem.Kind.FEE), ZERO),
+                sum((line["amount"] for line in lines if line["kind"] != ClaimItem.Kind.FEE), ZERO))
     model_save(claim, by=by, reason="Created")
     items = []
     try:
@@ -641,9 +497,7 @@ def claim_create(
 @transaction.atomic
 def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", receipt=None, by) -> ClaimItem:
     """Add a cost to a draft claim. The fee comes from the rate, so it is not added here."""
-    claim = _locked(claim)
-    _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT}, "changed")
+    claim = _locked_own(claim, by, {Claim.Status.DRAFT}, "changed")
     if kind == ClaimItem.Kind.FEE:
         raise ValidationError({"kind": "The fee is worked out from the rate; add costs here."})
     item = _add_item(
@@ -659,9 +513,7 @@ def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", re
 
 @transaction.atomic
 def claim_item_remove(*, item: ClaimItem, by) -> Claim:
-    claim = _locked(item.claim)
-    _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT}, "changed")
+    claim = _locked_own(item.claim, by, {Claim.Status.DRAFT}, "changed")
     receipt = item.receipt.name if item.receipt else ""
     model_delete(item, by=by)
     if receipt:
@@ -678,32 +530,14 @@ def _submit(claim: Claim, by) -> None:
     claim.submitted_by = by
     model_save(claim, by=by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
     _notify(claim, "submitted")
-    if not _quiet.get() and by is not None and not is_staff_member(by):
-        claim_submitted_tell_lead(claim=claim)
-
-
-def claim_submitted_tell_lead(*, claim: Claim) -> int:
-    """A partner sent a claim: the staff lead of the meeting's panel is told (for a claim
-    that is not for a meeting, the partner's link worker). Answers how many were told."""
-    partner = claim.partner
-    if claim.meeting_id:
-        staff, about = panel_leads(claim.meeting.panel), f"{claim.meeting.title} ({claim.meeting.panel.name})"
-    else:
-        worker = partner.link_worker
-        staff, about = ([worker] if worker is not None and worker.is_active else []), ""
-    base = settings.SITE_URL.rstrip("/")
-    body = render_to_string("reciprocity/notices/claim_to_lead.txt", {
-        "partner": partner, "claim": claim, "about": about, "organisation": Organisation.current(),
-        "link": f"{base}{reverse('reciprocity:claim_detail', args=[claim.pk])}",
-    }).strip()
-    return leads_tell(staff=staff, kind="claim_submitted", subject=f"{partner.display_name} sent a claim for "
-                      f"£{claim.total:,.2f}", body=body, about=partner)
+    if not notices.paused() and by is not None and not is_staff_member(by):
+        notices.claim_submitted_tell_lead(claim=claim)
 
 
 @transaction.atomic
 def claim_submit(*, claim: Claim, by) -> Claim:
     claim = _locked(claim)
-    _check_own_or_staff(claim, by)
+    check_own_or_staff(claim, by)
     _require_status(claim, {Claim.Status.DRAFT}, "sent")
     _submit(claim, by)
     return claim
@@ -712,15 +546,16 @@ def claim_submit(*, claim: Claim, by) -> Claim:
 @transaction.atomic
 def claim_withdraw(*, claim: Claim, by) -> Claim:
     """The partner (or staff for them) cancels a claim not yet decided."""
-    claim = _locked(claim)
-    _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.SUBMITTED}, "cancelled")
+    claim = _locked_own(claim, by, {Claim.Status.DRAFT, Claim.Status.SUBMITTED}, "cancelled")
     was_sent = claim.status == Claim.Status.SUBMITTED
-    claim.status = Claim.Status.WITHDRAWN
-    claim.withdrawn_at = timezone.now()
-    claim.withdrawn_by = by
-    model_save(claim, by=by, reason="Withdrawn", update_fields=["status", "withdrawn_at", "withdrawn_by"])
-    if was_sent:
+    return _close(claim, by, reason="Withdrawn", notify=was_sent)
+
+
+def _close(claim: Claim, by, *, reason: str, notify: bool = True, **data) -> Claim:
+    """Withdraw a locked claim (with `data`, more of its fields), telling the partner if `notify`."""
+    model_update(instance=claim, by=by, reason=reason, data={
+        "status": Claim.Status.WITHDRAWN, "withdrawn_at": timezone.now(), "withdrawn_by": by, **data})
+    if notify:
         _notify(claim, "withdrawn")
     return claim
 
@@ -729,43 +564,22 @@ def claim_withdraw(*, claim: Claim, by) -> Claim:
 def claim_decline_payment(*, claim: Claim, by) -> Claim:
     """The partner chooses not to be paid for a sent or agreed claim. The claim closes;
     their involvement still counts everywhere else."""
-    claim = _locked(claim)
-    _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "declined")
-    claim.status = Claim.Status.WITHDRAWN
-    claim.declined_payment = True
-    claim.withdrawn_at = timezone.now()
-    claim.withdrawn_by = by
-    model_save(
-        claim,
-        by=by,
-        reason="Payment declined by the partner",
-        update_fields=["status", "declined_payment", "withdrawn_at", "withdrawn_by"],
-    )
-    _notify(claim, "withdrawn")
-    return claim
+    claim = _locked_own(claim, by, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "declined")
+    return _close(claim, by, reason="Payment declined by the partner", declined_payment=True)
 
 
 @transaction.atomic
 def claim_ask_for_less(*, claim: Claim, amount, by) -> Claim:
     """The partner asks to be paid less than they could be (to stay under a benefit
     limit, say). Costs are paid back first; the fee is what gets smaller."""
-    claim = _locked(claim)
-    _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "changed")
+    claim = _locked_own(claim, by, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "changed")
     amount = clean_money(amount, label="The amount you want")
     if amount >= claim.payable:
         raise ValidationError(
             {"amount": f"Enter less than {pounds(claim.payable)}, the amount we would pay you now."}
         )
-    claim.requested_amount = amount
-    claim.requested_at = timezone.now()
-    model_save(
-        claim,
-        by=by,
-        reason=f"Partner asked to be paid {pounds(amount)}",
-        update_fields=["requested_amount", "requested_at"],
-    )
+    model_update(instance=claim, by=by, reason=f"Partner asked to be paid {pounds(amount)}",
+                 data={"requested_amount": amount, "requested_at": timezone.now()})
     return claim
 
 
@@ -778,7 +592,7 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
         raise PermissionDenied("You do not have permission to approve claims.")
     claim = _locked(claim)
     _require_status(claim, {Claim.Status.SUBMITTED}, "approved")
-    if _is_own_claim(claim, by):
+    if is_own_claim(claim, by):
         raise ValidationError("You cannot approve your own claim: ask another member of the finance team.")
     amount = claim.total if amount in (None, "") else clean_money(amount, label="The amount to approve")
     if amount > claim.total:
@@ -814,7 +628,7 @@ def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
         raise PermissionDenied("You do not have permission to reject claims.")
     claim = _locked(claim)
     _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "rejected")
-    if _is_own_claim(claim, by):
+    if is_own_claim(claim, by):
         raise ValidationError("You cannot decide on your own claim: ask another member of the finance team.")
     reason = bounds.check_text("reason", reason)
     if not reason:
@@ -875,16 +689,14 @@ def claim_pay(
     if claim.status == Claim.Status.PAID:
         raise ValidationError("This claim has already been paid.")
     _require_status(claim, {Claim.Status.APPROVED}, "paid")
-    if _is_own_claim(claim, by):
+    if is_own_claim(claim, by):
         raise ValidationError("You cannot pay your own claim: ask another member of the finance team.")
     if method not in Payment.Method.values:
         raise ValidationError({"method": "Choose how it was paid."})
     amount = claim.payable if amount in (None, "") else clean_money(amount, label="The amount paid")
     if amount > claim.payable:
         raise ValidationError({"amount": f"You cannot pay more than the {pounds(claim.payable)} agreed."})
-    if paid_on is None:
-        raise ValidationError({"paid_on": "Enter the date it was paid."})
-    bounds.PAYMENT.check("paid_on", paid_on)
+    _date("paid_on", paid_on, bounds.PAYMENT, "Enter the date it was paid.")
     submitted_on = timezone.localdate(claim.submitted_at)
     if paid_on < submitted_on:
         raise ValidationError(
@@ -966,15 +778,9 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
     too_long = [code for code in codes if len(code) > 64]
     if too_long:
         raise ValidationError({"codes": f"A code can have at most 64 characters: {too_long[0][:20]}…"})
-    seen, repeated = set(), []
-    for code in codes:
-        if code in seen:
-            repeated.append(code)
-        seen.add(code)
+    repeated = sorted(code for code, times in Counter(codes).items() if times > 1)
     if repeated:
-        raise ValidationError(
-            {"codes": f"These codes are pasted twice: {', '.join(sorted(set(repeated))[:5])}."}
-        )
+        raise ValidationError({"codes": f"These codes are pasted twice: {', '.join(repeated[:5])}."})
     known = sorted(
         Voucher.objects.filter(batch__provider__iexact=batch.provider, code__in=codes).values_list(
             "code", flat=True
@@ -996,12 +802,10 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
 def voucher_batch_create(
     *, provider: str, value, received_on: date, reference: str = "", codes: list[str], by
 ) -> VoucherBatch:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     provider = _text(provider, field="provider", label="the provider", model=VoucherBatch, required=True)
     value = clean_money(value, field="value", label="The value of each voucher")
-    if received_on is None:
-        raise ValidationError({"received_on": "Enter the date the vouchers were received."})
-    bounds.VOUCHERS_RECEIVED.check("received_on", received_on)
+    _date("received_on", received_on, bounds.VOUCHERS_RECEIVED, "Enter the date the vouchers were received.")
     batch = model_create(
         VoucherBatch, by=by, provider=provider, value=value, received_on=received_on,
         reference=_text(reference, field="reference", label="a reference", model=VoucherBatch), added_by=by)
@@ -1011,7 +815,7 @@ def voucher_batch_create(
 
 @transaction.atomic
 def voucher_codes_add(*, batch: VoucherBatch, codes: list[str], by) -> int:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     batch = VoucherBatch.objects.select_for_update().get(pk=batch.pk)
     added = _add_codes(batch, codes)
     # Codes have no history of their own: a version of the batch records who added them, and when.
@@ -1060,15 +864,13 @@ def recognition_save(
     given_on: date,
     by,
 ) -> Recognition:
-    _require_reciprocity_staff(by)
+    require_reciprocity_staff(by)
     if partner.is_erased:
         raise ValidationError({"partner": "This partner's record has been erased."})
     if kind not in Recognition.Kind.values:
         raise ValidationError({"kind": "Choose a thank-you or an achievement."})
     title = _text(title, field="title", label="what it is for", model=Recognition, required=True)
-    if given_on is None:
-        raise ValidationError({"given_on": "Enter the date."})
-    bounds.RECOGNITION.check("given_on", given_on)
+    _date("given_on", given_on, bounds.RECOGNITION)
     values = {
         "partner": partner,
         "kind": kind,
@@ -1077,7 +879,4 @@ def recognition_save(
         "partner_words": bounds.check_text("partner_words", partner_words),
         "given_on": given_on,
     }
-    if recognition is None:
-        return model_create(Recognition, by=by, **values, given_by=by)
-    model_update(instance=recognition, data=values, by=by)
-    return recognition
+    return _create_or_update(Recognition, recognition, values, by, given_by=by)

@@ -43,6 +43,7 @@ from participants.models import Partner
 
 from . import benefits
 from . import forms
+from . import rules
 from . import services
 from .exports import payments_csv
 from .filters import ClaimFilter
@@ -61,8 +62,14 @@ from .models import Voucher
 from .models import VoucherBatch
 from .models import claimable_meetings
 from .models import pounds
+from .tables import BenefitRuleTable
 from .tables import ClaimTable
+from .tables import FundingSourceTable
 from .tables import PaymentTable
+from .tables import RateTable
+from .tables import RecognitionTable
+from .tables import VoucherBatchTable
+from .tables import WaitingClaimTable
 
 # --- Loading and authorising --------------------------------------------------------------
 
@@ -89,19 +96,41 @@ def get_own_claim(request: HttpRequest, pk: int) -> Claim:
 
 def get_receipt_for_user(request: HttpRequest, pk: int) -> ClaimItem:
     """A receipt: the claimant's own, or any for finance staff. Otherwise 404."""
-    visible = Q(pk__in=[])
-    partner = partner_for(request.user)
-    if partner is not None:
-        visible |= Q(claim__partner=partner)
-    if services.is_finance(request.user):
-        visible = Q()
-    return get_object_or_404(ClaimItem.objects.filter(visible).exclude(receipt=""), pk=pk)
+    items = ClaimItem.objects.receipts_visible_to(request.user, finance=rules.is_finance(request.user))
+    return get_object_or_404(items, pk=pk)
 
 
 def _get_staff(model, request: HttpRequest, pk: int, queryset=None):
     if not is_staff_member(request.user):
         raise Http404
     return get_object_or_404(queryset if queryset is not None else model.objects.all(), pk=pk)
+
+
+def _list_page(request: HttpRequest, table, template: str, *, filename: str, **context) -> HttpResponse:
+    """A staff list page showing `table`, sorted and paged as asked, or its download."""
+    if download := table_response(request, table, filename=filename):
+        return download
+    return render(request, template, {"table": table, "page_obj": table.page, **context})
+
+
+def _initial(instance, fields: list[str], new: dict | None = None) -> dict:
+    """A form's starting values: these fields of `instance`, or `new` when adding."""
+    return {name: getattr(instance, name) for name in fields} if instance else dict(new or {})
+
+
+def _create_and_edit(form_view, model, queryset=None):
+    """The staff "add" and "change" views of one form page, `form_view(request, instance)`
+    (instance None when adding)."""
+
+    @staff_required
+    def create(request: HttpRequest) -> HttpResponse:
+        return form_view(request, None)
+
+    @staff_required
+    def edit(request: HttpRequest, pk: int) -> HttpResponse:
+        return form_view(request, _get_staff(model, request, pk, queryset))
+
+    return create, edit
 
 
 @login_required
@@ -142,23 +171,13 @@ def my_claims(request: HttpRequest) -> HttpResponse:
 @partner_required
 def my_claim_create(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
-    form = forms.ClaimForm(
-        request.POST or None,
-        request.FILES or None,
-        meetings=claimable_meetings(partner),
-        initial={"meeting": request.GET.get("meeting")},
-    )
-    send = request.POST.get("action") != "draft"
-    claim = _claim_create(request, form, partner, send)
-    if claim is not None:
-        messages.success(
-            request,
-            "Thank you. We have your claim and will let you know when it is agreed."
-            if send
-            else "Your claim is saved. Send it to us when it is ready.",
-        )
-        return redirect("reciprocity:my_claim_detail", pk=claim.pk)
-    return render(request, "reciprocity/my_claim_form.html", {"form": form, "partner": partner})
+    form = forms.ClaimForm(request.POST or None, request.FILES or None, meetings=claimable_meetings(partner),
+                           initial={"meeting": request.GET.get("meeting")})
+    return _claim_form_page(
+        request, form, partner, template="reciprocity/my_claim_form.html",
+        detail="reciprocity:my_claim_detail",
+        success=lambda sent: "Thank you. We have your claim and will let you know when it is agreed."
+        if sent else "Your claim is saved. Send it to us when it is ready.")
 
 
 def _claim_create(request: HttpRequest, form: forms.ClaimForm, partner: Partner, send: bool) -> Claim | None:
@@ -166,6 +185,17 @@ def _claim_create(request: HttpRequest, form: forms.ClaimForm, partner: Partner,
     the draft button was pressed."""
     return submit(request, form, lambda _: services.claim_create(
         partner=partner, by=request.user, submit=send, **form.service_kwargs()))
+
+
+def _claim_form_page(request: HttpRequest, form: forms.ClaimForm, partner: Partner, *, template: str,
+                     detail: str, success) -> HttpResponse:
+    """The claim form on one page: the claim made (`success(sent)` says so) shows its page."""
+    send = request.POST.get("action") != "draft"
+    claim = _claim_create(request, form, partner, send)
+    if claim is None:
+        return render(request, template, {"form": form, "partner": partner})
+    messages.success(request, success(send))
+    return redirect(detail, pk=claim.pk)
 
 
 def _my_claim_page(
@@ -204,21 +234,36 @@ def _cost_remove(request: HttpRequest, claim, item: int, detail: str) -> HttpRes
     return redirect(detail, pk=claim.pk)
 
 
-@partner_required
-def my_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _my_claim_page(request, get_own_claim(request, pk))
+def _claim_access(staff: bool):
+    """How a claim's views load it, the page they go back to, and who may use them: staff
+    (any claim) or the partner (their own claims)."""
+    if staff:
+        return get_claim_for_user, "reciprocity:claim_detail", staff_required
+    return get_own_claim, "reciprocity:my_claim_detail", partner_required
 
 
-@require_POST
-@partner_required
-def my_claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _cost_add(request, get_own_claim(request, pk), "reciprocity:my_claim_detail", _my_claim_page)
+def _claim_page_views(page, *, staff: bool = False):
+    """A claim's page (`page(request, claim)`) and its buttons that add and take off a cost."""
+    load, detail, role_required = _claim_access(staff)
+
+    @role_required
+    def show(request: HttpRequest, pk: int) -> HttpResponse:
+        return page(request, load(request, pk))
+
+    @require_POST
+    @role_required
+    def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
+        return _cost_add(request, load(request, pk), detail, page)
+
+    @require_POST
+    @role_required
+    def cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+        return _cost_remove(request, load(request, pk), item, detail)
+
+    return show, cost_add, cost_remove
 
 
-@require_POST
-@partner_required
-def my_claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    return _cost_remove(request, get_own_claim(request, pk), item, "reciprocity:my_claim_detail")
+my_claim_detail, my_claim_cost_add, my_claim_cost_remove = _claim_page_views(_my_claim_page)
 
 
 def _step(request: HttpRequest, claim: Claim, service, done: str, back: str, **kwargs) -> HttpResponse:
@@ -238,28 +283,23 @@ def my_claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@partner_required
-def my_claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        get_own_claim(request, pk),
-        services.claim_withdraw,
-        "Your claim has been cancelled.",
-        "reciprocity:my_claim_detail",
-    )
+def _step_view(service, done: str, *, staff: bool = False):
+    """A button on a claim's page (the partner's own, or staff's) that runs `service` on the
+    claim, says `done` (or why not) and goes back to the page."""
+    load, back, role_required = _claim_access(staff)
+
+    @require_POST
+    @role_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _step(request, load(request, pk), service, done, back)
+
+    return view
 
 
-@require_POST
-@partner_required
-def my_claim_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        get_own_claim(request, pk),
-        services.claim_decline_payment,
-        "We have noted that you do not want to be paid for this. Thank you for taking part.",
-        "reciprocity:my_claim_detail",
-    )
+my_claim_withdraw = _step_view(services.claim_withdraw, "Your claim has been cancelled.")
+my_claim_decline = _step_view(
+    services.claim_decline_payment,
+    "We have noted that you do not want to be paid for this. Thank you for taking part.")
 
 
 @require_POST
@@ -325,22 +365,21 @@ def my_recognition(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _request_document(request: HttpRequest, kind: str, title: str) -> HttpResponse:
-    partner = partner_for(request.user)
-    report = reports.report_request(kind=kind, title=title, by=request.user, params={}, partner=partner)
-    return redirect("coprod:report_detail", pk=report.pk)
+def _document_view(kind: str, title: str):
+    """A button asking for one of the partner's documents, made in the background."""
+
+    @require_POST
+    @partner_required
+    def view(request: HttpRequest) -> HttpResponse:
+        report = reports.report_request(kind=kind, title=title, by=request.user, params={},
+                                        partner=partner_for(request.user))
+        return redirect("coprod:report_detail", pk=report.pk)
+
+    return view
 
 
-@require_POST
-@partner_required
-def my_certificate(request: HttpRequest) -> HttpResponse:
-    return _request_document(request, Report.Kind.CERTIFICATE, "Certificate of contribution")
-
-
-@require_POST
-@partner_required
-def my_statement(request: HttpRequest) -> HttpResponse:
-    return _request_document(request, Report.Kind.STATEMENT, "Statement of involvement")
+my_certificate = _document_view(Report.Kind.CERTIFICATE, "Certificate of contribution")
+my_statement = _document_view(Report.Kind.STATEMENT, "Statement of involvement")
 
 
 # --- Staff: claims -------------------------------------------------------------------------
@@ -350,21 +389,13 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 def claim_list(request: HttpRequest) -> HttpResponse:
     claims = Claim.objects.visible_to(request.user)
     claim_filter = ClaimFilter(request.GET or None, queryset=claims.for_list())
-    table = ClaimTable(claim_filter.qs)
-    if download := table_response(request, table, filename="claims"):
-        return download
     counts = claims.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in Claim.Status.values})
-    return render(
-        request,
-        "reciprocity/claim_list.html",
-        {
-            "filter": claim_filter,
-            "table": table,
-            "page_obj": table.page,
-            "filtered": any(value for name, value in request.GET.items() if name in claim_filter.filters),
-            "status_counts": [(value, label, counts[value]) for value, label in Claim.Status.choices],
-            "current_status": request.GET.get("status", ""),
-        },
+    return _list_page(
+        request, ClaimTable(claim_filter.qs), "reciprocity/claim_list.html", filename="claims",
+        filter=claim_filter,
+        filtered=any(value for name, value in request.GET.items() if name in claim_filter.filters),
+        status_counts=[(value, label, counts[value]) for value, label in Claim.Status.choices],
+        current_status=request.GET.get("status", ""),
     )
 
 
@@ -395,13 +426,10 @@ def claim_create_for(request: HttpRequest, partner: int) -> HttpResponse:
     form = forms.ClaimForm(
         request.POST or None, request.FILES or None, meetings=claimable_meetings(partner), staff=True
     )
-    send = request.POST.get("action") != "draft"
-    claim = _claim_create(request, form, partner, send)
-    if claim is not None:
-        messages.success(request, f"The claim for {partner.full_name} has been "
-                                  f"{'sent for approval' if send else 'saved as a draft'}.")
-        return redirect("reciprocity:claim_detail", pk=claim.pk)
-    return render(request, "reciprocity/claim_form.html", {"form": form, "partner": partner})
+    return _claim_form_page(
+        request, form, partner, template="reciprocity/claim_form.html", detail="reciprocity:claim_detail",
+        success=lambda sent: f"The claim for {partner.full_name} has been "
+                             f"{'sent for approval' if sent else 'saved as a draft'}.")
 
 
 def _claim_history(claim: Claim) -> list:
@@ -425,14 +453,12 @@ def _claim_page(
     user = request.user
     payment = getattr(claim, "payment", None)
     own = claim.partner.user_id == user.pk
-    show_benefits = services.can_see_benefits(user)
+    show_benefits = rules.can_see_benefits(user)
     checks = (
         benefits.benefit_checks(claim.partner, claim=claim if claim.is_open else None)
         if show_benefits
         else []
     )
-    crossing = [check for check in checks if check.crosses]
-    initial_amount = claim.payable
     return render(
         request,
         "reciprocity/claim_detail.html",
@@ -444,17 +470,17 @@ def _claim_page(
             "vouchers": payment.vouchers.select_related("batch") if payment else [],
             "history": _claim_history(claim),
             "own_claim": own,
-            "can_approve": services.can_approve(user) and not own,
-            "can_pay": services.can_pay(user) and not own,
-            "can_see_receipts": services.is_finance(user),
+            "can_approve": rules.can_approve(user) and not own,
+            "can_pay": rules.can_pay(user) and not own,
+            "can_see_receipts": rules.is_finance(user),
             "show_benefits": show_benefits,
             "benefit_checks": checks,
-            "benefit_crossing": crossing,
+            "benefit_crossing": [check for check in checks if check.crosses],
             "advice_links": benefits.ADVICE_LINKS,
-            "approve_form": approve_form or forms.ApproveForm(initial={"amount": initial_amount}),
+            "approve_form": approve_form or forms.ApproveForm(initial={"amount": claim.payable}),
             "reject_form": reject_form or forms.RejectForm(),
             # Only an approved claim has a pay form (it looks up the running funding sources).
-            "pay_form": (pay_form or forms.PayForm(initial=_pay_initial(claim)))
+            "pay_form": (pay_form or forms.PayForm.for_claim(claim))
             if claim.status == Claim.Status.APPROVED
             else None,
             "cost_form": cost_form or forms.CostForm(),
@@ -463,38 +489,7 @@ def _claim_page(
     )
 
 
-def _pay_initial(claim: Claim) -> dict:
-    """The pay form filled in as far as it can be: today, the partner's preferred method,
-    what is payable, and the funding source when only one is running."""
-    running = list(FundingSource.objects.current()[:2])
-    return {
-        "amount": claim.payable,
-        "paid_on": timezone.localdate(),
-        "method": _preferred_method(claim.partner),
-        "funding_source": running[0] if len(running) == 1 else None,
-    }
-
-
-def _preferred_method(partner) -> str:
-    preference = partner.payment_preference
-    return preference if preference in Payment.Method.values else Payment.Method.BANK_TRANSFER
-
-
-@staff_required
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _claim_page(request, get_claim_for_user(request, pk))
-
-
-@require_POST
-@staff_required
-def claim_cost_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _cost_add(request, get_claim_for_user(request, pk), "reciprocity:claim_detail", _claim_page)
-
-
-@require_POST
-@staff_required
-def claim_cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    return _cost_remove(request, get_claim_for_user(request, pk), item, "reciprocity:claim_detail")
+claim_detail, claim_cost_add, claim_cost_remove = _claim_page_views(_claim_page, staff=True)
 
 
 @require_POST
@@ -509,23 +504,14 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@staff_required
-def claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        get_claim_for_user(request, pk),
-        services.claim_withdraw,
-        "The claim has been withdrawn.",
-        "reciprocity:claim_detail",
-    )
+claim_withdraw = _step_view(services.claim_withdraw, "The claim has been withdrawn.", staff=True)
 
 
 @require_POST
 @staff_required
 def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request, pk)
-    if not services.can_approve(request.user):
+    if not rules.can_approve(request.user):
         raise PermissionDenied
     form = forms.ApproveForm(request.POST)
     done = submit(request, form, lambda data: services.claim_approve(claim=claim, by=request.user, **data))
@@ -539,7 +525,7 @@ def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request, pk)
-    if not services.can_approve(request.user):
+    if not rules.can_approve(request.user):
         raise PermissionDenied
     form = forms.RejectForm(request.POST)
     done = submit(request, form, lambda data: services.claim_reject(
@@ -557,7 +543,7 @@ def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request, pk)
-    if not services.can_pay(request.user):
+    if not rules.can_pay(request.user):
         raise PermissionDenied
     form = forms.PayForm(request.POST)
     payment = submit(request, form, lambda data: services.claim_pay(claim=claim, by=request.user, **data))
@@ -584,29 +570,20 @@ def finance(request: HttpRequest) -> HttpResponse:
     settings_ = ReciprocitySettings.current()
     today = timezone.localdate()
     start, end = benefits.tax_year_bounds(today)
-    waiting = (
-        Claim.objects.waiting_longer_than(settings_.claims_waiting_days)
-        .select_related("partner")
-        .order_by("submitted_at")
-    )
+    waiting = Claim.objects.waiting_longer_than(settings_.claims_waiting_days).select_related("partner")
     year_ago = today - timedelta(days=365)
-    sources = FundingSource.objects.with_spend().filter(ends_on__gte=year_ago).order_by("ends_on")
-    return render(
-        request,
-        "reciprocity/finance.html",
-        {
-            "settings": settings_,
-            "waiting_note": f"Sent more than {settings_.claims_waiting_days} days ago, not yet paid",
-            "median_days": median_days_to_pay(Payment.objects.filter(paid_on__gte=year_ago)),
-            "year_totals": Payment.objects.between(start, end).totals(),
-            "tax_year_label": benefits.tax_year_label(today),
-            "awaiting_approval": Claim.objects.filter(status=Claim.Status.SUBMITTED).count(),
-            "awaiting_payment": Claim.objects.filter(status=Claim.Status.APPROVED).count(),
-            "waiting_page": paginate(request, waiting),
-            "sources": sources,
-            "low_stock": _low_stock(settings_.voucher_low_stock),
-            "export_form": forms.PeriodForm(initial={"start": start, "end": min(end, today)}),
-        },
+    return _list_page(
+        request, WaitingClaimTable(waiting.order_by("submitted_at")), "reciprocity/finance.html",
+        filename="claims-waiting", settings=settings_,
+        waiting_note=f"Sent more than {settings_.claims_waiting_days} days ago, not yet paid",
+        median_days=median_days_to_pay(Payment.objects.filter(paid_on__gte=year_ago)),
+        year_totals=Payment.objects.between(start, end).totals(),
+        tax_year_label=benefits.tax_year_label(today),
+        awaiting_approval=Claim.objects.filter(status=Claim.Status.SUBMITTED).count(),
+        awaiting_payment=Claim.objects.filter(status=Claim.Status.APPROVED).count(),
+        sources=FundingSource.objects.with_spend().filter(ends_on__gte=year_ago).order_by("ends_on"),
+        low_stock=_low_stock(settings_.voucher_low_stock),
+        export_form=forms.PeriodForm(initial={"start": start, "end": min(end, today)}),
     )
 
 
@@ -635,13 +612,8 @@ def finance_export(request: HttpRequest) -> HttpResponse:
 @staff_required
 def settings_edit(request: HttpRequest) -> HttpResponse:
     current = ReciprocitySettings.current()
-    form = forms.SettingsForm(
-        request.POST or None,
-        initial={
-            "claims_waiting_days": current.claims_waiting_days,
-            "voucher_low_stock": current.voucher_low_stock,
-        },
-    )
+    form = forms.SettingsForm(request.POST or None,
+                              initial=_initial(current, ["claims_waiting_days", "voucher_low_stock"]))
     return form_page(request, form, lambda data: services.settings_update(by=request.user, **data),
                      success="The settings have been saved.",
                      done="reciprocity:finance",
@@ -653,29 +625,14 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def rate_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    types = ActivityType.objects.all()
-    return render(
-        request,
-        "reciprocity/rate_list.html",
-        {
-            "activity_types": types,
-            "page_obj": paginate(
-                request, Rate.objects.for_list().order_by("activity_type__name", "-effective_from")
-            ),
-            "in_force": set(Rate.objects.in_force(today).values_list("pk", flat=True)),
-            "today": today,
-        },
-    )
+    in_force = set(Rate.objects.in_force(timezone.localdate()).values_list("pk", flat=True))
+    table = RateTable(Rate.objects.for_list().order_by("activity_type__name", "-effective_from"),
+                      in_force=in_force)
+    return _list_page(request, table, "reciprocity/rate_list.html", filename="rates",
+                      activity_types=ActivityType.objects.all())
 
 
-def _rate_initial(rate: Rate) -> dict:
-    return {
-        "basis": rate.basis,
-        "amount": rate.amount,
-        "effective_from": rate.effective_from,
-        "effective_to": rate.effective_to,
-    }
+RATE_FIELDS = ["basis", "amount", "effective_from", "effective_to"]
 
 
 @staff_required
@@ -684,59 +641,37 @@ def rate_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"effective_from": timezone.localdate(), "activity_type": request.GET.get("activity_type")},
     )
-    rate = submit(request, form, lambda data: services.rate_create(by=request.user, **data))
-    if rate is not None:
-        messages.success(
-            request, f"The rate has been added: {rate}, from {rate.effective_from:%d %B %Y}."
-        )
-        return redirect("reciprocity:rate_list")
-    return render(request, "reciprocity/rate_form.html", {"form": form, "rate": None})
+    return form_page(request, form, lambda data: services.rate_create(by=request.user, **data),
+                     success=lambda rate: f"The rate has been added: {rate}, "
+                                          f"from {rate.effective_from:%d %B %Y}.",
+                     done="reciprocity:rate_list", template="reciprocity/rate_form.html",
+                     context={"rate": None})
 
 
 @staff_required
 def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rate = _get_staff(Rate, request, pk, Rate.objects.for_list())
-    form = forms.RateForm(request.POST or None, initial=_rate_initial(rate), editing=True)
-    done = submit(request, form, lambda data: services.rate_update(rate=rate, by=request.user, **data))
-    if done is not None:
-        messages.success(request, "The rate has been saved.")
-        return redirect("reciprocity:rate_list")
-    return render(
-        request, "reciprocity/rate_form.html", {"form": form, "rate": rate, "used": rate.claims.count()}
-    )
+    form = forms.RateForm(request.POST or None, initial=_initial(rate, RATE_FIELDS), editing=True)
+    return form_page(request, form,
+                     lambda data: services.rate_update(rate=rate, by=request.user, **data),
+                     success="The rate has been saved.", done="reciprocity:rate_list",
+                     template="reciprocity/rate_form.html",
+                     context={"rate": rate, "used": rate.claims.count()})
 
 
 def _activity_type_form(request: HttpRequest, activity_type: ActivityType | None) -> HttpResponse:
-    initial = (
-        {
-            "name": activity_type.name,
-            "description": activity_type.description,
-            "is_active": activity_type.is_active,
-        }
-        if activity_type
-        else {"is_active": True}
-    )
+    initial = _initial(activity_type, ["name", "description", "is_active"], {"is_active": True})
     form = forms.ActivityTypeForm(request.POST or None, initial=initial)
-    saved = submit(request, form, lambda data: services.activity_type_save(
-        activity_type=activity_type, by=request.user, **data))
-    if saved is not None:
-        messages.success(request, f"“{saved.name}” has been saved.")
-        if activity_type is None:
-            return redirect(f"{reverse('reciprocity:rate_create')}?activity_type={saved.pk}")
-        return redirect("reciprocity:rate_list")
-    return render(
-        request, "reciprocity/activity_type_form.html", {"form": form, "activity_type": activity_type}
-    )
+    # A new type goes on to its first rate.
+    return form_page(request, form, lambda data: services.activity_type_save(
+        activity_type=activity_type, by=request.user, **data),
+        success=lambda saved: f"“{saved.name}” has been saved.",
+        done=lambda saved: redirect(f"{reverse('reciprocity:rate_create')}?activity_type={saved.pk}")
+        if activity_type is None else redirect("reciprocity:rate_list"),
+        template="reciprocity/activity_type_form.html", context={"activity_type": activity_type})
 
 
-@staff_required
-def activity_type_create(request: HttpRequest) -> HttpResponse:
-    return _activity_type_form(request, None)
-
-
-@staff_required
-def activity_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _activity_type_form(request, _get_staff(ActivityType, request, pk))
+activity_type_create, activity_type_edit = _create_and_edit(_activity_type_form, ActivityType)
 
 
 # --- Staff: funding sources ----------------------------------------------------------------
@@ -744,14 +679,8 @@ def activity_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def funding_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "reciprocity/funding_list.html",
-        {
-            "page_obj": paginate(request, FundingSource.objects.with_spend().order_by("-ends_on", "funder")),
-            "today": timezone.localdate(),
-        },
-    )
+    table = FundingSourceTable(FundingSource.objects.with_spend().order_by("-ends_on", "funder"))
+    return _list_page(request, table, "reciprocity/funding_list.html", filename="funding-sources")
 
 
 @staff_required
@@ -770,23 +699,11 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             svg, f"Bar chart of spending from {source} by month; the figures are in the table below."
         )
     table = PaymentTable(source.payments.for_list().order_by("-paid_on", "-pk"), exclude=("funding_source",))
-    if download := table_response(request, table, filename=f"payments-funding-{source.pk}"):
-        return download
-    return render(
-        request,
-        "reciprocity/funding_detail.html",
-        {
-            "source": source,
-            "tiles": [
-                ("Budget", pounds(source.amount)),
-                ("Spent", pounds(source.spent)),
-                ("Left", pounds(source.remaining)),
-            ],
-            "months": months,
-            "chart": chart,
-            "table": table,
-            "page_obj": table.page,
-        },
+    return _list_page(
+        request, table, "reciprocity/funding_detail.html", filename=f"payments-funding-{source.pk}",
+        source=source, months=months, chart=chart,
+        tiles=[("Budget", pounds(source.amount)), ("Spent", pounds(source.spent)),
+               ("Left", pounds(source.remaining))],
     )
 
 
@@ -794,24 +711,16 @@ FUNDING_FIELDS = ["funder", "grant", "kind", "amount", "starts_on", "ends_on", "
 
 
 def _funding_form(request: HttpRequest, source: FundingSource | None) -> HttpResponse:
-    initial = {name: getattr(source, name) for name in FUNDING_FIELDS} if source else {}
+    initial = _initial(source, FUNDING_FIELDS)
     form = forms.FundingSourceForm(request.POST or None, initial=initial)
-    saved = submit(request, form, lambda data: services.funding_source_save(
-        funding_source=source, by=request.user, **data))
-    if saved is not None:
-        messages.success(request, f"“{saved}” has been saved.")
-        return redirect("reciprocity:funding_detail", pk=saved.pk)
-    return render(request, "reciprocity/funding_form.html", {"form": form, "source": source})
+    return form_page(request, form, lambda data: services.funding_source_save(
+        funding_source=source, by=request.user, **data),
+        success=lambda saved: f"“{saved}” has been saved.",
+        done=lambda saved: redirect("reciprocity:funding_detail", pk=saved.pk),
+        template="reciprocity/funding_form.html", context={"source": source})
 
 
-@staff_required
-def funding_create(request: HttpRequest) -> HttpResponse:
-    return _funding_form(request, None)
-
-
-@staff_required
-def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _funding_form(request, _get_staff(FundingSource, request, pk))
+funding_create, funding_edit = _create_and_edit(_funding_form, FundingSource)
 
 
 # --- Staff: benefit rules ------------------------------------------------------------------
@@ -819,31 +728,25 @@ def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def benefit_rule_list(request: HttpRequest) -> HttpResponse:
-    show_partners = services.can_see_benefits(request.user)
-    rules = BenefitRule.objects.with_partner_count()
+    show_partners = rules.can_see_benefits(request.user)
+    benefit_rules = BenefitRule.objects.with_partner_count().order_by("name")
     if show_partners:
-        rules = rules.prefetch_related("partners")
+        benefit_rules = benefit_rules.prefetch_related("partners")
+    # Who each rule applies to only for those allowed to see it; the others see how many.
+    table = BenefitRuleTable(benefit_rules, exclude=("partner_count",) if show_partners else ("partners",))
     flagged = Partner.objects.filter(benefit_check=True, erased_at__isnull=True)
-    return render(
-        request,
-        "reciprocity/benefit_rule_list.html",
-        {
-            "rules": rules,
-            "show_partners": show_partners,
-            "unlinked": flagged.filter(benefit_rules__isnull=True).order_by("full_name")
-            if show_partners
-            else [],
-            "advice_links": benefits.ADVICE_LINKS,
-        },
-    )
+    return _list_page(request, table, "reciprocity/benefit_rule_list.html", filename="benefit-rules",
+                      show_partners=show_partners, advice_links=benefits.ADVICE_LINKS,
+                      unlinked=flagged.filter(benefit_rules__isnull=True).order_by("full_name")
+                      if show_partners else [])
 
 
 RULE_FIELDS = ["name", "period", "limit", "counts_fees", "counts_vouchers", "notes", "is_active"]
 
 
 def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpResponse:
-    show_partners = services.can_see_benefits(request.user)
-    initial = {name: getattr(rule, name) for name in RULE_FIELDS} if rule else {}
+    show_partners = rules.can_see_benefits(request.user)
+    initial = _initial(rule, RULE_FIELDS)
     if rule and show_partners:
         initial["partners"] = list(rule.partners.all())
     form = forms.BenefitRuleForm(request.POST or None, initial=initial, show_partners=show_partners)
@@ -858,14 +761,7 @@ def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpRe
                      template="reciprocity/benefit_rule_form.html", context={"rule": rule})
 
 
-@staff_required
-def benefit_rule_create(request: HttpRequest) -> HttpResponse:
-    return _benefit_rule_form(request, None)
-
-
-@staff_required
-def benefit_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _benefit_rule_form(request, _get_staff(BenefitRule, request, pk))
+benefit_rule_create, benefit_rule_edit = _create_and_edit(_benefit_rule_form, BenefitRule)
 
 
 # --- Staff: vouchers -----------------------------------------------------------------------
@@ -874,28 +770,21 @@ def benefit_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def voucher_list(request: HttpRequest) -> HttpResponse:
     threshold = ReciprocitySettings.current().voucher_low_stock
-    return render(
-        request,
-        "reciprocity/voucher_list.html",
-        {
-            "stock": list(Voucher.objects.stock_levels()),
-            "threshold": threshold,
-            "low_stock": _low_stock(threshold),
-            "page_obj": paginate(request, VoucherBatch.objects.with_stock().order_by("-received_on", "-pk")),
-        },
-    )
+    table = VoucherBatchTable(VoucherBatch.objects.with_stock().order_by("-received_on", "-pk"))
+    return _list_page(request, table, "reciprocity/voucher_list.html", filename="voucher-batches",
+                      stock=list(Voucher.objects.stock_levels()), threshold=threshold,
+                      low_stock=_low_stock(threshold))
 
 
 @staff_required
 def voucher_batch_create(request: HttpRequest) -> HttpResponse:
     form = forms.VoucherBatchForm(request.POST or None)
-    batch = submit(request, form, lambda data: services.voucher_batch_create(
-        by=request.user, **{**data, "codes": services.parse_codes(data["codes"])}))
-    if batch is not None:
-        codes = services.parse_codes(form.cleaned_data["codes"])
-        messages.success(request, f"{len(codes)} {batch.provider} vouchers added to stock.")
-        return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
-    return render(request, "reciprocity/voucher_batch_form.html", {"form": form})
+    return form_page(request, form, lambda data: services.voucher_batch_create(
+        by=request.user, **{**data, "codes": services.parse_codes(data["codes"])}),
+        success=lambda batch: f"{len(services.parse_codes(form.cleaned_data['codes']))} {batch.provider} "
+                              "vouchers added to stock.",
+        done=lambda batch: redirect("reciprocity:voucher_batch_detail", pk=batch.pk),
+        template="reciprocity/voucher_batch_form.html")
 
 
 def _batch_page(request: HttpRequest, batch: VoucherBatch, form=None, status: int = 200) -> HttpResponse:
@@ -937,41 +826,23 @@ def voucher_codes_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def recognition_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "reciprocity/recognition_list.html",
-        {
-            "page_obj": paginate(request, Recognition.objects.for_list()),
-        },
-    )
+    return _list_page(request, RecognitionTable(Recognition.objects.for_list()),
+                      "reciprocity/recognition_list.html", filename="recognition")
 
 
 RECOGNITION_FIELDS = ["partner", "kind", "title", "message", "partner_words", "given_on"]
 
 
 def _recognition_form(request: HttpRequest, recognition: Recognition | None) -> HttpResponse:
-    if recognition:
-        initial = {name: getattr(recognition, name) for name in RECOGNITION_FIELDS}
-    else:
-        initial = {"partner": request.GET.get("partner")}
+    initial = _initial(recognition, RECOGNITION_FIELDS, {"partner": request.GET.get("partner")})
     form = forms.RecognitionForm(request.POST or None, initial=initial)
-    saved = submit(request, form, lambda data: services.recognition_save(
-        recognition=recognition, by=request.user, **data))
-    if saved is not None:
-        messages.success(
-            request,
-            f"The {saved.get_kind_display().lower()} for {saved.partner.full_name} "
-            "has been recorded. They can see it on their page.",
-        )
-        return redirect("reciprocity:recognition_list")
-    return render(request, "reciprocity/recognition_form.html", {"form": form, "recognition": recognition})
+    return form_page(request, form, lambda data: services.recognition_save(
+        recognition=recognition, by=request.user, **data),
+        success=lambda saved: f"The {saved.get_kind_display().lower()} for {saved.partner.full_name} "
+                              "has been recorded. They can see it on their page.",
+        done="reciprocity:recognition_list",
+        template="reciprocity/recognition_form.html", context={"recognition": recognition})
 
 
-@staff_required
-def recognition_create(request: HttpRequest) -> HttpResponse:
-    return _recognition_form(request, None)
-
-
-@staff_required
-def recognition_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _recognition_form(request, _get_staff(Recognition, request, pk, Recognition.objects.for_list()))
+recognition_create, recognition_edit = _create_and_edit(_recognition_form, Recognition,
+                                                        Recognition.objects.for_list())

@@ -22,6 +22,7 @@ from django.utils import timezone
 from coprod.registry import demo_steps
 from participants.models import Partner
 from reciprocity import benefits
+from reciprocity import notices
 from reciprocity import services
 from reciprocity.defaults import install_defaults
 from reciprocity.demo import benchmark
@@ -114,28 +115,22 @@ def _staff():
     return User.objects.get(email="staff@example.org")
 
 
+# The demo's funding: funder, grant, kind, budget, days from today it starts and ends, notes.
+FUNDING = [
+    ("National Lottery Community Fund", "Voices in Riverside: launch grant", "launch", "5000.00", -420, -150,
+     "Set up the partner payments scheme and the first panels."),
+    ("Riverside City Council", "Co-production budget", "sustained", "3000.00", -149, 215,
+     "Core budget for paying partners, renewed each year."),
+]
+
+
 def _funding(today) -> tuple[FundingSource, FundingSource]:
-    launch, _ = FundingSource.objects.get_or_create(
-        funder="National Lottery Community Fund",
-        grant="Voices in Riverside: launch grant",
-        defaults={
-            "kind": "launch",
-            "amount": Decimal("5000.00"),
-            "starts_on": today - timedelta(days=420),
-            "ends_on": today - timedelta(days=150),
-            "notes": "Set up the partner payments scheme and the first panels.",
-        },
-    )
-    sustained, _ = FundingSource.objects.get_or_create(
-        funder="Riverside City Council",
-        grant="Co-production budget",
-        defaults={
-            "kind": "sustained",
-            "amount": Decimal("3000.00"),
-            "starts_on": today - timedelta(days=149),
-            "ends_on": today + timedelta(days=215),
-            "notes": "Core budget for paying partners, renewed each year.",
-        },
+    launch, sustained = (
+        FundingSource.objects.get_or_create(funder=funder, grant=grant, defaults={
+            "kind": kind, "amount": Decimal(amount), "starts_on": today + timedelta(days=starts),
+            "ends_on": today + timedelta(days=ends), "notes": notes,
+        })[0]
+        for funder, grant, kind, amount, starts, ends, notes in FUNDING
     )
     return launch, sustained
 
@@ -343,7 +338,7 @@ def seed() -> None:
             )
     if Claim.objects.filter(partner__in=partners.values()).exists():
         return
-    with services.notifications_paused():
+    with notices.notifications_paused():
         _year_of_claims(partners, by, sources, today)
         _this_month(partners, by, sources, today)
 
