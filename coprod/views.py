@@ -59,6 +59,10 @@ from .roles import held_permissions
 from .roles import home_url
 from .roles import is_staff_member
 from .roles import team_permission
+from .roles import team_roles
+from .tables import ServiceTable
+from .tables import TeamTable
+from .tables import table_response
 from .web import act
 from .web import paginate
 from .web import refusal
@@ -217,10 +221,11 @@ def get_service_for_user(request: HttpRequest, pk: int) -> Service:
 
 @staff_required
 def service_list(request: HttpRequest) -> HttpResponse:
-    services_ = Service.objects.with_champion().annotate(partner_count=Count("partners")).order_by("name")
-    return render(request, "coprod/service_list.html", {
-        "page_obj": paginate(request, services_),
-    })
+    table = ServiceTable(Service.objects.with_champion().annotate(partner_count=Count("partners"))
+                         .order_by("name"))
+    if download := table_response(request, table, filename="services"):
+        return download
+    return render(request, "coprod/service_list.html", {"table": table, "page_obj": table.page})
 
 
 def _service_form(request: HttpRequest, service: Service | None) -> HttpResponse:
@@ -318,29 +323,20 @@ def get_team_member_for_user(request: HttpRequest, pk: int):
     return get_object_or_404(get_user_model().objects.team(), pk=pk)
 
 
-def _roles(person) -> list[str]:
-    flags = ((person.is_staff_member, "Staff"), (person.is_trustee, "Trustee"),
-             (person.is_partner_login, "Partner"))
-    return [label for flag, label in flags if flag]
-
-
 @staff_required
 def team_list(request: HttpRequest) -> HttpResponse:
     _require_team_manager(request)
     form = forms.TeamFilterForm(request.GET or None)
-    page = paginate(request, form.filter(get_user_model().objects.team()), per_page=50)
-    rows = [
-        {"person": person, "roles": _roles(person),
-         "held": [held for held in held_permissions(person) if held.held]}
-        for person in page
-    ]
-    return render(request, "coprod/team_list.html", {"form": form, "page_obj": page, "rows": rows})
+    table = TeamTable(form.filter(get_user_model().objects.team()), viewer=request.user)
+    if download := table_response(request, table, filename="team", per_page=50):
+        return download
+    return render(request, "coprod/team_list.html", {"form": form, "table": table, "page_obj": table.page})
 
 
 def _team_member_page(request: HttpRequest, person, form, *, status: int = 200) -> HttpResponse:
     held = held_permissions(person)
     return render(request, "coprod/team_member.html", {
-        "person": person, "roles": _roles(person), "form": form,
+        "person": person, "roles": team_roles(person), "form": form,
         "boxes": list(zip(form["permissions"], held, strict=True)),
         "held_elsewhere": [h for h in held if h.groups],
         "changes": person.team_changes.for_page()[:TEAM_CHANGES_SHOWN],
@@ -392,7 +388,8 @@ def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{person}’s login is deactivated: they can no longer sign in.")
             return redirect("coprod:team_member", pk=person.pk)
     return render(request, "coprod/team_deactivate.html", {
-        "person": person, "roles": _roles(person), "error": error, "is_self": person.pk == request.user.pk,
+        "person": person, "roles": team_roles(person), "error": error,
+        "is_self": person.pk == request.user.pk,
     })
 
 
