@@ -22,6 +22,7 @@ from coprod.access import staff_required
 from coprod.models import Report
 from coprod.roles import is_staff_member
 from coprod.roles import partner_for
+from coprod.tables import table_response
 from coprod.web import act
 from coprod.web import form_page
 from coprod.web import paginate
@@ -49,6 +50,8 @@ from .models import Round
 from .results import COMMENTS_SHOWN
 from .results import round_results
 from .results import trend
+from .tables import ActionTable
+from .tables import RoundTable
 
 
 def _base(request: HttpRequest) -> str:
@@ -95,10 +98,12 @@ def get_action_for_user(request: HttpRequest, pk: int) -> Action:
 
 @staff_or_trustee_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = Round.objects.visible_to(request.user).with_scope().with_progress()
     staff = is_staff_member(request.user)
+    table = RoundTable(Round.objects.visible_to(request.user).with_scope().with_progress(), is_staff=staff)
+    if download := table_response(request, table, filename="ladder-rounds"):
+        return download
     return render(request, "ladder/round_list.html", {
-        "base_template": _base(request), "page_obj": paginate(request, rounds), "is_staff": staff,
+        "base_template": _base(request), "table": table, "page_obj": table.page, "is_staff": staff,
         "overdue_actions": Action.objects.overdue().count() if staff else None,
     })
 
@@ -359,8 +364,11 @@ def trend_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 def action_list(request: HttpRequest) -> HttpResponse:
     filterset = ActionFilter(request.GET or None, queryset=Action.objects.with_links().overdue_first())
+    table = ActionTable(filterset.qs)
+    if download := table_response(request, table, filename="ladder-actions"):
+        return download
     return render(request, "ladder/action_list.html", {
-        "filter": filterset, "page_obj": paginate(request, filterset.qs),
+        "filter": filterset, "table": table, "page_obj": table.page,
         "overdue": Action.objects.overdue().count(),
     })
 
