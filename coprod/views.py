@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError
 from django.db import OperationalError
 from django.db.models import Count
-from django.db.models import Q
 from django.http import FileResponse
 from django.http import Http404
 from django.http import HttpRequest
@@ -64,6 +63,7 @@ from .tables import ServiceTable
 from .tables import TeamTable
 from .tables import table_response
 from .web import act
+from .web import form_page
 from .web import paginate
 from .web import refusal
 from .web import submit
@@ -228,27 +228,18 @@ def service_list(request: HttpRequest) -> HttpResponse:
     return render(request, "coprod/service_list.html", {"table": table, "page_obj": table.page})
 
 
-def _service_form(request: HttpRequest, service: Service | None) -> HttpResponse:
+@staff_required
+def service_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a service (no `pk`) or change one."""
+    service = None if pk is None else get_service_for_user(request, pk)
     # The form works on a copy: validating a bound model form writes into its instance,
     # and the page's heading must keep naming the service as saved.
     form = forms.ServiceForm(request.POST or None, instance=copy(service))
-    saved = submit(request, form, lambda data: (
+    return form_page(request, form, lambda data: (
         services.service_create(**data, by=request.user) if service is None
-        else services.service_update(service=service, **data, by=request.user)))
-    if saved:
-        messages.success(request, f"“{saved.name}” has been saved.")
-        return redirect("coprod:service_list")
-    return render(request, "coprod/service_form.html", {"form": form, "service": service})
-
-
-@staff_required
-def service_create(request: HttpRequest) -> HttpResponse:
-    return _service_form(request, None)
-
-
-@staff_required
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _service_form(request, get_service_for_user(request, pk))
+        else services.service_update(service=service, **data, by=request.user)),
+        success=lambda saved: f"“{saved.name}” has been saved.", done="coprod:service_list",
+        template="coprod/service_form.html", context={"service": service})
 
 
 # --- Organisation settings ---
@@ -333,30 +324,22 @@ def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "coprod/team_list.html", {"form": form, "table": table, "page_obj": table.page})
 
 
-def _team_member_page(request: HttpRequest, person, form, *, status: int = 200) -> HttpResponse:
-    held = held_permissions(person)
-    return render(request, "coprod/team_member.html", {
-        "person": person, "roles": team_roles(person), "form": form,
-        "boxes": list(zip(form["permissions"], held, strict=True)),
-        "held_elsewhere": [h for h in held if h.groups],
-        "changes": person.team_changes.for_page()[:TEAM_CHANGES_SHOWN],
-        "is_self": person.pk == request.user.pk,
-    }, status=status)
-
-
 @staff_required
 def team_member(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_team_member_for_user(request, pk)
-    direct = [held.permission.name for held in held_permissions(person) if held.direct]
+    held = held_permissions(person)
     # Not `request.POST or None`: unticking every box posts no field at all.
     form = forms.TeamPermissionsForm(request.POST if request.method == "POST" else None,
-                                     initial={"permissions": direct})
-    changes = submit(request, form, lambda data: services.staff_permissions_set(
-        user=person, permissions=data["permissions"], by=request.user))
-    if changes is not None:
-        messages.success(request, _permissions_saved_message(person, changes))
-        return redirect("coprod:team_member", pk=person.pk)
-    return _team_member_page(request, person, form)
+                                     initial={"permissions": [h.permission.name for h in held if h.direct]})
+    return form_page(request, form, lambda data: services.staff_permissions_set(
+        user=person, permissions=data["permissions"], by=request.user),
+        success=lambda changes: _permissions_saved_message(person, changes),
+        done=lambda _: redirect("coprod:team_member", pk=person.pk), template="coprod/team_member.html",
+        context={"person": person, "roles": team_roles(person),
+                 "boxes": list(zip(form["permissions"], held, strict=True)),
+                 "held_elsewhere": [h for h in held if h.groups],
+                 "changes": person.team_changes.for_page()[:TEAM_CHANGES_SHOWN],
+                 "is_self": person.pk == request.user.pk})
 
 
 def _permissions_saved_message(person, changes: list[TeamChange]) -> str:
@@ -411,26 +394,20 @@ def get_resource_for_user(request: HttpRequest, pk: int) -> Resource:
 
 @role_required(Role.STAFF, Role.PARTNER)
 def resource_list(request: HttpRequest) -> HttpResponse:
-    resources = (Resource.objects.visible_to(request.user).select_related("service")
-                 .prefetch_related("tags"))
     kind, tag = request.GET.get("kind", ""), request.GET.get("tag", "")
     query = request.GET.get("q", "").strip()
-    if kind in Resource.Kind.values:
-        resources = resources.filter(kind=kind)
-    if tag.isdigit():
-        resources = resources.filter(tags=tag)
-    if query:
-        resources = resources.filter(Q(title__icontains=query) | Q(description__icontains=query))
-    page = paginate(request, resources)
+    resources = Resource.objects.visible_to(request.user).search(kind=kind, tag=tag, query=query)
     staff = is_staff_member(request.user)
-    template = "coprod/resource_list.html" if staff else "coprod/portal_resources.html"
-    return render(request, template, {
-        "page_obj": page, "kinds": Resource.Kind.choices, "tags": ResourceTag.objects.all(),
-        "kind": kind, "tag": tag, "query": query,
+    return render(request, "coprod/resource_list.html" if staff else "coprod/portal_resources.html", {
+        "page_obj": paginate(request, resources), "kinds": Resource.Kind.choices,
+        "tags": ResourceTag.objects.all(), "kind": kind, "tag": tag, "query": query,
     })
 
 
-def _resource_form(request: HttpRequest, resource: Resource | None) -> HttpResponse:
+@staff_required
+def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a document to the library (no `pk`) or change one."""
+    resource = None if pk is None else get_resource_for_user(request, pk)
     form = ResourceForm(request.POST or None, request.FILES or None, instance=resource)
 
     def save(cleaned: dict) -> Resource:
@@ -442,21 +419,9 @@ def _resource_form(request: HttpRequest, resource: Resource | None) -> HttpRespo
         return services.resource_update(resource=resource, file=new_file, tags=form.all_tags(),
                                         by=request.user, **data)
 
-    saved = submit(request, form, save)
-    if saved:
-        messages.success(request, f"“{saved.title}” is in the library.")
-        return redirect("coprod:resource_list")
-    return render(request, "coprod/resource_form.html", {"form": form, "resource": resource})
-
-
-@staff_required
-def resource_create(request: HttpRequest) -> HttpResponse:
-    return _resource_form(request, None)
-
-
-@staff_required
-def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _resource_form(request, get_resource_for_user(request, pk))
+    return form_page(request, form, save, success=lambda saved: f"“{saved.title}” is in the library.",
+                     done="coprod:resource_list", template="coprod/resource_form.html",
+                     context={"resource": resource})
 
 
 @require_POST
