@@ -120,12 +120,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.status == Round.Status.CLOSED:
         messages.info(request, "This round has closed and can no longer be changed.")
         return redirect("ladder:round_detail", pk=round_.pk)
-    initial = {
-        "title": round_.title, "closes_on": round_.closes_on, "areas": round_.areas.all(),
-        "staff": [r.user_id for r in round_.respondents.all() if r.user_id],
-        "partners": [r.partner_id for r in round_.respondents.all() if r.partner_id],
-    }
-    form = RoundForm(request.POST or None, initial=initial, round=round_)
+    form = RoundForm(request.POST or None, round=round_)
     return form_page(request, form, lambda data: services.round_update(round=round_, **data, by=request.user),
                      success="Round updated.", done=lambda _: redirect("ladder:round_detail", pk=round_.pk),
                      template="ladder/round_form.html",
@@ -369,10 +364,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk)
-    initial = {"area": action.area_id, "description": action.description, "owner": action.owner_id,
-               "due_on": action.due_on, "status": action.status, "panel": action.panel_id,
-               "decision": action.decision_id}
-    form = ActionForm(request.POST or None, initial=initial, editing=True)
+    form = ActionForm(request.POST or None, action=action)
     return form_page(request, form, lambda data: services.action_update(
                          action=action, **data, by=request.user),
                      success="Action updated.", done="ladder:action_list", template="ladder/action_form.html",
@@ -438,9 +430,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 def area_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a co-production area (no `pk`) or change one."""
     area = None if pk is None else get_object_or_404(Area, pk=pk)
-    initial = None if area is None else {"name": area.name, "description": area.description,
-                                         "order": area.order, "is_active": area.is_active}
-    form = AreaForm(request.POST or None, initial=initial, editing=area is not None)
+    form = AreaForm(request.POST or None, area=area)
     return form_page(request, form, lambda data: (
         services.area_create(**data, by=request.user) if area is None
         else services.area_update(area=area, **data, by=request.user)),
