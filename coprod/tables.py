@@ -24,6 +24,7 @@ import django_tables2 as tables
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
+from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -201,3 +202,50 @@ class ServiceTable(StaffTable):
     def render_edit(self, record) -> SafeString:
         return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
                            reverse("coprod:service_edit", args=[record.pk]), record.name)
+
+
+class ResourceTable(StaffTable):
+    """The resource library as staff see it (partners have their own page of it)."""
+
+    what = "documents"
+    title = tables.Column("Document")
+    kind = tables.Column("Kind")
+    tags = tables.Column("Tags", accessor="pk", orderable=False)
+    service = tables.Column("Service", accessor="service__name", default="All services")
+    for_partners = tables.BooleanColumn("Partners see it", yesno="Yes,No")
+    actions = tables.Column("Actions", accessor="pk", orderable=False, exclude_from_export=True,
+                            attrs={"td": {"class": "text-nowrap"}})
+
+    class Meta(StaffTable.Meta):
+        fields = ()
+        sequence = ("title", "kind", "tags", "service", "for_partners", "actions")
+
+    def __init__(self, *args, csrf_token: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.csrf_token = csrf_token
+
+    def render_title(self, record) -> SafeString:
+        return format_html('<a href="{}">{}</a>{}', reverse("coprod:resource_download", args=[record.pk]),
+                           record.title, format_html('<div class="small text-muted">{}</div>',
+                                                     truncatewords(record.description, 20))
+                           if record.description else "")
+
+    def value_title(self, record) -> str:
+        return record.title
+
+    def render_tags(self, record) -> SafeString:
+        tags = record.tags.all()
+        if not tags:
+            return "—"
+        return format_html_join(" ", '<span class="badge text-bg-light border">{}</span>',
+                                ((tag.name,) for tag in tags))
+
+    def render_actions(self, record) -> SafeString:
+        return format_html(
+            '<a href="{}">Edit<span class="visually-hidden"> {}</span></a>\n'
+            '<form method="post" action="{}" class="d-inline">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="btn btn-link p-0 ms-2 text-danger">Remove'
+            '<span class="visually-hidden"> {}</span></button></form>',
+            reverse("coprod:resource_edit", args=[record.pk]), record.title,
+            reverse("coprod:resource_delete", args=[record.pk]), self.csrf_token, record.title)

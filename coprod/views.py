@@ -14,6 +14,7 @@ from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -59,6 +60,7 @@ from .roles import home_url
 from .roles import is_staff_member
 from .roles import team_permission
 from .roles import team_roles
+from .tables import ResourceTable
 from .tables import ServiceTable
 from .tables import TeamTable
 from .tables import table_response
@@ -397,11 +399,15 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     kind, tag = request.GET.get("kind", ""), request.GET.get("tag", "")
     query = request.GET.get("q", "").strip()
     resources = Resource.objects.visible_to(request.user).search(kind=kind, tag=tag, query=query)
-    staff = is_staff_member(request.user)
-    return render(request, "coprod/resource_list.html" if staff else "coprod/portal_resources.html", {
-        "page_obj": paginate(request, resources), "kinds": Resource.Kind.choices,
-        "tags": ResourceTag.objects.all(), "kind": kind, "tag": tag, "query": query,
-    })
+    context = {"kinds": Resource.Kind.choices, "tags": ResourceTag.objects.all(), "kind": kind, "tag": tag,
+               "query": query}
+    if not is_staff_member(request.user):
+        return render(request, "coprod/portal_resources.html", {"page_obj": paginate(request, resources),
+                                                                **context})
+    table = ResourceTable(resources, csrf_token=get_token(request))
+    if download := table_response(request, table, filename="library"):
+        return download
+    return render(request, "coprod/resource_list.html", {"table": table, "page_obj": table.page, **context})
 
 
 @staff_required
