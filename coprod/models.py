@@ -109,6 +109,10 @@ class ServiceQuerySet(models.QuerySet):
     def with_champion(self):
         return self.select_related("champion")
 
+    def visible_to(self, user) -> "ServiceQuerySet":
+        """The services a person may open and change: staff, every one; anyone else, none."""
+        return self if is_staff_member(user) else self.none()
+
 
 class Service(models.Model):
     """A service or team of the organisation, with its co-production champion."""

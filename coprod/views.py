@@ -216,9 +216,7 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 def get_service_for_user(request: HttpRequest, pk: int) -> Service:
     """A service, for staff (who may edit any); anyone else gets 404."""
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(Service.objects.with_champion(), pk=pk)
+    return get_object_or_404(Service.objects.visible_to(request.user).with_champion(), pk=pk)
 
 
 @staff_required
