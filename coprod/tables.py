@@ -212,7 +212,7 @@ class ResourceTable(StaffTable):
     kind = tables.Column("Kind")
     tags = tables.Column("Tags", accessor="pk", orderable=False)
     service = tables.Column("Service", accessor="service__name", default="All services")
-    for_partners = tables.BooleanColumn("Partners see it", yesno="Yes,No")
+    for_partners = tables.BooleanColumn(verbose_name="Partners see it", yesno="Yes,No")
     actions = tables.Column("Actions", accessor="pk", orderable=False, exclude_from_export=True,
                             attrs={"td": {"class": "text-nowrap"}})
 
