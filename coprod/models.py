@@ -109,6 +109,10 @@ class ServiceQuerySet(models.QuerySet):
     def with_champion(self):
         return self.select_related("champion")
 
+    def visible_to(self, user) -> "ServiceQuerySet":
+        """The services a person may open and change: staff, every one; anyone else, none."""
+        return self if is_staff_member(user) else self.none()
+
 
 class Service(models.Model):
     """A service or team of the organisation, with its co-production champion."""
@@ -302,6 +306,19 @@ class ResourceQuerySet(models.QuerySet):
         if is_partner(user):
             return self.filter(for_partners=True)
         return self.none()
+
+    def search(self, *, kind: str = "", tag: str = "", query: str = "") -> "ResourceQuerySet":
+        """The library's list: of one kind, with one tag (its pk, as typed in the address) and
+        whose title or description holds `query`; a value that is not one of these is ignored."""
+        resources = self.select_related("service").prefetch_related("tags")
+        if kind in Resource.Kind.values:
+            resources = resources.filter(kind=kind)
+        if tag.isdigit():
+            resources = resources.filter(tags=tag)
+        if query:
+            resources = resources.filter(
+                models.Q(title__icontains=query) | models.Q(description__icontains=query))
+        return resources
 
 
 def _resource_upload_to(resource: "Resource", filename: str) -> str:

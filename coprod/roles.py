@@ -208,3 +208,11 @@ def held_permissions(user) -> list[HeldPermission]:
                        bool(user.is_superuser))
         for permission in TEAM_PERMISSIONS
     ]
+
+
+def team_roles(person) -> list[str]:
+    """What a login is, in words ("Staff", "Trustee", "Partner"), for the Team pages. Reads
+    `is_partner_login`, annotated by `User.objects.team()`."""
+    flags = ((person.is_staff_member, "Staff"), (person.is_trustee, "Trustee"),
+             (person.is_partner_login, "Partner"))
+    return [label for flag, label in flags if flag]

@@ -31,7 +31,8 @@ from .uploads import validate_upload
 # --- Services and teams ---
 
 
-def _clean_service(*, service: Service | None, name: str, description: str, champion) -> dict:
+def _clean_service(*, service: Service | None, name: str, description: str, champion, by) -> dict:
+    require(is_staff_member, by, "Only staff can change the organisation’s services.")
     name = (name or "").strip()
     errors = {}
     limit = Service._meta.get_field("name").max_length
@@ -55,15 +56,13 @@ def _clean_service(*, service: Service | None, name: str, description: str, cham
 @transaction.atomic
 def service_create(*, name: str, description: str = "", champion=None, by) -> Service:
     """Add a service or team of the organisation, with its co-production champion."""
-    require(is_staff_member, by, "Only staff can change the organisation’s services.")
-    fields = _clean_service(service=None, name=name, description=description, champion=champion)
+    fields = _clean_service(service=None, name=name, description=description, champion=champion, by=by)
     return model_create(Service, by=by, **fields)
 
 
 @transaction.atomic
 def service_update(*, service: Service, name: str, description: str = "", champion=None, by) -> Service:
-    require(is_staff_member, by, "Only staff can change the organisation’s services.")
-    fields = _clean_service(service=service, name=name, description=description, champion=champion)
+    fields = _clean_service(service=service, name=name, description=description, champion=champion, by=by)
     service = Service.objects.select_for_update().get(pk=service.pk)
     model_update(instance=service, data=fields, by=by)
     return service

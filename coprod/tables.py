@@ -23,14 +23,21 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.template.defaultfilters import pluralize
+from django.template.defaultfilters import truncatewords
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 from django_tables2.export import TableExport
 from django_tables2.rows import BoundRows
 from tablib import Dataset
 
+from .roles import held_permissions
+from .roles import team_roles
 from .web import paginate
 
 # A column of figures: right-aligned on a wide screen, kept on one line.
@@ -103,3 +110,142 @@ def table_response(request: HttpRequest, table: StaffTable, *, filename: str,
         return exporter.response(f"{filename}-{timezone.localdate():%Y-%m-%d}.{export_format}")
     table.page = paginate(request, table.data.data, per_page=per_page)
     return None
+
+
+# --- The core's own lists: the team, and the services and teams ---
+
+
+class TeamTable(StaffTable):
+    """Everyone with a staff or trustee login (`User.objects.team()`, whose prefetches let
+    `held_permissions` run no query per row)."""
+
+    what = "people"
+    full_name = tables.Column("Name")
+    email = tables.Column("E-mail", visible=False)
+    roles = tables.Column("Role", accessor="pk", orderable=False)
+    is_active = tables.Column("Login")
+    last_login = tables.DateTimeColumn("j M Y, H:i", verbose_name="Last signed in", default="Never")
+    permissions = tables.Column("Permissions", accessor="pk", orderable=False)
+
+    class Meta(StaffTable.Meta):
+        fields = ()
+        sequence = ("full_name", "email", "roles", "is_active", "last_login", "permissions")
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
+    def render_full_name(self, record) -> SafeString:
+        return format_html('<a href="{}"><strong>{}</strong></a>{}<br><span class="text-muted">{}</span>',
+                           reverse("coprod:team_member", args=[record.pk]), self.value_full_name(record),
+                           " (you)" if record.pk == self.viewer.pk else "", record.email)
+
+    def value_full_name(self, record) -> str:
+        return record.full_name or record.email
+
+    def render_roles(self, record) -> str:
+        return ", ".join(team_roles(record))
+
+    def render_is_active(self, value) -> SafeString:
+        return format_html('<span class="badge state-{}">{}</span>', "accepted" if value else "revoked",
+                           self.value_is_active(value))
+
+    def value_is_active(self, value) -> str:
+        return "Active" if value else "Deactivated"
+
+    def render_permissions(self, record) -> SafeString:
+        if record.is_superuser:
+            return "Every permission (superuser)"
+        if not record.is_staff_member:
+            return muted("None: not a member of staff")
+        held = [held for held in held_permissions(record) if held.held]
+        if not held:
+            return "None"
+        return format_html('<ul class="list-unstyled mb-0">{}</ul>', format_html_join("", "<li>{}{}</li>", (
+            (held.permission.label, format_html(
+                ' <span class="small text-muted">({} through the group{} {})</span>',
+                "also" if held.direct else "only", pluralize(len(held.groups)), ", ".join(held.groups),
+            ) if held.groups else "") for held in held)))
+
+    def value_permissions(self, record) -> str:
+        return strip_tags(str(self.render_permissions(record).replace("</li><li>", "; ")))
+
+
+class ServiceTable(StaffTable):
+    what = "services"
+    name = tables.Column("Service")
+    description = tables.Column("Description", visible=False)
+    champion = tables.Column("Co-production champion", default="Nobody yet",
+                             order_by=("champion__full_name",))
+    partner_count = tables.Column("Partners", attrs=NUMBER)
+    edit = tables.Column(mark_safe('<span class="visually-hidden">Actions</span>'), accessor="pk",
+                         orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        fields = ()
+        sequence = ("name", "description", "champion", "partner_count", "edit")
+        empty_text = "No services have been set up yet."
+
+    def render_name(self, record) -> SafeString:
+        if not record.description:
+            return record.name
+        return format_html('{}<br><span class="small text-muted">{}</span>', record.name, record.description)
+
+    def value_name(self, record) -> str:
+        return record.name
+
+    def render_partner_count(self, record, value) -> SafeString:
+        return format_html('<a href="{}?service={}">{} partner{}<span class="visually-hidden"> of {}</span>'
+                           '</a>', reverse("participants:partner_list"), record.pk, value, pluralize(value),
+                           record.name)
+
+    def render_edit(self, record) -> SafeString:
+        return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
+                           reverse("coprod:service_edit", args=[record.pk]), record.name)
+
+
+class ResourceTable(StaffTable):
+    """The resource library as staff see it (partners have their own page of it)."""
+
+    what = "documents"
+    title = tables.Column("Document")
+    kind = tables.Column("Kind")
+    tags = tables.Column("Tags", accessor="pk", orderable=False)
+    service = tables.Column("Service", accessor="service__name", default="All services")
+    for_partners = tables.BooleanColumn(verbose_name="Partners see it", yesno="Yes,No")
+    actions = tables.Column("Actions", accessor="pk", orderable=False, exclude_from_export=True,
+                            attrs={"td": {"class": "text-nowrap"}})
+
+    class Meta(StaffTable.Meta):
+        fields = ()
+        sequence = ("title", "kind", "tags", "service", "for_partners", "actions")
+
+    def __init__(self, *args, csrf_token: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.csrf_token = csrf_token
+
+    def render_title(self, record) -> SafeString:
+        return format_html('<a href="{}">{}</a>{}', reverse("coprod:resource_download", args=[record.pk]),
+                           record.title, format_html('<div class="small text-muted">{}</div>',
+                                                     truncatewords(record.description, 20))
+                           if record.description else "")
+
+    def value_title(self, record) -> str:
+        return record.title
+
+    def render_tags(self, record) -> SafeString:
+        tags = record.tags.all()
+        if not tags:
+            return "—"
+        return format_html_join(" ", '<span class="badge text-bg-light border">{}</span>',
+                                ((tag.name,) for tag in tags))
+
+    def render_actions(self, record) -> SafeString:
+        return format_html(
+            '<a href="{}">Edit<span class="visually-hidden"> {}</span></a>\n'
+            '<form method="post" action="{}" class="d-inline">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="btn btn-link p-0 ms-2 text-danger">Remove'
+            '<span class="visually-hidden"> {}</span></button></form>',
+            reverse("coprod:resource_edit", args=[record.pk]), record.title,
+            reverse("coprod:resource_delete", args=[record.pk]), self.csrf_token, record.title)

@@ -25,13 +25,13 @@ coprod_patterns = [
     path("staff/team/<int:pk>/reactivate/", views.team_reactivate, name="team_reactivate"),
     path("library/", views.resource_list, name="resource_list"),
     path("library/<int:pk>/download/", views.resource_download, name="resource_download"),
-    path("staff/library/new/", views.resource_create, name="resource_create"),
-    path("staff/library/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
+    path("staff/library/new/", views.resource_form, name="resource_create"),
+    path("staff/library/<int:pk>/edit/", views.resource_form, name="resource_edit"),
     path("staff/library/<int:pk>/delete/", views.resource_delete, name="resource_delete"),
     # --- Services and teams ---
     path("staff/services/", views.service_list, name="service_list"),
-    path("staff/services/new/", views.service_create, name="service_create"),
-    path("staff/services/<int:pk>/edit/", views.service_edit, name="service_edit"),
+    path("staff/services/new/", views.service_form, name="service_create"),
+    path("staff/services/<int:pk>/edit/", views.service_form, name="service_edit"),
 ]
 
 urlpatterns = [

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError
 from django.db import OperationalError
 from django.db.models import Count
-from django.db.models import Q
 from django.http import FileResponse
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -59,7 +59,13 @@ from .roles import held_permissions
 from .roles import home_url
 from .roles import is_staff_member
 from .roles import team_permission
+from .roles import team_roles
+from .tables import ResourceTable
+from .tables import ServiceTable
+from .tables import TeamTable
+from .tables import table_response
 from .web import act
+from .web import form_page
 from .web import paginate
 from .web import refusal
 from .web import submit
@@ -210,40 +216,30 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 def get_service_for_user(request: HttpRequest, pk: int) -> Service:
     """A service, for staff (who may edit any); anyone else gets 404."""
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(Service.objects.with_champion(), pk=pk)
+    return get_object_or_404(Service.objects.visible_to(request.user).with_champion(), pk=pk)
 
 
 @staff_required
 def service_list(request: HttpRequest) -> HttpResponse:
-    services_ = Service.objects.with_champion().annotate(partner_count=Count("partners")).order_by("name")
-    return render(request, "coprod/service_list.html", {
-        "page_obj": paginate(request, services_),
-    })
+    table = ServiceTable(Service.objects.with_champion().annotate(partner_count=Count("partners"))
+                         .order_by("name"))
+    if download := table_response(request, table, filename="services"):
+        return download
+    return render(request, "coprod/service_list.html", {"table": table, "page_obj": table.page})
 
 
-def _service_form(request: HttpRequest, service: Service | None) -> HttpResponse:
+@staff_required
+def service_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a service (no `pk`) or change one."""
+    service = None if pk is None else get_service_for_user(request, pk)
     # The form works on a copy: validating a bound model form writes into its instance,
     # and the page's heading must keep naming the service as saved.
     form = forms.ServiceForm(request.POST or None, instance=copy(service))
-    saved = submit(request, form, lambda data: (
+    return form_page(request, form, lambda data: (
         services.service_create(**data, by=request.user) if service is None
-        else services.service_update(service=service, **data, by=request.user)))
-    if saved:
-        messages.success(request, f"“{saved.name}” has been saved.")
-        return redirect("coprod:service_list")
-    return render(request, "coprod/service_form.html", {"form": form, "service": service})
-
-
-@staff_required
-def service_create(request: HttpRequest) -> HttpResponse:
-    return _service_form(request, None)
-
-
-@staff_required
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _service_form(request, get_service_for_user(request, pk))
+        else services.service_update(service=service, **data, by=request.user)),
+        success=lambda saved: f"“{saved.name}” has been saved.", done="coprod:service_list",
+        template="coprod/service_form.html", context={"service": service})
 
 
 # --- Organisation settings ---
@@ -318,49 +314,32 @@ def get_team_member_for_user(request: HttpRequest, pk: int):
     return get_object_or_404(get_user_model().objects.team(), pk=pk)
 
 
-def _roles(person) -> list[str]:
-    flags = ((person.is_staff_member, "Staff"), (person.is_trustee, "Trustee"),
-             (person.is_partner_login, "Partner"))
-    return [label for flag, label in flags if flag]
-
-
 @staff_required
 def team_list(request: HttpRequest) -> HttpResponse:
     _require_team_manager(request)
     form = forms.TeamFilterForm(request.GET or None)
-    page = paginate(request, form.filter(get_user_model().objects.team()), per_page=50)
-    rows = [
-        {"person": person, "roles": _roles(person),
-         "held": [held for held in held_permissions(person) if held.held]}
-        for person in page
-    ]
-    return render(request, "coprod/team_list.html", {"form": form, "page_obj": page, "rows": rows})
-
-
-def _team_member_page(request: HttpRequest, person, form, *, status: int = 200) -> HttpResponse:
-    held = held_permissions(person)
-    return render(request, "coprod/team_member.html", {
-        "person": person, "roles": _roles(person), "form": form,
-        "boxes": list(zip(form["permissions"], held, strict=True)),
-        "held_elsewhere": [h for h in held if h.groups],
-        "changes": person.team_changes.for_page()[:TEAM_CHANGES_SHOWN],
-        "is_self": person.pk == request.user.pk,
-    }, status=status)
+    table = TeamTable(form.filter(get_user_model().objects.team()), viewer=request.user)
+    if download := table_response(request, table, filename="team", per_page=50):
+        return download
+    return render(request, "coprod/team_list.html", {"form": form, "table": table, "page_obj": table.page})
 
 
 @staff_required
 def team_member(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_team_member_for_user(request, pk)
-    direct = [held.permission.name for held in held_permissions(person) if held.direct]
+    held = held_permissions(person)
     # Not `request.POST or None`: unticking every box posts no field at all.
     form = forms.TeamPermissionsForm(request.POST if request.method == "POST" else None,
-                                     initial={"permissions": direct})
-    changes = submit(request, form, lambda data: services.staff_permissions_set(
-        user=person, permissions=data["permissions"], by=request.user))
-    if changes is not None:
-        messages.success(request, _permissions_saved_message(person, changes))
-        return redirect("coprod:team_member", pk=person.pk)
-    return _team_member_page(request, person, form)
+                                     initial={"permissions": [h.permission.name for h in held if h.direct]})
+    return form_page(request, form, lambda data: services.staff_permissions_set(
+        user=person, permissions=data["permissions"], by=request.user),
+        success=lambda changes: _permissions_saved_message(person, changes),
+        done=lambda _: redirect("coprod:team_member", pk=person.pk), template="coprod/team_member.html",
+        context={"person": person, "roles": team_roles(person),
+                 "boxes": list(zip(form["permissions"], held, strict=True)),
+                 "held_elsewhere": [h for h in held if h.groups],
+                 "changes": person.team_changes.for_page()[:TEAM_CHANGES_SHOWN],
+                 "is_self": person.pk == request.user.pk})
 
 
 def _permissions_saved_message(person, changes: list[TeamChange]) -> str:
@@ -392,7 +371,8 @@ def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{person}’s login is deactivated: they can no longer sign in.")
             return redirect("coprod:team_member", pk=person.pk)
     return render(request, "coprod/team_deactivate.html", {
-        "person": person, "roles": _roles(person), "error": error, "is_self": person.pk == request.user.pk,
+        "person": person, "roles": team_roles(person), "error": error,
+        "is_self": person.pk == request.user.pk,
     })
 
 
@@ -414,26 +394,24 @@ def get_resource_for_user(request: HttpRequest, pk: int) -> Resource:
 
 @role_required(Role.STAFF, Role.PARTNER)
 def resource_list(request: HttpRequest) -> HttpResponse:
-    resources = (Resource.objects.visible_to(request.user).select_related("service")
-                 .prefetch_related("tags"))
     kind, tag = request.GET.get("kind", ""), request.GET.get("tag", "")
     query = request.GET.get("q", "").strip()
-    if kind in Resource.Kind.values:
-        resources = resources.filter(kind=kind)
-    if tag.isdigit():
-        resources = resources.filter(tags=tag)
-    if query:
-        resources = resources.filter(Q(title__icontains=query) | Q(description__icontains=query))
-    page = paginate(request, resources)
-    staff = is_staff_member(request.user)
-    template = "coprod/resource_list.html" if staff else "coprod/portal_resources.html"
-    return render(request, template, {
-        "page_obj": page, "kinds": Resource.Kind.choices, "tags": ResourceTag.objects.all(),
-        "kind": kind, "tag": tag, "query": query,
-    })
+    resources = Resource.objects.visible_to(request.user).search(kind=kind, tag=tag, query=query)
+    context = {"kinds": Resource.Kind.choices, "tags": ResourceTag.objects.all(), "kind": kind, "tag": tag,
+               "query": query}
+    if not is_staff_member(request.user):
+        return render(request, "coprod/portal_resources.html", {"page_obj": paginate(request, resources),
+                                                                **context})
+    table = ResourceTable(resources, csrf_token=get_token(request))
+    if download := table_response(request, table, filename="library"):
+        return download
+    return render(request, "coprod/resource_list.html", {"table": table, "page_obj": table.page, **context})
 
 
-def _resource_form(request: HttpRequest, resource: Resource | None) -> HttpResponse:
+@staff_required
+def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a document to the library (no `pk`) or change one."""
+    resource = None if pk is None else get_resource_for_user(request, pk)
     form = ResourceForm(request.POST or None, request.FILES or None, instance=resource)
 
     def save(cleaned: dict) -> Resource:
@@ -445,21 +423,9 @@ def _resource_form(request: HttpRequest, resource: Resource | None) -> HttpRespo
         return services.resource_update(resource=resource, file=new_file, tags=form.all_tags(),
                                         by=request.user, **data)
 
-    saved = submit(request, form, save)
-    if saved:
-        messages.success(request, f"“{saved.title}” is in the library.")
-        return redirect("coprod:resource_list")
-    return render(request, "coprod/resource_form.html", {"form": form, "resource": resource})
-
-
-@staff_required
-def resource_create(request: HttpRequest) -> HttpResponse:
-    return _resource_form(request, None)
-
-
-@staff_required
-def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _resource_form(request, get_resource_for_user(request, pk))
+    return form_page(request, form, save, success=lambda saved: f"“{saved.title}” is in the library.",
+                     done="coprod:resource_list", template="coprod/resource_form.html",
+                     context={"resource": resource})
 
 
 @require_POST

@@ -66,6 +66,13 @@ class RoundForm(forms.Form):
     )
 
     def __init__(self, *args, round: Round | None = None, **kwargs):
+        if round is not None:  # Editing: the round as it is.
+            invited = list(round.respondents.all())
+            kwargs["initial"] = {
+                "title": round.title, "closes_on": round.closes_on, "areas": round.areas.all(),
+                "staff": [r.user_id for r in invited if r.user_id],
+                "partners": [r.partner_id for r in invited if r.partner_id],
+            }
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = _staff_users()
         partners = Partner.objects.current().filter(status=Partner.Status.ACTIVE)
@@ -137,9 +144,13 @@ class AreaForm(forms.Form):
     is_active = forms.BooleanField(label="Offered for new rounds", required=False, initial=True,
                                    help_text="Untick to stop offering it. Rounds that used it keep it.")
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, area: Area | None = None, **kwargs):
+        """A new area, or (`area`) a change to one."""
+        if area is not None:
+            kwargs["initial"] = {"name": area.name, "description": area.description, "order": area.order,
+                                 "is_active": area.is_active}
         super().__init__(*args, **kwargs)
-        if not editing:
+        if area is None:
             del self.fields["is_active"]
 
 
@@ -161,7 +172,13 @@ class ActionForm(forms.Form):
         label="Linked decision", help_text="A decision in the decision log that this step carries out.",
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, action: Action | None = None, **kwargs):
+        """A new action, or a change to one: `action`, or its values as `initial` with `editing`."""
+        if action is not None:
+            editing = True
+            kwargs["initial"] = {"area": action.area_id, "description": action.description,
+                                 "owner": action.owner_id, "due_on": action.due_on, "status": action.status,
+                                 "panel": action.panel_id, "decision": action.decision_id}
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _staff_users()
         if editing:

@@ -18,6 +18,7 @@ from coprod.ladder_vocabulary import Ladder  # noqa: F401 - the ladder's vocabul
 from coprod.ladder_vocabulary import Rung  # noqa: F401 - the ladder's vocabulary, kept in the core
 from coprod.roles import is_staff_member
 from coprod.roles import is_trustee
+from participants.contact import contactable_partners
 
 CLOSED_ROUND_KEPT = ("Round {round} is closed: its results are published, so the round, who was invited and "
                      "every answer are kept for good.")
@@ -127,6 +128,31 @@ class Round(KeptRecord):
         return list(self.areas.order_by("order", "name"))
 
 
+class RespondentQuerySet(models.QuerySet):
+    def for_round_page(self) -> "RespondentQuerySet":
+        """A round's respondents as its staff page lists them, with `answered` (answers given),
+        `on_behalf` (answers staff entered for them) and `can_email` (a partner with a login we
+        may e-mail)."""
+        can_email = Exists(contactable_partners().filter(pk=OuterRef("partner"), user__isnull=False))
+        return (
+            self.select_related("user", "partner")
+            .annotate(answered=Count("responses"),
+                      on_behalf=Count("responses", filter=Q(responses__on_behalf=True)), can_email=can_email)
+            .order_by("group", "partner__full_name", "user__full_name")
+        )
+
+    def of_partner(self, partner) -> "RespondentQuerySet":
+        """The rounds a partner was asked to answer, once opened, latest closing date first, with
+        `answered` and `area_count`."""
+        return (
+            self.filter(partner=partner, group=Respondent.Group.PARTNER)
+            .exclude(round__status=Round.Status.DRAFT).select_related("round")
+            .annotate(answered=Count("responses", distinct=True),
+                      area_count=Count("round__areas", distinct=True))
+            .order_by("-round__closes_on", "-round__pk")
+        )
+
+
 class Respondent(KeptRecord):
     """Someone invited to answer in a round: a staff member or a partner.
 
@@ -148,6 +174,7 @@ class Respondent(KeptRecord):
                                    related_name="+")
 
     history = HistoricalRecords()
+    objects = RespondentQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "pk"]
@@ -173,6 +200,11 @@ class Respondent(KeptRecord):
     @property
     def is_partner(self) -> bool:
         return self.group == self.Group.PARTNER
+
+    def entered_for_by(self, user) -> bool:
+        """Would `user` be answering on someone else's behalf: a partner's answers, entered by
+        anyone but that partner's own login?"""
+        return self.is_partner and self.partner is not None and self.partner.user_id != user.pk
 
     @property
     def group_label(self) -> str:

@@ -16,7 +16,6 @@ from coprod.changes import model_delete
 from coprod.changes import model_save
 from coprod.changes import model_update
 from coprod.roles import is_staff_member
-from coprod.roles import require
 from panels.models import Decision
 from panels.models import Panel
 from participants.contact import contact_addresses
@@ -33,20 +32,10 @@ from .models import Rung
 from .results import AreaPosition
 from .results import positions_of
 from .results import round_results
+from .rules import can_enter_for
+from .rules import require_ladder_staff
 
 logger = logging.getLogger(__name__)
-
-
-# --- Who may do what ---
-
-
-def can_run_ladder(user) -> bool:
-    """Ladders, areas, rounds and the action plan are run by staff (answers: `can_enter_for`)."""
-    return is_staff_member(user)
-
-
-def _require_ladder_staff(by) -> None:
-    require(can_run_ladder, by, "Only staff can change the ladder, its rounds and the action plan.")
 
 
 # --- Ladders and areas ---
@@ -57,7 +46,7 @@ def ladder_update(*, ladder: Ladder, name: str, description: str, rungs: dict[in
     """Rename a ladder and reword its rungs (`rungs`: {rung pk: {"name", "description", "example"}}).
 
     Rungs keep their positions: rounds already run point at the same rungs."""
-    _require_ladder_staff(by)
+    require_ladder_staff(by)
     name = name.strip()
     if not name:
         raise ValidationError("Give the ladder a name.")
@@ -67,10 +56,9 @@ def ladder_update(*, ladder: Ladder, name: str, description: str, rungs: dict[in
     if set(rungs) - set(own):
         raise ValidationError("Those rungs are not on this ladder.")
     for pk, fields in rungs.items():
-        if not fields.get("name", "").strip():
-            raise ValidationError(f"Rung {own[pk].position} needs a name.")
-        if not fields.get("description", "").strip():
-            raise ValidationError(f"Rung {own[pk].position} needs a description.")
+        for field in ("name", "description"):
+            if not fields.get(field, "").strip():
+                raise ValidationError(f"Rung {own[pk].position} needs a {field}.")
     ladder.name, ladder.description = name, description
     model_save(ladder, by=by, update_fields=["name", "description"])
     for pk, fields in rungs.items():
@@ -82,7 +70,7 @@ def ladder_update(*, ladder: Ladder, name: str, description: str, rungs: dict[in
 @transaction.atomic
 def ladder_make_current(*, ladder: Ladder, by) -> Ladder:
     """Make this the ladder new rounds use; exactly one ladder is current."""
-    _require_ladder_staff(by)
+    require_ladder_staff(by)
     if not ladder.rungs.exists():
         raise ValidationError("A ladder without rungs cannot be the current one.")
     for other in Ladder.objects.select_for_update().filter(is_current=True).exclude(pk=ladder.pk):
@@ -102,13 +90,13 @@ def _check_area(name: str, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def area_create(*, name: str, description: str = "", order: int = 0, by) -> Area:
-    _require_ladder_staff(by)
+    require_ladder_staff(by)
     return model_create(Area, by=by, name=_check_area(name), description=description, order=order)
 
 
 @transaction.atomic
 def area_update(*, area: Area, name: str, description: str, order: int, is_active: bool, by) -> Area:
-    _require_ladder_staff(by)
+    require_ladder_staff(by)
     model_update(instance=area, data={"name": _check_area(name, area.pk), "description": description,
                                       "order": order, "is_active": is_active}, by=by)
     return area
@@ -117,7 +105,8 @@ def area_update(*, area: Area, name: str, description: str, order: int, is_activ
 # --- Rounds ---
 
 
-def _check_round(*, title: str, closes_on: date, areas: Iterable[Area]) -> None:
+def _check_round(*, title: str, closes_on: date, areas: Iterable[Area], staff: Iterable,
+                 partners: Iterable[Partner]) -> None:
     title = bounds.check_text("title", title, max_length=Round._meta.get_field("title").max_length)
     if not title:
         raise ValidationError("Give the round a title.")
@@ -126,9 +115,6 @@ def _check_round(*, title: str, closes_on: date, areas: Iterable[Area]) -> None:
     if closes_on is None:
         raise ValidationError({"closes_on": "Give the closing date."})
     bounds.LADDER_CLOSES.check("closes_on", closes_on)
-
-
-def _check_invitees(staff: Iterable, partners: Iterable[Partner]) -> None:
     for user in staff:
         if not is_staff_member(user):
             raise ValidationError(f"{user} is not a staff member.")
@@ -153,14 +139,11 @@ def _invite(round_: Round, *, staff: Iterable, partners: Iterable[Partner], by) 
         model_delete(respondent, by=by)
     have_users = {r.user_id for r in current}
     have_partners = {r.partner_id for r in current}
-    for user in staff:
-        if user.pk not in have_users:
-            model_create(
-                Respondent, by=by, round=round_, group=Respondent.Group.STAFF, user=user, invited_by=by)
-    for partner in partners:
-        if partner.pk not in have_partners:
-            model_create(Respondent, by=by, round=round_, group=Respondent.Group.PARTNER, partner=partner,
-                         invited_by=by)
+    for group, field, chosen, have in ((Respondent.Group.STAFF, "user", staff, have_users),
+                                       (Respondent.Group.PARTNER, "partner", partners, have_partners)):
+        for person in chosen:
+            if person.pk not in have:
+                model_create(Respondent, by=by, round=round_, group=group, invited_by=by, **{field: person})
 
 
 @transaction.atomic
@@ -168,10 +151,9 @@ def round_create(*, title: str, areas: Iterable[Area], closes_on: date, service=
                  ladder: Ladder | None = None, staff: Iterable = (), partners: Iterable[Partner] = (),
                  by) -> Round:
     """A new round in draft, with the current ladder unless another is chosen."""
-    _require_ladder_staff(by)
+    require_ladder_staff(by)
     areas = list(areas)
-    _check_round(title=title, closes_on=closes_on, areas=areas)
-    _check_invitees(staff, partners)
+    _check_round(title=title, closes_on=closes_on, areas=areas, staff=staff, partners=partners)
     ladder = ladder or Ladder.current()
     if ladder is None:
         raise ValidationError("There is no current ladder: choose one on the Ladders page first.")
@@ -186,13 +168,12 @@ def round_create(*, title: str, areas: Iterable[Area], closes_on: date, service=
 def round_update(*, round: Round, title: str, closes_on: date, areas: Iterable[Area],
                  staff: Iterable = (), partners: Iterable[Partner] = (), by) -> Round:
     """Change a draft or open round. Areas are fixed once the round has opened."""
-    _require_ladder_staff(by)
+    require_ladder_staff(by)
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.status == Round.Status.CLOSED:
         raise ValidationError("This round has closed and can no longer be changed.")
     areas = list(areas)
-    _check_round(title=title, closes_on=closes_on, areas=areas)
-    _check_invitees(staff, partners)
+    _check_round(title=title, closes_on=closes_on, areas=areas, staff=staff, partners=partners)
     if round_.status != Round.Status.DRAFT and {a.pk for a in areas} != {a.pk for a in round_.areas.all()}:
         raise ValidationError("The areas cannot change once the round is open.")
     round_.title, round_.closes_on = title.strip(), closes_on
@@ -237,7 +218,7 @@ def _invitation_mail(round_: Round, site_url: str) -> int:
 def round_open(*, round: Round, by, site_url: str = "") -> Round:
     """Open a draft round for answers and e-mail the people who can be e-mailed
     (`site_url`, such as "https://coprod.example.org", begins the links in the e-mails)."""
-    _require_ladder_staff(by)
+    require_ladder_staff(by)
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.status != Round.Status.DRAFT:
         raise ValidationError("Only a draft round can be opened.")
@@ -257,7 +238,7 @@ def round_open(*, round: Round, by, site_url: str = "") -> Round:
 @transaction.atomic
 def round_close(*, round: Round, by) -> Round:
     """Close an open round (early, or after its closing date): no more answers; results published."""
-    _require_ladder_staff(by)
+    require_ladder_staff(by)
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.status != Round.Status.OPEN:
         raise ValidationError("Only an open round can be closed.")
@@ -267,15 +248,6 @@ def round_close(*, round: Round, by) -> Round:
 
 
 # --- Answers ---
-
-
-def can_enter_for(respondent: Respondent, user) -> bool:
-    """A respondent answers for themselves; staff may also answer for a partner."""
-    if respondent.group == Respondent.Group.STAFF:
-        return respondent.user_id is not None and respondent.user_id == user.pk
-    if respondent.partner and respondent.partner.user_id == user.pk:
-        return True
-    return is_staff_member(user)
 
 
 @transaction.atomic
@@ -315,7 +287,7 @@ def response_save(*, respondent: Respondent, area: Area, rung: Rung, evidence: s
 # --- Action plan ---
 
 
-def _check_action(*, description: str, owner, due_on: date | None, area: Area | None) -> None:
+def _check_action(*, description: str, owner, due_on: date | None, area: Area | None, status: str) -> None:
     if area is None:
         raise ValidationError("Choose the area this action is about.")
     if not bounds.check_text("description", description):
@@ -325,6 +297,8 @@ def _check_action(*, description: str, owner, due_on: date | None, area: Area | 
     if due_on is None:
         raise ValidationError("Give a due date.")
     bounds.ACTION_DUE.check("due_on", due_on)
+    if status not in Action.Status.values:
+        raise ValidationError("Choose a status.")
 
 
 @transaction.atomic
@@ -333,10 +307,8 @@ def action_create(*, area: Area, description: str, owner, due_on: date,
                   source: Response | None = None, panel: Panel | None = None,
                   decision: Decision | None = None, by) -> Action:
     """Add an action to the plan, perhaps turning a suggested next step into it."""
-    _require_ladder_staff(by)
-    _check_action(description=description, owner=owner, due_on=due_on, area=area)
-    if status not in Action.Status.values:
-        raise ValidationError("Choose a status.")
+    require_ladder_staff(by)
+    _check_action(description=description, owner=owner, due_on=due_on, area=area, status=status)
     if source is not None:
         if source.area_id != area.pk:
             raise ValidationError("The action must be in the same area as the next step it comes from.")
@@ -351,10 +323,8 @@ def action_create(*, area: Area, description: str, owner, due_on: date,
 @transaction.atomic
 def action_update(*, action: Action, area: Area, description: str, owner, due_on: date, status: str,
                   panel: Panel | None = None, decision: Decision | None = None, by) -> Action:
-    _require_ladder_staff(by)
-    _check_action(description=description, owner=owner, due_on=due_on, area=area)
-    if status not in Action.Status.values:
-        raise ValidationError("Choose a status.")
+    require_ladder_staff(by)
+    _check_action(description=description, owner=owner, due_on=due_on, area=area, status=status)
     model_update(instance=action, data={
         "area": area, "description": description.strip(), "owner": owner, "due_on": due_on, "status": status,
         "panel": panel, "decision": decision, "updated_at": timezone.now()}, by=by)

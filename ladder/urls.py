@@ -38,6 +38,6 @@ urlpatterns = [
     path("staff/ladder/ladders/<int:pk>/edit/", views.ladder_edit, name="ladder_edit"),
     path("staff/ladder/ladders/<int:pk>/current/", views.ladder_make_current, name="ladder_make_current"),
     path("staff/ladder/areas/", views.area_list, name="area_list"),
-    path("staff/ladder/areas/new/", views.area_create, name="area_create"),
-    path("staff/ladder/areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
+    path("staff/ladder/areas/new/", views.area_form, name="area_create"),
+    path("staff/ladder/areas/<int:pk>/edit/", views.area_form, name="area_edit"),
 ]

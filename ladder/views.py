@@ -3,9 +3,6 @@ read results, the trend and the round report."""
 
 from django.contrib import messages
 from django.db.models import Count
-from django.db.models import Exists
-from django.db.models import OuterRef
-from django.db.models import Q
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -22,11 +19,11 @@ from coprod.access import staff_required
 from coprod.models import Report
 from coprod.roles import is_staff_member
 from coprod.roles import partner_for
+from coprod.tables import table_response
 from coprod.web import act
 from coprod.web import form_page
 from coprod.web import paginate
 from coprod.web import submit
-from participants.contact import contactable_partners
 
 from . import services
 from .charts import area_chart
@@ -49,6 +46,9 @@ from .models import Round
 from .results import COMMENTS_SHOWN
 from .results import round_results
 from .results import trend
+from .rules import can_enter_for
+from .tables import ActionTable
+from .tables import RoundTable
 
 
 def _base(request: HttpRequest) -> str:
@@ -81,7 +81,7 @@ def get_respondent_for_staff(request: HttpRequest, round_pk: int, pk: int) -> Re
         Respondent.objects.select_related("round__ladder", "round__service", "partner__user", "user"),
         round_id=round_pk, pk=pk,
     )
-    if not services.can_enter_for(respondent, request.user):
+    if not can_enter_for(respondent, request.user):
         raise Http404("You cannot answer for this person.")
     return respondent
 
@@ -95,10 +95,12 @@ def get_action_for_user(request: HttpRequest, pk: int) -> Action:
 
 @staff_or_trustee_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = Round.objects.visible_to(request.user).with_scope().with_progress()
     staff = is_staff_member(request.user)
+    table = RoundTable(Round.objects.visible_to(request.user).with_scope().with_progress(), is_staff=staff)
+    if download := table_response(request, table, filename="ladder-rounds"):
+        return download
     return render(request, "ladder/round_list.html", {
-        "base_template": _base(request), "page_obj": paginate(request, rounds), "is_staff": staff,
+        "base_template": _base(request), "table": table, "page_obj": table.page, "is_staff": staff,
         "overdue_actions": Action.objects.overdue().count() if staff else None,
     })
 
@@ -118,33 +120,18 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.status == Round.Status.CLOSED:
         messages.info(request, "This round has closed and can no longer be changed.")
         return redirect("ladder:round_detail", pk=round_.pk)
-    initial = {
-        "title": round_.title, "closes_on": round_.closes_on, "areas": round_.areas.all(),
-        "staff": [r.user_id for r in round_.respondents.all() if r.user_id],
-        "partners": [r.partner_id for r in round_.respondents.all() if r.partner_id],
-    }
-    form = RoundForm(request.POST or None, initial=initial, round=round_)
-    done = submit(request, form, lambda data: services.round_update(round=round_, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Round updated.")
-        return redirect("ladder:round_detail", pk=round_.pk)
-    return render(request, "ladder/round_form.html", {"form": form, "round": round_,
-                                                       "title": f"Change {round_.title}"})
+    form = RoundForm(request.POST or None, round=round_)
+    return form_page(request, form, lambda data: services.round_update(round=round_, **data, by=request.user),
+                     success="Round updated.", done=lambda _: redirect("ladder:round_detail", pk=round_.pk),
+                     template="ladder/round_form.html",
+                     context={"round": round_, "title": f"Change {round_.title}"})
 
 
 @staff_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
-    can_email = Exists(contactable_partners().filter(pk=OuterRef("partner"), user__isnull=False))
-    respondents = (
-        round_.respondents.select_related("user", "partner")
-        .annotate(answered=Count("responses"),
-                  on_behalf=Count("responses", filter=Q(responses__on_behalf=True)),
-                  can_email=can_email)
-        .order_by("group", "partner__full_name", "user__full_name")
-    )
     areas = round_.ordered_areas()
-    respondents = list(respondents)
+    respondents = list(round_.respondents.for_round_page())
     own = next((r for r in respondents if r.user_id == request.user.pk), None)
     return render(request, "ladder/round_detail.html", {
         "round": round_, "areas": areas, "respondents": respondents, "own": own,
@@ -228,8 +215,7 @@ def _answers_by_area(respondent: Respondent, areas: list[Area], *, hide_own_answ
 @staff_required
 def respondent_answers(request: HttpRequest, round_pk: int, pk: int) -> HttpResponse:
     respondent = get_respondent_for_staff(request, round_pk, pk)
-    acting_for = respondent.is_partner and respondent.partner is not None \
-        and respondent.partner.user_id != request.user.pk
+    acting_for = respondent.entered_for_by(request.user)
     return render(request, "ladder/respondent_answers.html", {
         "round": respondent.round, "respondent": respondent, "acting_for": acting_for,
         "rows": _answers_by_area(respondent, respondent.round.ordered_areas(), hide_own_answers=acting_for),
@@ -239,15 +225,10 @@ def respondent_answers(request: HttpRequest, round_pk: int, pk: int) -> HttpResp
 @staff_required
 def respond_for(request: HttpRequest, round_pk: int, pk: int, step: int) -> HttpResponse:
     respondent = get_respondent_for_staff(request, round_pk, pk)
-    acting_for = respondent.is_partner and respondent.partner is not None \
-        and respondent.partner.user_id != request.user.pk
-
-    def step_url(n: int) -> str:
-        return reverse("ladder:respond_for", args=[round_pk, pk, n])
-
-    return _answer_step(request, respondent, step, base_template="staff_base.html", step_url=step_url,
+    return _answer_step(request, respondent, step, base_template="staff_base.html",
+                        step_url=lambda n: reverse("ladder:respond_for", args=[round_pk, pk, n]),
                         done_url=reverse("ladder:respondent_answers", args=[round_pk, pk]),
-                        acting_for=acting_for)
+                        acting_for=respondent.entered_for_by(request.user))
 
 
 # --- Partner self-service ---
@@ -255,14 +236,7 @@ def respond_for(request: HttpRequest, round_pk: int, pk: int, step: int) -> Http
 
 @partner_required
 def my_rounds(request: HttpRequest) -> HttpResponse:
-    partner = partner_for(request.user)
-    respondents = (
-        Respondent.objects.filter(partner=partner, group=Respondent.Group.PARTNER)
-        .exclude(round__status=Round.Status.DRAFT).select_related("round")
-        .annotate(answered=Count("responses", distinct=True), area_count=Count("round__areas", distinct=True))
-        .order_by("-round__closes_on", "-round__pk")
-    )
-    page_obj = paginate(request, respondents)
+    page_obj = paginate(request, Respondent.objects.of_partner(partner_for(request.user)))
     return render(request, "ladder/my_rounds.html", {
         "page_obj": page_obj,
         "open_now": [r for r in page_obj if r.round.accepts_answers],
@@ -286,11 +260,8 @@ def my_round(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_required
 def respond(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     round_, respondent = get_round_for_partner(request, pk)
-
-    def step_url(n: int) -> str:
-        return reverse("ladder:respond", args=[pk, n])
-
-    return _answer_step(request, respondent, step, base_template="portal_base.html", step_url=step_url,
+    return _answer_step(request, respondent, step, base_template="portal_base.html",
+                        step_url=lambda n: reverse("ladder:respond", args=[pk, n]),
                         done_url=reverse("ladder:my_round", args=[pk]), acting_for=False)
 
 
@@ -359,8 +330,11 @@ def trend_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 def action_list(request: HttpRequest) -> HttpResponse:
     filterset = ActionFilter(request.GET or None, queryset=Action.objects.with_links().overdue_first())
+    table = ActionTable(filterset.qs)
+    if download := table_response(request, table, filename="ladder-actions"):
+        return download
     return render(request, "ladder/action_list.html", {
-        "filter": filterset, "page_obj": paginate(request, filterset.qs),
+        "filter": filterset, "table": table, "page_obj": table.page,
         "overdue": Action.objects.overdue().count(),
     })
 
@@ -379,30 +353,22 @@ def action_create(request: HttpRequest) -> HttpResponse:
         if request.GET.get(link, "").isdigit():
             initial[link] = request.GET[link]
     form = ActionForm(request.POST or None, initial=initial)
-    action = submit(request, form, lambda data: services.action_create(
-        **data, source=source, by=request.user))
-    if action is not None:
-        messages.success(request, "Action added to the plan.")
-        if action.round_id:
-            return redirect(reverse("ladder:results", args=[action.round_id]) + f"#area-{action.area_id}")
-        return redirect("ladder:action_list")
-    return render(request, "ladder/action_form.html", {"form": form, "source": source,
-                                                        "title": "New action"})
+    return form_page(request, form, lambda data: services.action_create(
+                         **data, source=source, by=request.user),
+                     success="Action added to the plan.", done=lambda action: redirect(
+                         reverse("ladder:results", args=[action.round_id]) + f"#area-{action.area_id}"
+                         if action.round_id else reverse("ladder:action_list")),
+                     template="ladder/action_form.html", context={"source": source, "title": "New action"})
 
 
 @staff_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk)
-    initial = {"area": action.area_id, "description": action.description, "owner": action.owner_id,
-               "due_on": action.due_on, "status": action.status, "panel": action.panel_id,
-               "decision": action.decision_id}
-    form = ActionForm(request.POST or None, initial=initial, editing=True)
-    done = submit(request, form, lambda data: services.action_update(action=action, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Action updated.")
-        return redirect("ladder:action_list")
-    return render(request, "ladder/action_form.html", {"form": form, "action": action,
-                                                        "title": "Change an action"})
+    form = ActionForm(request.POST or None, action=action)
+    return form_page(request, form, lambda data: services.action_update(
+                         action=action, **data, by=request.user),
+                     success="Action updated.", done="ladder:action_list", template="ladder/action_form.html",
+                     context={"action": action, "title": "Change an action"})
 
 
 # --- Ladders and areas (staff) ---
@@ -461,23 +427,13 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def area_create(request: HttpRequest) -> HttpResponse:
-    form = AreaForm(request.POST or None)
-    return form_page(request, form, lambda data: services.area_create(**data, by=request.user),
-                     success="Area added.",
-                     done="ladder:area_list",
-                     template="ladder/area_form.html", context={"title": "New co-production area"})
-
-
-@staff_required
-def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    area = get_object_or_404(Area, pk=pk)
-    form = AreaForm(request.POST or None, initial={"name": area.name, "description": area.description,
-                                                   "order": area.order, "is_active": area.is_active},
-                    editing=True)
-    done = submit(request, form, lambda data: services.area_update(area=area, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Area saved.")
-        return redirect("ladder:area_list")
-    return render(request, "ladder/area_form.html", {"form": form, "area": area,
-                                                     "title": f"Change {area.name}"})
+def area_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a co-production area (no `pk`) or change one."""
+    area = None if pk is None else get_object_or_404(Area, pk=pk)
+    form = AreaForm(request.POST or None, area=area)
+    return form_page(request, form, lambda data: (
+        services.area_create(**data, by=request.user) if area is None
+        else services.area_update(area=area, **data, by=request.user)),
+        success="Area added." if area is None else "Area saved.", done="ladder:area_list",
+        template="ladder/area_form.html",
+        context={"area": area, "title": f"Change {area.name}" if area else "New co-production area"})

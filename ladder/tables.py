@@ -1,0 +1,104 @@
+"""The staff lists of the ladder, its rounds and its action plan, as sortable, downloadable
+tables (coprod/tables.py). The rounds list also serves trustees, who see closed rounds only."""
+
+import django_tables2 as tables
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import truncatechars
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from coprod.tables import NUMBER
+from coprod.tables import StaffTable
+from coprod.tables import muted
+
+from .models import Action
+from .models import Round
+
+
+def day(value) -> str:
+    return date_filter(value, "j M Y")
+
+
+class RoundTable(StaffTable):
+    what = "rounds"
+    title = tables.Column("Round")
+    scope = tables.Column("What is assessed", accessor="service__name", default="Whole organisation")
+    closing_date = tables.Column("Closing date", accessor="closes_on")
+    status = tables.Column("Status")
+    responded = tables.Column("Responded", attrs=NUMBER)
+    results = tables.Column("Results", accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        model = Round
+        fields = ()
+        sequence = ("title", "scope", "closing_date", "status", "responded", "results")
+
+    def __init__(self, *args, is_staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_staff = is_staff
+
+    def render_title(self, record: Round, value: str) -> SafeString:
+        if not self.is_staff:
+            return value
+        return format_html('<a href="{}">{}</a>', reverse("ladder:round_detail", args=[record.pk]), value)
+
+    def render_closing_date(self, record: Round) -> SafeString:
+        planned = ""
+        if record.closed_at and record.closing_date != record.closes_on:
+            planned = format_html(' <span class="small text-muted">(planned {})</span>',
+                                  day(record.closes_on))
+        return format_html("{}{}", day(record.closing_date), planned)
+
+    def value_closing_date(self, record: Round):
+        return record.closing_date
+
+    def render_status(self, record: Round) -> SafeString:
+        return render_to_string("ladder/_round_status.html", {"round": record})
+
+    def value_status(self, record: Round) -> str:
+        return record.get_status_display()
+
+    def render_responded(self, record: Round) -> str:
+        return f"{record.responded} of {record.invited}"
+
+    def render_results(self, record: Round) -> SafeString:
+        if record.status == Round.Status.DRAFT:
+            return muted("Not open yet")
+        return format_html('<a href="{}">Results<span class="visually-hidden"> of {}</span></a>',
+                           reverse("ladder:results", args=[record.pk]), record.title)
+
+
+class ActionTable(StaffTable):
+    what = "actions"
+    description = tables.TemplateColumn(
+        '{% with action=record %}{{ action.description|linebreaksbr }}'
+        '{% include "ladder/_action_links.html" %}{% endwith %}',
+        verbose_name="Action", extra_context={"user_roles": ["staff"]})
+    area = tables.Column("Area", accessor="area__name")
+    owner = tables.Column("Owner", default="Nobody", order_by=("owner__full_name",))
+    due_on = tables.Column("Due")
+    status = tables.Column("Status")
+    change = tables.Column("Change", accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        model = Action
+        fields = ()
+        sequence = ("description", "area", "owner", "due_on", "status", "change")
+        row_attrs = {"class": lambda record: "action-overdue" if record.overdue else ""}
+
+    def value_description(self, value: str) -> str:
+        return value
+
+    def render_due_on(self, record: Action) -> SafeString:
+        overdue = format_html(' <span class="badge text-bg-danger">{}</span>', "Overdue")
+        return format_html("{}{}", day(record.due_on), overdue if record.overdue else "")
+
+    def value_due_on(self, value):
+        return value
+
+    def render_change(self, record: Action) -> SafeString:
+        return format_html('<a href="{}">Change<span class="visually-hidden"> action: {}</span></a>',
+                           reverse("ladder:action_edit", args=[record.pk]),
+                           truncatechars(record.description, 40))
