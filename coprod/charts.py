@@ -116,6 +116,7 @@ def top_with_others(rows: Sequence[tuple[str, float, float]], *, top: int,
     return kept + [(f"{others} ({len(rest)})", sum(r[1] for r in rest), sum(r[2] for r in rest))]
 
 
+@cached_chart
 def progress_chart(rows: Sequence[tuple[str, float, float]], *, whole: str, part: str, xlabel: str = "",
                    top: int = 8, others: str = "Others",
                    colours: Sequence[str] = (NEUTRAL_COLOUR, PARTNER_COLOUR),

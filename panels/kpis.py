@@ -1,6 +1,9 @@
 """The panels' figures on the dashboard (see coprod/kpis.py): recruitment involvement, panels,
 meetings and attendance, decisions and feedback, staff time, and their columns per service."""
 
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Count
@@ -32,10 +35,28 @@ from panels.services import recruitment_involvement
 from panels.services import recruitment_involvement_by_service
 
 
+def _held(period: Period, prefix: str = "") -> Q:
+    """Meetings held in the period (through `prefix`, such as "meeting__", from a related model).
+    The period's days are bounds on `starts_at` from local midnight to local midnight, the same
+    days as `starts_at__date`, so the index on `starts_at` is used and the planner sees how
+    many meetings there are."""
+    first = timezone.make_aware(datetime.combine(period.start, time.min))
+    after = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
+    return Q(**{f"{prefix}status": Meeting.Status.SCHEDULED, f"{prefix}starts_at__gte": first,
+                f"{prefix}starts_at__lt": after, f"{prefix}ends_at__lt": timezone.now()})
+
+
 def _held_meetings(period: Period, service: Service | None):
-    meetings = Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__date__gte=period.start,
-                                      starts_at__date__lte=period.end, ends_at__lt=timezone.now())
+    meetings = Meeting.objects.filter(_held(period))
     return meetings.filter(panel__service=service) if service else meetings
+
+
+def _partners_lines(period: Period, service: Service | None):
+    """Partners' register lines of the meetings held in the period, declined ones left out: one
+    join with the meetings rather than a list of their ids."""
+    lines = (Attendance.objects.of_partners().filter(_held(period, "meeting__"))
+             .exclude(status=Attendance.Status.DECLINED))
+    return lines.filter(meeting__panel__service=service) if service else lines
 
 
 def involvement(period: Period, service: Service | None, organisation: Organisation) -> list[Figure]:
@@ -50,9 +71,7 @@ def panels_and_meetings(period: Period, service: Service | None, organisation: O
     if service:
         running = running.filter(service=service)
     held = _held_meetings(period, service)
-    lines = (Attendance.objects.of_partners().filter(meeting__in=held)
-             .exclude(status=Attendance.Status.DECLINED))
-    register = lines.aggregate(
+    register = _partners_lines(period, service).aggregate(
         expected=Count("pk"), attended=Count("pk", filter=Q(status=Attendance.Status.ATTENDED)),
         hours=Coalesce(Sum("hours", filter=Q(status=Attendance.Status.ATTENDED)),
                        Value(ZERO, output_field=DecimalField())),
@@ -122,8 +141,7 @@ def _columns(period: Period):
     """Recruitment involvement, attendance, decisions shaped and staff hours per service: one
     grouped query each."""
     rounds = recruitment_involvement_by_service(on=period.end)
-    register = {row["meeting__panel__service"]: row for row in Attendance.objects.of_partners()
-                .filter(meeting__in=_held_meetings(period, None)).exclude(status=Attendance.Status.DECLINED)
+    register = {row["meeting__panel__service"]: row for row in _partners_lines(period, None)
                 .order_by().values("meeting__panel__service")
                 .annotate(expected=Count("pk"),
                           attended=Count("pk", filter=Q(status=Attendance.Status.ATTENDED)))}

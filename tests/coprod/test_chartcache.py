@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from coprod import chartcache
 from coprod.charts import bar_chart
+from coprod.charts import progress_chart
 from coprod.charts import pyplot
 
 
@@ -53,3 +54,16 @@ def test_a_cache_that_is_down_still_gives_the_chart(caplog):
         svg = bar_chart(["Governance"], {"Staff": [5]})
     assert "Governance" in svg
     assert "Chart cache unavailable" in caplog.text
+
+
+def test_a_budget_chart_is_drawn_once_and_again_when_spending_changes():
+    def drawings(spent: list[float]) -> int:
+        with mock.patch.object(pyplot, "subplots", wraps=pyplot.subplots) as subplots:
+            for amount in spent:
+                progress_chart([("Lottery", 1000.0, amount)], whole="Budget", part="Spent", money=True)
+        return subplots.call_count
+
+    assert drawings([250.0, 250.0]) == 1
+    assert drawings([250.0, 300.0]) == 1  # 250 is kept; 300 is new
+    assert (progress_chart([("Lottery", 1000.0, 250.0)], whole="Budget", part="Spent")
+            != progress_chart([("Lottery", 1000.0, 300.0)], whole="Budget", part="Spent"))

@@ -161,6 +161,26 @@ def test_services_table_shows_each_services_measures(panel, housing):
     assert rows["Debt advice"]["attendance"] is None
 
 
+def test_services_table_rows_say_each_figure_with_its_band(panel, housing):
+    Service.objects.create(name="Debt <advice> & money")
+    _meeting(panel, D(2026, 8, 1), attended=Decimal("2"), no_show=None)
+    StaffTime.objects.create(panel=panel, spent_on=D(2026, 8, 1), hours=Decimal("1.25"),
+                             category=StaffTime.Category.PREPARATION, user=StaffFactory())
+    rows = kpis.dashboard(PERIOD).services_rows
+    assert ('<tr><th scope="row">Debt &lt;advice&gt; &amp; money</th><td class="number">0</td>'
+            '<td class="number band-none">no rounds</td><td class="number band-none">no meetings</td>'
+            '<td class="number band-none">no decisions</td><td class="number">0</td></tr>') in rows
+    assert ('<td class="number band-behind">50.0%</td><td class="number band-none">no decisions</td>'
+            '<td class="number">1.3</td></tr>') in rows
+
+
+@pytest.mark.parametrize("hours", ["0", "0.00", "3", "12.00", "1.25", "1.24", "34.04", "0.05", "7.5"])
+def test_staff_hours_are_written_as_the_floatformat_filter_writes_them(hours):
+    from django.template.defaultfilters import floatformat
+
+    assert kpis.hours_shown(Decimal(hours)) == floatformat(Decimal(hours), "-1")
+
+
 @pytest.mark.parametrize("scope", ["all services", "housing"])
 def test_each_count_on_the_dashboard_links_to_the_records_it_counts(staff_client, world, panel, housing,
                                                                     scope):
