@@ -78,7 +78,8 @@
         var box = list.querySelector("[role=listbox]");
         if (box) { input.setAttribute("aria-controls", box.id); }
       }
-      status.textContent = count === 0 ? "" :
+      var none = list.querySelector("[data-partner-none]");
+      status.textContent = count === 0 ? (none ? none.textContent : "") :
         count === 1 ? "1 partner found. Use the down arrow to choose." :
         count + " partners found. Use the down and up arrows to choose.";
     });
