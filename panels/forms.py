@@ -14,6 +14,7 @@ from coprod.models import Ladder
 from coprod.models import Rung
 from coprod.models import Service
 from participants.models import Partner
+from participants.partner_field import PartnerField
 
 from .models import Attendance
 from .models import Decision
@@ -83,8 +84,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class MembershipForm(forms.Form):
-    partner = PartnerChoiceField(queryset=Partner.objects.none(), required=False, label="A partner",
-                                 empty_label="Choose a partner")
+    partner = PartnerField(scope="current", required=False, label="A partner")
     user = StaffChoiceField(queryset=get_user_model().objects.none(), required=False,
                             label="Or a member of staff", empty_label="Choose a member of staff")
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
@@ -94,7 +94,6 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.current().order_by("full_name")
         self.fields["user"].queryset = (get_user_model().objects.filter(is_staff_member=True, is_active=True)
                                         .order_by("full_name"))
 
@@ -440,14 +439,12 @@ class StageForm(forms.Form):
 
 
 class StageParticipantForm(forms.Form):
-    partner = PartnerChoiceField(queryset=Partner.objects.none(), required=False, label="A partner",
-                                 empty_label="Choose a partner")
+    partner = PartnerField(scope="current", required=False, label="A partner")
     user = StaffChoiceField(queryset=get_user_model().objects.none(), required=False,
                             label="Or a member of staff", empty_label="Choose a member of staff")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.current().order_by("full_name")
         self.fields["user"].queryset = _staff_members()
 
     def clean(self):

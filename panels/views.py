@@ -900,7 +900,17 @@ def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def recruitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_round_for_user(request, pk)
+    return _recruitment_page(request, get_round_for_user(request, pk))
+
+
+def _people_form(stage: RecruitmentStage, data=None) -> forms.StageParticipantForm:
+    return forms.StageParticipantForm(data, auto_id=f"stage{stage.pk}_%s")
+
+
+def _recruitment_page(request: HttpRequest, round_: RecruitmentRound,
+                      sent: tuple[int, forms.StageParticipantForm] | None = None) -> HttpResponse:
+    """The round's page; `sent` is a stage's add-a-person form that has a problem (several
+    partners match what was typed, say), shown again under its stage with the problem."""
     stages = round_.stages.prefetch_related(
         Prefetch("participants", queryset=StageParticipant.objects.select_related("partner", "user")
                  .order_by("user", "pk")))
@@ -908,9 +918,11 @@ def recruitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "panels/recruitment_detail.html", {
         "round": round_,
         "stages": [
-            (stage, None if stage.cancelled else forms.StageParticipantForm(auto_id=f"stage{stage.pk}_%s"))
+            (stage, None if stage.cancelled
+             else sent[1] if sent and sent[0] == stage.pk else _people_form(stage))
             for stage in stages
         ],
+        "sent_form": sent[1] if sent else None,  # for the error summary at the top
         "stage_form": forms.StageForm(auto_id="stage_%s"),
         "counts_until": round_.closes_on + datetime.timedelta(days=364),
         "counting": ("later" if round_.closes_on > today else
@@ -957,11 +969,10 @@ def recruitment_stage_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def stage_participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     stage = get_stage_for_user(request, pk)
-    form = forms.StageParticipantForm(request.POST)
+    form = _people_form(stage, request.POST)
     url = f"{reverse('panels:recruitment_detail', args=[stage.round_id])}#stage-{stage.pk}"
     if not form.is_valid():
-        messages.error(request, f"Nobody was added: {_form_problem(form)}")
-        return redirect(url)
+        return _recruitment_page(request, stage.round, sent=(stage.pk, form))
     act(request, lambda: services.stage_participant_add(stage=stage, **form.cleaned_data, by=request.user),
         lambda added: f"{added.partner or added.user.get_full_name()} added to the "
                       f"{stage.get_kind_display().lower()} stage.", refused="Nobody was added: ")

@@ -20,6 +20,7 @@ from .models import Course
 from .models import Invitation
 from .models import LivedExperienceArea
 from .models import Partner
+from .partner_field import PartnerField
 
 # --- Consent and training ---------------------------------------------------
 
@@ -127,13 +128,6 @@ class CourseForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class _PartnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, partner: Partner) -> str:
-        if partner.preferred_name:
-            return f"{partner.full_name} ({partner.preferred_name})"
-        return partner.full_name
-
-
 class _StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.email
@@ -141,10 +135,7 @@ class _StaffChoiceField(forms.ModelChoiceField):
 
 class TrainingRecordForm(forms.Form):
     course = forms.ModelChoiceField(queryset=Course.objects.all(), label="Course")
-    partner = _PartnerChoiceField(
-        queryset=Partner.objects.current(), required=False, label="Partner",
-        empty_label="(not a partner)",
-    )
+    partner = PartnerField(scope="current", required=False, label="Partner")
     user = _StaffChoiceField(
         queryset=get_user_model().objects.filter(is_staff_member=True, is_active=True), required=False,
         label="Or a staff member", empty_label="(not a staff member)",
@@ -157,7 +148,7 @@ class TrainingRecordForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("partner")) == bool(cleaned.get("user")):
+        if "partner" not in self.errors and bool(cleaned.get("partner")) == bool(cleaned.get("user")):
             raise forms.ValidationError("Choose either a partner or a staff member (one of the two).")
         return cleaned
 

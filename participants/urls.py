@@ -14,6 +14,7 @@ urlpatterns = [
     # --- Partner records (staff) ---
     path("staff/partners/", views.partner_list, name="partner_list"),
     path("staff/partners/new/", views.partner_create, name="partner_create"),
+    path("staff/partners/suggest/", views.partner_suggest, name="partner_suggest"),
     path("staff/partners/<int:pk>/", views.partner_detail, name="partner_detail"),
     path("staff/partners/<int:pk>/edit/", views.partner_edit, name="partner_edit"),
     path("staff/partners/<int:pk>/status/", views.partner_status, name="partner_status"),

@@ -1,3 +1,4 @@
+import re
 from copy import copy
 
 from django.contrib import messages
@@ -38,6 +39,7 @@ from . import audit
 from . import data_protection
 from . import filters
 from . import forms
+from . import partner_field
 from . import rules
 from . import sections
 from . import services
@@ -310,6 +312,26 @@ def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
         lambda change: f"{partner.full_name} is now {change.get_to_status_display().lower()}.",
         refused="The status was not changed: ")
     return redirect(f"{reverse('participants:partner_detail', args=[partner.pk])}#status-heading")
+
+
+# Suggestions for a partner field (participants/partner_field.py) as staff type. `list` is the
+# id of the box they go in, so each option gets an id the text box can point to.
+LIST_ID = re.compile(r"^[A-Za-z][\w-]{0,80}$")
+
+
+@staff_required
+def partner_suggest(request: HttpRequest) -> HttpResponse:
+    scope = request.GET.get("scope", "current")
+    if scope not in partner_field.SCOPES:
+        raise Http404("No such list of partners.")
+    list_id = request.GET.get("list", "")
+    text = request.GET.get("q", "").strip()[:partner_field.TEXT_MAX]
+    return render(request, "participants/_partner_suggestions.html", {
+        "partners": partner_field.suggestions(scope, text),
+        "list_id": list_id if LIST_ID.match(list_id) else "partner_suggestions",
+        "text": text,
+        "searched": len(text) >= 2,
+    })
 
 
 @staff_required

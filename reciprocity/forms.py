@@ -12,6 +12,7 @@ from coprod.dates import DateField
 from coprod.dates import DayMonthYear
 from coprod.money import pounds
 from participants.models import Partner
+from participants.partner_field import PartnerField
 
 from .models import MONEY_MAX
 from .models import ActivityType
@@ -471,21 +472,12 @@ class VoucherCodesForm(forms.Form):
     )
 
 
-class PartnerChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.full_name
-
-
 class PartnerPickForm(forms.Form):
-    partner = PartnerChoice(
-        queryset=Partner.objects.current(), empty_label="Choose a partner", label="Who is the claim for?"
-    )
+    partner = PartnerField(scope="current", label="Who is the claim for?")
 
 
 class RecognitionForm(forms.Form):
-    partner = PartnerChoice(
-        queryset=Partner.objects.filter(erased_at__isnull=True), empty_label="Choose a partner"
-    )
+    partner = PartnerField(scope="not_erased")
     kind = forms.ChoiceField(
         choices=Recognition.Kind.choices, widget=forms.RadioSelect, initial=Recognition.Kind.THANK_YOU
     )

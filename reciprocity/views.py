@@ -399,24 +399,16 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-PARTNERS_FOUND = 20
-
-
 @staff_required
 def claim_create(request: HttpRequest) -> HttpResponse:
     """Staff claim for a partner, step one: find the partner by typing part of their name or
-    e-mail address (not a drop-down of every partner), then choose them from what matches."""
-    pick = forms.PartnerPickForm(request.GET if "partner" in request.GET else None)
+    e-mail address (not a drop-down of every partner). One match goes straight on to the
+    claim; several are offered to choose from."""
+    sent = "partner" in request.GET or "partner_find" in request.GET
+    pick = forms.PartnerPickForm(request.GET if sent else None)
     if pick.is_bound and pick.is_valid():
         return redirect("reciprocity:claim_create_for", partner=pick.cleaned_data["partner"].pk)
-    find = request.GET.get("find", "").strip()[:100]
-    found = Partner.objects.current().matching(find).order_by("full_name", "pk") if find else None
-    return render(request, "reciprocity/claim_pick_partner.html", {
-        "find": find, "found": found[:PARTNERS_FOUND + 1] if found is not None else None,
-        "most": PARTNERS_FOUND,
-        "error": "Choose the partner the claim is for: type part of their name and press Find."
-        if pick.is_bound else "",
-    })
+    return render(request, "reciprocity/claim_pick_partner.html", {"form": pick})
 
 
 @staff_required

@@ -176,6 +176,8 @@ def _partner(world) -> dict:
 PAGES += [
     Page("participants:partner_list", STAFF_ONLY),
     Page("participants:partner_create", STAFF_ONLY),
+    # Suggestions while staff type in a partner field: a fragment of a page, not a page.
+    Page("participants:partner_suggest", STAFF_ONLY, sweep=False),
     Page("participants:partner_detail", STAFF_ONLY, kwargs=_partner),
     Page("participants:partner_edit", STAFF_ONLY, kwargs=_partner),
     Page("participants:partner_status", STAFF_POST, kwargs=_partner, method="post",

@@ -183,7 +183,9 @@ def test_record_form_is_prefilled_from_the_link(world, staff_client, safeguardin
     url += f"?course={safeguarding.pk}&partner={world.partner.pk}"
     text = staff_client.get(url).content.decode()
     assert f'<option value="{safeguarding.pk}" selected>' in text
-    assert f'<option value="{world.partner.pk}" selected>' in text
+    # The partner is typed, not picked from a list: their name in the box, their number kept.
+    assert f'name="partner_find" value="{world.partner.full_name}"' in text
+    assert f'name="partner" value="{world.partner.pk}"' in text
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -94,8 +94,16 @@ def test_staff_find_the_partner_to_claim_for_by_typing_not_from_every_partner(as
     url = reverse("reciprocity:claim_create")
     page = as_plain_staff.get(url).content.decode()
     assert "<select" not in page and "Pat Partner" not in page
-    page = as_plain_staff.get(url, {"find": "pat"}).content.decode()
-    assert reverse("reciprocity:claim_create_for", args=[partner.pk]) in page and "Ann Other" not in page
-    assert "No current partner matches" in as_plain_staff.get(url, {"find": "zzz"}).content.decode()
+    # One partner matches: straight on to their claim.
+    response = as_plain_staff.get(url, {"partner_find": "pat"})
+    assert response.url == reverse("reciprocity:claim_create_for", args=[partner.pk])
+    # Several match: offered to choose from, and nobody else.
+    patricia = PartnerFactory(full_name="Patricia Jones")
+    page = as_plain_staff.get(url, {"partner_find": "pat"}).content.decode()
+    assert f'type="radio" name="partner" value="{partner.pk}"' in page
+    assert f'type="radio" name="partner" value="{patricia.pk}"' in page and "Ann Other" not in page
+    response = as_plain_staff.get(url, {"partner_find": "pat", "partner": patricia.pk})
+    assert response.url == reverse("reciprocity:claim_create_for", args=[patricia.pk])
+    assert "No partner matches ‘zzz’" in as_plain_staff.get(url, {"partner_find": "zzz"}).content.decode()
     response = as_plain_staff.get(url, {"partner": partner.pk})
     assert response.url == reverse("reciprocity:claim_create_for", args=[partner.pk])
