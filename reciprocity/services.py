@@ -3,7 +3,8 @@ names the person acting in the audit trail (django-simple-history), and runs in
 one transaction. Views turn a ValidationError into a form error.
 
 The claim workflow: draft → submitted → approved → paid, or rejected (with a
-reason) or withdrawn. Each step locks the claim row first and checks its state,
+reason) or withdrawn; a submitted claim may be returned to the partner to put right
+(with what to change), and they send it again. Each step locks the claim row first and checks its state,
 so two requests at once cannot both move it (and a claim is never paid twice).
 """
 
@@ -177,6 +178,7 @@ EMAIL_SUBJECTS = {
     "submitted": "we have your claim",
     "approved": "your claim has been agreed",
     "rejected": "about your claim",
+    "returned": "please look at your claim again",
     "paid": "your claim has been paid",
     "withdrawn": "your claim has been cancelled",
 }
@@ -553,6 +555,38 @@ def _retotal(claim: Claim, by, reason: str = "") -> None:
     model_save(claim, by=by, reason=reason, update_fields=["fee_total", "expenses_total", "total"])
 
 
+def _what_and_fee(partner, *, meeting, activity: str, activity_date: date | None, activity_type, hours,
+                  claim: Claim | None = None) -> dict:
+    """What a claim is for and its fee, checked: a meeting must be one `claimable_meetings`
+    offers (its title, date and the hours on the register then fill the rest); otherwise what
+    it was for and the date are needed. `claim`: the claim being changed, whose own meeting
+    stays claimable."""
+    if meeting is not None:
+        if not claimable_meetings(partner, claim=claim).filter(pk=meeting.pk).exists():
+            raise ValidationError({"meeting": _why_not_claimable(partner, meeting)})
+        attendance = _attendance(partner, meeting)
+        activity = activity or f"{meeting.panel.name}: {meeting.title}"
+        activity_date = timezone.localdate(meeting.starts_at)
+        hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
+    activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
+    if activity_date is None:
+        raise ValidationError({"activity_date": "Enter the date of the activity."})
+    bounds.CLAIM_ACTIVITY.check("activity_date", activity_date)
+    if hours is not None:
+        hours = Decimal(hours)
+    rate = fee = None
+    if activity_type is not None:
+        rate, fee = fee_for(activity_type=activity_type, on=activity_date, hours=hours)
+    return {"activity": activity, "activity_date": activity_date, "hours": hours, "rate": rate, "fee": fee}
+
+
+def _fee_line(rate: Rate, fee: Decimal, hours: Decimal | None) -> dict:
+    basis = f"{rate.get_basis_display()} at {pounds(rate.amount)}"
+    if rate.basis == Rate.Basis.HOURLY:
+        basis += f" for {hours.normalize():f} hours"
+    return {"kind": ClaimItem.Kind.FEE, "amount": fee, "description": basis}
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -572,22 +606,10 @@ def claim_create(
         raise PermissionDenied("Only the partner or staff can make a claim for them.")
     if partner.is_erased:
         raise ValidationError("This partner's record has been erased.")
-    if meeting is not None:
-        if not claimable_meetings(partner).filter(pk=meeting.pk).exists():
-            raise ValidationError({"meeting": _why_not_claimable(partner, meeting)})
-        attendance = _attendance(partner, meeting)
-        activity = activity or f"{meeting.panel.name}: {meeting.title}"
-        activity_date = timezone.localdate(meeting.starts_at)
-        hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
-    activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
-    if activity_date is None:
-        raise ValidationError({"activity_date": "Enter the date of the activity."})
-    bounds.CLAIM_ACTIVITY.check("activity_date", activity_date)
-    if hours is not None:
-        hours = Decimal(hours)
-    rate = fee = None
-    if activity_type is not None:
-        rate, fee = fee_for(activity_type=activity_type, on=activity_date, hours=hours)
+    what = _what_and_fee(partner, meeting=meeting, activity=activity, activity_date=activity_date,
+                         activity_type=activity_type, hours=hours)
+    activity, activity_date, hours, rate, fee = (
+        what["activity"], what["activity_date"], what["hours"], what["rate"], what["fee"])
     # Every line is checked (receipts included) before anything is saved.
     lines = [
         _clean_cost(
@@ -602,10 +624,7 @@ def claim_create(
     if fee is None and not lines:
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
     if fee is not None:
-        basis = f"{rate.get_basis_display()} at {pounds(rate.amount)}"
-        if rate.basis == Rate.Basis.HOURLY:
-            basis += f" for {hours.normalize():f} hours"
-        lines.insert(0, {"kind": ClaimItem.Kind.FEE, "amount": fee, "description": basis})
+        lines.insert(0, _fee_line(rate, fee, hours))
 
     claim = Claim(
         partner=partner,
@@ -639,11 +658,43 @@ def claim_create(
 
 
 @transaction.atomic
+def claim_change(
+    *,
+    claim: Claim,
+    by,
+    meeting=None,
+    activity: str = "",
+    activity_date: date | None = None,
+    activity_type: ActivityType | None = None,
+    hours=None,
+) -> Claim:
+    """Change what a claim not sent yet (or sent back to put right) is for, and its fee: the
+    answers of the claim's first two questions, checked as `claim_create` checks them. The
+    costs stay; the fee line is worked out again from the rate."""
+    claim = _locked(claim)
+    _check_own_or_staff(claim, by)
+    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "changed")
+    what = _what_and_fee(claim.partner, meeting=meeting, activity=activity, activity_date=activity_date,
+                         activity_type=activity_type, hours=hours, claim=claim)
+    if what["fee"] is None and not claim.items.exclude(kind=ClaimItem.Kind.FEE).exists():
+        raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
+    model_update(instance=claim, by=by, reason="Changed what it is for", data={
+        "meeting": meeting, "activity": what["activity"], "activity_date": what["activity_date"],
+        "activity_type": activity_type, "hours": what["hours"], "rate": what["rate"]})
+    for item in claim.items.filter(kind=ClaimItem.Kind.FEE):
+        model_delete(item, by=by)
+    if what["fee"] is not None:
+        _add_item(claim, _fee_line(what["rate"], what["fee"], what["hours"]), by)
+    _retotal(claim, by, reason="Fee worked out again")
+    return claim
+
+
+@transaction.atomic
 def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", receipt=None, by) -> ClaimItem:
     """Add a cost to a draft claim. The fee comes from the rate, so it is not added here."""
     claim = _locked(claim)
     _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT}, "changed")
+    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "changed")
     if kind == ClaimItem.Kind.FEE:
         raise ValidationError({"kind": "The fee is worked out from the rate; add costs here."})
     item = _add_item(
@@ -661,7 +712,7 @@ def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", re
 def claim_item_remove(*, item: ClaimItem, by) -> Claim:
     claim = _locked(item.claim)
     _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT}, "changed")
+    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "changed")
     receipt = item.receipt.name if item.receipt else ""
     model_delete(item, by=by)
     if receipt:
@@ -697,14 +748,14 @@ def claim_submitted_tell_lead(*, claim: Claim) -> int:
         "link": f"{base}{reverse('reciprocity:claim_detail', args=[claim.pk])}",
     }).strip()
     return leads_tell(staff=staff, kind="claim_submitted", subject=f"{partner.display_name} sent a claim for "
-                      f"£{claim.total:,.2f}", body=body, about=partner)
+                      f"{pounds(claim.total)}", body=body, about=partner)
 
 
 @transaction.atomic
 def claim_submit(*, claim: Claim, by) -> Claim:
     claim = _locked(claim)
     _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT}, "sent")
+    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "sent")
     _submit(claim, by)
     return claim
 
@@ -714,8 +765,8 @@ def claim_withdraw(*, claim: Claim, by) -> Claim:
     """The partner (or staff for them) cancels a claim not yet decided."""
     claim = _locked(claim)
     _check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.SUBMITTED}, "cancelled")
-    was_sent = claim.status == Claim.Status.SUBMITTED
+    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.SUBMITTED, Claim.Status.RETURNED}, "cancelled")
+    was_sent = claim.status != Claim.Status.DRAFT
     claim.status = Claim.Status.WITHDRAWN
     claim.withdrawn_at = timezone.now()
     claim.withdrawn_by = by
@@ -824,6 +875,28 @@ def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
     model_update(instance=claim, by=by, reason="Rejected", data={"status": Claim.Status.REJECTED,
                  "rejection_reason": reason, "decided_at": timezone.now(), "decided_by": by})
     _notify(claim, "rejected")
+    return claim
+
+
+@transaction.atomic
+def claim_return(*, claim: Claim, by, reason: str) -> Claim:
+    """Send a sent claim back to the partner to put right, saying what to change, instead of
+    turning it down: they change it and send it again. Who and when are kept on the claim
+    and in its history; the partner is told."""
+    require(can_approve, by, "You do not have permission to decide on claims.")
+    claim = _locked(claim)
+    _require_status(claim, {Claim.Status.SUBMITTED}, "sent back")
+    if _is_own_claim(claim, by):
+        raise ValidationError("You cannot decide on your own claim: ask another member of the finance team.")
+    reason = bounds.check_text("reason", reason)
+    if not reason:
+        raise ValidationError({"reason": "Say what to change: the partner will see it."})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "Keep it to 2,000 characters or fewer."})
+    model_update(instance=claim, by=by, reason="Sent back to the partner to put right", data={
+        "status": Claim.Status.RETURNED, "return_reason": reason, "returned_at": timezone.now(),
+        "returned_by": by})
+    _notify(claim, "returned")
     return claim
 
 
