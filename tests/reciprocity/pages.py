@@ -82,6 +82,11 @@ def populate(world) -> None:
         partner, activity="Tested the new website", days_ago=2, travel=Decimal("4.50"), receipt=jpeg()
     )
     world.receipt_item = world.claim_submitted.items.get(kind="travel")
+    world.claim_returned = services.claim_return(
+        claim=make_claim(partner, activity="Checked the new form", days_ago=7),
+        by=world.staff,
+        reason="Please say how long it took.",
+    )
     world.claim_draft = make_claim(
         partner,
         activity="Wrote a blog post",
@@ -113,6 +118,10 @@ def _pk(attribute: str):
     return lambda world: {"pk": getattr(world, attribute).pk}
 
 
+def _step(claim: str, step: str):
+    return lambda world: {"pk": getattr(world, claim).pk, "step": step}
+
+
 def _item(claim: str, item: str):
     return lambda world: {"pk": getattr(world, claim).pk, "item": getattr(world, item).pk}
 
@@ -141,6 +150,19 @@ PAGES = [
     Page("reciprocity:my_claim_step_costs", OWN_ACTION, sweep=False),
     Page("reciprocity:my_claim_step_costs", OWN_ACTION, method="post", data=lambda w: {"travel": "3.40"}),
     Page("reciprocity:my_claim_check", OWN_RECORD, kwargs=_pk("claim_draft")),
+    Page("reciprocity:my_claim_check", OWN_RECORD, kwargs=_pk("claim_returned")),
+    # Changing an answer from "Check your answers": the partner's own claim only.
+    Page("reciprocity:my_claim_change", OWN_RECORD, kwargs=_step("claim_draft", "what")),
+    Page("reciprocity:my_claim_change", OWN_RECORD, kwargs=_step("claim_draft", "fee")),
+    Page("reciprocity:my_claim_change", OWN_RECORD, kwargs=_step("claim_returned", "fee")),
+    Page(
+        "reciprocity:my_claim_change",
+        OWN_RECORD_POST,
+        kwargs=_step("claim_draft", "fee"),
+        method="post",
+        data=lambda w: {"activity_type": ""},
+    ),
+    Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_returned")),
     Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_draft")),
     Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_submitted")),
     Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk("claim_paid")),
@@ -195,6 +217,7 @@ PAGES = [
     Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_approved")),
     Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_paid")),
     Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_rejected")),
+    Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk("claim_returned")),
     Page(
         "reciprocity:claim_cost_add",
         STAFF_POST,
@@ -216,6 +239,14 @@ PAGES = [
     ),
     Page(
         "reciprocity:claim_reject",
+        STAFF_POST,
+        kwargs=_pk("claim_submitted"),
+        method="post",
+        data=lambda w: {"reason": "Please add the bus ticket."},
+    ),
+    # Sending a claim back to put right: finance staff only (a partner gets 403).
+    Page(
+        "reciprocity:claim_return",
         STAFF_POST,
         kwargs=_pk("claim_submitted"),
         method="post",
