@@ -8,10 +8,15 @@ check-your-answers page before it is sent.
   claims, and the partner checks it on "Check your answers" before sending it.
 
 What is typed in steps 1 and 2 waits in the session; each step is checked with the
-whole claim form, showing only the errors that belong to that step."""
+whole claim form, showing only the errors that belong to that step.
+
+On "Check your answers" each answer has a "Change" link: the first two questions open again,
+filled in with the claim's answers, and go back to "Check your answers" (the claim is changed
+by `services.claim_change`); the money spent is changed on the claim's own page."""
 
 from django.contrib import messages
 from django.forms.utils import ErrorDict
+from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import QueryDict
@@ -21,9 +26,12 @@ from django.urls import reverse
 
 from coprod.access import partner_required
 from coprod.roles import partner_for
+from coprod.web import submit
 
 from . import forms
+from . import services
 from . import views
+from .models import claimable_meetings
 
 SESSION_KEY = "claim_steps"
 
@@ -70,12 +78,15 @@ def _only_errors_of(form: forms.ClaimForm, step: dict) -> bool:
     return not form.errors
 
 
-def _page(request: HttpRequest, step: dict, form, partner, *, status: int = 200) -> HttpResponse:
+def _page(request: HttpRequest, step: dict, form, partner, *, status: int = 200, claim=None) -> HttpResponse:
     number = STEPS.index(step) + 1
     back = reverse(STEPS[number - 2]["url"]) if number > 1 else reverse("reciprocity:my_claims")
-    return render(request, "reciprocity/my_claim_step.html", {
-        "step": step, "number": number, "steps": len(STEPS), "form": form, "partner": partner, "back": back,
-    }, status=status)
+    context = {"step": step, "number": number, "steps": len(STEPS), "form": form, "partner": partner,
+               "back": back, "action": reverse(step["url"])}
+    if claim is not None:  # changing one answer of a saved claim: back to checking it
+        context.update(back=reverse("reciprocity:my_claim_check", args=[claim.pk]), changing=True,
+                       action=reverse("reciprocity:my_claim_change", args=[claim.pk, step["slug"]]))
+    return render(request, "reciprocity/my_claim_step.html", context, status=status)
 
 
 def _question(request: HttpRequest, index: int) -> HttpResponse:
@@ -135,9 +146,57 @@ def costs(request: HttpRequest) -> HttpResponse:
 
 @partner_required
 def check(request: HttpRequest, pk: int) -> HttpResponse:
-    """Check your answers before sending the claim."""
+    """Check your answers before sending the claim (or sending it again, once put right)."""
     claim = views.get_own_claim(request, pk)
-    if claim.status != claim.Status.DRAFT:
+    if not claim.can_change:
         messages.info(request, "This claim has already been sent.")
         return redirect("reciprocity:my_claim_detail", pk=claim.pk)
     return render(request, "reciprocity/my_claim_check.html", {"claim": claim, "items": claim.items.all()})
+
+
+# The questions whose answers can be changed from "Check your answers" (the money spent is
+# changed on the claim's page, a line at a time).
+CHANGEABLE = {step["slug"]: step for step in STEPS[:2]}
+
+
+def _answers(claim) -> dict:
+    """The claim's answers to the first two questions, as the claim form takes them. For a
+    meeting, what it was for and the date come from the meeting, so they are left empty."""
+    return {
+        "meeting": claim.meeting_id,
+        "activity": "" if claim.meeting_id else claim.activity,
+        "activity_date": None if claim.meeting_id else claim.activity_date,
+        "activity_type": claim.activity_type_id,
+        "hours": claim.hours,
+    }
+
+
+@partner_required
+def change(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Change one answer of a claim not sent yet (or sent back to put right): the question
+    page, filled in with the claim's answers, then back to "Check your answers". The
+    meetings offered are the claimable ones, with the claim's own meeting still among them."""
+    claim = views.get_own_claim(request, pk)
+    if step not in CHANGEABLE:
+        raise Http404
+    if not claim.can_change:
+        messages.info(request, "This claim has already been sent.")
+        return redirect("reciprocity:my_claim_detail", pk=claim.pk)
+    question = CHANGEABLE[step]
+    partner = claim.partner
+    meetings = claimable_meetings(partner, claim=claim)
+    answers = _answers(claim)
+    if request.method != "POST":
+        form = forms.ClaimForm(initial=answers, meetings=meetings)
+        return _page(request, question, form, partner, claim=claim)
+    form = forms.ClaimForm(request.POST, meetings=meetings)
+    if not _only_errors_of(form, question):
+        return _page(request, question, form, partner, claim=claim)
+    kept = {**answers, "meeting": claim.meeting, "activity_type": claim.activity_type}
+    typed = {name: form.cleaned_data.get(name) for name in question["fields"]}
+    changed = submit(request, form, lambda _: services.claim_change(
+        claim=claim, by=request.user, **{**kept, **typed}))
+    if changed is None:  # the service refused it: its reasons are on the form
+        return _page(request, question, form, partner, claim=claim)
+    messages.success(request, "Your answer has been changed.")
+    return redirect("reciprocity:my_claim_check", pk=claim.pk)

@@ -299,6 +299,16 @@ class RejectForm(forms.Form):
     )
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="What should they change?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The partner will read this. Say plainly what to put right, then they can send it again.",
+        error_messages={"required": "Say what to change: the partner will see it."},
+    )
+
+
 def voucher_choices() -> list[tuple[str, str]]:
     return [("", "Not paying in vouchers")] + [
         (

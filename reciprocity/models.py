@@ -326,15 +326,18 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
-def claimable_meetings(partner) -> "models.QuerySet[Meeting]":
+def claimable_meetings(partner, *, claim: "Claim | None" = None) -> "models.QuerySet[Meeting]":
     """The meetings a partner may still claim for: held within the claimable window
     (`coprod.bounds.CLAIM_ACTIVITY`), attended by them according to the register, and with
-    no live claim of theirs yet. The one rule: the claim form offers these and
-    `services.claim_create` refuses any other meeting."""
+    no live claim of theirs yet (other than `claim`, when its meeting is being changed). The
+    one rule: the claim form offers these and `services.claim_create` (and `claim_change`)
+    refuses any other meeting."""
     since, _ = bounds.CLAIM_ACTIVITY.limits()
     attended = Attendance.objects.filter(meeting=OuterRef("pk"), partner=partner,
                                          status=Attendance.Status.ATTENDED)
     claimed = Claim.objects.live().filter(meeting=OuterRef("pk"), partner=partner)
+    if claim is not None:
+        claimed = claimed.exclude(pk=claim.pk)
     return (
         Meeting.objects.filter(starts_at__gte=bounds.start_of(since), starts_at__lte=timezone.now())
         .filter(Exists(attended))
@@ -375,6 +378,7 @@ class Claim(KeptRecord):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned to put right"
         APPROVED = "approved", "Approved"
         PAID = "paid", "Paid"
         REJECTED = "rejected", "Rejected"
@@ -384,6 +388,7 @@ class Claim(KeptRecord):
     PLAIN_STATUS = {
         Status.DRAFT: "Not sent yet",
         Status.SUBMITTED: "Sent to us: waiting for a decision",
+        Status.RETURNED: "Sent back to you: please change it and send it again",
         Status.APPROVED: "Agreed: waiting to be paid",
         Status.PAID: "Paid",
         Status.REJECTED: "Not agreed",
@@ -444,6 +449,11 @@ class Claim(KeptRecord):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     rejection_reason = models.TextField(blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True, help_text="When staff sent it back.")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_reason = models.TextField(blank=True, help_text="What staff asked the partner to change.")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -480,6 +490,9 @@ class Claim(KeptRecord):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="claim_rejection_has_a_reason"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="claim_return_has_a_reason"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -508,6 +521,11 @@ class Claim(KeptRecord):
     @property
     def is_open(self) -> bool:
         return self.status in {self.Status.SUBMITTED, self.Status.APPROVED}
+
+    @property
+    def can_change(self) -> bool:
+        """Not sent yet, or sent back by staff: the partner (or staff for them) may change it."""
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
     def kept_because(self) -> str:
         if self.status == self.Status.PAID:

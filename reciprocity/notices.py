@@ -48,6 +48,7 @@ EMAIL_SUBJECTS = {
     "submitted": "we have your claim",
     "approved": "your claim has been agreed",
     "rejected": "about your claim",
+    "returned": "please look at your claim again",
     "paid": "your claim has been paid",
     "withdrawn": "your claim has been cancelled",
 }

@@ -1,7 +1,7 @@
 """What the reciprocity app shows on a partner's pages: the claims and payments section of
 the staff view of a partner (templates/reciprocity/_partner_payments.html: this tax year's
 claims and what was paid, in three queries however many claims), and the claims not sent
-yet in "What to look at next" on their portal home."""
+yet (or sent back to put right) in "What to look at next" on their portal home."""
 
 from django.db.models import Count
 from django.db.models import Q
@@ -29,10 +29,11 @@ def partner_payments(partner) -> dict:
 
 
 def claims_to_finish(partner) -> dict:
-    """The partner's claims not sent yet (one query), for "What to look at next"."""
+    """The partner's claims not sent yet, or sent back to them to put right (one query), for
+    "What to look at next"."""
     if partner is None:
         return {"items": []}
     return {"items": list(
-        Claim.objects.of_partner(partner).filter(status=Claim.Status.DRAFT)
+        Claim.objects.of_partner(partner).filter(status__in=[Claim.Status.DRAFT, Claim.Status.RETURNED])
         .select_related("meeting", "activity_type").order_by("-created_at", "-pk")[:SHOWN]
     )}

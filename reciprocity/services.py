@@ -3,7 +3,8 @@ names the person acting in the audit trail (django-simple-history), and runs in
 one transaction. Views turn a ValidationError into a form error.
 
 The claim workflow: draft → submitted → approved → paid, or rejected (with a
-reason) or withdrawn. Each step locks the claim row first and checks its state,
+reason) or withdrawn; a submitted claim may be returned to the partner to put right
+(with what to change), and they send it again. Each step locks the claim row first and checks its state,
 so two requests at once cannot both move it (and a claim is never paid twice).
 """
 
@@ -127,6 +128,29 @@ def _locked_own(claim: Claim, by, allowed: set, action: str) -> Claim:
     check_own_or_staff(claim, by)
     _require_status(claim, allowed, action)
     return claim
+
+
+def _locked_to_decide(claim: Claim, by, allowed: set, action: str, *, verb: str,
+                      own: str = "You cannot decide on your own claim") -> Claim:
+    """The claim locked for finance staff to decide on (approve, reject, send back): `by` needs
+    the approve permission, the claim must be in one of `allowed`, and it is not their own."""
+    if not can_approve(by):
+        raise PermissionDenied(f"You do not have permission to {verb} claims.")
+    claim = _locked(claim)
+    _require_status(claim, allowed, action)
+    if is_own_claim(claim, by):
+        raise ValidationError(f"{own}: ask another member of the finance team.")
+    return claim
+
+
+def _reason_for_partner(reason: str, *, missing: str) -> str:
+    """A decision's reason, which the partner reads: needed, and at most 2,000 characters."""
+    reason = bounds.check_text("reason", reason)
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "Keep the reason to 2,000 characters or fewer."})
+    return reason
 
 
 def _require_status(claim: Claim, allowed: set, action: str) -> None:
@@ -425,6 +449,38 @@ def _retotal(claim: Claim, by, reason: str = "") -> None:
     model_save(claim, by=by, reason=reason, update_fields=["fee_total", "expenses_total", "total"])
 
 
+def _what_and_fee(partner, *, meeting, activity: str, activity_date: date | None, activity_type, hours,
+                  claim: Claim | None = None) -> dict:
+    """What a claim is for and its fee, checked: a meeting must be one `claimable_meetings`
+    offers (its title, date and the hours on the register then fill the rest); otherwise what
+    it was for and the date are needed. `claim`: the claim being changed, whose own meeting
+    stays claimable."""
+    if meeting is not None:
+        if not claimable_meetings(partner, claim=claim).filter(pk=meeting.pk).exists():
+            raise ValidationError({"meeting": why_not_claimable(partner, meeting)})
+        attendance = attendance_at(partner, meeting)
+        activity = activity or f"{meeting.panel.name}: {meeting.title}"
+        activity_date = timezone.localdate(meeting.starts_at)
+        hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
+    activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
+    if activity_date is None:
+        raise ValidationError({"activity_date": "Enter the date of the activity."})
+    bounds.CLAIM_ACTIVITY.check("activity_date", activity_date)
+    if hours is not None:
+        hours = Decimal(hours)
+    rate = fee = None
+    if activity_type is not None:
+        rate, fee = fee_for(activity_type=activity_type, on=activity_date, hours=hours)
+    return {"activity": activity, "activity_date": activity_date, "hours": hours, "rate": rate, "fee": fee}
+
+
+def _fee_line(rate: Rate, fee: Decimal, hours: Decimal | None) -> dict:
+    basis = f"{rate.get_basis_display()} at {pounds(rate.amount)}"
+    if rate.basis == Rate.Basis.HOURLY:
+        basis += f" for {hours.normalize():f} hours"
+    return {"kind": ClaimItem.Kind.FEE, "amount": fee, "description": basis}
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -444,29 +500,16 @@ def claim_create(
         raise PermissionDenied("Only the partner or staff can make a claim for them.")
     if partner.is_erased:
         raise ValidationError("This partner's record has been erased.")
-    if meeting is not None:
-        if not claimable_meetings(partner).filter(pk=meeting.pk).exists():
-            raise ValidationError({"meeting": why_not_claimable(partner, meeting)})
-        attendance = attendance_at(partner, meeting)
-        activity = activity or f"{meeting.panel.name}: {meeting.title}"
-        activity_date = timezone.localdate(meeting.starts_at)
-        hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
-    activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
-    _date("activity_date", activity_date, bounds.CLAIM_ACTIVITY, "Enter the date of the activity.")
-    if hours is not None:
-        hours = Decimal(hours)
-    rate = fee = None
-    if activity_type is not None:
-        rate, fee = fee_for(activity_type=activity_type, on=activity_date, hours=hours)
+    what = _what_and_fee(partner, meeting=meeting, activity=activity, activity_date=activity_date,
+                         activity_type=activity_type, hours=hours)
+    activity, activity_date, hours, rate, fee = (
+        what["activity"], what["activity_date"], what["hours"], what["rate"], what["fee"])
     # Every line is checked (receipts included) before anything is saved.
     lines = [_clean_cost(**cost) for cost in (costs or []) if cost.get("amount") not in (None, "")]
     if fee is None and not lines:
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
     if fee is not None:
-        basis = f"{rate.get_basis_display()} at {pounds(rate.amount)}"
-        if rate.basis == Rate.Basis.HOURLY:
-            basis += f" for {hours.normalize():f} hours"
-        lines.insert(0, {"kind": ClaimItem.Kind.FEE, "amount": fee, "description": basis})
+        lines.insert(0, _fee_line(rate, fee, hours))
 
     claim = Claim(
         partner=partner,
@@ -495,9 +538,39 @@ def claim_create(
 
 
 @transaction.atomic
+def claim_change(
+    *,
+    claim: Claim,
+    by,
+    meeting=None,
+    activity: str = "",
+    activity_date: date | None = None,
+    activity_type: ActivityType | None = None,
+    hours=None,
+) -> Claim:
+    """Change what a claim not sent yet (or sent back to put right) is for, and its fee: the
+    answers of the claim's first two questions, checked as `claim_create` checks them. The
+    costs stay; the fee line is worked out again from the rate."""
+    claim = _locked_own(claim, by, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "changed")
+    what = _what_and_fee(claim.partner, meeting=meeting, activity=activity, activity_date=activity_date,
+                         activity_type=activity_type, hours=hours, claim=claim)
+    if what["fee"] is None and not claim.items.exclude(kind=ClaimItem.Kind.FEE).exists():
+        raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
+    model_update(instance=claim, by=by, reason="Changed what it is for", data={
+        "meeting": meeting, "activity": what["activity"], "activity_date": what["activity_date"],
+        "activity_type": activity_type, "hours": what["hours"], "rate": what["rate"]})
+    for item in claim.items.filter(kind=ClaimItem.Kind.FEE):
+        model_delete(item, by=by)
+    if what["fee"] is not None:
+        _add_item(claim, _fee_line(what["rate"], what["fee"], what["hours"]), by)
+    _retotal(claim, by, reason="Fee worked out again")
+    return claim
+
+
+@transaction.atomic
 def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", receipt=None, by) -> ClaimItem:
     """Add a cost to a draft claim. The fee comes from the rate, so it is not added here."""
-    claim = _locked_own(claim, by, {Claim.Status.DRAFT}, "changed")
+    claim = _locked_own(claim, by, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "changed")
     if kind == ClaimItem.Kind.FEE:
         raise ValidationError({"kind": "The fee is worked out from the rate; add costs here."})
     item = _add_item(
@@ -513,7 +586,7 @@ def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", re
 
 @transaction.atomic
 def claim_item_remove(*, item: ClaimItem, by) -> Claim:
-    claim = _locked_own(item.claim, by, {Claim.Status.DRAFT}, "changed")
+    claim = _locked_own(item.claim, by, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "changed")
     receipt = item.receipt.name if item.receipt else ""
     model_delete(item, by=by)
     if receipt:
@@ -538,7 +611,7 @@ def _submit(claim: Claim, by) -> None:
 def claim_submit(*, claim: Claim, by) -> Claim:
     claim = _locked(claim)
     check_own_or_staff(claim, by)
-    _require_status(claim, {Claim.Status.DRAFT}, "sent")
+    _require_status(claim, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "sent")
     _submit(claim, by)
     return claim
 
@@ -546,8 +619,9 @@ def claim_submit(*, claim: Claim, by) -> Claim:
 @transaction.atomic
 def claim_withdraw(*, claim: Claim, by) -> Claim:
     """The partner (or staff for them) cancels a claim not yet decided."""
-    claim = _locked_own(claim, by, {Claim.Status.DRAFT, Claim.Status.SUBMITTED}, "cancelled")
-    was_sent = claim.status == Claim.Status.SUBMITTED
+    claim = _locked_own(claim, by, {Claim.Status.DRAFT, Claim.Status.SUBMITTED, Claim.Status.RETURNED},
+                        "cancelled")
+    was_sent = claim.status != Claim.Status.DRAFT
     return _close(claim, by, reason="Withdrawn", notify=was_sent)
 
 
@@ -588,12 +662,8 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
     """Agree a sent claim, for its total or less. Needs the approve permission; nobody
     approves their own claim. If paying it would take the partner past a benefit limit,
     the approver must confirm they have talked it through with them."""
-    if not can_approve(by):
-        raise PermissionDenied("You do not have permission to approve claims.")
-    claim = _locked(claim)
-    _require_status(claim, {Claim.Status.SUBMITTED}, "approved")
-    if is_own_claim(claim, by):
-        raise ValidationError("You cannot approve your own claim: ask another member of the finance team.")
+    claim = _locked_to_decide(claim, by, {Claim.Status.SUBMITTED}, "approved", verb="approve",
+                              own="You cannot approve your own claim")
     amount = claim.total if amount in (None, "") else clean_money(amount, label="The amount to approve")
     if amount > claim.total:
         raise ValidationError({"amount": f"You cannot approve more than the {pounds(claim.total)} claimed."})
@@ -624,20 +694,26 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
 @transaction.atomic
 def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
     """Turn a sent or agreed claim down, with a reason the partner will read."""
-    if not can_approve(by):
-        raise PermissionDenied("You do not have permission to reject claims.")
-    claim = _locked(claim)
-    _require_status(claim, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "rejected")
-    if is_own_claim(claim, by):
-        raise ValidationError("You cannot decide on your own claim: ask another member of the finance team.")
-    reason = bounds.check_text("reason", reason)
-    if not reason:
-        raise ValidationError({"reason": "Give the reason: the partner will see it."})
-    if len(reason) > 2000:
-        raise ValidationError({"reason": "Keep the reason to 2,000 characters or fewer."})
+    claim = _locked_to_decide(claim, by, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "rejected",
+                              verb="reject")
+    reason = _reason_for_partner(reason, missing="Give the reason: the partner will see it.")
     model_update(instance=claim, by=by, reason="Rejected", data={"status": Claim.Status.REJECTED,
                  "rejection_reason": reason, "decided_at": timezone.now(), "decided_by": by})
     _notify(claim, "rejected")
+    return claim
+
+
+@transaction.atomic
+def claim_return(*, claim: Claim, by, reason: str) -> Claim:
+    """Send a sent claim back to the partner to put right, saying what to change, instead of
+    turning it down: they change it and send it again. Who and when are kept on the claim
+    and in its history; the partner is told."""
+    claim = _locked_to_decide(claim, by, {Claim.Status.SUBMITTED}, "sent back", verb="send back")
+    reason = _reason_for_partner(reason, missing="Say what to change: the partner will see it.")
+    model_update(instance=claim, by=by, reason="Sent back to the partner to put right", data={
+        "status": Claim.Status.RETURNED, "return_reason": reason, "returned_at": timezone.now(),
+        "returned_by": by})
+    _notify(claim, "returned")
     return claim
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/claims/new/fee/", claim_steps.fee, name="my_claim_step_fee"),
     path("my/claims/new/costs/", claim_steps.costs, name="my_claim_step_costs"),
     path("my/claims/<int:pk>/check/", claim_steps.check, name="my_claim_check"),
+    path("my/claims/<int:pk>/change/<slug:step>/", claim_steps.change, name="my_claim_change"),
     path("my/claims/<int:pk>/", views.my_claim_detail, name="my_claim_detail"),
     path("my/claims/<int:pk>/costs/", views.my_claim_cost_add, name="my_claim_cost_add"),
     path(
@@ -42,6 +43,7 @@ urlpatterns = [
     path("staff/claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
     path("staff/claims/<int:pk>/approve/", views.claim_approve, name="claim_approve"),
     path("staff/claims/<int:pk>/reject/", views.claim_reject, name="claim_reject"),
+    path("staff/claims/<int:pk>/return/", views.claim_return, name="claim_return"),
     path("staff/claims/<int:pk>/pay/", views.claim_pay, name="claim_pay"),
     # --- Staff: finance ---
     path("staff/finance/", views.finance, name="finance"),

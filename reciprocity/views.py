@@ -80,7 +80,7 @@ def get_claim_for_user(request: HttpRequest, pk: int) -> Claim:
         raise Http404
     return get_object_or_404(
         Claim.objects.visible_to(request.user).for_list().select_related(
-            "rate", "created_by", "submitted_by", "decided_by", "withdrawn_by"
+            "rate", "created_by", "submitted_by", "decided_by", "withdrawn_by", "returned_by"
         ),
         pk=pk,
     )
@@ -438,6 +438,7 @@ def _claim_page(
     *,
     approve_form=None,
     reject_form=None,
+    return_form=None,
     pay_form=None,
     cost_form=None,
     status: int = 200,
@@ -471,6 +472,7 @@ def _claim_page(
             "advice_links": benefits.ADVICE_LINKS,
             "approve_form": approve_form or forms.ApproveForm(initial={"amount": claim.payable}),
             "reject_form": reject_form or forms.RejectForm(),
+            "return_form": return_form or forms.ReturnForm(),
             # Only an approved claim has a pay form (it looks up the running funding sources).
             "pay_form": (pay_form or forms.PayForm.for_claim(claim))
             if claim.status == Claim.Status.APPROVED
@@ -529,6 +531,23 @@ def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("reciprocity:claim_detail", pk=claim.pk)
     return _claim_page(request, claim, reject_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def claim_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a sent claim back to the partner to put right, with what to change."""
+    claim = get_claim_for_user(request, pk)
+    if not services.can_approve(request.user):
+        raise PermissionDenied
+    form = forms.ReturnForm(request.POST)
+    done = submit(request, form, lambda data: services.claim_return(
+        claim=claim, by=request.user, reason=data["reason"]))
+    if done is not None:
+        messages.success(request, f"Claim {claim.pk} has been sent back to {claim.partner.display_name} "
+                                  "to put right; they will see what to change.")
+        return redirect("reciprocity:claim_detail", pk=claim.pk)
+    return _claim_page(request, claim, return_form=form, status=400)
 
 
 @require_POST

@@ -1,17 +1,24 @@
 """The pages: answering one area per screen, results, actions, ladders and areas."""
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
+from coprod.models import Report
+from coprod.pdf import render_pdf
 from ladder.models import Action
 from ladder.models import Area
 from ladder.models import Ladder
 from ladder.models import Respondent
 from ladder.models import Response
 from ladder.models import Round
+from ladder.reports import render_round
 
 from ..helpers import assert_queries_bounded
 from ..helpers import pdf_text
@@ -292,6 +299,19 @@ def test_round_report_pdf_holds_the_results_and_action_plan(trustee_client, worl
     assert "(overdue)" in text
     assert world.partner.full_name not in text
     assert _page(trustee_client.get(response.url))
+
+
+def test_round_report_keeps_each_table_with_its_caption_on_one_page(world):
+    report = Report(kind=Report.Kind.LADDER_ROUND, title="Round", params={"round": world.ladder_closed.pk})
+    template, context = render_round(report)
+    html = render_to_string(template, {"report": report, **context})
+    assert len(re.findall(r"<table[^>]*>\s*<caption>", html)) == html.count("<table") > 2
+    pages = [" ".join(page.extract_text().split())
+             for page in PdfReader(io.BytesIO(render_pdf(template, {"report": report, **context}))).pages]
+    for area in world.ladder_closed.ordered_areas():
+        caption = f"{area.name}: how many staff and partners chose each step"
+        page = next(text for text in pages if caption in text)
+        assert "Step Staff Partners" in page.split(caption)[1]  # the table's header follows its caption
 
 
 # --- Action plan ---

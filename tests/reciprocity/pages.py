@@ -81,6 +81,11 @@ def populate(world) -> None:
         partner, activity="Tested the new website", days_ago=2, travel=Decimal("4.50"), receipt=jpeg()
     )
     world.receipt_item = world.claim_submitted.items.get(kind="travel")
+    world.claim_returned = services.claim_return(
+        claim=make_claim(partner, activity="Checked the new form", days_ago=7),
+        by=world.staff,
+        reason="Please say how long it took.",
+    )
     world.claim_draft = make_claim(
         partner,
         activity="Wrote a blog post",
@@ -110,6 +115,10 @@ def _today() -> str:
 
 def _pk(attribute: str):
     return lambda world: {"pk": getattr(world, attribute).pk}
+
+
+def _step(claim: str, step: str):
+    return lambda world: {"pk": getattr(world, claim).pk, "step": step}
 
 
 def _item(claim: str, item: str):
@@ -148,8 +157,14 @@ PAGES = [
     Page("reciprocity:my_claim_step_costs", OWN_ACTION, sweep=False),
     Page("reciprocity:my_claim_step_costs", OWN_ACTION, method="post", data=lambda w: {"travel": "3.40"}),
     Page("reciprocity:my_claim_check", OWN_RECORD, kwargs=_pk("claim_draft")),
+    Page("reciprocity:my_claim_check", OWN_RECORD, kwargs=_pk("claim_returned")),
+    # Changing an answer from "Check your answers": the partner's own claim only.
+    *[Page("reciprocity:my_claim_change", OWN_RECORD, kwargs=_step(claim, step))
+      for claim, step in (("claim_draft", "what"), ("claim_draft", "fee"), ("claim_returned", "fee"))],
+    Page("reciprocity:my_claim_change", OWN_RECORD_POST, kwargs=_step("claim_draft", "fee"), method="post",
+         data=lambda w: {"activity_type": ""}),
     *[Page("reciprocity:my_claim_detail", OWN_RECORD, kwargs=_pk(claim))
-      for claim in ("claim_draft", "claim_submitted", "claim_paid", "claim_rejected")],
+      for claim in ("claim_draft", "claim_submitted", "claim_paid", "claim_rejected", "claim_returned")],
     *_claim_actions("my_claim", OWN_RECORD_POST, cost={"kind": "subsistence", "amount": "3.00"}),
     _post("my_claim_decline", OWN_RECORD_POST, "claim_approved"),
     _post("my_claim_ask_less", OWN_RECORD_POST, "claim_submitted", amount="10.00"),
@@ -167,10 +182,13 @@ PAGES = [
          data=lambda w: {"action": "draft", "activity": "Leaflet review", "activity_date": RECENT,
                          "other": "2.00", "other_description": "Printing"}),
     *[Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk(claim))
-      for claim in ("claim_draft", "claim_submitted", "claim_approved", "claim_paid", "claim_rejected")],
+      for claim in (
+          "claim_draft", "claim_submitted", "claim_approved", "claim_paid", "claim_rejected", "claim_returned")],
     *_claim_actions("claim", STAFF_POST, cost={"kind": "care", "amount": "12.00"}),
     _post("claim_approve", STAFF_POST, "claim_submitted", amount="44.50", over_limit_agreed="on"),
     _post("claim_reject", STAFF_POST, "claim_submitted", reason="Please add the bus ticket."),
+    # Sending a claim back to put right: finance staff only (a partner gets 403).
+    _post("claim_return", STAFF_POST, "claim_submitted", reason="Please add the bus ticket."),
     Page("reciprocity:claim_pay", STAFF_POST, kwargs=_pk("claim_approved"), method="post",
          data=lambda w: {"method": "bank_transfer", "paid_on": _today(), "funding_source": w.funding.pk,
                          "amount": "40.00", "reference": "BACS-2"}),

@@ -6,8 +6,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from reciprocity import services
+from reciprocity import views
+from reciprocity.models import ActivityType
 from reciprocity.models import Claim
 
 from .helpers import hourly
@@ -71,3 +75,82 @@ def test_another_partners_claim_cannot_be_checked(client, partner, other):
     claim = make_claim(partner, submit=False)
     client.force_login(other.user)
     assert client.get(reverse("reciprocity:my_claim_check", args=[claim.pk])).status_code == 404
+
+
+def _change(pk: int, step: str) -> str:
+    return reverse("reciprocity:my_claim_change", args=[pk, step])
+
+
+def test_every_answer_on_check_your_answers_has_a_change_link(signed_in, partner):
+    meeting = meeting_attended(partner)
+    claim = services.claim_create(partner=partner, by=partner.user, meeting=meeting, activity_type=hourly(),
+                                  costs=[{"kind": "travel", "amount": "3.20", "description": "Bus"}])
+    check = signed_in.get(reverse("reciprocity:my_claim_check", args=[claim.pk])).content.decode()
+    for hidden in ("the meeting", "what it was for", "the date", "the fee", "travel"):
+        assert f'Change<span class="visually-hidden"> {hidden}</span>' in check
+    assert f'href="{_change(claim.pk, "what")}"' in check and f'href="{_change(claim.pk, "fee")}"' in check
+
+
+def test_changing_the_meeting_of_a_checked_claim_comes_back_to_check(signed_in, partner):
+    first = meeting_attended(partner, days_ago=3, hours=Decimal("2.00"))
+    second = meeting_attended(partner, days_ago=9, hours=Decimal("3.00"))
+    claim = services.claim_create(partner=partner, by=partner.user, meeting=first, activity_type=hourly())
+    page = signed_in.get(_change(claim.pk, "what")).content.decode()
+    assert "Change your answer" in page and first.title in page and second.title in page
+    response = signed_in.post(_change(claim.pk, "what"), {"meeting": second.pk})
+    assert response.url == reverse("reciprocity:my_claim_check", args=[claim.pk])
+    claim.refresh_from_db()
+    assert claim.meeting == second and claim.hours == Decimal("3.00")
+    assert claim.total == Decimal("60.00")  # the fee worked out again: 3 hours × £20
+    assert second.title in signed_in.get(response.url).content.decode()
+    # The first meeting is free to be claimed for again.
+    assert first in views.claimable_meetings(partner)
+
+
+def test_changing_the_fee_of_a_checked_claim_keeps_the_costs(signed_in, partner):
+    claim = make_claim(partner, submit=False, travel=Decimal("4.00"))
+    half_day = ActivityType.objects.get(name="Half day")
+    response = signed_in.post(_change(claim.pk, "fee"), {"activity_type": half_day.pk})
+    assert response.url == reverse("reciprocity:my_claim_check", args=[claim.pk])
+    claim.refresh_from_db()
+    assert claim.activity_type == half_day
+    assert (claim.fee_total, claim.expenses_total, claim.total) == (
+        Decimal("75.00"), Decimal("4.00"), Decimal("79.00"))
+    assert list(claim.items.filter(kind="fee").values_list("amount", flat=True)) == [Decimal("75.00")]
+
+
+def test_a_change_that_is_wrong_says_why_and_saves_nothing(signed_in, partner, other):
+    theirs = meeting_attended(other, days_ago=4)
+    claim = make_claim(partner, submit=False)
+    response = signed_in.post(_change(claim.pk, "what"), {"meeting": theirs.pk})
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    response = signed_in.post(_change(claim.pk, "what"), {"activity": ""})
+    assert "Tell us what you did, or choose a meeting above." in response.content.decode()
+    assert "There is a problem" in response.content.decode()
+    response = signed_in.post(_change(claim.pk, "fee"), {"activity_type": ""})
+    assert "there is nothing to claim" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.activity == "Read the new leaflet and sent comments" and claim.total == Decimal("40.00")
+
+
+def test_a_meeting_already_claimed_for_cannot_be_chosen_by_changing_another_claim(partner):
+    meeting = meeting_attended(partner)
+    services.claim_create(partner=partner, by=partner.user, meeting=meeting, activity_type=hourly())
+    other_claim = make_claim(partner, submit=False)
+    with pytest.raises(ValidationError, match="already a claim for this meeting"):
+        services.claim_change(claim=other_claim, by=partner.user, meeting=meeting, activity_type=hourly())
+
+
+def test_a_sent_claim_cannot_be_changed_and_another_partners_answers_404(client, partner, other):
+    claim = make_claim(partner)  # sent
+    client.force_login(partner.user)
+    response = client.get(_change(claim.pk, "fee"))
+    assert response.url == reverse("reciprocity:my_claim_detail", args=[claim.pk])
+    with pytest.raises(ValidationError):
+        services.claim_change(claim=claim, by=partner.user, activity="Other",
+                              activity_date=claim.activity_date)
+    draft = make_claim(partner, submit=False)
+    client.force_login(other.user)
+    assert client.get(_change(draft.pk, "what")).status_code == 404
+    assert client.post(_change(draft.pk, "fee"), {"activity_type": ""}).status_code == 404
+    assert client.get(_change(draft.pk, "costs")).status_code == 404
