@@ -182,8 +182,8 @@ PAGES = [
          data=lambda w: {"action": "draft", "activity": "Leaflet review", "activity_date": RECENT,
                          "other": "2.00", "other_description": "Printing"}),
     *[Page("reciprocity:claim_detail", STAFF_ONLY, kwargs=_pk(claim))
-      for claim in (
-          "claim_draft", "claim_submitted", "claim_approved", "claim_paid", "claim_rejected", "claim_returned")],
+      for claim in ("claim_draft", "claim_submitted", "claim_approved", "claim_paid", "claim_rejected",
+                    "claim_returned")],
     *_claim_actions("claim", STAFF_POST, cost={"kind": "care", "amount": "12.00"}),
     _post("claim_approve", STAFF_POST, "claim_submitted", amount="44.50", over_limit_agreed="on"),
     _post("claim_reject", STAFF_POST, "claim_submitted", reason="Please add the bus ticket."),
