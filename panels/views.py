@@ -62,6 +62,8 @@ from .tables import FeedbackTable
 from .tables import MeetingTable
 from .tables import PanelTable
 from .tables import ProposalTable
+from .tables import RecruitmentRoundTable
+from .tables import StaffTimeTable
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -110,20 +112,24 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+def _table_page(request: HttpRequest, table, *, filename: str, template: str, filter=None,
+                **context) -> HttpResponse:
+    """A staff list: `table` (filtered by `filter`, if any) downloaded when asked for (see
+    coprod.tables.table_response), else shown on `template` with `context`."""
+    if download := table_response(request, table, filename=filename):
+        return download
+    if filter is not None:
+        context.update(filter=filter, filtered=any(value for name, value in request.GET.items()
+                                                   if name in filter.filters))
+    return render(request, template, {"table": table, "page_obj": table.page, **context})
+
+
 @staff_required
 def panel_list(request: HttpRequest) -> HttpResponse:
     panels = Panel.objects.visible_to(request.user).for_list()
     panel_filter = filters.PanelFilter(request.GET or None, queryset=panels)
-    table = PanelTable(panel_filter.qs)
-    if download := table_response(request, table, filename="panels"):
-        return download
-    filtered = any(value for name, value in request.GET.items() if name in panel_filter.filters)
-    return render(request, "panels/panel_list.html", {
-        "filter": panel_filter,
-        "table": table,
-        "page_obj": table.page,
-        "filtered": filtered,
-    })
+    return _table_page(request, PanelTable(panel_filter.qs), filename="panels",
+                       template="panels/panel_list.html", filter=panel_filter)
 
 
 @staff_required
@@ -510,17 +516,10 @@ ATTENTION_SHOWN = 25
 @staff_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     awaiting = FeedbackPoint.objects.awaiting_answer()
-    table = ProposalTable(Proposal.objects.visible_to(request.user).for_list())
-    if download := table_response(request, table, filename="proposals"):
-        return download
-    return render(request, "panels/proposal_list.html", {
-        "attention": awaiting[:ATTENTION_SHOWN],
-        "attention_count": awaiting.count(),
-        "overdue_count": awaiting.filter(overdue=True).count(),
-        "table": table,
-        "page_obj": table.page,
-        "today": timezone.localdate(),
-    })
+    return _table_page(request, ProposalTable(Proposal.objects.visible_to(request.user).for_list()),
+                       filename="proposals", template="panels/proposal_list.html",
+                       attention=awaiting[:ATTENTION_SHOWN], attention_count=awaiting.count(),
+                       overdue_count=awaiting.filter(overdue=True).count(), today=timezone.localdate())
 
 
 @staff_required
@@ -675,18 +674,10 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     decision_filter = filters.DecisionFilter(request.GET or None,
                                              queryset=Decision.objects.visible_to(request.user).for_list())
     decisions = decision_filter.qs
-    table = DecisionTable(decisions)
-    if download := table_response(request, table, filename="decisions"):
-        return download
-    return render(request, "panels/decision_list.html", {
-        "base_template": _decision_base(request),
-        "is_staff": is_staff_member(request.user),
-        "filter": decision_filter,
-        "table": table,
-        "page_obj": table.page,
-        "shaped_count": decisions.shaped_by_lived_experience().count(),
-        "filtered": any(value for name, value in request.GET.items() if name in decision_filter.filters),
-    })
+    return _table_page(request, DecisionTable(decisions), filename="decisions",
+                       template="panels/decision_list.html", filter=decision_filter,
+                       base_template=_decision_base(request), is_staff=is_staff_member(request.user),
+                       shaped_count=decisions.shaped_by_lived_experience().count())
 
 
 @staff_or_trustee_required
@@ -695,16 +686,9 @@ def feedback_log(request: HttpRequest) -> HttpResponse:
     partner agrees to quotes and never named: the full log the governance report links to."""
     points = FeedbackPoint.objects.answered_quotable(Partner.objects.consenting_to("quotes"))
     log_filter = filters.FeedbackLogFilter(request.GET or None, queryset=points)
-    table = FeedbackTable(log_filter.qs)
-    if download := table_response(request, table, filename="feedback"):
-        return download
-    return render(request, "panels/feedback_log.html", {
-        "base_template": _decision_base(request),
-        "filter": log_filter,
-        "table": table,
-        "page_obj": table.page,
-        "filtered": any(value for name, value in request.GET.items() if name in log_filter.filters),
-    })
+    return _table_page(request, FeedbackTable(log_filter.qs), filename="feedback",
+                       template="panels/feedback_log.html", filter=log_filter,
+                       base_template=_decision_base(request))
 
 
 @staff_or_trustee_required
@@ -780,42 +764,18 @@ def decision_restore(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Protected staff time ---
 
 
-def _quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The calendar quarter holding `day` (the same boundaries as UK financial quarters)."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = day.replace(month=first_month, day=1)
-    end = (start + datetime.timedelta(days=92)).replace(day=1) - datetime.timedelta(days=1)
-    return start, end
-
-
-def _periods(today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
-    this_start, this_end = _quarter(today)
-    last_start, last_end = _quarter(this_start - datetime.timedelta(days=1))
-    return [("This quarter", this_start, this_end), ("Last quarter", last_start, last_end),
-            ("Last 12 months", today - datetime.timedelta(days=364), today)]
-
-
 @staff_required
 def staff_time_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    periods = _periods(today)
-    start, end = periods[0][1], periods[0][2]
-    form = forms.PeriodForm(request.GET if "start" in request.GET or "end" in request.GET else None,
-                            initial={"start": start, "end": end})
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    form = forms.PeriodForm(request.GET, today=timezone.localdate())
+    start, end = form.period()
     entries = StaffTime.objects.for_list().between(start, end)
     labels = dict(StaffTime.Category.choices)
-    return render(request, "panels/staff_time_list.html", {
-        "form": form,
-        "start": start,
-        "end": end,
-        "periods": periods,
-        "total": entries.aggregate(hours=Sum("hours"))["hours"] or Decimal("0"),
-        "by_panel": entries.totals_by_panel(),
-        "by_category": [{**row, "label": labels[row["category"]]} for row in entries.totals_by_category()],
-        "page_obj": paginate(request, entries),
-    })
+    return _table_page(
+        request, StaffTimeTable(entries), filename="staff-time", template="panels/staff_time_list.html",
+        form=form, start=start, end=end, periods=form.shortcuts,
+        total=entries.aggregate(hours=Sum("hours"))["hours"] or Decimal("0"),
+        by_panel=entries.totals_by_panel(),
+        by_category=[{**row, "label": labels[row["category"]]} for row in entries.totals_by_category()])
 
 
 @staff_required
@@ -867,14 +827,11 @@ def recruitment_list(request: HttpRequest) -> HttpResponse:
         rate_tile = (f"{rate.normalize():f}%", f"{involved} of {total} round{'s' if total != 1 else ''}")
         gap = (target - rate).normalize()
         against = ("Met", "") if rate >= target else ("Below target", f"{gap:f} percentage points to go")
-    return render(request, "panels/recruitment_list.html", {
-        "tiles": [
-            ("Rounds with a partner involved, last 12 months", *rate_tile),
-            ("Our target", f"{target.normalize():f}%", ""),
-            ("Against the target", *against),
-        ],
-        "page_obj": paginate(request, RecruitmentRound.objects.for_list()),
-    })
+    return _table_page(request, RecruitmentRoundTable(RecruitmentRound.objects.for_list()),
+                       filename="recruitment-rounds", template="panels/recruitment_list.html", tiles=[
+                           ("Rounds with a partner involved, last 12 months", *rate_tile),
+                           ("Our target", f"{target.normalize():f}%", ""),
+                           ("Against the target", *against)])
 
 
 @staff_required
