@@ -8,7 +8,6 @@ import logging
 import os
 from decimal import Decimal
 from pathlib import PurePath
-from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
@@ -17,14 +16,11 @@ from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import Count
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
 from coprod import bounds
-from coprod import notify
 from coprod import uploads
 from coprod.changes import model_create
 from coprod.changes import model_delete
@@ -32,23 +28,15 @@ from coprod.changes import model_save
 from coprod.changes import model_update
 from coprod.kpis import percent
 from coprod.models import Ladder
-from coprod.models import Notice
 from coprod.models import Organisation
 from coprod.models import Rung
 from coprod.models import Service
-from coprod.notices import notice_send
 from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.roles import require
-from participants.contact import consenting_ids
-from participants.contact import contact_address
-from participants.contact import contact_addresses
-from participants.contact import email_partner
-from participants.contact import partner_recipient
 from participants.models import Partner
 
 from . import reminders
-from .calendar import meeting_calendar
 from .models import Attendance
 from .models import Decision
 from .models import FeedbackPoint
@@ -287,7 +275,7 @@ def meeting_schedule(*, panel: Panel, data: dict, by, base_url: str = "") -> Mee
     for membership in panel.memberships.current(on=on_day).select_related("partner", "user"):
         _attendance_create(meeting=meeting, partner=membership.partner, user=membership.user, by=by)
     if meeting.starts_at >= timezone.now():
-        _queue_notice(meeting, "scheduled", base_url)
+        reminders.meeting_notice_send(meeting_id=meeting.pk, change="scheduled", base_url=base_url)
     return meeting
 
 
@@ -302,7 +290,7 @@ def meeting_update(*, meeting: Meeting, data: dict, by, base_url: str = "") -> l
     data = _clean_meeting(data, meeting=meeting)
     changed = model_update(instance=meeting, data=data, by=by)
     if meeting.ends_at >= timezone.now() and set(changed) & set(NOTIFIED_MEETING_FIELDS):
-        _queue_notice(meeting, "changed", base_url)
+        reminders.meeting_notice_send(meeting_id=meeting.pk, change="changed", base_url=base_url)
     return changed
 
 
@@ -317,7 +305,7 @@ def meeting_cancel(*, meeting: Meeting, by, base_url: str = "") -> Meeting:
                               "Record who came in the register instead.")
     meeting.status, meeting.cancelled_at, meeting.cancelled_by = Meeting.Status.CANCELLED, timezone.now(), by
     model_save(meeting, by=by, update_fields=["status", "cancelled_at", "cancelled_by"])
-    _queue_notice(meeting, "cancelled", base_url)
+    reminders.meeting_notice_send(meeting_id=meeting.pk, change="cancelled", base_url=base_url)
     return meeting
 
 
@@ -349,78 +337,6 @@ def meeting_record_not_held(*, meeting: Meeting, reason: str, by) -> Meeting:
                                          "cancelled_by": by, "cancel_reason": reason},
                  by=by, reason="Did not take place")
     return meeting
-
-
-def _queue_notice(meeting: Meeting, change: str, base_url: str) -> None:
-    meeting_notice_send(meeting_id=meeting.pk, change=change, base_url=base_url)
-
-
-NOTICE_SUBJECTS = {
-    "scheduled": "New meeting: {title}, {when}",
-    "changed": "Meeting changed: {title}, {when}",
-    "cancelled": "Meeting cancelled: {title}, {when}",
-}
-
-
-@transaction.atomic
-def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> int:
-    """E-mail the people on a meeting's register that it was scheduled, changed or
-    cancelled. Partners only when they have an e-mail address and their consent to be
-    contacted is in force; staff always. Each gets their own e-mail (nobody sees who
-    else was invited), with the calendar file attached. Answers how many were queued."""
-
-    if change not in NOTICE_SUBJECTS:
-        raise ValueError(f"Unknown meeting change: {change}")
-    meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
-    lines = list(meeting.attendance.select_related("partner", "user"))
-    partners = [line.partner for line in lines if line.partner_id]
-    addresses = contact_addresses(partners)
-    consenting = consenting_ids(partners)
-    recipients, other_channels = [], []
-    for line in lines:
-        if line.partner_id:
-            partner = line.partner
-            # Partners who chose texts, letters or a phone call hear the same news their way.
-            recipient = partner_recipient(partner, consenting=partner.pk in consenting)
-            if recipient.channel == Notice.Channel.EMAIL:
-                if partner.pk in addresses:
-                    recipients.append((partner.display_name, addresses[partner.pk], partner, None))
-            elif recipient.reachable:
-                other_channels.append(recipient)
-        elif line.user.is_active and line.user.email:
-            recipients.append((line.user.get_short_name(), line.user.email, None, line.user))
-    if not recipients and not other_channels:
-        return 0
-    organisation = Organisation.current()
-    when = timezone.localtime(meeting.starts_at)
-    subject = NOTICE_SUBJECTS[change].format(title=meeting.title, when=f"{when:%A} {when.day} {when:%B}")
-    base_url = base_url.rstrip("/")
-    ics = meeting_calendar(meeting, sequence=meeting.history.count(), host=_host(base_url))
-    calendar_file = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
-    queued = 0
-    for name, email, partner, user in recipients:
-        is_partner = partner is not None
-        path = reverse("panels:my_meeting" if is_partner else "panels:meeting_detail", args=[meeting.pk])
-        body = render_to_string("panels/email/meeting_notice.txt", {
-            "name": name, "meeting": meeting, "change": change, "organisation": organisation,
-            "is_partner": is_partner, "url": f"{base_url}{path}" if base_url else "",
-        })
-        queued += notify.email_queue(
-            kind=f"meeting_{change}", to=[email], subject=f"{organisation.name}: {subject}", body=body,
-            attachments=[calendar_file], partner=partner, user=user,
-        ) is not None
-    for recipient in other_channels:
-        body = render_to_string("panels/notices/meeting_change.txt", {
-            "recipient": recipient, "channel": recipient.channel, "meeting": meeting, "change": change,
-            "organisation": organisation, "when": f"{when:%A} {when.day} {when:%B} at {when:%H:%M}",
-        }).strip()
-        queued += notice_send(recipient=recipient, kind=f"meeting_{change}", subject=subject, body=body,
-                              topic=f"meeting:{meeting.pk}") is not None
-    return queued
-
-
-def _host(base_url: str) -> str:
-    return urlsplit(base_url).hostname or "coprod.invalid"
 
 
 # Papers: what may be uploaded. Each is checked by its content against coprod.uploads.FILE_TYPES.
@@ -666,41 +582,8 @@ def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Pro
         raise ValidationError(f"{proposal.panel} has closed. Choose another challenge panel first.")
     proposal.status = Proposal.Status.WITH_PANEL
     model_save(proposal, by=by, update_fields=["status"])
-    proposal_notify_panel(proposal_id=proposal.pk, base_url=base_url)
+    reminders.proposal_notify_panel(proposal_id=proposal.pk, base_url=base_url)
     return proposal
-
-
-@transaction.atomic
-def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
-    """E-mail the current members of the proposal's panel that it is waiting for their
-    points: staff members always, partners only with an e-mail address and consent to
-    contact in force. Answers how many e-mails were queued."""
-    proposal = Proposal.objects.select_related("panel", "owner").get(pk=proposal_id)
-    members = Membership.objects.current().filter(panel=proposal.panel).select_related("partner", "user")
-    addresses = contact_addresses(membership.partner for membership in members if membership.partner_id)
-    organisation = Organisation.current()
-    queued = 0
-    for membership in members:
-        partner, user = None, None
-        if membership.partner_id:
-            partner = membership.partner
-            if partner.pk not in addresses:
-                continue
-            name, address, is_partner = partner.display_name, addresses[partner.pk], True
-        elif membership.user.is_active and membership.user.email:
-            user = membership.user
-            name, address, is_partner = user.get_short_name(), user.email, False
-        else:
-            continue
-        path = reverse("panels:my_point_add" if is_partner else "panels:proposal_detail", args=[proposal.pk])
-        context = {"name": name, "proposal": proposal, "organisation": organisation, "is_partner": is_partner,
-                   "url": f"{base_url.rstrip('/')}{path}" if base_url else ""}
-        queued += notify.email_queue(
-            kind="proposal_with_panel", to=[address], partner=partner, user=user,
-            subject=f"{organisation.name}: a proposal for {proposal.panel} to look at",
-            body=render_to_string("panels/email/proposal_with_panel.txt", context),
-        ) is not None
-    return queued
 
 
 def _may_add_points(*, proposal: Proposal, partner: Partner) -> bool:
@@ -781,28 +664,8 @@ def feedback_respond(*, point: FeedbackPoint, outcome: str, response: str, reaso
         proposal.status = Proposal.Status.RESPONDED
         model_save(proposal, by=by, update_fields=["status"])
     if point.raised_by_id:
-        feedback_response_notify(response_id=answer.pk, first_answer=created, base_url=base_url)
+        reminders.feedback_response_notify(response_id=answer.pk, first_answer=created, base_url=base_url)
     return answer
-
-
-@transaction.atomic
-def feedback_response_notify(*, response_id: int, first_answer: bool = True, base_url: str = "") -> bool:
-    """Tell the partner who made a point what we did about it, in plain English, if they
-    have an e-mail address and consent to contact is in force. Answers whether it was queued."""
-    answer = (FeedbackResponse.objects.select_related("point__raised_by", "point__proposal")
-              .get(pk=response_id))
-    partner = answer.point.raised_by
-    if contact_address(partner) is None:
-        return False
-    organisation = Organisation.current()
-    context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
-               "first_answer": first_answer,
-               "url": f"{base_url.rstrip('/')}{reverse('panels:my_feedback')}" if base_url else ""}
-    return email_partner(
-        partner, kind="you_said_we_did",
-        subject=f"{organisation.name}: you said, we did",
-        body=render_to_string("panels/email/you_said_we_did.txt", context),
-    ) is not None
 
 
 # --- Decision log ----------------------------------------------------------------------------
