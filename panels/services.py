@@ -14,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError
 from django.db import transaction
-from django.db.models import Count
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
@@ -26,7 +24,6 @@ from coprod.changes import model_create
 from coprod.changes import model_delete
 from coprod.changes import model_save
 from coprod.changes import model_update
-from coprod.kpis import percent
 from coprod.models import Ladder
 from coprod.models import Organisation
 from coprod.models import Rung
@@ -945,34 +942,6 @@ def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = 
 def stage_participant_remove(*, participant: StageParticipant, by) -> None:
     _require_staff(by, "Only staff can change recruitment.")
     model_delete(participant, by=by)
-
-
-def recruitment_involvement_by_service(*, on: datetime.date | None = None) -> dict[int | None, tuple]:
-    """The rolling-12-month involvement rate: of the recruitment rounds that closed in the
-    365 days up to and including `on` (default today), how many were *involved* — a
-    lived-experience partner took part in at least one stage that went ahead. Answers, per
-    service id, (involved, total, rate in per cent to one decimal place). One grouped query.
-    The one home of the rate: the recruitment page, the dashboard and the services table
-    all read it from here."""
-    # The aggregate's name must differ from the `involved` annotation it filters on.
-    rows = (RecruitmentRound.objects.in_last_twelve_months(on).with_involvement().order_by()
-            .values("service")
-            .annotate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True))))
-    return {row["service"]: (involved, total, percent(involved, total))
-            for row in rows for involved, total in [(row["involved_rounds"], row["total"])]}
-
-
-def recruitment_involvement(*, on: datetime.date | None = None,
-                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
-    """The involvement rate (see `recruitment_involvement_by_service`) of one service, or of
-    the whole organisation: (involved, total, rate); the rate is None when no round closed
-    in that time."""
-    by_service = recruitment_involvement_by_service(on=on)
-    if service is not None:
-        return by_service.get(service.pk, (0, 0, None))
-    involved = sum(counts[0] for counts in by_service.values())
-    total = sum(counts[1] for counts in by_service.values())
-    return involved, total, percent(involved, total)
 
 
 @transaction.atomic

@@ -818,7 +818,7 @@ def get_stage_participant_for_user(request: HttpRequest, pk: int) -> StagePartic
 
 @staff_required
 def recruitment_list(request: HttpRequest) -> HttpResponse:
-    involved, total, rate = services.recruitment_involvement()
+    involved, total, rate = RecruitmentRound.objects.involvement()
     target = Organisation.current().recruitment_involvement_target
     if rate is None:
         rate_tile = ("No rounds yet", "No round has closed in the last 12 months.")
