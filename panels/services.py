@@ -30,7 +30,6 @@ from coprod.models import Rung
 from coprod.models import Service
 from coprod.roles import is_staff_member
 from coprod.roles import partner_for
-from coprod.roles import require
 from participants.models import Partner
 
 from . import reminders
@@ -47,6 +46,9 @@ from .models import RecruitmentRound
 from .models import RecruitmentStage
 from .models import StaffTime
 from .models import StageParticipant
+from .rules import ANSWERABLE
+from .rules import may_add_points
+from .rules import require_staff
 
 logger = logging.getLogger(__name__)
 
@@ -61,20 +63,21 @@ MEETING_FIELDS = ("title", "starts_at", "ends_at", "format", "venue", "access_in
 NOTIFIED_MEETING_FIELDS = ("starts_at", "ends_at", "format", "venue", "online_joining")
 
 
-def can_run_panels(user) -> bool:
-    """Panels, meetings, proposals, decisions and recruitment are run by staff; partners answer
-    their invitations and add points as the services below allow."""
-    return is_staff_member(user)
-
-
-def _require_staff(by, message: str = "Only staff can change panels and meetings.") -> None:
-    require(can_run_panels, by, message)
-
-
 def _unknown(data: dict, allowed: tuple) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
         raise ValueError(f"Not a field that can be set here: {', '.join(sorted(unknown))}")
+
+
+def _reason(reason: str, field, *, missing: str) -> str:
+    """The reason given for a record (why a meeting did not take place, why a decision is
+    archived): needed, and it must fit `field`."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > field.max_length:
+        raise ValidationError({"reason": f"Keep the reason to {field.max_length} characters or fewer."})
+    return reason
 
 
 def _merge_checked(data: dict, *, instance, model, fields: tuple, title: str, missing: str,
@@ -123,7 +126,7 @@ def _clean_panel(data: dict, *, panel: Panel | None) -> dict:
 @transaction.atomic
 def panel_create(*, data: dict, by) -> Panel:
     """Set up a panel. `data` holds PANEL_FIELDS (status defaults to running)."""
-    _require_staff(by)
+    require_staff(by)
     _unknown(data, PANEL_FIELDS)
     data = _clean_panel(data, panel=None)
     panel = model_create(Panel, by=by, created_by=by, **data)
@@ -134,7 +137,7 @@ def panel_create(*, data: dict, by) -> Panel:
 @transaction.atomic
 def panel_update(*, panel: Panel, data: dict, by) -> list[str]:
     """Change a panel's details; answers the names of the fields that changed."""
-    _require_staff(by)
+    require_staff(by)
     _unknown(data, PANEL_FIELDS)
     data = _clean_panel(data, panel=panel)
     return model_update(instance=panel, data=data, by=by)
@@ -161,7 +164,7 @@ def membership_add(*, panel: Panel, partner=None, user=None, role: str = Members
                    joined_on: datetime.date | None = None, by) -> Membership:
     """Put a partner or a staff member on a panel. They join the register of the
     panel's meetings still to come."""
-    _require_staff(by)
+    require_staff(by)
     joined_on = joined_on or timezone.localdate()
     bounds.MEMBERSHIP_JOINED.check("joined_on", joined_on)
     if (partner is None) == (user is None):
@@ -202,7 +205,7 @@ def membership_add(*, panel: Panel, partner=None, user=None, role: str = Members
 def membership_end(*, membership: Membership, left_on: datetime.date | None = None, by) -> Membership:
     """Record that someone left a panel. Their invitations to its meetings after that
     day are withdrawn; what they attended stays on the record."""
-    _require_staff(by)
+    require_staff(by)
     left_on = left_on or timezone.localdate()
     bounds.MEMBERSHIP_LEFT.check("left_on", left_on)
     if membership.left_on is not None:
@@ -262,7 +265,7 @@ def meeting_schedule(*, panel: Panel, data: dict, by, base_url: str = "") -> Mee
     """Schedule a meeting of a panel. Every current member goes on the register as
     invited, and is told by e-mail once the meeting is saved (`base_url`, such as
     "https://coprod.example.org", puts a link to the meeting in the e-mail)."""
-    _require_staff(by)
+    require_staff(by)
     _unknown(data, MEETING_FIELDS)
     if panel.status == Panel.Status.CLOSED:
         raise ValidationError("This panel is closed: reopen it before scheduling a meeting.")
@@ -280,7 +283,7 @@ def meeting_schedule(*, panel: Panel, data: dict, by, base_url: str = "") -> Mee
 def meeting_update(*, meeting: Meeting, data: dict, by, base_url: str = "") -> list[str]:
     """Change a meeting (minutes included). When the time, place or format of a meeting
     still to come changes, the people on its register are told by e-mail."""
-    _require_staff(by)
+    require_staff(by)
     _unknown(data, MEETING_FIELDS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting was cancelled; it can no longer be changed.")
@@ -294,7 +297,7 @@ def meeting_update(*, meeting: Meeting, data: dict, by, base_url: str = "") -> l
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by, base_url: str = "") -> Meeting:
     """Call a meeting off. The people on its register are told by e-mail."""
-    _require_staff(by)
+    require_staff(by)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting is already cancelled.")
     if meeting.starts_at <= timezone.now():
@@ -312,19 +315,15 @@ def meeting_record_not_held(*, meeting: Meeting, reason: str, by) -> Meeting:
     deleted). It becomes cancelled, with who recorded it, when and why, and stops counting
     as held; nobody is e-mailed. Refused when the register shows someone attended (a fee
     can only be claimed for a meeting the register shows they attended): correct it first."""
-    _require_staff(by)
+    require_staff(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting is already recorded as cancelled.")
     if meeting.starts_at > timezone.now():
         raise ValidationError("This meeting has not started yet: cancel it instead, so the people invited "
                               "are told.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the meeting did not take place, for the record."})
-    limit = Meeting._meta.get_field("cancel_reason").max_length
-    if len(reason) > limit:
-        raise ValidationError({"reason": f"Keep the reason to {limit} characters or fewer."})
+    reason = _reason(reason, Meeting._meta.get_field("cancel_reason"),
+                     missing="Say why the meeting did not take place, for the record.")
     attended = meeting.attendance.filter(status=Attendance.Status.ATTENDED).count()
     if attended:
         raise ValidationError(f"The register shows {attended} {'person' if attended == 1 else 'people'} "
@@ -372,7 +371,7 @@ def _check_paper_file(file: UploadedFile) -> str:
 def paper_add(*, meeting: Meeting, title: str, file: UploadedFile, by) -> MeetingPaper:
     """Share a paper with a meeting's members. Stored privately; only members and staff
     can download it."""
-    _require_staff(by)
+    require_staff(by)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting was cancelled; papers can no longer be added.")
     filename = _check_paper_file(file)
@@ -393,7 +392,7 @@ def paper_add(*, meeting: Meeting, title: str, file: UploadedFile, by) -> Meetin
 @transaction.atomic
 def paper_remove(*, paper: MeetingPaper, by) -> None:
     """Take a paper away from a meeting, and delete its file once that is saved."""
-    _require_staff(by)
+    require_staff(by)
     storage, name = paper.file.storage, paper.file.name
     paper.delete()
     logger.info("paper %s (%s) removed by %s", paper.title, name, by.pk)
@@ -444,7 +443,7 @@ def _attendance_apply(attendance: Attendance, *, status: str, hours, by) -> bool
 def attendance_set(*, attendance: Attendance, status: str, hours: Decimal | None = None, by) -> bool:
     """Staff record one line of a register. Hours default to the meeting's length when
     someone is marked as attended. Answers whether anything changed."""
-    _require_staff(by)
+    require_staff(by)
     return _attendance_apply(attendance, status=status, hours=hours, by=by)
 
 
@@ -453,7 +452,7 @@ def attendance_record_register(*, meeting: Meeting, lines: list[tuple[Attendance
                                by) -> int:
     """Staff record a meeting's whole register at once: (line, status, hours) for each
     person. Nothing is saved unless every line is valid. Answers how many changed."""
-    _require_staff(by)
+    require_staff(by)
     errors, changed = [], 0
     for attendance, status, hours in lines:
         if attendance.meeting_id != meeting.pk:
@@ -480,8 +479,7 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
     if meeting.starts_at <= timezone.now():
         raise ValidationError("This meeting has already started. If you could not come, please tell "
                               "the staff team.")
-    if attendance.status not in (Attendance.Status.INVITED, Attendance.Status.CONFIRMED,
-                                 Attendance.Status.DECLINED):
+    if attendance.status not in ANSWERABLE:
         raise ValidationError("Your answer is already recorded by the staff team.")
     status = Attendance.Status.CONFIRMED if confirm else Attendance.Status.DECLINED
     if attendance.status != status:
@@ -529,7 +527,7 @@ def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_d
 def proposal_create(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date,
                     document=None, by) -> Proposal:
     """A draft proposal for a challenge panel. It stays with staff until it is sent."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
+    require_staff(by, "Only staff can change proposals and decisions.")
     cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
                               response_deadline=response_deadline, document=document,
                               deadline_changed=True, panel_changed=True)
@@ -547,7 +545,7 @@ def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Pane
                     response_deadline: datetime.date, document=None, by) -> Proposal:
     """Change a proposal. The panel can change only while it is a draft; a new deadline
     cannot be in the past. `document=None` keeps the current document."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
+    require_staff(by, "Only staff can change proposals and decisions.")
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     panel_changed = panel.pk != proposal.panel_id
     if panel_changed and proposal.status != Proposal.Status.DRAFT:
@@ -571,7 +569,7 @@ def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Pane
 def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Proposal:
     """Put a draft to its challenge panel: members can now read it and add points.
     Members are e-mailed once the change is saved (partners only with consent to contact)."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
+    require_staff(by, "Only staff can change proposals and decisions.")
     proposal = Proposal.objects.select_for_update().select_related("panel").get(pk=proposal.pk)
     if proposal.status != Proposal.Status.DRAFT:
         raise ValidationError(f"“{proposal}” has already been sent to {proposal.panel}.")
@@ -581,10 +579,6 @@ def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Pro
     model_save(proposal, by=by, update_fields=["status"])
     reminders.proposal_notify_panel(proposal_id=proposal.pk, base_url=base_url)
     return proposal
-
-
-def _may_add_points(*, proposal: Proposal, partner: Partner) -> bool:
-    return Panel.objects.for_partner(partner).filter(pk=proposal.panel_id).exists()
 
 
 @transaction.atomic
@@ -601,14 +595,14 @@ def feedback_point_add(*, proposal: Proposal, text: str, raised_by: Partner | No
     if is_staff_member(by):
         if proposal.status == Proposal.Status.DRAFT:
             raise ValidationError("Send the proposal to the panel before recording its points.")
-        if raised_by is not None and not _may_add_points(proposal=proposal, partner=raised_by):
+        if raised_by is not None and not may_add_points(proposal=proposal, partner=raised_by):
             raise ValidationError({"raised_by": f"{raised_by} is not a member of {proposal.panel} now."})
     else:
         own = partner_for(by)
         if own is None or (raised_by is not None and raised_by.pk != own.pk):
             raise PermissionDenied("A partner can only add their own points.")
         raised_by = own
-        if not _may_add_points(proposal=proposal, partner=own):
+        if not may_add_points(proposal=proposal, partner=own):
             raise PermissionDenied("Only members of the panel can add points to this proposal.")
         if proposal.status != Proposal.Status.WITH_PANEL:
             raise ValidationError("The panel has finished looking at this proposal, so new points "
@@ -668,11 +662,14 @@ def feedback_respond(*, point: FeedbackPoint, outcome: str, response: str, reaso
 # --- Decision log ----------------------------------------------------------------------------
 
 
-def _check_decision(*, title: str, description: str, decided_on: datetime.date | None, decided_by: str,
-                    rung: Rung | None, shaped_by_panel: Panel | None, shaped_by_proposal: Proposal | None,
-                    how_shaped: str, implementation: str, rung_changed: bool) -> Panel | None:
-    """Check a decision's details; answer the panel that shaped it (taken from the
-    proposal when only the proposal is given)."""
+def _decision_values(*, title: str, decided_on: datetime.date | None, decided_by: str, description: str = "",
+                     service: Service | None = None, rung: Rung | None = None,
+                     shaped_by_panel: Panel | None = None, shaped_by_proposal: Proposal | None = None,
+                     how_shaped: str = "", implementation: str = Decision.Implementation.PLANNED,
+                     is_public: bool = False, decision: Decision | None = None) -> dict:
+    """A decision's details, checked, as the values to save. A newly chosen rung must be on
+    the current ladder (a rung of an older ladder may stay on a logged `decision`); the panel
+    that shaped it is taken from the proposal when only the proposal is given."""
     errors = {}
     for name, text, limit in (("title", title, Decision._meta.get_field("title").max_length),
                               ("description", description, None), ("how_shaped", how_shaped, None)):
@@ -687,6 +684,7 @@ def _check_decision(*, title: str, description: str, decided_on: datetime.date |
         errors["decided_by"] = "Choose who made the decision."
     if implementation not in Decision.Implementation.values:
         errors["implementation"] = "Choose how far the decision has been carried out."
+    rung_changed = decision is None or (rung.pk if rung else None) != decision.rung_id
     if rung is not None and rung_changed:
         current = Ladder.current()
         if current is None or rung.ladder_id != current.pk:
@@ -703,58 +701,31 @@ def _check_decision(*, title: str, description: str, decided_on: datetime.date |
                                 "it visible.")
     if errors:
         raise ValidationError(errors)
-    return shaped_by_panel
-
-
-DECISION_FIELDS = ("title", "description", "decided_on", "decided_by", "service", "rung", "shaped_by_panel",
-                   "shaped_by_proposal", "how_shaped", "implementation", "is_public")
-
-
-@transaction.atomic
-def decision_record(*, title: str, decided_on: datetime.date, decided_by: str, description: str = "",
-                    service: Service | None = None, rung: Rung | None = None,
-                    shaped_by_panel: Panel | None = None, shaped_by_proposal: Proposal | None = None,
-                    how_shaped: str = "", implementation: str = Decision.Implementation.PLANNED,
-                    is_public: bool = False, by) -> Decision:
-    """Log a significant decision, and how lived experience shaped it. The rung must be
-    one of the current ladder's."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
-    shaped_by_panel = _check_decision(
-        title=title, description=description, decided_on=decided_on, decided_by=decided_by, rung=rung,
-        shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped,
-        implementation=implementation, rung_changed=True,
-    )
-    decision = model_create(
-        Decision, by=by, title=title.strip(), description=description.strip(), decided_on=decided_on,
-        decided_by=decided_by, service=service, rung=rung, shaped_by_panel=shaped_by_panel,
-        shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped.strip(), implementation=implementation,
-        is_public=is_public, recorded_by=by)
-    return decision
-
-
-@transaction.atomic
-def decision_update(*, decision: Decision, title: str, decided_on: datetime.date, decided_by: str,
-                    description: str = "", service: Service | None = None, rung: Rung | None = None,
-                    shaped_by_panel: Panel | None = None, shaped_by_proposal: Proposal | None = None,
-                    how_shaped: str = "", implementation: str = Decision.Implementation.PLANNED,
-                    is_public: bool = False, by) -> list[str]:
-    """Change a logged decision (its implementation status, usually). A rung of an older
-    ladder may stay; a newly chosen rung must be on the current ladder. Answers the
-    names of the fields that changed."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    shaped_by_panel = _check_decision(
-        title=title, description=description, decided_on=decided_on, decided_by=decided_by, rung=rung,
-        shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped,
-        implementation=implementation, rung_changed=(rung.pk if rung else None) != decision.rung_id,
-    )
-    values = {
+    return {
         "title": title.strip(), "description": description.strip(), "decided_on": decided_on,
         "decided_by": decided_by, "service": service, "rung": rung, "shaped_by_panel": shaped_by_panel,
         "shaped_by_proposal": shaped_by_proposal, "how_shaped": how_shaped.strip(),
         "implementation": implementation, "is_public": is_public,
     }
-    return model_update(instance=decision, data=values, by=by)
+
+
+@transaction.atomic
+def decision_record(*, by, **details) -> Decision:
+    """Log a significant decision, and how lived experience shaped it. `details` are its
+    fields (see `_decision_values`: title, decided_on and decided_by are needed). The rung
+    must be one of the current ladder's."""
+    require_staff(by, "Only staff can change proposals and decisions.")
+    return model_create(Decision, by=by, recorded_by=by, **_decision_values(**details))
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, by, **details) -> list[str]:
+    """Change a logged decision (its implementation status, usually); `details` as for
+    `decision_record`. A rung of an older ladder may stay; a newly chosen rung must be on
+    the current ladder. Answers the names of the fields that changed."""
+    require_staff(by, "Only staff can change proposals and decisions.")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    return model_update(instance=decision, data=_decision_values(**details, decision=decision), by=by)
 
 
 @transaction.atomic
@@ -762,18 +733,14 @@ def decision_archive(*, decision: Decision, reason: str, by) -> Decision:
     """Take a decision out of the log — logged by mistake or twice — without deleting it
     (decisions are never deleted). It leaves the log, the dashboard and reports, and keeps
     who archived it, when and why; `decision_restore` puts it back."""
-    _require_staff(by)
+    require_staff(by)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.is_archived:
         raise ValidationError(f"This decision was already archived on "
                               f"{timezone.localtime(decision.archived_at):%d %B %Y}.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the decision is archived, for example “Logged twice: see "
-                                         "the decision of 3 May”."})
-    limit = Decision._meta.get_field("archive_reason").max_length
-    if len(reason) > limit:
-        raise ValidationError({"reason": f"Keep the reason to {limit} characters or fewer."})
+    reason = _reason(reason, Decision._meta.get_field("archive_reason"),
+                     missing="Say why the decision is archived, for example “Logged twice: see the decision "
+                             "of 3 May”.")
     model_update(instance=decision, by=by, reason="Archived",
                  data={"archived_at": timezone.now(), "archived_by": by, "archive_reason": reason})
     return decision
@@ -782,7 +749,7 @@ def decision_archive(*, decision: Decision, reason: str, by) -> Decision:
 @transaction.atomic
 def decision_restore(*, decision: Decision, by) -> Decision:
     """Put an archived decision back in the log. Its history keeps the archiving."""
-    _require_staff(by)
+    require_staff(by)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not decision.is_archived:
         raise ValidationError("This decision is in the log already.")
@@ -858,7 +825,7 @@ def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes
                              service: Service | None = None, notes: str = "",
                              stages: list[str] | tuple = (), by) -> RecruitmentRound:
     """A recruitment round, with the stages planned for it (shortlisting, interview...)."""
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
     unknown = set(stages) - set(RecruitmentStage.Kind.values)
     if unknown:
@@ -875,7 +842,7 @@ def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes
 def recruitment_round_update(*, round_: RecruitmentRound, post_title: str, opens_on: datetime.date,
                              closes_on: datetime.date, service: Service | None = None, notes: str = "",
                              by) -> RecruitmentRound:
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
     round_ = RecruitmentRound.objects.select_for_update().get(pk=round_.pk)
     late = round_.stages.filter(held_on__gt=closes_on).first()
@@ -895,7 +862,7 @@ def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | N
     """Add a stage to a round, or change its date or whether it was cancelled (None keeps
     it as it is). People on a cancelled stage stay on record, but do not make the round
     involved."""
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     if kind not in RecruitmentStage.Kind.values:
         raise ValidationError({"kind": "Choose a stage from the list."})
     bounds.STAGE_HELD.check("held_on", held_on)
@@ -917,7 +884,7 @@ def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | N
 def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = None, user=None,
                           by) -> StageParticipant:
     """Record that a partner or a staff member took part in a stage."""
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     if (partner is None) == (user is None):
         raise ValidationError("Choose either a partner or a staff member.")
     stage = RecruitmentStage.objects.select_for_update().get(pk=stage.pk)
@@ -940,14 +907,14 @@ def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = 
 
 @transaction.atomic
 def stage_participant_remove(*, participant: StageParticipant, by) -> None:
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     model_delete(participant, by=by)
 
 
 @transaction.atomic
 def involvement_target_set(*, target: Decimal, by) -> Organisation:
     """Set the organisation's target for the share of recruitment rounds partners take part in."""
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     if target is None or not Decimal("0") <= target <= Decimal("100"):
         raise ValidationError({"target": "Enter a target between 0 and 100 per cent."})
     organisation = Organisation.current()

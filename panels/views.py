@@ -57,6 +57,7 @@ from .models import RecruitmentRound
 from .models import RecruitmentStage
 from .models import StaffTime
 from .models import StageParticipant
+from .rules import can_answer
 from .tables import DecisionTable
 from .tables import FeedbackTable
 from .tables import MeetingTable
@@ -93,10 +94,15 @@ def get_paper_for_user(request: HttpRequest, pk: int) -> MeetingPaper:
     return get_object_or_404(papers.filter(meeting__in=_meetings_for(request).values("pk")), pk=pk)
 
 
-def get_membership_for_user(request: HttpRequest, pk: int) -> Membership:
+def _staff_get(request: HttpRequest, queryset, pk: int):
+    """A record only staff may see: anyone else, like a record that is not there, gets 404."""
     if not is_staff_member(request.user):
         raise Http404
-    return get_object_or_404(Membership.objects.select_related("panel", "partner", "user"), pk=pk)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_membership_for_user(request: HttpRequest, pk: int) -> Membership:
+    return _staff_get(request, Membership.objects.select_related("panel", "partner", "user"), pk)
 
 
 def get_own_attendance(request: HttpRequest, meeting_pk: int) -> Attendance:
@@ -181,15 +187,13 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     form = forms.MembershipForm(request.POST or None)
-    membership = submit(request, form, lambda data: services.membership_add(
-        panel=panel, by=request.user, **data))
-    if membership is not None:
-        messages.success(request, f"{membership.person} joined {panel.name} as "
-                                  f"{membership.get_role_display().lower()}.")
-        if "another" in request.POST:
-            return redirect("panels:membership_add", pk=panel.pk)
-        return redirect("panels:panel_detail", pk=panel.pk)
-    return render(request, "panels/membership_form.html", {"form": form, "panel": panel})
+    return form_page(
+        request, form, lambda data: services.membership_add(panel=panel, by=request.user, **data),
+        success=lambda membership: f"{membership.person} joined {panel.name} as "
+                                   f"{membership.get_role_display().lower()}.",
+        done=lambda _: redirect("panels:membership_add" if "another" in request.POST
+                                else "panels:panel_detail", pk=panel.pk),
+        template="panels/membership_form.html", context={"panel": panel})
 
 
 @require_POST
@@ -206,19 +210,22 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("panels:panel_detail", pk=membership.panel_id)
 
 
+# The form asks for a meeting's times as "starts" and "ends".
+MEETING_TIMES = {"starts_at": "starts", "ends_at": "ends"}
+
+
 @staff_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     form = forms.MeetingForm(request.POST or None)
-    meeting = submit(request, form, lambda _: services.meeting_schedule(
-        panel=panel, data=form.meeting_data(), by=request.user,
-        base_url=_base_url(request)), rename={"starts_at": "starts", "ends_at": "ends"})
-    if meeting is not None:
-        messages.success(request, f"Meeting scheduled. {meeting.attendance.count()} members are on the "
-                                  "register as invited and are told by e-mail (partners only if they "
-                                  "agreed to be contacted).")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
-    return render(request, "panels/meeting_form.html", {"form": form, "panel": panel, "meeting": None})
+    return form_page(
+        request, form, lambda _: services.meeting_schedule(
+            panel=panel, data=form.meeting_data(), by=request.user, base_url=_base_url(request)),
+        success=lambda meeting: f"Meeting scheduled. {meeting.attendance.count()} members are on the "
+                                "register as invited and are told by e-mail (partners only if they "
+                                "agreed to be contacted).",
+        done=lambda meeting: redirect("panels:meeting_detail", pk=meeting.pk),
+        template="panels/meeting_form.html", context={"panel": panel, "meeting": None}, rename=MEETING_TIMES)
 
 
 def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpResponse:
@@ -310,17 +317,17 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This meeting was cancelled; it can no longer be changed.")
         return redirect("panels:meeting_detail", pk=meeting.pk)
     form = forms.MeetingEditForm(request.POST or None, initial=forms.MeetingEditForm.initial_for(meeting))
-    changed = submit(request, form, lambda _: services.meeting_update(
-        meeting=meeting, data=form.meeting_data(), by=request.user,
-        base_url=_base_url(request)), rename={"starts_at": "starts", "ends_at": "ends"})
-    if changed is not None:
+    def saved(changed: list[str]) -> str:
         told = set(changed) & set(services.NOTIFIED_MEETING_FIELDS) and meeting.status == "scheduled"
-        messages.success(request, ("Changes saved. The people invited are told by e-mail that the "
-                                   "meeting has changed." if told else "Changes saved.")
-                         if changed else "Nothing was changed.")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
-    return render(request, "panels/meeting_form.html", {"form": form, "panel": meeting.panel,
-                                                        "meeting": meeting})
+        return ("Changes saved. The people invited are told by e-mail that the meeting has changed."
+                if told else "Changes saved.") if changed else "Nothing was changed."
+
+    return form_page(
+        request, form, lambda _: services.meeting_update(
+            meeting=meeting, data=form.meeting_data(), by=request.user, base_url=_base_url(request)),
+        success=saved, done=reverse("panels:meeting_detail", args=[meeting.pk]),
+        template="panels/meeting_form.html", context={"panel": meeting.panel, "meeting": meeting},
+        rename=MEETING_TIMES)
 
 
 @require_POST
@@ -418,14 +425,6 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _can_answer(meeting: Meeting, line: Attendance | None) -> bool:
-    answerable = (Attendance.Status.INVITED, Attendance.Status.CONFIRMED, Attendance.Status.DECLINED)
-    return bool(
-        line is not None and meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at > timezone.now()
-        and line.status in answerable
-    )
-
-
 @partner_required
 def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
@@ -433,7 +432,7 @@ def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "panels/my_meeting.html", {
         "meeting": meeting,
         "line": line,
-        "can_answer": _can_answer(meeting, line),
+        "can_answer": can_answer(meeting, line),
         "is_over": meeting.ends_at < timezone.now(),
         "is_cancelled": meeting.status == Meeting.Status.CANCELLED,
         "papers": meeting.papers.all(),
@@ -505,9 +504,7 @@ def get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
 
 def get_point_for_user(request: HttpRequest, pk: int) -> FeedbackPoint:
     """A feedback point, for staff only (partners see their own on "You said, we did")."""
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(FeedbackPoint.objects.with_response().select_related("proposal__panel"), pk=pk)
+    return _staff_get(request, FeedbackPoint.objects.with_response().select_related("proposal__panel"), pk)
 
 
 ATTENTION_SHOWN = 25
@@ -596,18 +593,19 @@ def point_respond(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request, pk)
     form = forms.FeedbackResponseForm(request.POST or None,
                                       initial=forms.FeedbackResponseForm.initial_for(point))
-    done = submit(request, form, lambda data: services.feedback_respond(
-        point=point, **data, by=request.user, base_url=_base_url(request)))
-    if done is not None:
+    def saved(_) -> str:
         left = point.proposal.points.unanswered().count()
         if left:
-            messages.success(request, f"Answer saved. {left} point{'s' if left != 1 else ''} still "
-                                      f"need{'s' if left == 1 else ''} an answer.")
-        else:
-            messages.success(request, "Answer saved. Every point now has an answer: the panel can see "
-                                      "what we did. If it led to a decision, log it.")
-        return redirect(f"{reverse('panels:proposal_detail', args=[point.proposal_id])}#point-{point.pk}")
-    return render(request, "panels/point_respond.html", {"point": point, "form": form})
+            return (f"Answer saved. {left} point{'s' if left != 1 else ''} still "
+                    f"need{'s' if left == 1 else ''} an answer.")
+        return ("Answer saved. Every point now has an answer: the panel can see what we did. If it led "
+                "to a decision, log it.")
+
+    return form_page(
+        request, form, lambda data: services.feedback_respond(
+            point=point, **data, by=request.user, base_url=_base_url(request)),
+        success=saved, done=f"{reverse('panels:proposal_detail', args=[point.proposal_id])}#point-{point.pk}",
+        template="panels/point_respond.html", context={"point": point})
 
 
 @staff_or_partner_required
@@ -785,12 +783,10 @@ def staff_time_create(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name, "").isdigit():
             initial[name] = request.GET[name]
     form = forms.StaffTimeForm(request.POST or None, initial=initial)
-    entry = submit(request, form, lambda data: services.staff_time_log(**data, by=request.user))
-    if entry is not None:
-        messages.success(request, f"{entry.hours} hours of {entry.get_category_display().lower()} "
-                                  f"logged for {entry.panel}.")
-        return redirect("panels:staff_time_list")
-    return render(request, "panels/staff_time_form.html", {"form": form})
+    return form_page(request, form, lambda data: services.staff_time_log(**data, by=request.user),
+                     success=lambda entry: f"{entry.hours} hours of {entry.get_category_display().lower()} "
+                                           f"logged for {entry.panel}.",
+                     done="panels:staff_time_list", template="panels/staff_time_form.html")
 
 
 # --- Recruitment rounds and the involvement rate ---
@@ -798,22 +794,12 @@ def staff_time_create(request: HttpRequest) -> HttpResponse:
 
 def get_round_for_user(request: HttpRequest, pk: int) -> RecruitmentRound:
     """A recruitment round with `involved`, for staff only; anyone else 404."""
-    if not is_staff_member(request.user):
-        raise Http404
     rounds = RecruitmentRound.objects.with_involvement().select_related("service", "created_by")
-    return get_object_or_404(rounds, pk=pk)
+    return _staff_get(request, rounds, pk)
 
 
 def get_stage_for_user(request: HttpRequest, pk: int) -> RecruitmentStage:
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(RecruitmentStage.objects.select_related("round"), pk=pk)
-
-
-def get_stage_participant_for_user(request: HttpRequest, pk: int) -> StageParticipant:
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(StageParticipant.objects.select_related("stage", "partner", "user"), pk=pk)
+    return _staff_get(request, RecruitmentStage.objects.select_related("round"), pk)
 
 
 @staff_required
@@ -928,7 +914,7 @@ def stage_participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def stage_participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = get_stage_participant_for_user(request, pk)
+    participant = _staff_get(request, StageParticipant.objects.select_related("stage", "partner", "user"), pk)
     person = participant.partner or participant.user.get_full_name()
     services.stage_participant_remove(participant=participant, by=request.user)
     stage = participant.stage.get_kind_display().lower()
@@ -942,10 +928,7 @@ def involvement_target(request: HttpRequest) -> HttpResponse:
     organisation = Organisation.current()
     form = forms.InvolvementTargetForm(request.POST or None,
                                        initial={"target": organisation.recruitment_involvement_target})
-    done = submit(request, form, lambda data: services.involvement_target_set(
-        target=data["target"], by=request.user))
-    if done is not None:
-        target = form.cleaned_data["target"].normalize()
-        messages.success(request, f"The involvement target is now {target:f}%.")
-        return redirect("panels:recruitment_list")
-    return render(request, "panels/involvement_target.html", {"form": form})
+    return form_page(
+        request, form, lambda data: services.involvement_target_set(target=data["target"], by=request.user),
+        success=lambda _: f"The involvement target is now {form.cleaned_data['target'].normalize():f}%.",
+        done="panels:recruitment_list", template="panels/involvement_target.html")
