@@ -492,8 +492,16 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
 
 # --- Proposals for challenge: "you said, we did" ---------------------------------------------
 
-def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date | None,
-                    document, deadline_changed: bool, panel_changed: bool) -> dict:
+def _proposal_values(*, title: str, summary: str, panel: Panel, owner,
+                     response_deadline: datetime.date | None, document=None,
+                     proposal: Proposal | None = None) -> dict:
+    """A proposal's details, checked, as the values to save. Its panel can change only while
+    it is a draft; a new deadline cannot be in the past."""
+    panel_changed = proposal is None or panel.pk != proposal.panel_id
+    if panel_changed and proposal is not None and proposal.status != Proposal.Status.DRAFT:
+        raise ValidationError({"panel": "The proposal has already gone to its panel, so the panel "
+                                        "cannot change."})
+    deadline_changed = proposal is None or response_deadline != proposal.response_deadline
     errors = {}
     title = bounds.check_text("title", title, max_length=Proposal._meta.get_field("title").max_length,
                               errors=errors)
@@ -520,19 +528,16 @@ def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_d
             errors["document"] = error.message_dict["file"]
     if errors:
         raise ValidationError(errors)
-    return {"title": title.strip(), "summary": summary.strip()}
+    return {"title": title.strip(), "summary": summary.strip(), "panel": panel, "owner": owner,
+            "response_deadline": response_deadline}
 
 
 @transaction.atomic
-def proposal_create(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date,
-                    document=None, by) -> Proposal:
-    """A draft proposal for a challenge panel. It stays with staff until it is sent."""
+def proposal_create(*, document=None, by, **details) -> Proposal:
+    """A draft proposal for a challenge panel (`details`: title, summary, panel, owner and
+    response_deadline). It stays with staff until it is sent."""
     require_staff(by, "Only staff can change proposals and decisions.")
-    cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
-                              response_deadline=response_deadline, document=document,
-                              deadline_changed=True, panel_changed=True)
-    proposal = model_create(Proposal, by=by, **cleaned, panel=panel, owner=owner,
-                            response_deadline=response_deadline, created_by=by)
+    proposal = model_create(Proposal, by=by, created_by=by, **_proposal_values(**details, document=document))
     if document:
         # Saved once the proposal has its id, so the file sits in the proposal's own folder.
         proposal.document.save(paper_filename(document.name or ""), document, save=False)
@@ -541,27 +546,17 @@ def proposal_create(*, title: str, summary: str, panel: Panel, owner, response_d
 
 
 @transaction.atomic
-def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Panel, owner,
-                    response_deadline: datetime.date, document=None, by) -> Proposal:
-    """Change a proposal. The panel can change only while it is a draft; a new deadline
-    cannot be in the past. `document=None` keeps the current document."""
+def proposal_update(*, proposal: Proposal, document=None, by, **details) -> Proposal:
+    """Change a proposal (`details` as for `proposal_create`). `document=None` keeps the
+    current document."""
     require_staff(by, "Only staff can change proposals and decisions.")
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    panel_changed = panel.pk != proposal.panel_id
-    if panel_changed and proposal.status != Proposal.Status.DRAFT:
-        raise ValidationError({"panel": "The proposal has already gone to its panel, so the panel "
-                                        "cannot change."})
-    cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
-                              response_deadline=response_deadline, document=document,
-                              deadline_changed=response_deadline != proposal.response_deadline,
-                              panel_changed=panel_changed)
-    proposal.title, proposal.summary = cleaned["title"], cleaned["summary"]
-    proposal.panel, proposal.owner, proposal.response_deadline = panel, owner, response_deadline
-    fields = ["title", "summary", "panel", "owner", "response_deadline"]
+    values = _proposal_values(**details, document=document, proposal=proposal)
+    for name, value in values.items():
+        setattr(proposal, name, value)
     if document:
         proposal.document.save(paper_filename(document.name or ""), document, save=False)
-        fields.append("document")
-    model_save(proposal, by=by, update_fields=fields)
+    model_save(proposal, by=by, update_fields=[*values, *(["document"] if document else [])])
     return proposal
 
 
@@ -802,7 +797,9 @@ def staff_time_log(*, panel: Panel, category: str, hours: Decimal, spent_on: dat
 # --- Recruitment rounds and the involvement rate ---------------------------------------------
 
 
-def _check_round(*, post_title: str, opens_on: datetime.date | None, closes_on: datetime.date | None) -> None:
+def _round_values(*, post_title: str, opens_on: datetime.date | None, closes_on: datetime.date | None,
+                  service: Service | None = None, notes: str = "") -> dict:
+    """A recruitment round's details, checked, as the values to save."""
     errors = {}
     limit = RecruitmentRound._meta.get_field("post_title").max_length
     bounds.check_text("post_title", post_title, max_length=limit, errors=errors)
@@ -818,20 +815,20 @@ def _check_round(*, post_title: str, opens_on: datetime.date | None, closes_on: 
         errors["closes_on"] = "The round cannot close before it opens."
     if errors:
         raise ValidationError(errors)
+    return {"post_title": post_title.strip(), "service": service, "notes": notes.strip(),
+            "opens_on": opens_on, "closes_on": closes_on}
 
 
 @transaction.atomic
-def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes_on: datetime.date,
-                             service: Service | None = None, notes: str = "",
-                             stages: list[str] | tuple = (), by) -> RecruitmentRound:
-    """A recruitment round, with the stages planned for it (shortlisting, interview...)."""
+def recruitment_round_create(*, stages: list[str] | tuple = (), by, **details) -> RecruitmentRound:
+    """A recruitment round (`details`: post_title, opens_on, closes_on, service, notes), with
+    the stages planned for it (shortlisting, interview...)."""
     require_staff(by, "Only staff can change recruitment.")
-    _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
+    values = _round_values(**details)
     unknown = set(stages) - set(RecruitmentStage.Kind.values)
     if unknown:
         raise ValidationError({"stages": "Choose stages from the list."})
-    round_ = model_create(RecruitmentRound, by=by, post_title=post_title.strip(), service=service,
-                          opens_on=opens_on, closes_on=closes_on, notes=notes.strip(), created_by=by)
+    round_ = model_create(RecruitmentRound, by=by, created_by=by, **values)
     for kind in RecruitmentStage.Kind.values:  # in the order they happen
         if kind in stages:
             model_create(RecruitmentStage, by=by, round=round_, kind=kind)
@@ -839,20 +836,17 @@ def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes
 
 
 @transaction.atomic
-def recruitment_round_update(*, round_: RecruitmentRound, post_title: str, opens_on: datetime.date,
-                             closes_on: datetime.date, service: Service | None = None, notes: str = "",
-                             by) -> RecruitmentRound:
+def recruitment_round_update(*, round_: RecruitmentRound, by, **details) -> RecruitmentRound:
+    """Change a round's details (`details` as for `recruitment_round_create`, without stages)."""
     require_staff(by, "Only staff can change recruitment.")
-    _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
+    values = _round_values(**details)
     round_ = RecruitmentRound.objects.select_for_update().get(pk=round_.pk)
-    late = round_.stages.filter(held_on__gt=closes_on).first()
+    late = round_.stages.filter(held_on__gt=values["closes_on"]).first()
     if late is not None:
         held = date_format(late.held_on, "j F Y")
         raise ValidationError({"closes_on": f"The {late.get_kind_display().lower()} stage was held on "
                                             f"{held}, after this closing date."})
-    model_update(instance=round_, data={"post_title": post_title.strip(), "service": service,
-                                        "notes": notes.strip(), "opens_on": opens_on, "closes_on": closes_on},
-                 by=by)
+    model_update(instance=round_, data=values, by=by)
     return round_
 
 
