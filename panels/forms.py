@@ -213,6 +213,11 @@ class RegisterLineForm(forms.Form):
 RegisterFormSet = forms.formset_factory(RegisterLineForm, extra=0, max_num=1000, validate_max=True)
 
 
+def register_people(lines) -> dict[int, str]:
+    """Who is on each register line (by the line's id), as the register's forms name them."""
+    return {line.pk: line.partner.staff_name if line.partner else str(line.user) for line in lines}
+
+
 # --- Proposals, decisions, staff time and recruitment ---
 
 

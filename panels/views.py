@@ -237,9 +237,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpR
     if formset is None:
         formset = forms.RegisterFormSet(
             initial=[{"line": line.pk, "status": line.status, "hours": line.hours} for line in lines],
-            form_kwargs={"people": {line.pk: line.partner.staff_name if line.partner else str(line.user)
-                                   for line in lines}},
-        )
+            form_kwargs={"people": forms.register_people(lines)})
     # Pair each line with its form by the line's id (a re-shown form keeps what was posted).
     forms_by_line = {
         str(form.data.get(form.add_prefix("line")) if form.is_bound else form.initial.get("line")): form
@@ -285,11 +283,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     lines = {line.pk: line for line in meeting.attendance.select_related("partner", "user")}
-    formset = forms.RegisterFormSet(
-        request.POST,
-        form_kwargs={"people": {pk: line.partner.staff_name if line.partner else str(line.user)
-                              for pk, line in lines.items()}},
-    )
+    formset = forms.RegisterFormSet(request.POST,
+                                    form_kwargs={"people": forms.register_people(lines.values())})
     if formset.is_valid():
         rows = [form.cleaned_data for form in formset.forms]
         if any(row["line"] not in lines for row in rows):
@@ -368,12 +363,16 @@ def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_or_partner_required
 def paper_download(request: HttpRequest, pk: int) -> FileResponse:
-    paper = get_paper_for_user(request, pk)
+    return _download(get_paper_for_user(request, pk).file, missing="The file of this paper is missing.")
+
+
+def _download(file, *, missing: str) -> FileResponse:
+    """A stored file as a download under its own name; 404 saying `missing` when it is gone."""
     try:
-        handle = paper.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError:
-        raise Http404("The file of this paper is missing.") from None
-    return FileResponse(handle, as_attachment=True, filename=paper.file.name.rsplit("/", 1)[-1])
+        raise Http404(missing) from None
+    return FileResponse(handle, as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
 
 
 @require_POST
@@ -613,11 +612,7 @@ def proposal_document(request: HttpRequest, pk: int) -> FileResponse:
     proposal = get_proposal_for_user(request, pk)
     if not proposal.document:
         raise Http404("This proposal has no document.")
-    try:
-        handle = proposal.document.open("rb")
-    except FileNotFoundError:
-        raise Http404("The document of this proposal is missing.") from None
-    return FileResponse(handle, as_attachment=True, filename=proposal.document.name.rsplit("/", 1)[-1])
+    return _download(proposal.document, missing="The document of this proposal is missing.")
 
 
 @partner_required
@@ -861,23 +856,26 @@ def recruitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _form_problem(form) -> str:
-    """A one-line message from a small form's errors, for forms on a page that is shown
-    again after a redirect."""
-    return " ".join(message for errors in form.errors.values() for message in errors)
+def _act_on_form(request: HttpRequest, form, action, success, *, refused: str):
+    """A small form on a page shown again after a redirect: run `action(cleaned_data)` as
+    `act` does, or say after `refused` what is wrong with the form. Answers what `action`
+    returned, None when nothing was saved."""
+    if not form.is_valid():
+        problem = " ".join(message for errors in form.errors.values() for message in errors)
+        messages.error(request, refused + problem)
+        return None
+    return act(request, lambda: action(form.cleaned_data), success, refused=refused)
 
 
 @require_POST
 @staff_required
 def recruitment_stage_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
-    form = forms.StageForm(request.POST)
     url = reverse("panels:recruitment_detail", args=[round_.pk])
-    if not form.is_valid():
-        messages.error(request, f"The stage was not saved: {_form_problem(form)}")
-        return redirect(f"{url}#stages-heading")
-    stage = act(request, lambda: services.stage_set(round_=round_, **form.cleaned_data, by=request.user),
-                lambda stage: f"{stage.get_kind_display()} stage saved.", refused="The stage was not saved: ")
+    stage = _act_on_form(request, forms.StageForm(request.POST),
+                         lambda data: services.stage_set(round_=round_, **data, by=request.user),
+                         lambda stage: f"{stage.get_kind_display()} stage saved.",
+                         refused="The stage was not saved: ")
     return redirect(f"{url}#stage-{stage.pk}" if stage else f"{url}#stages-heading")
 
 
@@ -900,15 +898,11 @@ def recruitment_stage_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def stage_participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     stage = get_stage_for_user(request, pk)
-    form = forms.StageParticipantForm(request.POST)
-    url = f"{reverse('panels:recruitment_detail', args=[stage.round_id])}#stage-{stage.pk}"
-    if not form.is_valid():
-        messages.error(request, f"Nobody was added: {_form_problem(form)}")
-        return redirect(url)
-    act(request, lambda: services.stage_participant_add(stage=stage, **form.cleaned_data, by=request.user),
-        lambda added: f"{added.partner or added.user.get_full_name()} added to the "
-                      f"{stage.get_kind_display().lower()} stage.", refused="Nobody was added: ")
-    return redirect(url)
+    _act_on_form(request, forms.StageParticipantForm(request.POST),
+                 lambda data: services.stage_participant_add(stage=stage, **data, by=request.user),
+                 lambda added: f"{added.partner or added.user.get_full_name()} added to the "
+                               f"{stage.get_kind_display().lower()} stage.", refused="Nobody was added: ")
+    return redirect(f"{reverse('panels:recruitment_detail', args=[stage.round_id])}#stage-{stage.pk}")
 
 
 @require_POST
