@@ -3,6 +3,7 @@
 renders. Each feature keeps its own block."""
 
 import datetime
+from collections.abc import Callable
 from copy import copy
 from decimal import Decimal
 
@@ -130,6 +131,22 @@ def _table_page(request: HttpRequest, table, *, filename: str, template: str, fi
     return render(request, template, {"table": table, "page_obj": table.page, **context})
 
 
+def _changes_saved(changed) -> str:
+    return "Changes saved." if changed else "Nothing was changed."
+
+
+def _record_form(request: HttpRequest, form, save, *, page: str, name: str = "", record=None,
+                 success: str | Callable = "") -> HttpResponse:
+    """The form page (`panels/<page>_form.html`) that sets up a record (`record` None: then say
+    `success`) or changes it (then say whether anything changed), `save(data)` calling the
+    service; then the record's page (`panels:<page>_detail`). The template sees the record
+    as `name` (`page` unless given)."""
+    return form_page(
+        request, form, save, template=f"panels/{page}_form.html", context={name or page: record},
+        success=success if record is None else _changes_saved,
+        done=lambda saved: redirect(f"panels:{page}_detail", pk=(saved if record is None else record).pk))
+
+
 @staff_required
 def panel_list(request: HttpRequest) -> HttpResponse:
     panels = Panel.objects.visible_to(request.user).for_list()
@@ -141,10 +158,9 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def panel_create(request: HttpRequest) -> HttpResponse:
     form = forms.PanelForm(request.POST or None)
-    return form_page(request, form, lambda data: services.panel_create(data=data, by=request.user),
-                     success=lambda panel: f"{panel.name} is set up. Now add its members.",
-                     done=lambda panel: redirect("panels:panel_detail", pk=panel.pk),
-                     template="panels/panel_form.html", context={"panel": None})
+    return _record_form(request, form, lambda data: services.panel_create(data=data, by=request.user),
+                        success=lambda panel: f"{panel.name} is set up. Now add its members.",
+                        page="panel")
 
 
 @staff_required
@@ -152,11 +168,9 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     # The form works on a copy so the page keeps naming the panel as saved.
     form = forms.PanelForm(request.POST or None, instance=copy(panel))
-    return form_page(
-        request, form, lambda data: services.panel_update(panel=panel, data=data, by=request.user),
-        success=lambda changed: "Changes saved." if changed else "Nothing was changed.",
-        done=lambda _: redirect("panels:panel_detail", pk=panel.pk),
-        template="panels/panel_form.html", context={"panel": panel})
+    return _record_form(request, form,
+                        lambda data: services.panel_update(panel=panel, data=data, by=request.user),
+                        record=panel, page="panel")
 
 
 PAST_MEETINGS_SHOWN = 10
@@ -524,10 +538,9 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("panel", "").isdigit():
         initial["panel"] = request.GET["panel"]
     form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
-    return form_page(request, form, lambda data: services.proposal_create(**data, by=request.user),
-                     success="The proposal is saved as a draft. Check it, then send it to the panel.",
-                     done=lambda proposal: redirect("panels:proposal_detail", pk=proposal.pk),
-                     template="panels/proposal_form.html", context={"proposal": None})
+    return _record_form(request, form, lambda data: services.proposal_create(**data, by=request.user),
+                        success="The proposal is saved as a draft. Check it, then send it to the panel.",
+                        page="proposal")
 
 
 @staff_required
@@ -535,11 +548,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.ProposalForm(request.POST or None, request.FILES or None, proposal=proposal,
                               initial=forms.ProposalForm.initial_for(proposal))
-    return form_page(
+    return _record_form(
         request, form, lambda data: services.proposal_update(proposal=proposal, **data, by=request.user),
-        success="Changes saved.",
-        done=lambda _: redirect("panels:proposal_detail", pk=proposal.pk),
-        template="panels/proposal_form.html", context={"proposal": proposal})
+        record=proposal, page="proposal")
 
 
 def _proposal_page(request: HttpRequest, proposal: Proposal, point_form=None) -> HttpResponse:
@@ -712,10 +723,8 @@ def _decision_initial(request: HttpRequest) -> dict:
 @staff_required
 def decision_create(request: HttpRequest) -> HttpResponse:
     form = forms.DecisionForm(request.POST or None, initial=_decision_initial(request))
-    return form_page(request, form, lambda data: services.decision_record(**data, by=request.user),
-                     success="Decision logged.",
-                     done=lambda decision: redirect("panels:decision_detail", pk=decision.pk),
-                     template="panels/decision_form.html", context={"decision": None})
+    return _record_form(request, form, lambda data: services.decision_record(**data, by=request.user),
+                        success="Decision logged.", page="decision")
 
 
 @staff_required
@@ -723,11 +732,9 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_decision_for_user(request, pk)
     form = forms.DecisionForm(request.POST or None, decision=decision,
                               initial=forms.DecisionForm.initial_for(decision))
-    return form_page(
+    return _record_form(
         request, form, lambda data: services.decision_update(decision=decision, **data, by=request.user),
-        success=lambda changed: "Changes saved." if changed else "Nothing was changed.",
-        done=lambda _: redirect("panels:decision_detail", pk=decision.pk),
-        template="panels/decision_form.html", context={"decision": decision})
+        record=decision, page="decision")
 
 
 @staff_required
@@ -818,10 +825,10 @@ def recruitment_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def recruitment_create(request: HttpRequest) -> HttpResponse:
     form = forms.RecruitmentRoundForm(request.POST or None)
-    return form_page(request, form, lambda data: services.recruitment_round_create(**data, by=request.user),
-                     success="Recruitment round saved. Now record who took part in each stage.",
-                     done=lambda round_: redirect("panels:recruitment_detail", pk=round_.pk),
-                     template="panels/recruitment_form.html", context={"round": None})
+    return _record_form(request, form,
+                        lambda data: services.recruitment_round_create(**data, by=request.user),
+                        success="Recruitment round saved. Now record who took part in each stage.",
+                        page="recruitment", name="round")
 
 
 @staff_required
@@ -829,11 +836,9 @@ def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     form = forms.RecruitmentRoundForm(request.POST or None, with_stages=False,
                                       initial=forms.RecruitmentRoundForm.initial_for(round_))
-    return form_page(
+    return _record_form(
         request, form, lambda data: services.recruitment_round_update(round_=round_, **data, by=request.user),
-        success="Changes saved.",
-        done=lambda _: redirect("panels:recruitment_detail", pk=round_.pk),
-        template="panels/recruitment_form.html", context={"round": round_})
+        record=round_, page="recruitment", name="round")
 
 
 @staff_required
