@@ -190,7 +190,7 @@ class StaffTimeTable(StaffTable):
     what = "time entries"
     spent_on = tables.DateColumn("j M Y", verbose_name="Day")
     user = tables.Column("Who", accessor="user__get_full_name",
-                         order_by=("user__first_name", "user__last_name"))
+                         order_by=("user__full_name",))
     panel = tables.Column("Panel", accessor="panel__name")
     meeting = tables.TemplateColumn(
         '{% if record.meeting %}<a href="{% url "panels:meeting_detail" record.meeting_id %}">'
