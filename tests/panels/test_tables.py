@@ -107,8 +107,10 @@ def test_staff_time_sorts_and_downloads_the_period_shown(staff_client, world):
     url = reverse("panels:staff_time_list")
     rows = _csv(staff_client.get(url, {"export": "csv", "sort": "-hours"}))
     assert rows[0] == ["Day", "Who", "Panel", "Meeting", "Spent on", "Hours", "Note"]
-    assert [row[5] for row in rows[1:]] == ["3.00", "1.50"]
-    assert rows[1][6] == "'=HYPERLINK()"  # a formula typed as a note stays text
+    hours = [Decimal(row[5]) for row in rows[1:]]
+    assert hours == sorted(hours, reverse=True) and Decimal("1.5") in hours
+    notes = [row[6] for row in rows[1:]]
+    assert "'=HYPERLINK()" in notes  # a formula typed as a note stays text
     for sort in ("user", "-meeting", "category"):
         page = staff_client.get(url, {"sort": sort}).content.decode()
         assert "aria-sort=" in page and "Phoned the chair" in page
@@ -122,8 +124,8 @@ def test_recruitment_rounds_sort_and_download_with_their_involvement(staff_clien
     url = reverse("panels:recruitment_list")
     rows = _csv(staff_client.get(url, {"export": "csv", "sort": "post_title"}))
     assert rows[0] == ["Post", "Service", "Opened", "Closed", "Stages held", "Partners involved", "Involved"]
-    assert [(row[0], row[4], row[5], row[6]) for row in rows[1:]] == [
-        ("Adviser", "1", "1", "Yes"), ("Caseworker", "0", "0", "No")]
+    mine = [(row[0], row[4], row[5], row[6]) for row in rows[1:] if row[0] in ("Adviser", "Caseworker")]
+    assert mine == [("Adviser", "1", "1", "Yes"), ("Caseworker", "0", "0", "No")]
     page = staff_client.get(url, {"sort": "-partner_count"}).content.decode()
     assert 'aria-sort="descending"' in page and page.index("Adviser") < page.index("Caseworker")
     assert_queries_bounded(staff_client, url + "?export=csv",
