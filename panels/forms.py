@@ -13,6 +13,8 @@ from coprod.dates import DayMonthYear
 from coprod.models import Ladder
 from coprod.models import Rung
 from coprod.models import Service
+from coprod.periods import previous_quarter
+from coprod.periods import quarter_of
 from participants.models import Partner
 from participants.partner_field import PartnerField
 
@@ -210,6 +212,11 @@ class RegisterLineForm(forms.Form):
 RegisterFormSet = forms.formset_factory(RegisterLineForm, extra=0, max_num=1000, validate_max=True)
 
 
+def register_people(lines) -> dict[int, str]:
+    """Who is on each register line (by the line's id), as the register's forms name them."""
+    return {line.pk: line.partner.staff_name if line.partner else str(line.user) for line in lines}
+
+
 # --- Proposals, decisions, staff time and recruitment ---
 
 
@@ -390,10 +397,24 @@ class StaffTimeForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    """The period a page's totals cover: this quarter unless chosen."""
+    """The period a page's totals cover, from the page's query: this quarter unless chosen.
+    `shortcuts` are (label, start, end) of this quarter, last quarter and the last 12 months."""
 
     start = forms.DateField(widget=PICKER, label="From")
     end = forms.DateField(widget=PICKER, label="To")
+
+    def __init__(self, query, *, today: datetime.date):
+        this, last = quarter_of(today), previous_quarter(today)
+        self.shortcuts = [("This quarter", this.start, this.end), ("Last quarter", last.start, last.end),
+                          ("Last 12 months", today - datetime.timedelta(days=364), today)]
+        chosen = "start" in query or "end" in query
+        super().__init__(query if chosen else None, initial={"start": this.start, "end": this.end})
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The period chosen, or this quarter when none is (or the one chosen is wrong)."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        return self.initial["start"], self.initial["end"]
 
     def clean(self):
         data = super().clean()

@@ -30,9 +30,8 @@ from panels.models import Decision
 from panels.models import FeedbackPoint
 from panels.models import Meeting
 from panels.models import Panel
+from panels.models import RecruitmentRound
 from panels.models import StaffTime
-from panels.services import recruitment_involvement
-from panels.services import recruitment_involvement_by_service
 
 
 def _held(period: Period, prefix: str = "") -> Q:
@@ -60,7 +59,7 @@ def _partners_lines(period: Period, service: Service | None):
 
 
 def involvement(period: Period, service: Service | None, organisation: Organisation) -> list[Figure]:
-    involved, total, rate = recruitment_involvement(on=period.end, service=service)
+    involved, total, rate = RecruitmentRound.objects.involvement(on=period.end, service=service)
     return [Figure("Recruitment rounds involving partners", rate, "%", href=link("panels:recruitment_list"),
                    note=f"{involved} of {total} rounds in the 12 months to {period.end:%-d %B %Y}",
                    target=organisation.recruitment_involvement_target)]
@@ -140,7 +139,7 @@ def _contribute_staff_time(board: Dashboard, period: Period, service: Service | 
 def _columns(period: Period):
     """Recruitment involvement, attendance, decisions shaped and staff hours per service: one
     grouped query each."""
-    rounds = recruitment_involvement_by_service(on=period.end)
+    rounds = RecruitmentRound.objects.involvement_by_service(on=period.end)
     register = {row["meeting__panel__service"]: row for row in _partners_lines(period, None)
                 .order_by().values("meeting__panel__service")
                 .annotate(expected=Count("pk"),

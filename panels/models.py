@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
+from coprod.kpis import percent
 from coprod.roles import is_staff_member
 from coprod.roles import is_trustee
 from coprod.roles import partner_for
@@ -655,6 +656,31 @@ class RecruitmentRoundQuerySet(models.QuerySet):
     def in_last_twelve_months(self, on=None) -> "RecruitmentRoundQuerySet":
         on = on or timezone.localdate()
         return self.filter(closes_on__gt=on - timedelta(days=365), closes_on__lte=on)
+
+    def involvement_by_service(self, *, on=None) -> dict:
+        """The rolling-12-month involvement rate: of the recruitment rounds that closed in the
+        365 days up to and including `on` (default today), how many were *involved* — a
+        lived-experience partner took part in at least one stage that went ahead. Answers, per
+        service id, (involved, total, rate in per cent to one decimal place). One grouped query.
+        The one home of the rate: the recruitment page, the dashboard and the services table
+        all read it from here."""
+        # The aggregate's name must differ from the `involved` annotation it filters on.
+        rows = (self.in_last_twelve_months(on).with_involvement().order_by()
+                .values("service")
+                .annotate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True))))
+        return {row["service"]: (involved, total, percent(involved, total))
+                for row in rows for involved, total in [(row["involved_rounds"], row["total"])]}
+
+    def involvement(self, *, on=None, service=None) -> tuple[int, int, Decimal | None]:
+        """The involvement rate (see `involvement_by_service`) of one service, or of the whole
+        organisation: (involved, total, rate); the rate is None when no round closed in that
+        time."""
+        by_service = self.involvement_by_service(on=on)
+        if service is not None:
+            return by_service.get(service.pk, (0, 0, None))
+        involved = sum(counts[0] for counts in by_service.values())
+        total = sum(counts[1] for counts in by_service.values())
+        return involved, total, percent(involved, total)
 
 
 class RecruitmentRound(models.Model):

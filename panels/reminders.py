@@ -1,5 +1,7 @@
-"""Reminders before meetings, chasers for unanswered invitations, and notices to a panel's
-staff lead. Beat runs `meeting_reminders_send` and `meeting_chasers_send` every quarter of an
+"""Reminders before meetings, chasers for unanswered invitations, notices to a panel's
+staff lead, and news of what staff did (a meeting scheduled, changed or cancelled, a proposal
+sent to its panel, a point answered), queued by panels.services.
+Beat runs `meeting_reminders_send` and `meeting_chasers_send` every quarter of an
 hour (panels.tasks.send_meeting_reminders); each notice goes on the person's own channel
 (`participants.contact`, `coprod.notices`) and is saved once only, under a key naming the
 meeting, the person and the reminder time, so a second run at once sends nothing more.
@@ -14,8 +16,10 @@ the start; "morning" is 8:00 on the day (the day before for a meeting that start
 import datetime
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,15 +31,20 @@ from coprod.notices import Recipient
 from coprod.notices import notice_send
 from coprod.notices import recipient_for_user
 from participants.contact import consenting_ids
+from participants.contact import contact_address
+from participants.contact import contact_addresses
+from participants.contact import email_partner
 from participants.contact import partner_recipient
 from participants.contact import reminder_times
 from participants.contact import usual_reminder_times
 
 from .calendar import meeting_calendar
 from .models import Attendance
+from .models import FeedbackResponse
 from .models import Meeting
 from .models import Membership
 from .models import Panel
+from .models import Proposal
 
 logger = logging.getLogger(__name__)
 
@@ -199,3 +208,130 @@ def attendance_declined_tell_lead(*, attendance: Attendance) -> int:
     return leads_tell(staff=panel_leads(meeting.panel), kind="meeting_declined",
                       subject=f"{who} cannot come to {meeting.title}, {_when_words(meeting)}", body=body,
                       topic=f"meeting:{meeting.pk}", about=attendance.partner)
+
+
+# --- News of what staff did: a meeting scheduled, changed or cancelled, a proposal sent to
+# its panel, a point answered. Each is queued once the change is saved. ---
+
+MEETING_SUBJECTS = {
+    "scheduled": "New meeting: {title}, {when}",
+    "changed": "Meeting changed: {title}, {when}",
+    "cancelled": "Meeting cancelled: {title}, {when}",
+}
+
+
+def _url(base_url: str, path: str) -> str:
+    """A link to `path` for an e-mail: none when the change was made without a `base_url`."""
+    return f"{base_url.rstrip('/')}{path}" if base_url else ""
+
+
+def _staff_address(user) -> tuple[str, str] | None:
+    """A staff member's name and e-mail address, if they are active and have one."""
+    return (user.get_short_name(), user.email) if user.is_active and user.email else None
+
+
+@transaction.atomic
+def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> int:
+    """E-mail the people on a meeting's register that it was scheduled, changed or
+    cancelled. Partners only when they have an e-mail address and their consent to be
+    contacted is in force; staff always. Each gets their own e-mail (nobody sees who
+    else was invited), with the calendar file attached. Answers how many were queued."""
+    if change not in MEETING_SUBJECTS:
+        raise ValueError(f"Unknown meeting change: {change}")
+    meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
+    lines = list(meeting.attendance.select_related("partner", "user"))
+    partners = [line.partner for line in lines if line.partner_id]
+    addresses = contact_addresses(partners)
+    consenting = consenting_ids(partners)
+    recipients, other_channels = [], []
+    for line in lines:
+        if line.partner_id:
+            partner = line.partner
+            # Partners who chose texts, letters or a phone call hear the same news their way.
+            recipient = partner_recipient(partner, consenting=partner.pk in consenting)
+            if recipient.channel == Notice.Channel.EMAIL:
+                if partner.pk in addresses:
+                    recipients.append((partner.display_name, addresses[partner.pk], partner, None))
+            elif recipient.reachable:
+                other_channels.append(recipient)
+        elif staff := _staff_address(line.user):
+            recipients.append((*staff, None, line.user))
+    if not recipients and not other_channels:
+        return 0
+    organisation = Organisation.current()
+    when = timezone.localtime(meeting.starts_at)
+    subject = MEETING_SUBJECTS[change].format(title=meeting.title, when=f"{when:%A} {when.day} {when:%B}")
+    ics = meeting_calendar(meeting, sequence=meeting.history.count(),
+                           host=urlsplit(base_url).hostname or "coprod.invalid")
+    calendar_file = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
+    queued = 0
+    for name, email, partner, user in recipients:
+        is_partner = partner is not None
+        path = reverse("panels:my_meeting" if is_partner else "panels:meeting_detail", args=[meeting.pk])
+        body = render_to_string("panels/email/meeting_notice.txt", {
+            "name": name, "meeting": meeting, "change": change, "organisation": organisation,
+            "is_partner": is_partner, "url": _url(base_url, path),
+        })
+        queued += notify.email_queue(
+            kind=f"meeting_{change}", to=[email], subject=f"{organisation.name}: {subject}", body=body,
+            attachments=[calendar_file], partner=partner, user=user,
+        ) is not None
+    for recipient in other_channels:
+        body = render_to_string("panels/notices/meeting_change.txt", {
+            "recipient": recipient, "channel": recipient.channel, "meeting": meeting, "change": change,
+            "organisation": organisation, "when": _when_words(meeting),
+        }).strip()
+        queued += notice_send(recipient=recipient, kind=f"meeting_{change}", subject=subject, body=body,
+                              topic=f"meeting:{meeting.pk}") is not None
+    return queued
+
+
+@transaction.atomic
+def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
+    """E-mail the current members of the proposal's panel that it is waiting for their
+    points: staff members always, partners only with an e-mail address and consent to
+    contact in force. Answers how many e-mails were queued."""
+    proposal = Proposal.objects.select_related("panel", "owner").get(pk=proposal_id)
+    members = Membership.objects.current().filter(panel=proposal.panel).select_related("partner", "user")
+    addresses = contact_addresses(membership.partner for membership in members if membership.partner_id)
+    organisation = Organisation.current()
+    queued = 0
+    for membership in members:
+        partner, user = membership.partner, membership.user
+        if partner is not None:
+            if partner.pk not in addresses:
+                continue
+            name, address = partner.display_name, addresses[partner.pk]
+        elif staff := _staff_address(user):
+            name, address = staff
+        else:
+            continue
+        is_partner = partner is not None
+        path = reverse("panels:my_point_add" if is_partner else "panels:proposal_detail", args=[proposal.pk])
+        context = {"name": name, "proposal": proposal, "organisation": organisation, "is_partner": is_partner,
+                   "url": _url(base_url, path)}
+        queued += notify.email_queue(
+            kind="proposal_with_panel", to=[address], partner=partner, user=user,
+            subject=f"{organisation.name}: a proposal for {proposal.panel} to look at",
+            body=render_to_string("panels/email/proposal_with_panel.txt", context),
+        ) is not None
+    return queued
+
+
+@transaction.atomic
+def feedback_response_notify(*, response_id: int, first_answer: bool = True, base_url: str = "") -> bool:
+    """Tell the partner who made a point what we did about it, in plain English, if they
+    have an e-mail address and consent to contact is in force. Answers whether it was queued."""
+    answer = (FeedbackResponse.objects.select_related("point__raised_by", "point__proposal")
+              .get(pk=response_id))
+    partner = answer.point.raised_by
+    if contact_address(partner) is None:
+        return False
+    organisation = Organisation.current()
+    context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
+               "first_answer": first_answer, "url": _url(base_url, reverse("panels:my_feedback"))}
+    return email_partner(
+        partner, kind="you_said_we_did",
+        subject=f"{organisation.name}: you said, we did",
+        body=render_to_string("panels/email/you_said_we_did.txt", context),
+    ) is not None

@@ -8,47 +8,31 @@ import logging
 import os
 from decimal import Decimal
 from pathlib import PurePath
-from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError
 from django.db import transaction
-from django.db.models import Count
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 
 from coprod import bounds
-from coprod import notify
 from coprod import uploads
 from coprod.changes import model_create
 from coprod.changes import model_delete
 from coprod.changes import model_save
 from coprod.changes import model_update
-from coprod.kpis import percent
 from coprod.models import Ladder
-from coprod.models import Notice
 from coprod.models import Organisation
 from coprod.models import Rung
 from coprod.models import Service
-from coprod.notices import notice_send
 from coprod.roles import is_staff_member
 from coprod.roles import partner_for
-from coprod.roles import require
-from participants.contact import consenting_ids
-from participants.contact import contact_address
-from participants.contact import contact_addresses
-from participants.contact import email_partner
-from participants.contact import partner_recipient
 from participants.models import Partner
 
 from . import reminders
-from .calendar import meeting_calendar
 from .models import Attendance
 from .models import Decision
 from .models import FeedbackPoint
@@ -62,6 +46,9 @@ from .models import RecruitmentRound
 from .models import RecruitmentStage
 from .models import StaffTime
 from .models import StageParticipant
+from .rules import ANSWERABLE
+from .rules import may_add_points
+from .rules import require_staff
 
 logger = logging.getLogger(__name__)
 
@@ -76,20 +63,21 @@ MEETING_FIELDS = ("title", "starts_at", "ends_at", "format", "venue", "access_in
 NOTIFIED_MEETING_FIELDS = ("starts_at", "ends_at", "format", "venue", "online_joining")
 
 
-def can_run_panels(user) -> bool:
-    """Panels, meetings, proposals, decisions and recruitment are run by staff; partners answer
-    their invitations and add points as the services below allow."""
-    return is_staff_member(user)
-
-
-def _require_staff(by, message: str = "Only staff can change panels and meetings.") -> None:
-    require(can_run_panels, by, message)
-
-
 def _unknown(data: dict, allowed: tuple) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
         raise ValueError(f"Not a field that can be set here: {', '.join(sorted(unknown))}")
+
+
+def _reason(reason: str, field, *, missing: str) -> str:
+    """The reason given for a record (why a meeting did not take place, why a decision is
+    archived): needed, and it must fit `field`."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > field.max_length:
+        raise ValidationError({"reason": f"Keep the reason to {field.max_length} characters or fewer."})
+    return reason
 
 
 def _merge_checked(data: dict, *, instance, model, fields: tuple, title: str, missing: str,
@@ -138,7 +126,7 @@ def _clean_panel(data: dict, *, panel: Panel | None) -> dict:
 @transaction.atomic
 def panel_create(*, data: dict, by) -> Panel:
     """Set up a panel. `data` holds PANEL_FIELDS (status defaults to running)."""
-    _require_staff(by)
+    require_staff(by)
     _unknown(data, PANEL_FIELDS)
     data = _clean_panel(data, panel=None)
     panel = model_create(Panel, by=by, created_by=by, **data)
@@ -149,7 +137,7 @@ def panel_create(*, data: dict, by) -> Panel:
 @transaction.atomic
 def panel_update(*, panel: Panel, data: dict, by) -> list[str]:
     """Change a panel's details; answers the names of the fields that changed."""
-    _require_staff(by)
+    require_staff(by)
     _unknown(data, PANEL_FIELDS)
     data = _clean_panel(data, panel=panel)
     return model_update(instance=panel, data=data, by=by)
@@ -176,7 +164,7 @@ def membership_add(*, panel: Panel, partner=None, user=None, role: str = Members
                    joined_on: datetime.date | None = None, by) -> Membership:
     """Put a partner or a staff member on a panel. They join the register of the
     panel's meetings still to come."""
-    _require_staff(by)
+    require_staff(by)
     joined_on = joined_on or timezone.localdate()
     bounds.MEMBERSHIP_JOINED.check("joined_on", joined_on)
     if (partner is None) == (user is None):
@@ -217,7 +205,7 @@ def membership_add(*, panel: Panel, partner=None, user=None, role: str = Members
 def membership_end(*, membership: Membership, left_on: datetime.date | None = None, by) -> Membership:
     """Record that someone left a panel. Their invitations to its meetings after that
     day are withdrawn; what they attended stays on the record."""
-    _require_staff(by)
+    require_staff(by)
     left_on = left_on or timezone.localdate()
     bounds.MEMBERSHIP_LEFT.check("left_on", left_on)
     if membership.left_on is not None:
@@ -277,7 +265,7 @@ def meeting_schedule(*, panel: Panel, data: dict, by, base_url: str = "") -> Mee
     """Schedule a meeting of a panel. Every current member goes on the register as
     invited, and is told by e-mail once the meeting is saved (`base_url`, such as
     "https://coprod.example.org", puts a link to the meeting in the e-mail)."""
-    _require_staff(by)
+    require_staff(by)
     _unknown(data, MEETING_FIELDS)
     if panel.status == Panel.Status.CLOSED:
         raise ValidationError("This panel is closed: reopen it before scheduling a meeting.")
@@ -287,7 +275,7 @@ def meeting_schedule(*, panel: Panel, data: dict, by, base_url: str = "") -> Mee
     for membership in panel.memberships.current(on=on_day).select_related("partner", "user"):
         _attendance_create(meeting=meeting, partner=membership.partner, user=membership.user, by=by)
     if meeting.starts_at >= timezone.now():
-        _queue_notice(meeting, "scheduled", base_url)
+        reminders.meeting_notice_send(meeting_id=meeting.pk, change="scheduled", base_url=base_url)
     return meeting
 
 
@@ -295,21 +283,21 @@ def meeting_schedule(*, panel: Panel, data: dict, by, base_url: str = "") -> Mee
 def meeting_update(*, meeting: Meeting, data: dict, by, base_url: str = "") -> list[str]:
     """Change a meeting (minutes included). When the time, place or format of a meeting
     still to come changes, the people on its register are told by e-mail."""
-    _require_staff(by)
+    require_staff(by)
     _unknown(data, MEETING_FIELDS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting was cancelled; it can no longer be changed.")
     data = _clean_meeting(data, meeting=meeting)
     changed = model_update(instance=meeting, data=data, by=by)
     if meeting.ends_at >= timezone.now() and set(changed) & set(NOTIFIED_MEETING_FIELDS):
-        _queue_notice(meeting, "changed", base_url)
+        reminders.meeting_notice_send(meeting_id=meeting.pk, change="changed", base_url=base_url)
     return changed
 
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by, base_url: str = "") -> Meeting:
     """Call a meeting off. The people on its register are told by e-mail."""
-    _require_staff(by)
+    require_staff(by)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting is already cancelled.")
     if meeting.starts_at <= timezone.now():
@@ -317,7 +305,7 @@ def meeting_cancel(*, meeting: Meeting, by, base_url: str = "") -> Meeting:
                               "Record who came in the register instead.")
     meeting.status, meeting.cancelled_at, meeting.cancelled_by = Meeting.Status.CANCELLED, timezone.now(), by
     model_save(meeting, by=by, update_fields=["status", "cancelled_at", "cancelled_by"])
-    _queue_notice(meeting, "cancelled", base_url)
+    reminders.meeting_notice_send(meeting_id=meeting.pk, change="cancelled", base_url=base_url)
     return meeting
 
 
@@ -327,19 +315,15 @@ def meeting_record_not_held(*, meeting: Meeting, reason: str, by) -> Meeting:
     deleted). It becomes cancelled, with who recorded it, when and why, and stops counting
     as held; nobody is e-mailed. Refused when the register shows someone attended (a fee
     can only be claimed for a meeting the register shows they attended): correct it first."""
-    _require_staff(by)
+    require_staff(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting is already recorded as cancelled.")
     if meeting.starts_at > timezone.now():
         raise ValidationError("This meeting has not started yet: cancel it instead, so the people invited "
                               "are told.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the meeting did not take place, for the record."})
-    limit = Meeting._meta.get_field("cancel_reason").max_length
-    if len(reason) > limit:
-        raise ValidationError({"reason": f"Keep the reason to {limit} characters or fewer."})
+    reason = _reason(reason, Meeting._meta.get_field("cancel_reason"),
+                     missing="Say why the meeting did not take place, for the record.")
     attended = meeting.attendance.filter(status=Attendance.Status.ATTENDED).count()
     if attended:
         raise ValidationError(f"The register shows {attended} {'person' if attended == 1 else 'people'} "
@@ -349,78 +333,6 @@ def meeting_record_not_held(*, meeting: Meeting, reason: str, by) -> Meeting:
                                          "cancelled_by": by, "cancel_reason": reason},
                  by=by, reason="Did not take place")
     return meeting
-
-
-def _queue_notice(meeting: Meeting, change: str, base_url: str) -> None:
-    meeting_notice_send(meeting_id=meeting.pk, change=change, base_url=base_url)
-
-
-NOTICE_SUBJECTS = {
-    "scheduled": "New meeting: {title}, {when}",
-    "changed": "Meeting changed: {title}, {when}",
-    "cancelled": "Meeting cancelled: {title}, {when}",
-}
-
-
-@transaction.atomic
-def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> int:
-    """E-mail the people on a meeting's register that it was scheduled, changed or
-    cancelled. Partners only when they have an e-mail address and their consent to be
-    contacted is in force; staff always. Each gets their own e-mail (nobody sees who
-    else was invited), with the calendar file attached. Answers how many were queued."""
-
-    if change not in NOTICE_SUBJECTS:
-        raise ValueError(f"Unknown meeting change: {change}")
-    meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
-    lines = list(meeting.attendance.select_related("partner", "user"))
-    partners = [line.partner for line in lines if line.partner_id]
-    addresses = contact_addresses(partners)
-    consenting = consenting_ids(partners)
-    recipients, other_channels = [], []
-    for line in lines:
-        if line.partner_id:
-            partner = line.partner
-            # Partners who chose texts, letters or a phone call hear the same news their way.
-            recipient = partner_recipient(partner, consenting=partner.pk in consenting)
-            if recipient.channel == Notice.Channel.EMAIL:
-                if partner.pk in addresses:
-                    recipients.append((partner.display_name, addresses[partner.pk], partner, None))
-            elif recipient.reachable:
-                other_channels.append(recipient)
-        elif line.user.is_active and line.user.email:
-            recipients.append((line.user.get_short_name(), line.user.email, None, line.user))
-    if not recipients and not other_channels:
-        return 0
-    organisation = Organisation.current()
-    when = timezone.localtime(meeting.starts_at)
-    subject = NOTICE_SUBJECTS[change].format(title=meeting.title, when=f"{when:%A} {when.day} {when:%B}")
-    base_url = base_url.rstrip("/")
-    ics = meeting_calendar(meeting, sequence=meeting.history.count(), host=_host(base_url))
-    calendar_file = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
-    queued = 0
-    for name, email, partner, user in recipients:
-        is_partner = partner is not None
-        path = reverse("panels:my_meeting" if is_partner else "panels:meeting_detail", args=[meeting.pk])
-        body = render_to_string("panels/email/meeting_notice.txt", {
-            "name": name, "meeting": meeting, "change": change, "organisation": organisation,
-            "is_partner": is_partner, "url": f"{base_url}{path}" if base_url else "",
-        })
-        queued += notify.email_queue(
-            kind=f"meeting_{change}", to=[email], subject=f"{organisation.name}: {subject}", body=body,
-            attachments=[calendar_file], partner=partner, user=user,
-        ) is not None
-    for recipient in other_channels:
-        body = render_to_string("panels/notices/meeting_change.txt", {
-            "recipient": recipient, "channel": recipient.channel, "meeting": meeting, "change": change,
-            "organisation": organisation, "when": f"{when:%A} {when.day} {when:%B} at {when:%H:%M}",
-        }).strip()
-        queued += notice_send(recipient=recipient, kind=f"meeting_{change}", subject=subject, body=body,
-                              topic=f"meeting:{meeting.pk}") is not None
-    return queued
-
-
-def _host(base_url: str) -> str:
-    return urlsplit(base_url).hostname or "coprod.invalid"
 
 
 # Papers: what may be uploaded. Each is checked by its content against coprod.uploads.FILE_TYPES.
@@ -459,7 +371,7 @@ def _check_paper_file(file: UploadedFile) -> str:
 def paper_add(*, meeting: Meeting, title: str, file: UploadedFile, by) -> MeetingPaper:
     """Share a paper with a meeting's members. Stored privately; only members and staff
     can download it."""
-    _require_staff(by)
+    require_staff(by)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting was cancelled; papers can no longer be added.")
     filename = _check_paper_file(file)
@@ -480,7 +392,7 @@ def paper_add(*, meeting: Meeting, title: str, file: UploadedFile, by) -> Meetin
 @transaction.atomic
 def paper_remove(*, paper: MeetingPaper, by) -> None:
     """Take a paper away from a meeting, and delete its file once that is saved."""
-    _require_staff(by)
+    require_staff(by)
     storage, name = paper.file.storage, paper.file.name
     paper.delete()
     logger.info("paper %s (%s) removed by %s", paper.title, name, by.pk)
@@ -531,7 +443,7 @@ def _attendance_apply(attendance: Attendance, *, status: str, hours, by) -> bool
 def attendance_set(*, attendance: Attendance, status: str, hours: Decimal | None = None, by) -> bool:
     """Staff record one line of a register. Hours default to the meeting's length when
     someone is marked as attended. Answers whether anything changed."""
-    _require_staff(by)
+    require_staff(by)
     return _attendance_apply(attendance, status=status, hours=hours, by=by)
 
 
@@ -540,7 +452,7 @@ def attendance_record_register(*, meeting: Meeting, lines: list[tuple[Attendance
                                by) -> int:
     """Staff record a meeting's whole register at once: (line, status, hours) for each
     person. Nothing is saved unless every line is valid. Answers how many changed."""
-    _require_staff(by)
+    require_staff(by)
     errors, changed = [], 0
     for attendance, status, hours in lines:
         if attendance.meeting_id != meeting.pk:
@@ -567,8 +479,7 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
     if meeting.starts_at <= timezone.now():
         raise ValidationError("This meeting has already started. If you could not come, please tell "
                               "the staff team.")
-    if attendance.status not in (Attendance.Status.INVITED, Attendance.Status.CONFIRMED,
-                                 Attendance.Status.DECLINED):
+    if attendance.status not in ANSWERABLE:
         raise ValidationError("Your answer is already recorded by the staff team.")
     status = Attendance.Status.CONFIRMED if confirm else Attendance.Status.DECLINED
     if attendance.status != status:
@@ -581,8 +492,16 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
 
 # --- Proposals for challenge: "you said, we did" ---------------------------------------------
 
-def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date | None,
-                    document, deadline_changed: bool, panel_changed: bool) -> dict:
+def _proposal_values(*, title: str, summary: str, panel: Panel, owner,
+                     response_deadline: datetime.date | None, document=None,
+                     proposal: Proposal | None = None) -> dict:
+    """A proposal's details, checked, as the values to save. Its panel can change only while
+    it is a draft; a new deadline cannot be in the past."""
+    panel_changed = proposal is None or panel.pk != proposal.panel_id
+    if panel_changed and proposal is not None and proposal.status != Proposal.Status.DRAFT:
+        raise ValidationError({"panel": "The proposal has already gone to its panel, so the panel "
+                                        "cannot change."})
+    deadline_changed = proposal is None or response_deadline != proposal.response_deadline
     errors = {}
     title = bounds.check_text("title", title, max_length=Proposal._meta.get_field("title").max_length,
                               errors=errors)
@@ -609,19 +528,16 @@ def _check_proposal(*, title: str, summary: str, panel: Panel, owner, response_d
             errors["document"] = error.message_dict["file"]
     if errors:
         raise ValidationError(errors)
-    return {"title": title.strip(), "summary": summary.strip()}
+    return {"title": title.strip(), "summary": summary.strip(), "panel": panel, "owner": owner,
+            "response_deadline": response_deadline}
 
 
 @transaction.atomic
-def proposal_create(*, title: str, summary: str, panel: Panel, owner, response_deadline: datetime.date,
-                    document=None, by) -> Proposal:
-    """A draft proposal for a challenge panel. It stays with staff until it is sent."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
-    cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
-                              response_deadline=response_deadline, document=document,
-                              deadline_changed=True, panel_changed=True)
-    proposal = model_create(Proposal, by=by, **cleaned, panel=panel, owner=owner,
-                            response_deadline=response_deadline, created_by=by)
+def proposal_create(*, document=None, by, **details) -> Proposal:
+    """A draft proposal for a challenge panel (`details`: title, summary, panel, owner and
+    response_deadline). It stays with staff until it is sent."""
+    require_staff(by, "Only staff can change proposals and decisions.")
+    proposal = model_create(Proposal, by=by, created_by=by, **_proposal_values(**details, document=document))
     if document:
         # Saved once the proposal has its id, so the file sits in the proposal's own folder.
         proposal.document.save(paper_filename(document.name or ""), document, save=False)
@@ -630,27 +546,17 @@ def proposal_create(*, title: str, summary: str, panel: Panel, owner, response_d
 
 
 @transaction.atomic
-def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Panel, owner,
-                    response_deadline: datetime.date, document=None, by) -> Proposal:
-    """Change a proposal. The panel can change only while it is a draft; a new deadline
-    cannot be in the past. `document=None` keeps the current document."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
+def proposal_update(*, proposal: Proposal, document=None, by, **details) -> Proposal:
+    """Change a proposal (`details` as for `proposal_create`). `document=None` keeps the
+    current document."""
+    require_staff(by, "Only staff can change proposals and decisions.")
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    panel_changed = panel.pk != proposal.panel_id
-    if panel_changed and proposal.status != Proposal.Status.DRAFT:
-        raise ValidationError({"panel": "The proposal has already gone to its panel, so the panel "
-                                        "cannot change."})
-    cleaned = _check_proposal(title=title, summary=summary, panel=panel, owner=owner,
-                              response_deadline=response_deadline, document=document,
-                              deadline_changed=response_deadline != proposal.response_deadline,
-                              panel_changed=panel_changed)
-    proposal.title, proposal.summary = cleaned["title"], cleaned["summary"]
-    proposal.panel, proposal.owner, proposal.response_deadline = panel, owner, response_deadline
-    fields = ["title", "summary", "panel", "owner", "response_deadline"]
+    values = _proposal_values(**details, document=document, proposal=proposal)
+    for name, value in values.items():
+        setattr(proposal, name, value)
     if document:
         proposal.document.save(paper_filename(document.name or ""), document, save=False)
-        fields.append("document")
-    model_save(proposal, by=by, update_fields=fields)
+    model_save(proposal, by=by, update_fields=[*values, *(["document"] if document else [])])
     return proposal
 
 
@@ -658,7 +564,7 @@ def proposal_update(*, proposal: Proposal, title: str, summary: str, panel: Pane
 def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Proposal:
     """Put a draft to its challenge panel: members can now read it and add points.
     Members are e-mailed once the change is saved (partners only with consent to contact)."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
+    require_staff(by, "Only staff can change proposals and decisions.")
     proposal = Proposal.objects.select_for_update().select_related("panel").get(pk=proposal.pk)
     if proposal.status != Proposal.Status.DRAFT:
         raise ValidationError(f"“{proposal}” has already been sent to {proposal.panel}.")
@@ -666,45 +572,8 @@ def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Pro
         raise ValidationError(f"{proposal.panel} has closed. Choose another challenge panel first.")
     proposal.status = Proposal.Status.WITH_PANEL
     model_save(proposal, by=by, update_fields=["status"])
-    proposal_notify_panel(proposal_id=proposal.pk, base_url=base_url)
+    reminders.proposal_notify_panel(proposal_id=proposal.pk, base_url=base_url)
     return proposal
-
-
-@transaction.atomic
-def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
-    """E-mail the current members of the proposal's panel that it is waiting for their
-    points: staff members always, partners only with an e-mail address and consent to
-    contact in force. Answers how many e-mails were queued."""
-    proposal = Proposal.objects.select_related("panel", "owner").get(pk=proposal_id)
-    members = Membership.objects.current().filter(panel=proposal.panel).select_related("partner", "user")
-    addresses = contact_addresses(membership.partner for membership in members if membership.partner_id)
-    organisation = Organisation.current()
-    queued = 0
-    for membership in members:
-        partner, user = None, None
-        if membership.partner_id:
-            partner = membership.partner
-            if partner.pk not in addresses:
-                continue
-            name, address, is_partner = partner.display_name, addresses[partner.pk], True
-        elif membership.user.is_active and membership.user.email:
-            user = membership.user
-            name, address, is_partner = user.get_short_name(), user.email, False
-        else:
-            continue
-        path = reverse("panels:my_point_add" if is_partner else "panels:proposal_detail", args=[proposal.pk])
-        context = {"name": name, "proposal": proposal, "organisation": organisation, "is_partner": is_partner,
-                   "url": f"{base_url.rstrip('/')}{path}" if base_url else ""}
-        queued += notify.email_queue(
-            kind="proposal_with_panel", to=[address], partner=partner, user=user,
-            subject=f"{organisation.name}: a proposal for {proposal.panel} to look at",
-            body=render_to_string("panels/email/proposal_with_panel.txt", context),
-        ) is not None
-    return queued
-
-
-def _may_add_points(*, proposal: Proposal, partner: Partner) -> bool:
-    return Panel.objects.for_partner(partner).filter(pk=proposal.panel_id).exists()
 
 
 @transaction.atomic
@@ -721,14 +590,14 @@ def feedback_point_add(*, proposal: Proposal, text: str, raised_by: Partner | No
     if is_staff_member(by):
         if proposal.status == Proposal.Status.DRAFT:
             raise ValidationError("Send the proposal to the panel before recording its points.")
-        if raised_by is not None and not _may_add_points(proposal=proposal, partner=raised_by):
+        if raised_by is not None and not may_add_points(proposal=proposal, partner=raised_by):
             raise ValidationError({"raised_by": f"{raised_by} is not a member of {proposal.panel} now."})
     else:
         own = partner_for(by)
         if own is None or (raised_by is not None and raised_by.pk != own.pk):
             raise PermissionDenied("A partner can only add their own points.")
         raised_by = own
-        if not _may_add_points(proposal=proposal, partner=own):
+        if not may_add_points(proposal=proposal, partner=own):
             raise PermissionDenied("Only members of the panel can add points to this proposal.")
         if proposal.status != Proposal.Status.WITH_PANEL:
             raise ValidationError("The panel has finished looking at this proposal, so new points "
@@ -781,38 +650,21 @@ def feedback_respond(*, point: FeedbackPoint, outcome: str, response: str, reaso
         proposal.status = Proposal.Status.RESPONDED
         model_save(proposal, by=by, update_fields=["status"])
     if point.raised_by_id:
-        feedback_response_notify(response_id=answer.pk, first_answer=created, base_url=base_url)
+        reminders.feedback_response_notify(response_id=answer.pk, first_answer=created, base_url=base_url)
     return answer
-
-
-@transaction.atomic
-def feedback_response_notify(*, response_id: int, first_answer: bool = True, base_url: str = "") -> bool:
-    """Tell the partner who made a point what we did about it, in plain English, if they
-    have an e-mail address and consent to contact is in force. Answers whether it was queued."""
-    answer = (FeedbackResponse.objects.select_related("point__raised_by", "point__proposal")
-              .get(pk=response_id))
-    partner = answer.point.raised_by
-    if contact_address(partner) is None:
-        return False
-    organisation = Organisation.current()
-    context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
-               "first_answer": first_answer,
-               "url": f"{base_url.rstrip('/')}{reverse('panels:my_feedback')}" if base_url else ""}
-    return email_partner(
-        partner, kind="you_said_we_did",
-        subject=f"{organisation.name}: you said, we did",
-        body=render_to_string("panels/email/you_said_we_did.txt", context),
-    ) is not None
 
 
 # --- Decision log ----------------------------------------------------------------------------
 
 
-def _check_decision(*, title: str, description: str, decided_on: datetime.date | None, decided_by: str,
-                    rung: Rung | None, shaped_by_panel: Panel | None, shaped_by_proposal: Proposal | None,
-                    how_shaped: str, implementation: str, rung_changed: bool) -> Panel | None:
-    """Check a decision's details; answer the panel that shaped it (taken from the
-    proposal when only the proposal is given)."""
+def _decision_values(*, title: str, decided_on: datetime.date | None, decided_by: str, description: str = "",
+                     service: Service | None = None, rung: Rung | None = None,
+                     shaped_by_panel: Panel | None = None, shaped_by_proposal: Proposal | None = None,
+                     how_shaped: str = "", implementation: str = Decision.Implementation.PLANNED,
+                     is_public: bool = False, decision: Decision | None = None) -> dict:
+    """A decision's details, checked, as the values to save. A newly chosen rung must be on
+    the current ladder (a rung of an older ladder may stay on a logged `decision`); the panel
+    that shaped it is taken from the proposal when only the proposal is given."""
     errors = {}
     for name, text, limit in (("title", title, Decision._meta.get_field("title").max_length),
                               ("description", description, None), ("how_shaped", how_shaped, None)):
@@ -827,6 +679,7 @@ def _check_decision(*, title: str, description: str, decided_on: datetime.date |
         errors["decided_by"] = "Choose who made the decision."
     if implementation not in Decision.Implementation.values:
         errors["implementation"] = "Choose how far the decision has been carried out."
+    rung_changed = decision is None or (rung.pk if rung else None) != decision.rung_id
     if rung is not None and rung_changed:
         current = Ladder.current()
         if current is None or rung.ladder_id != current.pk:
@@ -843,58 +696,31 @@ def _check_decision(*, title: str, description: str, decided_on: datetime.date |
                                 "it visible.")
     if errors:
         raise ValidationError(errors)
-    return shaped_by_panel
-
-
-DECISION_FIELDS = ("title", "description", "decided_on", "decided_by", "service", "rung", "shaped_by_panel",
-                   "shaped_by_proposal", "how_shaped", "implementation", "is_public")
-
-
-@transaction.atomic
-def decision_record(*, title: str, decided_on: datetime.date, decided_by: str, description: str = "",
-                    service: Service | None = None, rung: Rung | None = None,
-                    shaped_by_panel: Panel | None = None, shaped_by_proposal: Proposal | None = None,
-                    how_shaped: str = "", implementation: str = Decision.Implementation.PLANNED,
-                    is_public: bool = False, by) -> Decision:
-    """Log a significant decision, and how lived experience shaped it. The rung must be
-    one of the current ladder's."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
-    shaped_by_panel = _check_decision(
-        title=title, description=description, decided_on=decided_on, decided_by=decided_by, rung=rung,
-        shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped,
-        implementation=implementation, rung_changed=True,
-    )
-    decision = model_create(
-        Decision, by=by, title=title.strip(), description=description.strip(), decided_on=decided_on,
-        decided_by=decided_by, service=service, rung=rung, shaped_by_panel=shaped_by_panel,
-        shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped.strip(), implementation=implementation,
-        is_public=is_public, recorded_by=by)
-    return decision
-
-
-@transaction.atomic
-def decision_update(*, decision: Decision, title: str, decided_on: datetime.date, decided_by: str,
-                    description: str = "", service: Service | None = None, rung: Rung | None = None,
-                    shaped_by_panel: Panel | None = None, shaped_by_proposal: Proposal | None = None,
-                    how_shaped: str = "", implementation: str = Decision.Implementation.PLANNED,
-                    is_public: bool = False, by) -> list[str]:
-    """Change a logged decision (its implementation status, usually). A rung of an older
-    ladder may stay; a newly chosen rung must be on the current ladder. Answers the
-    names of the fields that changed."""
-    _require_staff(by, "Only staff can change proposals and decisions.")
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    shaped_by_panel = _check_decision(
-        title=title, description=description, decided_on=decided_on, decided_by=decided_by, rung=rung,
-        shaped_by_panel=shaped_by_panel, shaped_by_proposal=shaped_by_proposal, how_shaped=how_shaped,
-        implementation=implementation, rung_changed=(rung.pk if rung else None) != decision.rung_id,
-    )
-    values = {
+    return {
         "title": title.strip(), "description": description.strip(), "decided_on": decided_on,
         "decided_by": decided_by, "service": service, "rung": rung, "shaped_by_panel": shaped_by_panel,
         "shaped_by_proposal": shaped_by_proposal, "how_shaped": how_shaped.strip(),
         "implementation": implementation, "is_public": is_public,
     }
-    return model_update(instance=decision, data=values, by=by)
+
+
+@transaction.atomic
+def decision_record(*, by, **details) -> Decision:
+    """Log a significant decision, and how lived experience shaped it. `details` are its
+    fields (see `_decision_values`: title, decided_on and decided_by are needed). The rung
+    must be one of the current ladder's."""
+    require_staff(by, "Only staff can change proposals and decisions.")
+    return model_create(Decision, by=by, recorded_by=by, **_decision_values(**details))
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, by, **details) -> list[str]:
+    """Change a logged decision (its implementation status, usually); `details` as for
+    `decision_record`. A rung of an older ladder may stay; a newly chosen rung must be on
+    the current ladder. Answers the names of the fields that changed."""
+    require_staff(by, "Only staff can change proposals and decisions.")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    return model_update(instance=decision, data=_decision_values(**details, decision=decision), by=by)
 
 
 @transaction.atomic
@@ -902,18 +728,14 @@ def decision_archive(*, decision: Decision, reason: str, by) -> Decision:
     """Take a decision out of the log — logged by mistake or twice — without deleting it
     (decisions are never deleted). It leaves the log, the dashboard and reports, and keeps
     who archived it, when and why; `decision_restore` puts it back."""
-    _require_staff(by)
+    require_staff(by)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.is_archived:
         raise ValidationError(f"This decision was already archived on "
                               f"{timezone.localtime(decision.archived_at):%d %B %Y}.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the decision is archived, for example “Logged twice: see "
-                                         "the decision of 3 May”."})
-    limit = Decision._meta.get_field("archive_reason").max_length
-    if len(reason) > limit:
-        raise ValidationError({"reason": f"Keep the reason to {limit} characters or fewer."})
+    reason = _reason(reason, Decision._meta.get_field("archive_reason"),
+                     missing="Say why the decision is archived, for example “Logged twice: see the decision "
+                             "of 3 May”.")
     model_update(instance=decision, by=by, reason="Archived",
                  data={"archived_at": timezone.now(), "archived_by": by, "archive_reason": reason})
     return decision
@@ -922,7 +744,7 @@ def decision_archive(*, decision: Decision, reason: str, by) -> Decision:
 @transaction.atomic
 def decision_restore(*, decision: Decision, by) -> Decision:
     """Put an archived decision back in the log. Its history keeps the archiving."""
-    _require_staff(by)
+    require_staff(by)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not decision.is_archived:
         raise ValidationError("This decision is in the log already.")
@@ -975,7 +797,9 @@ def staff_time_log(*, panel: Panel, category: str, hours: Decimal, spent_on: dat
 # --- Recruitment rounds and the involvement rate ---------------------------------------------
 
 
-def _check_round(*, post_title: str, opens_on: datetime.date | None, closes_on: datetime.date | None) -> None:
+def _round_values(*, post_title: str, opens_on: datetime.date | None, closes_on: datetime.date | None,
+                  service: Service | None = None, notes: str = "") -> dict:
+    """A recruitment round's details, checked, as the values to save."""
     errors = {}
     limit = RecruitmentRound._meta.get_field("post_title").max_length
     bounds.check_text("post_title", post_title, max_length=limit, errors=errors)
@@ -991,20 +815,20 @@ def _check_round(*, post_title: str, opens_on: datetime.date | None, closes_on: 
         errors["closes_on"] = "The round cannot close before it opens."
     if errors:
         raise ValidationError(errors)
+    return {"post_title": post_title.strip(), "service": service, "notes": notes.strip(),
+            "opens_on": opens_on, "closes_on": closes_on}
 
 
 @transaction.atomic
-def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes_on: datetime.date,
-                             service: Service | None = None, notes: str = "",
-                             stages: list[str] | tuple = (), by) -> RecruitmentRound:
-    """A recruitment round, with the stages planned for it (shortlisting, interview...)."""
-    _require_staff(by, "Only staff can change recruitment.")
-    _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
+def recruitment_round_create(*, stages: list[str] | tuple = (), by, **details) -> RecruitmentRound:
+    """A recruitment round (`details`: post_title, opens_on, closes_on, service, notes), with
+    the stages planned for it (shortlisting, interview...)."""
+    require_staff(by, "Only staff can change recruitment.")
+    values = _round_values(**details)
     unknown = set(stages) - set(RecruitmentStage.Kind.values)
     if unknown:
         raise ValidationError({"stages": "Choose stages from the list."})
-    round_ = model_create(RecruitmentRound, by=by, post_title=post_title.strip(), service=service,
-                          opens_on=opens_on, closes_on=closes_on, notes=notes.strip(), created_by=by)
+    round_ = model_create(RecruitmentRound, by=by, created_by=by, **values)
     for kind in RecruitmentStage.Kind.values:  # in the order they happen
         if kind in stages:
             model_create(RecruitmentStage, by=by, round=round_, kind=kind)
@@ -1012,20 +836,17 @@ def recruitment_round_create(*, post_title: str, opens_on: datetime.date, closes
 
 
 @transaction.atomic
-def recruitment_round_update(*, round_: RecruitmentRound, post_title: str, opens_on: datetime.date,
-                             closes_on: datetime.date, service: Service | None = None, notes: str = "",
-                             by) -> RecruitmentRound:
-    _require_staff(by, "Only staff can change recruitment.")
-    _check_round(post_title=post_title, opens_on=opens_on, closes_on=closes_on)
+def recruitment_round_update(*, round_: RecruitmentRound, by, **details) -> RecruitmentRound:
+    """Change a round's details (`details` as for `recruitment_round_create`, without stages)."""
+    require_staff(by, "Only staff can change recruitment.")
+    values = _round_values(**details)
     round_ = RecruitmentRound.objects.select_for_update().get(pk=round_.pk)
-    late = round_.stages.filter(held_on__gt=closes_on).first()
+    late = round_.stages.filter(held_on__gt=values["closes_on"]).first()
     if late is not None:
         held = date_format(late.held_on, "j F Y")
         raise ValidationError({"closes_on": f"The {late.get_kind_display().lower()} stage was held on "
                                             f"{held}, after this closing date."})
-    model_update(instance=round_, data={"post_title": post_title.strip(), "service": service,
-                                        "notes": notes.strip(), "opens_on": opens_on, "closes_on": closes_on},
-                 by=by)
+    model_update(instance=round_, data=values, by=by)
     return round_
 
 
@@ -1035,7 +856,7 @@ def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | N
     """Add a stage to a round, or change its date or whether it was cancelled (None keeps
     it as it is). People on a cancelled stage stay on record, but do not make the round
     involved."""
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     if kind not in RecruitmentStage.Kind.values:
         raise ValidationError({"kind": "Choose a stage from the list."})
     bounds.STAGE_HELD.check("held_on", held_on)
@@ -1057,7 +878,7 @@ def stage_set(*, round_: RecruitmentRound, kind: str, held_on: datetime.date | N
 def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = None, user=None,
                           by) -> StageParticipant:
     """Record that a partner or a staff member took part in a stage."""
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     if (partner is None) == (user is None):
         raise ValidationError("Choose either a partner or a staff member.")
     stage = RecruitmentStage.objects.select_for_update().get(pk=stage.pk)
@@ -1080,42 +901,14 @@ def stage_participant_add(*, stage: RecruitmentStage, partner: Partner | None = 
 
 @transaction.atomic
 def stage_participant_remove(*, participant: StageParticipant, by) -> None:
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     model_delete(participant, by=by)
-
-
-def recruitment_involvement_by_service(*, on: datetime.date | None = None) -> dict[int | None, tuple]:
-    """The rolling-12-month involvement rate: of the recruitment rounds that closed in the
-    365 days up to and including `on` (default today), how many were *involved* — a
-    lived-experience partner took part in at least one stage that went ahead. Answers, per
-    service id, (involved, total, rate in per cent to one decimal place). One grouped query.
-    The one home of the rate: the recruitment page, the dashboard and the services table
-    all read it from here."""
-    # The aggregate's name must differ from the `involved` annotation it filters on.
-    rows = (RecruitmentRound.objects.in_last_twelve_months(on).with_involvement().order_by()
-            .values("service")
-            .annotate(total=Count("pk"), involved_rounds=Count("pk", filter=Q(involved=True))))
-    return {row["service"]: (involved, total, percent(involved, total))
-            for row in rows for involved, total in [(row["involved_rounds"], row["total"])]}
-
-
-def recruitment_involvement(*, on: datetime.date | None = None,
-                            service: Service | None = None) -> tuple[int, int, Decimal | None]:
-    """The involvement rate (see `recruitment_involvement_by_service`) of one service, or of
-    the whole organisation: (involved, total, rate); the rate is None when no round closed
-    in that time."""
-    by_service = recruitment_involvement_by_service(on=on)
-    if service is not None:
-        return by_service.get(service.pk, (0, 0, None))
-    involved = sum(counts[0] for counts in by_service.values())
-    total = sum(counts[1] for counts in by_service.values())
-    return involved, total, percent(involved, total)
 
 
 @transaction.atomic
 def involvement_target_set(*, target: Decimal, by) -> Organisation:
     """Set the organisation's target for the share of recruitment rounds partners take part in."""
-    _require_staff(by, "Only staff can change recruitment.")
+    require_staff(by, "Only staff can change recruitment.")
     if target is None or not Decimal("0") <= target <= Decimal("100"):
         raise ValidationError({"target": "Enter a target between 0 and 100 per cent."})
     organisation = Organisation.current()

@@ -1,5 +1,6 @@
-"""The staff lists of panels, meetings and decisions as sortable, downloadable tables
-(coprod/tables.py). Decisions name no partners; the same table serves trustees."""
+"""The staff lists of panels, meetings, decisions, staff time and recruitment rounds as
+sortable, downloadable tables (coprod/tables.py). Decisions name no partners; the same table serves
+trustees."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -18,6 +19,8 @@ from .models import FeedbackPoint
 from .models import Meeting
 from .models import Panel
 from .models import Proposal
+from .models import RecruitmentRound
+from .models import StaffTime
 
 
 class PanelTable(StaffTable):
@@ -191,3 +194,56 @@ class ProposalTable(StaffTable):
 
     def value_status(self, record: Proposal) -> str:
         return record.get_status_display()
+
+
+class StaffTimeTable(StaffTable):
+    what = "time entries"
+    spent_on = tables.DateColumn("j M Y", verbose_name="Day")
+    user = tables.Column("Who", accessor="user__get_full_name",
+                         order_by=("user__full_name",))
+    panel = tables.Column("Panel", accessor="panel__name")
+    meeting = tables.TemplateColumn(
+        '{% if record.meeting %}<a href="{% url "panels:meeting_detail" record.meeting_id %}">'
+        '{{ record.meeting.title }}</a>{% else %}<span class="text-muted">None</span>{% endif %}',
+        verbose_name="Meeting", order_by=("meeting__starts_at",))
+    category = tables.Column("Spent on")
+    hours = tables.TemplateColumn('{{ record.hours|floatformat:"-2" }}', verbose_name="Hours", attrs=NUMBER)
+    note = tables.Column("Note", default="")
+
+    class Meta(StaffTable.Meta):
+        model = StaffTime
+        fields = ()
+        sequence = ("spent_on", "user", "panel", "meeting", "category", "hours", "note")
+
+    def value_meeting(self, record: StaffTime) -> str:
+        return record.meeting.title if record.meeting else ""
+
+    def value_hours(self, record: StaffTime):
+        return record.hours
+
+
+class RecruitmentRoundTable(StaffTable):
+    what = "recruitment rounds"
+    post_title = tables.TemplateColumn(
+        '<a href="{% url "panels:recruitment_detail" record.pk %}">{{ record.post_title }}</a>',
+        verbose_name="Post")
+    service = tables.Column("Service", accessor="service__name", default="Whole organisation")
+    opens_on = tables.DateColumn("j M Y", verbose_name="Opened")
+    closes_on = tables.DateColumn("j M Y", verbose_name="Closed")
+    stage_count = tables.Column("Stages held", attrs=NUMBER)
+    partner_count = tables.Column("Partners involved", attrs=NUMBER)
+    involved = tables.TemplateColumn(
+        '{% if record.involved %}<span class="badge involved-yes">Yes</span>'
+        '{% else %}<span class="badge involved-no">No</span>{% endif %}', verbose_name="Involved")
+
+    class Meta(StaffTable.Meta):
+        model = RecruitmentRound
+        fields = ()
+        sequence = ("post_title", "service", "opens_on", "closes_on", "stage_count", "partner_count",
+                    "involved")
+
+    def value_post_title(self, record: RecruitmentRound) -> str:
+        return record.post_title
+
+    def value_involved(self, value: bool) -> str:
+        return "Yes" if value else "No"

@@ -3,6 +3,7 @@
 renders. Each feature keeps its own block."""
 
 import datetime
+from collections.abc import Callable
 from copy import copy
 from decimal import Decimal
 
@@ -57,11 +58,14 @@ from .models import RecruitmentRound
 from .models import RecruitmentStage
 from .models import StaffTime
 from .models import StageParticipant
+from .rules import can_answer
 from .tables import DecisionTable
 from .tables import FeedbackTable
 from .tables import MeetingTable
 from .tables import PanelTable
 from .tables import ProposalTable
+from .tables import RecruitmentRoundTable
+from .tables import StaffTimeTable
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
@@ -91,10 +95,15 @@ def get_paper_for_user(request: HttpRequest, pk: int) -> MeetingPaper:
     return get_object_or_404(papers.filter(meeting__in=_meetings_for(request).values("pk")), pk=pk)
 
 
-def get_membership_for_user(request: HttpRequest, pk: int) -> Membership:
+def _staff_get(request: HttpRequest, queryset, pk: int):
+    """A record only staff may see: anyone else, like a record that is not there, gets 404."""
     if not is_staff_member(request.user):
         raise Http404
-    return get_object_or_404(Membership.objects.select_related("panel", "partner", "user"), pk=pk)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_membership_for_user(request: HttpRequest, pk: int) -> Membership:
+    return _staff_get(request, Membership.objects.select_related("panel", "partner", "user"), pk)
 
 
 def get_own_attendance(request: HttpRequest, meeting_pk: int) -> Attendance:
@@ -110,29 +119,48 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+def _table_page(request: HttpRequest, table, *, filename: str, template: str, filter=None,
+                **context) -> HttpResponse:
+    """A staff list: `table` (filtered by `filter`, if any) downloaded when asked for (see
+    coprod.tables.table_response), else shown on `template` with `context`."""
+    if download := table_response(request, table, filename=filename):
+        return download
+    if filter is not None:
+        context.update(filter=filter, filtered=any(value for name, value in request.GET.items()
+                                                   if name in filter.filters))
+    return render(request, template, {"table": table, "page_obj": table.page, **context})
+
+
+def _changes_saved(changed) -> str:
+    return "Changes saved." if changed else "Nothing was changed."
+
+
+def _record_form(request: HttpRequest, form, save, *, page: str, name: str = "", record=None,
+                 success: str | Callable = "") -> HttpResponse:
+    """The form page (`panels/<page>_form.html`) that sets up a record (`record` None: then say
+    `success`) or changes it (then say whether anything changed), `save(data)` calling the
+    service; then the record's page (`panels:<page>_detail`). The template sees the record
+    as `name` (`page` unless given)."""
+    return form_page(
+        request, form, save, template=f"panels/{page}_form.html", context={name or page: record},
+        success=success if record is None else _changes_saved,
+        done=lambda saved: redirect(f"panels:{page}_detail", pk=(saved if record is None else record).pk))
+
+
 @staff_required
 def panel_list(request: HttpRequest) -> HttpResponse:
     panels = Panel.objects.visible_to(request.user).for_list()
     panel_filter = filters.PanelFilter(request.GET or None, queryset=panels)
-    table = PanelTable(panel_filter.qs)
-    if download := table_response(request, table, filename="panels"):
-        return download
-    filtered = any(value for name, value in request.GET.items() if name in panel_filter.filters)
-    return render(request, "panels/panel_list.html", {
-        "filter": panel_filter,
-        "table": table,
-        "page_obj": table.page,
-        "filtered": filtered,
-    })
+    return _table_page(request, PanelTable(panel_filter.qs), filename="panels",
+                       template="panels/panel_list.html", filter=panel_filter)
 
 
 @staff_required
 def panel_create(request: HttpRequest) -> HttpResponse:
     form = forms.PanelForm(request.POST or None)
-    return form_page(request, form, lambda data: services.panel_create(data=data, by=request.user),
-                     success=lambda panel: f"{panel.name} is set up. Now add its members.",
-                     done=lambda panel: redirect("panels:panel_detail", pk=panel.pk),
-                     template="panels/panel_form.html", context={"panel": None})
+    return _record_form(request, form, lambda data: services.panel_create(data=data, by=request.user),
+                        success=lambda panel: f"{panel.name} is set up. Now add its members.",
+                        page="panel")
 
 
 @staff_required
@@ -140,11 +168,9 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     # The form works on a copy so the page keeps naming the panel as saved.
     form = forms.PanelForm(request.POST or None, instance=copy(panel))
-    return form_page(
-        request, form, lambda data: services.panel_update(panel=panel, data=data, by=request.user),
-        success=lambda changed: "Changes saved." if changed else "Nothing was changed.",
-        done=lambda _: redirect("panels:panel_detail", pk=panel.pk),
-        template="panels/panel_form.html", context={"panel": panel})
+    return _record_form(request, form,
+                        lambda data: services.panel_update(panel=panel, data=data, by=request.user),
+                        record=panel, page="panel")
 
 
 PAST_MEETINGS_SHOWN = 10
@@ -175,15 +201,13 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     form = forms.MembershipForm(request.POST or None)
-    membership = submit(request, form, lambda data: services.membership_add(
-        panel=panel, by=request.user, **data))
-    if membership is not None:
-        messages.success(request, f"{membership.person} joined {panel.name} as "
-                                  f"{membership.get_role_display().lower()}.")
-        if "another" in request.POST:
-            return redirect("panels:membership_add", pk=panel.pk)
-        return redirect("panels:panel_detail", pk=panel.pk)
-    return render(request, "panels/membership_form.html", {"form": form, "panel": panel})
+    return form_page(
+        request, form, lambda data: services.membership_add(panel=panel, by=request.user, **data),
+        success=lambda membership: f"{membership.person} joined {panel.name} as "
+                                   f"{membership.get_role_display().lower()}.",
+        done=lambda _: redirect("panels:membership_add" if "another" in request.POST
+                                else "panels:panel_detail", pk=panel.pk),
+        template="panels/membership_form.html", context={"panel": panel})
 
 
 @require_POST
@@ -200,19 +224,22 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("panels:panel_detail", pk=membership.panel_id)
 
 
+# The form asks for a meeting's times as "starts" and "ends".
+MEETING_TIMES = {"starts_at": "starts", "ends_at": "ends"}
+
+
 @staff_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     form = forms.MeetingForm(request.POST or None)
-    meeting = submit(request, form, lambda _: services.meeting_schedule(
-        panel=panel, data=form.meeting_data(), by=request.user,
-        base_url=_base_url(request)), rename={"starts_at": "starts", "ends_at": "ends"})
-    if meeting is not None:
-        messages.success(request, f"Meeting scheduled. {meeting.attendance.count()} members are on the "
-                                  "register as invited and are told by e-mail (partners only if they "
-                                  "agreed to be contacted).")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
-    return render(request, "panels/meeting_form.html", {"form": form, "panel": panel, "meeting": None})
+    return form_page(
+        request, form, lambda _: services.meeting_schedule(
+            panel=panel, data=form.meeting_data(), by=request.user, base_url=_base_url(request)),
+        success=lambda meeting: f"Meeting scheduled. {meeting.attendance.count()} members are on the "
+                                "register as invited and are told by e-mail (partners only if they "
+                                "agreed to be contacted).",
+        done=lambda meeting: redirect("panels:meeting_detail", pk=meeting.pk),
+        template="panels/meeting_form.html", context={"panel": panel, "meeting": None}, rename=MEETING_TIMES)
 
 
 def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpResponse:
@@ -224,9 +251,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, formset=None) -> HttpR
     if formset is None:
         formset = forms.RegisterFormSet(
             initial=[{"line": line.pk, "status": line.status, "hours": line.hours} for line in lines],
-            form_kwargs={"people": {line.pk: line.partner.staff_name if line.partner else str(line.user)
-                                   for line in lines}},
-        )
+            form_kwargs={"people": forms.register_people(lines)})
     # Pair each line with its form by the line's id (a re-shown form keeps what was posted).
     forms_by_line = {
         str(form.data.get(form.add_prefix("line")) if form.is_bound else form.initial.get("line")): form
@@ -272,11 +297,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     lines = {line.pk: line for line in meeting.attendance.select_related("partner", "user")}
-    formset = forms.RegisterFormSet(
-        request.POST,
-        form_kwargs={"people": {pk: line.partner.staff_name if line.partner else str(line.user)
-                              for pk, line in lines.items()}},
-    )
+    formset = forms.RegisterFormSet(request.POST,
+                                    form_kwargs={"people": forms.register_people(lines.values())})
     if formset.is_valid():
         rows = [form.cleaned_data for form in formset.forms]
         if any(row["line"] not in lines for row in rows):
@@ -304,17 +326,17 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This meeting was cancelled; it can no longer be changed.")
         return redirect("panels:meeting_detail", pk=meeting.pk)
     form = forms.MeetingEditForm(request.POST or None, initial=forms.MeetingEditForm.initial_for(meeting))
-    changed = submit(request, form, lambda _: services.meeting_update(
-        meeting=meeting, data=form.meeting_data(), by=request.user,
-        base_url=_base_url(request)), rename={"starts_at": "starts", "ends_at": "ends"})
-    if changed is not None:
+    def saved(changed: list[str]) -> str:
         told = set(changed) & set(services.NOTIFIED_MEETING_FIELDS) and meeting.status == "scheduled"
-        messages.success(request, ("Changes saved. The people invited are told by e-mail that the "
-                                   "meeting has changed." if told else "Changes saved.")
-                         if changed else "Nothing was changed.")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
-    return render(request, "panels/meeting_form.html", {"form": form, "panel": meeting.panel,
-                                                        "meeting": meeting})
+        return ("Changes saved. The people invited are told by e-mail that the meeting has changed."
+                if told else "Changes saved.") if changed else "Nothing was changed."
+
+    return form_page(
+        request, form, lambda _: services.meeting_update(
+            meeting=meeting, data=form.meeting_data(), by=request.user, base_url=_base_url(request)),
+        success=saved, done=reverse("panels:meeting_detail", args=[meeting.pk]),
+        template="panels/meeting_form.html", context={"panel": meeting.panel, "meeting": meeting},
+        rename=MEETING_TIMES)
 
 
 @require_POST
@@ -355,12 +377,16 @@ def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_or_partner_required
 def paper_download(request: HttpRequest, pk: int) -> FileResponse:
-    paper = get_paper_for_user(request, pk)
+    return _download(get_paper_for_user(request, pk).file, missing="The file of this paper is missing.")
+
+
+def _download(file, *, missing: str) -> FileResponse:
+    """A stored file as a download under its own name; 404 saying `missing` when it is gone."""
     try:
-        handle = paper.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError:
-        raise Http404("The file of this paper is missing.") from None
-    return FileResponse(handle, as_attachment=True, filename=paper.file.name.rsplit("/", 1)[-1])
+        raise Http404(missing) from None
+    return FileResponse(handle, as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
 
 
 @require_POST
@@ -412,14 +438,6 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _can_answer(meeting: Meeting, line: Attendance | None) -> bool:
-    answerable = (Attendance.Status.INVITED, Attendance.Status.CONFIRMED, Attendance.Status.DECLINED)
-    return bool(
-        line is not None and meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at > timezone.now()
-        and line.status in answerable
-    )
-
-
 @partner_required
 def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
@@ -427,7 +445,7 @@ def my_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "panels/my_meeting.html", {
         "meeting": meeting,
         "line": line,
-        "can_answer": _can_answer(meeting, line),
+        "can_answer": can_answer(meeting, line),
         "is_over": meeting.ends_at < timezone.now(),
         "is_cancelled": meeting.status == Meeting.Status.CANCELLED,
         "papers": meeting.papers.all(),
@@ -499,9 +517,7 @@ def get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
 
 def get_point_for_user(request: HttpRequest, pk: int) -> FeedbackPoint:
     """A feedback point, for staff only (partners see their own on "You said, we did")."""
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(FeedbackPoint.objects.with_response().select_related("proposal__panel"), pk=pk)
+    return _staff_get(request, FeedbackPoint.objects.with_response().select_related("proposal__panel"), pk)
 
 
 ATTENTION_SHOWN = 25
@@ -510,17 +526,10 @@ ATTENTION_SHOWN = 25
 @staff_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     awaiting = FeedbackPoint.objects.awaiting_answer()
-    table = ProposalTable(Proposal.objects.visible_to(request.user).for_list())
-    if download := table_response(request, table, filename="proposals"):
-        return download
-    return render(request, "panels/proposal_list.html", {
-        "attention": awaiting[:ATTENTION_SHOWN],
-        "attention_count": awaiting.count(),
-        "overdue_count": awaiting.filter(overdue=True).count(),
-        "table": table,
-        "page_obj": table.page,
-        "today": timezone.localdate(),
-    })
+    return _table_page(request, ProposalTable(Proposal.objects.visible_to(request.user).for_list()),
+                       filename="proposals", template="panels/proposal_list.html",
+                       attention=awaiting[:ATTENTION_SHOWN], attention_count=awaiting.count(),
+                       overdue_count=awaiting.filter(overdue=True).count(), today=timezone.localdate())
 
 
 @staff_required
@@ -529,10 +538,9 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("panel", "").isdigit():
         initial["panel"] = request.GET["panel"]
     form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
-    return form_page(request, form, lambda data: services.proposal_create(**data, by=request.user),
-                     success="The proposal is saved as a draft. Check it, then send it to the panel.",
-                     done=lambda proposal: redirect("panels:proposal_detail", pk=proposal.pk),
-                     template="panels/proposal_form.html", context={"proposal": None})
+    return _record_form(request, form, lambda data: services.proposal_create(**data, by=request.user),
+                        success="The proposal is saved as a draft. Check it, then send it to the panel.",
+                        page="proposal")
 
 
 @staff_required
@@ -540,11 +548,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.ProposalForm(request.POST or None, request.FILES or None, proposal=proposal,
                               initial=forms.ProposalForm.initial_for(proposal))
-    return form_page(
+    return _record_form(
         request, form, lambda data: services.proposal_update(proposal=proposal, **data, by=request.user),
-        success="Changes saved.",
-        done=lambda _: redirect("panels:proposal_detail", pk=proposal.pk),
-        template="panels/proposal_form.html", context={"proposal": proposal})
+        record=proposal, page="proposal")
 
 
 def _proposal_page(request: HttpRequest, proposal: Proposal, point_form=None) -> HttpResponse:
@@ -597,18 +603,19 @@ def point_respond(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request, pk)
     form = forms.FeedbackResponseForm(request.POST or None,
                                       initial=forms.FeedbackResponseForm.initial_for(point))
-    done = submit(request, form, lambda data: services.feedback_respond(
-        point=point, **data, by=request.user, base_url=_base_url(request)))
-    if done is not None:
+    def saved(_) -> str:
         left = point.proposal.points.unanswered().count()
         if left:
-            messages.success(request, f"Answer saved. {left} point{'s' if left != 1 else ''} still "
-                                      f"need{'s' if left == 1 else ''} an answer.")
-        else:
-            messages.success(request, "Answer saved. Every point now has an answer: the panel can see "
-                                      "what we did. If it led to a decision, log it.")
-        return redirect(f"{reverse('panels:proposal_detail', args=[point.proposal_id])}#point-{point.pk}")
-    return render(request, "panels/point_respond.html", {"point": point, "form": form})
+            return (f"Answer saved. {left} point{'s' if left != 1 else ''} still "
+                    f"need{'s' if left == 1 else ''} an answer.")
+        return ("Answer saved. Every point now has an answer: the panel can see what we did. If it led "
+                "to a decision, log it.")
+
+    return form_page(
+        request, form, lambda data: services.feedback_respond(
+            point=point, **data, by=request.user, base_url=_base_url(request)),
+        success=saved, done=f"{reverse('panels:proposal_detail', args=[point.proposal_id])}#point-{point.pk}",
+        template="panels/point_respond.html", context={"point": point})
 
 
 @staff_or_partner_required
@@ -616,11 +623,7 @@ def proposal_document(request: HttpRequest, pk: int) -> FileResponse:
     proposal = get_proposal_for_user(request, pk)
     if not proposal.document:
         raise Http404("This proposal has no document.")
-    try:
-        handle = proposal.document.open("rb")
-    except FileNotFoundError:
-        raise Http404("The document of this proposal is missing.") from None
-    return FileResponse(handle, as_attachment=True, filename=proposal.document.name.rsplit("/", 1)[-1])
+    return _download(proposal.document, missing="The document of this proposal is missing.")
 
 
 @partner_required
@@ -675,18 +678,10 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     decision_filter = filters.DecisionFilter(request.GET or None,
                                              queryset=Decision.objects.visible_to(request.user).for_list())
     decisions = decision_filter.qs
-    table = DecisionTable(decisions)
-    if download := table_response(request, table, filename="decisions"):
-        return download
-    return render(request, "panels/decision_list.html", {
-        "base_template": _decision_base(request),
-        "is_staff": is_staff_member(request.user),
-        "filter": decision_filter,
-        "table": table,
-        "page_obj": table.page,
-        "shaped_count": decisions.shaped_by_lived_experience().count(),
-        "filtered": any(value for name, value in request.GET.items() if name in decision_filter.filters),
-    })
+    return _table_page(request, DecisionTable(decisions), filename="decisions",
+                       template="panels/decision_list.html", filter=decision_filter,
+                       base_template=_decision_base(request), is_staff=is_staff_member(request.user),
+                       shaped_count=decisions.shaped_by_lived_experience().count())
 
 
 @staff_or_trustee_required
@@ -695,16 +690,9 @@ def feedback_log(request: HttpRequest) -> HttpResponse:
     partner agrees to quotes and never named: the full log the governance report links to."""
     points = FeedbackPoint.objects.answered_quotable(Partner.objects.consenting_to("quotes"))
     log_filter = filters.FeedbackLogFilter(request.GET or None, queryset=points)
-    table = FeedbackTable(log_filter.qs)
-    if download := table_response(request, table, filename="feedback"):
-        return download
-    return render(request, "panels/feedback_log.html", {
-        "base_template": _decision_base(request),
-        "filter": log_filter,
-        "table": table,
-        "page_obj": table.page,
-        "filtered": any(value for name, value in request.GET.items() if name in log_filter.filters),
-    })
+    return _table_page(request, FeedbackTable(log_filter.qs), filename="feedback",
+                       template="panels/feedback_log.html", filter=log_filter,
+                       base_template=_decision_base(request))
 
 
 @staff_or_trustee_required
@@ -735,10 +723,8 @@ def _decision_initial(request: HttpRequest) -> dict:
 @staff_required
 def decision_create(request: HttpRequest) -> HttpResponse:
     form = forms.DecisionForm(request.POST or None, initial=_decision_initial(request))
-    return form_page(request, form, lambda data: services.decision_record(**data, by=request.user),
-                     success="Decision logged.",
-                     done=lambda decision: redirect("panels:decision_detail", pk=decision.pk),
-                     template="panels/decision_form.html", context={"decision": None})
+    return _record_form(request, form, lambda data: services.decision_record(**data, by=request.user),
+                        success="Decision logged.", page="decision")
 
 
 @staff_required
@@ -746,11 +732,9 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_decision_for_user(request, pk)
     form = forms.DecisionForm(request.POST or None, decision=decision,
                               initial=forms.DecisionForm.initial_for(decision))
-    return form_page(
+    return _record_form(
         request, form, lambda data: services.decision_update(decision=decision, **data, by=request.user),
-        success=lambda changed: "Changes saved." if changed else "Nothing was changed.",
-        done=lambda _: redirect("panels:decision_detail", pk=decision.pk),
-        template="panels/decision_form.html", context={"decision": decision})
+        record=decision, page="decision")
 
 
 @staff_required
@@ -780,42 +764,18 @@ def decision_restore(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Protected staff time ---
 
 
-def _quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The calendar quarter holding `day` (the same boundaries as UK financial quarters)."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = day.replace(month=first_month, day=1)
-    end = (start + datetime.timedelta(days=92)).replace(day=1) - datetime.timedelta(days=1)
-    return start, end
-
-
-def _periods(today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
-    this_start, this_end = _quarter(today)
-    last_start, last_end = _quarter(this_start - datetime.timedelta(days=1))
-    return [("This quarter", this_start, this_end), ("Last quarter", last_start, last_end),
-            ("Last 12 months", today - datetime.timedelta(days=364), today)]
-
-
 @staff_required
 def staff_time_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    periods = _periods(today)
-    start, end = periods[0][1], periods[0][2]
-    form = forms.PeriodForm(request.GET if "start" in request.GET or "end" in request.GET else None,
-                            initial={"start": start, "end": end})
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    form = forms.PeriodForm(request.GET, today=timezone.localdate())
+    start, end = form.period()
     entries = StaffTime.objects.for_list().between(start, end)
     labels = dict(StaffTime.Category.choices)
-    return render(request, "panels/staff_time_list.html", {
-        "form": form,
-        "start": start,
-        "end": end,
-        "periods": periods,
-        "total": entries.aggregate(hours=Sum("hours"))["hours"] or Decimal("0"),
-        "by_panel": entries.totals_by_panel(),
-        "by_category": [{**row, "label": labels[row["category"]]} for row in entries.totals_by_category()],
-        "page_obj": paginate(request, entries),
-    })
+    return _table_page(
+        request, StaffTimeTable(entries), filename="staff-time", template="panels/staff_time_list.html",
+        form=form, start=start, end=end, periods=form.shortcuts,
+        total=entries.aggregate(hours=Sum("hours"))["hours"] or Decimal("0"),
+        by_panel=entries.totals_by_panel(),
+        by_category=[{**row, "label": labels[row["category"]]} for row in entries.totals_by_category()])
 
 
 @staff_required
@@ -825,12 +785,10 @@ def staff_time_create(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name, "").isdigit():
             initial[name] = request.GET[name]
     form = forms.StaffTimeForm(request.POST or None, initial=initial)
-    entry = submit(request, form, lambda data: services.staff_time_log(**data, by=request.user))
-    if entry is not None:
-        messages.success(request, f"{entry.hours} hours of {entry.get_category_display().lower()} "
-                                  f"logged for {entry.panel}.")
-        return redirect("panels:staff_time_list")
-    return render(request, "panels/staff_time_form.html", {"form": form})
+    return form_page(request, form, lambda data: services.staff_time_log(**data, by=request.user),
+                     success=lambda entry: f"{entry.hours} hours of {entry.get_category_display().lower()} "
+                                           f"logged for {entry.panel}.",
+                     done="panels:staff_time_list", template="panels/staff_time_form.html")
 
 
 # --- Recruitment rounds and the involvement rate ---
@@ -838,27 +796,17 @@ def staff_time_create(request: HttpRequest) -> HttpResponse:
 
 def get_round_for_user(request: HttpRequest, pk: int) -> RecruitmentRound:
     """A recruitment round with `involved`, for staff only; anyone else 404."""
-    if not is_staff_member(request.user):
-        raise Http404
     rounds = RecruitmentRound.objects.with_involvement().select_related("service", "created_by")
-    return get_object_or_404(rounds, pk=pk)
+    return _staff_get(request, rounds, pk)
 
 
 def get_stage_for_user(request: HttpRequest, pk: int) -> RecruitmentStage:
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(RecruitmentStage.objects.select_related("round"), pk=pk)
-
-
-def get_stage_participant_for_user(request: HttpRequest, pk: int) -> StageParticipant:
-    if not is_staff_member(request.user):
-        raise Http404
-    return get_object_or_404(StageParticipant.objects.select_related("stage", "partner", "user"), pk=pk)
+    return _staff_get(request, RecruitmentStage.objects.select_related("round"), pk)
 
 
 @staff_required
 def recruitment_list(request: HttpRequest) -> HttpResponse:
-    involved, total, rate = services.recruitment_involvement()
+    involved, total, rate = RecruitmentRound.objects.involvement()
     target = Organisation.current().recruitment_involvement_target
     if rate is None:
         rate_tile = ("No rounds yet", "No round has closed in the last 12 months.")
@@ -867,23 +815,20 @@ def recruitment_list(request: HttpRequest) -> HttpResponse:
         rate_tile = (f"{rate.normalize():f}%", f"{involved} of {total} round{'s' if total != 1 else ''}")
         gap = (target - rate).normalize()
         against = ("Met", "") if rate >= target else ("Below target", f"{gap:f} percentage points to go")
-    return render(request, "panels/recruitment_list.html", {
-        "tiles": [
-            ("Rounds with a partner involved, last 12 months", *rate_tile),
-            ("Our target", f"{target.normalize():f}%", ""),
-            ("Against the target", *against),
-        ],
-        "page_obj": paginate(request, RecruitmentRound.objects.for_list()),
-    })
+    return _table_page(request, RecruitmentRoundTable(RecruitmentRound.objects.for_list()),
+                       filename="recruitment-rounds", template="panels/recruitment_list.html", tiles=[
+                           ("Rounds with a partner involved, last 12 months", *rate_tile),
+                           ("Our target", f"{target.normalize():f}%", ""),
+                           ("Against the target", *against)])
 
 
 @staff_required
 def recruitment_create(request: HttpRequest) -> HttpResponse:
     form = forms.RecruitmentRoundForm(request.POST or None)
-    return form_page(request, form, lambda data: services.recruitment_round_create(**data, by=request.user),
-                     success="Recruitment round saved. Now record who took part in each stage.",
-                     done=lambda round_: redirect("panels:recruitment_detail", pk=round_.pk),
-                     template="panels/recruitment_form.html", context={"round": None})
+    return _record_form(request, form,
+                        lambda data: services.recruitment_round_create(**data, by=request.user),
+                        success="Recruitment round saved. Now record who took part in each stage.",
+                        page="recruitment", name="round")
 
 
 @staff_required
@@ -891,11 +836,9 @@ def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     form = forms.RecruitmentRoundForm(request.POST or None, with_stages=False,
                                       initial=forms.RecruitmentRoundForm.initial_for(round_))
-    return form_page(
+    return _record_form(
         request, form, lambda data: services.recruitment_round_update(round_=round_, **data, by=request.user),
-        success="Changes saved.",
-        done=lambda _: redirect("panels:recruitment_detail", pk=round_.pk),
-        template="panels/recruitment_form.html", context={"round": round_})
+        record=round_, page="recruitment", name="round")
 
 
 @staff_required
@@ -930,23 +873,26 @@ def _recruitment_page(request: HttpRequest, round_: RecruitmentRound,
     })
 
 
-def _form_problem(form) -> str:
-    """A one-line message from a small form's errors, for forms on a page that is shown
-    again after a redirect."""
-    return " ".join(message for errors in form.errors.values() for message in errors)
+def _act_on_form(request: HttpRequest, form, action, success, *, refused: str):
+    """A small form on a page shown again after a redirect: run `action(cleaned_data)` as
+    `act` does, or say after `refused` what is wrong with the form. Answers what `action`
+    returned, None when nothing was saved."""
+    if not form.is_valid():
+        problem = " ".join(message for errors in form.errors.values() for message in errors)
+        messages.error(request, refused + problem)
+        return None
+    return act(request, lambda: action(form.cleaned_data), success, refused=refused)
 
 
 @require_POST
 @staff_required
 def recruitment_stage_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
-    form = forms.StageForm(request.POST)
     url = reverse("panels:recruitment_detail", args=[round_.pk])
-    if not form.is_valid():
-        messages.error(request, f"The stage was not saved: {_form_problem(form)}")
-        return redirect(f"{url}#stages-heading")
-    stage = act(request, lambda: services.stage_set(round_=round_, **form.cleaned_data, by=request.user),
-                lambda stage: f"{stage.get_kind_display()} stage saved.", refused="The stage was not saved: ")
+    stage = _act_on_form(request, forms.StageForm(request.POST),
+                         lambda data: services.stage_set(round_=round_, **data, by=request.user),
+                         lambda stage: f"{stage.get_kind_display()} stage saved.",
+                         refused="The stage was not saved: ")
     return redirect(f"{url}#stage-{stage.pk}" if stage else f"{url}#stages-heading")
 
 
@@ -982,7 +928,7 @@ def stage_participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def stage_participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = get_stage_participant_for_user(request, pk)
+    participant = _staff_get(request, StageParticipant.objects.select_related("stage", "partner", "user"), pk)
     person = participant.partner or participant.user.get_full_name()
     services.stage_participant_remove(participant=participant, by=request.user)
     stage = participant.stage.get_kind_display().lower()
@@ -996,10 +942,7 @@ def involvement_target(request: HttpRequest) -> HttpResponse:
     organisation = Organisation.current()
     form = forms.InvolvementTargetForm(request.POST or None,
                                        initial={"target": organisation.recruitment_involvement_target})
-    done = submit(request, form, lambda data: services.involvement_target_set(
-        target=data["target"], by=request.user))
-    if done is not None:
-        target = form.cleaned_data["target"].normalize()
-        messages.success(request, f"The involvement target is now {target:f}%.")
-        return redirect("panels:recruitment_list")
-    return render(request, "panels/involvement_target.html", {"form": form})
+    return form_page(
+        request, form, lambda data: services.involvement_target_set(target=data["target"], by=request.user),
+        success=lambda _: f"The involvement target is now {form.cleaned_data['target'].normalize():f}%.",
+        done="panels:recruitment_list", template="panels/involvement_target.html")

@@ -6,7 +6,6 @@ import coprod.demo
 import ladder.demo
 import panels.demo
 import participants.demo
-from panels import services
 from panels.models import Decision
 from panels.models import FeedbackPoint
 from panels.models import FeedbackResponse
@@ -47,7 +46,7 @@ def test_demo_proposals_decisions_and_recruitment_are_seeded_once():
     assert set(Decision.objects.values_list("is_public", flat=True)) == {True, False}
     assert StaffTime.objects.filter(meeting__isnull=False).exists()
 
-    involved, total, rate = services.recruitment_involvement()
+    involved, total, rate = RecruitmentRound.objects.involvement()
     assert total >= 5 and 0 < involved < total
     rounds = RecruitmentRound.objects.in_last_twelve_months().with_involvement()
     assert rounds.filter(involved=True, stages__kind="interview", stages__participants__partner__isnull=False)

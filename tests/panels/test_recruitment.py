@@ -51,7 +51,7 @@ def _closed(days_ago: int, *, involved: bool, on=TODAY, **fields) -> Recruitment
 
 
 def test_no_rounds_gives_no_rate_rather_than_nought():
-    assert services.recruitment_involvement(on=TODAY) == (0, 0, None)
+    assert RecruitmentRound.objects.involvement(on=TODAY) == (0, 0, None)
 
 
 def test_no_rounds_yet_is_said_on_the_list_not_zero_per_cent(staff_client):
@@ -63,7 +63,7 @@ def test_no_rounds_yet_is_said_on_the_list_not_zero_per_cent(staff_client):
 def test_every_round_involved_is_one_hundred_per_cent():
     _closed(10, involved=True)
     _closed(100, involved=True)
-    assert services.recruitment_involvement(on=TODAY) == (2, 2, Decimal("100.0"))
+    assert RecruitmentRound.objects.involvement(on=TODAY) == (2, 2, Decimal("100.0"))
 
 
 def test_rate_is_involved_rounds_over_all_rounds_to_one_decimal_place():
@@ -72,28 +72,28 @@ def test_rate_is_involved_rounds_over_all_rounds_to_one_decimal_place():
     _closed(20, involved=False)
     _closed(30, involved=False)
     _closed(40, involved=False)
-    assert services.recruitment_involvement(on=TODAY) == (3, 6, Decimal("50.0"))
+    assert RecruitmentRound.objects.involvement(on=TODAY) == (3, 6, Decimal("50.0"))
     _closed(60, involved=False)
-    assert services.recruitment_involvement(on=TODAY) == (3, 7, Decimal("42.9"))
+    assert RecruitmentRound.objects.involvement(on=TODAY) == (3, 7, Decimal("42.9"))
 
 
 def test_a_partner_only_on_a_cancelled_stage_does_not_make_a_round_involved():
     round_ = _closed(10, involved=False)
     cancelled = RecruitmentStageFactory(round=round_, kind="partner_panel", cancelled=True)
     StageParticipantFactory(stage=cancelled)
-    assert services.recruitment_involvement(on=TODAY) == (0, 1, Decimal("0.0"))
+    assert RecruitmentRound.objects.involvement(on=TODAY) == (0, 1, Decimal("0.0"))
     assert not RecruitmentRound.objects.with_involvement().get().involved
 
 
 def test_only_staff_on_every_stage_is_not_involved():
     _closed(10, involved=False)
-    assert services.recruitment_involvement(on=TODAY)[0] == 0
+    assert RecruitmentRound.objects.involvement(on=TODAY)[0] == 0
 
 
 def test_rounds_that_closed_more_than_twelve_months_ago_are_left_out():
     _closed(10, involved=False)
     _closed(400, involved=True)
-    assert services.recruitment_involvement(on=TODAY) == (0, 1, Decimal("0.0"))
+    assert RecruitmentRound.objects.involvement(on=TODAY) == (0, 1, Decimal("0.0"))
 
 
 def test_the_twelve_month_window_at_its_edges():
@@ -101,24 +101,25 @@ def test_the_twelve_month_window_at_its_edges():
     _closed(365, involved=True)  # a year ago to the day: left out
     _closed(0, involved=False)  # closed today: counted
     _closed(-1, involved=True)  # closes tomorrow: not yet
-    assert services.recruitment_involvement(on=TODAY) == (1, 2, Decimal("50.0"))
+    assert RecruitmentRound.objects.involvement(on=TODAY) == (1, 2, Decimal("50.0"))
     # A day later the oldest round drops out.
-    assert services.recruitment_involvement(on=TODAY + datetime.timedelta(days=1)) == (1, 2, Decimal("50.0"))
-    assert services.recruitment_involvement(on=TODAY + datetime.timedelta(days=2))[1] == 2
+    assert RecruitmentRound.objects.involvement(on=TODAY + datetime.timedelta(days=1)) == (
+        1, 2, Decimal("50.0"))
+    assert RecruitmentRound.objects.involvement(on=TODAY + datetime.timedelta(days=2))[1] == 2
 
 
 def test_the_rate_can_be_taken_for_one_service():
     housing = ServiceFactory(name="Housing")
     _closed(10, involved=True, service=housing)
     _closed(10, involved=False)
-    assert services.recruitment_involvement(on=TODAY, service=housing) == (1, 1, Decimal("100.0"))
-    assert services.recruitment_involvement(on=TODAY) == (1, 2, Decimal("50.0"))
+    assert RecruitmentRound.objects.involvement(on=TODAY, service=housing) == (1, 1, Decimal("100.0"))
+    assert RecruitmentRound.objects.involvement(on=TODAY) == (1, 2, Decimal("50.0"))
 
 
 def test_the_rate_is_one_aggregate_query(django_assert_num_queries):
     _closed(10, involved=True)
     with django_assert_num_queries(1):
-        services.recruitment_involvement(on=TODAY)
+        RecruitmentRound.objects.involvement(on=TODAY)
 
 
 def test_a_partner_on_the_interview_panel_moves_the_rate_on_the_list(staff_client):
@@ -278,7 +279,9 @@ def test_the_dashboards_services_table_shows_the_same_rate_as_the_recruitment_pa
     _closed(10, involved=False, service=advice)
     period = Period(TODAY - datetime.timedelta(days=90), TODAY, "Last 90 days")
     table = {row["service"]: row["involvement"] for row in kpis.services_table(period)}
-    assert table[housing] == services.recruitment_involvement(on=TODAY, service=housing)[2] == Decimal("33.3")
-    assert table[advice] == services.recruitment_involvement(on=TODAY, service=advice)[2] == Decimal("0.0")
-    assert services.recruitment_involvement_by_service(on=TODAY) == {
+    assert (table[housing] == RecruitmentRound.objects.involvement(on=TODAY, service=housing)[2]
+            == Decimal("33.3"))
+    assert (table[advice] == RecruitmentRound.objects.involvement(on=TODAY, service=advice)[2]
+            == Decimal("0.0"))
+    assert RecruitmentRound.objects.involvement_by_service(on=TODAY) == {
         housing.pk: (1, 3, Decimal("33.3")), advice.pk: (0, 1, Decimal("0.0"))}

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod.periods import quarter_of
 from panels import services
 from panels.models import StaffTime
-from panels.views import _quarter
 from tests.helpers import assert_queries_bounded
 from tests.panels.factories import MeetingFactory
 from tests.panels.factories import PanelFactory
@@ -19,6 +19,11 @@ from tests.panels.factories import StaffTimeFactory
 from tests.participants.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    quarter = quarter_of(day)
+    return quarter.start, quarter.end
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
-"""The staff lists of panels, meetings and decisions: sorted by their headers and downloaded
-as CSV or Excel exactly as filtered and sorted, in a bounded number of queries."""
+"""The staff lists of panels, meetings, decisions, proposals, staff time and recruitment
+rounds: sorted by their headers and downloaded as CSV or Excel exactly as filtered and sorted,
+in a bounded number of queries."""
 
 import csv
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -15,6 +17,10 @@ from .factories import DecisionFactory
 from .factories import MeetingFactory
 from .factories import PanelFactory
 from .factories import ProposalFactory
+from .factories import RecruitmentRoundFactory
+from .factories import RecruitmentStageFactory
+from .factories import StaffTimeFactory
+from .factories import StageParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +99,34 @@ def test_proposals_sort_and_download_with_their_point_counts(staff_client, world
     assert 'aria-sort="descending"' in page
     assert_queries_bounded(staff_client, url + "?export=csv",
                            lambda: [ProposalFactory(panel=world.panel) for _ in range(15)], most=12)
+
+
+def test_staff_time_sorts_and_downloads_the_period_shown(staff_client, world):
+    StaffTimeFactory(panel=world.panel, hours=Decimal("1.5"), note="Phoned the chair")
+    StaffTimeFactory(panel=world.panel, hours=Decimal("3"), note="=HYPERLINK()")
+    url = reverse("panels:staff_time_list")
+    rows = _csv(staff_client.get(url, {"export": "csv", "sort": "-hours"}))
+    assert rows[0] == ["Day", "Who", "Panel", "Meeting", "Spent on", "Hours", "Note"]
+    hours = [Decimal(row[5]) for row in rows[1:]]
+    assert hours == sorted(hours, reverse=True) and Decimal("1.5") in hours
+    notes = [row[6] for row in rows[1:]]
+    assert "'=HYPERLINK()" in notes  # a formula typed as a note stays text
+    for sort in ("user", "-meeting", "category"):
+        page = staff_client.get(url, {"sort": sort}).content.decode()
+        assert "aria-sort=" in page and "Phoned the chair" in page
+    assert_queries_bounded(staff_client, url + "?export=xlsx",
+                           lambda: [StaffTimeFactory(panel=world.panel) for _ in range(15)], most=12)
+
+
+def test_recruitment_rounds_sort_and_download_with_their_involvement(staff_client, world):
+    StageParticipantFactory(stage=RecruitmentStageFactory(round=RecruitmentRoundFactory(post_title="Adviser")))
+    RecruitmentRoundFactory(post_title="Caseworker")
+    url = reverse("panels:recruitment_list")
+    rows = _csv(staff_client.get(url, {"export": "csv", "sort": "post_title"}))
+    assert rows[0] == ["Post", "Service", "Opened", "Closed", "Stages held", "Partners involved", "Involved"]
+    mine = [(row[0], row[4], row[5], row[6]) for row in rows[1:] if row[0] in ("Adviser", "Caseworker")]
+    assert mine == [("Adviser", "1", "1", "Yes"), ("Caseworker", "0", "0", "No")]
+    page = staff_client.get(url, {"sort": "-partner_count"}).content.decode()
+    assert 'aria-sort="descending"' in page and page.index("Adviser") < page.index("Caseworker")
+    assert_queries_bounded(staff_client, url + "?export=csv",
+                           lambda: [RecruitmentRoundFactory() for _ in range(15)], most=12)
