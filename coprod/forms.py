@@ -18,6 +18,12 @@ from .uploads import MB
 from .uploads import validate_upload
 from .widgets import NameSelect
 
+
+def reason_field(label: str, *, max_length: int, help_text: str, **kwargs) -> forms.CharField:
+    """The required "why" of an action (sending back, archiving, cancelling...), a short text box."""
+    return forms.CharField(label=label, max_length=max_length, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=help_text, **kwargs)
+
 # --- Services and teams ---
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from coprod import bounds
 from coprod.dates import DateField
 from coprod.dates import DayMonthYear
+from coprod.forms import reason_field
 from coprod.models import Ladder
 from coprod.models import Rung
 from coprod.models import Service
@@ -179,8 +180,8 @@ class PaperForm(forms.Form):
 
 
 class MeetingNotHeldForm(forms.Form):
-    reason = forms.CharField(
-        label="Why did it not take place?", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = reason_field(
+        "Why did it not take place?", max_length=300,
         help_text="For the record, for example “The venue was closed and we could not reach everyone "
                   "in time”.",
     )
@@ -359,8 +360,8 @@ class DecisionForm(forms.Form):
 
 
 class DecisionArchiveForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is it archived?", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = reason_field(
+        "Why is it archived?", max_length=500,
         help_text="For example “Logged twice: see the decision of 3 May” or “Logged by mistake: this was a "
                   "proposal, not a decision”.",
     )
