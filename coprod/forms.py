@@ -19,10 +19,12 @@ from .uploads import validate_upload
 from .widgets import NameSelect
 
 
-def reason_field(label: str, *, max_length: int, help_text: str, **kwargs) -> forms.CharField:
-    """The required "why" of an action (sending back, archiving, cancelling...), a short text box."""
-    return forms.CharField(label=label, max_length=max_length, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=help_text, **kwargs)
+def reason_form(label: str, *, max_length: int, help_text: str, **kwargs) -> type[forms.Form]:
+    """A form asking only the required "why" of an action (sending back, archiving...), in a
+    short text box named `reason`."""
+    reason = forms.CharField(label=label, max_length=max_length, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=help_text, **kwargs)
+    return type("ReasonForm", (forms.Form,), {"reason": reason, "__module__": __name__})
 
 # --- Services and teams ---
 

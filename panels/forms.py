@@ -10,7 +10,7 @@ from django.utils import timezone
 from coprod import bounds
 from coprod.dates import DateField
 from coprod.dates import DayMonthYear
-from coprod.forms import reason_field
+from coprod.forms import reason_form
 from coprod.models import Ladder
 from coprod.models import Rung
 from coprod.models import Service
@@ -179,12 +179,11 @@ class PaperForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ",".join(PAPER_TYPES)
 
 
-class MeetingNotHeldForm(forms.Form):
-    reason = reason_field(
-        "Why did it not take place?", max_length=300,
-        help_text="For the record, for example “The venue was closed and we could not reach everyone "
-                  "in time”.",
-    )
+MeetingNotHeldForm = reason_form(
+    "Why did it not take place?", max_length=300,
+    help_text="For the record, for example “The venue was closed and we could not reach everyone "
+              "in time”.",
+)
 
 
 class RegisterLineForm(forms.Form):
@@ -359,12 +358,11 @@ class DecisionForm(forms.Form):
             "shaped_by_proposal", "how_shaped", "implementation", "is_public")}
 
 
-class DecisionArchiveForm(forms.Form):
-    reason = reason_field(
-        "Why is it archived?", max_length=500,
-        help_text="For example “Logged twice: see the decision of 3 May” or “Logged by mistake: this was a "
-                  "proposal, not a decision”.",
-    )
+DecisionArchiveForm = reason_form(
+    "Why is it archived?", max_length=500,
+    help_text="For example “Logged twice: see the decision of 3 May” or “Logged by mistake: this was a "
+              "proposal, not a decision”.",
+)
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
