@@ -19,6 +19,11 @@ from .uploads import validate_upload
 from .widgets import NameSelect
 
 
+def text_boxes(**rows: int) -> dict[str, forms.Textarea]:
+    """For a ModelForm's Meta.widgets: a text box of so many rows for each named field."""
+    return {name: forms.Textarea(attrs={"rows": count}) for name, count in rows.items()}
+
+
 def reason_form(label: str, *, max_length: int, help_text: str, **kwargs) -> type[forms.Form]:
     """A form asking only the required "why" of an action (sending back, archiving...), in a
     short text box named `reason`."""

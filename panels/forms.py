@@ -11,6 +11,7 @@ from coprod import bounds
 from coprod.dates import DateField
 from coprod.dates import DayMonthYear
 from coprod.forms import reason_form
+from coprod.forms import text_boxes
 from coprod.models import Ladder
 from coprod.models import Rung
 from coprod.models import Service
@@ -55,8 +56,7 @@ class PanelForm(forms.ModelForm):
             "status": "A planned panel is being set up; closed panels keep their history.",
         }
         widgets = {
-            "purpose": forms.Textarea(attrs={"rows": 2}),
-            "terms_of_reference": forms.Textarea(attrs={"rows": 6}),
+            **text_boxes(purpose=2, terms_of_reference=6),
             "starts_on": DATE,
             "ends_on": DATE,
         }
