@@ -19,6 +19,11 @@ from .uploads import validate_upload
 from .widgets import NameSelect
 
 
+def initial_from(instance, *names: str) -> dict:
+    """A plain form's initial values: the named attributes of the record it changes."""
+    return {name: getattr(instance, name) for name in names}
+
+
 def text_boxes(**rows: int) -> dict[str, forms.Textarea]:
     """For a ModelForm's Meta.widgets: a text box of so many rows for each named field."""
     return {name: forms.Textarea(attrs={"rows": count}) for name, count in rows.items()}

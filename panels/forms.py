@@ -10,6 +10,7 @@ from django.utils import timezone
 from coprod import bounds
 from coprod.dates import DateField
 from coprod.dates import DayMonthYear
+from coprod.forms import initial_from
 from coprod.forms import reason_form
 from coprod.forms import text_boxes
 from coprod.models import Ladder
@@ -137,8 +138,8 @@ class MeetingForm(forms.Form):
     @classmethod
     def initial_for(cls, meeting: Meeting) -> dict:
         starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-        initial = {name: getattr(meeting, name) for name in cls.FIELDS}
-        return {**initial, "date": starts.date(), "starts": starts.time(), "ends": ends.time()}
+        return {**initial_from(meeting, *cls.FIELDS), "date": starts.date(), "starts": starts.time(),
+                "ends": ends.time()}
 
     def clean(self):
         data = super().clean()
@@ -264,8 +265,7 @@ class ProposalForm(forms.Form):
 
     @staticmethod
     def initial_for(proposal: Proposal) -> dict:
-        return {"title": proposal.title, "summary": proposal.summary, "panel": proposal.panel,
-                "owner": proposal.owner, "response_deadline": proposal.response_deadline}
+        return initial_from(proposal, "title", "summary", "panel", "owner", "response_deadline")
 
 
 class FeedbackPointForm(forms.Form):
@@ -308,8 +308,7 @@ class FeedbackResponseForm(forms.Form):
         answer = getattr(point, "response", None)
         if answer is None:
             return {}
-        return {"outcome": answer.outcome, "response": answer.response, "reason": answer.reason,
-                "due_on": answer.due_on}
+        return initial_from(answer, "outcome", "response", "reason", "due_on")
 
 
 class DecisionForm(forms.Form):
@@ -353,9 +352,9 @@ class DecisionForm(forms.Form):
 
     @staticmethod
     def initial_for(decision: Decision) -> dict:
-        return {name: getattr(decision, name) for name in (
-            "title", "description", "decided_on", "decided_by", "service", "rung", "shaped_by_panel",
-            "shaped_by_proposal", "how_shaped", "implementation", "is_public")}
+        return initial_from(
+            decision, "title", "description", "decided_on", "decided_by", "service", "rung",
+            "shaped_by_panel", "shaped_by_proposal", "how_shaped", "implementation", "is_public")
 
 
 DecisionArchiveForm = reason_form(
@@ -448,8 +447,7 @@ class RecruitmentRoundForm(forms.Form):
 
     @staticmethod
     def initial_for(round_: RecruitmentRound) -> dict:
-        return {"post_title": round_.post_title, "service": round_.service, "opens_on": round_.opens_on,
-                "closes_on": round_.closes_on, "notes": round_.notes}
+        return initial_from(round_, "post_title", "service", "opens_on", "closes_on", "notes")
 
 
 class StageForm(forms.Form):
