@@ -30,6 +30,18 @@ def by_user(**kwargs) -> models.ForeignKey:
                              **kwargs)
 
 
+class NamedModel(models.Model):
+    """A record known by its name (each declares its own `name` field): listed in name
+    order and shown as its name."""
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(models.Model):
     """The one organisation this installation serves (a single row)."""
 
@@ -121,7 +133,7 @@ class ServiceQuerySet(models.QuerySet):
         return self if is_staff_member(user) else self.none()
 
 
-class Service(models.Model):
+class Service(NamedModel):
     """A service or team of the organisation, with its co-production champion."""
 
     name = models.CharField(max_length=150, unique=True)
@@ -138,12 +150,6 @@ class Service(models.Model):
 
     objects = ServiceQuerySet.as_manager()
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ReportQuerySet(models.QuerySet):
@@ -296,14 +302,8 @@ class Report(models.Model):
         return self.status == self.Status.QUEUED and self.sent_at is None
 
 
-class ResourceTag(models.Model):
+class ResourceTag(NamedModel):
     name = models.CharField(max_length=60, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ResourceQuerySet(models.QuerySet):

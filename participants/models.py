@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod.models import NamedModel
 from coprod.models import by_user
 from coprod.roles import MANAGE_TEAM
 
@@ -153,16 +154,10 @@ class AccessNeed(models.Model):
         return self.name
 
 
-class LivedExperienceArea(models.Model):
+class LivedExperienceArea(NamedModel):
     """A tag for an area of lived experience (homelessness, debt, addiction...)."""
 
     name = models.CharField(max_length=80, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -672,7 +667,6 @@ class CourseQuerySet(models.QuerySet):
             staff_due=Case(When(required_for_staff=True, then=Coalesce(Subquery(staff), 0)), default=0),
         )
 
-
     def due_for(self, people: list, *, field: str) -> dict[int, list[dict]]:
         """For each person (partners, or staff users when `field` is "user"), the courses
         among these they have no completion that counts for, each with their latest
@@ -696,7 +690,7 @@ class CourseQuerySet(models.QuerySet):
         }
 
 
-class Course(models.Model):
+class Course(NamedModel):
     """A training or induction course (induction, safeguarding, recruitment panel training...)."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -711,12 +705,6 @@ class Course(models.Model):
 
     objects = CourseQuerySet.as_manager()
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     def expiry_for(self, completed_on: date) -> date | None:
         """When a completion on `completed_on` runs out: `valid_for_months` later (the month's

@@ -34,6 +34,7 @@ from simple_history.models import HistoricalRecords
 
 from coprod import bounds
 from coprod.keeping import KeptRecord
+from coprod.models import NamedModel
 from coprod.models import by_user
 from coprod.money import pounds  # noqa: F401  (money is shown one way: coprod.money)
 from coprod.roles import is_staff_member
@@ -93,7 +94,7 @@ class ActivityTypeQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class ActivityType(models.Model):
+class ActivityType(NamedModel):
     """What a fee is paid for: an hour of involvement, a half day, a recruitment panel..."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -104,12 +105,6 @@ class ActivityType(models.Model):
 
     objects = ActivityTypeQuerySet.as_manager()
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class RateQuerySet(models.QuerySet):
@@ -235,7 +230,7 @@ class BenefitRuleQuerySet(models.QuerySet):
         return self.annotate(partner_count=Count("partners", distinct=True))
 
 
-class BenefitRule(models.Model):
+class BenefitRule(NamedModel):
     """A benefit earnings limit to check payments against. Not advice: staff and
     partners should check with independent benefits advice."""
 
@@ -263,12 +258,8 @@ class BenefitRule(models.Model):
     objects = BenefitRuleQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[partners])
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         constraints = [models.CheckConstraint(condition=Q(limit__gt=0), name="benefit_limit_is_positive")]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def counted_methods(self) -> list[str]:
