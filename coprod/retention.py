@@ -6,8 +6,9 @@ left long ago. The core knows neither; it runs whatever is registered, records e
 (`RetentionRun`: when, by whom — nobody for the nightly job — and how many per rule) and
 shows the dry run on the retention page.
 
-A rule answers what is due on a given day (`due`, oldest first) and handles one batch of
-it (`apply`). The dry run and the real run read the same `due`, so the page lists exactly
+A rule names the organisation's setting for its number of years; the core turns it into the
+run's cut-off day. The rule answers what ended before that day (`due`, oldest first) and
+handles one batch of it (`apply`). The dry run and the real run read the same `due`, so the page lists exactly
 what the next run removes; whatever a run has handled is no longer due, so running again
 does nothing more.
 """
