@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import notify
+from .keeping import KeptRecordAdminMixin
 from .models import Notice
 from .models import Organisation
 from .models import OutgoingEmail
@@ -11,6 +12,10 @@ from .models import Service
 
 admin.site.site_header = "coprod administration"
 admin.site.site_title = "coprod administration"
+
+
+class KeptRecordAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
+    """The admin of a record with a history that may be kept from deletion (see coprod/keeping.py)."""
 
 
 @admin.register(Organisation)

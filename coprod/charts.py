@@ -37,6 +37,15 @@ def figure_to_svg(figure) -> str:
     return buffer.getvalue()
 
 
+def _titled_svg(figure, axes, title: str, series: dict) -> str:
+    """The chart's title, if any, and a key when it has more than one series; then the SVG."""
+    if title:
+        axes.set_title(title)
+    if len(series) > 1:
+        axes.legend(frameon=False)
+    return figure_to_svg(figure)
+
+
 def svg_img(svg: str, alt: str, css_class: str = "chart img-fluid") -> SafeString:
     encoded = base64.b64encode(svg.encode()).decode()
     return format_html('<img class="{}" src="data:image/svg+xml;base64,{}" alt="{}">',
@@ -64,11 +73,7 @@ def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, titl
         axes.set_xticks(list(positions), labels, rotation=20 if len(labels) > 4 else 0, ha="right"
                         if len(labels) > 4 else "center")
         axes.set_ylabel(ylabel)
-    if title:
-        axes.set_title(title)
-    if len(series) > 1:
-        axes.legend(frameon=False)
-    return figure_to_svg(figure)
+    return _titled_svg(figure, axes, title, series)
 
 
 @cached_chart
@@ -92,11 +97,7 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | None]],
         axes.set_yticks(range(1, len(yticks) + 1), yticks)
         axes.set_ylim(0.5, len(yticks) + 0.5)
     axes.set_ylabel(ylabel)
-    if title:
-        axes.set_title(title)
-    if len(series) > 1:
-        axes.legend(frameon=False)
-    return figure_to_svg(figure)
+    return _titled_svg(figure, axes, title, series)
 
 
 def wrap_label(label: str, width: int = 26, lines: int = 3) -> str:

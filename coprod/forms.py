@@ -18,6 +18,24 @@ from .uploads import MB
 from .uploads import validate_upload
 from .widgets import NameSelect
 
+
+def initial_from(instance, *names: str) -> dict:
+    """A plain form's initial values: the named attributes of the record it changes."""
+    return {name: getattr(instance, name) for name in names}
+
+
+def text_boxes(**rows: int) -> dict[str, forms.Textarea]:
+    """For a ModelForm's Meta.widgets: a text box of so many rows for each named field."""
+    return {name: forms.Textarea(attrs={"rows": count}) for name, count in rows.items()}
+
+
+def reason_form(label: str, *, max_length: int, help_text: str, **kwargs) -> type[forms.Form]:
+    """A form asking only the required "why" of an action (sending back, archiving...), in a
+    short text box named `reason`."""
+    reason = forms.CharField(label=label, max_length=max_length, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=help_text, **kwargs)
+    return type("ReasonForm", (forms.Form,), {"reason": reason, "__module__": __name__})
+
 # --- Services and teams ---
 
 

@@ -23,6 +23,25 @@ from .roles import partner_for
 from .roles import team_permission
 
 
+def by_user(**kwargs) -> models.ForeignKey:
+    """Who did something (created, recorded, uploaded it): emptied, not deleted, when their
+    account goes, and with no reverse accessor on the user."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                             **kwargs)
+
+
+class NamedModel(models.Model):
+    """A record known by its name (each declares its own `name` field): listed in name
+    order and shown as its name."""
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(models.Model):
     """The one organisation this installation serves (a single row)."""
 
@@ -114,7 +133,7 @@ class ServiceQuerySet(models.QuerySet):
         return self if is_staff_member(user) else self.none()
 
 
-class Service(models.Model):
+class Service(NamedModel):
     """A service or team of the organisation, with its co-production champion."""
 
     name = models.CharField(max_length=150, unique=True)
@@ -131,12 +150,6 @@ class Service(models.Model):
 
     objects = ServiceQuerySet.as_manager()
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ReportQuerySet(models.QuerySet):
@@ -289,14 +302,8 @@ class Report(models.Model):
         return self.status == self.Status.QUEUED and self.sent_at is None
 
 
-class ResourceTag(models.Model):
+class ResourceTag(NamedModel):
     name = models.CharField(max_length=60, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -345,8 +352,7 @@ class Resource(models.Model):
                                 related_name="resources", help_text="Leave empty if it is for everyone.")
     file = models.FileField(upload_to=_resource_upload_to)
     for_partners = models.BooleanField("partners can see it", default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = by_user()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ResourceQuerySet.as_manager()
@@ -377,8 +383,7 @@ class TeamChange(models.Model):
         REACTIVATED = "reactivated", "Reactivated the login"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_changes")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           related_name="+")
+    by = by_user(blank=True)
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     permission = models.CharField(max_length=150, blank=True, help_text='"app_label.codename"')
@@ -483,8 +488,7 @@ class RetentionRun(models.Model):
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           related_name="+", help_text="Empty when the nightly job ran it.")
+    by = by_user(blank=True, help_text="Empty when the nightly job ran it.")
     applied_on = models.DateField(help_text="The day the rules were applied for.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     results = models.JSONField(
@@ -572,8 +576,7 @@ class Notice(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", help_text="Who rang them, for a phone call.")
+    done_by = by_user(blank=True, help_text="Who rang them, for a phone call.")
 
     objects = NoticeQuerySet.as_manager()
 
@@ -615,8 +618,7 @@ class SetupStep(models.Model):
 
     key = models.CharField(max_length=40, unique=True)
     state = models.CharField(max_length=10, choices=State.choices)
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    marked_by = by_user(blank=True)
     marked_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()

@@ -6,8 +6,9 @@ left long ago. The core knows neither; it runs whatever is registered, records e
 (`RetentionRun`: when, by whom — nobody for the nightly job — and how many per rule) and
 shows the dry run on the retention page.
 
-A rule answers what is due on a given day (`due`, oldest first) and handles one batch of
-it (`apply`). The dry run and the real run read the same `due`, so the page lists exactly
+A rule names the organisation's setting for its number of years; the core turns it into the
+run's cut-off day. The rule answers what ended before that day (`due`, oldest first) and
+handles one batch of it (`apply`). The dry run and the real run read the same `due`, so the page lists exactly
 what the next run removes; whatever a run has handled is no longer due, so running again
 does nothing more.
 """
@@ -51,15 +52,25 @@ class RetentionRule:
     # anonymised: erasure also removes the receipts of the partners it anonymises, so the
     # other way round the receipts rule would do less than the dry run listed.
     order: int
-    # In words, with the organisation's setting: "6 years after the claim was paid…"
-    limit: Callable[[Organisation], str]
-    # What a run on that day handles, oldest first.
-    due: Callable[[Organisation, date], QuerySet]
+    # The organisation's setting that says after how many years: "receipt_retention_years".
+    years_setting: str
+    # In words, "{years}" standing for that setting: "{years} years after the claim was paid…"
+    limit: str
+    # What a run handles, given its cut-off day (what ended before it is due), oldest first.
+    due: Callable[[date], QuerySet]
     # The page's rows for some of `due` (a slice of it).
     items: Callable[[QuerySet], list[RetentionItem]]
-    # Handle the rows with these primary keys if they are still due; answer
-    # (primary keys done, primary keys that failed). Each batch commits on its own.
+    # Handle the rows with these primary keys if they are still due before the cut-off day
+    # (`apply(pks=..., before=...)`); answer (primary keys done, primary keys that failed).
+    # Each batch commits on its own.
     apply: Callable[..., tuple[list[int], list[int]]]
+
+    def cut_off(self, organisation: Organisation, on: date) -> date:
+        """What ended before this day is due on the day `on`."""
+        return years_before(on, getattr(organisation, self.years_setting))
+
+    def limit_for(self, organisation: Organisation) -> str:
+        return self.limit.format(years=getattr(organisation, self.years_setting))
 
 
 _RULES: dict[str, RetentionRule] = {}
@@ -101,8 +112,8 @@ def retention_preview(*, on: date | None = None, limit: int = PREVIEW_LIMIT) -> 
     organisation = Organisation.current()
     previews = []
     for rule in rules():
-        due = rule.due(organisation, on)
-        previews.append(RulePreview(rule=rule, limit=rule.limit(organisation), count=due.count(),
+        due = rule.due(rule.cut_off(organisation, on))
+        previews.append(RulePreview(rule=rule, limit=rule.limit_for(organisation), count=due.count(),
                                     items=rule.items(due[:limit])))
     return previews
 
@@ -124,15 +135,16 @@ def retention_run(*, on: date | None = None, by=None) -> RetentionRun:
     try:
         for rule in rules():
             result = {"rule": rule.key, "title": rule.title, "verb": rule.verb,
-                      "limit": rule.limit(organisation), "done": 0, "failed": 0}
+                      "limit": rule.limit_for(organisation), "done": 0, "failed": 0}
             run.results.append(result)
+            before = rule.cut_off(organisation, on)
             passed: list[int] = []  # failed, or no longer due: not offered again in this run
             while True:
-                pks = list(rule.due(organisation, on).exclude(pk__in=passed)
+                pks = list(rule.due(before).exclude(pk__in=passed)
                            .values_list("pk", flat=True)[:BATCH_SIZE])
                 if not pks:
                     break
-                done, failed = rule.apply(pks=pks, organisation=organisation, on=on)
+                done, failed = rule.apply(pks=pks, before=before)
                 result["done"] += len(done)
                 result["failed"] += len(failed)
                 passed += [pk for pk in pks if pk not in set(done)]

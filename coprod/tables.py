@@ -47,6 +47,13 @@ EXPORT_FORMATS = {"csv": "CSV", "xlsx": "Excel"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+class NumberColumn(tables.Column):
+    """A column of figures (see NUMBER)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, attrs=NUMBER, **kwargs)
+
+
 def safe_cell(value):
     """One exported cell: text a spreadsheet could run as a formula gets a leading
     apostrophe; numbers and dates stay numbers and dates; times are shown in local time; a
@@ -177,7 +184,7 @@ class ServiceTable(StaffTable):
     description = tables.Column("Description", visible=False)
     champion = tables.Column("Co-production champion", default="Nobody yet",
                              order_by=("champion__full_name",))
-    partner_count = tables.Column("Partners", attrs=NUMBER)
+    partner_count = NumberColumn("Partners")
     edit = tables.Column(mark_safe('<span class="visually-hidden">Actions</span>'), accessor="pk",
                          orderable=False, exclude_from_export=True)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from coprod.keeping import KeptRecordAdminMixin
+from coprod.admin import KeptRecordAdmin
 
 from .models import Action
 from .models import Area
@@ -29,20 +29,20 @@ class AreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
+class RoundAdmin(KeptRecordAdmin):
     list_display = ["title", "service", "status", "closes_on"]
     list_filter = ["status", "service"]
 
 
 @admin.register(Respondent)
-class RespondentAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
+class RespondentAdmin(KeptRecordAdmin):
     list_display = ["round", "group", "user", "partner"]
     list_filter = ["group"]
     raw_id_fields = ["round", "user", "partner"]
 
 
 @admin.register(Response)
-class ResponseAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
+class ResponseAdmin(KeptRecordAdmin):
     list_display = ["respondent", "area", "rung", "on_behalf"]
     raw_id_fields = ["respondent", "entered_by"]
 

@@ -16,6 +16,7 @@ from coprod.keeping import KeptRecord
 from coprod.ladder_vocabulary import Area  # noqa: F401 - the ladder's vocabulary, kept in the core
 from coprod.ladder_vocabulary import Ladder  # noqa: F401 - the ladder's vocabulary, kept in the core
 from coprod.ladder_vocabulary import Rung  # noqa: F401 - the ladder's vocabulary, kept in the core
+from coprod.models import by_user
 from coprod.roles import is_staff_member
 from coprod.roles import is_trustee
 from participants.contact import contactable_partners
@@ -83,13 +84,11 @@ class Round(KeptRecord):
     )
     closes_on = models.DateField("closing date", help_text="The last day people can give their answers.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = by_user()
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    closed_by = by_user(blank=True)
 
     objects = RoundQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[areas])
@@ -170,8 +169,7 @@ class Respondent(KeptRecord):
     partner = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="ladder_invitations")
     invited_at = models.DateTimeField(default=timezone.now)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    invited_by = by_user()
 
     history = HistoricalRecords()
     objects = RespondentQuerySet.as_manager()
@@ -237,8 +235,7 @@ class Response(KeptRecord):
     rung = models.ForeignKey(Rung, on_delete=models.PROTECT, related_name="responses")
     evidence = models.TextField("what makes you say so", blank=True)
     next_step = models.TextField("a realistic next step", blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    entered_by = by_user()
     on_behalf = models.BooleanField(
         "entered by staff on their behalf", default=False,
         help_text="A staff member entered this answer for a partner.",
@@ -307,8 +304,7 @@ class Action(models.Model):
     decision = models.ForeignKey("panels.Decision", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="ladder_actions", verbose_name="linked decision",
                                  help_text="The logged decision this step carries out, if any.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = by_user()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

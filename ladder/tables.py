@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from coprod.tables import NUMBER
+from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
 from coprod.tables import muted
 
@@ -27,7 +27,7 @@ class RoundTable(StaffTable):
     scope = tables.Column("What is assessed", accessor="service__name", default="Whole organisation")
     closing_date = tables.Column("Closing date", accessor="closes_on")
     status = tables.Column("Status")
-    responded = tables.Column("Responded", attrs=NUMBER)
+    responded = NumberColumn("Responded")
     results = tables.Column("Results", accessor="pk", orderable=False, exclude_from_export=True)
 
     class Meta(StaffTable.Meta):

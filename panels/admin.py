@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from coprod.keeping import KeptRecordAdminMixin
+from coprod.admin import KeptRecordAdmin
 
 from .models import Decision
 from .models import Meeting
@@ -24,7 +24,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
+class ProposalAdmin(KeptRecordAdmin):
     list_display = ["title", "panel", "owner", "response_deadline", "status"]
 
 

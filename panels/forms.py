@@ -10,6 +10,9 @@ from django.utils import timezone
 from coprod import bounds
 from coprod.dates import DateField
 from coprod.dates import DayMonthYear
+from coprod.forms import initial_from
+from coprod.forms import reason_form
+from coprod.forms import text_boxes
 from coprod.models import Ladder
 from coprod.models import Rung
 from coprod.models import Service
@@ -54,8 +57,7 @@ class PanelForm(forms.ModelForm):
             "status": "A planned panel is being set up; closed panels keep their history.",
         }
         widgets = {
-            "purpose": forms.Textarea(attrs={"rows": 2}),
-            "terms_of_reference": forms.Textarea(attrs={"rows": 6}),
+            **text_boxes(purpose=2, terms_of_reference=6),
             "starts_on": DATE,
             "ends_on": DATE,
         }
@@ -136,8 +138,8 @@ class MeetingForm(forms.Form):
     @classmethod
     def initial_for(cls, meeting: Meeting) -> dict:
         starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-        initial = {name: getattr(meeting, name) for name in cls.FIELDS}
-        return {**initial, "date": starts.date(), "starts": starts.time(), "ends": ends.time()}
+        return {**initial_from(meeting, *cls.FIELDS), "date": starts.date(), "starts": starts.time(),
+                "ends": ends.time()}
 
     def clean(self):
         data = super().clean()
@@ -178,12 +180,11 @@ class PaperForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ",".join(PAPER_TYPES)
 
 
-class MeetingNotHeldForm(forms.Form):
-    reason = forms.CharField(
-        label="Why did it not take place?", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For the record, for example “The venue was closed and we could not reach everyone "
-                  "in time”.",
-    )
+MeetingNotHeldForm = reason_form(
+    "Why did it not take place?", max_length=300,
+    help_text="For the record, for example “The venue was closed and we could not reach everyone "
+              "in time”.",
+)
 
 
 class RegisterLineForm(forms.Form):
@@ -264,8 +265,7 @@ class ProposalForm(forms.Form):
 
     @staticmethod
     def initial_for(proposal: Proposal) -> dict:
-        return {"title": proposal.title, "summary": proposal.summary, "panel": proposal.panel,
-                "owner": proposal.owner, "response_deadline": proposal.response_deadline}
+        return initial_from(proposal, "title", "summary", "panel", "owner", "response_deadline")
 
 
 class FeedbackPointForm(forms.Form):
@@ -308,8 +308,7 @@ class FeedbackResponseForm(forms.Form):
         answer = getattr(point, "response", None)
         if answer is None:
             return {}
-        return {"outcome": answer.outcome, "response": answer.response, "reason": answer.reason,
-                "due_on": answer.due_on}
+        return initial_from(answer, "outcome", "response", "reason", "due_on")
 
 
 class DecisionForm(forms.Form):
@@ -353,17 +352,16 @@ class DecisionForm(forms.Form):
 
     @staticmethod
     def initial_for(decision: Decision) -> dict:
-        return {name: getattr(decision, name) for name in (
-            "title", "description", "decided_on", "decided_by", "service", "rung", "shaped_by_panel",
-            "shaped_by_proposal", "how_shaped", "implementation", "is_public")}
+        return initial_from(
+            decision, "title", "description", "decided_on", "decided_by", "service", "rung",
+            "shaped_by_panel", "shaped_by_proposal", "how_shaped", "implementation", "is_public")
 
 
-class DecisionArchiveForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is it archived?", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example “Logged twice: see the decision of 3 May” or “Logged by mistake: this was a "
-                  "proposal, not a decision”.",
-    )
+DecisionArchiveForm = reason_form(
+    "Why is it archived?", max_length=500,
+    help_text="For example “Logged twice: see the decision of 3 May” or “Logged by mistake: this was a "
+              "proposal, not a decision”.",
+)
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
@@ -449,8 +447,7 @@ class RecruitmentRoundForm(forms.Form):
 
     @staticmethod
     def initial_for(round_: RecruitmentRound) -> dict:
-        return {"post_title": round_.post_title, "service": round_.service, "opens_on": round_.opens_on,
-                "closes_on": round_.closes_on, "notes": round_.notes}
+        return initial_from(round_, "post_title", "service", "opens_on", "closes_on", "notes")
 
 
 class StageForm(forms.Form):

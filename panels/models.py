@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
 from coprod.kpis import percent
+from coprod.models import by_user
 from coprod.roles import is_staff_member
 from coprod.roles import is_trustee
 from coprod.roles import partner_for
@@ -104,8 +105,7 @@ class Panel(models.Model):
     ends_on = models.DateField(null=True, blank=True,
                                help_text="For a time-limited panel: it closes itself after this date.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = by_user()
 
     objects = PanelQuerySet.as_manager()
     history = HistoricalRecords()
@@ -249,8 +249,7 @@ class Meeting(models.Model):
         "why it was called off", max_length=300, blank=True,
         help_text="Required when a meeting that should have happened is recorded as not taking place.",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = by_user()
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -285,8 +284,7 @@ class MeetingPaper(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=150)
     file = models.FileField(upload_to=_paper_upload_to)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = by_user()
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -395,8 +393,7 @@ class Proposal(KeptRecord):
     response_deadline = models.DateField(help_text="By when every feedback point gets an answer.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = by_user()
 
     objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords()
@@ -457,8 +454,7 @@ class FeedbackPoint(KeptRecord):
     raised_by = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="feedback_points",
                                   help_text="The partner who made the point, if it was a partner.")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = by_user()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     objects = FeedbackPointQuerySet.as_manager()
@@ -489,8 +485,7 @@ class FeedbackResponse(KeptRecord):
     response = models.TextField(help_text="What we did, or will do.")
     reason = models.TextField(blank=True, help_text="Required when a point is declined or partly accepted.")
     due_on = models.DateField(null=True, blank=True, help_text="When the change will be made.")
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    responded_by = by_user()
     responded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -558,8 +553,7 @@ class Decision(KeptRecord):
                                       choices=Implementation.choices, default=Implementation.PLANNED)
     is_public = models.BooleanField("public", default=False,
                                     help_text="Public decisions may appear in published reports.")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = by_user()
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
@@ -690,8 +684,7 @@ class RecruitmentRound(models.Model):
     opens_on = models.DateField()
     closes_on = models.DateField(help_text="When the appointment was made or the round ended.")
     notes = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = by_user()
 
     objects = RecruitmentRoundQuerySet.as_manager()
     history = HistoricalRecords()

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from coprod.tables import NUMBER
+from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
 from coprod.tables import muted
 
@@ -36,7 +37,7 @@ class PanelTable(StaffTable):
                                    verbose_name="Status")
     starts_on = tables.DateColumn("j M Y", verbose_name="Starts")
     ends_on = tables.DateColumn("j M Y", verbose_name="Ends", default="ongoing")
-    member_count = tables.Column("Members", attrs=NUMBER)
+    member_count = NumberColumn("Members")
     next_meeting_at = tables.DateTimeColumn("D j M Y, H:i", verbose_name="Next meeting",
                                             default=muted("None scheduled"))
 
@@ -66,10 +67,10 @@ class MeetingTable(StaffTable):
     status = tables.Column("Status", visible=False)
     panel = tables.Column("Panel", accessor="panel__name")
     format = tables.Column("Format")
-    invited_count = tables.Column("On the register", attrs=NUMBER)
-    confirmed_count = tables.Column("Coming", attrs=NUMBER)
-    attended_count = tables.Column("Attended", attrs=NUMBER)
-    paper_count = tables.Column("Papers", attrs=NUMBER)
+    invited_count = NumberColumn("On the register")
+    confirmed_count = NumberColumn("Coming")
+    attended_count = NumberColumn("Attended")
+    paper_count = NumberColumn("Papers")
 
     class Meta(StaffTable.Meta):
         model = Meeting
@@ -230,8 +231,8 @@ class RecruitmentRoundTable(StaffTable):
     service = tables.Column("Service", accessor="service__name", default="Whole organisation")
     opens_on = tables.DateColumn("j M Y", verbose_name="Opened")
     closes_on = tables.DateColumn("j M Y", verbose_name="Closed")
-    stage_count = tables.Column("Stages held", attrs=NUMBER)
-    partner_count = tables.Column("Partners involved", attrs=NUMBER)
+    stage_count = NumberColumn("Stages held")
+    partner_count = NumberColumn("Partners involved")
     involved = tables.TemplateColumn(
         '{% if record.involved %}<span class="badge involved-yes">Yes</span>'
         '{% else %}<span class="badge involved-no">No</span>{% endif %}', verbose_name="Involved")

@@ -58,6 +58,11 @@ def _name(user) -> str | None:
     return user.get_full_name() or user.email if user is not None else None
 
 
+def _copy(record, *names: str) -> dict:
+    """The named attributes of `record`, each exported under its own name."""
+    return {name: getattr(record, name) for name in names}
+
+
 def _withhold(data, keys: set[str]):
     """`data` without any dict entry named in `keys`, at any depth."""
     if isinstance(data, dict):
@@ -210,23 +215,13 @@ def export_profile(partner: Partner) -> tuple[str, dict]:
     )
     return "Profile", {
         "id": partner.pk,
-        "full_name": partner.full_name,
-        "preferred_name": partner.preferred_name,
-        "pronouns": partner.pronouns,
-        "email": partner.email,
-        "phone": partner.phone,
-        "address": partner.address,
+        **_copy(partner, "full_name", "preferred_name", "pronouns", "email", "phone", "address"),
         "preferred_contact": partner.get_preferred_contact_display(),
         "reminders": partner.get_reminders_display(),
         "access_needs": [need.name for need in partner.access_needs.all()],
-        "interpreter_language": partner.interpreter_language,
-        "access_notes": partner.access_notes,
+        **_copy(partner, "interpreter_language", "access_notes"),
         "lived_experience": [area.name for area in partner.lived_experience.all()],
-        "benefit_check": partner.benefit_check,
-        "strengths": partner.strengths,
-        "skills": partner.skills,
-        "interests": partner.interests,
-        "availability": partner.availability,
+        **_copy(partner, "benefit_check", "strengths", "skills", "interests", "availability"),
         "status": partner.get_status_display(),
         "service": str(partner.service) if partner.service else None,
         "link_worker": _name(partner.link_worker),
@@ -280,8 +275,7 @@ def export_training(partner: Partner) -> tuple[str, list[dict]]:
     return "Training", [
         {
             "course": record.course.name,
-            "completed_on": record.completed_on,
-            "expires_on": record.expires_on,
+            **_copy(record, "completed_on", "expires_on"),
             "recorded_by": _name(record.recorded_by),
         }
         for record in records
@@ -294,17 +288,13 @@ def export_invitations(partner: Partner) -> tuple[str, list[dict]]:
         "created_at", "pk")
     return "Invitations", [
         {
-            "email": invitation.email,
-            "full_name": invitation.full_name,
+            **_copy(invitation, "email", "full_name"),
             "role": invitation.get_role_display(),
             "created_at": invitation.created_at,
             "created_by": _name(invitation.created_by),
             "sent_at": invitation.sent_at,
             "times_sent": invitation.send_count,
-            "expires_at": invitation.expires_at,
-            "accepted_at": invitation.accepted_at,
-            "revoked_at": invitation.revoked_at,
-            "state": invitation.state,
+            **_copy(invitation, "expires_at", "accepted_at", "revoked_at", "state"),
         }
         for invitation in invitations
     ]
@@ -316,15 +306,13 @@ def export_login(partner: Partner) -> tuple[str, dict]:
         return "Login account", {}
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
     return "Login account", {
-        "email": user.email,
-        "full_name": user.full_name,
+        **_copy(user, "email", "full_name"),
         "active": user.is_active,
-        "date_joined": user.date_joined,
-        "last_login": user.last_login,
+        **_copy(user, "date_joined", "last_login"),
         "staff_member": user.is_staff_member,
         "trustee": user.is_trustee,
         "email_addresses": [
-            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            _copy(address, "email", "verified", "primary")
             for address in addresses
         ],
     }

@@ -12,6 +12,7 @@ from django.contrib.auth import password_validation
 
 from coprod import bounds
 from coprod.dates import DateField
+from coprod.forms import text_boxes
 
 from . import lockout
 from .models import AccessNeed
@@ -67,8 +68,7 @@ class MyDetailsForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "preferred_contact": forms.RadioSelect,
             "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
-            "access_notes": forms.Textarea(attrs={"rows": 3}),
-            "availability": forms.Textarea(attrs={"rows": 3}),
+            **text_boxes(access_notes=3, availability=3),
         }
 
     def __init__(self, *args, **kwargs):
@@ -180,12 +180,7 @@ class PartnerForm(forms.ModelForm):
             "skills": "For example: chairing, interviewing, writing, languages.",
         }
         widgets = {
-            "address": forms.Textarea(attrs={"rows": 3}),
-            "strengths": forms.Textarea(attrs={"rows": 3}),
-            "skills": forms.Textarea(attrs={"rows": 2}),
-            "interests": forms.Textarea(attrs={"rows": 2}),
-            "availability": forms.Textarea(attrs={"rows": 2}),
-            "access_notes": forms.Textarea(attrs={"rows": 3}),
+            **text_boxes(address=3, strengths=3, skills=2, interests=2, availability=2, access_notes=3),
             "access_needs": forms.CheckboxSelectMultiple,
             "lived_experience": forms.CheckboxSelectMultiple,
         }

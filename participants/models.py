@@ -27,6 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod.models import NamedModel
+from coprod.models import by_user
 from coprod.roles import MANAGE_TEAM
 
 
@@ -152,16 +154,10 @@ class AccessNeed(models.Model):
         return self.name
 
 
-class LivedExperienceArea(models.Model):
+class LivedExperienceArea(NamedModel):
     """A tag for an area of lived experience (homelessness, debt, addiction...)."""
 
     name = models.CharField(max_length=80, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -307,9 +303,7 @@ class Partner(models.Model):
     )
     created = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
-    erased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-    )
+    erased_by = by_user(blank=True)
 
     objects = PartnerQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[access_needs, lived_experience])
@@ -376,9 +370,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=12, choices=Partner.Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Partner.Status.choices)
     changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    changed_by = by_user()
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -441,8 +433,7 @@ class Invitation(models.Model):
         help_text="The partner record the new login is linked to.",
     )
     token = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = by_user()
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     send_count = models.PositiveSmallIntegerField(default=0)
@@ -635,9 +626,7 @@ class Consent(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="consents")
     statement = models.ForeignKey(ConsentStatement, on_delete=models.PROTECT, related_name="consents")
     agreed_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+",
-                                    help_text="Who recorded it (the partner, or staff for them).")
+    recorded_by = by_user(help_text="Who recorded it (the partner, or staff for them).")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
@@ -678,7 +667,6 @@ class CourseQuerySet(models.QuerySet):
             staff_due=Case(When(required_for_staff=True, then=Coalesce(Subquery(staff), 0)), default=0),
         )
 
-
     def due_for(self, people: list, *, field: str) -> dict[int, list[dict]]:
         """For each person (partners, or staff users when `field` is "user"), the courses
         among these they have no completion that counts for, each with their latest
@@ -702,7 +690,7 @@ class CourseQuerySet(models.QuerySet):
         }
 
 
-class Course(models.Model):
+class Course(NamedModel):
     """A training or induction course (induction, safeguarding, recruitment panel training...)."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -717,12 +705,6 @@ class Course(models.Model):
 
     objects = CourseQuerySet.as_manager()
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     def expiry_for(self, completed_on: date) -> date | None:
         """When a completion on `completed_on` runs out: `valid_for_months` later (the month's
@@ -780,8 +762,7 @@ class TrainingRecord(models.Model):
                              related_name="training", help_text="For staff training.")
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = by_user()
 
     objects = TrainingRecordQuerySet.as_manager()
     history = HistoricalRecords()
@@ -844,8 +825,7 @@ class ImportBatch(models.Model):
     )
     invited_count = models.PositiveIntegerField(default=0)
     not_invited_count = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = by_user()
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -11,23 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from coprod.models import Organisation
 from coprod.retention import RetentionItem
 from coprod.retention import RetentionRule
-from coprod.retention import years_before
 
 from . import services
 from .models import Partner
 
 logger = logging.getLogger(__name__)
-
-
-def _left_before(organisation: Organisation, on: date) -> date:
-    return years_before(on, organisation.partner_retention_years)
-
-
-def _due(organisation: Organisation, on: date) -> QuerySet:
-    return Partner.objects.left_before(_left_before(organisation, on))
 
 
 def _items(queryset: QuerySet) -> list[RetentionItem]:
@@ -43,11 +33,11 @@ def _items(queryset: QuerySet) -> list[RetentionItem]:
     ]
 
 
-def _apply(*, pks: list[int], organisation: Organisation, on: date) -> tuple[list[int], list[int]]:
+def _apply(*, pks: list[int], before: date) -> tuple[list[int], list[int]]:
     """Erase each partner still due, one transaction each: one that fails is logged,
     counted and left as it was; the others go ahead."""
     done, failed = [], []
-    for partner in _due(organisation, on).filter(pk__in=pks):
+    for partner in Partner.objects.left_before(before).filter(pk__in=pks):
         try:
             services.partner_erase(partner=partner, by=None, confirm_name=partner.full_name,
                                    note=services.RETENTION_ERASED_NOTE)
@@ -66,12 +56,10 @@ PARTNERS_WHO_LEFT = RetentionRule(
     title="Partners who left",
     verb="anonymised",
     order=20,
-    limit=lambda organisation: (
-        f"Partners whose status has been “left” for {organisation.partner_retention_years} years are "
-        "anonymised, as “Erase their personal data” does: their details and receipts go; what they were "
-        "paid, and when, stays."
-    ),
-    due=_due,
+    years_setting="partner_retention_years",
+    limit="Partners whose status has been “left” for {years} years are anonymised, as “Erase their "
+          "personal data” does: their details and receipts go; what they were paid, and when, stays.",
+    due=Partner.objects.left_before,
     items=_items,
     apply=_apply,
 )

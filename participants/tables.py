@@ -10,6 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.html import strip_tags
 
 from coprod.tables import NUMBER
+from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
 from coprod.tables import muted
 
@@ -148,9 +149,9 @@ class CourseTable(StaffTable):
     name = tables.Column("Course", linkify=("participants:course_detail", [tables.A("pk")]))
     valid_for_months = tables.Column("Needs refreshing", empty_values=())
     required_for = tables.Column("Required for", empty_values=(), orderable=False)
-    completed = tables.Column("People with a completion that counts", attrs=NUMBER)
-    partners_due = tables.Column("Partners due", attrs=NUMBER)
-    staff_due = tables.Column("Staff due", attrs=NUMBER)
+    completed = NumberColumn("People with a completion that counts")
+    partners_due = NumberColumn("Partners due")
+    staff_due = NumberColumn("Staff due")
 
     class Meta(StaffTable.Meta):
         model = Course

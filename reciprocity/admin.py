@@ -4,7 +4,7 @@ happens in the staff portal, where every change goes through a service."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from coprod.keeping import KeptRecordAdminMixin
+from coprod.admin import KeptRecordAdmin
 
 from .models import ActivityType
 from .models import BenefitRule
@@ -32,7 +32,7 @@ class ClaimItemInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(KeptRecordAdmin):
     list_display = ["pk", "partner", "activity", "activity_date", "total", "status"]
     list_filter = ["status"]
     search_fields = ["partner__full_name", "activity"]
@@ -41,7 +41,7 @@ class ClaimAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(KeptRecordAdminMixin, SimpleHistoryAdmin):
+class PaymentAdmin(KeptRecordAdmin):
     list_display = ["pk", "claim", "paid_on", "amount", "method", "funding_source"]
     list_filter = ["method", "funding_source"]
     raw_id_fields = ["claim"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from coprod import bounds
 from coprod.dates import DateField
 from coprod.dates import DayMonthYear
+from coprod.forms import reason_form
 from coprod.money import pounds
 from participants.models import Partner
 from participants.partner_field import PartnerField
@@ -289,24 +290,20 @@ class ApproveForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is it not agreed?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The partner will read this. Say what they can do next.",
-        error_messages={"required": "Give the reason: the partner will see it."},
-    )
+RejectForm = reason_form(
+    "Why is it not agreed?",
+    max_length=2000,
+    help_text="The partner will read this. Say what they can do next.",
+    error_messages={"required": "Give the reason: the partner will see it."},
+)
 
 
-class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label="What should they change?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The partner will read this. Say plainly what to put right, then they can send it again.",
-        error_messages={"required": "Say what to change: the partner will see it."},
-    )
+ReturnForm = reason_form(
+    "What should they change?",
+    max_length=2000,
+    help_text="The partner will read this. Say plainly what to put right, then they can send it again.",
+    error_messages={"required": "Say what to change: the partner will see it."},
+)
 
 
 def voucher_choices() -> list[tuple[str, str]]:

@@ -13,7 +13,6 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -35,6 +34,8 @@ from simple_history.models import HistoricalRecords
 
 from coprod import bounds
 from coprod.keeping import KeptRecord
+from coprod.models import NamedModel
+from coprod.models import by_user
 from coprod.money import pounds  # noqa: F401  (money is shown one way: coprod.money)
 from coprod.roles import is_staff_member
 from coprod.roles import partner_for
@@ -93,7 +94,7 @@ class ActivityTypeQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class ActivityType(models.Model):
+class ActivityType(NamedModel):
     """What a fee is paid for: an hour of involvement, a half day, a recruitment panel..."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -104,12 +105,6 @@ class ActivityType(models.Model):
 
     objects = ActivityTypeQuerySet.as_manager()
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class RateQuerySet(models.QuerySet):
@@ -134,9 +129,7 @@ class Rate(models.Model):
     amount = money()
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True, help_text="Leave empty while it is in force.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = by_user(blank=True)
 
     objects = RateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -237,7 +230,7 @@ class BenefitRuleQuerySet(models.QuerySet):
         return self.annotate(partner_count=Count("partners", distinct=True))
 
 
-class BenefitRule(models.Model):
+class BenefitRule(NamedModel):
     """A benefit earnings limit to check payments against. Not advice: staff and
     partners should check with independent benefits advice."""
 
@@ -265,12 +258,8 @@ class BenefitRule(models.Model):
     objects = BenefitRuleQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[partners])
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         constraints = [models.CheckConstraint(condition=Q(limit__gt=0), name="benefit_limit_is_positive")]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def counted_methods(self) -> list[str]:
@@ -437,27 +426,17 @@ class Claim(KeptRecord):
         help_text="Approved knowing it takes the partner past a benefit limit, after talking with them.",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = by_user()
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = by_user(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True, help_text="When it was approved or rejected.")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = by_user(blank=True)
     rejection_reason = models.TextField(blank=True)
     returned_at = models.DateTimeField(null=True, blank=True, help_text="When staff sent it back.")
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    returned_by = by_user(blank=True)
     return_reason = models.TextField(blank=True, help_text="What staff asked the partner to change.")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    withdrawn_by = by_user(blank=True)
     declined_payment = models.BooleanField(default=False, help_text="The partner chose not to be paid.")
 
     objects = ClaimQuerySet.as_manager()
@@ -590,9 +569,7 @@ class ClaimItem(KeptRecord):
         null=True, blank=True, help_text="When the receipt file was removed under the retention rule."
     )
     added_at = models.DateTimeField(default=timezone.now)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    added_by = by_user()
 
     objects = ClaimItemQuerySet.as_manager()
     history = HistoricalRecords()
@@ -658,9 +635,7 @@ class Payment(KeptRecord):
     funding_source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="payments")
     days_to_pay = models.PositiveIntegerField(help_text="Days from the claim being sent to this payment.")
     recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = by_user()
 
     objects = PaymentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -704,9 +679,7 @@ class VoucherBatch(models.Model):
     reference = models.CharField(
         max_length=100, blank=True, help_text="The supplier's order or invoice number."
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    added_by = by_user()
     added_at = models.DateTimeField(default=timezone.now)
 
     objects = VoucherBatchQuerySet.as_manager()
@@ -792,9 +765,7 @@ class Recognition(models.Model):
         help_text="Something they said about it. Shown on their certificate only while they agree to quotes.",
     )
     given_on = models.DateField(default=timezone.localdate)
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    given_by = by_user()
 
     objects = RecognitionQuerySet.as_manager()
     history = HistoricalRecords()

@@ -8,22 +8,16 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
-from coprod.models import Organisation
 from coprod.retention import RetentionItem
 from coprod.retention import RetentionRule
-from coprod.retention import years_before
 
 from . import services
 from .models import Claim
 from .models import ClaimItem
 
 
-def _ended_before(organisation: Organisation, on: date) -> date:
-    return years_before(on, organisation.receipt_retention_years)
-
-
-def _due(organisation: Organisation, on: date) -> QuerySet:
-    return ClaimItem.objects.receipts_due_for_removal(ended_before=_ended_before(organisation, on))
+def _due(before: date) -> QuerySet:
+    return ClaimItem.objects.receipts_due_for_removal(ended_before=before)
 
 
 def _ended(claim: Claim) -> str:
@@ -48,8 +42,8 @@ def _items(queryset: QuerySet) -> list[RetentionItem]:
     ]
 
 
-def _apply(*, pks: list[int], organisation: Organisation, on: date) -> tuple[list[int], list[int]]:
-    done = services.receipts_remove_expired(item_ids=pks, ended_before=_ended_before(organisation, on))
+def _apply(*, pks: list[int], before: date) -> tuple[list[int], list[int]]:
+    done = services.receipts_remove_expired(item_ids=pks, ended_before=before)
     return done, []
 
 
@@ -58,10 +52,9 @@ RECEIPTS = RetentionRule(
     title="Receipts",
     verb="removed",
     order=10,
-    limit=lambda organisation: (
-        f"Receipt files are removed {organisation.receipt_retention_years} years after their claim was paid, "
-        "not agreed or cancelled. The claim and its amounts stay."
-    ),
+    years_setting="receipt_retention_years",
+    limit="Receipt files are removed {years} years after their claim was paid, not agreed or cancelled. "
+          "The claim and its amounts stay.",
     due=_due,
     items=_items,
     apply=_apply,

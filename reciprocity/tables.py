@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from coprod.tables import NUMBER
+from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
 from coprod.tables import muted
 
@@ -31,11 +31,8 @@ def change_column(url_name: str, hidden: str) -> tables.TemplateColumn:
         verbose_name="Change", orderable=False, exclude_from_export=True)
 
 
-class MoneyColumn(tables.Column):
+class MoneyColumn(NumberColumn):
     """An amount in pounds, right-aligned; exported as a number."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, attrs=NUMBER, **kwargs)
 
     def render(self, value) -> str:
         return pounds(value)
@@ -50,7 +47,7 @@ class ClaimTable(StaffTable):
     partner = tables.Column("Partner", accessor="partner__full_name")
     activity = tables.Column("For")
     activity_date = tables.DateColumn("j M Y", verbose_name="Date")
-    total = tables.Column("Total", attrs=NUMBER)
+    total = NumberColumn("Total")
     status = tables.Column("Status")
     submitted_at = tables.DateColumn("j M Y", verbose_name="Sent", default="—")
 
@@ -89,7 +86,7 @@ class PaymentTable(StaffTable):
     claim = tables.Column("Claim", accessor="claim_id")
     method = tables.Column("How")
     funding_source = tables.Column("Funding source", default="—")
-    amount = tables.Column("Amount", attrs=NUMBER)
+    amount = NumberColumn("Amount")
 
     class Meta(StaffTable.Meta):
         model = Payment
@@ -205,7 +202,7 @@ class BenefitRuleTable(StaffTable):
     partners = tables.TemplateColumn(
         '{% for partner in record.partners.all %}{{ partner.full_name }}{% if not forloop.last %}, '
         '{% endif %}{% empty %}Nobody yet{% endfor %}', verbose_name="Partners", orderable=False)
-    partner_count = tables.Column("Partners", attrs=NUMBER)
+    partner_count = NumberColumn("Partners")
     is_active = tables.BooleanColumn(verbose_name="In use", yesno="Yes,No")
     change = change_column("reciprocity:benefit_rule_edit", "{{ record.name }}")
 
@@ -231,8 +228,8 @@ class VoucherBatchTable(StaffTable):
     batch = tables.Column("Batch", order_by=("provider", "value"), empty_values=())
     received_on = tables.DateColumn("j M Y", verbose_name="Received")
     reference = tables.Column("Reference", default="—")
-    codes = tables.Column("Codes", attrs=NUMBER)
-    in_stock = tables.Column("In stock", attrs=NUMBER)
+    codes = NumberColumn("Codes")
+    in_stock = NumberColumn("In stock")
 
     class Meta(StaffTable.Meta):
         model = VoucherBatch

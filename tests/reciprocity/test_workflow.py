@@ -161,18 +161,24 @@ def test_finance_rejects_with_a_reason(status, partner, finance, source):
     assert claim.decided_by == finance
 
 
-def test_rejecting_needs_a_reason(partner, finance):
+# Rejecting a claim, or sending it back to put right, always says why: the partner reads it.
+@pytest.mark.parametrize(("action", "message"), [
+    ("claim_reject", "reason"),
+    ("claim_return", "Say what to change"),
+])
+def test_rejecting_or_sending_back_needs_a_reason(action, message, partner, finance):
     claim = make_claim(partner)
-    with pytest.raises(ValidationError, match="reason"):
-        services.claim_reject(claim=claim, by=finance, reason="   ")
+    with pytest.raises(ValidationError, match=message):
+        getattr(services, action)(claim=claim, by=finance, reason="   ")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.SUBMITTED
 
 
-def test_the_database_refuses_a_rejection_without_a_reason(partner):
+@pytest.mark.parametrize("status", ["rejected", "returned"])
+def test_the_database_refuses_a_rejection_or_return_without_a_reason(status, partner):
     claim = make_claim(partner)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Claim.objects.filter(pk=claim.pk).update(status="rejected")
+        Claim.objects.filter(pk=claim.pk).update(status=status)
 
 
 @pytest.mark.parametrize("status", ["draft", "paid", "rejected", "withdrawn"])
