@@ -35,9 +35,11 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import button
 from coprod.web import form_page
 from coprod.web import paginate
 from coprod.web import submit
+from coprod.web import turn_away
 from participants.models import Partner
 from participants.services import can_see_sensitive
 
@@ -302,9 +304,8 @@ def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
     if formset.is_valid():
         rows = [form.cleaned_data for form in formset.forms]
         if any(row["line"] not in lines for row in rows):
-            messages.error(request, "The register changed while you were recording it. "
-                                    "Please check it again.")
-            return redirect("panels:meeting_detail", pk=meeting.pk)
+            return turn_away(request, "The register changed while you were recording it. "
+                                      "Please check it again.", "panels:meeting_detail", pk=meeting.pk)
         try:
             changed = services.attendance_record_register(
                 meeting=meeting, lines=[(lines[row["line"]], row["status"], row["hours"]) for row in rows],
@@ -323,8 +324,8 @@ def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     if meeting.status == Meeting.Status.CANCELLED:
-        messages.error(request, "This meeting was cancelled; it can no longer be changed.")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
+        return turn_away(request, "This meeting was cancelled; it can no longer be changed.",
+                         "panels:meeting_detail", pk=meeting.pk)
     form = forms.MeetingEditForm(request.POST or None, initial=forms.MeetingEditForm.initial_for(meeting))
     def saved(changed: list[str]) -> str:
         told = set(changed) & set(services.NOTIFIED_MEETING_FIELDS) and meeting.status == "scheduled"
@@ -389,13 +390,10 @@ def _download(file, *, missing: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
 
 
-@require_POST
-@staff_required
-def paper_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    paper = get_paper_for_user(request, pk)
-    services.paper_remove(paper=paper, by=request.user)
-    messages.success(request, f"“{paper.title}” was removed.")
-    return redirect("panels:meeting_detail", pk=paper.meeting_id)
+paper_remove = button(
+    get_paper_for_user, lambda request, paper: services.paper_remove(paper=paper, by=request.user),
+    lambda paper: f"“{paper.title}” was removed.",
+    lambda paper: reverse("panels:meeting_detail", args=[paper.meeting_id]))
 
 
 MEETING_LISTS = {"upcoming": "Coming up", "past": "Past meetings"}
@@ -458,8 +456,8 @@ def my_meeting_respond(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_own_attendance(request, pk)
     answer = request.POST.get("answer")
     if answer not in ("yes", "no"):
-        messages.error(request, "Please press “Yes, I will come” or “No, I can't come”.")
-        return redirect("panels:my_meeting", pk=line.meeting_id)
+        return turn_away(request, "Please press “Yes, I will come” or “No, I can't come”.",
+                         "panels:my_meeting", pk=line.meeting_id)
     act(request, lambda: services.attendance_respond(attendance=line, confirm=answer == "yes",
                                                     by=request.user),
         "Thank you. We have noted that you are coming." if answer == "yes" else
@@ -574,15 +572,13 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _proposal_page(request, get_proposal_for_user(request, pk))
 
 
-@require_POST
-@staff_required
-def proposal_send(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_proposal_for_user(request, pk)
-    act(request, lambda: services.proposal_send_to_panel(proposal=proposal, by=request.user,
-                                                         base_url=_base_url(request)),
-        f"Sent to {proposal.panel}. Members are told by e-mail (partners only if they agreed to be "
-        "contacted) and can add their points in their portal.")
-    return redirect("panels:proposal_detail", pk=proposal.pk)
+proposal_send = button(
+    get_proposal_for_user,
+    lambda request, proposal: services.proposal_send_to_panel(proposal=proposal, by=request.user,
+                                                              base_url=_base_url(request)),
+    lambda proposal: f"Sent to {proposal.panel}. Members are told by e-mail (partners only if they agreed "
+                     "to be contacted) and can add their points in their portal.",
+    "panels:proposal_detail")
 
 
 @require_POST
@@ -742,8 +738,8 @@ def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a decision logged by mistake out of the log, with the reason (it is never deleted)."""
     decision = get_decision_for_user(request, pk)
     if decision.is_archived:
-        messages.info(request, "This decision is archived already.")
-        return redirect("panels:decision_detail", pk=decision.pk)
+        return turn_away(request, "This decision is archived already.", "panels:decision_detail",
+                         pk=decision.pk, level=messages.INFO)
     form = forms.DecisionArchiveForm(request.POST or None)
     return form_page(request, form, lambda data: services.decision_archive(
         decision=decision, reason=data["reason"], by=request.user),
@@ -752,13 +748,10 @@ def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
         context={"decision": decision})
 
 
-@require_POST
-@staff_required
-def decision_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_decision_for_user(request, pk)
-    act(request, lambda: services.decision_restore(decision=decision, by=request.user),
-        "The decision is back in the log.")
-    return redirect("panels:decision_detail", pk=decision.pk)
+decision_restore = button(
+    get_decision_for_user,
+    lambda request, decision: services.decision_restore(decision=decision, by=request.user),
+    lambda decision: "The decision is back in the log.", "panels:decision_detail")
 
 
 # --- Protected staff time ---

@@ -8,11 +8,12 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coprod.access import staff_required
-from coprod.web import act
+from coprod.web import button
 from coprod.web import paginate
 from coprod.web import submit
 
@@ -91,13 +92,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
-@staff_required
-def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_import_for_user(request, pk)
-    act(request, lambda: imports.import_cancel(batch=batch, by=request.user),
-        f"The import of “{batch.filename}” is given up and the file deleted. Nothing was imported.")
-    return redirect("participants:import_list")
+import_cancel = button(
+    get_import_for_user, lambda request, batch: imports.import_cancel(batch=batch, by=request.user),
+    lambda batch: f"The import of “{batch.filename}” is given up and the file deleted. Nothing was imported.",
+    lambda batch: reverse("participants:import_list"))
 
 
 @never_cache

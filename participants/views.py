@@ -31,9 +31,11 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import create_and_edit
 from coprod.web import form_page
 from coprod.web import paginate
 from coprod.web import submit
+from coprod.web import turn_away
 
 from . import audit
 from . import data_protection
@@ -281,8 +283,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     if partner.is_erased:
-        messages.error(request, "This partner's details were erased; they can no longer be changed.")
-        return redirect("participants:partner_detail", pk=partner.pk)
+        return turn_away(request, "This partner's details were erased; they can no longer be changed.",
+                         "participants:partner_detail", pk=partner.pk)
     sensitive = rules.can_see_sensitive(request.user)
     # The form works on a copy: validating a bound model form writes into its instance,
     # and the page's heading must keep naming the record as saved.
@@ -304,9 +306,9 @@ def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     form = forms.StatusChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The status was not changed: " + " ".join(
-            message for errors in form.errors.values() for message in errors))
-        return redirect("participants:partner_detail", pk=partner.pk)
+        return turn_away(request, "The status was not changed: " + " ".join(
+            message for errors in form.errors.values() for message in errors),
+            "participants:partner_detail", pk=partner.pk)
     act(request, lambda: services.partner_change_status(partner=partner, by=request.user,
                                                         **form.cleaned_data),
         lambda change: f"{partner.full_name} is now {change.get_to_status_display().lower()}.",
@@ -354,14 +356,8 @@ def _access_need_form(request: HttpRequest, access_need: AccessNeed | None) -> H
         else services.access_need_update(access_need=access_need, **data, by=request.user)))
 
 
-@staff_required
-def access_need_create(request: HttpRequest) -> HttpResponse:
-    return _access_need_form(request, None)
-
-
-@staff_required
-def access_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _access_need_form(request, get_object_or_404(AccessNeed, pk=pk))
+access_need_create, access_need_edit = create_and_edit(
+    _access_need_form, lambda request, pk: get_object_or_404(AccessNeed, pk=pk))
 
 
 @staff_required
@@ -376,14 +372,8 @@ def _area_form(request: HttpRequest, area: LivedExperienceArea | None) -> HttpRe
         else services.lived_experience_area_update(area=area, name=data["name"], by=request.user)))
 
 
-@staff_required
-def area_create(request: HttpRequest) -> HttpResponse:
-    return _area_form(request, None)
-
-
-@staff_required
-def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_form(request, get_object_or_404(LivedExperienceArea, pk=pk))
+area_create, area_edit = create_and_edit(
+    _area_form, lambda request, pk: get_object_or_404(LivedExperienceArea, pk=pk))
 
 
 # --- Consent and training ---------------------------------------------------
@@ -571,14 +561,8 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
         template="participants/course_form.html", context={"course": course})
 
 
-@staff_required
-def course_create(request: HttpRequest) -> HttpResponse:
-    return _course_form(request, None)
-
-
-@staff_required
-def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _course_form(request, _staff_get(request, Course, pk=pk))
+course_create, course_edit = create_and_edit(
+    _course_form, lambda request, pk: _staff_get(request, Course, pk=pk))
 
 
 @staff_required

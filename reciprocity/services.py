@@ -502,26 +502,17 @@ def claim_create(
         raise ValidationError("This partner's record has been erased.")
     what = _what_and_fee(partner, meeting=meeting, activity=activity, activity_date=activity_date,
                          activity_type=activity_type, hours=hours)
-    activity, activity_date, hours, rate, fee = (
-        what["activity"], what["activity_date"], what["hours"], what["rate"], what["fee"])
+    fee = what.pop("fee")
     # Every line is checked (receipts included) before anything is saved.
     lines = [_clean_cost(**cost) for cost in (costs or []) if cost.get("amount") not in (None, "")]
     if fee is None and not lines:
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
     if fee is not None:
-        lines.insert(0, _fee_line(rate, fee, hours))
+        lines.insert(0, _fee_line(what["rate"], fee, what["hours"]))
 
-    claim = Claim(
-        partner=partner,
-        meeting=meeting,
-        activity=activity,
-        activity_date=activity_date,
-        activity_type=activity_type,
-        hours=hours,
-        rate=rate,
-        created_by=by,
-        created_at=timezone.now(),
-    )
+    # `what` holds the claim's activity, activity_date, hours and rate.
+    claim = Claim(partner=partner, meeting=meeting, activity_type=activity_type, created_by=by,
+                  created_at=timezone.now(), **what)
     _set_totals(claim, sum((line["amount"] for line in lines if line["kind"] == ClaimItem.Kind.FEE), ZERO),
                 sum((line["amount"] for line in lines if line["kind"] != ClaimItem.Kind.FEE), ZERO))
     model_save(claim, by=by, reason="Created")
