@@ -68,7 +68,6 @@ from .web import button
 from .web import form_page
 from .web import paginate
 from .web import refusal
-from .web import submit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -259,14 +258,13 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     retention_form = RetentionSettingsForm(posted if retention_posted else None, instance=organisation,
                                            prefix="retention")
     bound = retention_form if retention_posted else form
-    if submit(request, bound, lambda data: services.organisation_update(
-            organisation=organisation, data=data, by=request.user)):
-        messages.success(request, "The retention rules are saved." if retention_posted
-                         else "The organisation settings are saved.")
-        anchor = "#retention" if retention_posted else ""
-        return redirect(reverse("coprod:organisation_settings") + anchor)
-    return render(request, "coprod/organisation_settings.html",
-                  {"form": form, "retention_form": retention_form})
+    return form_page(request, bound, lambda data: services.organisation_update(
+        organisation=organisation, data=data, by=request.user),
+        success=("The retention rules are saved." if retention_posted
+                 else "The organisation settings are saved."),
+        done=reverse("coprod:organisation_settings") + ("#retention" if retention_posted else ""),
+        template=lambda _: render(request, "coprod/organisation_settings.html",
+                                  {"form": form, "retention_form": retention_form}))
 
 
 RETENTION_RUNS_SHOWN = 10

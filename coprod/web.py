@@ -57,12 +57,15 @@ def submit(request: HttpRequest, form: BaseForm, action: Callable[[dict[str, Any
 
 def form_page(request: HttpRequest, form: BaseForm, action: Callable[[dict[str, Any]], T], *,
               success: str | Callable[[T], str], done: str | Callable[[T], HttpResponse],
-              template: str, context: Mapping[str, Any] | None = None,
+              template: str | Callable[[BaseForm], HttpResponse], context: Mapping[str, Any] | None = None,
               rename: Mapping[str, str] | None = None) -> HttpResponse:
     """A page whose form runs one service: on success say `success` (or `success(result)`)
     and go to `done` (a URL or URL name, or `done(result)` answering the response);
-    otherwise show `template` with the form (and its errors) and `context`."""
+    otherwise show `template` with the form (and its errors) and `context`, or answer
+    `template(form)` (a page that shows the form among others, say)."""
     result = submit(request, form, action, rename=rename)
+    if result is None and callable(template):
+        return template(form)
     if result is None:
         return render(request, template, {"form": form, **(context or {})})
     messages.success(request, success(result) if callable(success) else success)

@@ -149,6 +149,20 @@ def _record_form(request: HttpRequest, form, save, *, page: str, name: str = "",
         done=lambda saved: redirect(f"panels:{page}_detail", pk=(saved if record is None else record).pk))
 
 
+def _edit_view(load, make_form, update, *, page: str, name: str = ""):
+    """The staff page changing a record (see `_record_form`): `load(request, pk)` finds it,
+    `make_form(request, record)` is its form and `update(record, data, by)` calls the service."""
+
+    @staff_required
+    def edit(request: HttpRequest, pk: int) -> HttpResponse:
+        record = load(request, pk)
+        form = make_form(request, record)
+        return _record_form(request, form, lambda data: update(record, data, request.user),
+                            record=record, page=page, name=name)
+
+    return edit
+
+
 @staff_required
 def panel_list(request: HttpRequest) -> HttpResponse:
     panels = Panel.objects.visible_to(request.user).for_list()
@@ -165,14 +179,10 @@ def panel_create(request: HttpRequest) -> HttpResponse:
                         page="panel")
 
 
-@staff_required
-def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    panel = get_panel_for_user(request, pk)
-    # The form works on a copy so the page keeps naming the panel as saved.
-    form = forms.PanelForm(request.POST or None, instance=copy(panel))
-    return _record_form(request, form,
-                        lambda data: services.panel_update(panel=panel, data=data, by=request.user),
-                        record=panel, page="panel")
+# The form works on a copy so the page keeps naming the panel as saved.
+panel_edit = _edit_view(
+    get_panel_for_user, lambda request, panel: forms.PanelForm(request.POST or None, instance=copy(panel)),
+    lambda panel, data, by: services.panel_update(panel=panel, data=data, by=by), page="panel")
 
 
 PAST_MEETINGS_SHOWN = 10
@@ -541,14 +551,11 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
                         page="proposal")
 
 
-@staff_required
-def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_proposal_for_user(request, pk)
-    form = forms.ProposalForm(request.POST or None, request.FILES or None, proposal=proposal,
-                              initial=forms.ProposalForm.initial_for(proposal))
-    return _record_form(
-        request, form, lambda data: services.proposal_update(proposal=proposal, **data, by=request.user),
-        record=proposal, page="proposal")
+proposal_edit = _edit_view(
+    get_proposal_for_user, lambda request, proposal: forms.ProposalForm(
+        request.POST or None, request.FILES or None, proposal=proposal,
+        initial=forms.ProposalForm.initial_for(proposal)),
+    lambda proposal, data, by: services.proposal_update(proposal=proposal, **data, by=by), page="proposal")
 
 
 def _proposal_page(request: HttpRequest, proposal: Proposal, point_form=None) -> HttpResponse:
@@ -586,12 +593,10 @@ proposal_send = button(
 def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.FeedbackPointForm(request.POST, proposal=proposal, auto_id="point_%s")
-    done = submit(request, form, lambda data: services.feedback_point_add(
-        proposal=proposal, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Point recorded. It now needs an answer.")
-        return redirect(f"{reverse('panels:proposal_detail', args=[proposal.pk])}#points-heading")
-    return _proposal_page(request, proposal, point_form=form)
+    return form_page(request, form, lambda data: services.feedback_point_add(
+        proposal=proposal, **data, by=request.user), success="Point recorded. It now needs an answer.",
+        done=f"{reverse('panels:proposal_detail', args=[proposal.pk])}#points-heading",
+        template=lambda form: _proposal_page(request, proposal, point_form=form))
 
 
 @staff_required
@@ -723,14 +728,10 @@ def decision_create(request: HttpRequest) -> HttpResponse:
                         success="Decision logged.", page="decision")
 
 
-@staff_required
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_decision_for_user(request, pk)
-    form = forms.DecisionForm(request.POST or None, decision=decision,
-                              initial=forms.DecisionForm.initial_for(decision))
-    return _record_form(
-        request, form, lambda data: services.decision_update(decision=decision, **data, by=request.user),
-        record=decision, page="decision")
+decision_edit = _edit_view(
+    get_decision_for_user, lambda request, decision: forms.DecisionForm(
+        request.POST or None, decision=decision, initial=forms.DecisionForm.initial_for(decision)),
+    lambda decision, data, by: services.decision_update(decision=decision, **data, by=by), page="decision")
 
 
 @staff_required
@@ -824,14 +825,11 @@ def recruitment_create(request: HttpRequest) -> HttpResponse:
                         page="recruitment", name="round")
 
 
-@staff_required
-def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_round_for_user(request, pk)
-    form = forms.RecruitmentRoundForm(request.POST or None, with_stages=False,
-                                      initial=forms.RecruitmentRoundForm.initial_for(round_))
-    return _record_form(
-        request, form, lambda data: services.recruitment_round_update(round_=round_, **data, by=request.user),
-        record=round_, page="recruitment", name="round")
+recruitment_edit = _edit_view(
+    get_round_for_user, lambda request, round_: forms.RecruitmentRoundForm(
+        request.POST or None, with_stages=False, initial=forms.RecruitmentRoundForm.initial_for(round_)),
+    lambda round_, data, by: services.recruitment_round_update(round_=round_, **data, by=by),
+    page="recruitment", name="round")
 
 
 @staff_required

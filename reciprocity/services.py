@@ -589,10 +589,8 @@ def claim_item_remove(*, item: ClaimItem, by) -> Claim:
 def _submit(claim: Claim, by) -> None:
     if claim.total <= 0:
         raise ValidationError("Add a fee or at least one cost before sending the claim.")
-    claim.status = Claim.Status.SUBMITTED
-    claim.submitted_at = timezone.now()
-    claim.submitted_by = by
-    model_save(claim, by=by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
+    model_update(instance=claim, by=by, reason="Submitted", data={
+        "status": Claim.Status.SUBMITTED, "submitted_at": timezone.now(), "submitted_by": by})
     _notify(claim, "submitted")
     if not notices.paused() and by is not None and not is_staff_member(by):
         notices.claim_submitted_tell_lead(claim=claim)
@@ -825,8 +823,7 @@ def claim_pay(
     if voucher_stock:
         provider, value, count = voucher_stock
         _take_vouchers(payment=payment, provider=provider, value=value, count=count)
-    claim.status = Claim.Status.PAID
-    model_save(claim, by=by, reason="Paid", update_fields=["status"])
+    model_update(instance=claim, data={"status": Claim.Status.PAID}, by=by, reason="Paid")
     _notify(claim, "paid")
     return payment
 

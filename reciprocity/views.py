@@ -36,6 +36,7 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import button
 from coprod.web import create_and_edit
 from coprod.web import form_page
 from coprod.web import paginate
@@ -212,11 +213,10 @@ def _my_claim_page(
 def _cost_add(request: HttpRequest, claim, detail: str, page) -> HttpResponse:
     """Add a cost to a claim the caller has already loaded and authorised (partner or staff)."""
     form = forms.CostForm(request.POST, request.FILES)
-    done = submit(request, form, lambda data: services.claim_item_add(claim=claim, by=request.user, **data))
-    if done is not None:
-        messages.success(request, "The cost has been added.")
-        return redirect(detail, pk=claim.pk)
-    return page(request, claim, cost_form=form, status=400)
+    return form_page(request, form,
+                     lambda data: services.claim_item_add(claim=claim, by=request.user, **data),
+                     success="The cost has been added.", done=reverse(detail, args=[claim.pk]),
+                     template=lambda form: page(request, claim, cost_form=form, status=400))
 
 
 def _cost_remove(request: HttpRequest, claim, item: int, detail: str) -> HttpResponse:
@@ -262,15 +262,8 @@ def _step_view(service, done: str, *, staff: bool = False):
     """A button on a claim's page (the partner's own, or staff's) that runs `service` on the
     claim, says `done` (or why not) and goes back to the page."""
     load, back, role_required = _claim_access(staff)
-
-    @require_POST
-    @role_required
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        claim = load(request, pk)
-        act(request, lambda: service(claim=claim, by=request.user), done)
-        return redirect(back, pk=claim.pk)
-
-    return view
+    return button(load, lambda request, claim: service(claim=claim, by=request.user), lambda _: done, back,
+                  role=role_required)
 
 
 my_claim_submit = _step_view(services.claim_submit, "Thank you. Your claim has been sent to us.")
@@ -285,12 +278,11 @@ my_claim_decline = _step_view(
 def my_claim_ask_less(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_own_claim(request, pk)
     form = forms.AskForLessForm(request.POST)
-    done = submit(request, form, lambda data: services.claim_ask_for_less(
-        claim=claim, by=request.user, amount=data["amount"]))
-    if done is not None:
-        messages.success(request, f"We will pay you {pounds(form.cleaned_data['amount'])} for this claim.")
-        return redirect("reciprocity:my_claim_detail", pk=claim.pk)
-    return _my_claim_page(request, claim, less_form=form, status=400)
+    return form_page(request, form, lambda data: services.claim_ask_for_less(
+        claim=claim, by=request.user, amount=data["amount"]),
+        success=lambda _: f"We will pay you {pounds(form.cleaned_data['amount'])} for this claim.",
+        done=reverse("reciprocity:my_claim_detail", args=[claim.pk]),
+        template=lambda form: _my_claim_page(request, claim, less_form=form, status=400))
 
 
 @partner_required
@@ -773,12 +765,11 @@ def voucher_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def voucher_codes_add(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_staff(VoucherBatch, request, pk, VoucherBatch.objects.with_stock())
     form = forms.VoucherCodesForm(request.POST)
-    added = submit(request, form, lambda data: services.voucher_codes_add(
-        batch=batch, codes=services.parse_codes(data["codes"]), by=request.user))
-    if added is not None:
-        messages.success(request, f"{added} codes added.")
-        return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
-    return _batch_page(request, batch, form, status=400)
+    return form_page(request, form, lambda data: services.voucher_codes_add(
+        batch=batch, codes=services.parse_codes(data["codes"]), by=request.user),
+        success=lambda added: f"{added} codes added.",
+        done=reverse("reciprocity:voucher_batch_detail", args=[batch.pk]),
+        template=lambda form: _batch_page(request, batch, form, status=400))
 
 
 # --- Staff: recognition --------------------------------------------------------------------
