@@ -906,6 +906,5 @@ def involvement_target_set(*, target: Decimal, by) -> Organisation:
     if target is None or not Decimal("0") <= target <= Decimal("100"):
         raise ValidationError({"target": "Enter a target between 0 and 100 per cent."})
     organisation = Organisation.current()
-    organisation.recruitment_involvement_target = target
-    model_save(organisation, by=by, update_fields=["recruitment_involvement_target"])
+    model_update(instance=organisation, data={"recruitment_involvement_target": target}, by=by)
     return organisation

@@ -524,12 +524,8 @@ def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
         setattr(user, flag, True)
         user.save(update_fields=[flag])
     elif partner is not None:
-        partner.user = user
-        changed = ["user"]
-        if not partner.email:
-            partner.email = user.email
-            changed.append("email")
-        model_save(partner, by=user, update_fields=changed)
+        # The login's address fills in a partner record without one.
+        model_update(instance=partner, data={"user": user, "email": partner.email or user.email}, by=user)
 
     model_update(instance=invitation, data={"accepted_at": timezone.now(), "accepted_user": user}, by=user)
     return user

@@ -144,29 +144,27 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         done=done, template="participants/invitation_form.html", context={"partner": partner})
 
 
-@require_POST
-@staff_required
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _invitation_act(request, pk, lambda invitation: services.invitation_resend(
+def _invitation_button(action, success):
+    """A button on an invitation (re-send, revoke): run `action(request, invitation)`, say how
+    it went (`success(result)`), and go back to the page the button was on."""
+
+    @require_POST
+    @staff_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        invitation = _staff_get(request, Invitation.objects.for_list(), pk=pk)
+        act(request, lambda: action(request, invitation), success)
+        return _back_to(request, reverse("participants:invitation_list"))
+
+    return view
+
+
+invitation_resend = _invitation_button(
+    lambda request, invitation: services.invitation_resend(
         invitation=invitation, by=request.user, request_or_base_url=request),
-        lambda sent: f"A new e-mail with the link was sent to {sent.email}. "
-                     f"The link works until {_until(sent)}.")
-
-
-@require_POST
-@staff_required
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    return _invitation_act(request, pk, lambda invitation: services.invitation_revoke(
-        invitation=invitation, by=request.user),
-        lambda revoked: f"Invitation to {revoked.email} revoked: the link no longer works.")
-
-
-def _invitation_act(request: HttpRequest, pk: int, action, success) -> HttpResponse:
-    """A button on an invitation (re-send, revoke): run `action(invitation)`, say how it went,
-    and go back to the page the button was on."""
-    invitation = _staff_get(request, Invitation.objects.for_list(), pk=pk)
-    act(request, lambda: action(invitation), success)
-    return _back_to(request, reverse("participants:invitation_list"))
+    lambda sent: f"A new e-mail with the link was sent to {sent.email}. The link works until {_until(sent)}.")
+invitation_revoke = _invitation_button(
+    lambda request, invitation: services.invitation_revoke(invitation=invitation, by=request.user),
+    lambda revoked: f"Invitation to {revoked.email} revoked: the link no longer works.")
 
 
 @never_cache

@@ -210,22 +210,6 @@ def _my_claim_page(
     )
 
 
-def _cost_add(request: HttpRequest, claim, detail: str, page) -> HttpResponse:
-    """Add a cost to a claim the caller has already loaded and authorised (partner or staff)."""
-    form = forms.CostForm(request.POST, request.FILES)
-    return form_page(request, form,
-                     lambda data: services.claim_item_add(claim=claim, by=request.user, **data),
-                     success="The cost has been added.", done=reverse(detail, args=[claim.pk]),
-                     template=lambda form: page(request, claim, cost_form=form, status=400))
-
-
-def _cost_remove(request: HttpRequest, claim, item: int, detail: str) -> HttpResponse:
-    line = get_object_or_404(claim.items, pk=item)
-    act(request, lambda: services.claim_item_remove(item=line, by=request.user),
-        "The cost has been taken off.")
-    return redirect(detail, pk=claim.pk)
-
-
 def _claim_access(staff: bool):
     """How a claim's views load it, the page they go back to, and who may use them: staff
     (any claim) or the partner (their own claims)."""
@@ -245,12 +229,21 @@ def _claim_page_views(page, *, staff: bool = False):
     @require_POST
     @role_required
     def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
-        return _cost_add(request, load(request, pk), detail, page)
+        claim = load(request, pk)
+        form = forms.CostForm(request.POST, request.FILES)
+        return form_page(request, form,
+                         lambda data: services.claim_item_add(claim=claim, by=request.user, **data),
+                         success="The cost has been added.", done=reverse(detail, args=[claim.pk]),
+                         template=lambda form: page(request, claim, cost_form=form, status=400))
 
     @require_POST
     @role_required
     def cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-        return _cost_remove(request, load(request, pk), item, detail)
+        claim = load(request, pk)
+        line = get_object_or_404(claim.items, pk=item)
+        act(request, lambda: services.claim_item_remove(item=line, by=request.user),
+            "The cost has been taken off.")
+        return redirect(detail, pk=claim.pk)
 
     return show, cost_add, cost_remove
 
