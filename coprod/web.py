@@ -109,6 +109,18 @@ def act(request: HttpRequest, action: Callable[[], T], success: str | Callable[[
     return result
 
 
+def act_on_form(request: HttpRequest, form: BaseForm, action: Callable[[dict[str, Any]], T],
+                success: str | Callable[[T], str], *, refused: str) -> T | None:
+    """A small form on a page shown again after a redirect: run `action(cleaned_data)` as
+    `act` does, or say after `refused` what is wrong with the form. Answers what `action`
+    returned, None when nothing was saved."""
+    if not form.is_valid():
+        problem = " ".join(message for errors in form.errors.values() for message in errors)
+        messages.error(request, refused + problem)
+        return None
+    return act(request, lambda: action(form.cleaned_data), success, refused=refused)
+
+
 def turn_away(request: HttpRequest, message: str, to: str, *args: Any, level: int = messages.ERROR,
               **kwargs: Any) -> HttpResponse:
     """Say why the page cannot do what was asked (`message`, at `level`) and go to `to` (a URL

@@ -35,6 +35,7 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import act_on_form
 from coprod.web import button
 from coprod.web import form_page
 from coprod.web import paginate
@@ -363,16 +364,24 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("panels:meeting_detail", pk=meeting.pk)
 
 
+def _reason_page(request: HttpRequest, record, name: str, form_class, service, *, success: str,
+                 template: str) -> HttpResponse:
+    """A page asking why (a meeting not held, a decision archived): `form_class` takes the
+    reason, `service(<name>=record, reason=..., by=...)` records it, and the record's page
+    (`panels:<name>_detail`) follows."""
+    form = form_class(request.POST or None)
+    return form_page(request, form,
+                     lambda data: service(**{name: record}, reason=data["reason"], by=request.user),
+                     success=success, done=reverse(f"panels:{name}_detail", args=[record.pk]),
+                     template=f"panels/{template}.html", context={name: record})
+
+
 @staff_required
 def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a meeting whose time has come did not take place, with the reason."""
-    meeting = get_meeting_for_user(request, pk)
-    form = forms.MeetingNotHeldForm(request.POST or None)
-    return form_page(request, form, lambda data: services.meeting_record_not_held(
-        meeting=meeting, reason=data["reason"], by=request.user),
-        success="Recorded: the meeting did not take place. It no longer counts as held.",
-        done=reverse("panels:meeting_detail", args=[meeting.pk]), template="panels/meeting_not_held.html",
-        context={"meeting": meeting})
+    return _reason_page(request, get_meeting_for_user(request, pk), "meeting", forms.MeetingNotHeldForm,
+                        services.meeting_record_not_held, template="meeting_not_held",
+                        success="Recorded: the meeting did not take place. It no longer counts as held.")
 
 
 @staff_required
@@ -741,12 +750,9 @@ def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
     if decision.is_archived:
         return turn_away(request, "This decision is archived already.", "panels:decision_detail",
                          pk=decision.pk, level=messages.INFO)
-    form = forms.DecisionArchiveForm(request.POST or None)
-    return form_page(request, form, lambda data: services.decision_archive(
-        decision=decision, reason=data["reason"], by=request.user),
-        success="Decision archived. It is kept, out of the log, the dashboard and reports.",
-        done=reverse("panels:decision_detail", args=[decision.pk]), template="panels/decision_archive.html",
-        context={"decision": decision})
+    return _reason_page(request, decision, "decision", forms.DecisionArchiveForm, services.decision_archive,
+                        success="Decision archived. It is kept, out of the log, the dashboard and reports.",
+                        template="decision_archive")
 
 
 decision_restore = button(
@@ -864,26 +870,15 @@ def _recruitment_page(request: HttpRequest, round_: RecruitmentRound,
     })
 
 
-def _act_on_form(request: HttpRequest, form, action, success, *, refused: str):
-    """A small form on a page shown again after a redirect: run `action(cleaned_data)` as
-    `act` does, or say after `refused` what is wrong with the form. Answers what `action`
-    returned, None when nothing was saved."""
-    if not form.is_valid():
-        problem = " ".join(message for errors in form.errors.values() for message in errors)
-        messages.error(request, refused + problem)
-        return None
-    return act(request, lambda: action(form.cleaned_data), success, refused=refused)
-
-
 @require_POST
 @staff_required
 def recruitment_stage_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     url = reverse("panels:recruitment_detail", args=[round_.pk])
-    stage = _act_on_form(request, forms.StageForm(request.POST),
-                         lambda data: services.stage_set(round_=round_, **data, by=request.user),
-                         lambda stage: f"{stage.get_kind_display()} stage saved.",
-                         refused="The stage was not saved: ")
+    stage = act_on_form(request, forms.StageForm(request.POST),
+                        lambda data: services.stage_set(round_=round_, **data, by=request.user),
+                        lambda stage: f"{stage.get_kind_display()} stage saved.",
+                        refused="The stage was not saved: ")
     return redirect(f"{url}#stage-{stage.pk}" if stage else f"{url}#stages-heading")
 
 

@@ -31,6 +31,7 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import act_on_form
 from coprod.web import create_and_edit
 from coprod.web import form_page
 from coprod.web import paginate
@@ -303,15 +304,13 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     form = forms.StatusChangeForm(request.POST)
-    if not form.is_valid():
-        return turn_away(request, "The status was not changed: " + " ".join(
-            message for errors in form.errors.values() for message in errors),
-            "participants:partner_detail", pk=partner.pk)
-    act(request, lambda: services.partner_change_status(partner=partner, by=request.user,
-                                                        **form.cleaned_data),
-        lambda change: f"{partner.full_name} is now {change.get_to_status_display().lower()}.",
-        refused="The status was not changed: ")
-    return redirect(f"{reverse('participants:partner_detail', args=[partner.pk])}#status-heading")
+    act_on_form(request, form,
+                lambda data: services.partner_change_status(partner=partner, by=request.user, **data),
+                lambda change: f"{partner.full_name} is now {change.get_to_status_display().lower()}.",
+                refused="The status was not changed: ")
+    # Back to the status part of the page once the form was filled in, to its top otherwise.
+    anchor = "#status-heading" if form.is_valid() else ""
+    return redirect(reverse("participants:partner_detail", args=[partner.pk]) + anchor)
 
 
 # Suggestions for a partner field (participants/partner_field.py) as staff type. `list` is the
