@@ -64,11 +64,10 @@ from .tables import ResourceTable
 from .tables import ServiceTable
 from .tables import TeamTable
 from .tables import table_response
-from .web import act
+from .web import button
 from .web import form_page
 from .web import paginate
 from .web import refusal
-from .web import submit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -259,14 +258,13 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     retention_form = RetentionSettingsForm(posted if retention_posted else None, instance=organisation,
                                            prefix="retention")
     bound = retention_form if retention_posted else form
-    if submit(request, bound, lambda data: services.organisation_update(
-            organisation=organisation, data=data, by=request.user)):
-        messages.success(request, "The retention rules are saved." if retention_posted
-                         else "The organisation settings are saved.")
-        anchor = "#retention" if retention_posted else ""
-        return redirect(reverse("coprod:organisation_settings") + anchor)
-    return render(request, "coprod/organisation_settings.html",
-                  {"form": form, "retention_form": retention_form})
+    return form_page(request, bound, lambda data: services.organisation_update(
+        organisation=organisation, data=data, by=request.user),
+        success=("The retention rules are saved." if retention_posted
+                 else "The organisation settings are saved."),
+        done=reverse("coprod:organisation_settings") + ("#retention" if retention_posted else ""),
+        template=lambda _: render(request, "coprod/organisation_settings.html",
+                                  {"form": form, "retention_form": retention_form}))
 
 
 RETENTION_RUNS_SHOWN = 10
@@ -376,13 +374,9 @@ def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
-@staff_required
-def team_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_team_member_for_user(request, pk)
-    act(request, lambda: services.login_reactivate(user=person, by=request.user),
-        f"{person}’s login is active again: they can sign in.")
-    return redirect("coprod:team_member", pk=person.pk)
+team_reactivate = button(
+    get_team_member_for_user, lambda request, person: services.login_reactivate(user=person, by=request.user),
+    lambda person: f"{person}’s login is active again: they can sign in.", "coprod:team_member")
 
 
 # --- Resource library ---
@@ -428,13 +422,11 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                      context={"resource": resource})
 
 
-@require_POST
-@staff_required
-def resource_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = get_resource_for_user(request, pk)
-    services.resource_delete(resource=resource, by=request.user)
-    messages.success(request, f"“{resource.title}” has been removed from the library.")
-    return redirect("coprod:resource_list")
+resource_delete = button(
+    get_resource_for_user,
+    lambda request, resource: services.resource_delete(resource=resource, by=request.user),
+    lambda resource: f"“{resource.title}” has been removed from the library.",
+    lambda resource: reverse("coprod:resource_list"))
 
 
 @role_required(Role.STAFF, Role.PARTNER)

@@ -228,8 +228,7 @@ def round_open(*, round: Round, by, site_url: str = "") -> Round:
         raise ValidationError("Choose at least one area before opening the round.")
     if not round_.respondents.exists():
         raise ValidationError("Invite at least one person before opening the round.")
-    round_.status, round_.opened_at = Round.Status.OPEN, timezone.now()
-    model_save(round_, by=by, update_fields=["status", "opened_at"])
+    model_update(instance=round_, data={"status": Round.Status.OPEN, "opened_at": timezone.now()}, by=by)
     queued = _invitation_mail(round_, site_url)
     logger.info("ladder round %s opened by %s; %s invitations e-mailed", round_.pk, by, queued)
     return round_
@@ -242,8 +241,8 @@ def round_close(*, round: Round, by) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.status != Round.Status.OPEN:
         raise ValidationError("Only an open round can be closed.")
-    round_.status, round_.closed_at, round_.closed_by = Round.Status.CLOSED, timezone.now(), by
-    model_save(round_, by=by, update_fields=["status", "closed_at", "closed_by"])
+    model_update(instance=round_, data={"status": Round.Status.CLOSED, "closed_at": timezone.now(),
+                                        "closed_by": by}, by=by)
     return round_
 
 

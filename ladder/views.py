@@ -21,9 +21,11 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import button
 from coprod.web import form_page
 from coprod.web import paginate
 from coprod.web import submit
+from coprod.web import turn_away
 
 from . import services
 from .charts import area_chart
@@ -118,8 +120,8 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     if round_.status == Round.Status.CLOSED:
-        messages.info(request, "This round has closed and can no longer be changed.")
-        return redirect("ladder:round_detail", pk=round_.pk)
+        return turn_away(request, "This round has closed and can no longer be changed.",
+                         "ladder:round_detail", pk=round_.pk, level=messages.INFO)
     form = RoundForm(request.POST or None, round=round_)
     return form_page(request, form, lambda data: services.round_update(round=round_, **data, by=request.user),
                      success="Round updated.", done=lambda _: redirect("ladder:round_detail", pk=round_.pk),
@@ -141,14 +143,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
-@staff_required
-def round_open(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_round_for_user(request, pk)
-    act(request, lambda: services.round_open(round=round_, by=request.user,
-                                             site_url=request.build_absolute_uri("/")),
-        "The round is open. Invitations have been e-mailed to those we can e-mail.")
-    return redirect("ladder:round_detail", pk=round_.pk)
+round_open = button(
+    get_round_for_user,
+    lambda request, round_: services.round_open(round=round_, by=request.user,
+                                                site_url=request.build_absolute_uri("/")),
+    lambda round_: "The round is open. Invitations have been e-mailed to those we can e-mail.",
+    "ladder:round_detail")
 
 
 @require_POST
@@ -171,8 +171,7 @@ def _answer_step(request: HttpRequest, respondent: Respondent, step: int, *, bas
     if not 1 <= step <= len(areas):
         raise Http404("There is no such area in this round.")
     if not round_.accepts_answers:
-        messages.info(request, "This round is not taking answers now.")
-        return redirect(done_url)
+        return turn_away(request, "This round is not taking answers now.", done_url, level=messages.INFO)
     area = areas[step - 1]
     rungs = round_.ladder.rungs.all()
     existing = Response.objects.filter(respondent=respondent, area=area).first()
@@ -411,13 +410,10 @@ def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
-@staff_required
-def ladder_make_current(request: HttpRequest, pk: int) -> HttpResponse:
-    ladder = _get_ladder(pk)
-    act(request, lambda: services.ladder_make_current(ladder=ladder, by=request.user),
-        f"New rounds will use {ladder.name}.")
-    return redirect("ladder:ladder_list")
+ladder_make_current = button(
+    lambda request, pk: _get_ladder(pk),
+    lambda request, ladder: services.ladder_make_current(ladder=ladder, by=request.user),
+    lambda ladder: f"New rounds will use {ladder.name}.", lambda ladder: reverse("ladder:ladder_list"))
 
 
 @staff_required

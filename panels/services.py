@@ -150,8 +150,7 @@ def panel_close_expired(*, on: datetime.date | None = None, by=None) -> list[Pan
     on = on or timezone.localdate()
     closed = []
     for panel in Panel.objects.past_end_date(on).select_for_update():
-        panel.status = Panel.Status.CLOSED
-        model_save(panel, by=by, update_fields=["status"])
+        model_update(instance=panel, data={"status": Panel.Status.CLOSED}, by=by)
         closed.append(panel)
     if closed:
         logger.info("closed %d panel(s) past their end date: %s", len(closed),
@@ -214,8 +213,7 @@ def membership_end(*, membership: Membership, left_on: datetime.date | None = No
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": f"They joined on {membership.joined_on:%d %B %Y}: "
                                           "the leaving date cannot be before that."})
-    membership.left_on = left_on
-    model_save(membership, by=by, update_fields=["left_on"])
+    model_update(instance=membership, data={"left_on": left_on}, by=by)
     person = {"partner": membership.partner} if membership.partner_id else {"user": membership.user}
     day_after = left_on + datetime.timedelta(days=1)
     after = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time()))
@@ -303,8 +301,8 @@ def meeting_cancel(*, meeting: Meeting, by, base_url: str = "") -> Meeting:
     if meeting.starts_at <= timezone.now():
         raise ValidationError("This meeting has already started, so it cannot be cancelled. "
                               "Record who came in the register instead.")
-    meeting.status, meeting.cancelled_at, meeting.cancelled_by = Meeting.Status.CANCELLED, timezone.now(), by
-    model_save(meeting, by=by, update_fields=["status", "cancelled_at", "cancelled_by"])
+    model_update(instance=meeting, data={"status": Meeting.Status.CANCELLED, "cancelled_at": timezone.now(),
+                                         "cancelled_by": by}, by=by)
     reminders.meeting_notice_send(meeting_id=meeting.pk, change="cancelled", base_url=base_url)
     return meeting
 
@@ -433,9 +431,8 @@ def _attendance_apply(attendance: Attendance, *, status: str, hours, by) -> bool
         hours = None
     if attendance.status == status and attendance.hours == hours:
         return False
-    attendance.status, attendance.hours = status, hours
-    attendance.updated_at, attendance.updated_by = timezone.now(), by
-    model_save(attendance, by=by, update_fields=["status", "hours", "updated_at", "updated_by"])
+    model_update(instance=attendance, data={"status": status, "hours": hours, "updated_at": timezone.now(),
+                                            "updated_by": by}, by=by)
     return True
 
 
@@ -483,8 +480,8 @@ def attendance_respond(*, attendance: Attendance, confirm: bool, by) -> Attendan
         raise ValidationError("Your answer is already recorded by the staff team.")
     status = Attendance.Status.CONFIRMED if confirm else Attendance.Status.DECLINED
     if attendance.status != status:
-        attendance.status, attendance.updated_at, attendance.updated_by = status, timezone.now(), by
-        model_save(attendance, by=by, update_fields=["status", "updated_at", "updated_by"])
+        model_update(instance=attendance, by=by,
+                     data={"status": status, "updated_at": timezone.now(), "updated_by": by})
         if status == Attendance.Status.DECLINED:
             reminders.attendance_declined_tell_lead(attendance=attendance)
     return attendance
@@ -570,8 +567,7 @@ def proposal_send_to_panel(*, proposal: Proposal, by, base_url: str = "") -> Pro
         raise ValidationError(f"“{proposal}” has already been sent to {proposal.panel}.")
     if proposal.panel.status == Panel.Status.CLOSED:
         raise ValidationError(f"{proposal.panel} has closed. Choose another challenge panel first.")
-    proposal.status = Proposal.Status.WITH_PANEL
-    model_save(proposal, by=by, update_fields=["status"])
+    model_update(instance=proposal, data={"status": Proposal.Status.WITH_PANEL}, by=by)
     reminders.proposal_notify_panel(proposal_id=proposal.pk, base_url=base_url)
     return proposal
 
@@ -605,8 +601,7 @@ def feedback_point_add(*, proposal: Proposal, text: str, raised_by: Partner | No
     point = model_create(
         FeedbackPoint, by=by, proposal=proposal, text=text, raised_by=raised_by, recorded_by=by)
     if proposal.status == Proposal.Status.RESPONDED:
-        proposal.status = Proposal.Status.WITH_PANEL
-        model_save(proposal, by=by, update_fields=["status"])
+        model_update(instance=proposal, data={"status": Proposal.Status.WITH_PANEL}, by=by)
     return point
 
 
@@ -647,8 +642,7 @@ def feedback_respond(*, point: FeedbackPoint, outcome: str, response: str, reaso
     answer.due_on, answer.responded_by, answer.responded_at = due_on, by, timezone.now()
     model_save(answer, by=by)
     if proposal.status == Proposal.Status.WITH_PANEL and not proposal.points.unanswered().exists():
-        proposal.status = Proposal.Status.RESPONDED
-        model_save(proposal, by=by, update_fields=["status"])
+        model_update(instance=proposal, data={"status": Proposal.Status.RESPONDED}, by=by)
     if point.raised_by_id:
         reminders.feedback_response_notify(response_id=answer.pk, first_answer=created, base_url=base_url)
     return answer
@@ -912,6 +906,5 @@ def involvement_target_set(*, target: Decimal, by) -> Organisation:
     if target is None or not Decimal("0") <= target <= Decimal("100"):
         raise ValidationError({"target": "Enter a target between 0 and 100 per cent."})
     organisation = Organisation.current()
-    organisation.recruitment_involvement_target = target
-    model_save(organisation, by=by, update_fields=["recruitment_involvement_target"])
+    model_update(instance=organisation, data={"recruitment_involvement_target": target}, by=by)
     return organisation

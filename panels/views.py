@@ -35,9 +35,12 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import act_on_form
+from coprod.web import button
 from coprod.web import form_page
 from coprod.web import paginate
 from coprod.web import submit
+from coprod.web import turn_away
 from participants.models import Partner
 from participants.services import can_see_sensitive
 
@@ -147,6 +150,20 @@ def _record_form(request: HttpRequest, form, save, *, page: str, name: str = "",
         done=lambda saved: redirect(f"panels:{page}_detail", pk=(saved if record is None else record).pk))
 
 
+def _edit_view(load, make_form, update, *, page: str, name: str = ""):
+    """The staff page changing a record (see `_record_form`): `load(request, pk)` finds it,
+    `make_form(request, record)` is its form and `update(record, data, by)` calls the service."""
+
+    @staff_required
+    def edit(request: HttpRequest, pk: int) -> HttpResponse:
+        record = load(request, pk)
+        form = make_form(request, record)
+        return _record_form(request, form, lambda data: update(record, data, request.user),
+                            record=record, page=page, name=name)
+
+    return edit
+
+
 @staff_required
 def panel_list(request: HttpRequest) -> HttpResponse:
     panels = Panel.objects.visible_to(request.user).for_list()
@@ -163,14 +180,10 @@ def panel_create(request: HttpRequest) -> HttpResponse:
                         page="panel")
 
 
-@staff_required
-def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    panel = get_panel_for_user(request, pk)
-    # The form works on a copy so the page keeps naming the panel as saved.
-    form = forms.PanelForm(request.POST or None, instance=copy(panel))
-    return _record_form(request, form,
-                        lambda data: services.panel_update(panel=panel, data=data, by=request.user),
-                        record=panel, page="panel")
+# The form works on a copy so the page keeps naming the panel as saved.
+panel_edit = _edit_view(
+    get_panel_for_user, lambda request, panel: forms.PanelForm(request.POST or None, instance=copy(panel)),
+    lambda panel, data, by: services.panel_update(panel=panel, data=data, by=by), page="panel")
 
 
 PAST_MEETINGS_SHOWN = 10
@@ -302,9 +315,8 @@ def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
     if formset.is_valid():
         rows = [form.cleaned_data for form in formset.forms]
         if any(row["line"] not in lines for row in rows):
-            messages.error(request, "The register changed while you were recording it. "
-                                    "Please check it again.")
-            return redirect("panels:meeting_detail", pk=meeting.pk)
+            return turn_away(request, "The register changed while you were recording it. "
+                                      "Please check it again.", "panels:meeting_detail", pk=meeting.pk)
         try:
             changed = services.attendance_record_register(
                 meeting=meeting, lines=[(lines[row["line"]], row["status"], row["hours"]) for row in rows],
@@ -323,8 +335,8 @@ def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     if meeting.status == Meeting.Status.CANCELLED:
-        messages.error(request, "This meeting was cancelled; it can no longer be changed.")
-        return redirect("panels:meeting_detail", pk=meeting.pk)
+        return turn_away(request, "This meeting was cancelled; it can no longer be changed.",
+                         "panels:meeting_detail", pk=meeting.pk)
     form = forms.MeetingEditForm(request.POST or None, initial=forms.MeetingEditForm.initial_for(meeting))
     def saved(changed: list[str]) -> str:
         told = set(changed) & set(services.NOTIFIED_MEETING_FIELDS) and meeting.status == "scheduled"
@@ -352,16 +364,24 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("panels:meeting_detail", pk=meeting.pk)
 
 
+def _reason_page(request: HttpRequest, record, name: str, form_class, service, *, success: str,
+                 template: str) -> HttpResponse:
+    """A page asking why (a meeting not held, a decision archived): `form_class` takes the
+    reason, `service(<name>=record, reason=..., by=...)` records it, and the record's page
+    (`panels:<name>_detail`) follows."""
+    form = form_class(request.POST or None)
+    return form_page(request, form,
+                     lambda data: service(**{name: record}, reason=data["reason"], by=request.user),
+                     success=success, done=reverse(f"panels:{name}_detail", args=[record.pk]),
+                     template=f"panels/{template}.html", context={name: record})
+
+
 @staff_required
 def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a meeting whose time has come did not take place, with the reason."""
-    meeting = get_meeting_for_user(request, pk)
-    form = forms.MeetingNotHeldForm(request.POST or None)
-    return form_page(request, form, lambda data: services.meeting_record_not_held(
-        meeting=meeting, reason=data["reason"], by=request.user),
-        success="Recorded: the meeting did not take place. It no longer counts as held.",
-        done=reverse("panels:meeting_detail", args=[meeting.pk]), template="panels/meeting_not_held.html",
-        context={"meeting": meeting})
+    return _reason_page(request, get_meeting_for_user(request, pk), "meeting", forms.MeetingNotHeldForm,
+                        services.meeting_record_not_held, template="meeting_not_held",
+                        success="Recorded: the meeting did not take place. It no longer counts as held.")
 
 
 @staff_required
@@ -389,13 +409,10 @@ def _download(file, *, missing: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
 
 
-@require_POST
-@staff_required
-def paper_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    paper = get_paper_for_user(request, pk)
-    services.paper_remove(paper=paper, by=request.user)
-    messages.success(request, f"“{paper.title}” was removed.")
-    return redirect("panels:meeting_detail", pk=paper.meeting_id)
+paper_remove = button(
+    get_paper_for_user, lambda request, paper: services.paper_remove(paper=paper, by=request.user),
+    lambda paper: f"“{paper.title}” was removed.",
+    lambda paper: reverse("panels:meeting_detail", args=[paper.meeting_id]))
 
 
 MEETING_LISTS = {"upcoming": "Coming up", "past": "Past meetings"}
@@ -458,8 +475,8 @@ def my_meeting_respond(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_own_attendance(request, pk)
     answer = request.POST.get("answer")
     if answer not in ("yes", "no"):
-        messages.error(request, "Please press “Yes, I will come” or “No, I can't come”.")
-        return redirect("panels:my_meeting", pk=line.meeting_id)
+        return turn_away(request, "Please press “Yes, I will come” or “No, I can't come”.",
+                         "panels:my_meeting", pk=line.meeting_id)
     act(request, lambda: services.attendance_respond(attendance=line, confirm=answer == "yes",
                                                     by=request.user),
         "Thank you. We have noted that you are coming." if answer == "yes" else
@@ -543,14 +560,11 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
                         page="proposal")
 
 
-@staff_required
-def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_proposal_for_user(request, pk)
-    form = forms.ProposalForm(request.POST or None, request.FILES or None, proposal=proposal,
-                              initial=forms.ProposalForm.initial_for(proposal))
-    return _record_form(
-        request, form, lambda data: services.proposal_update(proposal=proposal, **data, by=request.user),
-        record=proposal, page="proposal")
+proposal_edit = _edit_view(
+    get_proposal_for_user, lambda request, proposal: forms.ProposalForm(
+        request.POST or None, request.FILES or None, proposal=proposal,
+        initial=forms.ProposalForm.initial_for(proposal)),
+    lambda proposal, data, by: services.proposal_update(proposal=proposal, **data, by=by), page="proposal")
 
 
 def _proposal_page(request: HttpRequest, proposal: Proposal, point_form=None) -> HttpResponse:
@@ -574,15 +588,13 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _proposal_page(request, get_proposal_for_user(request, pk))
 
 
-@require_POST
-@staff_required
-def proposal_send(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_proposal_for_user(request, pk)
-    act(request, lambda: services.proposal_send_to_panel(proposal=proposal, by=request.user,
-                                                         base_url=_base_url(request)),
-        f"Sent to {proposal.panel}. Members are told by e-mail (partners only if they agreed to be "
-        "contacted) and can add their points in their portal.")
-    return redirect("panels:proposal_detail", pk=proposal.pk)
+proposal_send = button(
+    get_proposal_for_user,
+    lambda request, proposal: services.proposal_send_to_panel(proposal=proposal, by=request.user,
+                                                              base_url=_base_url(request)),
+    lambda proposal: f"Sent to {proposal.panel}. Members are told by e-mail (partners only if they agreed "
+                     "to be contacted) and can add their points in their portal.",
+    "panels:proposal_detail")
 
 
 @require_POST
@@ -590,12 +602,10 @@ def proposal_send(request: HttpRequest, pk: int) -> HttpResponse:
 def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.FeedbackPointForm(request.POST, proposal=proposal, auto_id="point_%s")
-    done = submit(request, form, lambda data: services.feedback_point_add(
-        proposal=proposal, **data, by=request.user))
-    if done is not None:
-        messages.success(request, "Point recorded. It now needs an answer.")
-        return redirect(f"{reverse('panels:proposal_detail', args=[proposal.pk])}#points-heading")
-    return _proposal_page(request, proposal, point_form=form)
+    return form_page(request, form, lambda data: services.feedback_point_add(
+        proposal=proposal, **data, by=request.user), success="Point recorded. It now needs an answer.",
+        done=f"{reverse('panels:proposal_detail', args=[proposal.pk])}#points-heading",
+        template=lambda form: _proposal_page(request, proposal, point_form=form))
 
 
 @staff_required
@@ -727,14 +737,10 @@ def decision_create(request: HttpRequest) -> HttpResponse:
                         success="Decision logged.", page="decision")
 
 
-@staff_required
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_decision_for_user(request, pk)
-    form = forms.DecisionForm(request.POST or None, decision=decision,
-                              initial=forms.DecisionForm.initial_for(decision))
-    return _record_form(
-        request, form, lambda data: services.decision_update(decision=decision, **data, by=request.user),
-        record=decision, page="decision")
+decision_edit = _edit_view(
+    get_decision_for_user, lambda request, decision: forms.DecisionForm(
+        request.POST or None, decision=decision, initial=forms.DecisionForm.initial_for(decision)),
+    lambda decision, data, by: services.decision_update(decision=decision, **data, by=by), page="decision")
 
 
 @staff_required
@@ -742,23 +748,17 @@ def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a decision logged by mistake out of the log, with the reason (it is never deleted)."""
     decision = get_decision_for_user(request, pk)
     if decision.is_archived:
-        messages.info(request, "This decision is archived already.")
-        return redirect("panels:decision_detail", pk=decision.pk)
-    form = forms.DecisionArchiveForm(request.POST or None)
-    return form_page(request, form, lambda data: services.decision_archive(
-        decision=decision, reason=data["reason"], by=request.user),
-        success="Decision archived. It is kept, out of the log, the dashboard and reports.",
-        done=reverse("panels:decision_detail", args=[decision.pk]), template="panels/decision_archive.html",
-        context={"decision": decision})
+        return turn_away(request, "This decision is archived already.", "panels:decision_detail",
+                         pk=decision.pk, level=messages.INFO)
+    return _reason_page(request, decision, "decision", forms.DecisionArchiveForm, services.decision_archive,
+                        success="Decision archived. It is kept, out of the log, the dashboard and reports.",
+                        template="decision_archive")
 
 
-@require_POST
-@staff_required
-def decision_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_decision_for_user(request, pk)
-    act(request, lambda: services.decision_restore(decision=decision, by=request.user),
-        "The decision is back in the log.")
-    return redirect("panels:decision_detail", pk=decision.pk)
+decision_restore = button(
+    get_decision_for_user,
+    lambda request, decision: services.decision_restore(decision=decision, by=request.user),
+    lambda decision: "The decision is back in the log.", "panels:decision_detail")
 
 
 # --- Protected staff time ---
@@ -831,14 +831,11 @@ def recruitment_create(request: HttpRequest) -> HttpResponse:
                         page="recruitment", name="round")
 
 
-@staff_required
-def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_round_for_user(request, pk)
-    form = forms.RecruitmentRoundForm(request.POST or None, with_stages=False,
-                                      initial=forms.RecruitmentRoundForm.initial_for(round_))
-    return _record_form(
-        request, form, lambda data: services.recruitment_round_update(round_=round_, **data, by=request.user),
-        record=round_, page="recruitment", name="round")
+recruitment_edit = _edit_view(
+    get_round_for_user, lambda request, round_: forms.RecruitmentRoundForm(
+        request.POST or None, with_stages=False, initial=forms.RecruitmentRoundForm.initial_for(round_)),
+    lambda round_, data, by: services.recruitment_round_update(round_=round_, **data, by=by),
+    page="recruitment", name="round")
 
 
 @staff_required
@@ -873,26 +870,15 @@ def _recruitment_page(request: HttpRequest, round_: RecruitmentRound,
     })
 
 
-def _act_on_form(request: HttpRequest, form, action, success, *, refused: str):
-    """A small form on a page shown again after a redirect: run `action(cleaned_data)` as
-    `act` does, or say after `refused` what is wrong with the form. Answers what `action`
-    returned, None when nothing was saved."""
-    if not form.is_valid():
-        problem = " ".join(message for errors in form.errors.values() for message in errors)
-        messages.error(request, refused + problem)
-        return None
-    return act(request, lambda: action(form.cleaned_data), success, refused=refused)
-
-
 @require_POST
 @staff_required
 def recruitment_stage_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     url = reverse("panels:recruitment_detail", args=[round_.pk])
-    stage = _act_on_form(request, forms.StageForm(request.POST),
-                         lambda data: services.stage_set(round_=round_, **data, by=request.user),
-                         lambda stage: f"{stage.get_kind_display()} stage saved.",
-                         refused="The stage was not saved: ")
+    stage = act_on_form(request, forms.StageForm(request.POST),
+                        lambda data: services.stage_set(round_=round_, **data, by=request.user),
+                        lambda stage: f"{stage.get_kind_display()} stage saved.",
+                        refused="The stage was not saved: ")
     return redirect(f"{url}#stage-{stage.pk}" if stage else f"{url}#stages-heading")
 
 

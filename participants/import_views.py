@@ -8,11 +8,13 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coprod.access import staff_required
-from coprod.web import act
+from coprod.web import button
+from coprod.web import form_page
 from coprod.web import paginate
 from coprod.web import submit
 
@@ -36,14 +38,12 @@ def get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
 @staff_required
 def import_list(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    batch = submit(request, form, lambda data: imports.import_upload(
-        kind=data["kind"], upload=data["file"], by=request.user))
-    if batch is not None:
-        messages.success(request, f"“{batch.filename}” has {batch.row_count:,} rows. Now match its columns.")
-        return redirect("participants:import_columns", pk=batch.pk)
-    return render(request, "participants/import_list.html", {
-        "form": form, "page_obj": paginate(request, ImportBatch.objects.for_list()),
-    })
+    return form_page(request, form, lambda data: imports.import_upload(
+        kind=data["kind"], upload=data["file"], by=request.user),
+        success=lambda batch: f"“{batch.filename}” has {batch.row_count:,} rows. Now match its columns.",
+        done=lambda batch: redirect("participants:import_columns", pk=batch.pk),
+        template=lambda form: render(request, "participants/import_list.html", {
+            "form": form, "page_obj": paginate(request, ImportBatch.objects.for_list())}))
 
 
 @staff_required
@@ -91,13 +91,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
-@staff_required
-def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_import_for_user(request, pk)
-    act(request, lambda: imports.import_cancel(batch=batch, by=request.user),
-        f"The import of “{batch.filename}” is given up and the file deleted. Nothing was imported.")
-    return redirect("participants:import_list")
+import_cancel = button(
+    get_import_for_user, lambda request, batch: imports.import_cancel(batch=batch, by=request.user),
+    lambda batch: f"The import of “{batch.filename}” is given up and the file deleted. Nothing was imported.",
+    lambda batch: reverse("participants:import_list"))
 
 
 @never_cache

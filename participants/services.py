@@ -217,8 +217,7 @@ def partner_change_status(*, partner: Partner, status: str, note: str = "", by) 
         partner=partner, from_status=partner.status, to_status=status, changed_by=by,
         changed_at=timezone.now(), note=note,
     )
-    partner.status = status
-    model_save(partner, by=by, update_fields=["status"])
+    model_update(instance=partner, data={"status": status}, by=by)
     status_change_notify(status_change_id=change.pk)
     return change
 
@@ -459,8 +458,8 @@ def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRe
     if not 1 <= days_valid <= INVITATION_MAX_DAYS:
         raise ValidationError({"days_valid": f"The link can work for 1 to {INVITATION_MAX_DAYS} days."})
     if state == "expired":
-        invitation.expires_at = timezone.now() + timedelta(days=days_valid)
-        model_save(invitation, by=by, update_fields=["expires_at"])
+        model_update(instance=invitation, by=by,
+                     data={"expires_at": timezone.now() + timedelta(days=days_valid)})
     return invitation_send(invitation=invitation, by=by, request_or_base_url=request_or_base_url)
 
 
@@ -475,9 +474,7 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
         )
     if invitation.revoked_at is not None:
         raise ValidationError("This invitation was already revoked.")
-    invitation.revoked_at = timezone.now()
-    invitation.revoked_by = by
-    model_save(invitation, by=by, update_fields=["revoked_at", "revoked_by"])
+    model_update(instance=invitation, data={"revoked_at": timezone.now(), "revoked_by": by}, by=by)
     return invitation
 
 
@@ -527,16 +524,10 @@ def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
         setattr(user, flag, True)
         user.save(update_fields=[flag])
     elif partner is not None:
-        partner.user = user
-        changed = ["user"]
-        if not partner.email:
-            partner.email = user.email
-            changed.append("email")
-        model_save(partner, by=user, update_fields=changed)
+        # The login's address fills in a partner record without one.
+        model_update(instance=partner, data={"user": user, "email": partner.email or user.email}, by=user)
 
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_user = user
-    model_save(invitation, by=user, update_fields=["accepted_at", "accepted_user"])
+    model_update(instance=invitation, data={"accepted_at": timezone.now(), "accepted_user": user}, by=user)
     return user
 
 
@@ -580,9 +571,7 @@ def consent_withdraw(*, consent: Consent, by) -> Consent:
         raise PermissionDenied("Only the partner or staff can withdraw their agreement.")
     if consent.withdrawn_at is not None:
         raise ValidationError(f"“{consent.statement.get_topic_display()}” was already withdrawn.")
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawn_by = by
-    model_save(consent, by=by, update_fields=["withdrawn_at", "withdrawn_by"])
+    model_update(instance=consent, data={"withdrawn_at": timezone.now(), "withdrawn_by": by}, by=by)
     return consent
 
 

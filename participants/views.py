@@ -31,9 +31,12 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import act_on_form
+from coprod.web import create_and_edit
 from coprod.web import form_page
 from coprod.web import paginate
 from coprod.web import submit
+from coprod.web import turn_away
 
 from . import audit
 from . import data_protection
@@ -142,29 +145,27 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         done=done, template="participants/invitation_form.html", context={"partner": partner})
 
 
-@require_POST
-@staff_required
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _invitation_act(request, pk, lambda invitation: services.invitation_resend(
+def _invitation_button(action, success):
+    """A button on an invitation (re-send, revoke): run `action(request, invitation)`, say how
+    it went (`success(result)`), and go back to the page the button was on."""
+
+    @require_POST
+    @staff_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        invitation = _staff_get(request, Invitation.objects.for_list(), pk=pk)
+        act(request, lambda: action(request, invitation), success)
+        return _back_to(request, reverse("participants:invitation_list"))
+
+    return view
+
+
+invitation_resend = _invitation_button(
+    lambda request, invitation: services.invitation_resend(
         invitation=invitation, by=request.user, request_or_base_url=request),
-        lambda sent: f"A new e-mail with the link was sent to {sent.email}. "
-                     f"The link works until {_until(sent)}.")
-
-
-@require_POST
-@staff_required
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    return _invitation_act(request, pk, lambda invitation: services.invitation_revoke(
-        invitation=invitation, by=request.user),
-        lambda revoked: f"Invitation to {revoked.email} revoked: the link no longer works.")
-
-
-def _invitation_act(request: HttpRequest, pk: int, action, success) -> HttpResponse:
-    """A button on an invitation (re-send, revoke): run `action(invitation)`, say how it went,
-    and go back to the page the button was on."""
-    invitation = _staff_get(request, Invitation.objects.for_list(), pk=pk)
-    act(request, lambda: action(invitation), success)
-    return _back_to(request, reverse("participants:invitation_list"))
+    lambda sent: f"A new e-mail with the link was sent to {sent.email}. The link works until {_until(sent)}.")
+invitation_revoke = _invitation_button(
+    lambda request, invitation: services.invitation_revoke(invitation=invitation, by=request.user),
+    lambda revoked: f"Invitation to {revoked.email} revoked: the link no longer works.")
 
 
 @never_cache
@@ -281,8 +282,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     if partner.is_erased:
-        messages.error(request, "This partner's details were erased; they can no longer be changed.")
-        return redirect("participants:partner_detail", pk=partner.pk)
+        return turn_away(request, "This partner's details were erased; they can no longer be changed.",
+                         "participants:partner_detail", pk=partner.pk)
     sensitive = rules.can_see_sensitive(request.user)
     # The form works on a copy: validating a bound model form writes into its instance,
     # and the page's heading must keep naming the record as saved.
@@ -303,15 +304,13 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     form = forms.StatusChangeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The status was not changed: " + " ".join(
-            message for errors in form.errors.values() for message in errors))
-        return redirect("participants:partner_detail", pk=partner.pk)
-    act(request, lambda: services.partner_change_status(partner=partner, by=request.user,
-                                                        **form.cleaned_data),
-        lambda change: f"{partner.full_name} is now {change.get_to_status_display().lower()}.",
-        refused="The status was not changed: ")
-    return redirect(f"{reverse('participants:partner_detail', args=[partner.pk])}#status-heading")
+    act_on_form(request, form,
+                lambda data: services.partner_change_status(partner=partner, by=request.user, **data),
+                lambda change: f"{partner.full_name} is now {change.get_to_status_display().lower()}.",
+                refused="The status was not changed: ")
+    # Back to the status part of the page once the form was filled in, to its top otherwise.
+    anchor = "#status-heading" if form.is_valid() else ""
+    return redirect(reverse("participants:partner_detail", args=[partner.pk]) + anchor)
 
 
 # Suggestions for a partner field (participants/partner_field.py) as staff type. `list` is the
@@ -354,14 +353,8 @@ def _access_need_form(request: HttpRequest, access_need: AccessNeed | None) -> H
         else services.access_need_update(access_need=access_need, **data, by=request.user)))
 
 
-@staff_required
-def access_need_create(request: HttpRequest) -> HttpResponse:
-    return _access_need_form(request, None)
-
-
-@staff_required
-def access_need_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _access_need_form(request, get_object_or_404(AccessNeed, pk=pk))
+access_need_create, access_need_edit = create_and_edit(
+    _access_need_form, lambda request, pk: get_object_or_404(AccessNeed, pk=pk))
 
 
 @staff_required
@@ -376,14 +369,8 @@ def _area_form(request: HttpRequest, area: LivedExperienceArea | None) -> HttpRe
         else services.lived_experience_area_update(area=area, name=data["name"], by=request.user)))
 
 
-@staff_required
-def area_create(request: HttpRequest) -> HttpResponse:
-    return _area_form(request, None)
-
-
-@staff_required
-def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_form(request, get_object_or_404(LivedExperienceArea, pk=pk))
+area_create, area_edit = create_and_edit(
+    _area_form, lambda request, pk: get_object_or_404(LivedExperienceArea, pk=pk))
 
 
 # --- Consent and training ---------------------------------------------------
@@ -571,14 +558,8 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
         template="participants/course_form.html", context={"course": course})
 
 
-@staff_required
-def course_create(request: HttpRequest) -> HttpResponse:
-    return _course_form(request, None)
-
-
-@staff_required
-def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _course_form(request, _staff_get(request, Course, pk=pk))
+course_create, course_edit = create_and_edit(
+    _course_form, lambda request, pk: _staff_get(request, Course, pk=pk))
 
 
 @staff_required

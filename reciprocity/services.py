@@ -502,26 +502,17 @@ def claim_create(
         raise ValidationError("This partner's record has been erased.")
     what = _what_and_fee(partner, meeting=meeting, activity=activity, activity_date=activity_date,
                          activity_type=activity_type, hours=hours)
-    activity, activity_date, hours, rate, fee = (
-        what["activity"], what["activity_date"], what["hours"], what["rate"], what["fee"])
+    fee = what.pop("fee")
     # Every line is checked (receipts included) before anything is saved.
     lines = [_clean_cost(**cost) for cost in (costs or []) if cost.get("amount") not in (None, "")]
     if fee is None and not lines:
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
     if fee is not None:
-        lines.insert(0, _fee_line(rate, fee, hours))
+        lines.insert(0, _fee_line(what["rate"], fee, what["hours"]))
 
-    claim = Claim(
-        partner=partner,
-        meeting=meeting,
-        activity=activity,
-        activity_date=activity_date,
-        activity_type=activity_type,
-        hours=hours,
-        rate=rate,
-        created_by=by,
-        created_at=timezone.now(),
-    )
+    # `what` holds the claim's activity, activity_date, hours and rate.
+    claim = Claim(partner=partner, meeting=meeting, activity_type=activity_type, created_by=by,
+                  created_at=timezone.now(), **what)
     _set_totals(claim, sum((line["amount"] for line in lines if line["kind"] == ClaimItem.Kind.FEE), ZERO),
                 sum((line["amount"] for line in lines if line["kind"] != ClaimItem.Kind.FEE), ZERO))
     model_save(claim, by=by, reason="Created")
@@ -598,10 +589,8 @@ def claim_item_remove(*, item: ClaimItem, by) -> Claim:
 def _submit(claim: Claim, by) -> None:
     if claim.total <= 0:
         raise ValidationError("Add a fee or at least one cost before sending the claim.")
-    claim.status = Claim.Status.SUBMITTED
-    claim.submitted_at = timezone.now()
-    claim.submitted_by = by
-    model_save(claim, by=by, reason="Submitted", update_fields=["status", "submitted_at", "submitted_by"])
+    model_update(instance=claim, by=by, reason="Submitted", data={
+        "status": Claim.Status.SUBMITTED, "submitted_at": timezone.now(), "submitted_by": by})
     _notify(claim, "submitted")
     if not notices.paused() and by is not None and not is_staff_member(by):
         notices.claim_submitted_tell_lead(claim=claim)
@@ -834,8 +823,7 @@ def claim_pay(
     if voucher_stock:
         provider, value, count = voucher_stock
         _take_vouchers(payment=payment, provider=provider, value=value, count=count)
-    claim.status = Claim.Status.PAID
-    model_save(claim, by=by, reason="Paid", update_fields=["status"])
+    model_update(instance=claim, data={"status": Claim.Status.PAID}, by=by, reason="Paid")
     _notify(claim, "paid")
     return payment
 

@@ -36,6 +36,8 @@ from coprod.roles import is_staff_member
 from coprod.roles import partner_for
 from coprod.tables import table_response
 from coprod.web import act
+from coprod.web import button
+from coprod.web import create_and_edit
 from coprod.web import form_page
 from coprod.web import paginate
 from coprod.web import submit
@@ -121,16 +123,7 @@ def _initial(instance, fields: list[str], new: dict | None = None) -> dict:
 def _create_and_edit(form_view, model, queryset=None):
     """The staff "add" and "change" views of one form page, `form_view(request, instance)`
     (instance None when adding)."""
-
-    @staff_required
-    def create(request: HttpRequest) -> HttpResponse:
-        return form_view(request, None)
-
-    @staff_required
-    def edit(request: HttpRequest, pk: int) -> HttpResponse:
-        return form_view(request, _get_staff(model, request, pk, queryset))
-
-    return create, edit
+    return create_and_edit(form_view, lambda request, pk: _get_staff(model, request, pk, queryset))
 
 
 @login_required
@@ -217,23 +210,6 @@ def _my_claim_page(
     )
 
 
-def _cost_add(request: HttpRequest, claim, detail: str, page) -> HttpResponse:
-    """Add a cost to a claim the caller has already loaded and authorised (partner or staff)."""
-    form = forms.CostForm(request.POST, request.FILES)
-    done = submit(request, form, lambda data: services.claim_item_add(claim=claim, by=request.user, **data))
-    if done is not None:
-        messages.success(request, "The cost has been added.")
-        return redirect(detail, pk=claim.pk)
-    return page(request, claim, cost_form=form, status=400)
-
-
-def _cost_remove(request: HttpRequest, claim, item: int, detail: str) -> HttpResponse:
-    line = get_object_or_404(claim.items, pk=item)
-    act(request, lambda: services.claim_item_remove(item=line, by=request.user),
-        "The cost has been taken off.")
-    return redirect(detail, pk=claim.pk)
-
-
 def _claim_access(staff: bool):
     """How a claim's views load it, the page they go back to, and who may use them: staff
     (any claim) or the partner (their own claims)."""
@@ -253,12 +229,21 @@ def _claim_page_views(page, *, staff: bool = False):
     @require_POST
     @role_required
     def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
-        return _cost_add(request, load(request, pk), detail, page)
+        claim = load(request, pk)
+        form = forms.CostForm(request.POST, request.FILES)
+        return form_page(request, form,
+                         lambda data: services.claim_item_add(claim=claim, by=request.user, **data),
+                         success="The cost has been added.", done=reverse(detail, args=[claim.pk]),
+                         template=lambda form: page(request, claim, cost_form=form, status=400))
 
     @require_POST
     @role_required
     def cost_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-        return _cost_remove(request, load(request, pk), item, detail)
+        claim = load(request, pk)
+        line = get_object_or_404(claim.items, pk=item)
+        act(request, lambda: services.claim_item_remove(item=line, by=request.user),
+            "The cost has been taken off.")
+        return redirect(detail, pk=claim.pk)
 
     return show, cost_add, cost_remove
 
@@ -266,36 +251,15 @@ def _claim_page_views(page, *, staff: bool = False):
 my_claim_detail, my_claim_cost_add, my_claim_cost_remove = _claim_page_views(_my_claim_page)
 
 
-def _step(request: HttpRequest, claim: Claim, service, done: str, back: str, **kwargs) -> HttpResponse:
-    act(request, lambda: service(claim=claim, by=request.user, **kwargs), done)
-    return redirect(back, pk=claim.pk)
-
-
-@require_POST
-@partner_required
-def my_claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        get_own_claim(request, pk),
-        services.claim_submit,
-        "Thank you. Your claim has been sent to us.",
-        "reciprocity:my_claim_detail",
-    )
-
-
 def _step_view(service, done: str, *, staff: bool = False):
     """A button on a claim's page (the partner's own, or staff's) that runs `service` on the
     claim, says `done` (or why not) and goes back to the page."""
     load, back, role_required = _claim_access(staff)
-
-    @require_POST
-    @role_required
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        return _step(request, load(request, pk), service, done, back)
-
-    return view
+    return button(load, lambda request, claim: service(claim=claim, by=request.user), lambda _: done, back,
+                  role=role_required)
 
 
+my_claim_submit = _step_view(services.claim_submit, "Thank you. Your claim has been sent to us.")
 my_claim_withdraw = _step_view(services.claim_withdraw, "Your claim has been cancelled.")
 my_claim_decline = _step_view(
     services.claim_decline_payment,
@@ -307,12 +271,11 @@ my_claim_decline = _step_view(
 def my_claim_ask_less(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_own_claim(request, pk)
     form = forms.AskForLessForm(request.POST)
-    done = submit(request, form, lambda data: services.claim_ask_for_less(
-        claim=claim, by=request.user, amount=data["amount"]))
-    if done is not None:
-        messages.success(request, f"We will pay you {pounds(form.cleaned_data['amount'])} for this claim.")
-        return redirect("reciprocity:my_claim_detail", pk=claim.pk)
-    return _my_claim_page(request, claim, less_form=form, status=400)
+    return form_page(request, form, lambda data: services.claim_ask_for_less(
+        claim=claim, by=request.user, amount=data["amount"]),
+        success=lambda _: f"We will pay you {pounds(form.cleaned_data['amount'])} for this claim.",
+        done=reverse("reciprocity:my_claim_detail", args=[claim.pk]),
+        template=lambda form: _my_claim_page(request, claim, less_form=form, status=400))
 
 
 @partner_required
@@ -486,87 +449,58 @@ def _claim_page(
 claim_detail, claim_cost_add, claim_cost_remove = _claim_page_views(_claim_page, staff=True)
 
 
-@require_POST
-@staff_required
-def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        get_claim_for_user(request, pk),
-        services.claim_submit,
-        "The claim has been sent for approval.",
-        "reciprocity:claim_detail",
-    )
-
-
+claim_submit = _step_view(services.claim_submit, "The claim has been sent for approval.", staff=True)
 claim_withdraw = _step_view(services.claim_withdraw, "The claim has been withdrawn.", staff=True)
 
 
-@require_POST
-@staff_required
-def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_claim_for_user(request, pk)
-    if not rules.can_approve(request.user):
-        raise PermissionDenied
-    form = forms.ApproveForm(request.POST)
-    done = submit(request, form, lambda data: services.claim_approve(claim=claim, by=request.user, **data))
-    if done is not None:
-        messages.success(request, f"Claim {claim.pk} has been approved.")
+def _decision_view(permitted, form_class, service, success, form_name: str, then=None):
+    """A staff decision on a claim (approve, reject, send back, pay), taken with `form_class`
+    by staff that `permitted(user)`: runs `service(claim=, by=, **form data)`, says
+    `success(claim, result)`, runs `then(request, result)` if given, and goes back to the
+    claim. A form refused shows the claim's page again with the form (as `form_name`)."""
+
+    @require_POST
+    @staff_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        claim = get_claim_for_user(request, pk)
+        if not permitted(request.user):
+            raise PermissionDenied
+        form = form_class(request.POST)
+        result = submit(request, form, lambda data: service(claim=claim, by=request.user, **data))
+        if result is None:
+            return _claim_page(request, claim, status=400, **{form_name: form})
+        messages.success(request, success(claim, result))
+        if then is not None:
+            then(request, result)
         return redirect("reciprocity:claim_detail", pk=claim.pk)
-    return _claim_page(request, claim, approve_form=form, status=400)
+
+    return view
 
 
-@require_POST
-@staff_required
-def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_claim_for_user(request, pk)
-    if not rules.can_approve(request.user):
-        raise PermissionDenied
-    form = forms.RejectForm(request.POST)
-    done = submit(request, form, lambda data: services.claim_reject(
-        claim=claim, by=request.user, reason=data["reason"]))
-    if done is not None:
-        messages.success(
-            request,
-            f"Claim {claim.pk} has been rejected; {claim.partner.display_name} will see the reason.",
-        )
-        return redirect("reciprocity:claim_detail", pk=claim.pk)
-    return _claim_page(request, claim, reject_form=form, status=400)
+def _warn_budget(request: HttpRequest, payment: Payment) -> None:
+    source = FundingSource.objects.with_spend().get(pk=payment.funding_source_id)
+    if source.budget_state != "ok":
+        messages.warning(request, f"{source} has used {source.used_percent}% of its budget.")
 
 
-@require_POST
-@staff_required
-def claim_return(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send a sent claim back to the partner to put right, with what to change."""
-    claim = get_claim_for_user(request, pk)
-    if not services.can_approve(request.user):
-        raise PermissionDenied
-    form = forms.ReturnForm(request.POST)
-    done = submit(request, form, lambda data: services.claim_return(
-        claim=claim, by=request.user, reason=data["reason"]))
-    if done is not None:
-        messages.success(request, f"Claim {claim.pk} has been sent back to {claim.partner.display_name} "
-                                  "to put right; they will see what to change.")
-        return redirect("reciprocity:claim_detail", pk=claim.pk)
-    return _claim_page(request, claim, return_form=form, status=400)
-
-
-@require_POST
-@staff_required
-def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_claim_for_user(request, pk)
-    if not rules.can_pay(request.user):
-        raise PermissionDenied
-    form = forms.PayForm(request.POST)
-    payment = submit(request, form, lambda data: services.claim_pay(claim=claim, by=request.user, **data))
-    if payment is not None:
-        messages.success(
-            request, f"Claim {claim.pk} is paid: {pounds(payment.amount)} on {payment.paid_on:%d %B %Y}."
-        )
-        source = FundingSource.objects.with_spend().get(pk=payment.funding_source_id)
-        if source.budget_state != "ok":
-            messages.warning(request, f"{source} has used {source.used_percent}% of its budget.")
-        return redirect("reciprocity:claim_detail", pk=claim.pk)
-    return _claim_page(request, claim, pay_form=form, status=400)
+claim_approve = _decision_view(
+    rules.can_approve, forms.ApproveForm, services.claim_approve,
+    lambda claim, _: f"Claim {claim.pk} has been approved.", "approve_form")
+claim_reject = _decision_view(
+    rules.can_approve, forms.RejectForm, services.claim_reject,
+    lambda claim, _: f"Claim {claim.pk} has been rejected; {claim.partner.display_name} will see the reason.",
+    "reject_form")
+# Send a sent claim back to the partner to put right, with what to change.
+claim_return = _decision_view(
+    rules.can_approve, forms.ReturnForm, services.claim_return,
+    lambda claim, _: f"Claim {claim.pk} has been sent back to {claim.partner.display_name} "
+                     "to put right; they will see what to change.",
+    "return_form")
+claim_pay = _decision_view(
+    rules.can_pay, forms.PayForm, services.claim_pay,
+    lambda claim, payment: f"Claim {claim.pk} is paid: {pounds(payment.amount)} "
+                           f"on {payment.paid_on:%d %B %Y}.",
+    "pay_form", then=_warn_budget)
 
 
 # --- Staff: finance --------------------------------------------------------------------------
@@ -824,12 +758,11 @@ def voucher_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def voucher_codes_add(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_staff(VoucherBatch, request, pk, VoucherBatch.objects.with_stock())
     form = forms.VoucherCodesForm(request.POST)
-    added = submit(request, form, lambda data: services.voucher_codes_add(
-        batch=batch, codes=services.parse_codes(data["codes"]), by=request.user))
-    if added is not None:
-        messages.success(request, f"{added} codes added.")
-        return redirect("reciprocity:voucher_batch_detail", pk=batch.pk)
-    return _batch_page(request, batch, form, status=400)
+    return form_page(request, form, lambda data: services.voucher_codes_add(
+        batch=batch, codes=services.parse_codes(data["codes"]), by=request.user),
+        success=lambda added: f"{added} codes added.",
+        done=reverse("reciprocity:voucher_batch_detail", args=[batch.pk]),
+        template=lambda form: _batch_page(request, batch, form, status=400))
 
 
 # --- Staff: recognition --------------------------------------------------------------------
