@@ -14,6 +14,11 @@ headers that say which way they sort, the shared pagination partial, and cells l
 the table reflows into one card per row on a phone) and `{% include "_table_export.html" %}`.
 Columns a person may not see are left out when the table is made (`exclude=`), so neither the
 page nor the download holds them.
+
+Several tables on one page each take a `prefix` (as in django-tables2), which names their
+parameters: a table made with `prefix="staff-"` is sorted by `?staff-sort=`, paged by
+`?staff-page=` and downloaded by `?staff-export=csv`, leaving the other tables' order, page
+and download alone. A table without a prefix keeps the plain `sort`, `page` and `export`.
 """
 
 from datetime import date
@@ -23,6 +28,7 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.http import QueryDict
 from django.template.defaultfilters import pluralize
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
@@ -89,6 +95,33 @@ class StaffTable(tables.Table):
     what = "results"
 
     @property
+    def prefixed_export_field(self) -> str:
+        return f"{self.prefix}export"
+
+    def query(self, **changes) -> str:
+        """The query string of the page asked for, with this table's `changes` (its names
+        without the prefix; None removes one): the other tables' parameters are kept."""
+        params = self.request.GET.copy() if hasattr(self, "request") else QueryDict(mutable=True)
+        for name, value in changes.items():
+            if value is None:
+                params.pop(f"{self.prefix}{name}", None)
+            else:
+                params[f"{self.prefix}{name}"] = value
+        return f"?{params.urlencode()}"
+
+    @property
+    def headers(self) -> list[tuple]:
+        """Each column with the link that sorts the table by it (back to its first page)."""
+        return [(column, self.query(sort=column.order_by_alias.next, page=None) if column.orderable else "")
+                for column in self.columns]
+
+    @property
+    def export_links(self) -> list[tuple[str, str]]:
+        """(name, link) of each download of the whole list, in this order."""
+        return [(name, self.query(export=export_format, page=None))
+                for export_format, name in EXPORT_FORMATS.items()]
+
+    @property
     def paginated_rows(self) -> BoundRows:
         # `page` holds the records themselves (so `page_obj` stays a page of model objects);
         # only the page's rows are made into table rows.
@@ -109,13 +142,13 @@ class SafeTableExport(TableExport):
 def table_response(request: HttpRequest, table: StaffTable, *, filename: str,
                    per_page: int = 25) -> HttpResponse | None:
     """Sort `table` as asked; answer the download if one was asked for, else page the rows
-    (`table.page`) and answer None."""
+    (`table.page`) and answer None. Each of the parameters is the table's own (its `prefix`)."""
     tables.RequestConfig(request, paginate=False).configure(table)
-    export_format = request.GET.get("export")
+    export_format = request.GET.get(table.prefixed_export_field)
     if export_format in EXPORT_FORMATS:
         exporter = SafeTableExport(export_format, table, dataset_kwargs={"title": filename[:31]})
         return exporter.response(f"{filename}-{timezone.localdate():%Y-%m-%d}.{export_format}")
-    table.page = paginate(request, table.data.data, per_page=per_page)
+    table.page = paginate(request, table.data.data, per_page=per_page, param=table.prefixed_page_field)
     return None
 
 

@@ -225,14 +225,16 @@ class TrainingDueTable(StaffTable):
 
 class StaffTrainingDueTable(TrainingDueTable):
     what = "staff members"
-    full_name = tables.Column("Staff member")
+    full_name = tables.Column("Staff member", order_by=("full_name", "email"))
     email = tables.Column("E-mail address", visible=False)
 
     class Meta(TrainingDueTable.Meta):
         model = User
         exclude = ("status", "service")
         sequence = ("full_name", "email", "due")
-        orderable = False
 
     def render_full_name(self, record) -> str:
+        return record.get_full_name() or record.email
+
+    def value_full_name(self, record) -> str:
         return record.get_full_name() or record.email

@@ -606,11 +606,13 @@ def training_due(request: HttpRequest) -> HttpResponse:
                              courses=partner_courses)
     if download := table_response(request, table, filename="training-due"):
         return download
-    # Staff due are a second list on the page, in name order, paged on their own.
-    staff_table = StaffTrainingDueTable(get_user_model().objects.missing_training(list(staff_courses)),
-                                        courses=staff_courses, field="user")
-    staff_table.request = request
-    staff_table.page = paginate(request, staff_table.data.data, param="staff_page")
+    # Staff due are a second table on the page, sorted, paged and downloaded on their own
+    # (`?staff-sort=`, `?staff-page=`, `?staff-export=`).
+    staff_table = StaffTrainingDueTable(
+        get_user_model().objects.missing_training(list(staff_courses)),
+        courses=staff_courses, field="user", prefix="staff-")
+    if download := table_response(request, staff_table, filename="staff-training-due"):
+        return download
     return render(request, "participants/training_due.html", {
         "table": table, "page_obj": table.page, "staff_table": staff_table,
         "partner_courses": partner_courses, "staff_courses": staff_courses, "due_soon_days": DUE_SOON_DAYS,

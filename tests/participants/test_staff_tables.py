@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from participants.models import Course
 
+from ..helpers import assert_queries_bounded
 from .factories import InvitationFactory
 from .factories import PartnerFactory
 from .factories import StaffFactory
@@ -55,3 +56,65 @@ def test_who_is_due_training_downloads_the_partners_and_their_courses(staff_clie
     assert "Safeguarding: Never done" in dana[3]
     page = staff_client.get(reverse("participants:training_due")).content.decode()
     assert 'data-label="Due"' in page and "Staff members due" in page
+
+
+def test_who_is_due_training_sorts_and_downloads_each_table_on_its_own(staff_client, world):
+    """The partner and staff tables have their own parameters (the staff table's are
+    `staff-sort`, `staff-page`, `staff-export`): asking one leaves the other as it was."""
+    PartnerFactory(full_name="Aaron Due", status="active")
+    PartnerFactory(full_name="Zoe Due", status="active")
+    StaffFactory(full_name="Abby Untrained")
+    StaffFactory(full_name="Zack Untrained")
+    url = reverse("participants:training_due")
+
+    response = staff_client.get(url, {"staff-export": "csv", "staff-sort": "-full_name", "sort": "full_name"})
+    assert "staff-training-due" in response["Content-Disposition"]
+    staff_rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert staff_rows[0] == ["Staff member", "E-mail address", "Due"]
+    staff_names = [row[0] for row in staff_rows[1:]]
+    assert staff_names == sorted(staff_names, reverse=True)
+    assert {"Abby Untrained", "Zack Untrained"} <= set(staff_names) and "Zoe Due" not in staff_names
+    assert "Safeguarding: Never done" in staff_rows[1 + staff_names.index("Zack Untrained")][2]
+
+    partner_rows = _csv(staff_client, url, **{"sort": "-full_name", "staff-sort": "full_name"})
+    assert partner_rows[0] == ["Partner", "Status", "Service", "Due"]
+    partner_names = [row[0] for row in partner_rows[1:]]
+    assert partner_names == sorted(partner_names, reverse=True) and "Abby Untrained" not in partner_names
+
+    response = staff_client.get(url, {"staff-export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]] == ["Staff member", "E-mail address", "Due"]
+
+    page = staff_client.get(url, {"staff-sort": "-full_name"}).content.decode()
+    staff_part = page[page.index('id="staff-heading"'):]
+    partner_part = page[:page.index('id="staff-heading"')]
+    assert staff_part.index("Zack Untrained") < staff_part.index("Abby Untrained")
+    assert partner_part.index("Aaron Due") < partner_part.index("Zoe Due"), "partners keep their order"
+    assert partner_part.count('aria-sort="') == 0 and staff_part.count('aria-sort="descending"') == 1
+    # Each header and download link changes only its own table's parameters.
+    assert 'href="?staff-sort=full_name"' in staff_part
+    assert 'href="?staff-sort=-full_name&amp;sort=full_name"' in partner_part
+    assert 'href="?staff-sort=-full_name&amp;staff-export=csv"' in staff_part
+    assert 'href="?staff-sort=-full_name&amp;export=csv"' in partner_part
+
+
+def test_who_is_due_training_pages_each_table_on_its_own(staff_client, world):
+    for n in range(30):
+        StaffFactory(full_name=f"Staff {n:02}")
+    url = reverse("participants:training_due")
+    page = staff_client.get(url, {"staff-page": "2", "page": "1"}).content.decode()
+    staff_part = page[page.index('id="staff-heading"'):]
+    assert "Staff 29" in staff_part and "Staff 00" not in staff_part
+    assert "Staff members due: " in staff_part and "(page 2 of 2)" in staff_part
+    assert 'href="?page=1&amp;staff-page=1"' in staff_part
+    # Sorting the staff goes back to their first page and keeps the partners' page.
+    assert 'href="?page=1&amp;staff-sort=full_name"' in staff_part
+    assert "Pat Partner" in page[:page.index('id="staff-heading"')]
+
+
+def test_who_is_due_training_downloads_run_a_bounded_number_of_queries(staff_client, world):
+    url = reverse("participants:training_due")
+    assert_queries_bounded(staff_client, url + "?staff-export=csv&staff-sort=-full_name",
+                           lambda: StaffFactory.create_batch(30), most=10)
+    assert_queries_bounded(staff_client, url + "?export=xlsx&staff-sort=full_name",
+                           lambda: PartnerFactory.create_batch(30, status="active"), most=10)
