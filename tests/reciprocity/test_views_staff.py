@@ -448,4 +448,4 @@ def test_a_finance_form_with_bad_input_is_refused_and_saves_nothing(as_finance, 
 def test_choosing_no_partner_for_a_claim_asks_again(as_finance):
     response = as_finance.get(reverse("reciprocity:claim_create"), {"partner": ""})
     assert response.status_code == 200
-    assert "Choose the partner the claim is for" in response.content.decode()
+    assert "name, preferred name or e-mail address." in response.content.decode()
