@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coprod.access import staff_required
+from coprod.tables import table_response
 from coprod.web import act
 from coprod.web import paginate
 from coprod.web import submit
@@ -23,6 +24,7 @@ from .import_forms import ImportInviteForm
 from .import_forms import ImportMappingForm
 from .import_forms import ImportUploadForm
 from .models import ImportBatch
+from .tables import ImportBatchTable
 
 NOT_QUEUED = ("We could not hand this to the workers just now. It is kept: press the button again in a few "
               "minutes.")
@@ -41,9 +43,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
     if batch is not None:
         messages.success(request, f"“{batch.filename}” has {batch.row_count:,} rows. Now match its columns.")
         return redirect("participants:import_columns", pk=batch.pk)
-    return render(request, "participants/import_list.html", {
-        "form": form, "page_obj": paginate(request, ImportBatch.objects.for_list()),
-    })
+    table = ImportBatchTable(ImportBatch.objects.for_list())
+    if download := table_response(request, table, filename="imports"):
+        return download
+    return render(request, "participants/import_list.html",
+                  {"form": form, "table": table, "page_obj": table.page})
 
 
 @staff_required

@@ -1,6 +1,7 @@
-"""The staff lists of partners, invitations, courses and who is due training as sortable,
-downloadable tables (coprod/tables.py). Access needs are a column only for staff allowed to
-see sensitive details: `PartnerTable.for_user`."""
+"""The staff lists of partners, invitations, courses, who is due training, access needs,
+lived-experience areas and earlier imports as sortable, downloadable tables
+(coprod/tables.py). Access needs are a column only for staff allowed to see sensitive
+details: `PartnerTable.for_user`."""
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
@@ -13,8 +14,11 @@ from coprod.tables import NUMBER
 from coprod.tables import StaffTable
 from coprod.tables import muted
 
+from .models import AccessNeed
 from .models import Course
+from .models import ImportBatch
 from .models import Invitation
+from .models import LivedExperienceArea
 from .models import Partner
 from .models import User
 
@@ -235,3 +239,64 @@ class StaffTrainingDueTable(TrainingDueTable):
 
     def render_full_name(self, record) -> str:
         return record.get_full_name() or record.email
+
+
+def _edit_link(url_name: str, record) -> str:
+    return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
+                       reverse(url_name, args=[record.pk]), record.name)
+
+
+class AccessNeedTable(StaffTable):
+    """The access needs staff and partners choose from, in the order partners see them."""
+
+    what = "access needs"
+    name = tables.Column("Access need")
+    description = tables.Column("What it means")
+    partner_count = tables.Column("Partners", attrs=NUMBER)
+    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
+                         orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        model = AccessNeed
+        fields = ()
+
+    def render_edit(self, record: AccessNeed) -> str:
+        return _edit_link("participants:access_need_edit", record)
+
+
+class LivedExperienceAreaTable(StaffTable):
+    what = "areas"
+    name = tables.Column("Area")
+    partner_count = tables.Column("Partners", attrs=NUMBER)
+    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
+                         orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        model = LivedExperienceArea
+        fields = ()
+
+    def render_edit(self, record: LivedExperienceArea) -> str:
+        return _edit_link("participants:area_edit", record)
+
+
+class ImportBatchTable(StaffTable):
+    """Earlier spreadsheet imports, newest first."""
+
+    what = "imports"
+    filename = tables.Column("File", linkify=("participants:import_detail", [tables.A("pk")]))
+    kind = tables.Column("Of")
+    created_by = tables.Column("By", empty_values=(), order_by=("created_by__full_name",))
+    created_at = tables.DateTimeColumn("j M Y, H:i", verbose_name="When")
+    status = tables.Column("Where it is")
+    created_count = tables.Column("Created", attrs=NUMBER)
+    updated_count = tables.Column("Updated", attrs=NUMBER)
+    left_out_count = tables.Column("Left out", attrs=NUMBER)
+
+    class Meta(StaffTable.Meta):
+        model = ImportBatch
+        fields = ()
+
+    def render_created_by(self, value) -> str:
+        return str(value) if value else "someone no longer here"
+
+    value_created_by = render_created_by
