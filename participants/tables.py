@@ -1,5 +1,5 @@
 """The staff lists of partners, invitations, courses, who is due training, access needs,
-lived-experience areas and earlier imports as sortable, downloadable tables
+lived-experience areas, who agrees to what and earlier imports as sortable, downloadable tables
 (coprod/tables.py). Access needs are a column only for staff allowed to see sensitive
 details: `PartnerTable.for_user`."""
 
@@ -15,6 +15,7 @@ from coprod.tables import StaffTable
 from coprod.tables import muted
 
 from .models import AccessNeed
+from .models import ConsentStatement
 from .models import Course
 from .models import ImportBatch
 from .models import Invitation
@@ -300,3 +301,49 @@ class ImportBatchTable(StaffTable):
         return str(value) if value else "someone no longer here"
 
     value_created_by = render_created_by
+
+
+CONSENT_ANSWERS = {"yes": ("success", "Yes"), "old": ("warning", "Old words"), "no": ("secondary", "No")}
+
+
+class ConsentAnswerColumn(tables.Column):
+    """A partner's answer on one consent topic (read with `consent_annotations()`)."""
+
+    def __init__(self, topic: str, label: str):
+        super().__init__(label, accessor=f"agrees_{topic}", empty_values=())
+        self.topic = topic
+
+    def answer(self, record: Partner) -> str:
+        if getattr(record, f"agrees_{self.topic}"):
+            return "yes"
+        return "old" if getattr(record, f"agreed_before_{self.topic}") else "no"
+
+    def render(self, record: Partner) -> str:
+        colour, words = CONSENT_ANSWERS[self.answer(record)]
+        return format_html('<span class="badge text-bg-{}">{}</span>', colour, words)
+
+    def value(self, record: Partner) -> str:
+        return CONSENT_ANSWERS[self.answer(record)][1]
+
+
+class ConsentAnswerTable(StaffTable):
+    """Who agrees to what: one column per consent topic."""
+
+    what = "partners"
+    full_name = tables.Column("Partner")
+
+    class Meta(StaffTable.Meta):
+        model = Partner
+        fields = ()
+
+    def __init__(self, data, **kwargs):
+        topics = [(value, ConsentAnswerColumn(value, label))
+                  for value, label in ConsentStatement.Topic.choices]
+        super().__init__(data, extra_columns=topics, **kwargs)
+
+    def render_full_name(self, record: Partner) -> str:
+        return format_html('<a href="{}">{}</a>{}', reverse("participants:partner_consent", args=[record.pk]),
+                           record.full_name, f" ({record.preferred_name})" if record.preferred_name else "")
+
+    def value_full_name(self, record: Partner) -> str:
+        return record.full_name

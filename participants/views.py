@@ -57,6 +57,7 @@ from .models import StatusChange
 from .models import TrainingRecord
 from .models import consent_annotations
 from .tables import AccessNeedTable
+from .tables import ConsentAnswerTable
 from .tables import CourseTable
 from .tables import InvitationTable
 from .tables import LivedExperienceAreaTable
@@ -508,8 +509,11 @@ def consent_statement_list(request: HttpRequest) -> HttpResponse:
         partners = partners.filter(**{f"agrees_{topic}": answer == "yes"})
     else:
         topic, answer = "", ""
+    table = ConsentAnswerTable(partners)
+    if download := table_response(request, table, filename="consent"):
+        return download
     return render(request, "participants/consent_statement_list.html", {
-        "current": current, "earlier": earlier, "page_obj": paginate(request, partners),
+        "current": current, "earlier": earlier, "table": table, "page_obj": table.page,
         "topics": ConsentStatement.Topic.choices, "topic": topic, "answer": answer,
         "answers": CONSENT_FILTERS, "filtered": bool(topic),
     })

@@ -1,4 +1,4 @@
-"""The invitation, course, "who is due training", access need, lived-experience area and
+"""The invitation, course, "who is due training", access need, lived-experience area, consent and
 import lists sort by their headers and download as CSV or Excel, with the columns the page
 shows (the buttons on a row are not part of it)."""
 
@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from participants.models import AccessNeed
+from participants.models import ConsentStatement
 from participants.models import Course
 from participants.models import ImportBatch
 from participants.models import LivedExperienceArea
@@ -101,3 +102,17 @@ def test_earlier_imports_sort_and_download(staff_client, world):
     page = staff_client.get(url, {"sort": "-filename"}).content.decode()
     assert 'aria-sort="descending"' in page and 'data-label="Left out"' in page
     assert page.index("zz-partners.csv") < page.index("aa-partners.csv")
+
+
+def test_who_agrees_to_what_sorts_and_downloads(staff_client, world):
+    url = reverse("participants:consent_statement_list")
+    rows = _csv(staff_client, url, sort="-full_name")
+    assert rows[0] == ["Partner"] + [label for _, label in ConsentStatement.Topic.choices]
+    names = [row[0] for row in rows[1:]]
+    assert names == sorted(names, reverse=True) and {"Pat Partner", "Olly Other"} <= set(names)
+    quotes = [value for value, _ in ConsentStatement.Topic.choices].index("quotes") + 1
+    assert next(row for row in rows if row[0] == "Pat Partner")[quotes] == "Yes"
+    assert next(row for row in rows if row[0] == "Olly Other")[quotes] in ("No", "Old words")
+    page = staff_client.get(url, {"sort": "full_name"}).content.decode()
+    assert 'aria-sort="ascending"' in page and 'badge text-bg-success">Yes' in page
+    assert page.index("Olly Other") < page.index("Pat Partner")
