@@ -289,3 +289,31 @@ class ResourceTable(StaffTable):
             '<span class="visually-hidden"> {}</span></button></form>',
             reverse("coprod:resource_edit", args=[record.pk]), record.title,
             reverse("coprod:resource_delete", args=[record.pk]), self.csrf_token, record.title)
+
+
+class ReportTable(StaffTable):
+    """The governance and ladder round reports a person may see (staff and trustees)."""
+
+    what = "reports"
+    title = tables.Column("Report", linkify=("coprod:report_detail", [tables.A("pk")]))
+    requested_by = tables.Column("Asked for by", empty_values=(), order_by=("requested_by__full_name",))
+    requested_at = tables.DateTimeColumn("j M Y, H:i", verbose_name="When")
+    status = tables.Column("Status")
+
+    class Meta(StaffTable.Meta):
+        fields = ()
+
+    def render_requested_by(self, value) -> str:
+        return str(value) if value else "Made automatically"
+
+    value_requested_by = render_requested_by
+
+    def value_status(self, record) -> str:
+        return "Stopped (open it to try again)" if record.is_stuck else record.get_status_display()
+
+    def render_status(self, record) -> SafeString:
+        if record.status != record.Status.DONE:
+            return self.value_status(record)
+        return format_html('{} — <a href="{}">download<span class="visually-hidden"> {}</span></a>',
+                           self.value_status(record), reverse("coprod:report_download", args=[record.pk]),
+                           record.title)

@@ -60,6 +60,7 @@ from .roles import home_url
 from .roles import is_staff_member
 from .roles import team_permission
 from .roles import team_roles
+from .tables import ReportTable
 from .tables import ResourceTable
 from .tables import ServiceTable
 from .tables import TeamTable
@@ -132,7 +133,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _report_list_page(request: HttpRequest, form: forms.GovernanceReportForm,
                       status: int = 200) -> HttpResponse:
     reports_ = Report.objects.visible_to(request.user).filter(kind__in=Report.TRUSTEE_KINDS).with_people()
-    return render(request, "coprod/report_list.html", {"page_obj": paginate(request, reports_), "form": form},
+    table = ReportTable(reports_)
+    if download := table_response(request, table, filename="reports"):
+        return download
+    return render(request, "coprod/report_list.html", {"table": table, "page_obj": table.page, "form": form},
                   status=status)
 
 

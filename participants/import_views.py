@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from coprod.access import staff_required
+from coprod.tables import table_response
 from coprod.web import button
 from coprod.web import form_page
 from coprod.web import paginate
@@ -25,6 +26,7 @@ from .import_forms import ImportInviteForm
 from .import_forms import ImportMappingForm
 from .import_forms import ImportUploadForm
 from .models import ImportBatch
+from .tables import ImportBatchTable
 
 NOT_QUEUED = ("We could not hand this to the workers just now. It is kept: press the button again in a few "
               "minutes.")
@@ -38,12 +40,15 @@ def get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
 @staff_required
 def import_list(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    table = ImportBatchTable(ImportBatch.objects.for_list())
+    if download := table_response(request, table, filename="imports"):
+        return download
     return form_page(request, form, lambda data: imports.import_upload(
         kind=data["kind"], upload=data["file"], by=request.user),
         success=lambda batch: f"“{batch.filename}” has {batch.row_count:,} rows. Now match its columns.",
         done=lambda batch: redirect("participants:import_columns", pk=batch.pk),
-        template=lambda form: render(request, "participants/import_list.html", {
-            "form": form, "page_obj": paginate(request, ImportBatch.objects.for_list())}))
+        template=lambda form: render(request, "participants/import_list.html",
+                                     {"form": form, "table": table, "page_obj": table.page}))
 
 
 @staff_required

@@ -1,6 +1,7 @@
-"""The staff lists of partners, invitations, courses and who is due training as sortable,
-downloadable tables (coprod/tables.py). Access needs are a column only for staff allowed to
-see sensitive details: `PartnerTable.for_user`."""
+"""The staff lists of partners, invitations, courses, who is due training, access needs,
+lived-experience areas, who agrees to what and earlier imports as sortable, downloadable tables
+(coprod/tables.py). Access needs are a column only for staff allowed to see sensitive
+details: `PartnerTable.for_user`."""
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
@@ -14,8 +15,12 @@ from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
 from coprod.tables import muted
 
+from .models import AccessNeed
+from .models import ConsentStatement
 from .models import Course
+from .models import ImportBatch
 from .models import Invitation
+from .models import LivedExperienceArea
 from .models import Partner
 from .models import User
 
@@ -238,3 +243,109 @@ class StaffTrainingDueTable(TrainingDueTable):
 
     def value_full_name(self, record) -> str:
         return record.get_full_name() or record.email
+
+def _edit_link(url_name: str, record) -> str:
+    return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
+                       reverse(url_name, args=[record.pk]), record.name)
+
+
+class AccessNeedTable(StaffTable):
+    """The access needs staff and partners choose from, in the order partners see them."""
+
+    what = "access needs"
+    name = tables.Column("Access need")
+    description = tables.Column("What it means")
+    partner_count = tables.Column("Partners", attrs=NUMBER)
+    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
+                         orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        model = AccessNeed
+        fields = ()
+
+    def render_edit(self, record: AccessNeed) -> str:
+        return _edit_link("participants:access_need_edit", record)
+
+
+class LivedExperienceAreaTable(StaffTable):
+    what = "areas"
+    name = tables.Column("Area")
+    partner_count = tables.Column("Partners", attrs=NUMBER)
+    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
+                         orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        model = LivedExperienceArea
+        fields = ()
+
+    def render_edit(self, record: LivedExperienceArea) -> str:
+        return _edit_link("participants:area_edit", record)
+
+
+class ImportBatchTable(StaffTable):
+    """Earlier spreadsheet imports, newest first."""
+
+    what = "imports"
+    filename = tables.Column("File", linkify=("participants:import_detail", [tables.A("pk")]))
+    kind = tables.Column("Of")
+    created_by = tables.Column("By", empty_values=(), order_by=("created_by__full_name",))
+    created_at = tables.DateTimeColumn("j M Y, H:i", verbose_name="When")
+    status = tables.Column("Where it is")
+    created_count = tables.Column("Created", attrs=NUMBER)
+    updated_count = tables.Column("Updated", attrs=NUMBER)
+    left_out_count = tables.Column("Left out", attrs=NUMBER)
+
+    class Meta(StaffTable.Meta):
+        model = ImportBatch
+        fields = ()
+
+    def render_created_by(self, value) -> str:
+        return str(value) if value else "someone no longer here"
+
+    value_created_by = render_created_by
+
+
+CONSENT_ANSWERS = {"yes": ("success", "Yes"), "old": ("warning", "Old words"), "no": ("secondary", "No")}
+
+
+class ConsentAnswerColumn(tables.Column):
+    """A partner's answer on one consent topic (read with `consent_annotations()`)."""
+
+    def __init__(self, topic: str, label: str):
+        super().__init__(label, accessor=f"agrees_{topic}", empty_values=())
+        self.topic = topic
+
+    def answer(self, record: Partner) -> str:
+        if getattr(record, f"agrees_{self.topic}"):
+            return "yes"
+        return "old" if getattr(record, f"agreed_before_{self.topic}") else "no"
+
+    def render(self, record: Partner) -> str:
+        colour, words = CONSENT_ANSWERS[self.answer(record)]
+        return format_html('<span class="badge text-bg-{}">{}</span>', colour, words)
+
+    def value(self, record: Partner) -> str:
+        return CONSENT_ANSWERS[self.answer(record)][1]
+
+
+class ConsentAnswerTable(StaffTable):
+    """Who agrees to what: one column per consent topic."""
+
+    what = "partners"
+    full_name = tables.Column("Partner")
+
+    class Meta(StaffTable.Meta):
+        model = Partner
+        fields = ()
+
+    def __init__(self, data, **kwargs):
+        topics = [(value, ConsentAnswerColumn(value, label))
+                  for value, label in ConsentStatement.Topic.choices]
+        super().__init__(data, extra_columns=topics, **kwargs)
+
+    def render_full_name(self, record: Partner) -> str:
+        return format_html('<a href="{}">{}</a>{}', reverse("participants:partner_consent", args=[record.pk]),
+                           record.full_name, f" ({record.preferred_name})" if record.preferred_name else "")
+
+    def value_full_name(self, record: Partner) -> str:
+        return record.full_name

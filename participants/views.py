@@ -59,8 +59,11 @@ from .models import Partner
 from .models import StatusChange
 from .models import TrainingRecord
 from .models import consent_annotations
+from .tables import AccessNeedTable
+from .tables import ConsentAnswerTable
 from .tables import CourseTable
 from .tables import InvitationTable
+from .tables import LivedExperienceAreaTable
 from .tables import PartnerTable
 from .tables import StaffTrainingDueTable
 from .tables import TrainingDueTable
@@ -336,7 +339,10 @@ def partner_suggest(request: HttpRequest) -> HttpResponse:
 @staff_required
 def access_need_list(request: HttpRequest) -> HttpResponse:
     needs = AccessNeed.objects.annotate(partner_count=Count("partners")).order_by("order", "name")
-    return render(request, "participants/access_need_list.html", {"page_obj": paginate(request, needs)})
+    table = AccessNeedTable(needs)
+    if download := table_response(request, table, filename="access-needs"):
+        return download
+    return render(request, "participants/access_need_list.html", {"table": table, "page_obj": table.page})
 
 
 def _word_form(request: HttpRequest, form_class, instance, name: str, save) -> HttpResponse:
@@ -360,7 +366,10 @@ access_need_create, access_need_edit = create_and_edit(
 @staff_required
 def area_list(request: HttpRequest) -> HttpResponse:
     areas = LivedExperienceArea.objects.annotate(partner_count=Count("partners")).order_by("name")
-    return render(request, "participants/area_list.html", {"page_obj": paginate(request, areas)})
+    table = LivedExperienceAreaTable(areas)
+    if download := table_response(request, table, filename="lived-experience-areas"):
+        return download
+    return render(request, "participants/area_list.html", {"table": table, "page_obj": table.page})
 
 
 def _area_form(request: HttpRequest, area: LivedExperienceArea | None) -> HttpResponse:
@@ -487,8 +496,11 @@ def consent_statement_list(request: HttpRequest) -> HttpResponse:
         partners = partners.filter(**{f"agrees_{topic}": answer == "yes"})
     else:
         topic, answer = "", ""
+    table = ConsentAnswerTable(partners)
+    if download := table_response(request, table, filename="consent"):
+        return download
     return render(request, "participants/consent_statement_list.html", {
-        "current": current, "earlier": earlier, "page_obj": paginate(request, partners),
+        "current": current, "earlier": earlier, "table": table, "page_obj": table.page,
         "topics": ConsentStatement.Topic.choices, "topic": topic, "answer": answer,
         "answers": CONSENT_FILTERS, "filtered": bool(topic),
     })

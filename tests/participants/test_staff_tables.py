@@ -1,5 +1,6 @@
-"""The invitation, course and "who is due training" lists sort by their headers and download
-as CSV or Excel, with the columns the page shows (the buttons on a row are not part of it)."""
+"""The invitation, course, "who is due training", access need, lived-experience area, consent and
+import lists sort by their headers and download as CSV or Excel, with the columns the page
+shows (the buttons on a row are not part of it)."""
 
 import csv
 import io
@@ -8,7 +9,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from participants.models import AccessNeed
+from participants.models import ConsentStatement
 from participants.models import Course
+from participants.models import ImportBatch
+from participants.models import LivedExperienceArea
 
 from ..helpers import assert_queries_bounded
 from .factories import InvitationFactory
@@ -118,3 +123,59 @@ def test_who_is_due_training_downloads_run_a_bounded_number_of_queries(staff_cli
                            lambda: StaffFactory.create_batch(30), most=10)
     assert_queries_bounded(staff_client, url + "?export=xlsx&staff-sort=full_name",
                            lambda: PartnerFactory.create_batch(30, status="active"), most=10)
+
+
+def test_access_needs_sort_and_download(staff_client, world):
+    AccessNeed.objects.create(name="Zz quiet room", description="A room away from noise")
+    AccessNeed.objects.create(name="Aa large print", description="Papers in 16 point")
+    url = reverse("participants:access_need_list")
+    rows = _csv(staff_client, url, sort="-name")
+    assert rows[0] == ["Access need", "What it means", "Partners"]
+    names = [row[0] for row in rows[1:]]
+    assert names == sorted(names, reverse=True)
+    assert ["Aa large print", "Papers in 16 point", "0"] in rows
+    page = staff_client.get(url, {"sort": "name"}).content.decode()
+    assert 'aria-sort="ascending"' in page and 'data-label="What it means"' in page
+    assert page.index("Aa large print") < page.index("Zz quiet room")
+
+
+def test_lived_experience_areas_sort_and_download(staff_client, world):
+    LivedExperienceArea.objects.create(name="Zz debt")
+    LivedExperienceArea.objects.create(name="Aa recovery")
+    url = reverse("participants:area_list")
+    rows = _csv(staff_client, url, sort="-name")
+    assert rows[0] == ["Area", "Partners"]
+    assert [row[0] for row in rows[1:]] == sorted((row[0] for row in rows[1:]), reverse=True)
+    assert ["Aa recovery", "0"] in rows
+    page = staff_client.get(url, {"sort": "-name"}).content.decode()
+    assert 'aria-sort="descending"' in page and "Edit<span" in page
+    assert page.index("Zz debt") < page.index("Aa recovery")
+
+
+def test_earlier_imports_sort_and_download(staff_client, world):
+    ImportBatch.objects.create(kind="partners", filename="zz-partners.csv", created_count=3, left_out_count=1)
+    ImportBatch.objects.create(kind="partners", filename="aa-partners.csv", updated_count=2)
+    url = reverse("participants:import_list")
+    rows = _csv(staff_client, url, sort="filename")
+    assert rows[0] == ["File", "Of", "By", "When", "Where it is", "Created", "Updated", "Left out"]
+    mine = [row for row in rows[1:] if row[0] in ("aa-partners.csv", "zz-partners.csv")]
+    assert [row[0] for row in rows[1:]] == sorted(row[0] for row in rows[1:])
+    zz = mine[1]
+    assert zz[2] == "someone no longer here" and zz[5:] == ["3", "0", "1"]
+    page = staff_client.get(url, {"sort": "-filename"}).content.decode()
+    assert 'aria-sort="descending"' in page and 'data-label="Left out"' in page
+    assert page.index("zz-partners.csv") < page.index("aa-partners.csv")
+
+
+def test_who_agrees_to_what_sorts_and_downloads(staff_client, world):
+    url = reverse("participants:consent_statement_list")
+    rows = _csv(staff_client, url, sort="-full_name")
+    assert rows[0] == ["Partner"] + [label for _, label in ConsentStatement.Topic.choices]
+    names = [row[0] for row in rows[1:]]
+    assert names == sorted(names, reverse=True) and {"Pat Partner", "Olly Other"} <= set(names)
+    quotes = [value for value, _ in ConsentStatement.Topic.choices].index("quotes") + 1
+    assert next(row for row in rows if row[0] == "Pat Partner")[quotes] == "Yes"
+    assert next(row for row in rows if row[0] == "Olly Other")[quotes] in ("No", "Old words")
+    page = staff_client.get(url, {"sort": "full_name"}).content.decode()
+    assert 'aria-sort="ascending"' in page and 'badge text-bg-success">Yes' in page
+    assert page.index("Olly Other") < page.index("Pat Partner")
