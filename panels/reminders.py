@@ -30,11 +30,10 @@ from coprod.models import Organisation
 from coprod.notices import Recipient
 from coprod.notices import notice_send
 from coprod.notices import recipient_for_user
-from participants.contact import consenting_ids
 from participants.contact import contact_address
 from participants.contact import contact_addresses
 from participants.contact import email_partner
-from participants.contact import partner_recipient
+from participants.contact import partner_recipients
 from participants.contact import reminder_times
 from participants.contact import usual_reminder_times
 
@@ -95,12 +94,11 @@ def _link(name: str, *args) -> str:
 
 def _register_recipients(lines: list[Attendance]) -> list[tuple[Attendance, Recipient, tuple[str, ...]]]:
     """Each register line with how to reach the person and when they want reminders."""
-    consenting = consenting_ids(line.partner for line in lines if line.partner_id)
+    reach = partner_recipients(line.partner for line in lines if line.partner_id)
     found = []
     for line in lines:
         if line.partner_id:
-            recipient = partner_recipient(line.partner, consenting=line.partner_id in consenting)
-            found.append((line, recipient, reminder_times(line.partner)))
+            found.append((line, reach[line.partner_id], reminder_times(line.partner)))
         else:
             found.append((line, recipient_for_user(line.user), usual_reminder_times()))
     return found
@@ -241,17 +239,16 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
     meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
     lines = list(meeting.attendance.select_related("partner", "user"))
     partners = [line.partner for line in lines if line.partner_id]
-    addresses = contact_addresses(partners)
-    consenting = consenting_ids(partners)
+    reach = partner_recipients(partners)
     recipients, other_channels = [], []
     for line in lines:
         if line.partner_id:
             partner = line.partner
             # Partners who chose texts, letters or a phone call hear the same news their way.
-            recipient = partner_recipient(partner, consenting=partner.pk in consenting)
+            recipient = reach[partner.pk]
             if recipient.channel == Notice.Channel.EMAIL:
-                if partner.pk in addresses:
-                    recipients.append((partner.display_name, addresses[partner.pk], partner, None))
+                if recipient.reachable:
+                    recipients.append((partner.display_name, recipient.email, partner, None))
             elif recipient.reachable:
                 other_channels.append(recipient)
         elif staff := _staff_address(line.user):
