@@ -37,7 +37,6 @@ from django.utils.html import format_html
 from django.utils.html import format_html_join
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
-from django.utils.safestring import mark_safe
 from django_tables2.export import TableExport
 from django_tables2.rows import BoundRows
 from tablib import Dataset
@@ -218,7 +217,7 @@ class ServiceTable(StaffTable):
     champion = tables.Column("Co-production champion", default="Nobody yet",
                              order_by=("champion__full_name",))
     partner_count = NumberColumn("Partners")
-    edit = tables.Column(mark_safe('<span class="visually-hidden">Actions</span>'), accessor="pk",
+    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
                          orderable=False, exclude_from_export=True)
 
     class Meta(StaffTable.Meta):

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
@@ -151,7 +150,7 @@ class RateTable(StaffTable):
 
     def render_in_force(self, record: Rate) -> str:
         if record.pk in self.in_force:
-            return mark_safe('<span class="badge budget-ok">In force</span>')
+            return format_html('<span class="badge budget-ok">{}</span>', "In force")
         return muted("No")
 
     def value_in_force(self, record: Rate) -> str:
