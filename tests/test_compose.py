@@ -619,7 +619,8 @@ def test_dockerignore_keeps_everything_the_image_needs():
     readme = pyproject["project"].get("readme")
     if isinstance(readme, str) and (ROOT / readme).exists():
         needed.append(readme)
-    for top in (*pyproject["tool"]["setuptools"]["packages"], "static", "templates"):
+    packages = [name.rstrip("*") for name in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]]
+    for top in (*packages, "static", "templates"):
         needed += [
             str(path.relative_to(ROOT)) for path in (ROOT / top).rglob("*")
             if path.is_file() and "__pycache__" not in path.parts

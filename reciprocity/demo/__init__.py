@@ -276,6 +276,7 @@ def _this_month(partners: dict, by, sources, today) -> None:
         ("Hassan Ali", ACTIVITIES[3], 3, "wait"),
         ("Winston Clarke", ACTIVITIES[0], 4, "approve"),
         ("David Okoro", ACTIVITIES[1], 2, "wait"),
+        ("Jamie Wright", ACTIVITIES[0], 8, "return"),
     ]
     for name, activity, days_ago, step in steps:
         partner = partners.get(name)
@@ -306,6 +307,9 @@ def _this_month(partners: dict, by, sources, today) -> None:
             )
         elif step == "decline":
             services.claim_decline_payment(claim=claim, by=partner.user or by)
+        elif step == "return":
+            services.claim_return(claim=claim, by=by, reason="Please add a photo of the bus ticket, "
+                                  "then send it again.")
 
 
 @transaction.atomic
