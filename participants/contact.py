@@ -138,14 +138,6 @@ def reminder_times(partner: Partner) -> tuple[str, ...]:
     return REMINDER_TIMES.get(partner.reminders, usual_reminder_times())
 
 
-def consenting_ids(partners: Iterable[Partner]) -> set[int]:
-    """The ids of those among `partners` whose consent to be contacted is in force (one query)."""
-    ids = [partner.pk for partner in partners]
-    if not ids:
-        return set()
-    return set(Partner.objects.filter(pk__in=ids).consenting_to(CONTACT).values_list("pk", flat=True))
-
-
 def _address_lines(partner: Partner) -> tuple[str, ...]:
     lines = [line.strip(" ,") for line in partner.address.replace(",", "\n").splitlines()]
     return tuple([partner.full_name] + [line for line in lines if line])
@@ -184,12 +176,9 @@ def partner_recipients(partners: Iterable[Partner]) -> dict[int, Recipient]:
     return {partner.pk: _recipient(partner, may.get(partner.pk)) for partner in partners}
 
 
-def partner_recipient(partner: Partner, *, consenting: bool | None = None) -> Recipient:
-    """How to reach `partner`, or a Recipient that is not reachable, saying why. `consenting`:
-    whether their consent to be contacted is in force, when the caller already knows."""
-    if consenting is None:
-        return partner_recipients([partner])[partner.pk]
-    return _recipient(partner, email_address(partner) if consenting else None)
+def partner_recipient(partner: Partner) -> Recipient:
+    """How to reach `partner`, or a Recipient that is not reachable, saying why."""
+    return partner_recipients([partner])[partner.pk]
 
 
 def user_recipient(user) -> Recipient | None:
