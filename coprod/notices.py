@@ -50,6 +50,8 @@ class Recipient:
     partner: object = None
     user: object = None
     reason: str = ""
+    # The language what is sent to them is written in (`coprod.i18n.in_language`).
+    language: str = ""
 
     @property
     def reachable(self) -> bool:
@@ -87,7 +89,8 @@ def recipient_for_user(user) -> Recipient:
             return found
     if user is None or not user.is_active or not user.email:
         return nobody("no active login with an e-mail address", user=user)
-    return Recipient(name=user.get_short_name(), channel=Notice.Channel.EMAIL, email=user.email, user=user)
+    return Recipient(name=user.get_short_name(), channel=Notice.Channel.EMAIL, email=user.email, user=user,
+                     language=user.language)
 
 
 def notice_send(*, recipient: Recipient, kind: str, subject: str, body: str, key: str = "", topic: str = "",

@@ -165,7 +165,8 @@ def _recipient(partner: Partner, address: str | None) -> Recipient:
             return nobody("no e-mail address, phone number or postal address", partner=partner)
         channel = fallback[0]
     return Recipient(name=partner.display_name, channel=channel, email=address, phone=partner.phone,
-                     address=_address_lines(partner), partner=partner, user=partner.user)
+                     address=_address_lines(partner), partner=partner, user=partner.user,
+                     language=partner.language)
 
 
 def partner_recipients(partners: Iterable[Partner]) -> dict[int, Recipient]:

@@ -104,6 +104,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=150)
+    # The language their pages are shown in; blank: the switcher's or the browser's choice.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff_member = models.BooleanField(
         "staff member", default=False, help_text="Can use the staff portal."
@@ -271,6 +273,9 @@ class Partner(models.Model):
     )
     # Sensitive: visible only with the "view sensitive partner data" permission.
     access_needs = models.ManyToManyField(AccessNeed, blank=True, related_name="partners")
+    # The language everything sent to them (and, with a login, their portal) is in; blank:
+    # the organisation's default language.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
     interpreter_language = models.CharField(
         max_length=80, blank=True, help_text="If an interpreter is needed: which language."
     )
