@@ -2,7 +2,9 @@
 matrix and the browser sweep walk through."""
 
 import os
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -30,6 +32,30 @@ hypothesis_settings.register_profile("ci", max_examples=20, derandomize=True, da
 hypothesis_settings.register_profile("dev", max_examples=30, **_PROPERTY_SETTINGS)
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+def _compile_catalogues() -> None:
+    """Build each language's compiled catalogue (.mo, never committed), as `make` does: from
+    the translations gathered in locale/fragments/ while there are any, else from
+    locale/<language>/LC_MESSAGES/django.po."""
+    fragments: dict[str, list[Path]] = {}
+    for path in sorted((LOCALE / "fragments").glob("*.po")):
+        fragments.setdefault(path.suffixes[-2].lstrip("."), []).append(path)
+    languages = set(fragments) | {po.parent.parent.name for po in LOCALE.glob("*/LC_MESSAGES/django.po")}
+    for language in sorted(languages):
+        folder = LOCALE / language / "LC_MESSAGES"
+        folder.mkdir(parents=True, exist_ok=True)
+        sources = fragments.get(language) or [folder / "django.po"]
+        merged = subprocess.run(["msgcat", "--use-first", *map(str, sources)], check=True,
+                                capture_output=True).stdout
+        subprocess.run(["msgfmt", "-o", str(folder / "django.mo"), "-"], input=merged, check=True)
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # once, in the controlling process
+        _compile_catalogues()
 
 
 @pytest.fixture(autouse=True, scope="session")
