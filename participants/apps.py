@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ParticipantsConfig(AppConfig):
     name = "participants"
-    verbose_name = "Participants"
+    verbose_name = _("Participants")
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).

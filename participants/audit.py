@@ -7,6 +7,7 @@ from dataclasses import field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 from coprod.models import Service
@@ -16,8 +17,8 @@ from .models import Partner
 # Bookkeeping columns that people do not edit.
 HIDDEN_FIELDS = {"id", "created"}
 CHANGES_SHOWN = 30
-LABELS = {"user": "Login", "erased_at": "Erased on", "erased_by": "Erased by",
-          "email": "E-mail address", "service": "Service or team"}
+LABELS = {"user": _("Login"), "erased_at": _("Erased on"), "erased_by": _("Erased by"),
+          "email": _("E-mail address"), "service": _("Service or team")}
 
 
 @dataclass
@@ -41,7 +42,7 @@ def _text(value) -> str:
     if value is None or value == "" or value == []:
         return "(empty)"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, datetime):
         return f"{value:%d %b %Y %H:%M}"
     if isinstance(value, list):
@@ -67,7 +68,7 @@ def partner_changes(partner: Partner, *, sensitive: bool, limit: int = CHANGES_S
                 .order_by(f"{target}__name").values_list("history_id", f"{target}__name"))
         held = defaultdict(list)
         for history_id, name in rows:
-            held[history_id].append(name or "(removed from the list)")
+            held[history_id].append(name or _("(removed from the list)"))
         tags[m2m.name] = held
 
     # Names for the foreign keys: one query per related model.

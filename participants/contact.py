@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coprod import notify
 from coprod.models import Notice
@@ -118,19 +120,24 @@ def usual_reminder_times() -> tuple[str, ...]:
 
 def _time_words(when: str) -> str:
     if when == "morning":
-        return "on the morning of the meeting"
+        return _("on the morning of the meeting")
     amount, unit = int(when[:-1]), when[-1]
     if unit == "d":
-        return "the day before" if amount == 1 else f"{amount} days before"
-    return "an hour before" if amount == 1 else f"{amount} hours before"
+        return _("the day before") if amount == 1 else ngettext(
+            "%(count)d day before", "%(count)d days before", amount) % {"count": amount}
+    return _("an hour before") if amount == 1 else ngettext(
+        "%(count)d hour before", "%(count)d hours before", amount) % {"count": amount}
 
 
 def usual_reminder_words() -> str:
     """The usual reminder times in words, e.g. "2 days before and on the morning of the meeting"."""
     words = [_time_words(when) for when in usual_reminder_times()]
     if not words:
-        return "no reminders"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        return _("no reminders")
+    if len(words) == 1:
+        return words[0]
+    # Translators: the last two of a list of reminder times, e.g. "2 days before and on the morning…"
+    return _("%(earlier)s and %(last)s") % {"earlier": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def reminder_times(partner: Partner) -> tuple[str, ...]:

@@ -33,13 +33,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from coprod import registry
 from coprod import reports
+from coprod.i18n import in_language
 from coprod.models import Notice
 from coprod.models import OutgoingEmail
 from coprod.models import Report
 from coprod.models import Service
+from coprod.money import pounds
 
 from .models import Consent
 from .models import Invitation
@@ -204,6 +209,17 @@ def erasure_reviewers(partner: Partner) -> list[str]:
     return sorted(emails or staff.values_list("email", flat=True))
 
 
+def erasure_reviewers_by_language(partner: Partner) -> dict[str, list[str]]:
+    """`erasure_reviewers`, grouped by the language each chose on their login ("" for the
+    default), so each hears of it in their own language."""
+    emails = erasure_reviewers(partner)
+    chosen = dict(get_user_model().objects.filter(email__in=emails).values_list("email", "language"))
+    groups: dict[str, list[str]] = {}
+    for email in emails:
+        groups.setdefault(chosen.get(email, ""), []).append(email)
+    return groups
+
+
 # --- Exporters for the participants app --------------------------------------------------
 
 
@@ -213,7 +229,7 @@ def export_profile(partner: Partner) -> tuple[str, dict]:
         .prefetch_related("access_needs", "lived_experience")
         .get(pk=partner.pk)
     )
-    return "Profile", {
+    return gettext_noop("Profile"), {
         "id": partner.pk,
         **_copy(partner, "full_name", "preferred_name", "pronouns", "email", "phone", "address"),
         "preferred_contact": partner.get_preferred_contact_display(),
@@ -235,7 +251,7 @@ def export_profile(partner: Partner) -> tuple[str, dict]:
 def export_status_history(partner: Partner) -> tuple[str, list[dict]]:
     changes = StatusChange.objects.filter(partner=partner).select_related("changed_by").order_by(
         "changed_at", "pk")
-    return "Status history", [
+    return gettext_noop("Status history"), [
         {
             "changed_at": change.changed_at,
             "from_status": change.get_from_status_display() or None,
@@ -253,7 +269,7 @@ def export_consents(partner: Partner) -> tuple[str, list[dict]]:
         .select_related("statement", "recorded_by", "withdrawn_by")
         .order_by("agreed_at", "pk")
     )
-    return "Consents", [
+    return gettext_noop("Consents"), [
         {
             "topic": consent.statement.get_topic_display(),
             "version": consent.statement.version,
@@ -272,7 +288,7 @@ def export_consents(partner: Partner) -> tuple[str, list[dict]]:
 def export_training(partner: Partner) -> tuple[str, list[dict]]:
     records = TrainingRecord.objects.filter(partner=partner).select_related("course", "recorded_by").order_by(
         "completed_on", "pk")
-    return "Training", [
+    return gettext_noop("Training"), [
         {
             "course": record.course.name,
             **_copy(record, "completed_on", "expires_on"),
@@ -286,7 +302,7 @@ def export_invitations(partner: Partner) -> tuple[str, list[dict]]:
     # The invitation token is a secret sign-in credential, so it is never exported.
     invitations = Invitation.objects.filter(partner=partner).select_related("created_by").order_by(
         "created_at", "pk")
-    return "Invitations", [
+    return gettext_noop("Invitations"), [
         {
             **_copy(invitation, "email", "full_name"),
             "role": invitation.get_role_display(),
@@ -303,9 +319,9 @@ def export_invitations(partner: Partner) -> tuple[str, list[dict]]:
 def export_login(partner: Partner) -> tuple[str, dict]:
     user = get_user_model().objects.filter(partner=partner).first()
     if user is None:
-        return "Login account", {}
+        return gettext_noop("Login account"), {}
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
-    return "Login account", {
+    return gettext_noop("Login account"), {
         **_copy(user, "email", "full_name"),
         "active": user.is_active,
         **_copy(user, "date_joined", "last_login"),
@@ -321,7 +337,7 @@ def export_login(partner: Partner) -> tuple[str, dict]:
 def export_documents(partner: Partner) -> tuple[str, list[dict]]:
     reports = Report.objects.filter(partner=partner).select_related("requested_by").order_by(
         "requested_at", "pk")
-    return "Personal documents", [
+    return gettext_noop("Personal documents"), [
         {
             "title": report.title,
             "kind": report.get_kind_display(),
@@ -335,7 +351,7 @@ def export_documents(partner: Partner) -> tuple[str, list[dict]]:
 
 def export_emails(partner: Partner) -> tuple[str, list[dict]]:
     """E-mails to or about them (a sign-in code or personal link is removed once sent)."""
-    return "E-mails", [
+    return gettext_noop("E-mails"), [
         {
             "to": email.recipients,
             "subject": email.subject,
@@ -350,7 +366,7 @@ def export_emails(partner: Partner) -> tuple[str, list[dict]]:
 
 def export_notices(partner: Partner) -> tuple[str, list[dict]]:
     """Reminders and notices by e-mail, text, letter or phone call, and how each went."""
-    return "Reminders and notices", [
+    return gettext_noop("Reminders and notices"), [
         {
             "channel": notice.get_channel_display(),
             "to": notice.to,
@@ -367,7 +383,7 @@ def export_notices(partner: Partner) -> tuple[str, list[dict]]:
 
 # The audit trail: every saved version of the partner record (django-simple-history),
 # turned into "what changed", including the many-to-many lists.
-_HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+_HISTORY_TYPES = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 _HISTORY_SKIP = {"id"}
 
 
@@ -444,47 +460,152 @@ def export_record_history(partner: Partner) -> tuple[str, list[dict]]:
             "changes": changes,
         })
         previous = values
-    return "Changes to the record", entries
+    return gettext_noop("Changes to the record"), entries
 
 
 # --- Reading an export -------------------------------------------------------------------
 
 LABELS = {
-    "id": "Reference number",
-    "email": "E-mail address",
-    "email_addresses": "E-mail addresses",
-    "benefit_check": "Payments checked against benefit rules",
-    "access_notes": "Other access needs",
-    "lived_experience": "Areas of lived experience",
-    "preferred_contact": "Preferred way to contact",
-    "reminders": "Meeting reminders",
-    "erased_at": "Personal data erased",
-    "erased_by": "Erased by",
-    "link_worker": "Link worker",
-    "from_status": "From",
-    "to_status": "To",
-    "when": "When",
-    "what": "What happened",
-    "by": "Who",
-    "created": "Record created",
+    "id": gettext_lazy("Reference number"),
+    "email": gettext_lazy("E-mail address"),
+    "email_addresses": gettext_lazy("E-mail addresses"),
+    "benefit_check": gettext_lazy("Payments checked against benefit rules"),
+    "access_notes": gettext_lazy("Other access needs"),
+    "lived_experience": gettext_lazy("Areas of lived experience"),
+    "preferred_contact": gettext_lazy("Preferred way to contact"),
+    "reminders": gettext_lazy("Meeting reminders"),
+    "erased_at": gettext_lazy("Personal data erased"),
+    "erased_by": gettext_lazy("Erased by"),
+    "link_worker": gettext_lazy("Link worker"),
+    "from_status": gettext_lazy("From"),
+    "to_status": gettext_lazy("To"),
+    "when": gettext_lazy("When"),
+    "what": gettext_lazy("What happened"),
+    "by": gettext_lazy("Who"),
+    "created": gettext_lazy("Record created"),
+    # The other details of a partner's record and of this app's sections.
+    "full_name": gettext_lazy("Full name"),
+    "preferred_name": gettext_lazy("Preferred name"),
+    "pronouns": gettext_lazy("Pronouns"),
+    "phone": gettext_lazy("Phone"),
+    "address": gettext_lazy("Address"),
+    "access_needs": gettext_lazy("Access needs"),
+    "interpreter_language": gettext_lazy("Interpreter language"),
+    "language": gettext_lazy("Language"),
+    "strengths": gettext_lazy("Strengths"),
+    "skills": gettext_lazy("Skills"),
+    "interests": gettext_lazy("Interests"),
+    "availability": gettext_lazy("Availability"),
+    "status": gettext_lazy("Status"),
+    "service": gettext_lazy("Service"),
+    "payment_preference": gettext_lazy("Payment preference"),
+    "user": gettext_lazy("Login"),
+    "changed_at": gettext_lazy("Changed at"),
+    "changed_by": gettext_lazy("Changed by"),
+    "note": gettext_lazy("Note"),
+    "topic": gettext_lazy("Topic"),
+    "version": gettext_lazy("Version"),
+    "wording": gettext_lazy("Wording"),
+    "wording_effective_from": gettext_lazy("Wording effective from"),
+    "agreed_at": gettext_lazy("Agreed at"),
+    "recorded_by": gettext_lazy("Recorded by"),
+    "withdrawn_at": gettext_lazy("Withdrawn at"),
+    "withdrawn_by": gettext_lazy("Withdrawn by"),
+    "in_force": gettext_lazy("In force"),
+    "course": gettext_lazy("Course"),
+    "completed_on": gettext_lazy("Completed on"),
+    "expires_on": gettext_lazy("Expires on"),
+    "role": gettext_lazy("Role"),
+    "created_at": gettext_lazy("Created at"),
+    "created_by": gettext_lazy("Created by"),
+    "sent_at": gettext_lazy("Sent at"),
+    "times_sent": gettext_lazy("Times sent"),
+    "expires_at": gettext_lazy("Expires at"),
+    "accepted_at": gettext_lazy("Accepted at"),
+    "revoked_at": gettext_lazy("Revoked at"),
+    "state": gettext_lazy("State"),
+    "active": gettext_lazy("Active"),
+    "date_joined": gettext_lazy("Date joined"),
+    "last_login": gettext_lazy("Last login"),
+    "staff_member": gettext_lazy("Staff member"),
+    "trustee": gettext_lazy("Trustee"),
+    "verified": gettext_lazy("Verified"),
+    "primary": gettext_lazy("Primary"),
+    "title": gettext_lazy("Title"),
+    "kind": gettext_lazy("Kind"),
+    "requested_at": gettext_lazy("Requested at"),
+    "requested_by": gettext_lazy("Requested by"),
+    "to": gettext_lazy("To"),
+    "subject": gettext_lazy("Subject"),
+    "body": gettext_lazy("Body"),
+    "saved_at": gettext_lazy("Saved at"),
+    "channel": gettext_lazy("Channel"),
+    "reason": gettext_lazy("Reason"),
+    "changes": gettext_lazy("Changes"),
+    "from": gettext_lazy("From"),
+    # The other apps' sections are read here too (see `readable_sections`).
+    "claim": gettext_lazy("Claim"),
+    "what_it_was_for": gettext_lazy("What it was for"),
+    "date": gettext_lazy("Date"),
+    "fee_type": gettext_lazy("Fee type"),
+    "hours": gettext_lazy("Hours"),
+    "total_claimed": gettext_lazy("Total claimed"),
+    "asked_to_be_paid": gettext_lazy("Asked to be paid"),
+    "approved_amount": gettext_lazy("Approved amount"),
+    "sent_on": gettext_lazy("Sent on"),
+    "decided_on": gettext_lazy("Decided on"),
+    "reason_not_agreed": gettext_lazy("Reason not agreed"),
+    "declined_payment": gettext_lazy("Declined payment"),
+    "lines": gettext_lazy("Lines"),
+    "amount": gettext_lazy("Amount"),
+    "description": gettext_lazy("Description"),
+    "receipt": gettext_lazy("Receipt"),
+    "paid_on": gettext_lazy("Paid on"),
+    "paid": gettext_lazy("Paid"),
+    "paid_how": gettext_lazy("Paid how"),
+    "payment_reference": gettext_lazy("Payment reference"),
+    "vouchers": gettext_lazy("Vouchers"),
+    "panels": gettext_lazy("Panels"),
+    "panel": gettext_lazy("Panel"),
+    "joined_on": gettext_lazy("Joined on"),
+    "left_on": gettext_lazy("Left on"),
+    "meetings": gettext_lazy("Meetings"),
+    "meeting": gettext_lazy("Meeting"),
+    "starts_at": gettext_lazy("Starts at"),
+    "what_was_recorded": gettext_lazy("What was recorded"),
+    "round": gettext_lazy("Round"),
+    "area": gettext_lazy("Area"),
+    "rung": gettext_lazy("Rung"),
+    "what_makes_you_say_so": gettext_lazy("What makes you say so"),
+    "next_step": gettext_lazy("Next step"),
+    "entered_for_you_by_staff": gettext_lazy("Entered for you by staff"),
+    "answered_on": gettext_lazy("Answered on"),
 }
 
 
+# Amounts of money in any app's section (the claims'), shown in pounds; other numbers (hours) as they are.
+MONEY_KEYS = {"total_claimed", "asked_to_be_paid", "approved_amount", "amount", "paid"}
+
+
 def label(key: str) -> str:
-    return LABELS.get(key) or key.replace("_", " ").capitalize()
+    """A key as people read it, in the active language (a key without a label here is
+    looked up in the catalogue as its words, "some_key" → "Some key")."""
+    return str(LABELS.get(key) or _(key.replace("_", " ").capitalize()))
 
 
-def readable(value, *, inline: bool = False) -> str:
+def readable(value, *, inline: bool = False, key: str = "") -> str:
     """One value as a person would read it. Several entries of a dict go on lines of
     their own (templates show them with `linebreaksbr`) unless `inline`."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, datetime):
         return format_date(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y, H:i")
     if isinstance(value, date):
         return format_date(value, "j F Y")
+    if isinstance(value, Decimal | int) and key in MONEY_KEYS:
+        return pounds(value)
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     if isinstance(value, list):
@@ -497,7 +618,7 @@ def readable(value, *, inline: bool = False) -> str:
                 return readable(value["to"], inline=True)
             return f"{readable(value['from'], inline=True)} → {readable(value['to'], inline=True)}"
         return ("; " if inline else "\n").join(
-            f"{label(key)}: {readable(item, inline=True)}" for key, item in value.items()
+            f"{label(key)}: {readable(item, inline=True, key=key)}" for key, item in value.items()
         )
     if inline and isinstance(value, str):
         return ", ".join(line.strip() for line in value.splitlines() if line.strip())
@@ -517,16 +638,17 @@ def readable_sections(export: dict) -> list[dict]:
     and `records` (per record its (label, text) pairs)."""
     sections = []
     for title, data in export["sections"].items():
-        section = {"title": title, "anchor": f"section-{slugify(title)}", "empty": not data}
+        # The anchor comes from the title as exported, so it is the same in every language.
+        section = {"title": _(title), "anchor": f"section-{slugify(title)}", "empty": not data}
         if isinstance(data, dict):
-            section["fields"] = [(label(key), readable(value)) for key, value in data.items()]
+            section["fields"] = [(label(key), readable(value, key=key)) for key, value in data.items()]
         else:
             keys = _columns(data)
             section["columns"] = [label(key) for key in keys]
-            section["rows"] = [[readable(row.get(key)) for key in keys] for row in data]
+            section["rows"] = [[readable(row.get(key), key=key) for key in keys] for row in data]
             # One record at a time (phones, print): only the details that hold something.
             section["records"] = [
-                [(label(key), readable(value)) for key, value in row.items()
+                [(label(key), readable(value, key=key)) for key, value in row.items()
                  if value not in (None, "", [], {})]
                 for row in data
             ]
@@ -539,9 +661,10 @@ def render_export_report(report) -> tuple[str, dict]:
     fields are in it only when the report was requested as holding them, which also limits
     who may open it (`Report.objects.visible_to`)."""
     export = partner_export(report.partner, sensitive=report.includes_sensitive_data)
-    return "reports/partner_export.html", {
-        "partner": report.partner, "export": export, "sections": readable_sections(export),
-    }
+    # Made for the partner: its headings and details are in their language.
+    with in_language(report.partner.language):
+        sections = readable_sections(export)
+    return "reports/partner_export.html", {"partner": report.partner, "export": export, "sections": sections}
 
 
 def register() -> None:

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from coprod.forms import DateRangeFilterForm
 from coprod.models import Service
@@ -24,27 +25,30 @@ class PartnerFilter(django_filters.FilterSet):
     """Search and filters of the staff partner list. The filters on sensitive data
     (access needs, lived experience) are removed for staff without the permission."""
 
-    q = django_filters.CharFilter(method="search", label="Search",
-                                  help_text="Name, preferred name or e-mail address.")
-    status = django_filters.ChoiceFilter(choices=Partner.Status.choices, empty_label="Any status")
+    q = django_filters.CharFilter(method="search", label=_("Search"),
+                                  help_text=_("Name, preferred name or e-mail address."))
+    status = django_filters.ChoiceFilter(choices=Partner.Status.choices, empty_label=_("Any status"))
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.only("pk", "name"),
-                                               empty_label="Any service", label="Service", widget=NameSelect)
+                                               empty_label=_("Any service"), label=_("Service"),
+                                               widget=NameSelect)
     access_need = django_filters.ModelChoiceFilter(
-        field_name="access_needs", queryset=AccessNeed.objects.all(), empty_label="Any access need",
-        label="Access need",
+        field_name="access_needs", queryset=AccessNeed.objects.all(), empty_label=_("Any access need"),
+        label=_("Access need"),
     )
     lived_experience = django_filters.ModelChoiceFilter(
         field_name="lived_experience", queryset=LivedExperienceArea.objects.all(),
-        empty_label="Any area", label="Lived experience",
+        empty_label=_("Any area"), label=_("Lived experience"),
     )
     training = django_filters.ChoiceFilter(
-        method="filter_training", choices=[("due", "Training due"), ("up_to_date", "Up to date")],
-        empty_label="Any training", label="Training",
+        method="filter_training", choices=[("due", _("Training due")), ("up_to_date", _("Up to date"))],
+        empty_label=_("Any training"), label=_("Training"),
     )
 
-    active_from = django_filters.DateFilter(method="filter_became_active", label="Became active on or after",
+    active_from = django_filters.DateFilter(method="filter_became_active", label=_("Became active on or "
+                                                                                   "after"),
                                             widget=forms.DateInput(attrs={"type": "date"}))
-    active_to = django_filters.DateFilter(method="filter_became_active", label="Became active on or before",
+    active_to = django_filters.DateFilter(method="filter_became_active", label=_("Became active on or "
+                                                                                 "before"),
                                           widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:

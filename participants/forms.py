@@ -7,8 +7,10 @@ import re
 from allauth.account import forms as allauth_forms
 from allauth.core import context as allauth_context
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
 
 from coprod import bounds
 from coprod.dates import DateField
@@ -28,38 +30,47 @@ from .partner_field import PartnerField
 PHONE = re.compile(r"^\+?[0-9 ()\-]+$")
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages coprod speaks, each named in itself, after "no preference" (blank: the
+    organisation's default language)."""
+    default = dict(settings.LANGUAGES)[settings.LANGUAGE_CODE]
+    return [("", _("No preference (%(language)s)") % {"language": default}), *settings.LANGUAGES]
+
+
 class MyDetailsForm(forms.ModelForm):
     """The partner's own details, in plain English."""
 
     access_needs = forms.ModelMultipleChoiceField(
         queryset=AccessNeed.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="What helps you take part?",
-        help_text="Tick all that help you. We use this to plan meetings with you.",
+        label=_("What helps you take part?"),
+        help_text=_("Tick all that help you. We use this to plan meetings with you."),
     )
 
     class Meta:
         model = Partner
-        fields = ["preferred_name", "pronouns", "preferred_contact", "email", "phone", "address",
+        fields = ["preferred_name", "pronouns", "language", "preferred_contact", "email", "phone", "address",
                   "access_needs", "interpreter_language", "access_notes", "availability"]
         labels = {
-            "preferred_name": "What would you like us to call you?",
-            "pronouns": "Your pronouns",
-            "preferred_contact": "How would you like us to contact you?",
-            "email": "E-mail address",
-            "phone": "Phone number",
-            "address": "Postal address",
-            "interpreter_language": "If you need an interpreter, which language?",
-            "access_notes": "Anything else that helps you take part",
-            "availability": "When can you usually take part?",
+            "preferred_name": _("What would you like us to call you?"),
+            "language": _("Which language would you like us to use?"),
+            "pronouns": _("Your pronouns"),
+            "preferred_contact": _("How would you like us to contact you?"),
+            "email": _("E-mail address"),
+            "phone": _("Phone number"),
+            "address": _("Postal address"),
+            "interpreter_language": _("If you need an interpreter, which language?"),
+            "access_notes": _("Anything else that helps you take part"),
+            "availability": _("When can you usually take part?"),
         }
         help_texts = {
-            "preferred_name": "Leave it empty to use your full name.",
-            "pronouns": "If you want to tell us. For example: she/her, he/him, they/them.",
+            "preferred_name": _("Leave it empty to use your full name."),
+            "pronouns": _("If you want to tell us. For example: she/her, he/him, they/them."),
+            "language": _("For your pages, and for the e-mails, text messages and letters we send you."),
             "email": "",
-            "phone": "A mobile number if you would like text messages.",
-            "interpreter_language": "For example: Polish, Somali, Arabic.",
-            "access_notes": "For example: I need a break every hour.",
-            "availability": "For example: weekday mornings, not school holidays.",
+            "phone": _("A mobile number if you would like text messages."),
+            "interpreter_language": _("For example: Polish, Somali, Arabic."),
+            "access_notes": _("For example: I need a break every hour."),
+            "availability": _("For example: weekday mornings, not school holidays."),
         }
         # WCAG 1.3.5: the browser may fill in the partner's own details (autocomplete).
         widgets = {
@@ -74,13 +85,15 @@ class MyDetailsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_contact"].choices = [
-            (value, "Through my link worker" if value == Partner.ContactMethod.LINK_WORKER else label)
+            (value, _("Through my link worker") if value == Partner.ContactMethod.LINK_WORKER else label)
             for value, label in Partner.ContactMethod.choices]
+        self.fields["language"].choices = language_choices()
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
         if phone and (not PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
-            raise forms.ValidationError("Enter a phone number using numbers only, for example 07700 900123.")
+            raise forms.ValidationError(_("Enter a phone number using numbers only, for example 07700 "
+                                          "900123."))
         return phone
 
 
@@ -91,12 +104,13 @@ class MyRemindersForm(forms.ModelForm):
         model = Partner
         fields = ["preferred_contact", "reminders"]
         labels = {
-            "preferred_contact": "How would you like us to contact you?",
-            "reminders": "When would you like a reminder before a meeting?",
+            "preferred_contact": _("How would you like us to contact you?"),
+            "reminders": _("When would you like a reminder before a meeting?"),
         }
         help_texts = {
-            "preferred_contact": "Text messages go to your phone number and letters to your postal address. "
-                                 "If you choose a phone call, a member of staff rings you.",
+            "preferred_contact": _("Text messages go to your phone number and letters to your postal "
+                                   "address. "
+                                 "If you choose a phone call, a member of staff rings you."),
             "reminders": "",
         }
         widgets = {"preferred_contact": forms.RadioSelect, "reminders": forms.RadioSelect}
@@ -104,10 +118,10 @@ class MyRemindersForm(forms.ModelForm):
 
 class ConsentStatementForm(forms.Form):
     topic = forms.ChoiceField(choices=ConsentStatement.Topic.choices, widget=forms.RadioSelect,
-                              label="Which consent is this?")
+                              label=_("Which consent is this?"))
     wording = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), label="New wording",
-        help_text="Plain English, as the partner will read it before they press “Yes, I agree”.",
+        widget=forms.Textarea(attrs={"rows": 5}), label=_("New wording"),
+        help_text=_("Plain English, as the partner will read it before they press “Yes, I agree”."),
     )
 
 
@@ -116,14 +130,14 @@ class CourseForm(forms.ModelForm):
         model = Course
         fields = ["name", "description", "valid_for_months", "required_for_partners", "required_for_staff"]
         labels = {
-            "valid_for_months": "Needs refreshing after (months)",
-            "required_for_partners": "Every partner must do it",
-            "required_for_staff": "Every staff member must do it",
+            "valid_for_months": _("Needs refreshing after (months)"),
+            "required_for_partners": _("Every partner must do it"),
+            "required_for_staff": _("Every staff member must do it"),
         }
         help_texts = {
-            "valid_for_months": "Leave empty if it never needs refreshing.",
-            "required_for_partners": "Partners without a completion that counts are listed as due.",
-            "required_for_staff": "Staff members without a completion that counts are listed as due.",
+            "valid_for_months": _("Leave empty if it never needs refreshing."),
+            "required_for_partners": _("Partners without a completion that counts are listed as due."),
+            "required_for_staff": _("Staff members without a completion that counts are listed as due."),
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -134,22 +148,22 @@ class _StaffChoiceField(forms.ModelChoiceField):
 
 
 class TrainingRecordForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=Course.objects.all(), label="Course")
-    partner = PartnerField(scope="current", required=False, label="Partner")
+    course = forms.ModelChoiceField(queryset=Course.objects.all(), label=_("Course"))
+    partner = PartnerField(scope="current", required=False, label=_("Partner"))
     user = _StaffChoiceField(
         queryset=get_user_model().objects.filter(is_staff_member=True, is_active=True), required=False,
-        label="Or a staff member", empty_label="(not a staff member)",
+        label=_("Or a staff member"), empty_label=_("(not a staff member)"),
     )
     completed_on = DateField(
-        label="Date completed",
-        help_text="The expiry date is worked out from the course.",
+        label=_("Date completed"),
+        help_text=_("The expiry date is worked out from the course."),
         validators=[bounds.TRAINING_COMPLETED],
     )
 
     def clean(self):
         cleaned = super().clean()
         if "partner" not in self.errors and bool(cleaned.get("partner")) == bool(cleaned.get("user")):
-            raise forms.ValidationError("Choose either a partner or a staff member (one of the two).")
+            raise forms.ValidationError(_("Choose either a partner or a staff member (one of the two)."))
         return cleaned
 
 
@@ -166,18 +180,19 @@ class PartnerForm(forms.ModelForm):
             "full_name", "preferred_name", "pronouns",
             "email", "phone", "address", "preferred_contact",
             "strengths", "skills", "interests", "availability",
-            "service", "link_worker", "payment_preference",
+            "service", "link_worker", "payment_preference", "language",
             "access_needs", "interpreter_language", "access_notes", "lived_experience", "benefit_check",
         ]
-        labels = {"full_name": "Full name", "email": "E-mail address", "service": "Service or team",
-                  "lived_experience": "Areas of lived experience"}
+        labels = {"full_name": _("Full name"), "email": _("E-mail address"), "service": _("Service or team"),
+                  "lived_experience": _("Areas of lived experience"), "language": _("Language")}
         help_texts = {
-            "full_name": "The only detail you must give. Everything else can be added later.",
-            "email": "Leave empty if they have no e-mail address: staff then act for them.",
-            "preferred_contact": "With no e-mail address, phone number or postal address, choose "
-                                 "“through their link worker”.",
-            "strengths": "What they bring: what they are good at, what they know from experience.",
-            "skills": "For example: chairing, interviewing, writing, languages.",
+            "full_name": _("The only detail you must give. Everything else can be added later."),
+            "email": _("Leave empty if they have no e-mail address: staff then act for them."),
+            "preferred_contact": _("With no e-mail address, phone number or postal address, choose "
+                                 "“through their link worker”."),
+            "strengths": _("What they bring: what they are good at, what they know from experience."),
+            "skills": _("For example: chairing, interviewing, writing, languages."),
+            "language": _("The language of what we send them and, if they sign in, of their pages."),
         }
         widgets = {
             **text_boxes(address=3, strengths=3, skills=2, interests=2, availability=2, access_notes=3),
@@ -192,38 +207,40 @@ class PartnerForm(forms.ModelForm):
                 del self.fields[name]
         self.fields["link_worker"].queryset = get_user_model().objects.filter(
             is_staff_member=True, is_active=True)
-        self.fields["link_worker"].empty_label = "(nobody yet)"
+        self.fields["link_worker"].empty_label = _("(nobody yet)")
         # Someone else's details: the browser must not offer the member of staff's own.
         for name in ("full_name", "preferred_name", "email", "phone", "address"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["phone"].widget.attrs["inputmode"] = "tel"
-        self.fields["service"].empty_label = "(none)"
-        self.fields["phone"].help_text = "A mobile number if they would like text messages."
+        self.fields["service"].empty_label = _("(none)")
+        self.fields["language"].choices = language_choices()
+        self.fields["phone"].help_text = _("A mobile number if they would like text messages.")
         self.fields["full_name"].error_messages["required"] = (
-            "Enter their full name. Every other detail can be added later.")
+            _("Enter their full name. Every other detail can be added later."))
         self.fields["email"].error_messages["invalid"] = (
-            "Enter a valid email address in the form name@example.org, or leave it empty.")
+            _("Enter a valid email address in the form name@example.org, or leave it empty."))
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
         if phone and (not PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
-            raise forms.ValidationError("Enter a phone number using numbers only, for example 07700 900123.")
+            raise forms.ValidationError(_("Enter a phone number using numbers only, for example 07700 "
+                                          "900123."))
         return phone
 
 
 class PartnerCreateForm(PartnerForm):
     status = forms.ChoiceField(
-        choices=Partner.Status.choices, initial=Partner.Status.ENQUIRY, label="Where are they now?",
-        help_text="Enquiry if they have only asked about getting involved.",
+        choices=Partner.Status.choices, initial=Partner.Status.ENQUIRY, label=_("Where are they now?"),
+        help_text=_("Enquiry if they have only asked about getting involved."),
     )
 
 
 class StatusChangeForm(forms.Form):
-    status = forms.ChoiceField(choices=Partner.Status.choices, label="New status")
+    status = forms.ChoiceField(choices=Partner.Status.choices, label=_("New status"))
     note = forms.CharField(
-        max_length=300, required=False, label="Note (optional)",
-        help_text="Why, for the team. It is kept on their record and not sent to them.",
-        error_messages={"max_length": "Keep the note to 300 characters or fewer."},
+        max_length=300, required=False, label=_("Note (optional)"),
+        help_text=_("Why, for the team. It is kept on their record and not sent to them."),
+        error_messages={"max_length": _("Keep the note to 300 characters or fewer.")},
     )
 
     def __init__(self, *args, current: str | None = None, **kwargs):
@@ -238,18 +255,18 @@ class AccessNeedForm(forms.ModelForm):
     class Meta:
         model = AccessNeed
         fields = ["name", "description", "order"]
-        labels = {"order": "Position in the list"}
-        help_texts = {"description": "A few words that say what it means in practice.",
-                      "order": "Lower numbers come first."}
-        error_messages = {"name": {"unique": "There is already an access need with this name."}}
+        labels = {"order": _("Position in the list")}
+        help_texts = {"description": _("A few words that say what it means in practice."),
+                      "order": _("Lower numbers come first.")}
+        error_messages = {"name": {"unique": _("There is already an access need with this name.")}}
 
 
 class LivedExperienceAreaForm(forms.ModelForm):
     class Meta:
         model = LivedExperienceArea
         fields = ["name"]
-        help_texts = {"name": "For example: homelessness, debt, care leaver."}
-        error_messages = {"name": {"unique": "There is already an area with this name."}}
+        help_texts = {"name": _("For example: homelessness, debt, care leaver.")}
+        error_messages = {"name": {"unique": _("There is already an area with this name.")}}
 
 
 # --- Invitations ------------------------------------------------------------
@@ -259,21 +276,22 @@ class InvitationForm(forms.Form):
     """Staff invite a partner, a trustee or a staff member. Inviting from a
     partner's record fixes the role to partner."""
 
-    full_name = forms.CharField(label="Full name", max_length=150,
-                                error_messages={"required": "Enter the name of the person you are inviting."})
+    full_name = forms.CharField(label=_("Full name"), max_length=150,
+                                error_messages={"required": _("Enter the name of the person you are "
+                                                              "inviting.")})
     email = forms.EmailField(
-        label="E-mail address", help_text="The invitation link is sent here.",
-        error_messages={"required": "Enter the e-mail address the invitation should go to.",
-                        "invalid": "Enter a whole e-mail address, like name@example.org."},
+        label=_("E-mail address"), help_text=_("The invitation link is sent here."),
+        error_messages={"required": _("Enter the e-mail address the invitation should go to."),
+                        "invalid": _("Enter a whole e-mail address, like name@example.org.")},
     )
     role = forms.ChoiceField(
-        label="Joining as", choices=Invitation.Role.choices, widget=forms.RadioSelect,
-        help_text="A new partner gets a partner record too, starting at induction.",
-        error_messages={"required": "Choose whether they join as a partner, a trustee or staff."},
+        label=_("Joining as"), choices=Invitation.Role.choices, widget=forms.RadioSelect,
+        help_text=_("A new partner gets a partner record too, starting at induction."),
+        error_messages={"required": _("Choose whether they join as a partner, a trustee or staff.")},
     )
     days_valid = forms.IntegerField(
-        label="The link works for (days)", min_value=1, max_value=bounds.INVITATION_MAX_DAYS, initial=14,
-        help_text="After that it stops working. You can re-send it at any time.",
+        label=_("The link works for (days)"), min_value=1, max_value=bounds.INVITATION_MAX_DAYS, initial=14,
+        help_text=_("After that it stops working. You can re-send it at any time."),
     )
 
     def __init__(self, *args, partner: Partner | None = None, **kwargs):
@@ -284,7 +302,8 @@ class InvitationForm(forms.Form):
         if partner is not None:
             self.fields["role"].choices = [(Invitation.Role.PARTNER, Invitation.Role.PARTNER.label)]
             self.fields["role"].initial = Invitation.Role.PARTNER
-            self.fields["role"].help_text = f"The login will be linked to {partner}'s partner record."
+            self.fields["role"].help_text = _("The login will be linked to %(partner)s's partner record.") % {
+                "partner": partner}
             self.initial.setdefault("full_name", partner.full_name)
             self.initial.setdefault("email", partner.email)
 
@@ -296,18 +315,19 @@ class AcceptInvitationForm(forms.Form):
     CODE = "code"
 
     how = forms.ChoiceField(
-        label="How would you like to sign in?", widget=forms.RadioSelect,
-        choices=[(PASSWORD, "Set a password"), (CODE, "I'd rather get a sign-in code by e-mail each time")],
-        error_messages={"required": "Choose how you would like to sign in."},
+        label=_("How would you like to sign in?"), widget=forms.RadioSelect,
+        choices=[(PASSWORD, _("Set a password")), (CODE, _("I'd rather get a sign-in code by e-mail each "
+                                                           "time"))],
+        error_messages={"required": _("Choose how you would like to sign in.")},
     )
     password1 = forms.CharField(
-        label="Choose a password", required=False, strip=False,
+        label=_("Choose a password"), required=False, strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Only if you chose a password. At least 8 characters. Not a common password, "
-                  "not only numbers, and not like your name or e-mail address.",
+        help_text=_("Only if you chose a password. At least 8 characters. Not a common password, "
+                  "not only numbers, and not like your name or e-mail address."),
     )
     password2 = forms.CharField(
-        label="Type the password again", required=False, strip=False,
+        label=_("Type the password again"), required=False, strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -321,9 +341,9 @@ class AcceptInvitationForm(forms.Form):
             return cleaned
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if not password1:
-            self.add_error("password1", "Type a password, or choose a sign-in code by e-mail instead.")
+            self.add_error("password1", _("Type a password, or choose a sign-in code by e-mail instead."))
         elif password1 != password2:
-            self.add_error("password2", "The two passwords are not the same. Please type them again.")
+            self.add_error("password2", _("The two passwords are not the same. Please type them again."))
         else:
             candidate = get_user_model()(email=self.invitation.email, full_name=self.invitation.full_name)
             try:
@@ -347,8 +367,8 @@ class EraseForm(forms.Form):
     """Staff confirm an erasure by typing the partner's full name."""
 
     confirm_name = forms.CharField(
-        max_length=150, label="Type their full name to confirm",
-        help_text="Exactly as shown above. Erasure cannot be undone.",
+        max_length=150, label=_("Type their full name to confirm"),
+        help_text=_("Exactly as shown above. Erasure cannot be undone."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -357,12 +377,12 @@ class ErasureRequestForm(forms.Form):
     """A partner asks us to delete their information."""
 
     confirm = forms.BooleanField(
-        label="Yes, I want you to delete my information",
-        error_messages={"required": "Tick the box to tell us you want your information deleted."},
+        label=_("Yes, I want you to delete my information"),
+        error_messages={"required": _("Tick the box to tell us you want your information deleted.")},
     )
     message = forms.CharField(
-        required=False, max_length=1000, label="Anything you want to tell us (you do not have to)",
-        help_text="For example: the best way to reach you about this.",
+        required=False, max_length=1000, label=_("Anything you want to tell us (you do not have to)"),
+        help_text=_("For example: the best way to reach you about this."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -375,7 +395,7 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "E-mail address"
+        self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.update(placeholder="", autocomplete="email")
 
     def clean_email(self) -> str:
@@ -394,11 +414,11 @@ class LoginForm(allauth_forms.LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "E-mail address"
+        self.fields["login"].label = _("E-mail address")
         self.fields["login"].widget.attrs.update(placeholder="", autocomplete="email")
         self.fields["password"].widget.attrs["placeholder"] = ""
         if "remember" in self.fields:
-            self.fields["remember"].label = "Keep me signed in on this device"
+            self.fields["remember"].label = _("Keep me signed in on this device")
 
 
 class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
@@ -406,6 +426,6 @@ class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].label = "Sign-in code"
-        self.fields["code"].help_text = "The 6 digits in the e-mail we sent you."
+        self.fields["code"].label = _("Sign-in code")
+        self.fields["code"].help_text = _("The 6 digits in the e-mail we sent you.")
         self.fields["code"].widget.attrs.update(placeholder="", inputmode="numeric")

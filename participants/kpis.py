@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from coprod import registry
 from coprod.kpis import Dashboard
@@ -32,13 +33,13 @@ def people(period: Period, service: Service | None) -> list[Figure]:
     )
     service_id = service.pk if service else None
     return [
-        Figure("Active partners", counts["active"],
+        Figure(_("Active partners"), counts["active"],
                href=link("participants:partner_list", status="active", service=service_id)),
-        Figure("Newly active partners", changes.values("partner").distinct().count(),
-               note="Became active in the period, after induction.",
+        Figure(_("Newly active partners"), changes.values("partner").distinct().count(),
+               note=_("Became active in the period, after induction."),
                href=link("participants:partner_list", active_from=period.start, active_to=period.end,
                           service=service_id)),
-        Figure("Partners due training", counts["due"], higher_is_better=False,
+        Figure(_("Partners due training"), counts["due"], higher_is_better=False,
                href=link("participants:training_due")),
     ]
 
@@ -46,7 +47,7 @@ def people(period: Period, service: Service | None) -> list[Figure]:
 
 def _contribute(board: Dashboard, period: Period, service: Service | None,
                 organisation: Organisation) -> None:
-    board.sections["People"] = people(period, service)
+    board.sections[_("People")] = people(period, service)
 
 
 def _columns(period: Period):

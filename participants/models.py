@@ -25,6 +25,7 @@ from django.db.models import When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coprod.models import NamedModel
@@ -102,16 +103,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     hold several roles. See `coprod.roles`.
     """
 
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(max_length=150)
     # The language their pages are shown in; blank: the switcher's or the browser's choice.
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff_member = models.BooleanField(
-        "staff member", default=False, help_text="Can use the staff portal."
+        _("staff member"), default=False, help_text=_("Can use the staff portal.")
     )
     is_trustee = models.BooleanField(
-        "trustee", default=False, help_text="Can read the dashboard and governance reports."
+        _("trustee"), default=False, help_text=_("Can read the dashboard and governance reports.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -227,49 +228,50 @@ class Partner(models.Model):
     staff then act for them."""
 
     class Status(models.TextChoices):
-        ENQUIRY = "enquiry", "Enquiry"
-        INDUCTION = "induction", "Induction"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        LEFT = "left", "Left"
+        ENQUIRY = "enquiry", _("Enquiry")
+        INDUCTION = "induction", _("Induction")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        LEFT = "left", _("Left")
 
     class ContactMethod(models.TextChoices):
-        EMAIL = "email", "E-mail"
-        PHONE = "phone", "Phone call"
-        TEXT = "text", "Text message"
-        POST = "post", "Post"
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
+        POST = "post", _("Post")
         # Homelessness and similar services: no e-mail, phone or address of their own.
-        LINK_WORKER = "link", "No contact details: through their link worker"
+        LINK_WORKER = "link", _("No contact details: through their link worker")
 
     class Reminders(models.TextChoices):
-        USUAL = "usual", "When the team usually sends them"
-        WEEK = "week", "A week before and the day before"
-        TWO_DAYS = "two_days", "Two days before"
-        DAY_BEFORE = "day_before", "The day before"
-        MORNING = "morning", "On the morning of the meeting"
-        NONE = "none", "No reminders, please"
+        USUAL = "usual", _("When the team usually sends them")
+        WEEK = "week", _("A week before and the day before")
+        TWO_DAYS = "two_days", _("Two days before")
+        DAY_BEFORE = "day_before", _("The day before")
+        MORNING = "morning", _("On the morning of the meeting")
+        NONE = "none", _("No reminders, please")
 
     class PaymentPreference(models.TextChoices):
-        BANK_TRANSFER = "bank_transfer", "Bank transfer"
-        VOUCHER = "voucher", "Voucher"
-        CASH = "cash", "Cash"
-        DECLINES = "declines", "Declines payment"
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        VOUCHER = "voucher", _("Voucher")
+        CASH = "cash", _("Cash")
+        DECLINES = "declines", _("Declines payment")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner",
     )
     full_name = models.CharField(max_length=150)
-    preferred_name = models.CharField(max_length=80, blank=True, help_text="What they like to be called.")
-    pronouns = models.CharField(max_length=40, blank=True, help_text="For example: she/her, they/them.")
-    email = models.EmailField("e-mail address", blank=True)
+    preferred_name = models.CharField(max_length=80, blank=True, help_text=_("What they like to be called."))
+    pronouns = models.CharField(max_length=40, blank=True, help_text=_("For example: she/her, they/them."))
+    email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField("postal address", blank=True)
+    address = models.TextField(_("postal address"), blank=True)
     preferred_contact = models.CharField(
-        "preferred way to contact", max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL,
+        _("preferred way to contact"), max_length=10, choices=ContactMethod.choices,
+        default=ContactMethod.EMAIL,
     )
     reminders = models.CharField(
-        "meeting reminders", max_length=12, choices=Reminders.choices, default=Reminders.USUAL,
-        help_text="How far ahead they are reminded of a meeting, on their preferred way to contact.",
+        _("meeting reminders"), max_length=12, choices=Reminders.choices, default=Reminders.USUAL,
+        help_text=_("How far ahead they are reminded of a meeting, on their preferred way to contact."),
     )
     # Sensitive: visible only with the "view sensitive partner data" permission.
     access_needs = models.ManyToManyField(AccessNeed, blank=True, related_name="partners")
@@ -277,23 +279,23 @@ class Partner(models.Model):
     # the organisation's default language.
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
     interpreter_language = models.CharField(
-        max_length=80, blank=True, help_text="If an interpreter is needed: which language."
+        max_length=80, blank=True, help_text=_("If an interpreter is needed: which language.")
     )
     access_notes = models.TextField(
-        "other access needs", blank=True, help_text="Anything else that helps them take part."
+        _("other access needs"), blank=True, help_text=_("Anything else that helps them take part.")
     )
     lived_experience = models.ManyToManyField(
-        LivedExperienceArea, blank=True, related_name="partners", verbose_name="areas of lived experience"
+        LivedExperienceArea, blank=True, related_name="partners", verbose_name=_("areas of lived experience")
     )
     benefit_check = models.BooleanField(
-        "payments checked against benefit rules", default=False,
-        help_text="Their payments must be checked against benefit earnings limits before approval.",
+        _("payments checked against benefit rules"), default=False,
+        help_text=_("Their payments must be checked against benefit earnings limits before approval."),
     )
     # What they bring.
-    strengths = models.TextField("strengths", blank=True, help_text="What they bring.")
+    strengths = models.TextField(_("strengths"), blank=True, help_text=_("What they bring."))
     skills = models.TextField(blank=True)
-    interests = models.TextField(blank=True, help_text="What they would like to get involved in.")
-    availability = models.TextField(blank=True, help_text="When they can take part.")
+    interests = models.TextField(blank=True, help_text=_("What they would like to get involved in."))
+    availability = models.TextField(blank=True, help_text=_("When they can take part."))
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ENQUIRY)
     service = models.ForeignKey(
         "coprod.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="partners"
@@ -301,7 +303,7 @@ class Partner(models.Model):
     link_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="linked_partners", limit_choices_to={"is_staff_member": True},
-        help_text="The staff member they can go to.",
+        help_text=_("The staff member they can go to."),
     )
     payment_preference = models.CharField(
         max_length=16, choices=PaymentPreference.choices, default=PaymentPreference.BANK_TRANSFER,
@@ -321,7 +323,7 @@ class Partner(models.Model):
         indexes = [models.Index(fields=["full_name"], name="partner_by_name")]
         permissions = [
             ("view_sensitive_partner_data",
-             "Can see and change partners' lived experience, access needs and benefit flag"),
+             _("Can see and change partners' lived experience, access needs and benefit flag")),
         ]
 
     def __str__(self) -> str:
@@ -426,16 +428,16 @@ class Invitation(models.Model):
     """A staff invitation by e-mail: the only way to get a login."""
 
     class Role(models.TextChoices):
-        PARTNER = "partner", "Lived-experience partner"
-        TRUSTEE = "trustee", "Trustee"
-        STAFF = "staff", "Staff member"
+        PARTNER = "partner", _("Lived-experience partner")
+        TRUSTEE = "trustee", _("Trustee")
+        STAFF = "staff", _("Staff member")
 
-    email = models.EmailField("e-mail address")
+    email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(max_length=150)
     role = models.CharField(max_length=10, choices=Role.choices)
     partner = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations",
-        help_text="The partner record the new login is linked to.",
+        help_text=_("The partner record the new login is linked to."),
     )
     token = models.CharField(max_length=64, unique=True)
     created_by = by_user()
@@ -452,6 +454,8 @@ class Invitation(models.Model):
 
     # The values of `state`, in the order staff see them.
     STATES = ("pending", "expired", "accepted", "revoked")
+    STATE_LABELS = {"pending": _("Pending"), "expired": _("Expired"), "accepted": _("Accepted"),
+                    "revoked": _("Revoked")}
 
     objects = InvitationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -461,6 +465,11 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}> as {self.get_role_display()}"
+
+    @classmethod
+    def state_label(cls, state: str) -> str:
+        """One of `STATES` as people read it, in their language."""
+        return str(cls.STATE_LABELS.get(state, state))
 
     @property
     def state(self) -> str:
@@ -550,14 +559,14 @@ class ConsentStatement(models.Model):
     """A versioned wording of what a partner is asked to agree to."""
 
     class Topic(models.TextChoices):
-        DATA = "data", "Keeping your information"
-        PHOTOS = "photos", "Photos"
-        QUOTES = "quotes", "Quotes in reports"
-        CONTACT = "contact", "Being contacted"
+        DATA = "data", _("Keeping your information")
+        PHOTOS = "photos", _("Photos")
+        QUOTES = "quotes", _("Quotes in reports")
+        CONTACT = "contact", _("Being contacted")
 
     topic = models.CharField(max_length=10, choices=Topic.choices)
     version = models.PositiveSmallIntegerField()
-    wording = models.TextField(help_text="The plain-English words the partner agrees to.")
+    wording = models.TextField(help_text=_("The plain-English words the partner agrees to."))
     effective_from = models.DateField(default=timezone.localdate)
 
     objects = ConsentStatementQuerySet.as_manager()
@@ -568,35 +577,36 @@ class ConsentStatement(models.Model):
         constraints = [models.UniqueConstraint(fields=["topic", "version"], name="one_wording_per_version")]
 
     def __str__(self) -> str:
-        return f"{self.get_topic_display()} (version {self.version})"
+        return _("%(topic)s (version %(version)s)") % {
+            "topic": self.get_topic_display(), "version": self.version}
 
 
 # What happens when a partner agrees or stops agreeing, said to the partner.
 CONSENT_EFFECTS = {
     ConsentStatement.Topic.DATA: {
-        "agree": "we can keep your details so that we can invite you to things and pay you.",
-        "withdraw": "we will stop using your details to invite you to things. We still keep records of "
-                    "payments because the law says we must.",
+        "agree": _("we can keep your details so that we can invite you to things and pay you."),
+        "withdraw": _("we will stop using your details to invite you to things. We still keep records of "
+                    "payments because the law says we must."),
     },
     ConsentStatement.Topic.PHOTOS: {
-        "agree": "we can use photos of you from meetings and events.",
-        "withdraw": "we will not use photos of you from now on.",
+        "agree": _("we can use photos of you from meetings and events."),
+        "withdraw": _("we will not use photos of you from now on."),
     },
     ConsentStatement.Topic.QUOTES: {
-        "agree": "we can quote what you say in reports, without your name.",
-        "withdraw": "we will not quote what you say in any new report.",
+        "agree": _("we can quote what you say in reports, without your name."),
+        "withdraw": _("we will not quote what you say in any new report."),
     },
     ConsentStatement.Topic.CONTACT: {
-        "agree": "we can contact you about meetings, opportunities and payments.",
-        "withdraw": "we will not contact you. You can still contact us, and agree again here at any time.",
+        "agree": _("we can contact you about meetings, opportunities and payments."),
+        "withdraw": _("we will not contact you. You can still contact us, and agree again here at any time."),
     },
 }
 # What staff must not do while a consent is not in force.
 CONSENT_RESTRICTIONS = {
-    ConsentStatement.Topic.DATA: "No agreement to keep their data",
-    ConsentStatement.Topic.PHOTOS: "No photos",
-    ConsentStatement.Topic.QUOTES: "No quotes",
-    ConsentStatement.Topic.CONTACT: "Do not contact",
+    ConsentStatement.Topic.DATA: _("No agreement to keep their data"),
+    ConsentStatement.Topic.PHOTOS: _("No photos"),
+    ConsentStatement.Topic.QUOTES: _("No quotes"),
+    ConsentStatement.Topic.CONTACT: _("Do not contact"),
 }
 
 
@@ -631,7 +641,7 @@ class Consent(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="consents")
     statement = models.ForeignKey(ConsentStatement, on_delete=models.PROTECT, related_name="consents")
     agreed_at = models.DateTimeField(default=timezone.now)
-    recorded_by = by_user(help_text="Who recorded it (the partner, or staff for them).")
+    recorded_by = by_user(help_text=_("Who recorded it (the partner, or staff for them)."))
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
@@ -701,10 +711,10 @@ class Course(NamedModel):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
     valid_for_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Leave empty if it never needs refreshing."
+        null=True, blank=True, help_text=_("Leave empty if it never needs refreshing.")
     )
     required_for_partners = models.BooleanField(
-        default=False, help_text="Active partners are due for it until they have a current completion."
+        default=False, help_text=_("Active partners are due for it until they have a current completion.")
     )
     required_for_staff = models.BooleanField(default=False)
 
@@ -764,7 +774,7 @@ class TrainingRecord(models.Model):
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="training")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="training", help_text="For staff training.")
+                             related_name="training", help_text=_("For staff training."))
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     recorded_by = by_user()
@@ -802,31 +812,32 @@ class ImportBatch(models.Model):
     is deleted once it is imported or given up."""
 
     class Kind(models.TextChoices):
-        PARTNERS = "partners", "Partners"
-        PEOPLE = "people", "Staff and trustees"
+        PARTNERS = "partners", _("Partners")
+        PEOPLE = "people", _("Staff and trustees")
 
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", "Waiting for its columns to be matched"
-        MAPPED = "mapped", "Ready to preview"
-        QUEUED = "queued", "Waiting to be imported"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Not imported"
-        CANCELLED = "cancelled", "Given up"
+        UPLOADED = "uploaded", _("Waiting for its columns to be matched")
+        MAPPED = "mapped", _("Ready to preview")
+        QUEUED = "queued", _("Waiting to be imported")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+        CANCELLED = "cancelled", _("Given up")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    filename = models.CharField(max_length=200, help_text="The name of the file as it was uploaded.")
+    filename = models.CharField(max_length=200, help_text=_("The name of the file as it was uploaded."))
     file = models.FileField(upload_to=_import_upload_to, blank=True)
-    headers = models.JSONField(default=list, blank=True, help_text="The file's column headings, in order.")
-    mapping = models.JSONField(default=dict, blank=True, help_text="Column heading → coprod field.")
+    headers = models.JSONField(default=list, blank=True, help_text=_("The file's column headings, in order."))
+    mapping = models.JSONField(default=dict, blank=True, help_text=_("Column heading → coprod field."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
-    row_count = models.PositiveIntegerField(default=0, help_text="Rows with something in them.")
+    row_count = models.PositiveIntegerField(default=0, help_text=_("Rows with something in them."))
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
-    left_out_count = models.PositiveIntegerField(default=0, help_text="Rows with a problem, not imported.")
-    error = models.TextField(blank=True, help_text="Why it was not imported, in words people understand.")
+    left_out_count = models.PositiveIntegerField(default=0, help_text=_("Rows with a problem, not imported."))
+    error = models.TextField(blank=True, help_text=_("Why it was not imported, in words people understand."))
     people = models.JSONField(
         default=list, blank=True,
-        help_text="The partners (or, for staff and trustees, the invitations) the import created or updated.",
+        help_text=_("The partners (or, for staff and trustees, the invitations) the import created or "
+                    "updated."),
     )
     invited_count = models.PositiveIntegerField(default=0)
     not_invited_count = models.PositiveIntegerField(default=0)
@@ -840,7 +851,7 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "spreadsheet import"
+        verbose_name = _("spreadsheet import")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.filename}"
@@ -855,7 +866,7 @@ class ImportMapping(models.Model):
     (compared without case or spaces) is matched the same way next time."""
 
     kind = models.CharField(max_length=10, choices=ImportBatch.Kind.choices, unique=True)
-    mapping = models.JSONField(default=dict, blank=True, help_text="Heading (normalised) → coprod field.")
+    mapping = models.JSONField(default=dict, blank=True, help_text=_("Heading (normalised) → coprod field."))
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

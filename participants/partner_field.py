@@ -16,6 +16,7 @@ from dataclasses import field as dataclass_field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .models import Partner
 from .models import PartnerQuerySet
@@ -125,19 +126,19 @@ class PartnerField(forms.Field):
 
     widget = PartnerWidget
     default_error_messages = {
-        "required": "Type part of the partner's name, preferred name or e-mail address.",
-        "none": "No partner matches ‘%(text)s’. Check the spelling or search by e-mail.",
-        "several": "%(count)s partners match ‘%(text)s’. Choose one of them.",
-        "too_many": "More than %(most)s partners match ‘%(text)s’. Type more of their name, "
-                    "or their e-mail address.",
-        "gone": "That partner cannot be chosen here. Type part of their name to find them.",
-        "too_long": "Type at most %(most)s characters.",
+        "required": _("Type part of the partner's name, preferred name or e-mail address."),
+        "none": _("No partner matches ‘%(text)s’. Check the spelling or search by e-mail."),
+        "several": _("%(count)s partners match ‘%(text)s’. Choose one of them."),
+        "too_many": _("More than %(most)s partners match ‘%(text)s’. Type more of their name, "
+                    "or their e-mail address."),
+        "gone": _("That partner cannot be chosen here. Type part of their name to find them."),
+        "too_long": _("Type at most %(most)s characters."),
     }
 
     def __init__(self, *, scope: str = "current", **kwargs):
         if scope not in SCOPES:
             raise ValueError(f"Unknown partner scope {scope!r}: one of {', '.join(SCOPES)}.")
-        kwargs.setdefault("help_text", "Type part of their name, preferred name or e-mail address.")
+        kwargs.setdefault("help_text", _("Type part of their name, preferred name or e-mail address."))
         super().__init__(**kwargs)
         self.scope = scope
         self.widget.scope = scope

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from coprod.retention import RetentionItem
 from coprod.retention import RetentionRule
@@ -24,8 +26,9 @@ def _items(queryset: QuerySet) -> list[RetentionItem]:
     return [
         RetentionItem(
             pk=partner.pk,
-            reference=f"Partner {partner.pk}",
-            detail=f"Left on {format_date(timezone.localtime(partner.left_at), 'j F Y')}",
+            reference=gettext("Partner %(number)s") % {"number": partner.pk},
+            detail=gettext("Left on %(date)s") % {
+                "date": format_date(timezone.localtime(partner.left_at), "j F Y")},
             person=partner.full_name,
             url=reverse("participants:partner_detail", args=[partner.pk]),
         )
@@ -53,12 +56,12 @@ def _apply(*, pks: list[int], before: date) -> tuple[list[int], list[int]]:
 
 PARTNERS_WHO_LEFT = RetentionRule(
     key="partners",
-    title="Partners who left",
+    title=_("Partners who left"),
     verb="anonymised",
     order=20,
     years_setting="partner_retention_years",
-    limit="Partners whose status has been “left” for {years} years are anonymised, as “Erase their "
-          "personal data” does: their details and receipts go; what they were paid, and when, stays.",
+    limit=_("Partners whose status has been “left” for {years} years are anonymised, as “Erase their "
+          "personal data” does: their details and receipts go; what they were paid, and when, stays."),
     due=Partner.objects.left_before,
     items=_items,
     apply=_apply,

@@ -1,6 +1,8 @@
 """Who may do what with partners' records: the one home of these predicates, checked by the
 services (`coprod.roles.require`) and by the views and templates that offer the action."""
 
+from django.utils.translation import gettext as _
+
 from coprod.roles import SENSITIVE_DATA
 from coprod.roles import can_see_sensitive_data
 from coprod.roles import is_staff_member
@@ -37,4 +39,4 @@ def can_erase(user) -> bool:
 
 
 def require_staff(by) -> None:
-    require(can_run_participants, by, "Only staff can do this.")
+    require(can_run_participants, by, _("Only staff can do this."))

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coprod import bounds
 from coprod import notify
@@ -24,6 +28,7 @@ from coprod.changes import model_create
 from coprod.changes import model_delete
 from coprod.changes import model_save
 from coprod.changes import model_update
+from coprod.i18n import in_language
 from coprod.models import Organisation
 from coprod.models import Report
 from coprod.reports import report_request
@@ -60,7 +65,7 @@ PARTNER_M2M_FIELDS = ("access_needs", "lived_experience")
 PARTNER_FIELDS = (
     "full_name", "preferred_name", "pronouns", "email", "phone", "address", "preferred_contact",
     "strengths", "skills", "interests", "availability", "service", "link_worker", "payment_preference",
-    *Partner.SENSITIVE_FIELDS,
+    "language", *Partner.SENSITIVE_FIELDS,
 )
 
 
@@ -79,10 +84,11 @@ def _email_holder(email: str, partner: Partner | None) -> Partner | None:
 
 # The detail each way of being contacted needs: its field, its name, and what a partner is asked for.
 CONTACT_NEEDS = {
-    Partner.ContactMethod.EMAIL: ("email", "e-mail address", "an e-mail address"),
-    Partner.ContactMethod.PHONE: ("phone", "phone number", "a phone number"),
-    Partner.ContactMethod.TEXT: ("phone", "phone number", "a mobile number for texts"),
-    Partner.ContactMethod.POST: ("address", "postal address", "a postal address"),
+    Partner.ContactMethod.EMAIL: ("email", gettext_lazy("e-mail address"), gettext_lazy("an e-mail address")),
+    Partner.ContactMethod.PHONE: ("phone", gettext_lazy("phone number"), gettext_lazy("a phone number")),
+    Partner.ContactMethod.TEXT: ("phone", gettext_lazy("phone number"), gettext_lazy("a mobile number for "
+                                                                                     "texts")),
+    Partner.ContactMethod.POST: ("address", gettext_lazy("postal address"), gettext_lazy("a postal address")),
 }
 
 
@@ -102,24 +108,25 @@ def partner_data_check(*, data: dict, partner: Partner | None, by) -> dict:
     if unknown:
         raise ValueError(f"Not a partner detail staff can set: {', '.join(sorted(unknown))}")
     if set(data) & set(Partner.SENSITIVE_FIELDS) and not can_see_sensitive(by):
-        raise PermissionDenied("Only staff allowed to see sensitive data can change access needs, "
-                               "lived experience or the benefit check.")
+        raise PermissionDenied(_("Only staff allowed to see sensitive data can change access needs, "
+                               "lived experience or the benefit check."))
     errors = {}
     data = _bounded(data, errors)
     # Only fields being set are checked, except the name a record cannot be without.
     if partner is None or "full_name" in data:
         if not data.get("full_name"):
-            errors["full_name"] = "Enter their full name. Every other detail can be added later."
+            errors["full_name"] = _("Enter their full name. Every other detail can be added later.")
     if data.get("email"):
         try:
             validate_email(data["email"])
         except ValidationError:
-            errors["email"] = "Enter an e-mail address in the form name@example.org, or leave it empty."
+            errors["email"] = _("Enter an e-mail address in the form name@example.org, or leave it empty.")
         else:
             other = _email_holder(data["email"], partner)
             if other is not None:
-                errors["email"] = (f"{other.full_name} already has this e-mail address. "
-                                   "Each partner needs their own.")
+                errors["email"] = (_("%(name)s already has this e-mail address. Each partner needs their "
+                                     "own.")
+                                   % {"name": other.full_name})
     contact = data.get("preferred_contact", partner.preferred_contact if partner else "")
     if partner is None and contact == Partner.ContactMethod.EMAIL and not any(
             data.get(name) for name in ("email", "phone", "address")):
@@ -127,19 +134,39 @@ def partner_data_check(*, data: dict, partner: Partner | None, by) -> dict:
         contact = data["preferred_contact"] = Partner.ContactMethod.LINK_WORKER
     if missing := _missing_detail(data, partner, contact):
         what = missing[1]
-        errors["preferred_contact"] = (
-            f"They prefer {Partner.ContactMethod(contact).label.lower()}, but there is no {what} on "
-            f"their record. Add their {what} or choose another way to contact them."
-        )
+        errors["preferred_contact"] = _(
+            "They prefer %(way)s, but there is no %(detail)s on their record. Add their %(detail)s or choose "
+            "another way to contact them.") % {
+                "way": Partner.ContactMethod(contact).label.lower(), "detail": what}
+    if problem := _language_problem(data):
+        errors["language"] = problem
     link_worker = data.get("link_worker")
     if link_worker is not None and not is_staff_member(link_worker):
-        errors["link_worker"] = "The link worker must be a member of staff."
+        errors["link_worker"] = _("The link worker must be a member of staff.")
     if errors:
         raise ValidationError(errors)
     return data
 
 
+def _language_problem(data: dict) -> str | None:
+    """What is wrong with the language in `data`, if anything: coprod must speak it."""
+    if data.get("language", "") in {"", *(code for code, _name in settings.LANGUAGES)}:
+        return None
+    return _("Choose one of the languages in the list.")
+
+
 def _apply(partner: Partner, data: dict, *, by) -> list[str]:
+    """Set `data` on `partner` and save (see `_apply_fields`). A partner's language is their
+    login's too, so that their portal and what is sent to them agree. Answers the names changed."""
+    changed = _apply_fields(partner, data, by=by)
+    if "language" in data and partner.user_id is not None:
+        user_changed = model_update(instance=partner.user, data={"language": data["language"]}, by=by)
+        if user_changed and "language" not in changed:
+            changed.append("language")
+    return changed
+
+
+def _apply_fields(partner: Partner, data: dict, *, by) -> list[str]:
     """Set `data` on `partner` and save, so that one historical record (naming `by`)
     holds the whole change, many-to-many fields included. Answers the names changed."""
     changed = []
@@ -175,7 +202,7 @@ def partner_create(*, data: dict, status: str = Partner.Status.ENQUIRY, by) -> P
     """Record a new partner (with or without an e-mail address or a login)."""
     require_staff(by)
     if status not in Partner.Status.values:
-        raise ValidationError({"status": "Choose where they are in their journey."})
+        raise ValidationError({"status": _("Choose where they are in their journey.")})
     data = partner_data_check(data=data, partner=None, by=by)
     partner = model_create(Partner, by=by, status=status,
                            **{name: value for name, value in data.items() if name not in PARTNER_M2M_FIELDS})
@@ -193,7 +220,7 @@ def partner_update(*, partner: Partner, data: dict, by) -> list[str]:
     require_staff(by)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.is_erased:
-        raise ValidationError("This partner's details were erased; they can no longer be changed.")
+        raise ValidationError(_("This partner's details were erased; they can no longer be changed."))
     data = partner_data_check(data=data, partner=partner, by=by)
     return _apply(partner, data, by=by)
 
@@ -206,13 +233,14 @@ def partner_change_status(*, partner: Partner, status: str, note: str = "", by) 
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     note = (note or "").strip()
     if status not in Partner.Status.values:
-        raise ValidationError({"status": "Choose one of the statuses in the list."})
+        raise ValidationError({"status": _("Choose one of the statuses in the list.")})
     if partner.is_erased:
-        raise ValidationError("This partner's details were erased; their status can no longer change.")
+        raise ValidationError(_("This partner's details were erased; their status can no longer change."))
     if status == partner.status:
-        raise ValidationError({"status": f"Their status is already {partner.get_status_display()}."})
+        raise ValidationError({"status": _("Their status is already %(status)s.") % {
+            "status": partner.get_status_display()}})
     if len(note) > StatusChange._meta.get_field("note").max_length:
-        raise ValidationError({"note": "Keep the note to 300 characters or fewer."})
+        raise ValidationError({"note": _("Keep the note to 300 characters or fewer.")})
     change = StatusChange.objects.create(
         partner=partner, from_status=partner.status, to_status=status, changed_by=by,
         changed_at=timezone.now(), note=note,
@@ -232,11 +260,11 @@ def status_change_notify(*, status_change_id: int) -> bool:
         return False
     organisation = Organisation.current()
     context = {"partner": partner, "change": change, "organisation": organisation}
-    return email_partner(
-        partner, kind="partner_status_changed",
-        subject=f"{organisation.name}: your involvement is now {change.get_to_status_display().lower()}",
-        body=render_to_string("participants/email/status_change.txt", context),
-    ) is not None
+    with in_language(partner.language):
+        subject = _("%(organisation)s: your involvement is now %(status)s") % {
+            "organisation": organisation.name, "status": change.get_to_status_display().lower()}
+        body = render_to_string("participants/email/status_change.txt", context)
+    return email_partner(partner, kind="partner_status_changed", subject=subject, body=body) is not None
 
 
 # --- Access needs and lived-experience areas (the editable lists) ---
@@ -245,15 +273,17 @@ def status_change_notify(*, status_change_id: int) -> bool:
 def _clean_name(name: str, *, model, instance, noun: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": f"Enter a name for the {noun}."})
+        raise ValidationError({"name": _("Enter a name for the %(thing)s.") % {"thing": noun}})
     limit = model._meta.get_field("name").max_length
     if len(name) > limit:
-        raise ValidationError({"name": f"Keep the name to {limit} characters or fewer."})
+        raise ValidationError({"name": _("Keep the name to %(limit)s characters or fewer.") % {
+            "limit": limit}})
     clash = model.objects.filter(name__iexact=name)
     if instance is not None:
         clash = clash.exclude(pk=instance.pk)
     if clash.exists():
-        raise ValidationError({"name": f"There is already an {noun} called “{name}”."})
+        raise ValidationError({"name": _("There is already an %(thing)s called “%(name)s”.") % {
+            "thing": noun, "name": name}})
     return name
 
 
@@ -272,25 +302,25 @@ def _vocabulary_save(model, instance, *, noun: str, by, **fields):
 
 @transaction.atomic
 def access_need_create(*, name: str, description: str = "", order: int = 0, by) -> AccessNeed:
-    return _vocabulary_save(AccessNeed, None, noun="access need", by=by, name=name,
+    return _vocabulary_save(AccessNeed, None, noun=_("access need"), by=by, name=name,
                             description=(description or "").strip(), order=order)
 
 
 @transaction.atomic
 def access_need_update(*, access_need: AccessNeed, name: str, description: str = "", order: int = 0,
                        by) -> AccessNeed:
-    return _vocabulary_save(AccessNeed, access_need, noun="access need", by=by, name=name,
+    return _vocabulary_save(AccessNeed, access_need, noun=_("access need"), by=by, name=name,
                             description=(description or "").strip(), order=order)
 
 
 @transaction.atomic
 def lived_experience_area_create(*, name: str, by) -> LivedExperienceArea:
-    return _vocabulary_save(LivedExperienceArea, None, noun="area", by=by, name=name)
+    return _vocabulary_save(LivedExperienceArea, None, noun=_("area"), by=by, name=name)
 
 
 @transaction.atomic
 def lived_experience_area_update(*, area: LivedExperienceArea, name: str, by) -> LivedExperienceArea:
-    return _vocabulary_save(LivedExperienceArea, area, noun="area", by=by, name=name)
+    return _vocabulary_save(LivedExperienceArea, area, noun=_("area"), by=by, name=name)
 
 
 # --- Invitations ------------------------------------------------------------
@@ -303,13 +333,16 @@ INVITATION_MAX_DAYS = bounds.INVITATION_MAX_DAYS
 
 # What stops a pending invitation being accepted by whoever opened the link.
 INVITATION_PROBLEMS = {
-    "expired": "This invitation has run out. Please ask the team to send you a new one.",
-    "revoked": "This invitation has been cancelled. Please ask the team if you think this is a mistake.",
-    "accepted": "This invitation has already been used. If it was you, sign in with your e-mail address.",
-    "wrong_user": ("You are signed in as {user}, but this invitation is for {email}. "
-                   "Sign out, then open the link again."),
-    "sign_in_first": ("There is already a login for {email}. Sign in first, then open the link "
-                      "again to add this to your login."),
+    "expired": gettext_lazy("This invitation has run out. Please ask the team to send you a new one."),
+    "revoked": gettext_lazy("This invitation has been cancelled. Please ask the team if you think this is a "
+                            "mistake."),
+    "accepted": gettext_lazy("This invitation has already been used. If it was you, sign in with your "
+                             "e-mail address."),
+    "wrong_user": (gettext_lazy("You are signed in as %(user)s, but this invitation is for %(email)s. "
+                   "Sign out, then open the link again.")),
+    "sign_in_first": (gettext_lazy("There is already a login for %(email)s. Sign in first, then open the "
+                                   "link "
+                      "again to add this to your login.")),
 }
 
 
@@ -331,25 +364,33 @@ def _check_can_invite(*, email: str, role: str, partner: Partner | None,
         others = others.exclude(pk=invitation.pk)
     if others.filter(email__iexact=email).exists():
         raise ValidationError(
-            f"An invitation to {email} is already waiting to be accepted. Re-send or revoke that one instead."
+            _("An invitation to %(email)s is already waiting to be accepted. Re-send or revoke that one "
+              "instead.")
+            % {"email": email}
         )
     existing = Invitation.login_with_email(email)
     if existing is not None and _has_role(existing, role):
         raise ValidationError(
-            f"{email} already signs in as a {Invitation.Role(role).label.lower()}: no invitation is needed."
+            _("%(email)s already signs in as a %(role)s: no invitation is needed.") % {
+                "email": email, "role": Invitation.Role(role).label.lower()}
         )
     if partner is None:
         return
     if partner.is_erased:
-        raise ValidationError("This partner's personal data has been erased.")
+        raise ValidationError(_("This partner's personal data has been erased."))
     if partner.user_id is not None:
-        raise ValidationError(f"{partner} already has a login ({partner.user.email}).")
+        raise ValidationError(_("%(partner)s already has a login (%(email)s).") % {
+            "partner": partner, "email": partner.user.email})
     if others.filter(partner=partner).exists():
         raise ValidationError(
-            f"{partner} already has an invitation waiting to be accepted. Re-send or revoke that one instead."
+            _("%(partner)s already has an invitation waiting to be accepted. Re-send or revoke that one "
+              "instead.")
+            % {"partner": partner}
         )
     if contact_withdrawn(partner):
-        raise ValidationError(f"{partner} has withdrawn consent to be contacted, so we cannot e-mail them.")
+        raise ValidationError(_("%(partner)s has withdrawn consent to be contacted, so we cannot e-mail "
+                                "them.")
+                              % {"partner": partner})
 
 
 @transaction.atomic
@@ -364,15 +405,16 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": "Enter the e-mail address the invitation should go to."}) from None
+        raise ValidationError({"email": _("Enter the e-mail address the invitation should go to.")}) from None
     if not full_name:
-        raise ValidationError({"full_name": "Enter the name of the person you are inviting."})
+        raise ValidationError({"full_name": _("Enter the name of the person you are inviting.")})
     if role not in Invitation.Role.values:
-        raise ValidationError({"role": "Choose whether they join as a partner, a trustee or staff."})
+        raise ValidationError({"role": _("Choose whether they join as a partner, a trustee or staff.")})
     if not 1 <= days_valid <= INVITATION_MAX_DAYS:
-        raise ValidationError({"days_valid": f"The link can work for 1 to {INVITATION_MAX_DAYS} days."})
+        raise ValidationError({"days_valid": _("The link can work for 1 to %(most)s days.") % {
+            "most": INVITATION_MAX_DAYS}})
     if partner is not None and role != Invitation.Role.PARTNER:
-        raise ValidationError({"role": "A partner's record can only be linked to a partner invitation."})
+        raise ValidationError({"role": _("A partner's record can only be linked to a partner invitation.")})
     if partner is not None:
         partner = Partner.objects.select_for_update(of=("self",)).select_related("user").get(pk=partner.pk)
     _check_can_invite(email=email, role=role, partner=partner)
@@ -381,7 +423,9 @@ def invitation_create(*, email: str, full_name: str, role: str, partner: Partner
         same = _email_holder(email, None)
         if same is not None:
             raise ValidationError(
-                f"{same} already has a partner record with this e-mail address: invite them from their page."
+                _("%(partner)s already has a partner record with this e-mail address: invite them from "
+                  "their page.")
+            % {"partner": same}
             )
         partner = model_create(
             Partner, by=by, full_name=full_name, email=email, status=Partner.Status.INDUCTION)
@@ -402,10 +446,12 @@ def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequ
     invitation = (Invitation.objects.select_for_update(of=("self",))
                   .select_related("created_by", "partner").get(pk=invitation.pk))
     if invitation.state != "pending":
-        raise ValidationError(f"This invitation is {invitation.state}, so it cannot be sent.")
+        raise ValidationError(_("This invitation is %(state)s, so it cannot be sent.") % {
+            "state": Invitation.state_label(invitation.state)})
     if invitation.partner is not None and contact_withdrawn(invitation.partner):
         raise ValidationError(
-            f"{invitation.partner} has withdrawn consent to be contacted, so we cannot e-mail them."
+            _("%(partner)s has withdrawn consent to be contacted, so we cannot e-mail them.")
+            % {"partner": invitation.partner}
         )
     context = {
         "invitation": invitation,
@@ -414,15 +460,19 @@ def invitation_send(*, invitation: Invitation, by, request_or_base_url: HttpRequ
         "url": invitation.accept_url(request_or_base_url),
         "expires_on": timezone.localtime(invitation.expires_at),
     }
+    # In the language on their partner record, if they have one (else the default language).
+    with in_language(invitation.partner.language if invitation.partner is not None else ""):
+        subject = render_to_string("participants/email/invitation_subject.txt", context)
+        body = render_to_string("participants/email/invitation_message.txt", context)
     # Queued with the invitation: if the mail server fails, the invitation is kept and the
     # e-mail retried (staff see a failure in the partner's "Messages sent" and the admin).
     queued = notify.email_queue(
         kind="invitation", to=[invitation.email], partner=invitation.partner, secret=True,
-        subject=render_to_string("participants/email/invitation_subject.txt", context),
-        body=render_to_string("participants/email/invitation_message.txt", context),
+        subject=subject, body=body,
     )
     if queued is None:
-        raise ValidationError(f"“{invitation.email}” is not an e-mail address we can send to.")
+        raise ValidationError(_("“%(email)s” is not an e-mail address we can send to.") % {
+            "email": invitation.email})
     invitation.sent_at = timezone.now()
     invitation.send_count += 1
     model_save(invitation, by=by, update_fields=["sent_at", "send_count"])
@@ -450,13 +500,16 @@ def invitation_resend(*, invitation: Invitation, by, request_or_base_url: HttpRe
                   .select_related("partner__user").get(pk=invitation.pk))
     state = invitation.state
     if state == "accepted":
-        raise ValidationError(f"{invitation.full_name} has already accepted this invitation.")
+        raise ValidationError(_("%(name)s has already accepted this invitation.") % {
+            "name": invitation.full_name})
     if state == "revoked":
-        raise ValidationError("This invitation was revoked, so it cannot be sent again. Invite them afresh.")
+        raise ValidationError(_("This invitation was revoked, so it cannot be sent again. Invite them "
+                                "afresh."))
     _check_can_invite(email=invitation.email, role=invitation.role, partner=invitation.partner,
                       invitation=invitation)
     if not 1 <= days_valid <= INVITATION_MAX_DAYS:
-        raise ValidationError({"days_valid": f"The link can work for 1 to {INVITATION_MAX_DAYS} days."})
+        raise ValidationError({"days_valid": _("The link can work for 1 to %(most)s days.") % {
+            "most": INVITATION_MAX_DAYS}})
     if state == "expired":
         model_update(instance=invitation, by=by,
                      data={"expires_at": timezone.now() + timedelta(days=days_valid)})
@@ -470,10 +523,11 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(
-            f"{invitation.full_name} has already accepted this invitation, so it cannot be revoked."
+            _("%(name)s has already accepted this invitation, so it cannot be revoked.") % {
+                "name": invitation.full_name}
         )
     if invitation.revoked_at is not None:
-        raise ValidationError("This invitation was already revoked.")
+        raise ValidationError(_("This invitation was already revoked."))
     model_update(instance=invitation, data={"revoked_at": timezone.now(), "revoked_by": by}, by=by)
     return invitation
 
@@ -490,24 +544,26 @@ def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     situation = invitation.situation_for(by)
     if situation not in ("new_login", "add_role"):
-        raise ValidationError(INVITATION_PROBLEMS[situation].format(
-            user=getattr(by, "email", ""), email=invitation.email,
-        ))
+        raise ValidationError(INVITATION_PROBLEMS[situation] % {
+            "user": getattr(by, "email", ""), "email": invitation.email,
+        })
     partner = None
     if invitation.role == Invitation.Role.PARTNER:
         if invitation.partner_id is None:
-            raise ValidationError("This invitation is not linked to a partner record. "
-                                  "Please ask the team to send a new one.")
+            raise ValidationError(_("This invitation is not linked to a partner record. "
+                                  "Please ask the team to send a new one."))
         partner = Partner.objects.select_for_update().get(pk=invitation.partner_id)
         if partner.is_erased or (partner.user_id is not None and partner.user_id != getattr(by, "pk", None)):
-            raise ValidationError("This invitation can no longer be used. "
-                                  "Please ask the team to send a new one.")
+            raise ValidationError(_("This invitation can no longer be used. "
+                                  "Please ask the team to send a new one."))
         if situation == "add_role" and Partner.objects.filter(user=by).exclude(pk=partner.pk).exists():
-            raise ValidationError("Your login is already linked to another partner record. "
-                                  "Please ask the team to sort this out.")
+            raise ValidationError(_("Your login is already linked to another partner record. "
+                                  "Please ask the team to sort this out."))
 
     if situation == "new_login":
-        user = get_user_model()(email=invitation.email, full_name=invitation.full_name)
+        # A partner's login speaks the language on their record.
+        user = get_user_model()(email=invitation.email, full_name=invitation.full_name,
+                                language=partner.language if partner is not None else "")
         if password:
             password_validation.validate_password(password, user)
             user.set_password(password)
@@ -538,7 +594,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None, by=None):
 
 def _refuse_erased(partner: Partner) -> None:
     if partner.is_erased:
-        raise ValidationError("This partner's personal data has been erased.")
+        raise ValidationError(_("This partner's personal data has been erased."))
 
 
 @transaction.atomic
@@ -546,18 +602,19 @@ def consent_give(*, partner: Partner, statement: ConsentStatement, by) -> Consen
     """Record the partner's agreement to `statement`, which must be the latest
     wording of its topic and not already agreed to."""
     if not can_act_for(by, partner):
-        raise PermissionDenied("Only the partner or staff can agree on their behalf.")
+        raise PermissionDenied(_("Only the partner or staff can agree on their behalf."))
     _refuse_erased(partner)
     latest = ConsentStatement.objects.current(statement.topic)
     if latest is None or latest.pk != statement.pk:
         raise ValidationError(
-            f"These words about “{statement.get_topic_display()}” have been replaced by newer ones. "
-            "Please read the newest version."
+            _("These words about “%(topic)s” have been replaced by newer ones. Please read the newest "
+              "version.")
+            % {"topic": statement.get_topic_display()}
         )
     # Lock the partner row so two quick clicks cannot record two agreements.
     Partner.objects.select_for_update().filter(pk=partner.pk).first()
     if Consent.objects.in_force().filter(partner=partner, statement=statement).exists():
-        raise ValidationError(f"“{statement.get_topic_display()}” is already agreed.")
+        raise ValidationError(_("“%(topic)s” is already agreed.") % {"topic": statement.get_topic_display()})
     consent = model_create(
         Consent, by=by, partner=partner, statement=statement, agreed_at=timezone.now(), recorded_by=by)
     return consent
@@ -568,9 +625,10 @@ def consent_withdraw(*, consent: Consent, by) -> Consent:
     """Withdraw an agreement from now on. What was done before stays as it was."""
     consent = Consent.objects.select_for_update(of=("self",)).select_related("statement").get(pk=consent.pk)
     if not can_act_for(by, consent.partner):
-        raise PermissionDenied("Only the partner or staff can withdraw their agreement.")
+        raise PermissionDenied(_("Only the partner or staff can withdraw their agreement."))
     if consent.withdrawn_at is not None:
-        raise ValidationError(f"“{consent.statement.get_topic_display()}” was already withdrawn.")
+        raise ValidationError(_("“%(topic)s” was already withdrawn.") % {
+            "topic": consent.statement.get_topic_display()})
     model_update(instance=consent, data={"withdrawn_at": timezone.now(), "withdrawn_by": by}, by=by)
     return consent
 
@@ -581,15 +639,16 @@ def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStateme
     stop counting: every partner has to agree to the new words."""
     require_staff(by)
     if topic not in ConsentStatement.Topic.values:
-        raise ValidationError({"topic": "Choose one of the consent topics."})
+        raise ValidationError({"topic": _("Choose one of the consent topics.")})
     wording = (wording or "").strip()
     if len(wording) < 20:
         raise ValidationError(
-            {"wording": "Write the full wording partners agree to (at least 20 characters)."}
+            {"wording": _("Write the full wording partners agree to (at least 20 characters).")}
         )
     current = ConsentStatement.objects.current(topic)
     if current and " ".join(current.wording.split()) == " ".join(wording.split()):
-        raise ValidationError({"wording": "This is the same as the current wording: change it or keep it."})
+        raise ValidationError({"wording": _("This is the same as the current wording: change it or keep "
+                                            "it.")})
     return model_create(ConsentStatement, by=by, topic=topic, version=(current.version + 1) if current else 1,
                         wording=wording, effective_from=timezone.localdate())
 
@@ -601,17 +660,17 @@ def training_record(*, course: Course, partner: Partner | None = None, user=None
     `valid_for_months` later when the course needs refreshing."""
     require_staff(by)
     if (partner is None) == (user is None):
-        raise ValidationError("Choose either a partner or a staff member, not both.")
+        raise ValidationError(_("Choose either a partner or a staff member, not both."))
     if partner is not None:
         _refuse_erased(partner)
     if user is not None and not user.is_staff_member:
-        raise ValidationError({"user": "Only staff members' training is recorded here."})
+        raise ValidationError({"user": _("Only staff members' training is recorded here.")})
     if completed_on is None:
-        raise ValidationError({"completed_on": "Enter the date it was completed."})
+        raise ValidationError({"completed_on": _("Enter the date it was completed.")})
     bounds.TRAINING_COMPLETED.check("completed_on", completed_on)
     if TrainingRecord.objects.filter(course=course, partner=partner, user=user,
                                      completed_on=completed_on).exists():
-        raise ValidationError("This completion is already recorded.")
+        raise ValidationError(_("This completion is already recorded."))
     record = model_create(
         TrainingRecord, by=by, course=course, partner=partner, user=user, completed_on=completed_on,
         expires_on=course.expiry_for(completed_on), recorded_by=by)
@@ -631,15 +690,16 @@ COURSE_FIELDS = ["name", "description", "valid_for_months", "required_for_partne
 def _validate_course(data: dict, course: Course | None = None) -> None:
     name = (data.get("name") or "").strip()
     if not name:
-        raise ValidationError({"name": "Give the course a name."})
+        raise ValidationError({"name": _("Give the course a name.")})
     same_name = Course.objects.filter(name__iexact=name)
     if course is not None:
         same_name = same_name.exclude(pk=course.pk)
     if same_name.exists():
-        raise ValidationError({"name": "There is already a course with this name."})
+        raise ValidationError({"name": _("There is already a course with this name.")})
     months = data.get("valid_for_months")
     if months is not None and not 1 <= months <= 120:
-        raise ValidationError({"valid_for_months": "Between 1 and 120 months, or empty if it never expires."})
+        raise ValidationError({"valid_for_months": _("Between 1 and 120 months, or empty if it never "
+                                                     "expires.")})
 
 
 def _course_save(course: Course, data: dict, *, by, update_fields: list[str] | None = None) -> Course:
@@ -667,7 +727,8 @@ def course_update(*, course: Course, data: dict, by) -> Course:
 
 
 OWN_DETAILS_FIELDS = ["preferred_name", "pronouns", "phone", "email", "address", "preferred_contact",
-                      "access_needs", "interpreter_language", "access_notes", "availability", "reminders"]
+                      "access_needs", "interpreter_language", "access_notes", "availability", "reminders",
+                      "language"]
 
 
 @transaction.atomic
@@ -675,33 +736,37 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
     """A partner changes their own contact details, access needs and availability.
     Only these fields can change; the history names `by`. Answers the fields changed."""
     if not is_own_record(by, partner):
-        raise PermissionDenied("Only the partner can do this for themselves.")
+        raise PermissionDenied(_("Only the partner can do this for themselves."))
     # Compare with what is stored, not with an instance a form may already have changed.
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     _refuse_erased(partner)
     unknown = set(data) - set(OWN_DETAILS_FIELDS)
     if unknown:
-        raise ValidationError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("These details cannot be changed here: %(names)s.") % {
+            "names": ", ".join(sorted(unknown))})
     errors = {}
     data = _bounded(data, errors)
     if errors:
         raise ValidationError(errors)
+    if problem := _language_problem(data):
+        raise ValidationError({"language": problem})
     if data.get("reminders", partner.reminders) not in Partner.Reminders.values:
-        raise ValidationError({"reminders": "Choose when you would like to be reminded."})
+        raise ValidationError({"reminders": _("Choose when you would like to be reminded.")})
     contact = data.get("preferred_contact", partner.preferred_contact)
     if contact not in CONTACT_NEEDS and contact != Partner.ContactMethod.LINK_WORKER:
-        raise ValidationError({"preferred_contact": "Choose how you would like us to contact you."})
+        raise ValidationError({"preferred_contact": _("Choose how you would like us to contact you.")})
     if missing := _missing_detail(data, partner, contact):
-        raise ValidationError({missing[0]: f"Give {missing[2]}, or choose another way to contact you."})
+        raise ValidationError({missing[0]: _("Give %(detail)s, or choose another way to contact you.") % {
+            "detail": missing[2]}})
     email = data.get("email", partner.email)
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise ValidationError({"email": "Enter an e-mail address like name@example.org."}) from None
+            raise ValidationError({"email": _("Enter an e-mail address like name@example.org.")}) from None
     if email and _email_holder(email, partner) is not None:
-        raise ValidationError({"email": "Someone else already uses this e-mail address with us. "
-                                        "Please give your own, or ask the team for help."})
+        raise ValidationError({"email": _("Someone else already uses this e-mail address with us. "
+                                        "Please give your own, or ask the team for help.")})
     return _apply(partner, data, by=by)
 
 
@@ -729,14 +794,15 @@ def partner_erase(*, partner: Partner, by, confirm_name: str, note: str = ERASED
     must be their full name, as typed by the person erasing. `by` is None when the
     retention rule erases (participants/retention.py); `note` says why in their history."""
     if by is not None and not can_erase(by):
-        raise PermissionDenied("You do not have permission to erase partners’ personal data.")
+        raise PermissionDenied(_("You do not have permission to erase partners’ personal data."))
     partner = Partner.objects.select_for_update(of=("self",)).select_related("user").get(pk=partner.pk)
     if partner.is_erased:
         erased_on = timezone.localtime(partner.erased_at)
-        raise ValidationError(f"This partner's personal data was already erased on {erased_on:%d %B %Y}.")
+        raise ValidationError(_("This partner's personal data was already erased on %(date)s.") % {
+            "date": date_format(erased_on, "d F Y")})
     if not _same_name(confirm_name, partner.full_name):
-        raise ValidationError({"confirm_name": "That is not their full name. Type it exactly as it is "
-                                               "shown above to confirm."})
+        raise ValidationError({"confirm_name": _("That is not their full name. Type it exactly as it is "
+                                               "shown above to confirm.")})
 
     data_protection.run_erasers(partner, by)
 
@@ -767,10 +833,11 @@ def partner_export_pdf_request(*, partner: Partner, by) -> Report:
     made. Who may open the PDF follows from that (`Report.objects.visible_to`)."""
     is_own = is_own_record(by, partner)
     if not (is_own or is_staff_member(by)):
-        raise PermissionDenied("Only the partner and staff can make a copy of everything held about them.")
+        raise PermissionDenied(_("Only the partner and staff can make a copy of everything held about them."))
     return report_request(
         kind=Report.Kind.DATA_EXPORT, by=by, partner=partner,
-        title="Everything we hold about you" if is_own else f"Everything we hold about {partner.full_name}",
+        title=_("Everything we hold about you") if is_own else _("Everything we hold about %(name)s") % {
+            "name": partner.full_name},
         includes_sensitive_data=is_own or can_see_sensitive(by),
     )
 
@@ -781,13 +848,13 @@ def partner_request_erasure(*, partner: Partner, by, message: str = "", review_u
     record (a note in their status history) and the staff who can erase are e-mailed;
     the partner gets a copy if they agreed to be contacted. Staff carry it out."""
     if not is_own_record(by, partner):
-        raise PermissionDenied("Only the partner can do this for themselves.")
+        raise PermissionDenied(_("Only the partner can do this for themselves."))
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     message = (message or "").strip()
     if partner.is_erased:
-        raise ValidationError("Your information has already been deleted.")
+        raise ValidationError(_("Your information has already been deleted."))
     if len(message) > 1000:
-        raise ValidationError({"message": "Please keep your message to 1,000 characters or fewer."})
+        raise ValidationError({"message": _("Please keep your message to 1,000 characters or fewer.")})
     change = StatusChange.objects.create(
         partner=partner, from_status=partner.status, to_status=partner.status, changed_at=timezone.now(),
         changed_by=by, note=ERASURE_REQUEST_NOTE,
@@ -795,19 +862,18 @@ def partner_request_erasure(*, partner: Partner, by, message: str = "", review_u
     organisation = Organisation.current()
     context = {"partner": partner, "message": message, "review_url": review_url, "organisation": organisation,
                "change": change}
-    staff = data_protection.erasure_reviewers(partner)
     reply_to = partner.email or (partner.user.email if partner.user else "")
-    if staff:
-        notify.email_queue(
-            kind="erasure_request", to=staff, partner=partner,
-            subject=f"{partner.full_name} has asked us to delete their information",
-            body=render_to_string("participants/email/erasure_request_staff.txt", context),
-        )
+    # One e-mail per language the staff who hear of it chose.
+    for language, staff in data_protection.erasure_reviewers_by_language(partner).items():
+        with in_language(language):
+            subject = _("%(name)s has asked us to delete their information") % {"name": partner.full_name}
+            body = render_to_string("participants/email/erasure_request_staff.txt", context)
+        notify.email_queue(kind="erasure_request", to=staff, partner=partner, subject=subject, body=body)
     if reply_to:
-        email_partner(
-            partner, kind="erasure_request_received",
-            subject=f"{organisation.name}: we have your request to delete your information",
-            body=render_to_string("participants/email/erasure_request_received.txt", context),
-        )
+        with in_language(partner.language):
+            subject = _("%(organisation)s: we have your request to delete your information") % {
+                "organisation": organisation.name}
+            body = render_to_string("participants/email/erasure_request_received.txt", context)
+        email_partner(partner, kind="erasure_request_received", subject=subject, body=body)
     logger.info("partner %s asked for erasure", partner.pk)
     return change

@@ -6,9 +6,14 @@ details: `PartnerTable.for_user`."""
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.html import format_html_join
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coprod.tables import NUMBER
 from coprod.tables import NumberColumn
@@ -26,18 +31,21 @@ from .models import User
 
 SENSITIVE_COLUMNS = ("access_needs",)
 
+# A column heading with markup, translated when the page is shown rather than at import.
+format_html_lazy = lazy(format_html, SafeString)
+
 
 class PartnerTable(StaffTable):
-    what = "partners"
-    full_name = tables.Column("Name")
+    what = _("partners")
+    full_name = tables.Column(_("Name"))
     # Shown under the name on the page; a column of its own in a download.
-    preferred_name = tables.Column("Known as", visible=False, default="")
-    status = tables.Column("Status")
-    service = tables.Column("Service", accessor="service__name", default="—")
-    link_worker = tables.Column("Link worker", accessor="link_worker__full_name", default="—")
-    preferred_contact = tables.Column("Contact")
-    access_needs = tables.Column("Access needs", empty_values=(), orderable=False)
-    training_due = tables.Column("Training")
+    preferred_name = tables.Column(_("Known as"), visible=False, default="")
+    status = tables.Column(_("Status"))
+    service = tables.Column(_("Service"), accessor="service__name", default="—")
+    link_worker = tables.Column(_("Link worker"), accessor="link_worker__full_name", default="—")
+    preferred_contact = tables.Column(_("Contact"))
+    access_needs = tables.Column(_("Access needs"), empty_values=(), orderable=False)
+    training_due = tables.Column(_("Training"))
 
     class Meta(StaffTable.Meta):
         model = Partner
@@ -51,8 +59,9 @@ class PartnerTable(StaffTable):
 
     def render_full_name(self, record: Partner) -> str:
         link = reverse("participants:partner_detail", args=[record.pk])
-        known_as = format_html('<br><span class="small text-muted">Known as {}</span>', record.preferred_name)
-        erased = format_html('<br><span class="badge text-bg-secondary">{}</span>', "Erased")
+        known_as = format_html('<br><span class="small text-muted">{}</span>',
+                               gettext("Known as %(name)s") % {"name": record.preferred_name})
+        erased = format_html('<br><span class="badge text-bg-secondary">{}</span>', _("Erased"))
         return format_html('<a href="{}">{}</a>{}{}', link, record.full_name,
                            known_as if record.preferred_name else "", erased if record.is_erased else "")
 
@@ -67,7 +76,7 @@ class PartnerTable(StaffTable):
         return record.get_status_display()
 
     def render_preferred_contact(self, record: Partner) -> str:
-        no_email = format_html('<br><span class="small text-muted">{}</span>', "No e-mail")
+        no_email = format_html('<br><span class="small text-muted">{}</span>', _("No e-mail"))
         return format_html("{}{}", record.get_preferred_contact_display(), "" if record.email else no_email)
 
     def value_preferred_contact(self, record: Partner) -> str:
@@ -76,7 +85,7 @@ class PartnerTable(StaffTable):
     def render_access_needs(self, record: Partner) -> str:
         needs = record.access_needs.all()
         if not needs:
-            return muted("None recorded")
+            return muted(_("None recorded"))
         return format_html_join(", ", "{}", ((need,) for need in needs))
 
     def value_access_needs(self, record: Partner) -> str:
@@ -84,40 +93,49 @@ class PartnerTable(StaffTable):
 
     def _training(self, record: Partner) -> str:
         if record.training_due > 0 and record.status != Partner.Status.LEFT:
-            return "Training due" + (f": {record.training_due} courses" if record.training_due > 1 else "")
+            if record.training_due > 1:
+                return gettext("Training due: %(count)d courses") % {"count": record.training_due}
+            return gettext("Training due")
         return ""
 
     def render_training_due(self, record: Partner) -> str:
         due = self._training(record)
         if due:
             return format_html('<span class="badge text-bg-warning">{}</span>', due)
-        return muted("Up to date")
+        return muted(_("Up to date"))
 
     def value_training_due(self, record: Partner) -> str:
-        return self._training(record) or "Up to date"
+        return self._training(record) or _("Up to date")
 
 
 class InvitationTable(StaffTable):
     """Invitations, newest first; columns in the order declared (here and below)."""
 
-    what = "invitations"
+    what = _("invitations")
     full_name = tables.TemplateColumn(
         "<strong>{{ record.full_name }}</strong><br><span class=\"text-muted\">{{ record.email }}</span>",
-        verbose_name="Person")
-    email = tables.Column("E-mail address", visible=False)
+        verbose_name=_("Person"))
+    email = tables.Column(_("E-mail address"), visible=False)
     role = tables.TemplateColumn(
-        "{{ record.get_role_display }}{% if record.partner %}<br><a class=\"small\" "
-        "href=\"{% url 'participants:partner_detail' record.partner.pk %}\">Partner record<span "
-        "class=\"visually-hidden\"> of {{ record.partner }}</span></a>{% endif %}", verbose_name="Joining as")
+        "{% load i18n %}{{ record.get_role_display }}{% if record.partner %}<br><a class=\"small\" "
+        "href=\"{% url 'participants:partner_detail' record.partner.pk %}\">{% translate 'Partner record' "
+        "%}<span "
+        "class=\"visually-hidden\"> ({{ record.partner }})</span></a>{% endif %}",
+        verbose_name=_("Joining as"))
     created_at = tables.TemplateColumn(
-        "{{ record.created_at|date:\"j M Y\" }}{% if record.created_by %}<br><span class=\"small "
-        "text-muted\">by {{ record.created_by }}</span>{% endif %}", verbose_name="Invited")
+        "{% load i18n %}{{ record.created_at|date:\"j M Y\" }}{% if record.created_by %}<br><span "
+        "class=\"small "
+        "text-muted\">{% blocktranslate trimmed with name=record.created_by %}by {{ name }}{% "
+        "endblocktranslate %}"
+        "</span>{% endif %}", verbose_name=_("Invited"))
     send_count = tables.TemplateColumn(
-        "{{ record.send_count }}{% if record.sent_at %}<br><span class=\"small text-muted\">last "
-        "{{ record.sent_at|date:\"j M Y, H:i\" }}</span>{% endif %}", verbose_name="E-mails sent",
+        "{% load i18n %}{{ record.send_count }}{% if record.sent_at %}<br><span class=\"small text-muted\">"
+        "{% blocktranslate trimmed with when=record.sent_at|date:\"j M Y, H:i\" %}last {{ when }}{% "
+        "endblocktranslate %}"
+        "</span>{% endif %}", verbose_name=_("E-mails sent"),
         attrs=NUMBER)
-    state = tables.Column("State", empty_values=(), orderable=False)
-    actions = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"),
+    state = tables.Column(_("State"), empty_values=(), orderable=False)
+    actions = tables.Column(format_html_lazy('<span class="visually-hidden">{}</span>', _("Actions")),
                             empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta(StaffTable.Meta):
@@ -150,27 +168,30 @@ class InvitationTable(StaffTable):
 
 
 class CourseTable(StaffTable):
-    what = "courses"
-    name = tables.Column("Course", linkify=("participants:course_detail", [tables.A("pk")]))
-    valid_for_months = tables.Column("Needs refreshing", empty_values=())
-    required_for = tables.Column("Required for", empty_values=(), orderable=False)
-    completed = NumberColumn("People with a completion that counts")
-    partners_due = NumberColumn("Partners due")
-    staff_due = NumberColumn("Staff due")
+    what = _("courses")
+    name = tables.Column(_("Course"), linkify=("participants:course_detail", [tables.A("pk")]))
+    valid_for_months = tables.Column(_("Needs refreshing"), empty_values=())
+    required_for = tables.Column(_("Required for"), empty_values=(), orderable=False)
+    completed = NumberColumn(_("People with a completion that counts"))
+    partners_due = NumberColumn(_("Partners due"))
+    staff_due = NumberColumn(_("Staff due"))
 
     class Meta(StaffTable.Meta):
         model = Course
         fields = ()
 
     def render_valid_for_months(self, value) -> str:
-        return f"Every {value} month{'s' if value != 1 else ''}" if value else "Never"
+        if not value:
+            return gettext("Never")
+        return ngettext("Every %(count)d month", "Every %(count)d months", value) % {"count": value}
 
     def render_required_for(self, record: Course) -> str:
-        return {(True, True): "Partners and staff", (True, False): "Partners", (False, True): "Staff",
-                (False, False): "Optional"}[(record.required_for_partners, record.required_for_staff)]
+        return {(True, True): _("Partners and staff"), (True, False): _("Partners"),
+                (False, True): _("Staff"),
+                (False, False): _("Optional")}[(record.required_for_partners, record.required_for_staff)]
 
     def _due(self, required: bool, value):
-        return value if required else muted("Not required")
+        return value if required else muted(_("Not required"))
 
     def render_partners_due(self, record: Course, value):
         return self._due(record.required_for_partners, value)
@@ -179,23 +200,23 @@ class CourseTable(StaffTable):
         return self._due(record.required_for_staff, value)
 
     def value_partners_due(self, record: Course, value):
-        return value if record.required_for_partners else "Not required"
+        return value if record.required_for_partners else _("Not required")
 
     def value_staff_due(self, record: Course, value):
-        return value if record.required_for_staff else "Not required"
+        return value if record.required_for_staff else _("Not required")
 
 
 class TrainingDueTable(StaffTable):
     """People due any of `courses` (a Course queryset): partners, or staff when `field` is
     "user", each with the courses they are due and why."""
 
-    what = "partners"
+    what = _("partners")
     full_name = tables.TemplateColumn(
         "<a href=\"{% url 'participants:partner_detail' record.pk %}\">{{ record.full_name }}</a>",
-        verbose_name="Partner")
-    status = tables.Column("Status")
-    service = tables.Column("Service", accessor="service__name", default="")
-    due = tables.Column("Due", empty_values=(), orderable=False)
+        verbose_name=_("Partner"))
+    status = tables.Column(_("Status"))
+    service = tables.Column(_("Service"), accessor="service__name", default="")
+    due = tables.Column(_("Due"), empty_values=(), orderable=False)
 
     class Meta(StaffTable.Meta):
         model = Partner
@@ -229,9 +250,9 @@ class TrainingDueTable(StaffTable):
 
 
 class StaffTrainingDueTable(TrainingDueTable):
-    what = "staff members"
-    full_name = tables.Column("Staff member", order_by=("full_name", "email"))
-    email = tables.Column("E-mail address", visible=False)
+    what = _("staff members")
+    full_name = tables.Column(_("Staff member"), order_by=("full_name", "email"))
+    email = tables.Column(_("E-mail address"), visible=False)
 
     class Meta(TrainingDueTable.Meta):
         model = User
@@ -245,18 +266,19 @@ class StaffTrainingDueTable(TrainingDueTable):
         return record.get_full_name() or record.email
 
 def _edit_link(url_name: str, record) -> str:
-    return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
-                       reverse(url_name, args=[record.pk]), record.name)
+    return format_html('<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+                       reverse(url_name, args=[record.pk]), gettext("Edit"), record.name)
 
 
 class AccessNeedTable(StaffTable):
     """The access needs staff and partners choose from, in the order partners see them."""
 
-    what = "access needs"
-    name = tables.Column("Access need")
-    description = tables.Column("What it means")
-    partner_count = tables.Column("Partners", attrs=NUMBER)
-    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
+    what = _("access needs")
+    name = tables.Column(_("Access need"))
+    description = tables.Column(_("What it means"))
+    partner_count = tables.Column(_("Partners"), attrs=NUMBER)
+    edit = tables.Column(format_html_lazy('<span class="visually-hidden">{}</span>', _("Actions")),
+                         accessor="pk",
                          orderable=False, exclude_from_export=True)
 
     class Meta(StaffTable.Meta):
@@ -268,10 +290,11 @@ class AccessNeedTable(StaffTable):
 
 
 class LivedExperienceAreaTable(StaffTable):
-    what = "areas"
-    name = tables.Column("Area")
-    partner_count = tables.Column("Partners", attrs=NUMBER)
-    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
+    what = _("areas")
+    name = tables.Column(_("Area"))
+    partner_count = tables.Column(_("Partners"), attrs=NUMBER)
+    edit = tables.Column(format_html_lazy('<span class="visually-hidden">{}</span>', _("Actions")),
+                         accessor="pk",
                          orderable=False, exclude_from_export=True)
 
     class Meta(StaffTable.Meta):
@@ -285,27 +308,28 @@ class LivedExperienceAreaTable(StaffTable):
 class ImportBatchTable(StaffTable):
     """Earlier spreadsheet imports, newest first."""
 
-    what = "imports"
-    filename = tables.Column("File", linkify=("participants:import_detail", [tables.A("pk")]))
-    kind = tables.Column("Of")
-    created_by = tables.Column("By", empty_values=(), order_by=("created_by__full_name",))
-    created_at = tables.DateTimeColumn("j M Y, H:i", verbose_name="When")
-    status = tables.Column("Where it is")
-    created_count = tables.Column("Created", attrs=NUMBER)
-    updated_count = tables.Column("Updated", attrs=NUMBER)
-    left_out_count = tables.Column("Left out", attrs=NUMBER)
+    what = _("imports")
+    filename = tables.Column(_("File"), linkify=("participants:import_detail", [tables.A("pk")]))
+    kind = tables.Column(_("Of"))
+    created_by = tables.Column(_("By"), empty_values=(), order_by=("created_by__full_name",))
+    created_at = tables.DateTimeColumn("j M Y, H:i", verbose_name=_("When"))
+    status = tables.Column(_("Where it is"))
+    created_count = tables.Column(_("Created"), attrs=NUMBER)
+    updated_count = tables.Column(_("Updated"), attrs=NUMBER)
+    left_out_count = tables.Column(_("Left out"), attrs=NUMBER)
 
     class Meta(StaffTable.Meta):
         model = ImportBatch
         fields = ()
 
     def render_created_by(self, value) -> str:
-        return str(value) if value else "someone no longer here"
+        return str(value) if value else _("someone no longer here")
 
     value_created_by = render_created_by
 
 
-CONSENT_ANSWERS = {"yes": ("success", "Yes"), "old": ("warning", "Old words"), "no": ("secondary", "No")}
+CONSENT_ANSWERS = {"yes": ("success", _("Yes")), "old": ("warning", _("Old words")),
+                   "no": ("secondary", _("No"))}
 
 
 class ConsentAnswerColumn(tables.Column):
@@ -331,8 +355,8 @@ class ConsentAnswerColumn(tables.Column):
 class ConsentAnswerTable(StaffTable):
     """Who agrees to what: one column per consent topic."""
 
-    what = "partners"
-    full_name = tables.Column("Partner")
+    what = _("partners")
+    full_name = tables.Column(_("Partner"))
 
     class Meta(StaffTable.Meta):
         model = Partner

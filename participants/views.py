@@ -1,6 +1,7 @@
 import re
 from copy import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login
@@ -17,8 +18,11 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -77,12 +81,25 @@ NOTICES_SHOWN = 10
 def portal_home(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request.user)
     next_steps = sections.sections_for(sections.PORTAL_NEXT_STEPS, partner)
+    asks = partner.next_steps()
     return render(request, "participants/portal_home.html", {
-        "partner": partner, **partner.next_steps(),
+        "partner": partner, **asks,
+        "topics_to_review": _listed([row["label"] for row in asks["consents_to_review"]], either=False),
+        "topics_not_given": _listed([row["label"] for row in asks["consents_not_given"]], either=True),
+        "courses_to_do": ", ".join(item["course"].name for item in asks["training_to_do"]),
         "sections": sections.sections_for(sections.PORTAL_HOME, partner),
         "next_steps": next_steps,
         "waiting": any(section["items"] for section in next_steps),
     })
+
+
+def _listed(labels: list[str], *, either: bool) -> str:
+    """Consent topics in a sentence: “photos”, “quotes in reports” and (or) “being contacted”."""
+    quoted = [f"“{label.lower()}”" for label in labels]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    words = {"earlier": ", ".join(quoted[:-1]), "last": quoted[-1]}
+    return (_("%(earlier)s or %(last)s") if either else _("%(earlier)s and %(last)s")) % words
 
 
 # --- Invitations ------------------------------------------------------------
@@ -124,14 +141,15 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     if state not in Invitation.STATES:
         state = ""
     counts = Invitation.objects.state_counts()
-    filters = [("", "All", sum(counts.values()))] + [
-        (value, value.capitalize(), counts[value]) for value in Invitation.STATES
+    filters = [("", _("All"), sum(counts.values()))] + [
+        (value, Invitation.state_label(value), counts[value]) for value in Invitation.STATES
     ]
     table = InvitationTable(Invitation.objects.for_list().in_state(state))
     if download := table_response(request, table, filename="invitations"):
         return download
     return render(request, "participants/invitation_list.html", {
-        "state": state, "filters": filters, "table": table, "page_obj": table.page,
+        "state": state, "state_label": Invitation.state_label(state), "filters": filters, "table": table,
+        "page_obj": table.page,
     })
 
 
@@ -143,8 +161,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             else f"{reverse('participants:invitation_list')}?state=pending")
     return form_page(request, form, lambda data: services.invitation_create_and_send(
         **data, partner=partner, by=request.user, request_or_base_url=request),
-        success=lambda sent: f"Invitation sent to {sent.full_name} at {sent.email}. "
-                             f"The link works until {_until(sent)}.",
+        success=lambda sent: _("Invitation sent to %(name)s at %(email)s. The link works until %(date)s.") % {
+            "name": sent.full_name, "email": sent.email, "date": _until(sent)},
         done=done, template="participants/invitation_form.html", context={"partner": partner})
 
 
@@ -165,10 +183,12 @@ def _invitation_button(action, success):
 invitation_resend = _invitation_button(
     lambda request, invitation: services.invitation_resend(
         invitation=invitation, by=request.user, request_or_base_url=request),
-    lambda sent: f"A new e-mail with the link was sent to {sent.email}. The link works until {_until(sent)}.")
+    lambda sent: _("A new e-mail with the link was sent to %(email)s. The link works until %(date)s.") % {
+        "email": sent.email, "date": _until(sent)})
 invitation_revoke = _invitation_button(
     lambda request, invitation: services.invitation_revoke(invitation=invitation, by=request.user),
-    lambda revoked: f"Invitation to {revoked.email} revoked: the link no longer works.")
+    lambda revoked: _("Invitation to %(email)s revoked: the link no longer works.") % {
+        "email": revoked.email})
 
 
 @never_cache
@@ -189,7 +209,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             invitation=invitation, password=form.password, by=request.user))
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _welcome(user, invitation) + _NEXT_TIME[form.password is not None])
+            messages.success(request, f"{_welcome(user, invitation)} {_NEXT_TIME[form.password is not None]}")
     elif situation == "add_role" and request.method == "POST":
         user = act(request, lambda: services.invitation_accept(invitation=invitation, password=None,
                                                                by=request.user),
@@ -202,17 +222,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 _ACCEPTED = {
-    Invitation.Role.PARTNER: "This is your own page.",
-    Invitation.Role.TRUSTEE: "You can now read the dashboard and governance reports.",
-    Invitation.Role.STAFF: "You can now use the staff portal.",
+    Invitation.Role.PARTNER: gettext_lazy("This is your own page."),
+    Invitation.Role.TRUSTEE: gettext_lazy("You can now read the dashboard and governance reports."),
+    Invitation.Role.STAFF: gettext_lazy("You can now use the staff portal."),
 }
 def _welcome(user, invitation: Invitation) -> str:
-    return f"Welcome, {user.get_short_name()}! {_ACCEPTED[invitation.role]}"
+    return _("Welcome, %(name)s! %(next)s") % {
+        "name": user.get_short_name(), "next": _ACCEPTED[invitation.role]}
 
 
 _NEXT_TIME = {
-    True: " Next time, sign in with your e-mail address and password.",
-    False: " Next time, choose “E-mail me a sign-in code” on the sign-in page.",
+    True: gettext_lazy("Next time, sign in with your e-mail address and password."),
+    False: gettext_lazy("Next time, choose “E-mail me a sign-in code” on the sign-in page."),
 }
 
 
@@ -254,7 +275,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
     form = forms.PartnerCreateForm(request.POST or None, sensitive=sensitive)
     return form_page(request, form, lambda data: services.partner_create(
         data={name: value for name, value in data.items() if name != "status"}, status=data["status"],
-        by=request.user), success=lambda partner: f"{partner.full_name} has been added.",
+        by=request.user), success=lambda partner: _("%(name)s has been added.") % {"name": partner.full_name},
         done=lambda partner: redirect("participants:partner_detail", pk=partner.pk),
         template="participants/partner_form.html", context={"partner": None})
 
@@ -278,6 +299,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": Notice.objects.filter(partner=partner).for_log()[:NOTICES_SHOWN],
         "emails_shown": EMAILS_SHOWN,
         "sections": sections.sections_for(sections.STAFF_PARTNER_PAGE, partner),
+        "default_language": dict(settings.LANGUAGES)[settings.LANGUAGE_CODE],
     })
 
 
@@ -285,7 +307,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     if partner.is_erased:
-        return turn_away(request, "This partner's details were erased; they can no longer be changed.",
+        return turn_away(request, _("This partner's details were erased; they can no longer be changed."),
                          "participants:partner_detail", pk=partner.pk)
     sensitive = rules.can_see_sensitive(request.user)
     # The form works on a copy: validating a bound model form writes into its instance,
@@ -295,9 +317,9 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         partner=partner, data=data, by=request.user))
     if changed is not None:
         if changed:
-            messages.success(request, f"{partner.full_name}'s details have been saved.")
+            messages.success(request, _("%(name)s's details have been saved.") % {"name": partner.full_name})
         else:
-            messages.info(request, "Nothing was changed.")
+            messages.info(request, _("Nothing was changed."))
         return redirect("participants:partner_detail", pk=partner.pk)
     return render(request, "participants/partner_form.html", {"form": form, "partner": partner})
 
@@ -309,8 +331,9 @@ def partner_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.StatusChangeForm(request.POST)
     act_on_form(request, form,
                 lambda data: services.partner_change_status(partner=partner, by=request.user, **data),
-                lambda change: f"{partner.full_name} is now {change.get_to_status_display().lower()}.",
-                refused="The status was not changed: ")
+                lambda change: _("%(name)s is now %(status)s.") % {
+                    "name": partner.full_name, "status": change.get_to_status_display().lower()},
+                refused=_("The status was not changed: "))
     # Back to the status part of the page once the form was filled in, to its top otherwise.
     anchor = "#status-heading" if form.is_valid() else ""
     return redirect(reverse("participants:partner_detail", args=[partner.pk]) + anchor)
@@ -348,7 +371,8 @@ def access_need_list(request: HttpRequest) -> HttpResponse:
 def _word_form(request: HttpRequest, form_class, instance, name: str, save) -> HttpResponse:
     """Add or change an access need or a lived-experience area (`name`): the same page for both."""
     form = form_class(request.POST or None, instance=copy(instance))
-    return form_page(request, form, save, success=lambda saved: f"“{saved.name}” has been saved.",
+    return form_page(request, form, save,
+                     success=lambda saved: _("“%(name)s” has been saved.") % {"name": saved.name},
                      done=f"participants:{name}_list",
                      template=f"participants/{name}_form.html", context={name: instance})
 
@@ -407,6 +431,7 @@ def my_details(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
     return render(request, "participants/my_details.html", {
         "partner": partner, "access_needs": partner.access_needs.all(),
+        "default_language": dict(settings.LANGUAGES)[settings.LANGUAGE_CODE],
     })
 
 
@@ -414,8 +439,15 @@ def my_details(request: HttpRequest) -> HttpResponse:
 def my_details_edit(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
     form = forms.MyDetailsForm(request.POST or None, instance=partner)
+
+    def saved(changed: list[str]) -> str:
+        # A language they have just chosen is used at once, from this message on.
+        if "language" in changed and partner.language:
+            translation.activate(partner.language)
+        return _("Thank you. Your details are saved.")
+
     return form_page(request, form, lambda data: services.partner_update_own_details(
-        partner=partner, data=data, by=request.user), success="Thank you. Your details are saved.",
+        partner=partner, data=data, by=request.user), success=saved,
         done="participants:my_details", template="participants/my_details_form.html")
 
 
@@ -429,7 +461,7 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
                .order_by("-created_at", "-pk")[:NOTICES_SHOWN])
     return form_page(request, form, lambda data: services.partner_update_own_details(
         partner=partner, data=data, by=request.user),
-        success="Thank you. We will remind you the way you chose.", done="participants:my_details",
+        success=_("Thank you. We will remind you the way you chose."), done="participants:my_details",
         template="participants/my_reminders.html",
         context={"usual": usual_reminder_words(), "notices": notices})
 
@@ -447,8 +479,8 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(ConsentStatement, pk=pk)
     partner = _own_partner(request)
     act(request, lambda: services.consent_give(partner=partner, statement=statement, by=request.user),
-        f"Thank you. You agreed to “{statement.get_topic_display()}”: "
-        f"{CONSENT_EFFECTS[statement.topic]['agree']}")
+        _("Thank you. You agreed to “%(topic)s”: %(effect)s") % {
+            "topic": statement.get_topic_display(), "effect": CONSENT_EFFECTS[statement.topic]["agree"]})
     return redirect("participants:my_consent")
 
 
@@ -457,8 +489,9 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_consent_for_user(request, pk)
     act(request, lambda: services.consent_withdraw(consent=consent, by=request.user),
-        f"You no longer agree to “{consent.statement.get_topic_display()}”: "
-        f"{CONSENT_EFFECTS[consent.statement.topic]['withdraw']}")
+        _("You no longer agree to “%(topic)s”: %(effect)s") % {
+            "topic": consent.statement.get_topic_display(),
+            "effect": CONSENT_EFFECTS[consent.statement.topic]["withdraw"]})
     return redirect("participants:my_consent")
 
 
@@ -477,9 +510,9 @@ def my_training(request: HttpRequest) -> HttpResponse:
 
 
 CONSENT_FILTERS = {
-    "": "Everyone",
-    "yes": "Agrees",
-    "no": "Does not agree",
+    "": gettext_lazy("Everyone"),
+    "yes": gettext_lazy("Agrees"),
+    "no": gettext_lazy("Does not agree"),
 }
 
 
@@ -516,7 +549,9 @@ def consent_statement_create(request: HttpRequest) -> HttpResponse:
     form = forms.ConsentStatementForm(request.POST or None, initial=initial)
     return form_page(request, form, lambda data: services.consent_statement_publish(
         topic=data["topic"], wording=data["wording"], by=request.user),
-        success=lambda statement: f"Published {statement}. Partners are asked to agree to the new words.",
+        success=lambda statement: _("Published %(statement)s. Partners are asked to agree to the new "
+                                    "words.") % {
+            "statement": statement},
         done="participants:consent_statement_list", template="participants/consent_statement_form.html")
 
 
@@ -530,14 +565,16 @@ def partner_consent(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "give":
             statement = get_object_or_404(ConsentStatement, pk=request.POST.get("statement") or 0)
             act(request, lambda: services.consent_give(partner=partner, statement=statement, by=request.user),
-                f"Recorded: {partner} agrees to “{statement.get_topic_display()}”.")
+                _("Recorded: %(partner)s agrees to “%(topic)s”.") % {
+                    "partner": partner, "topic": statement.get_topic_display()})
         elif action == "withdraw":
             consent = get_object_or_404(partner.consents.select_related("statement"),
                                         pk=request.POST.get("consent") or 0)
             act(request, lambda: services.consent_withdraw(consent=consent, by=request.user),
-                f"Recorded: {partner} no longer agrees to “{consent.statement.get_topic_display()}”.")
+                _("Recorded: %(partner)s no longer agrees to “%(topic)s”.") % {
+                    "partner": partner, "topic": consent.statement.get_topic_display()})
         else:
-            messages.error(request, "Choose to record an agreement or a withdrawal.")
+            messages.error(request, _("Choose to record an agreement or a withdrawal."))
         return redirect("participants:partner_consent", pk=partner.pk)
     rows = ConsentStatement.objects.rows_for(partner)
     return render(request, "participants/partner_consent.html", {
@@ -565,7 +602,8 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
     return form_page(request, form, lambda data: (
         services.course_create(data=data, by=request.user) if course is None
         else services.course_update(course=course, data=data, by=request.user)),
-        success=lambda saved: f"{'Added' if course is None else 'Saved'} the course “{saved}”.",
+        success=lambda saved: (_("Added the course “%(course)s”.") if course is None
+                               else _("Saved the course “%(course)s”.")) % {"course": saved},
         done=lambda saved: redirect("participants:course_detail", pk=saved.pk),
         template="participants/course_form.html", context={"course": course})
 
@@ -594,8 +632,10 @@ def training_record_create(request: HttpRequest) -> HttpResponse:
     form = forms.TrainingRecordForm(request.POST or None, initial=initial)
     return form_page(request, form, lambda data: services.training_record(
         course=data["course"], partner=data["partner"], user=data["user"], completed_on=data["completed_on"],
-        by=request.user), success=lambda record: f"Recorded: {record.partner or record.user} completed "
-                                                 f"“{record.course}” on {record.completed_on:%-d %B %Y}.",
+        by=request.user), success=lambda record: _("Recorded: %(person)s completed “%(course)s” on "
+                                                   "%(date)s.") % {
+            "person": record.partner or record.user, "course": record.course,
+            "date": date_format(record.completed_on, "j F Y")},
         done=lambda record: redirect("participants:course_detail", pk=record.course_id),
         template="participants/training_record_form.html")
 
@@ -605,7 +645,8 @@ def training_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = _staff_get(request, TrainingRecord.objects.for_list(), pk=pk)
     if request.method == "POST":
         act(request, lambda: services.training_record_delete(record=record, by=request.user),
-            f"Removed the record of {record.partner or record.user} completing “{record.course}”.")
+            _("Removed the record of %(person)s completing “%(course)s”.") % {
+                "person": record.partner or record.user, "course": record.course})
         return redirect("participants:course_detail", pk=record.course_id)
     return render(request, "participants/training_record_delete.html", {"record": record})
 
@@ -687,7 +728,8 @@ def partner_erase(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EraseForm(request.POST or None)
     return form_page(request, form, lambda data: services.partner_erase(
         partner=partner, by=request.user, confirm_name=data["confirm_name"]),
-        success=f"Their personal data has been erased. The record is now “Erased partner {partner.pk}”.",
+        success=_("Their personal data has been erased. The record is now “Erased partner %(number)s”.") % {
+            "number": partner.pk},
         done=reverse("participants:partner_detail", args=[partner.pk]),
         template="participants/partner_erase.html", context={"partner": partner})
 
@@ -730,9 +772,9 @@ def my_data_erasure_request(request: HttpRequest) -> HttpResponse:
         partner=partner, by=request.user, message=data["message"],
         review_url=request.build_absolute_uri(reverse("participants:partner_erase", args=[partner.pk]))))
     if done is not None:
-        messages.success(request, "Thank you. We have your request to delete your information. "
-                                  "Someone from the team will be in touch within a month.")
+        messages.success(request, _("Thank you. We have your request to delete your information. "
+                                  "Someone from the team will be in touch within a month."))
         return redirect("participants:my_data")
-    messages.error(request, "Your request has not been sent yet: please look at the form at the end "
-                            "of this page.")
+    messages.error(request, _("Your request has not been sent yet: please look at the form at the end "
+                            "of this page."))
     return _my_data_page(request, partner, form)

@@ -54,7 +54,9 @@
       if (candidates) { candidates.hidden = true; }
       var confirm = field.querySelector("[data-partner-confirm]");
       if (confirm) { confirm.hidden = true; }
-      status.textContent = "Chosen: " + option.textContent.trim();
+      // The words come from the page, translated there: "Chosen: {name}".
+      var words = status.dataset.chosen || "Chosen: {name}";
+      status.textContent = words.replace("{name}", option.textContent.trim());
       close();
       input.focus();
     }
