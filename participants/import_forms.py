@@ -2,6 +2,7 @@
 choose; the views hand the cleaned data to the import's services."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .imports import LEAVE_OUT
 from .imports import fields_for
@@ -10,16 +11,16 @@ from .models import ImportBatch
 
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label="The file lists", choices=ImportBatch.Kind.choices, widget=forms.RadioSelect,
+        label=_("The file lists"), choices=ImportBatch.Kind.choices, widget=forms.RadioSelect,
         initial=ImportBatch.Kind.PARTNERS,
-        help_text="Import partners and staff (or trustees) from separate files.",
-        error_messages={"required": "Choose whether the file lists partners, or staff and trustees."},
+        help_text=_("Import partners and staff (or trustees) from separate files."),
+        error_messages={"required": _("Choose whether the file lists partners, or staff and trustees.")},
     )
     file = forms.FileField(
-        label="Spreadsheet",
-        help_text="A CSV file or an Excel workbook (.xlsx), at most 20 MB and 20,000 rows. "
-                  "The first row must hold the column headings.",
-        error_messages={"required": "Choose the file to import."},
+        label=_("Spreadsheet"),
+        help_text=_("A CSV file or an Excel workbook (.xlsx), at most 20 MB and 20,000 rows. "
+                  "The first row must hold the column headings."),
+        error_messages={"required": _("Choose the file to import.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -33,7 +34,7 @@ class ImportMappingForm(forms.Form):
     def __init__(self, *args, batch: ImportBatch, samples: dict[str, list[str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.batch = batch
-        choices = [(LEAVE_OUT, "(leave this column out)")] + [
+        choices = [(LEAVE_OUT, _("(leave this column out)"))] + [
             (field.key, field.label) for field in fields_for(batch.kind)]
         hints = {field.key: field.hint for field in fields_for(batch.kind)}
         self.columns = []
@@ -42,7 +43,8 @@ class ImportMappingForm(forms.Form):
             example = ", ".join(value for value in samples.get(heading, []) if value)
             self.fields[name] = forms.ChoiceField(
                 label=heading, choices=choices, required=False, initial=batch.mapping.get(heading, LEAVE_OUT),
-                help_text=f"For example: {example}" if example else "Empty in the first rows.",
+                help_text=(_("For example: %(example)s") % {"example": example} if example
+                           else _("Empty in the first rows.")),
             )
             self.columns.append((name, heading))
         self.hints = hints
@@ -53,7 +55,7 @@ class ImportMappingForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     leave_out_problems = forms.BooleanField(
-        label="Import the other rows without the rows that have a problem", required=False,
+        label=_("Import the other rows without the rows that have a problem"), required=False,
     )
 
 
@@ -63,6 +65,6 @@ class ImportInviteForm(forms.Form):
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"] = forms.TypedMultipleChoiceField(
-            label="Invite", choices=choices, coerce=int, widget=forms.CheckboxSelectMultiple,
-            error_messages={"required": "Choose at least one person to invite."},
+            label=_("Invite"), choices=choices, coerce=int, widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Choose at least one person to invite.")},
         )

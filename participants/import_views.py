@@ -9,6 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -28,8 +32,9 @@ from .import_forms import ImportUploadForm
 from .models import ImportBatch
 from .tables import ImportBatchTable
 
-NOT_QUEUED = ("We could not hand this to the workers just now. It is kept: press the button again in a few "
-              "minutes.")
+NOT_QUEUED = (gettext_lazy("We could not hand this to the workers just now. It is kept: press the button "
+                           "again in a few "
+              "minutes."))
 
 
 def get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
@@ -45,7 +50,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
         return download
     return form_page(request, form, lambda data: imports.import_upload(
         kind=data["kind"], upload=data["file"], by=request.user),
-        success=lambda batch: f"“{batch.filename}” has {batch.row_count:,} rows. Now match its columns.",
+        success=lambda batch: _("“%(file)s” has %(rows)s rows. Now match its columns.") % {
+            "file": batch.filename, "rows": number_format(batch.row_count, force_grouping=True)},
         done=lambda batch: redirect("participants:import_columns", pk=batch.pk),
         template=lambda form: render(request, "participants/import_list.html",
                                      {"form": form, "table": table, "page_obj": table.page}))
@@ -98,7 +104,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 import_cancel = button(
     get_import_for_user, lambda request, batch: imports.import_cancel(batch=batch, by=request.user),
-    lambda batch: f"The import of “{batch.filename}” is given up and the file deleted. Nothing was imported.",
+    lambda batch: _("The import of “%(file)s” is given up and the file deleted. Nothing was imported.") % {
+        "file": batch.filename},
     lambda batch: reverse("participants:import_list"))
 
 
@@ -114,7 +121,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and batch.status == ImportBatch.Status.QUEUED and not progress["running"]:
         # The worker queue could not be reached when it was confirmed: hand it over again.
         if tasks.queue(tasks.import_run, batch.pk):
-            messages.success(request, "The import has been handed to the workers.")
+            messages.success(request, _("The import has been handed to the workers."))
         else:
             messages.warning(request, NOT_QUEUED)
         return redirect("participants:import_detail", pk=batch.pk)
@@ -144,8 +151,10 @@ def import_invite(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("participants:import_detail", pk=batch.pk)
     base_url = request.build_absolute_uri("/")
     if tasks.queue(tasks.import_invite_send, batch.pk, chosen, request.user.pk, base_url):
-        messages.success(request, f"Sending {len(chosen):,} invitation{'s' if len(chosen) != 1 else ''}. "
-                                  "Each person gets their own link by e-mail.")
+        messages.success(request, ngettext(
+            "Sending %(count)s invitation. Each person gets their own link by e-mail.",
+            "Sending %(count)s invitations. Each person gets their own link by e-mail.", len(chosen)) % {
+                "count": number_format(len(chosen), force_grouping=True)})
     else:
         messages.warning(request, NOT_QUEUED)
     return redirect("participants:import_detail", pk=batch.pk)

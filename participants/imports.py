@@ -32,6 +32,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from coprod import bounds
 from coprod.changes import model_save
@@ -70,40 +74,48 @@ class ImportField:
 
 
 NAME_FIELDS = (
-    ImportField("full_name", "Full name", "Or match first and last names.",
+    ImportField("full_name", gettext_lazy("Full name"), gettext_lazy("Or match first and last names."),
                 ("name", "fullname", "partnername", "participantname", "staffname", "trusteename")),
-    ImportField("first_name", "First name", "Joined to the last name.",
+    ImportField("first_name", gettext_lazy("First name"), gettext_lazy("Joined to the last name."),
                 ("firstname", "forename", "forenames", "givenname", "first")),
-    ImportField("last_name", "Last name", "", ("lastname", "surname", "familyname", "last")),
+    ImportField("last_name", gettext_lazy("Last name"), "", ("lastname", "surname", "familyname", "last")),
 )
-EMAIL_FIELD = ImportField("email", "E-mail address", "", ("email", "emailaddress", "mail", "e-mail"))
+EMAIL_FIELD = ImportField("email", gettext_lazy("E-mail address"), "", ("email", "emailaddress", "mail",
+                                                                        "e-mail"))
 
 PARTNER_FIELDS = (
     *NAME_FIELDS,
-    ImportField("preferred_name", "Preferred name", "", ("preferredname", "knownas", "nickname")),
-    ImportField("pronouns", "Pronouns", "", ("pronouns", "pronoun")),
+    ImportField("preferred_name", gettext_lazy("Preferred name"), "", ("preferredname", "knownas",
+                                                                       "nickname")),
+    ImportField("pronouns", gettext_lazy("Pronouns"), "", ("pronouns", "pronoun")),
     EMAIL_FIELD,
-    ImportField("phone", "Phone", "", ("phone", "phonenumber", "telephone", "tel", "mobile", "mobilenumber")),
-    ImportField("address", "Postal address", "", ("address", "postaladdress", "homeaddress")),
-    ImportField("preferred_contact", "How they like to be contacted",
-                "E-mail, phone, text or post.",
+    ImportField("phone", gettext_lazy("Phone"), "", ("phone", "phonenumber", "telephone", "tel", "mobile",
+                                                     "mobilenumber")),
+    ImportField("address", gettext_lazy("Postal address"), "", ("address", "postaladdress", "homeaddress")),
+    ImportField("preferred_contact", gettext_lazy("How they like to be contacted"),
+                gettext_lazy("E-mail, phone, text or post."),
                 ("preferredcontact", "contactpreference", "contactby", "contactmethod", "howtocontact")),
-    ImportField("status", "Status", "Enquiry, induction, active, paused or left.", ("status", "stage")),
-    ImportField("service", "Service or team", "The name of a service already in coprod.",
+    ImportField("status", gettext_lazy("Status"), gettext_lazy("Enquiry, induction, active, paused or "
+                                                               "left."), ("status", "stage")),
+    ImportField("service", gettext_lazy("Service or team"), gettext_lazy("The name of a service already in "
+                                                                         "coprod."),
                 ("service", "team", "serviceorteam", "project")),
-    ImportField("joined_on", "Joined on", "A date, e.g. 31/12/2024, 2024-12-31 or 31 December 2024.",
+    ImportField("joined_on", gettext_lazy("Joined on"), gettext_lazy("A date, e.g. 31/12/2024, 2024-12-31 "
+                                                                     "or 31 December 2024."),
                 ("joinedon", "joined", "datejoined", "startdate", "started", "since")),
-    ImportField("strengths", "Strengths", "", ("strengths", "whattheybring")),
-    ImportField("interests", "Interests", "", ("interests", "interestedin")),
-    ImportField("availability", "Availability", "", ("availability", "available", "whenavailable")),
-    ImportField("agrees_to_contact", "Agrees to be contacted", "Yes or no.",
+    ImportField("strengths", gettext_lazy("Strengths"), "", ("strengths", "whattheybring")),
+    ImportField("interests", gettext_lazy("Interests"), "", ("interests", "interestedin")),
+    ImportField("availability", gettext_lazy("Availability"), "", ("availability", "available",
+                                                                   "whenavailable")),
+    ImportField("agrees_to_contact", gettext_lazy("Agrees to be contacted"), gettext_lazy("Yes or no."),
                 ("agreestobecontacted", "consenttocontact", "canwecontact", "happytobecontacted",
                  "contactconsent", "okaytocontact", "oktocontact")),
 )
 PEOPLE_FIELDS = (
     *NAME_FIELDS,
     EMAIL_FIELD,
-    ImportField("role", "Role", "Staff or trustee (staff when empty).", ("role", "type", "staffortrustee")),
+    ImportField("role", gettext_lazy("Role"), gettext_lazy("Staff or trustee (staff when empty)."),
+                ("role", "type", "staffortrustee")),
 )
 FIELDS = {ImportBatch.Kind.PARTNERS: PARTNER_FIELDS, ImportBatch.Kind.PEOPLE: PEOPLE_FIELDS}
 LEAVE_OUT = ""
@@ -148,8 +160,8 @@ def _decode(content: bytes) -> str:
         try:
             return content.decode("cp1252")
         except UnicodeDecodeError:
-            raise ValidationError("We could not read the text of this file. Save it as “CSV UTF-8” "
-                                  "or as an Excel workbook, and try again.") from None
+            raise ValidationError(_("We could not read the text of this file. Save it as “CSV UTF-8” "
+                                  "or as an Excel workbook, and try again.")) from None
 
 
 def _headings(raw: Iterable) -> list[str]:
@@ -196,11 +208,11 @@ def read_table(content: bytes, filename: str) -> Table:
         raise
     except Exception as error:  # tablib and openpyxl raise many kinds for a damaged file
         logger.info("spreadsheet %s could not be read: %r", filename, error)
-        raise ValidationError("We could not read this file as a spreadsheet. Check it opens in Excel or "
-                              "LibreOffice, save it as CSV or .xlsx, and try again.") from None
+        raise ValidationError(_("We could not read this file as a spreadsheet. Check it opens in Excel or "
+                              "LibreOffice, save it as CSV or .xlsx, and try again.")) from None
     raw = [list(row) for row in dataset]
     if not raw or _is_blank(raw[0]):
-        raise ValidationError("The first row must hold the column headings (Name, E-mail…); it is empty.")
+        raise ValidationError(_("The first row must hold the column headings (Name, E-mail…); it is empty."))
     headers = _headings(raw[0])
     numbers = numbers or list(range(1, len(raw) + 1))
     rows = []
@@ -209,8 +221,11 @@ def read_table(content: bytes, filename: str) -> Table:
             continue
         rows.append((number, list(cells) + [None] * (len(headers) - len(cells))))
     if len(rows) > MAX_ROWS:
-        raise ValidationError(f"The file has {len(rows):,} rows; we import at most {MAX_ROWS:,} at a time. "
-                              "Split it into smaller files.")
+        raise ValidationError(_("The file has %(rows)s rows; we import at most %(most)s at a time. Split it "
+                                "into smaller files.") % {"rows": number_format(len(rows),
+                                                                                force_grouping=True),
+                                                          "most": number_format(MAX_ROWS,
+                                                                                force_grouping=True)})
     return Table(headers, rows)
 
 
@@ -239,13 +254,13 @@ def check_mapping(kind: str, mapping: dict[str, str]) -> None:
     repeated = sorted({value for value in chosen if chosen.count(value) > 1})
     labels = {field.key: field.label for field in fields_for(kind)}
     if repeated:
-        raise ValidationError("Match each coprod field to one column only: "
-                              + ", ".join(labels[key] for key in repeated) + ".")
+        raise ValidationError(_("Match each coprod field to one column only: %(fields)s.") % {
+            "fields": ", ".join(str(labels[key]) for key in repeated)})
     if "full_name" not in chosen and not {"first_name", "last_name"} & set(chosen):
-        raise ValidationError("Match a column to the full name, or to first and last names.")
+        raise ValidationError(_("Match a column to the full name, or to first and last names."))
     if kind == ImportBatch.Kind.PEOPLE and "email" not in chosen:
-        raise ValidationError("Match a column to the e-mail address: staff and trustees are invited "
-                              "by e-mail.")
+        raise ValidationError(_("Match a column to the e-mail address: staff and trustees are invited "
+                              "by e-mail."))
 
 
 # --- Checking each row ---
@@ -407,21 +422,22 @@ def _check_partner_row(number: int, values: dict, columns: dict, context: _Conte
     email = _text(values.get("email")).lower()
     data: dict = {"full_name": name}
     if not name:
-        problems[_name_column(columns)] = "No name: every partner needs one."
+        problems[_name_column(columns)] = _("No name: every partner needs one.")
     if email:
         try:
             validate_email(email)
             data["email"] = email
         except ValidationError:
-            problems[columns["email"]] = f"“{email}” is not an e-mail address."
+            problems[columns["email"]] = _("“%(email)s” is not an e-mail address.") % {"email": email}
     for key in TEXT_FIELDS:
         if key in values:
             data[key] = _text(values[key]) if key != "address" else str(values[key] or "").strip()
     if "preferred_contact" in values and _text(values["preferred_contact"]):
         contact = _choice(_text(values["preferred_contact"]), CONTACT_WORDS)
         if contact is None:
-            problems[columns["preferred_contact"]] = (f"“{_text(values['preferred_contact'])}” is not one of "
-                                                      "e-mail, phone, text or post.")
+            problems[columns["preferred_contact"]] = _("“%(text)s” is not one of e-mail, phone, text or "
+                                                       "post.") % {
+                "text": _text(values["preferred_contact"])}
         else:
             data["preferred_contact"] = contact
     status = Partner.Status.ENQUIRY
@@ -429,53 +445,60 @@ def _check_partner_row(number: int, values: dict, columns: dict, context: _Conte
         status = _choice(_text(values["status"]), {value: {value, label} for value, label in
                                                     Partner.Status.choices})
         if status is None:
-            problems[columns["status"]] = (f"“{_text(values['status'])}” is not a status: use enquiry, "
-                                           "induction, active, paused or left.")
+            problems[columns["status"]] = _("“%(text)s” is not a status: use enquiry, induction, active, "
+                                            "paused "
+                                            "or left.") % {"text": _text(values["status"])}
     if "service" in values and _text(values["service"]):
         service = context.services.get(_text(values["service"]).casefold())
         if service is None:
-            problems[columns["service"]] = (f"There is no service called “{_text(values['service'])}”: "
-                                            "add it on the Services page, or leave the cell empty.")
+            problems[columns["service"]] = _("There is no service called “%(text)s”: add it on the Services "
+                                             "page, "
+                                             "or leave the cell empty.") % {"text": _text(values["service"])}
         else:
             data["service"] = service
     joined = None
     if "joined_on" in values and _text(values["joined_on"]):
         joined = parse_date(values["joined_on"])
         if joined is None:
-            problems[columns["joined_on"]] = (f"“{_text(values['joined_on'])}” is not a date we can read: "
-                                              "write it like 31/12/2024.")
+            problems[columns["joined_on"]] = _("“%(text)s” is not a date we can read: write it like "
+                                               "31/12/2024.") % {
+                "text": _text(values["joined_on"])}
         elif not EARLIEST_JOINED <= joined <= timezone.localdate():
-            problems[columns["joined_on"]] = (f"{joined:%d/%m/%Y} is not a possible joining date: it must be "
-                                              f"between 1990 and today.")
+            problems[columns["joined_on"]] = _("%(date)s is not a possible joining date: it must be between "
+                                               "1990 "
+                                               "and today.") % {"date": f"{joined:%d/%m/%Y}"}
     agrees = None
     if "agrees_to_contact" in values and _text(values["agrees_to_contact"]):
         answer = normalise(_text(values["agrees_to_contact"]))
         agrees = True if answer in YES else False if answer in NO else None
         if agrees is None:
-            problems[columns["agrees_to_contact"]] = (f"“{_text(values['agrees_to_contact'])}”: "
-                                                      "write yes or no.")
+            problems[columns["agrees_to_contact"]] = _("“%(text)s”: write yes or no.") % {
+                "text": _text(values["agrees_to_contact"])}
         elif agrees and context.contact_statement is None:
-            problems[columns["agrees_to_contact"]] = ("There is no wording for “Being contacted” yet: "
-                                                      "publish it on the Consent page first.")
+            problems[columns["agrees_to_contact"]] = (_("There is no wording for “Being contacted” yet: "
+                                                      "publish it on the Consent page first."))
 
     # Someone already here, or earlier in the file?
     target, match = None, ""
     if email and email in context.partners_by_email:
         target = context.partners_by_email[email]
-        match = f"Same e-mail address as {target.full_name}, already in coprod: their record will be updated."
+        match = _("Same e-mail address as %(name)s, already in coprod: their record will be updated.") % {
+            "name": target.full_name}
     elif name and data.get("phone"):
         target = context.partners_by_name_phone.get((_name_key(name), _phone_key(data["phone"])))
         if target is not None:
-            match = (f"Same name and phone as {target.full_name}, already in coprod: their record will be "
-                     "updated.")
+            match = _("Same name and phone as %(name)s, already in coprod: their record will be updated.") % {
+                "name": target.full_name}
     if email:
         earlier = seen.setdefault(("email", email), number)
         if earlier != number:
-            problems[columns["email"]] = f"Row {earlier} has the same e-mail address: keep one of them."
+            problems[columns["email"]] = _("Row %(row)s has the same e-mail address: keep one of them.") % {
+                "row": earlier}
     if name and data.get("phone"):
         earlier = seen.setdefault(("name_phone", _name_key(name), _phone_key(data["phone"])), number)
         if earlier != number and columns.get("phone") not in problems:
-            problems[columns["phone"]] = f"Row {earlier} has the same name and phone: keep one of them."
+            problems[columns["phone"]] = _("Row %(row)s has the same name and phone: keep one of them.") % {
+                "row": earlier}
 
     if not problems:
         # The services' own rules (lengths, hidden characters, a way to contact them...).
@@ -500,14 +523,14 @@ def _check_person_row(number: int, values: dict, columns: dict, context: _Contex
     name = _name(values)
     email = _text(values.get("email")).lower()
     if not name:
-        problems[_name_column(columns)] = "No name: every person needs one."
+        problems[_name_column(columns)] = _("No name: every person needs one.")
     if not email:
-        problems[columns["email"]] = "No e-mail address: staff and trustees are invited by e-mail."
+        problems[columns["email"]] = _("No e-mail address: staff and trustees are invited by e-mail.")
     else:
         try:
             validate_email(email)
         except ValidationError:
-            problems[columns["email"]] = f"“{email}” is not an e-mail address."
+            problems[columns["email"]] = _("“%(email)s” is not an e-mail address.") % {"email": email}
     role = Invitation.Role.STAFF
     if _text(values.get("role")):
         role = _choice(_text(values["role"]), {Invitation.Role.STAFF: {"staff", "staff member", "employee",
@@ -515,22 +538,26 @@ def _check_person_row(number: int, values: dict, columns: dict, context: _Contex
                                                 Invitation.Role.TRUSTEE: {"trustee", "board", "board member",
                                                                           "director"}})
         if role is None:
-            problems[columns["role"]] = f"“{_text(values['role'])}” is not a role: write staff or trustee."
+            problems[columns["role"]] = _("“%(text)s” is not a role: write staff or trustee.") % {
+                "text": _text(values["role"])}
     if name and bounds.has_control_characters(name, multiline=False):
         problems[_name_column(columns)] = bounds.CONTROL_TEXT
     elif len(name) > Invitation._meta.get_field("full_name").max_length:
-        problems[_name_column(columns)] = "The name is too long."
+        problems[_name_column(columns)] = _("The name is too long.")
     if email and columns["email"] not in problems:
         earlier = seen.setdefault(("email", email), number)
         if earlier != number:
-            problems[columns["email"]] = f"Row {earlier} has the same e-mail address: keep one of them."
+            problems[columns["email"]] = _("Row %(row)s has the same e-mail address: keep one of them.") % {
+                "row": earlier}
     match, action = "", "create"
     user = context.users_by_email.get(email)
     if user is not None and (user.is_staff_member if role == Invitation.Role.STAFF else user.is_trustee):
         label = Invitation.Role(role).label.lower()
-        match, action = f"{email} already signs in as {label}: nothing to do.", "skip"
+        match, action = _("%(email)s already signs in as %(role)s: nothing to do.") % {
+            "email": email, "role": label}, "skip"
     elif email in context.invited:
-        match, action = f"{email} already has an invitation waiting: nothing to do.", "skip"
+        match, action = _("%(email)s already has an invitation waiting: nothing to do.") % {
+            "email": email}, "skip"
     return RowResult(number=number, name=name, email=email, action="problem" if problems else action,
                      data={"full_name": name, "email": email, "role": role}, problems=problems, match=match)
 
@@ -561,7 +588,7 @@ def sample_values(batch: ImportBatch, rows: int = 3) -> dict[str, list[str]]:
 
 def _content(batch: ImportBatch) -> bytes:
     if not batch.file:
-        raise ValidationError("The file is no longer kept: upload it again.")
+        raise ValidationError(_("The file is no longer kept: upload it again."))
     with batch.file.open("rb") as handle:
         return handle.read()
 
@@ -579,15 +606,16 @@ def import_upload(*, kind: str, upload, by) -> ImportBatch:
     """Keep an uploaded spreadsheet and read its headings; nothing is imported yet."""
     _require_staff(by)
     if kind not in ImportBatch.Kind.values:
-        raise ValidationError({"kind": "Choose whether the file lists partners, or staff and trustees."})
+        raise ValidationError({"kind": _("Choose whether the file lists partners, or staff and trustees.")})
     name = os.path.basename(upload.name or "")
     extension = os.path.splitext(name)[1].lower()
     if extension not in EXTENSIONS:
-        raise ValidationError({"file": "Upload a CSV file or an Excel workbook (.xlsx)."})
+        raise ValidationError({"file": _("Upload a CSV file or an Excel workbook (.xlsx).")})
     if extension == ".xlsx":
         validate_upload(upload, allowed={".xlsx"}, max_bytes=MAX_BYTES)
     elif upload.size > MAX_BYTES:
-        raise ValidationError({"file": f"The file is too large: the most we accept is {MAX_BYTES // MB} MB."})
+        raise ValidationError({"file": _("The file is too large: the most we accept is %(most)s MB.") % {
+            "most": MAX_BYTES // MB}})
     upload.seek(0)
     content = upload.read()
     try:
@@ -595,7 +623,7 @@ def import_upload(*, kind: str, upload, by) -> ImportBatch:
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     if not table.rows:
-        raise ValidationError({"file": "The file has headings but no rows of people."})
+        raise ValidationError({"file": _("The file has headings but no rows of people.")})
     upload.seek(0)
     upload.name = safe_name(name)
     batch = ImportBatch(kind=kind, filename=name[:200], file=upload, headers=table.headers,
@@ -607,8 +635,8 @@ def import_upload(*, kind: str, upload, by) -> ImportBatch:
 def _editable(batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in {ImportBatch.Status.UPLOADED, ImportBatch.Status.MAPPED}:
-        raise ValidationError(f"This import is {batch.get_status_display().lower()}: "
-                              "it can no longer be changed.")
+        raise ValidationError(_("This import is %(status)s: it can no longer be changed.") % {
+            "status": batch.get_status_display().lower()})
     return batch
 
 
@@ -620,11 +648,11 @@ def import_map(*, batch: ImportBatch, mapping: dict[str, str], by) -> ImportBatc
     known = {field.key for field in fields_for(batch.kind)}
     mapping = {heading: (mapping.get(heading) or LEAVE_OUT) for heading in batch.headers}
     if set(mapping.values()) - known - {LEAVE_OUT}:
-        raise ValidationError("Choose one of the listed fields for each column.")
+        raise ValidationError(_("Choose one of the listed fields for each column."))
     check_mapping(batch.kind, mapping)
     batch.mapping, batch.status = mapping, ImportBatch.Status.MAPPED
     model_save(batch, by=by, update_fields=["mapping", "status"])
-    memory, _ = ImportMapping.objects.select_for_update().get_or_create(kind=batch.kind)
+    memory, _created = ImportMapping.objects.select_for_update().get_or_create(kind=batch.kind)
     memory.mapping = {**memory.mapping, **{normalise(heading): key for heading, key in mapping.items()}}
     memory.updated_at = timezone.now()
     memory.save(update_fields=["mapping", "updated_at"])
@@ -637,15 +665,20 @@ def import_confirm(*, batch: ImportBatch, leave_out_problems: bool, by) -> Impor
     _require_staff(by)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.MAPPED:
-        raise ValidationError(f"This import is {batch.get_status_display().lower()}: it cannot be confirmed.")
+        raise ValidationError(_("This import is %(status)s: it cannot be confirmed.") % {
+            "status": batch.get_status_display().lower()})
     result = preview(batch, by=by)
     counts = result.counts
     if counts["problem"] and not leave_out_problems:
-        raise ValidationError({"leave_out_problems": (
-            f"{counts['problem']} row{'s' if counts['problem'] != 1 else ''} with a problem. Correct the "
-            "file and upload it again, or tick the box to import the other rows without them.")})
+        raise ValidationError({"leave_out_problems": ngettext(
+            "%(count)d row with a problem. Correct the file and upload it again, or tick the box to import "
+            "the "
+            "other rows without it.",
+            "%(count)d rows with a problem. Correct the file and upload it again, or tick the box to import "
+            "the "
+            "other rows without them.", counts["problem"]) % {"count": counts["problem"]}})
     if not counts["create"] and not counts["update"]:
-        raise ValidationError("There is nothing to import: no row would create or update anyone.")
+        raise ValidationError(_("There is nothing to import: no row would create or update anyone."))
     batch.status, batch.confirmed_at = ImportBatch.Status.QUEUED, timezone.now()
     model_save(batch, by=by, update_fields=["status", "confirmed_at"])
     set_progress(batch.pk, 0, counts["create"] + counts["update"])
@@ -692,8 +725,9 @@ def get_progress(batch: ImportBatch) -> dict:
             "percent": min(100, round(100 * progress["done"] / (progress["total"] or 1)))}
 
 
-FAILED_MESSAGE = ("Something went wrong while importing, so nothing was saved. Try again; if it happens "
-                  "again, tell whoever looks after coprod.")
+FAILED_MESSAGE = (gettext_lazy("Something went wrong while importing, so nothing was saved. Try again; if "
+                               "it happens "
+                  "again, tell whoever looks after coprod."))
 
 
 def _apply_row(row: RowResult, batch: ImportBatch, context: _Context, by) -> int:
@@ -770,8 +804,10 @@ def import_run(*, batch_id: int) -> ImportBatch:
                     batch.created_count, batch.updated_count, batch.left_out_count)
         return batch
     except ImportRowError as error:
-        return _fail(batch_id, f"Row {error.number} could not be imported: {' '.join(error.error.messages)} "
-                               "Nothing was saved. Correct the file and upload it again.")
+        return _fail(batch_id, _("Row %(row)s could not be imported: %(problem)s Nothing was saved. Correct "
+                                 "the "
+                                 "file and upload it again.") % {
+            "row": error.number, "problem": " ".join(error.error.messages)})
     except Exception:
         logger.exception("import %s failed", batch_id)
         return _fail(batch_id, FAILED_MESSAGE)
@@ -812,7 +848,9 @@ def invitees(batch: ImportBatch) -> list[Invitee]:
     if batch.kind == ImportBatch.Kind.PEOPLE:
         return [Invitee(invitation.pk, invitation.full_name, invitation.email,
                         "" if invitation.state == "pending" and invitation.sent_at is None
-                        else f"Invitation {invitation.state}" if invitation.state != "pending" else "Invited")
+                        else _("Invitation %(state)s") % {
+                            "state": Invitation.state_label(invitation.state).lower()}
+                        if invitation.state != "pending" else _("Invited"))
                 for invitation in Invitation.objects.filter(pk__in=batch.people).order_by("full_name")]
     partners = Partner.objects.filter(pk__in=batch.people).order_by("full_name")
     agreeing = set(partners.consenting_to(ConsentStatement.Topic.CONTACT).values_list("pk", flat=True))
@@ -824,15 +862,15 @@ def invitees(batch: ImportBatch) -> list[Invitee]:
 
 def _why_not(partner: Partner, agreeing: set[int], waiting: set[int]) -> str:
     if partner.is_erased:
-        return "Personal data erased"
+        return _("Personal data erased")
     if partner.user_id:
-        return "Already signs in"
+        return _("Already signs in")
     if not partner.email:
-        return "No e-mail address"
+        return _("No e-mail address")
     if partner.pk not in agreeing:
-        return "Has not agreed to be contacted"
+        return _("Has not agreed to be contacted")
     if partner.pk in waiting:
-        return "Invited"
+        return _("Invited")
     return ""
 
 
@@ -842,10 +880,10 @@ def import_invite(*, batch: ImportBatch, ids: list[int], by) -> ImportBatch:
     _require_staff(by)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.DONE:
-        raise ValidationError("Only people from a finished import can be invited from here.")
+        raise ValidationError(_("Only people from a finished import can be invited from here."))
     chosen = {invitee.pk for invitee in invitees(batch) if invitee.can_invite} & set(ids)
     if not chosen:
-        raise ValidationError("Choose at least one person who can be invited.")
+        raise ValidationError(_("Choose at least one person who can be invited."))
     return batch
 
 
