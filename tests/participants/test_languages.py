@@ -4,8 +4,10 @@ pages, e-mails and data export then speak it (Welsh here; English stays as it wa
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from coprod.models import OutgoingEmail
 from coprod.models import Report
@@ -20,6 +22,13 @@ from .factories import ConsentFactory
 from .factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A Welsh page leaves Welsh active in this thread; the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _my_details(**changes) -> dict:
@@ -169,4 +178,20 @@ def test_the_partners_data_export_pdf_shows_their_payments_in_pounds(
     assert report.status == Report.Status.DONE, report.error
     text = pdf_text(report.file.read())
     assert "Claims and payments" in text
+    assert "£" in text
+
+
+def test_a_welsh_partners_data_export_pdf_is_in_welsh(
+    world, partner_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    _speaking(world.partner, "cy")
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_client.post(reverse("participants:my_data_pdf"))
+    report = Report.objects.get(kind=Report.Kind.DATA_EXPORT, partner=world.partner)
+    assert report.status == Report.Status.DONE, report.error
+    text = pdf_text(report.file.read())
+    assert "Popeth sydd gan" in text
+    assert "Proffil" in text and "Hanes statws" in text
+    assert "Status history" not in text
     assert "£" in text
