@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coprod.tables import NUMBER
+from coprod.tables import EditColumn
 from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
 from coprod.tables import muted
@@ -265,10 +266,6 @@ class StaffTrainingDueTable(TrainingDueTable):
     def value_full_name(self, record) -> str:
         return record.get_full_name() or record.email
 
-def _edit_link(url_name: str, record) -> str:
-    return format_html('<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
-                       reverse(url_name, args=[record.pk]), gettext("Edit"), record.name)
-
 
 class AccessNeedTable(StaffTable):
     """The access needs staff and partners choose from, in the order partners see them."""
@@ -277,32 +274,22 @@ class AccessNeedTable(StaffTable):
     name = tables.Column(_("Access need"))
     description = tables.Column(_("What it means"))
     partner_count = tables.Column(_("Partners"), attrs=NUMBER)
-    edit = tables.Column(format_html_lazy('<span class="visually-hidden">{}</span>', _("Actions")),
-                         accessor="pk",
-                         orderable=False, exclude_from_export=True)
+    edit = EditColumn("participants:access_need_edit")
 
     class Meta(StaffTable.Meta):
         model = AccessNeed
         fields = ()
-
-    def render_edit(self, record: AccessNeed) -> str:
-        return _edit_link("participants:access_need_edit", record)
 
 
 class LivedExperienceAreaTable(StaffTable):
     what = _("areas")
     name = tables.Column(_("Area"))
     partner_count = tables.Column(_("Partners"), attrs=NUMBER)
-    edit = tables.Column(format_html_lazy('<span class="visually-hidden">{}</span>', _("Actions")),
-                         accessor="pk",
-                         orderable=False, exclude_from_export=True)
+    edit = EditColumn("participants:area_edit")
 
     class Meta(StaffTable.Meta):
         model = LivedExperienceArea
         fields = ()
-
-    def render_edit(self, record: LivedExperienceArea) -> str:
-        return _edit_link("participants:area_edit", record)
 
 
 class ImportBatchTable(StaffTable):
