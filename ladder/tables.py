@@ -1,5 +1,6 @@
-"""The staff lists of the ladder, its rounds and its action plan, as sortable, downloadable
-tables (coprod/tables.py). The rounds list also serves trustees, who see closed rounds only."""
+"""The staff lists of the ladder: its rounds, its action plan, the ladders and the areas, as
+sortable, downloadable tables (coprod/tables.py). The rounds list also serves trustees, who see
+closed rounds only."""
 
 import django_tables2 as tables
 from django.template.defaultfilters import date as date_filter
@@ -14,6 +15,8 @@ from coprod.tables import StaffTable
 from coprod.tables import muted
 
 from .models import Action
+from .models import Area
+from .models import Ladder
 from .models import Round
 
 
@@ -102,3 +105,66 @@ class ActionTable(StaffTable):
         return format_html('<a href="{}">Change<span class="visually-hidden"> action: {}</span></a>',
                            reverse("ladder:action_edit", args=[record.pk]),
                            truncatechars(record.description, 40))
+
+
+class LadderTable(StaffTable):
+    """The ladders (`rung_count` and `round_count` annotated); the current one is marked, the
+    others have a button that makes them current."""
+
+    what = "ladders"
+    name = tables.Column("Ladder")
+    rung_count = NumberColumn("Steps")
+    round_count = NumberColumn("Rounds run")
+    is_current = tables.Column("Current")
+
+    class Meta(StaffTable.Meta):
+        model = Ladder
+        fields = ()
+        sequence = ("name", "rung_count", "round_count", "is_current")
+        empty_text = "There are no ladders yet."
+
+    def __init__(self, *args, csrf_token: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.csrf_token = csrf_token
+
+    def render_name(self, record: Ladder) -> SafeString:
+        return format_html('<a href="{}">{}</a>', reverse("ladder:ladder_detail", args=[record.pk]),
+                           record.name)
+
+    def render_is_current(self, record: Ladder) -> SafeString:
+        if record.is_current:
+            return format_html("<strong>{}</strong>", "Current ladder")
+        return format_html(
+            '<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="btn btn-sm btn-outline-primary">{}'
+            '<span class="visually-hidden">: {}</span></button></form>',
+            reverse("ladder:ladder_make_current", args=[record.pk]), self.csrf_token, "Use for new rounds",
+            record.name)
+
+    def value_is_current(self, record: Ladder) -> str:
+        return "Yes" if record.is_current else "No"
+
+
+class AreaTable(StaffTable):
+    """The co-production areas in the order they are asked (`round_count` annotated)."""
+
+    what = "areas"
+    order = NumberColumn("Order")
+    name = tables.Column("Area")
+    description = tables.Column("What it covers", default="")
+    is_active = tables.BooleanColumn(verbose_name="Offered for new rounds", yesno="Yes,No")
+    round_count = NumberColumn("Rounds")
+    change = tables.Column("Change", accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta(StaffTable.Meta):
+        model = Area
+        fields = ()
+        sequence = ("order", "name", "description", "is_active", "round_count", "change")
+        empty_text = "There are no co-production areas yet."
+
+    def value_is_active(self, record: Area) -> str:
+        return "Yes" if record.is_active else "No"
+
+    def render_change(self, record: Area) -> SafeString:
+        return format_html('<a href="{}">Change<span class="visually-hidden"> {}</span></a>',
+                           reverse("ladder:area_edit", args=[record.pk]), record.name)

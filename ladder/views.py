@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -50,6 +51,8 @@ from .results import round_results
 from .results import trend
 from .rules import can_enter_for
 from .tables import ActionTable
+from .tables import AreaTable
+from .tables import LadderTable
 from .tables import RoundTable
 
 
@@ -375,9 +378,13 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def ladder_list(request: HttpRequest) -> HttpResponse:
-    ladders = Ladder.objects.annotate(rung_count=Count("rungs", distinct=True),
-                                      round_count=Count("rounds", distinct=True))
-    return render(request, "ladder/ladder_list.html", {"ladders": ladders})
+    ladders = Ladder.objects.annotate(
+        rung_count=Count("rungs", distinct=True), round_count=Count("rounds", distinct=True),
+    ).order_by("-is_current", "name")
+    table = LadderTable(ladders, csrf_token=get_token(request))
+    if download := table_response(request, table, filename="ladders"):
+        return download
+    return render(request, "ladder/ladder_list.html", {"table": table, "page_obj": table.page})
 
 
 def _get_ladder(pk: int) -> Ladder:
@@ -418,8 +425,11 @@ ladder_make_current = button(
 
 @staff_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    areas = Area.objects.annotate(round_count=Count("rounds", distinct=True))
-    return render(request, "ladder/area_list.html", {"areas": areas})
+    areas = Area.objects.annotate(round_count=Count("rounds", distinct=True)).order_by("order", "name")
+    table = AreaTable(areas)
+    if download := table_response(request, table, filename="ladder-areas"):
+        return download
+    return render(request, "ladder/area_list.html", {"table": table, "page_obj": table.page})
 
 
 @staff_required
