@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coprod import reports
@@ -110,26 +111,45 @@ def round_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _round_form(request: HttpRequest, round_: Round | None) -> tuple[RoundForm, bool]:
+    """The round form as posted; for "Add this partner", the form again with that partner on
+    the list (nothing saved). Answers the form and whether it was only for adding."""
+    adding = request.method == "POST" and "add" in request.POST
+    form = RoundForm(request.POST or None, round=round_, adding=adding)
+    if adding and form.is_valid():
+        added = form.cleaned_data["partners"][-1]
+        form = form.with_added_partner()
+        messages.info(request, _("%(name)s is on the list. The round is not saved until you save it.")
+                      % {"name": added.full_name})
+    return form, adding
+
+
 @staff_required
 def round_create(request: HttpRequest) -> HttpResponse:
-    form = RoundForm(request.POST or None)
+    form, adding = _round_form(request, None)
+    context = {"title": _("New assessment round")}
+    if adding:
+        return render(request, "ladder/round_form.html", {"form": form, **context})
     return form_page(request, form, lambda data: services.round_create(**data, by=request.user),
-                     success="Round saved as a draft. Check it, then open it for answers.",
+                     success=_("Round saved as a draft. Check it, then open it for answers."),
                      done=lambda round_: redirect("ladder:round_detail", pk=round_.pk),
-                     template="ladder/round_form.html", context={"title": "New assessment round"})
+                     template="ladder/round_form.html", context=context)
 
 
 @staff_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     if round_.status == Round.Status.CLOSED:
-        return turn_away(request, "This round has closed and can no longer be changed.",
+        return turn_away(request, _("This round has closed and can no longer be changed."),
                          "ladder:round_detail", pk=round_.pk, level=messages.INFO)
-    form = RoundForm(request.POST or None, round=round_)
+    form, adding = _round_form(request, round_)
+    context = {"round": round_, "title": _("Change %(round)s") % {"round": round_.title}}
+    if adding:
+        return render(request, "ladder/round_form.html", {"form": form, **context})
     return form_page(request, form, lambda data: services.round_update(round=round_, **data, by=request.user),
-                     success="Round updated.", done=lambda _: redirect("ladder:round_detail", pk=round_.pk),
-                     template="ladder/round_form.html",
-                     context={"round": round_, "title": f"Change {round_.title}"})
+                     success=_("Round updated."),
+                     done=lambda _round: redirect("ladder:round_detail", pk=round_.pk),
+                     template="ladder/round_form.html", context=context)
 
 
 @staff_required
