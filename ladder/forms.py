@@ -236,17 +236,17 @@ class AnswerForm(forms.Form):
 
     rung = forms.ModelChoiceField(
         queryset=None, widget=forms.RadioSelect, empty_label=None,
-        error_messages={"required": "Choose the step of the ladder you think we are on.",
-                        "invalid_choice": "Choose one of the steps of the ladder shown."},
+        error_messages={"required": _("Choose the step of the ladder you think we are on."),
+                        "invalid_choice": _("Choose one of the steps of the ladder shown.")},
     )
     evidence = forms.CharField(
-        label="What makes you say so?", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Something that happened, or something you noticed. You can leave this empty.",
+        label=_("What makes you say so?"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Something that happened, or something you noticed. You can leave this empty."),
     )
     next_step = forms.CharField(
-        label="What would be a realistic next step?", required=False,
+        label=_("What would be a realistic next step?"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One thing we could do to move up a step. You can leave this empty.",
+        help_text=_("One thing we could do to move up a step. You can leave this empty."),
     )
 
     def __init__(self, *args, rungs, **kwargs):
@@ -255,29 +255,31 @@ class AnswerForm(forms.Form):
 
 
 class LadderForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    name = forms.CharField(max_length=120, label=_("Name"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                  label=_("Description"))
 
 
 class RungForm(forms.Form):
     rung = forms.IntegerField(widget=forms.HiddenInput)
-    name = forms.CharField(max_length=80)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text="What this step means, in plain English.")
-    example = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                              help_text="What it looks like in practice.")
+    name = forms.CharField(max_length=80, label=_("Name"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Description"),
+                                  help_text=_("What this step means, in plain English."))
+    example = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Example"),
+                              help_text=_("What it looks like in practice."))
 
 
 RungFormSet = forms.formset_factory(RungForm, extra=0)
 
 
 class AreaForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    order = forms.IntegerField(min_value=0, max_value=999, initial=0,
-                               help_text="Areas are listed in this order (smallest first).")
-    is_active = forms.BooleanField(label="Offered for new rounds", required=False, initial=True,
-                                   help_text="Untick to stop offering it. Rounds that used it keep it.")
+    name = forms.CharField(max_length=120, label=_("Name"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  label=_("Description"))
+    order = forms.IntegerField(min_value=0, max_value=999, initial=0, label=_("Order"),
+                               help_text=_("Areas are listed in this order (smallest first)."))
+    is_active = forms.BooleanField(label=_("Offered for new rounds"), required=False, initial=True,
+                                   help_text=_("Untick to stop offering it. Rounds that used it keep it."))
 
     def __init__(self, *args, area: Area | None = None, **kwargs):
         """A new area, or (`area`) a change to one."""
@@ -290,21 +292,23 @@ class AreaForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    area = forms.ModelChoiceField(Area.objects.all(), empty_label="Choose an area")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What will be done")
-    owner = forms.ModelChoiceField(_staff_users(), empty_label="Choose a staff member",
-                                   help_text="The staff member who makes sure it happens.")
-    due_on = DateField(label="Due date", widget=DATE, validators=[bounds.ACTION_DUE])
-    status = forms.ChoiceField(choices=Action.Status.choices, initial=Action.Status.NOT_STARTED)
+    area = forms.ModelChoiceField(Area.objects.all(), empty_label=_("Choose an area"), label=_("Area"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What will be done"))
+    owner = forms.ModelChoiceField(_staff_users(), empty_label=_("Choose a staff member"), label=_("Owner"),
+                                   help_text=_("The staff member who makes sure it happens."))
+    due_on = DateField(label=_("Due date"), widget=DATE, validators=[bounds.ACTION_DUE])
+    status = forms.ChoiceField(choices=Action.Status.choices, initial=Action.Status.NOT_STARTED,
+                               label=_("Status"))
     round = forms.ModelChoiceField(Round.objects.exclude(status=Round.Status.DRAFT), required=False,
-                                   empty_label="Not from a round", label="Assessment round")
+                                   empty_label=_("Not from a round"), label=_("Assessment round"))
     panel = LinkedPanelField(
-        Panel.objects.order_by("name"), required=False, empty_label="No panel", label="Linked panel",
-        help_text="The panel that takes this step forward or checks on it.",
+        Panel.objects.order_by("name"), required=False, empty_label=_("No panel"), label=_("Linked panel"),
+        help_text=_("The panel that takes this step forward or checks on it."),
     )
     decision = LinkedDecisionField(
-        Decision.objects.in_log().order_by("-decided_on", "title"), required=False, empty_label="No decision",
-        label="Linked decision", help_text="A decision in the decision log that this step carries out.",
+        Decision.objects.in_log().order_by("-decided_on", "title"), required=False,
+        empty_label=_("No decision"),
+        label=_("Linked decision"), help_text=_("A decision in the decision log that this step carries out."),
     )
 
     def __init__(self, *args, editing: bool = False, action: Action | None = None, **kwargs):
@@ -328,16 +332,18 @@ class ActionForm(forms.Form):
 
 class TrendForm(forms.Form):
     service = forms.ModelChoiceField(Service.objects.only("pk", "name"), required=False,
-                                     empty_label="Whole organisation", label="Show rounds for",
+                                     empty_label=_("Whole organisation"), label=_("Show rounds for"),
                                      widget=NameSelect)
 
 
 class ActionFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="Any status")
-    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
+    status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label=_("Any status"),
+                                         label=_("Status"))
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label=_("Any area"),
+                                            label=_("Area"))
     round = django_filters.ModelChoiceFilter(queryset=Round.objects.exclude(status=Round.Status.DRAFT),
-                                             empty_label="Any round", label="Round")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Only overdue actions",
+                                             empty_label=_("Any round"), label=_("Round"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Only overdue actions"),
                                            widget=forms.CheckboxInput)
 
     class Meta:

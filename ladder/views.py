@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -88,7 +89,7 @@ def get_respondent_for_staff(request: HttpRequest, round_pk: int, pk: int) -> Re
         round_id=round_pk, pk=pk,
     )
     if not can_enter_for(respondent, request.user):
-        raise Http404("You cannot answer for this person.")
+        raise Http404(_("You cannot answer for this person."))
     return respondent
 
 
@@ -170,7 +171,7 @@ round_open = button(
     get_round_for_user,
     lambda request, round_: services.round_open(round=round_, by=request.user,
                                                 site_url=request.build_absolute_uri("/")),
-    lambda round_: "The round is open. Invitations have been e-mailed to those we can e-mail.",
+    lambda round_: _("The round is open. Invitations have been e-mailed to those we can e-mail."),
     "ladder:round_detail")
 
 
@@ -179,7 +180,7 @@ round_open = button(
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     if act(request, lambda: services.round_close(round=round_, by=request.user),
-           "The round is closed and its results are published."):
+           _("The round is closed and its results are published.")):
         return redirect("ladder:results", pk=round_.pk)
     return redirect("ladder:round_detail", pk=round_.pk)
 
@@ -192,9 +193,9 @@ def _answer_step(request: HttpRequest, respondent: Respondent, step: int, *, bas
     round_ = respondent.round
     areas = round_.ordered_areas()
     if not 1 <= step <= len(areas):
-        raise Http404("There is no such area in this round.")
+        raise Http404(_("There is no such area in this round."))
     if not round_.accepts_answers:
-        return turn_away(request, "This round is not taking answers now.", done_url, level=messages.INFO)
+        return turn_away(request, _("This round is not taking answers now."), done_url, level=messages.INFO)
     area = areas[step - 1]
     rungs = round_.ladder.rungs.all()
     existing = Response.objects.filter(respondent=respondent, area=area).first()
@@ -210,8 +211,8 @@ def _answer_step(request: HttpRequest, respondent: Respondent, step: int, *, bas
             respondent=respondent, area=area, by=request.user, **data))
         if done is not None:
             if step == len(areas):
-                messages.success(request, "Thank you. Your answers are saved. You can change them until "
-                                          f"{round_.closes_on:%-d %B %Y}.")
+                messages.success(request, _("Thank you. Your answers are saved. You can change them until "
+                                            "%(date)s.") % {"date": date_format(round_.closes_on, "j F Y")})
             return redirect(next_url)
     return render(request, "ladder/answer.html", {
         "base_template": base_template, "round": round_, "respondent": respondent, "area": area,
@@ -291,7 +292,7 @@ def respond(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 def my_results(request: HttpRequest, pk: int) -> HttpResponse:
     round_, respondent = get_round_for_partner(request, pk)
     if not round_.is_published:
-        raise Http404("The results are published when the round closes.")
+        raise Http404(_("The results are published when the round closes."))
     results = _with_charts(round_results(round_, comments_per_area=COMMENTS_SHOWN))
     return render(request, "ladder/my_results.html", {"round": round_, "results": results})
 
@@ -322,7 +323,8 @@ def round_report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     # While the round is open its results are for staff only, and so is a PDF of them.
     report = reports.report_request(
-        kind=Report.Kind.LADDER_ROUND, title=f"Ladder of co-production: {round_.title}", by=request.user,
+        kind=Report.Kind.LADDER_ROUND, by=request.user,
+        title=_("Ladder of co-production: %(round)s") % {"round": round_.title},
         params={"round": round_.pk}, staff_only=not round_.is_published,
     )
     return redirect("coprod:report_detail", pk=report.pk)
@@ -342,7 +344,7 @@ def trend_view(request: HttpRequest) -> HttpResponse:
     return render(request, "ladder/trend.html", {
         "base_template": _base(request), "form": form, "rounds": rounds, "series": series, "ladder": ladder,
         "rungs": rungs,
-        "scope": service.name if service else "Whole organisation",
+        "scope": service.name if service else _("Whole organisation"),
     })
 
 
@@ -377,10 +379,10 @@ def action_create(request: HttpRequest) -> HttpResponse:
     form = ActionForm(request.POST or None, initial=initial)
     return form_page(request, form, lambda data: services.action_create(
                          **data, source=source, by=request.user),
-                     success="Action added to the plan.", done=lambda action: redirect(
+                     success=_("Action added to the plan."), done=lambda action: redirect(
                          reverse("ladder:results", args=[action.round_id]) + f"#area-{action.area_id}"
                          if action.round_id else reverse("ladder:action_list")),
-                     template="ladder/action_form.html", context={"source": source, "title": "New action"})
+                     template="ladder/action_form.html", context={"source": source, "title": _("New action")})
 
 
 @staff_required
@@ -389,8 +391,9 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None, action=action)
     return form_page(request, form, lambda data: services.action_update(
                          action=action, **data, by=request.user),
-                     success="Action updated.", done="ladder:action_list", template="ladder/action_form.html",
-                     context={"action": action, "title": "Change an action"})
+                     success=_("Action updated."), done="ladder:action_list",
+                     template="ladder/action_form.html",
+                     context={"action": action, "title": _("Change an action")})
 
 
 # --- Ladders and areas (staff) ---
@@ -430,7 +433,7 @@ def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if formset.is_valid() and submit(request, form, lambda data: services.ladder_update(
             ladder=ladder, name=data["name"], description=data["description"],
             rungs={f.cleaned_data["rung"]: f.cleaned_data for f in formset}, by=request.user)):
-        messages.success(request, "Ladder saved.")
+        messages.success(request, _("Ladder saved."))
         return redirect("ladder:ladder_detail", pk=ladder.pk)
     return render(request, "ladder/ladder_form.html", {
         "ladder": ladder, "form": form, "formset": formset, "rung_forms": zip(rungs, formset, strict=False),
@@ -440,7 +443,8 @@ def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
 ladder_make_current = button(
     lambda request, pk: _get_ladder(pk),
     lambda request, ladder: services.ladder_make_current(ladder=ladder, by=request.user),
-    lambda ladder: f"New rounds will use {ladder.name}.", lambda ladder: reverse("ladder:ladder_list"))
+    lambda ladder: _("New rounds will use %(ladder)s.") % {"ladder": ladder.name},
+    lambda ladder: reverse("ladder:ladder_list"))
 
 
 @staff_required
@@ -460,6 +464,7 @@ def area_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return form_page(request, form, lambda data: (
         services.area_create(**data, by=request.user) if area is None
         else services.area_update(area=area, **data, by=request.user)),
-        success="Area added." if area is None else "Area saved.", done="ladder:area_list",
+        success=_("Area added.") if area is None else _("Area saved."), done="ladder:area_list",
         template="ladder/area_form.html",
-        context={"area": area, "title": f"Change {area.name}" if area else "New co-production area"})
+        context={"area": area, "title": _("Change %(area)s") % {"area": area.name} if area
+                 else _("New co-production area")})
