@@ -61,8 +61,8 @@ def ladder_update(*, ladder: Ladder, name: str, description: str, rungs: dict[in
     for pk, fields in rungs.items():
         for field in ("name", "description"):
             if not fields.get(field, "").strip():
-                raise ValidationError({"name": _("Step %(position)s needs a name."),
-                                       "description": _("Step %(position)s needs a description.")}[field]
+                raise ValidationError({"name": _("Rung %(position)s needs a name."),
+                                       "description": _("Rung %(position)s needs a description.")}[field]
                                       % {"position": own[pk].position})
     ladder.name, ladder.description = name, description
     model_save(ladder, by=by, update_fields=["name", "description"])
