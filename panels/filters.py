@@ -21,7 +21,8 @@ from .models import Panel
 class PanelFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
     kind = django_filters.ChoiceFilter(choices=Panel.Kind.choices, empty_label=_("Any kind"), label=_("Kind"))
-    status = django_filters.ChoiceFilter(choices=Panel.Status.choices, empty_label=_("Any status"))
+    status = django_filters.ChoiceFilter(choices=Panel.Status.choices, empty_label=_("Any status"),
+                                         label=_("Status"))
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.only("pk", "name"),
                                                empty_label=_("Any service"), label=_("Service"),
                                                widget=NameSelect)
@@ -46,7 +47,8 @@ class MeetingFilter(django_filters.FilterSet):
                                                queryset=Service.objects.only("pk", "name"),
                                                empty_label=_("Any service"), label=_("Service"),
                                                widget=NameSelect)
-    format = django_filters.ChoiceFilter(choices=Meeting.Format.choices, empty_label=_("Any format"))
+    format = django_filters.ChoiceFilter(choices=Meeting.Format.choices, empty_label=_("Any format"),
+                                         label=_("Format"))
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices,
                                          empty_label=_("Scheduled or cancelled"),
                                          label=_("Status"))

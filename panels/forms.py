@@ -52,8 +52,10 @@ class PanelForm(forms.ModelForm):
         model = Panel
         fields = ["name", "kind", "purpose", "terms_of_reference", "area", "service", "starts_on", "ends_on",
                   "status"]
-        labels = {"kind": _("Kind of panel"), "area": _("Co-production area"), "starts_on": _("Starts on"),
-                  "ends_on": _("Ends on")}
+        labels = {"name": _("Name"), "kind": _("Kind of panel"), "purpose": _("Purpose"),
+                  "terms_of_reference": _("Terms of reference"), "area": _("Co-production area"),
+                  "service": _("Service"), "starts_on": _("Starts on"), "ends_on": _("Ends on"),
+                  "status": _("Status")}
         help_texts = {
             "terms_of_reference": _("What the panel may decide or advise on, how often it meets, how members "
                                     "are paid back."),
@@ -123,14 +125,14 @@ class MeetingForm(forms.Form):
     """A meeting's details. Date and times are separate fields (easy to type on any
     device); `clean()` turns them into `starts_at` and `ends_at`."""
 
-    title = forms.CharField(max_length=150,
+    title = forms.CharField(label=_("Title"), max_length=150,
                             help_text=_("For example: “Review of the housing advice leaflet”."))
-    date = DateField(widget=DATE, help_text=_("From a year ago to two years ahead."))
+    date = DateField(label=_("Date"), widget=DATE, help_text=_("From a year ago to two years ahead."))
     starts = forms.TimeField(widget=TIME, label=_("Starts at"))
     ends = forms.TimeField(widget=TIME, label=_("Ends at"))
-    format = forms.ChoiceField(choices=Meeting.Format.choices, widget=forms.RadioSelect,
+    format = forms.ChoiceField(label=_("Format"), choices=Meeting.Format.choices, widget=forms.RadioSelect,
                                initial=Meeting.Format.IN_PERSON)
-    venue = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    venue = forms.CharField(label=_("Venue"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                             help_text=_("Address and room. Needed unless the meeting is online only."))
     access_information = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Access information"),
@@ -139,7 +141,7 @@ class MeetingForm(forms.Form):
     online_joining = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                      label=_("How to join online"),
                                      help_text=_("Link, meeting ID, phone dial-in."))
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
     FIELDS = ["title", "format", "venue", "access_information", "online_joining", "agenda"]
 
@@ -172,16 +174,17 @@ class MeetingForm(forms.Form):
 
 
 class MeetingEditForm(MeetingForm):
-    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), required=False,
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 10}), required=False,
                               help_text=_("Who said what, what was agreed, and who will do what by when."))
 
     FIELDS = MeetingForm.FIELDS + ["minutes"]
 
 
 class PaperForm(forms.Form):
-    title = forms.CharField(max_length=150, required=False,
+    title = forms.CharField(label=_("Title"), max_length=150, required=False,
                             help_text=_("Leave empty to use the file's name."))
-    file = forms.FileField(help_text=format_lazy(_("A {types}, at most 10 MB. Members can download it."),
+    file = forms.FileField(label=_("File"),
+                           help_text=format_lazy(_("A {types}, at most 10 MB. Members can download it."),
                                                  types=PAPER_TYPES_TEXT))
 
     def __init__(self, *args, **kwargs):
@@ -203,7 +206,7 @@ class RegisterLineForm(forms.Form):
     status = forms.ChoiceField(choices=Attendance.Status.choices,
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     hours = forms.DecimalField(
-        required=False, min_value=0, max_value=24, decimal_places=2, max_digits=5,
+        label=_("Hours"), required=False, min_value=0, max_value=24, decimal_places=2, max_digits=5,
         widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal",
                                         "class": "form-control form-control-sm hours-input"}),
     )
@@ -235,8 +238,8 @@ def _staff_members():
 
 
 class ProposalForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}),
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}),
                               help_text=_("What the proposal is and what it would change, in plain words."))
     document = forms.FileField(required=False, label=_("The draft document"),
                                help_text=format_lazy(_("Optional. A {types}, at most 10 MB. Panel members "
@@ -323,12 +326,13 @@ class FeedbackResponseForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}),
+                                  required=False,
                                   help_text=_("What was decided."))
     decided_on = DateField(widget=DATE, label=_("Decided on"), validators=[bounds.DECISION])
     decided_by = forms.ChoiceField(choices=Decision.DecidedBy.choices, label=_("Decided by"))
-    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False, label=_("Service"),
                                      empty_label=_("The whole organisation"))
     rung = forms.ModelChoiceField(queryset=Rung.objects.none(), required=False,
                                   label=_("Ladder rung reached"), empty_label=_("Not placed on the ladder"))
@@ -384,17 +388,20 @@ class MeetingChoiceField(forms.ModelChoiceField):
 
 
 class StaffTimeForm(forms.Form):
-    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), empty_label=_("Choose a panel"))
-    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, empty_label=_("No meeting"),
+    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), label=_("Panel"),
+                                   empty_label=_("Choose a panel"))
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label=_("Meeting"),
+                                 empty_label=_("No meeting"),
                                  help_text=_("Optional: a meeting of the same panel the time was for."))
     category = forms.ChoiceField(choices=StaffTime.Category.choices, widget=forms.RadioSelect,
                                  label=_("What the time was spent on"))
     spent_on = DateField(widget=DATE, initial=timezone.localdate, label=_("Day"),
                                validators=[bounds.STAFF_TIME])
-    hours = forms.DecimalField(max_digits=5, decimal_places=2,
+    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=2,
                                widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
                                help_text=_("For example 1.5 for an hour and a half. At most 24."))
-    note = forms.CharField(max_length=300, required=False, help_text=_("Optional: what it was, briefly."))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("Optional: what it was, briefly."))
     user = StaffChoiceField(queryset=get_user_model().objects.none(), label=_("Whose time"),
                             empty_label=None)
 
@@ -438,13 +445,13 @@ class PeriodForm(forms.Form):
 class RecruitmentRoundForm(forms.Form):
     post_title = forms.CharField(max_length=150, label=_("Post"),
                                  help_text=_("The job being recruited to, for example “Housing adviser”."))
-    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False, label=_("Service"),
                                      empty_label=_("The whole organisation"))
     opens_on = DateField(widget=DATE, label=_("Opened on"), validators=[bounds.ROUND_OPENS])
     closes_on = DateField(widget=DATE, label=_("Closed on"), validators=[bounds.ROUND_CLOSES],
                                 help_text=_("When the appointment was made or the round ended. The round "
                                           "counts towards the involvement rate from this date."))
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     stages = forms.MultipleChoiceField(choices=RecruitmentStage.Kind.choices, required=False,
                                        widget=forms.CheckboxSelectMultiple, label=_("Stages planned"),
                                        help_text=_("You can add or cancel stages later."))

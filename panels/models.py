@@ -15,6 +15,7 @@ from django.db.models import Subquery
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -269,7 +270,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.starts_at:%d %b %Y})"
+        return f"{self.title} ({date_format(self.starts_at, 'd M Y')})"
 
     @property
     def duration_hours(self):
