@@ -85,7 +85,7 @@ def reminder_now(starts_at: datetime.datetime, times, now: datetime.datetime) ->
 
 def _day_words(meeting: Meeting) -> str:
     """The meeting's day in the active language, e.g. "Monday 5 January"."""
-    return date_format(timezone.localtime(meeting.starts_at), "l j F")
+    return date_format(timezone.localtime(meeting.starts_at), "l j E")
 
 
 def _when_words(meeting: Meeting) -> str:

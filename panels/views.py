@@ -664,7 +664,7 @@ def my_point_add(request: HttpRequest, pk: int) -> HttpResponse:
             proposal=proposal, text=data["text"], raised_by=partner, by=request.user)) is not None:
         if proposal.response_deadline >= timezone.localdate():
             thanks = _("Thank you. We have your point and will answer it by %(day)s.") % {
-                "day": date_format(proposal.response_deadline, "j F Y")}
+                "day": date_format(proposal.response_deadline, "j E Y")}
         else:
             thanks = _("Thank you. We have your point and will answer it as soon as we can.")
         messages.success(request, thanks)
