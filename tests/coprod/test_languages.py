@@ -163,14 +163,6 @@ def test_staff_writing_in_english_send_a_welsh_partner_their_notice_in_welsh(cli
     assert notice.body == "Iaith: Ie"
 
 
-def test_a_string_not_in_the_catalogue_falls_back_to_english():
-    with i18n.in_language("cy"):
-        assert translation.gettext("A sentence nobody has translated yet") == (
-            "A sentence nobody has translated yet")
-        assert Template('{% load i18n %}{% translate "Nobody translated this" %}').render(
-            Context()) == "Nobody translated this"
-
-
 def test_blank_or_unknown_language_is_the_default():
     for language in ("", None, "xx"):
         with i18n.in_language(language):
