@@ -1,6 +1,7 @@
 import sys
 from copy import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import defaults
+from django.views import i18n as django_i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
@@ -29,6 +31,7 @@ from django.views.decorators.http import require_POST
 from . import firstrun
 from . import forms
 from . import governance
+from . import i18n
 from . import kpis
 from . import notices
 from . import registry
@@ -89,6 +92,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {"status": "ok" if database == "ok" else "error", "database": database,
             "broker": broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's `set_language` (the cookie, and back to `next`, the page
+    the person was on); a signed-in person's choice is also kept as their language, so it wins
+    over their browser's next time and on any device."""
+    response = django_i18n.set_language(request)
+    language = request.POST.get(django_i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if request.user.is_authenticated and language in {code for code, _ in settings.LANGUAGES}:
+        i18n.person_language_set(person=request.user, language=language, by=request.user)
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
