@@ -10,13 +10,12 @@ To allow a line that is right as it is, put a comment on that line giving the re
     <span lang="cy">Cymraeg</span>{# i18n-ok: a language's own name is never translated #}
 
 To check only some templates (your area, while other areas are being marked), give glob patterns
-relative to the project, separated by commas:
-    TRANSLATABLE_ONLY='templates/account/*,templates/*.html' pytest tests/test_translatable.py
+relative to the project, separated by commas (`*` stays within a folder, `**` crosses folders):
+    TRANSLATABLE_ONLY='templates/account/**,templates/*.html' pytest tests/test_translatable.py
 """
 
 import os
 import re
-from fnmatch import fnmatch
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -104,10 +103,16 @@ def untranslated(source: str) -> list[tuple[int, str]]:
     return [(line, found) for line, found in finder.found if line not in allowed_lines]
 
 
+def glob_pattern(pattern: str) -> re.Pattern:
+    parts = (".*" if part == "**" else re.escape(part).replace(r"\*", "[^/]*")
+             for part in re.split(r"(\*\*)", pattern))
+    return re.compile("".join(parts) + r"\Z")
+
+
 def chosen(path: Path) -> bool:
-    patterns = [p.strip() for p in os.environ.get("TRANSLATABLE_ONLY", "").split(",") if p.strip()]
-    relative = str(path.relative_to(ROOT))
-    return not patterns or any(fnmatch(relative, pattern) for pattern in patterns)
+    patterns = [glob_pattern(p.strip()) for p in os.environ.get("TRANSLATABLE_ONLY", "").split(",") if p.strip()]
+    relative = path.relative_to(ROOT).as_posix()
+    return not patterns or any(pattern.match(relative) for pattern in patterns)
 
 
 TEMPLATE_FILES = sorted(p for p in TEMPLATES.rglob("*") if p.suffix in (".html", ".txt") and chosen(p))
