@@ -110,7 +110,8 @@ def glob_pattern(pattern: str) -> re.Pattern:
 
 
 def chosen(path: Path) -> bool:
-    patterns = [glob_pattern(p.strip()) for p in os.environ.get("TRANSLATABLE_ONLY", "").split(",") if p.strip()]
+    given = os.environ.get("TRANSLATABLE_ONLY", "").split(",")
+    patterns = [glob_pattern(p.strip()) for p in given if p.strip()]
     relative = path.relative_to(ROOT).as_posix()
     return not patterns or any(pattern.match(relative) for pattern in patterns)
 
