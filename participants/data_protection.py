@@ -30,7 +30,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
@@ -40,7 +39,6 @@ from django.utils.translation import gettext_noop
 
 from coprod import registry
 from coprod import reports
-from coprod.i18n import in_language
 from coprod.models import Notice
 from coprod.models import Organisation
 from coprod.models import OutgoingEmail
@@ -663,14 +661,11 @@ def render_export_report(report) -> tuple[str, dict]:
     fields are in it only when the report was requested as holding them, which also limits
     who may open it (`Report.objects.visible_to`)."""
     export = partner_export(report.partner, sensitive=report.includes_sensitive_data)
-    # Made for the partner, so written in their language from its first word to its last:
-    # rendered here, inside their language, and handed to the PDF maker as it is.
-    with in_language(report.partner.language):
-        html = render_to_string("reports/partner_export.html", {
-            "organisation": Organisation.current(), "report": report, "partner": report.partner,
-            "export": export, "sections": readable_sections(export),
-        })
-    return "reports/rendered.html", {"html": html}
+    # Made for the partner: coprod.reports renders it in their language (`report_language`).
+    return "reports/partner_export.html", {
+        "organisation": Organisation.current(), "report": report, "partner": report.partner,
+        "export": export, "sections": readable_sections(export),
+    }
 
 
 def register() -> None:
