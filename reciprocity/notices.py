@@ -1,7 +1,9 @@
-"""E-mails about claims: the partner hears of each step of their claim (in plain English,
-on their own channel, when their consent to be contacted is in force), and a panel's staff
-lead hears when a partner sends a claim (as `panels.reminders` tells them of other things).
-Loading past claims (the demo's year of history) pauses them."""
+"""Notices about claims: the partner hears of each step of their claim in plain words, in
+their own language and on their own channel (e-mail, text message, letter, or a call from
+staff: `participants.contact.partner_recipient`), while their consent to be contacted is in
+force; a panel's staff lead hears when a partner sends a claim (as `panels.reminders` tells
+them of other things), in the lead's language. Loading past claims (the demo's year of
+history) pauses them."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
