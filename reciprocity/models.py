@@ -513,8 +513,8 @@ class Claim(KeptRecord):
 
     def kept_because(self) -> str:
         if self.status == self.Status.PAID:
-            return (f"Claim {self.pk} was paid: a paid claim is a financial record and is never deleted. "
-                    "Correct it in the accounts instead.")
+            return gettext("Claim %(number)s was paid: a paid claim is a financial record and is never "
+                           "deleted. Correct it in the accounts instead.") % {"number": self.pk}
         return ""
 
 
@@ -595,8 +595,8 @@ class ClaimItem(KeptRecord):
 
     def kept_because(self) -> str:
         if self.claim.status == Claim.Status.PAID:
-            return (f"This line belongs to claim {self.claim_id}, which was paid: the lines of a paid claim "
-                    "are financial records and are never deleted.")
+            return gettext("This line belongs to claim %(number)s, which was paid: the lines of a paid claim "
+                           "are financial records and are never deleted.") % {"number": self.claim_id}
         return ""
 
 
@@ -664,8 +664,8 @@ class Payment(KeptRecord):
         return f"{pounds(self.amount)} to {self.claim.partner} on {self.paid_on:%d %b %Y}"
 
     def kept_because(self) -> str:
-        return ("A payment is a financial record and is never deleted. A payment recorded in error is "
-                "corrected in the accounts; coprod keeps what was recorded.")
+        return gettext("A payment is a financial record and is never deleted. A payment recorded in error is "
+                       "corrected in the accounts; coprod keeps what was recorded.")
 
 
 class VoucherBatchQuerySet(models.QuerySet):
@@ -744,8 +744,8 @@ class Voucher(KeptRecord):
 
     def kept_because(self) -> str:
         if self.payment_id is not None:
-            return ("This voucher code was issued with a payment: it is part of a financial record and "
-                    "is kept.")
+            return gettext("This voucher code was issued with a payment: it is part of a financial record "
+                           "and is kept.")
         return ""
 
 

@@ -905,9 +905,12 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
     if known:
         raise ValidationError(
             {
-                "codes": f"{len(known)} of these {batch.provider} codes "
-                f"{'is' if len(known) == 1 else 'are'} already in stock or "
-                f"issued: {', '.join(known[:5])}{'…' if len(known) > 5 else ''}."
+                "codes": ngettext("%(count)s of these %(provider)s codes is already in stock or issued: "
+                                  "%(codes)s.",
+                                  "%(count)s of these %(provider)s codes are already in stock or issued: "
+                                  "%(codes)s.", len(known)) % {
+                    "count": len(known), "provider": batch.provider,
+                    "codes": ", ".join(known[:5]) + ("…" if len(known) > 5 else "")}
             }
         )
     Voucher.objects.bulk_create([Voucher(batch=batch, code=code) for code in codes])
