@@ -4,6 +4,7 @@ has not agreed to be contacted, or is reached through their link worker, hears n
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import translation
 
 from coprod.models import Notice
@@ -121,3 +122,16 @@ def test_a_welsh_partners_statement_is_in_welsh_whoever_asks(partner, plain_staf
     assert "Datganiad o gyfranogiad" in text
     assert "Oriau a roddwyd" in text
     assert "Statement of involvement" not in text and "Hours given" not in text
+
+
+def test_a_welsh_partners_claim_pages_are_in_welsh(client, partner):
+    partner.user.language = "cy"
+    partner.user.save()
+    claim = make_claim(partner)
+    client.force_login(partner.user)
+    page = client.get(reverse("reciprocity:my_claims")).content.decode()
+    assert "Eich hawliadau" in page and "Hawlio arian yn ôl" in page
+    assert "Wedi&#x27;i anfon atom: yn aros am benderfyniad" in page or "Wedi'i anfon atom" in page
+    detail = client.get(reverse("reciprocity:my_claim_detail", args=[claim.pk])).content.decode()
+    assert "Eich hawliad:" in detail and "£40.00" in detail
+    assert "Your claims" not in page
