@@ -7,7 +7,6 @@ from datetime import date
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.translation import gettext_lazy as _
 
 from coprod.retention import RetentionItem
 from coprod.retention import RetentionRule
@@ -50,12 +49,12 @@ def _apply(*, pks: list[int], before: date) -> tuple[list[int], list[int]]:
 
 RECEIPTS = RetentionRule(
     key="receipts",
-    title=_("Receipts"),
+    title="Receipts",
     verb="removed",
     order=10,
     years_setting="receipt_retention_years",
-    limit=_("Receipt files are removed {years} years after their claim was paid, not agreed or cancelled. "
-            "The claim and its amounts stay."),
+    limit="Receipt files are removed {years} years after their claim was paid, not agreed or cancelled. "
+          "The claim and its amounts stay.",
     due=_due,
     items=_items,
     apply=_apply,
