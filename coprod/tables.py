@@ -59,6 +59,20 @@ class NumberColumn(tables.Column):
         super().__init__(*args, attrs=NUMBER, **kwargs)
 
 
+class EditColumn(tables.Column):
+    """A row's "Edit" link, to the page named `url_name` with the row's pk: its header and
+    the row's name are there for screen readers only, and a download leaves it out."""
+
+    def __init__(self, url_name: str, **kwargs):
+        super().__init__(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
+                         orderable=False, exclude_from_export=True, **kwargs)
+        self.url_name = url_name
+
+    def render(self, record) -> SafeString:
+        return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
+                           reverse(self.url_name, args=[record.pk]), record.name)
+
+
 def safe_cell(value):
     """One exported cell: text a spreadsheet could run as a formula gets a leading
     apostrophe; numbers and dates stay numbers and dates; times are shown in local time; a
@@ -217,8 +231,7 @@ class ServiceTable(StaffTable):
     champion = tables.Column("Co-production champion", default="Nobody yet",
                              order_by=("champion__full_name",))
     partner_count = NumberColumn("Partners")
-    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
-                         orderable=False, exclude_from_export=True)
+    edit = EditColumn("coprod:service_edit")
 
     class Meta(StaffTable.Meta):
         fields = ()
@@ -237,10 +250,6 @@ class ServiceTable(StaffTable):
         return format_html('<a href="{}?service={}">{} partner{}<span class="visually-hidden"> of {}</span>'
                            '</a>', reverse("participants:partner_list"), record.pk, value, pluralize(value),
                            record.name)
-
-    def render_edit(self, record) -> SafeString:
-        return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
-                           reverse("coprod:service_edit", args=[record.pk]), record.name)
 
 
 class ResourceTable(StaffTable):
