@@ -129,9 +129,11 @@ def test_a_welsh_partners_claim_pages_are_in_welsh(client, partner):
     partner.user.save()
     claim = make_claim(partner)
     client.force_login(partner.user)
-    page = client.get(reverse("reciprocity:my_claims")).content.decode()
+    # The language a request turns on is put back afterwards, so later tests read English.
+    with translation.override("en-gb"):
+        page = client.get(reverse("reciprocity:my_claims")).content.decode()
+        detail = client.get(reverse("reciprocity:my_claim_detail", args=[claim.pk])).content.decode()
     assert "Eich hawliadau" in page and "Hawlio arian yn ôl" in page
     assert "Wedi&#x27;i anfon atom: yn aros am benderfyniad" in page or "Wedi'i anfon atom" in page
-    detail = client.get(reverse("reciprocity:my_claim_detail", args=[claim.pk])).content.decode()
     assert "Eich hawliad:" in detail and "£40.00" in detail
     assert "Your claims" not in page
