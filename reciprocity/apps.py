@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReciprocityConfig(AppConfig):
     name = "reciprocity"
-    verbose_name = "Reciprocity"
+    verbose_name = _("Reciprocity")
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import ZERO
 from .models import BenefitRule
@@ -27,8 +28,8 @@ from .models import sum_money
 
 # Independent advice, shown as plain links wherever these totals are.
 ADVICE_LINKS = [
-    ("Citizens Advice: benefits and working", "https://www.citizensadvice.org.uk/benefits/"),
-    ("Turn2us: benefits calculator and help", "https://www.turn2us.org.uk/"),
+    (_("Citizens Advice: benefits and working"), "https://www.citizensadvice.org.uk/benefits/"),
+    (_("Turn2us: benefits calculator and help"), "https://www.turn2us.org.uk/"),
 ]
 
 NEAR_PERCENT = Decimal("90")

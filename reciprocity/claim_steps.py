@@ -23,6 +23,8 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from coprod.access import partner_required
 from coprod.roles import partner_for
@@ -36,11 +38,11 @@ from .models import claimable_meetings
 SESSION_KEY = "claim_steps"
 
 STEPS = [
-    {"slug": "what", "url": "reciprocity:my_claim_create", "title": "What was it for?",
+    {"slug": "what", "url": "reciprocity:my_claim_create", "title": _("What was it for?"),
      "fields": ["meeting", "activity", "activity_date"]},
-    {"slug": "fee", "url": "reciprocity:my_claim_step_fee", "title": "What fee are you claiming?",
+    {"slug": "fee", "url": "reciprocity:my_claim_step_fee", "title": _("What fee are you claiming?"),
      "fields": ["activity_type", "hours"]},
-    {"slug": "costs", "url": "reciprocity:my_claim_step_costs", "title": "Money you spent",
+    {"slug": "costs", "url": "reciprocity:my_claim_step_costs", "title": _("Money you spent"),
      "fields": ["travel", "travel_description", "travel_receipt", "subsistence", "subsistence_receipt",
                 "care", "care_receipt", "other", "other_description", "other_receipt"]},
 ]
@@ -149,7 +151,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     """Check your answers before sending the claim (or sending it again, once put right)."""
     claim = views.get_own_claim(request, pk)
     if not claim.can_change:
-        messages.info(request, "This claim has already been sent.")
+        messages.info(request, gettext("This claim has already been sent."))
         return redirect("reciprocity:my_claim_detail", pk=claim.pk)
     return render(request, "reciprocity/my_claim_check.html", {"claim": claim, "items": claim.items.all()})
 
@@ -180,7 +182,7 @@ def change(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in CHANGEABLE:
         raise Http404
     if not claim.can_change:
-        messages.info(request, "This claim has already been sent.")
+        messages.info(request, gettext("This claim has already been sent."))
         return redirect("reciprocity:my_claim_detail", pk=claim.pk)
     question = CHANGEABLE[step]
     partner = claim.partner
@@ -198,5 +200,5 @@ def change(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         claim=claim, by=request.user, **{**kept, **typed}))
     if changed is None:  # the service refused it: its reasons are on the form
         return _page(request, question, form, partner, claim=claim)
-    messages.success(request, "Your answer has been changed.")
+    messages.success(request, gettext("Your answer has been changed."))
     return redirect("reciprocity:my_claim_check", pk=claim.pk)

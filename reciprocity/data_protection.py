@@ -7,6 +7,7 @@ and removes free text and receipts, including from the saved versions of each ro
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from coprod import registry
 from coprod.money import pounds
@@ -67,14 +68,14 @@ def export_claims(partner) -> tuple[str, list[dict]]:
                 "vouchers": vouchers.get(payment.pk, []) if payment else [],
             }
         )
-    return "Claims and payments", rows
+    return _("Claims and payments"), rows
 
 
 def export_recognitions(partner) -> tuple[str, list[dict]]:
     recognitions = (
         Recognition.objects.filter(partner=partner).select_related("given_by").order_by("given_on", "pk")
     )
-    return "Thank-yous and achievements", [
+    return _("Thank-yous and achievements"), [
         {
             "kind": r.get_kind_display(),
             "title": r.title,

@@ -11,25 +11,28 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
 from .models import Payment
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
-    "Payment ID",
-    "Paid on",
-    "Claim ID",
-    "Partner ID",
-    "Partner",
-    "Activity",
-    "Activity date",
-    "Method",
-    "Reference",
-    "Charity",
-    "Funding source",
-    "Fees",
-    "Expenses",
-    "Amount",
+    _("Payment ID"),
+    _("Paid on"),
+    _("Claim ID"),
+    _("Partner ID"),
+    _("Partner"),
+    _("Activity"),
+    _("Activity date"),
+    _("Method"),
+    _("Reference"),
+    _("Charity"),
+    _("Funding source"),
+    _("Fees"),
+    _("Expenses"),
+    _("Amount"),
 ]
 
 
@@ -81,7 +84,8 @@ def payments_csv(start: date, end: date) -> str:
         [
             safe_cell(value)
             for value in [
-                f"Total of {totals['count']} payments",
+                ngettext("Total of %(count)s payment", "Total of %(count)s payments", totals["count"]) % {
+                    "count": totals["count"]},
                 f"{start.isoformat()} to {end.isoformat()}",
                 "",
                 "",

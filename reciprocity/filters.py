@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists
 from django.db.models import OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from coprod.forms import DateRangeFilterForm
 from participants.models import Partner
@@ -17,27 +18,27 @@ class ClaimFilterForm(DateRangeFilterForm):
 
 
 class ClaimFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Claim.Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(choices=Claim.Status.choices, empty_label=_("Any status"))
     # Typed, not picked from a list of every partner: part of a name or e-mail address.
     # `?partner=<id>` (the link from a partner's page) still narrows to one partner.
     partner_name = django_filters.CharFilter(
-        label="Partner", method="filter_partner_name",
-        help_text="Type part of their name, preferred name or e-mail address.",
+        label=_("Partner"), method="filter_partner_name",
+        help_text=_("Type part of their name, preferred name or e-mail address."),
     )
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(
-        label="Includes", choices=ClaimItem.Kind.choices, method="filter_kind", empty_label="Anything"
+        label=_("Includes"), choices=ClaimItem.Kind.choices, method="filter_kind", empty_label=_("Anything")
     )
     date_from = django_filters.DateFilter(
         field_name="activity_date",
         lookup_expr="gte",
-        label="Activity from",
+        label=_("Activity from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
         field_name="activity_date",
         lookup_expr="lte",
-        label="Activity until",
+        label=_("Activity until"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

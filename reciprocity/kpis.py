@@ -2,6 +2,8 @@
 and by funding source against its budget, how quickly, and the claims that waited too long."""
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coprod.kpis import ZERO
 from coprod.kpis import Dashboard
@@ -40,14 +42,16 @@ def reciprocity(period: Period, service: Service | None, organisation: Organisat
     days = median_days_to_pay(payments)
     return {
         "figures": [
-            Figure("Paid to partners", totals["amount"], "£", href=link("reciprocity:finance"),
-                   note=f"{totals['count']} payments"),
-            Figure("Median days to pay", days, higher_is_better=False, target=organisation.days_to_pay_target,
-                   note="From a claim being sent to it being paid.", href=link("reciprocity:finance")),
-            Figure("Claims waiting too long", waiting.count(), higher_is_better=False,
+            Figure(_("Paid to partners"), totals["amount"], "£", href=link("reciprocity:finance"),
+                   note=ngettext("%(count)s payment", "%(count)s payments", totals["count"]) % {
+                       "count": totals["count"]}),
+            Figure(_("Median days to pay"), days, higher_is_better=False,
+                   target=organisation.days_to_pay_target,
+                   note=_("From a claim being sent to it being paid."), href=link("reciprocity:finance")),
+            Figure(_("Claims waiting too long"), waiting.count(), higher_is_better=False,
                    href=link("reciprocity:finance")),
         ],
-        "by_type": [("Involvement fees", totals["fees"]), ("Expenses paid back", totals["expenses"])]
+        "by_type": [(_("Involvement fees"), totals["fees"]), (_("Expenses paid back"), totals["expenses"])]
         if totals["count"] else [],
         "budgets": budgets,
     }

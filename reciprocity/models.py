@@ -30,6 +30,9 @@ from django.db.models.functions import Coalesce
 from django.db.models.functions import Greatest
 from django.db.models.functions import Least
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coprod import bounds
@@ -65,13 +68,13 @@ class ReciprocitySettings(models.Model):
         "claims waiting too long after (days)",
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="A submitted claim not paid after this many days is listed on the finance page.",
+        help_text=_("A submitted claim not paid after this many days is listed on the finance page."),
     )
     voucher_low_stock = models.PositiveSmallIntegerField(
         "voucher low-stock warning (codes)",
         default=10,
         validators=[MinValueValidator(0), MaxValueValidator(10000)],
-        help_text="Warn when fewer unissued codes than this are left for a voucher provider and value.",
+        help_text=_("Warn when fewer unissued codes than this are left for a voucher provider and value."),
     )
 
     history = HistoricalRecords()
@@ -100,7 +103,7 @@ class ActivityType(NamedModel):
     name = models.CharField(max_length=100, unique=True)
     description = models.CharField(max_length=250, blank=True)
     is_active = models.BooleanField(
-        "in use", default=True, help_text="Types no longer in use are not offered on new claims."
+        _("in use"), default=True, help_text=_("Types no longer in use are not offered on new claims.")
     )
 
     objects = ActivityTypeQuerySet.as_manager()
@@ -121,14 +124,14 @@ class Rate(models.Model):
     """The rate for an activity type between two dates: per hour, or per session."""
 
     class Basis(models.TextChoices):
-        HOURLY = "hourly", "Per hour"
-        SESSION = "session", "Per session"
+        HOURLY = "hourly", _("Per hour")
+        SESSION = "session", _("Per session")
 
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="rates")
     basis = models.CharField(max_length=8, choices=Basis.choices)
     amount = money()
     effective_from = models.DateField()
-    effective_to = models.DateField(null=True, blank=True, help_text="Leave empty while it is in force.")
+    effective_to = models.DateField(null=True, blank=True, help_text=_("Leave empty while it is in force."))
     created_by = by_user(blank=True)
 
     objects = RateQuerySet.as_manager()
@@ -168,19 +171,19 @@ class FundingSource(models.Model):
     """A grant or budget that partner payments are charged to."""
 
     class Kind(models.TextChoices):
-        LAUNCH = "launch", "Launch funding"
-        SUSTAINED = "sustained", "Sustained funding"
+        LAUNCH = "launch", _("Launch funding")
+        SUSTAINED = "sustained", _("Sustained funding")
 
     WARN_AT = Decimal("80")  # per cent of the budget
 
     funder = models.CharField(max_length=150)
-    grant = models.CharField(max_length=150, help_text="The grant or budget line.")
+    grant = models.CharField(max_length=150, help_text=_("The grant or budget line."))
     kind = models.CharField(
         max_length=10,
         choices=Kind.choices,
-        help_text="Launch funding gets things started; sustained funding keeps them going.",
+        help_text=_("Launch funding gets things started; sustained funding keeps them going."),
     )
-    amount = money(help_text="The budget for partner payments from this source, in pounds.")
+    amount = money(help_text=_("The budget for partner payments from this source, in pounds."))
     starts_on = models.DateField()
     ends_on = models.DateField()
     notes = models.TextField(blank=True)
@@ -235,24 +238,24 @@ class BenefitRule(NamedModel):
     partners should check with independent benefits advice."""
 
     class Period(models.TextChoices):
-        WEEK = "week", "Week (Monday to Sunday)"
-        MONTH = "month", "Calendar month"
-        TAX_YEAR = "tax_year", "Tax year (from 6 April)"
+        WEEK = "week", _("Week (Monday to Sunday)")
+        MONTH = "month", _("Calendar month")
+        TAX_YEAR = "tax_year", _("Tax year (from 6 April)")
 
     name = models.CharField(max_length=150, unique=True)
     period = models.CharField(max_length=10, choices=Period.choices)
-    limit = money(help_text="The most that may count as income in one period, in pounds.")
-    counts_fees = models.BooleanField(default=True, help_text="Fees paid in money count as income.")
-    counts_vouchers = models.BooleanField(default=True, help_text="Fees paid in vouchers count as income.")
+    limit = money(help_text=_("The most that may count as income in one period, in pounds."))
+    counts_fees = models.BooleanField(default=True, help_text=_("Fees paid in money count as income."))
+    counts_vouchers = models.BooleanField(default=True, help_text=_("Fees paid in vouchers count as income."))
     notes = models.TextField(
-        blank=True, help_text="Where the figure comes from and when it was last checked."
+        blank=True, help_text=_("Where the figure comes from and when it was last checked.")
     )
-    is_active = models.BooleanField("in use", default=True)
+    is_active = models.BooleanField(_("in use"), default=True)
     partners = models.ManyToManyField(
         "participants.Partner",
         blank=True,
         related_name="benefit_rules",
-        help_text="Partners whose payments are checked against this rule.",
+        help_text=_("Partners whose payments are checked against this rule."),
     )
 
     objects = BenefitRuleQuerySet.as_manager()
@@ -346,17 +349,18 @@ def attendance_at(partner, meeting) -> Attendance | None:
 def why_not_claimable(partner, meeting) -> str:
     """In plain words, why `claimable_meetings` leaves this meeting out for this partner."""
     if attendance_at(partner, meeting) is None:
-        return "You can only claim for a meeting the register shows you attended."
+        return gettext("You can only claim for a meeting the register shows you attended.")
     if meeting.starts_at > timezone.now():
-        return "You can only claim for a meeting once it has taken place."
+        return gettext("You can only claim for a meeting once it has taken place.")
     held_on = timezone.localdate(meeting.starts_at)
     if bounds.CLAIM_ACTIVITY.message(held_on):
-        earliest, _ = bounds.CLAIM_ACTIVITY.limits()
-        return (f"This meeting was on {held_on:%-d %B %Y}: you can claim for meetings "
-                f"in the last 12 months (from {earliest:%-d %B %Y}).")
+        earliest, _latest = bounds.CLAIM_ACTIVITY.limits()
+        return gettext("This meeting was on %(held_on)s: you can claim for meetings in the last 12 months "
+                       "(from %(earliest)s).") % {"held_on": date_format(held_on, "j F Y"),
+                                                  "earliest": date_format(earliest, "j F Y")}
     if Claim.objects.live().filter(partner=partner, meeting=meeting).exists():
-        return "There is already a claim for this meeting. Add costs to that claim instead."
-    return "This meeting cannot be claimed for."
+        return gettext("There is already a claim for this meeting. Add costs to that claim instead.")
+    return gettext("This meeting cannot be claimed for.")
 
 
 class Claim(KeptRecord):
@@ -365,23 +369,23 @@ class Claim(KeptRecord):
     A paid claim is a financial record and is never deleted (coprod/keeping.py)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        RETURNED = "returned", "Returned to put right"
-        APPROVED = "approved", "Approved"
-        PAID = "paid", "Paid"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned to put right")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     # What the partner reads about their own claim.
     PLAIN_STATUS = {
-        Status.DRAFT: "Not sent yet",
-        Status.SUBMITTED: "Sent to us: waiting for a decision",
-        Status.RETURNED: "Sent back to you: please change it and send it again",
-        Status.APPROVED: "Agreed: waiting to be paid",
-        Status.PAID: "Paid",
-        Status.REJECTED: "Not agreed",
-        Status.WITHDRAWN: "Cancelled",
+        Status.DRAFT: _("Not sent yet"),
+        Status.SUBMITTED: _("Sent to us: waiting for a decision"),
+        Status.RETURNED: _("Sent back to you: please change it and send it again"),
+        Status.APPROVED: _("Agreed: waiting to be paid"),
+        Status.PAID: _("Paid"),
+        Status.REJECTED: _("Not agreed"),
+        Status.WITHDRAWN: _("Cancelled"),
     }
 
     partner = models.ForeignKey("participants.Partner", on_delete=models.PROTECT, related_name="claims")
@@ -389,15 +393,15 @@ class Claim(KeptRecord):
     meeting = models.ForeignKey(
         "panels.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
-    activity = models.CharField("what it was for", max_length=200)
-    activity_date = models.DateField("date of the activity")
+    activity = models.CharField(_("what it was for"), max_length=200)
+    activity_date = models.DateField(_("date of the activity"))
     activity_type = models.ForeignKey(
         ActivityType,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="claims",
-        help_text="The fee claimed, if any.",
+        help_text=_("The fee claimed, if any."),
     )
     hours = models.DecimalField(
         max_digits=5,
@@ -412,32 +416,33 @@ class Claim(KeptRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="claims",
-        help_text="The rate in force on the activity date, used for the fee.",
+        help_text=_("The rate in force on the activity date, used for the fee."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     total = money(default=ZERO)
     fee_total = money(default=ZERO)
     expenses_total = money(default=ZERO)
-    requested_amount = money(null=True, blank=True, help_text="The partner asked to be paid only this much.")
+    requested_amount = money(null=True, blank=True,
+                             help_text=_("The partner asked to be paid only this much."))
     requested_at = models.DateTimeField(null=True, blank=True)
     approved_amount = money(null=True, blank=True)
     over_limit_agreed = models.BooleanField(
         default=False,
-        help_text="Approved knowing it takes the partner past a benefit limit, after talking with them.",
+        help_text=_("Approved knowing it takes the partner past a benefit limit, after talking with them."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = by_user()
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = by_user(blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True, help_text="When it was approved or rejected.")
+    decided_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was approved or rejected."))
     decided_by = by_user(blank=True)
     rejection_reason = models.TextField(blank=True)
-    returned_at = models.DateTimeField(null=True, blank=True, help_text="When staff sent it back.")
+    returned_at = models.DateTimeField(null=True, blank=True, help_text=_("When staff sent it back."))
     returned_by = by_user(blank=True)
-    return_reason = models.TextField(blank=True, help_text="What staff asked the partner to change.")
+    return_reason = models.TextField(blank=True, help_text=_("What staff asked the partner to change."))
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = by_user(blank=True)
-    declined_payment = models.BooleanField(default=False, help_text="The partner chose not to be paid.")
+    declined_payment = models.BooleanField(default=False, help_text=_("The partner chose not to be paid."))
 
     objects = ClaimQuerySet.as_manager()
     history = HistoricalRecords()
@@ -480,7 +485,7 @@ class Claim(KeptRecord):
     @property
     def plain_status(self) -> str:
         if self.status == self.Status.WITHDRAWN and self.declined_payment:
-            return "You chose not to be paid"
+            return gettext("You chose not to be paid")
         return self.PLAIN_STATUS[self.status]
 
     @property
@@ -508,8 +513,8 @@ class Claim(KeptRecord):
 
     def kept_because(self) -> str:
         if self.status == self.Status.PAID:
-            return (f"Claim {self.pk} was paid: a paid claim is a financial record and is never deleted. "
-                    "Correct it in the accounts instead.")
+            return gettext("Claim %(number)s was paid: a paid claim is a financial record and is never "
+                           "deleted. Correct it in the accounts instead.") % {"number": self.pk}
         return ""
 
 
@@ -548,11 +553,11 @@ class ClaimItem(KeptRecord):
     (`receipt_removed_at` says when)."""
 
     class Kind(models.TextChoices):
-        FEE = "fee", "Involvement fee"
-        TRAVEL = "travel", "Travel"
-        SUBSISTENCE = "subsistence", "Food and drink"
-        CARE = "care", "Childcare or carer costs"
-        OTHER = "other", "Other costs"
+        FEE = "fee", _("Involvement fee")
+        TRAVEL = "travel", _("Travel")
+        SUBSISTENCE = "subsistence", _("Food and drink")
+        CARE = "care", _("Childcare or carer costs")
+        OTHER = "other", _("Other costs")
 
     EXPENSE_KINDS = [Kind.TRAVEL, Kind.SUBSISTENCE, Kind.CARE, Kind.OTHER]
 
@@ -562,11 +567,11 @@ class ClaimItem(KeptRecord):
     amount = money()
     receipt = models.FileField(upload_to=_receipt_upload_to, blank=True)
     receipt_name = models.CharField(
-        max_length=120, blank=True, help_text="The file's name as uploaded, made safe."
+        max_length=120, blank=True, help_text=_("The file's name as uploaded, made safe.")
     )
     receipt_type = models.CharField(max_length=40, blank=True)
     receipt_removed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the receipt file was removed under the retention rule."
+        null=True, blank=True, help_text=_("When the receipt file was removed under the retention rule.")
     )
     added_at = models.DateTimeField(default=timezone.now)
     added_by = by_user()
@@ -590,8 +595,8 @@ class ClaimItem(KeptRecord):
 
     def kept_because(self) -> str:
         if self.claim.status == Claim.Status.PAID:
-            return (f"This line belongs to claim {self.claim_id}, which was paid: the lines of a paid claim "
-                    "are financial records and are never deleted.")
+            return gettext("This line belongs to claim %(number)s, which was paid: the lines of a paid claim "
+                           "are financial records and are never deleted.") % {"number": self.claim_id}
         return ""
 
 
@@ -617,23 +622,24 @@ class Payment(KeptRecord):
     database's guarantee against paying twice). Never deleted: it is a financial record."""
 
     class Method(models.TextChoices):
-        BANK_TRANSFER = "bank_transfer", "Bank transfer"
-        VOUCHER = "voucher", "Voucher"
-        CASH = "cash", "Cash"
-        CHARITY = "charity", "Paid to a charity on their behalf"
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        VOUCHER = "voucher", _("Voucher")
+        CASH = "cash", _("Cash")
+        CHARITY = "charity", _("Paid to a charity on their behalf")
 
     claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="payment")
     method = models.CharField(max_length=16, choices=Method.choices)
     reference = models.CharField(
-        max_length=100, blank=True, help_text="The bank or finance system reference, or the receipt number."
+        max_length=100, blank=True,
+        help_text=_("The bank or finance system reference, or the receipt number."),
     )
-    charity = models.CharField("charity paid", max_length=150, blank=True)
+    charity = models.CharField(_("charity paid"), max_length=150, blank=True)
     paid_on = models.DateField()
     amount = money()
-    fee_amount = money(help_text="The part that is a fee (may count as income).")
-    expenses_amount = money(help_text="The part that pays back costs (never income).")
+    fee_amount = money(help_text=_("The part that is a fee (may count as income)."))
+    expenses_amount = money(help_text=_("The part that pays back costs (never income)."))
     funding_source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="payments")
-    days_to_pay = models.PositiveIntegerField(help_text="Days from the claim being sent to this payment.")
+    days_to_pay = models.PositiveIntegerField(help_text=_("Days from the claim being sent to this payment."))
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = by_user()
 
@@ -658,8 +664,8 @@ class Payment(KeptRecord):
         return f"{pounds(self.amount)} to {self.claim.partner} on {self.paid_on:%d %b %Y}"
 
     def kept_because(self) -> str:
-        return ("A payment is a financial record and is never deleted. A payment recorded in error is "
-                "corrected in the accounts; coprod keeps what was recorded.")
+        return gettext("A payment is a financial record and is never deleted. A payment recorded in error is "
+                       "corrected in the accounts; coprod keeps what was recorded.")
 
 
 class VoucherBatchQuerySet(models.QuerySet):
@@ -673,11 +679,11 @@ class VoucherBatchQuerySet(models.QuerySet):
 class VoucherBatch(models.Model):
     """Vouchers bought from one provider at one value, with their codes."""
 
-    provider = models.CharField(max_length=100, help_text="For example: Love2shop, Tesco, Argos.")
-    value = money(help_text="The value of each voucher in the batch, in pounds.")
+    provider = models.CharField(max_length=100, help_text=_("For example: Love2shop, Tesco, Argos."))
+    value = money(help_text=_("The value of each voucher in the batch, in pounds."))
     received_on = models.DateField(default=timezone.localdate)
     reference = models.CharField(
-        max_length=100, blank=True, help_text="The supplier's order or invoice number."
+        max_length=100, blank=True, help_text=_("The supplier's order or invoice number.")
     )
     added_by = by_user()
     added_at = models.DateTimeField(default=timezone.now)
@@ -738,8 +744,8 @@ class Voucher(KeptRecord):
 
     def kept_because(self) -> str:
         if self.payment_id is not None:
-            return ("This voucher code was issued with a payment: it is part of a financial record and "
-                    "is kept.")
+            return gettext("This voucher code was issued with a payment: it is part of a financial record "
+                           "and is kept.")
         return ""
 
 
@@ -752,17 +758,18 @@ class Recognition(models.Model):
     """A thank-you or an achievement, recorded so it can be seen and put on a certificate."""
 
     class Kind(models.TextChoices):
-        THANK_YOU = "thank_you", "Thank-you"
-        ACHIEVEMENT = "achievement", "Achievement"
+        THANK_YOU = "thank_you", _("Thank-you")
+        ACHIEVEMENT = "achievement", _("Achievement")
 
     partner = models.ForeignKey("participants.Partner", on_delete=models.CASCADE, related_name="recognitions")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.THANK_YOU)
-    title = models.CharField(max_length=150, help_text="For example: Chaired the housing challenge panel.")
-    message = models.TextField(blank=True, help_text="What we want to say to them.")
+    title = models.CharField(max_length=150, help_text=_("For example: Chaired the housing challenge panel."))
+    message = models.TextField(blank=True, help_text=_("What we want to say to them."))
     partner_words = models.TextField(
-        "in their own words",
+        _("in their own words"),
         blank=True,
-        help_text="Something they said about it. Shown on their certificate only while they agree to quotes.",
+        help_text=_("Something they said about it. Shown on their certificate only while they agree to "
+                    "quotes."),
     )
     given_on = models.DateField(default=timezone.localdate)
     given_by = by_user()

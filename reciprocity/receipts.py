@@ -10,6 +10,8 @@ from pathlib import PureWindowsPath
 
 from django.core.exceptions import ValidationError
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from coprod import uploads
 
@@ -19,8 +21,8 @@ ACCEPT = "image/*,application/pdf"  # for the file input: a phone offers its cam
 # What a receipt may be, judged by its content alone (see coprod.uploads.FILE_TYPES).
 RECEIPT_TYPES = (".jpg", ".png", ".webp", ".heic", ".pdf")
 
-WRONG_TYPE = "The receipt must be a photo (JPEG, PNG, WebP or HEIC) or a PDF."
-TOO_BIG = "The receipt is too big: it must be 10 MB or smaller. Try a smaller photo."
+WRONG_TYPE = gettext_noop("The receipt must be a photo (JPEG, PNG, WebP or HEIC) or a PDF.")
+TOO_BIG = gettext_noop("The receipt is too big: it must be 10 MB or smaller. Try a smaller photo.")
 
 
 def safe_name(name: str, *, default: str = "receipt") -> str:
@@ -40,10 +42,11 @@ def safe_name(name: str, *, default: str = "receipt") -> str:
 def check_receipt(upload) -> tuple[str, str, str]:
     """Validate an uploaded receipt; answer (content type, extension, safe original name)."""
     if upload.size is not None and upload.size > MAX_BYTES:
-        raise ValidationError({"receipt": TOO_BIG})
+        raise ValidationError({"receipt": gettext(TOO_BIG)})
     if not upload.size:
-        raise ValidationError({"receipt": "The receipt file is empty. Choose the photo or PDF again."})
+        raise ValidationError({"receipt": gettext("The receipt file is empty. Choose the photo or PDF "
+                                                  "again.")})
     file_type = uploads.detect(upload, RECEIPT_TYPES)
     if file_type is None:
-        raise ValidationError({"receipt": WRONG_TYPE})
+        raise ValidationError({"receipt": gettext(WRONG_TYPE)})
     return file_type.content_type, file_type.extension.lstrip("."), safe_name(upload.name)

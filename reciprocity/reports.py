@@ -2,6 +2,7 @@
 a certificate of contribution and a statement of involvement for CVs and job
 applications.
 
+Each is written in the partner's own language (`partner.language`), whoever asks for it.
 Consent is respected: their own words (quotes) appear only while their consent to
 quotes is in force. Only what they took part in is listed; nothing about payments.
 """
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from coprod.i18n import supported
 from coprod.models import Report
 from coprod.reports import register_renderer
 from panels.models import Attendance
@@ -68,14 +70,19 @@ def _involvement(partner) -> dict:
     }
 
 
+def _context(partner) -> dict:
+    # In the partner's own language (their record's choice), whoever asked for it.
+    return {"partner": partner, "language": supported(partner.language), **_involvement(partner)}
+
+
 def render_certificate(report: Report) -> tuple[str, dict]:
     """PDF renderer for `Report.Kind.CERTIFICATE`."""
-    return "reciprocity/reports/certificate.html", {"partner": report.partner, **_involvement(report.partner)}
+    return "reciprocity/reports/certificate.html", _context(report.partner)
 
 
 def render_statement(report: Report) -> tuple[str, dict]:
     """PDF renderer for `Report.Kind.STATEMENT`."""
-    return "reciprocity/reports/statement.html", {"partner": report.partner, **_involvement(report.partner)}
+    return "reciprocity/reports/statement.html", _context(report.partner)
 
 
 def register() -> None:

@@ -22,6 +22,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from coprod import bounds
 from coprod.changes import model_create
@@ -64,25 +68,29 @@ from .rules import require_reciprocity_staff
 
 
 def clean_money(
-    value, *, field: str = "amount", label: str = "The amount", allow_zero: bool = False
+    value, *, field: str = "amount", label: str = "", allow_zero: bool = False
 ) -> Decimal:
     """Pounds and pence: a number, not negative (nor zero unless allowed), at most two
     decimal places, no more than MONEY_MAX."""
+    label = label or _("The amount")
     try:
         amount = Decimal(str(value).strip().lstrip("£").replace(",", ""))
         if not amount.is_finite():
             raise InvalidOperation
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({field: f"{label} must be in pounds and pence, for example 12.50."}) from None
+        raise ValidationError({field: _("%(label)s must be in pounds and pence, for example 12.50.") % {
+            "label": label}}) from None
     if amount < 0:
-        raise ValidationError({field: f"{label} cannot be less than nothing."})
+        raise ValidationError({field: _("%(label)s cannot be less than nothing.") % {"label": label}})
     if amount == 0 and not allow_zero:
-        raise ValidationError({field: f"{label} must be more than £0.00."})
+        raise ValidationError({field: _("%(label)s must be more than £0.00.") % {"label": label}})
     if amount.as_tuple().exponent < -2:
-        raise ValidationError({field: f"{label} can have at most two figures after the point (pence)."})
+        raise ValidationError({field: _("%(label)s can have at most two figures after the point (pence).") % {
+            "label": label}})
     if amount > MONEY_MAX:
         raise ValidationError(
-            {field: f"{label} cannot be more than £{MONEY_MAX:,}. Split it or talk to finance."}
+            {field: _("%(label)s cannot be more than %(most)s. Split it or talk to finance.") % {
+                "label": label, "most": pounds(MONEY_MAX)}}
         )
     return amount.quantize(Decimal("0.01"))
 
@@ -90,14 +98,14 @@ def clean_money(
 def _text(value: str, *, field: str, label: str, model, required: bool = False) -> str:
     value = bounds.check_text(field, value, max_length=model._meta.get_field(field).max_length)
     if required and not value:
-        raise ValidationError({field: f"Enter {label}."})
+        raise ValidationError({field: _("Enter %(what)s.") % {"what": label}})
     return value
 
 
-def _date(field: str, value: date | None, bound: bounds.DateBound, missing: str = "Enter the date.") -> None:
+def _date(field: str, value: date | None, bound: bounds.DateBound, missing: str = "") -> None:
     """A date a service needs: given (else `missing`), and within `bound`."""
     if value is None:
-        raise ValidationError({field: missing})
+        raise ValidationError({field: missing or _("Enter the date.")})
     bound.check(field, value)
 
 
@@ -131,15 +139,16 @@ def _locked_own(claim: Claim, by, allowed: set, action: str) -> Claim:
 
 
 def _locked_to_decide(claim: Claim, by, allowed: set, action: str, *, verb: str,
-                      own: str = "You cannot decide on your own claim") -> Claim:
+                      own: str = "") -> Claim:
     """The claim locked for finance staff to decide on (approve, reject, send back): `by` needs
     the approve permission, the claim must be in one of `allowed`, and it is not their own."""
     if not can_approve(by):
-        raise PermissionDenied(f"You do not have permission to {verb} claims.")
+        raise PermissionDenied(_("You do not have permission to %(verb)s claims.") % {"verb": verb})
     claim = _locked(claim)
     _require_status(claim, allowed, action)
     if is_own_claim(claim, by):
-        raise ValidationError(f"{own}: ask another member of the finance team.")
+        raise ValidationError(_("%(refusal)s: ask another member of the finance team.") % {
+            "refusal": own or _("You cannot decide on your own claim")})
     return claim
 
 
@@ -149,13 +158,31 @@ def _reason_for_partner(reason: str, *, missing: str) -> str:
     if not reason:
         raise ValidationError({"reason": missing})
     if len(reason) > 2000:
-        raise ValidationError({"reason": "Keep the reason to 2,000 characters or fewer."})
+        raise ValidationError({"reason": _("Keep the reason to 2,000 characters or fewer.")})
     return reason
+
+
+# Why a claim cannot take a step, by the step (`action`): each a whole sentence to translate.
+REFUSALS = {
+    "changed": gettext_lazy("This claim cannot be changed: it is %(status)s."),
+    "sent": gettext_lazy("This claim cannot be sent: it is %(status)s."),
+    "cancelled": gettext_lazy("This claim cannot be cancelled: it is %(status)s."),
+    "declined": gettext_lazy("This claim cannot be declined: it is %(status)s."),
+    "approved": gettext_lazy("This claim cannot be approved: it is %(status)s."),
+    "rejected": gettext_lazy("This claim cannot be rejected: it is %(status)s."),
+    "sent back": gettext_lazy("This claim cannot be sent back: it is %(status)s."),
+    "paid": gettext_lazy("This claim cannot be paid: it is %(status)s."),
+}
 
 
 def _require_status(claim: Claim, allowed: set, action: str) -> None:
     if claim.status not in allowed:
-        raise ValidationError(f"This claim cannot be {action}: it is {claim.get_status_display().lower()}.")
+        status = claim.get_status_display().lower()
+        refusal = REFUSALS.get(action)
+        if refusal is None:
+            raise ValidationError(_("This claim cannot be %(action)s: it is %(status)s.") % {
+                "action": action, "status": status})
+        raise ValidationError(refusal % {"status": status})
 
 
 # --- Settings ----------------------------------------------------------------------------
@@ -166,9 +193,9 @@ def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> 
     require_reciprocity_staff(by)
     current = ReciprocitySettings.objects.select_for_update().get(pk=ReciprocitySettings.current().pk)
     if not 1 <= int(claims_waiting_days) <= 365:
-        raise ValidationError({"claims_waiting_days": "Choose between 1 and 365 days."})
+        raise ValidationError({"claims_waiting_days": _("Choose between 1 and 365 days.")})
     if not 0 <= int(voucher_low_stock) <= 10000:
-        raise ValidationError({"voucher_low_stock": "Choose between 0 and 10,000 codes."})
+        raise ValidationError({"voucher_low_stock": _("Choose between 0 and 10,000 codes.")})
     model_update(instance=current, data={"claims_waiting_days": int(claims_waiting_days),
                                          "voucher_low_stock": int(voucher_low_stock)}, by=by)
     return current
@@ -182,9 +209,10 @@ def activity_type_save(
     *, activity_type: ActivityType | None = None, name: str, description: str = "", is_active: bool = True, by
 ) -> ActivityType:
     require_reciprocity_staff(by)
-    name = _text(name, field="name", label="a name", model=ActivityType, required=True)
-    description = _text(description, field="description", label="a description", model=ActivityType)
-    _refuse_clash(ActivityType, activity_type, "name", f"There is already an activity type called “{name}”.",
+    name = _text(name, field="name", label=_("a name"), model=ActivityType, required=True)
+    description = _text(description, field="description", label=_("a description"), model=ActivityType)
+    _refuse_clash(ActivityType, activity_type, "name",
+                  _("There is already an activity type called “%(name)s”.") % {"name": name},
                   name__iexact=name)
     return _create_or_update(ActivityType, activity_type,
                              {"name": name, "description": description, "is_active": is_active}, by)
@@ -192,13 +220,13 @@ def activity_type_save(
 
 def _clean_rate(basis: str, amount, effective_from: date, effective_to: date | None) -> Decimal:
     """A rate's amount, checked with its basis and dates; answers the amount in pounds."""
-    amount = clean_money(amount, label="The rate")
+    amount = clean_money(amount, label=_("The rate"))
     if basis not in Rate.Basis.values:
-        raise ValidationError({"basis": "Choose per hour or per session."})
+        raise ValidationError({"basis": _("Choose per hour or per session.")})
     _date("effective_from", effective_from, bounds.RATE_FROM, "Enter the date the rate is in force from.")
     bounds.RATE_TO.check("effective_to", effective_to)
     if effective_to is not None and effective_to < effective_from:
-        raise ValidationError({"effective_to": "The rate cannot end before it starts."})
+        raise ValidationError({"effective_to": _("The rate cannot end before it starts.")})
     return amount
 
 
@@ -210,8 +238,10 @@ def _refuse_overlap(activity_type: ActivityType, start: date, end: date | None, 
         rates = rates.filter(effective_from__lte=end)
     clash = rates.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start)).first()
     if clash is not None:
-        raise ValidationError({"effective_from": f"These dates overlap another rate for {activity_type}: "
-                                                 f"{clash} from {clash.effective_from:%d %B %Y}.{hint}"})
+        raise ValidationError({"effective_from": _("These dates overlap another rate for %(activity_type)s: "
+                                                   "%(rate)s from %(date)s.") % {
+            "activity_type": activity_type, "rate": clash, "date": date_format(clash.effective_from, "d F Y")}
+            + (f" {hint}" if hint else "")})
 
 
 @transaction.atomic
@@ -236,7 +266,8 @@ def rate_create(
     if previous is not None:
         previous.effective_to = effective_from - timedelta(days=1)
         model_save(previous, by=by, reason="Replaced by a new rate", update_fields=["effective_to"])
-    _refuse_overlap(activity_type, effective_from, effective_to, exclude=None, hint=" Change that one first.")
+    _refuse_overlap(activity_type, effective_from, effective_to, exclude=None,
+                    hint=_("Change that one first."))
     return model_create(
         Rate, by=by, activity_type=activity_type, basis=basis, amount=amount, effective_from=effective_from,
         effective_to=effective_to, created_by=by)
@@ -254,8 +285,10 @@ def rate_update(
     used = rate.claims.count()
     if used and (amount != rate.amount or basis != rate.basis or effective_from != rate.effective_from):
         raise ValidationError(
-            f"{used} claim{'s have' if used != 1 else ' has'} used this rate, so only its end "
-            "date can change. End it, then add the new rate."
+            ngettext("%(count)s claim has used this rate, so only its end date can change. End it, then "
+                     "add the new rate.",
+                     "%(count)s claims have used this rate, so only its end date can change. End it, then "
+                     "add the new rate.", used) % {"count": used}
         )
     _refuse_overlap(rate.activity_type, effective_from, effective_to, exclude=rate)
     model_update(instance=rate, data={"basis": basis, "amount": amount, "effective_from": effective_from,
@@ -273,18 +306,19 @@ def fee_for(*, activity_type: ActivityType, on: date, hours) -> tuple[Rate, Deci
     if rate is None:
         raise ValidationError(
             {
-                "activity_type": f"There is no rate for “{activity_type}” on {on:%d %B %Y}. "
-                "Choose another kind of activity, or ask staff."
+                "activity_type": _("There is no rate for “%(activity_type)s” on %(date)s. Choose another "
+                                   "kind of activity, or ask staff.") % {"activity_type": activity_type,
+                                                                    "date": date_format(on, "d F Y")}
             }
         )
     if rate.basis == Rate.Basis.HOURLY:
         if hours is None or Decimal(hours) <= 0:
-            raise ValidationError({"hours": "Enter how many hours it took: this fee is paid by the hour."})
+            raise ValidationError({"hours": _("Enter how many hours it took: this fee is paid by the hour.")})
         if Decimal(hours) > 24:
-            raise ValidationError({"hours": "Enter 24 hours or fewer."})
+            raise ValidationError({"hours": _("Enter 24 hours or fewer.")})
         if Decimal(hours).as_tuple().exponent < -2:
             raise ValidationError(
-                {"hours": "Enter hours with at most two figures after the point, like 2.5."}
+                {"hours": _("Enter hours with at most two figures after the point, like 2.5.")}
             )
     return rate, rate.fee_for(hours)
 
@@ -308,24 +342,28 @@ def funding_source_save(
     by,
 ) -> FundingSource:
     require_reciprocity_staff(by)
-    funder = _text(funder, field="funder", label="the funder", model=FundingSource, required=True)
-    grant = _text(grant, field="grant", label="the grant or budget line", model=FundingSource, required=True)
-    amount = clean_money(amount, label="The budget")
+    funder = _text(funder, field="funder", label=_("the funder"), model=FundingSource, required=True)
+    grant = _text(grant, field="grant", label=_("the grant or budget line"), model=FundingSource,
+                  required=True)
+    amount = clean_money(amount, label=_("The budget"))
     if kind not in FundingSource.Kind.values:
-        raise ValidationError({"kind": "Choose launch or sustained funding."})
+        raise ValidationError({"kind": _("Choose launch or sustained funding.")})
     _date("starts_on", starts_on, bounds.FUNDING_STARTS)
     _date("ends_on", ends_on, bounds.FUNDING_ENDS)
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The funding cannot end before it starts."})
-    _refuse_clash(FundingSource, funding_source, "grant", f"{funder} already has a grant called “{grant}”.",
+        raise ValidationError({"ends_on": _("The funding cannot end before it starts.")})
+    _refuse_clash(FundingSource, funding_source, "grant",
+                  _("%(funder)s already has a grant called “%(grant)s”.") % {"funder": funder,
+                                                                             "grant": grant},
                   funder__iexact=funder, grant__iexact=grant)
     if funding_source is not None:
         outside = funding_source.payments.exclude(paid_on__gte=starts_on, paid_on__lte=ends_on).count()
         if outside:
             raise ValidationError(
                 {
-                    "starts_on": f"{outside} payment{'s' if outside != 1 else ''} charged to it "
-                    "fall outside these dates."
+                    "starts_on": ngettext("%(count)s payment charged to it fall outside these dates.",
+                                          "%(count)s payments charged to it fall outside these dates.",
+                                          outside) % {"count": outside}
                 }
             )
     values = {
@@ -360,18 +398,19 @@ def benefit_rule_save(
     """Create or change a rule. `partners` (None: leave as they are) must each be flagged
     for benefit checks on their record."""
     require_reciprocity_staff(by)
-    name = _text(name, field="name", label="a name", model=BenefitRule, required=True)
-    limit = clean_money(limit, field="limit", label="The limit")
+    name = _text(name, field="name", label=_("a name"), model=BenefitRule, required=True)
+    limit = clean_money(limit, field="limit", label=_("The limit"))
     if period not in BenefitRule.Period.values:
-        raise ValidationError({"period": "Choose a week, a calendar month or a tax year."})
-    _refuse_clash(BenefitRule, rule, "name", f"There is already a rule called “{name}”.", name__iexact=name)
+        raise ValidationError({"period": _("Choose a week, a calendar month or a tax year.")})
+    _refuse_clash(BenefitRule, rule, "name", _("There is already a rule called “%(name)s”.") % {"name": name},
+                  name__iexact=name)
     if partners is not None:
         unflagged = [p.display_name for p in partners if not p.benefit_check]
         if unflagged:
             raise ValidationError(
                 {
-                    "partners": "Only partners whose payments are checked against benefit rules "
-                    f"can be linked. Not flagged: {', '.join(unflagged)}."
+                    "partners": _("Only partners whose payments are checked against benefit rules can be "
+                                  "linked. Not flagged: %(names)s.") % {"names": ", ".join(unflagged)}
                 }
             )
     values = {
@@ -396,14 +435,15 @@ def benefit_rule_save(
 def _clean_cost(*, kind: str, amount, description: str = "", receipt=None) -> dict:
     """A checked line of a claim, ready to save (receipt type and name read from the file)."""
     if kind not in ClaimItem.Kind.values:
-        raise ValidationError({"kind": "Choose what the money is for."})
+        raise ValidationError({"kind": _("Choose what the money is for.")})
     label = ClaimItem.Kind(kind).label
-    amount = clean_money(amount, field="amount", label=f"The {label.lower()} amount")
+    amount = clean_money(amount, field="amount",
+                         label=_("The %(kind)s amount") % {"kind": str(label).lower()})
     description = bounds.check_text("description", description)
     if len(description) > ClaimItem._meta.get_field("description").max_length:
-        raise ValidationError({"description": "Keep the description to 200 characters or fewer."})
+        raise ValidationError({"description": _("Keep the description to 200 characters or fewer.")})
     if kind == ClaimItem.Kind.OTHER and not description:
-        raise ValidationError({"description": "Say what the other costs were for."})
+        raise ValidationError({"description": _("Say what the other costs were for.")})
     cost = {"kind": kind, "amount": amount, "description": description, "receipt": None}
     if receipt:
         content_type, extension, original = check_receipt(receipt)
@@ -436,7 +476,8 @@ def _set_totals(claim: Claim, fee: Decimal, expenses: Decimal) -> None:
     claim.fee_total, claim.expenses_total, claim.total = fee, expenses, fee + expenses
     if claim.total > MONEY_MAX:
         raise ValidationError(
-            f"A claim cannot be for more than £{MONEY_MAX:,}. Split it into separate claims."
+            _("A claim cannot be for more than %(most)s. Split it into separate claims.") % {
+                "most": pounds(MONEY_MAX)}
         )
 
 
@@ -464,9 +505,9 @@ def _what_and_fee(partner, *, meeting=None, activity: str = "", activity_date: d
         activity = activity or f"{meeting.panel.name}: {meeting.title}"
         activity_date = timezone.localdate(meeting.starts_at)
         hours = attendance.hours if attendance.hours is not None else meeting.duration_hours
-    activity = _text(activity, field="activity", label="what it was for", model=Claim, required=True)
+    activity = _text(activity, field="activity", label=_("what it was for"), model=Claim, required=True)
     if activity_date is None:
-        raise ValidationError({"activity_date": "Enter the date of the activity."})
+        raise ValidationError({"activity_date": _("Enter the date of the activity.")})
     bounds.CLAIM_ACTIVITY.check("activity_date", activity_date)
     if hours is not None:
         hours = Decimal(hours)
@@ -490,15 +531,15 @@ def claim_create(*, partner, by, costs: list[dict] | None = None, submit: bool =
     another activity (`what`: meeting, activity, activity_date, activity_type, hours, as
     `_what_and_fee` takes them), and any costs with receipts. Sent straight away when `submit`."""
     if by is not None and not can_claim_for(by, partner):
-        raise PermissionDenied("Only the partner or staff can make a claim for them.")
+        raise PermissionDenied(_("Only the partner or staff can make a claim for them."))
     if partner.is_erased:
-        raise ValidationError("This partner's record has been erased.")
+        raise ValidationError(_("This partner's record has been erased."))
     what = _what_and_fee(partner, **what)
     fee = what.pop("fee")
     # Every line is checked (receipts included) before anything is saved.
     lines = [_clean_cost(**cost) for cost in (costs or []) if cost.get("amount") not in (None, "")]
     if fee is None and not lines:
-        raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
+        raise ValidationError(_("Add a fee or at least one cost: there is nothing to claim."))
     if fee is not None:
         lines.insert(0, _fee_line(what["rate"], fee, what["hours"]))
 
@@ -528,7 +569,7 @@ def claim_change(*, claim: Claim, by, **what) -> Claim:
     what = _what_and_fee(claim.partner, claim=claim, **what)
     fee = what.pop("fee")
     if fee is None and not claim.items.exclude(kind=ClaimItem.Kind.FEE).exists():
-        raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
+        raise ValidationError(_("Add a fee or at least one cost: there is nothing to claim."))
     model_update(instance=claim, by=by, reason="Changed what it is for", data=what)
     for item in claim.items.filter(kind=ClaimItem.Kind.FEE):
         model_delete(item, by=by)
@@ -543,7 +584,7 @@ def claim_item_add(*, claim: Claim, kind: str, amount, description: str = "", re
     """Add a cost to a draft claim. The fee comes from the rate, so it is not added here."""
     claim = _locked_own(claim, by, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "changed")
     if kind == ClaimItem.Kind.FEE:
-        raise ValidationError({"kind": "The fee is worked out from the rate; add costs here."})
+        raise ValidationError({"kind": _("The fee is worked out from the rate; add costs here.")})
     item = _add_item(
         claim, _clean_cost(kind=kind, amount=amount, description=description, receipt=receipt), by
     )
@@ -568,7 +609,7 @@ def claim_item_remove(*, item: ClaimItem, by) -> Claim:
 
 def _submit(claim: Claim, by) -> None:
     if claim.total <= 0:
-        raise ValidationError("Add a fee or at least one cost before sending the claim.")
+        raise ValidationError(_("Add a fee or at least one cost before sending the claim."))
     model_update(instance=claim, by=by, reason="Submitted", data={
         "status": Claim.Status.SUBMITTED, "submitted_at": timezone.now(), "submitted_by": by})
     _notify(claim, "submitted")
@@ -616,10 +657,11 @@ def claim_ask_for_less(*, claim: Claim, amount, by) -> Claim:
     """The partner asks to be paid less than they could be (to stay under a benefit
     limit, say). Costs are paid back first; the fee is what gets smaller."""
     claim = _locked_own(claim, by, {Claim.Status.SUBMITTED, Claim.Status.APPROVED}, "changed")
-    amount = clean_money(amount, label="The amount you want")
+    amount = clean_money(amount, label=_("The amount you want"))
     if amount >= claim.payable:
         raise ValidationError(
-            {"amount": f"Enter less than {pounds(claim.payable)}, the amount we would pay you now."}
+            {"amount": _("Enter less than %(amount)s, the amount we would pay you now.") % {
+                "amount": pounds(claim.payable)}}
         )
     model_update(instance=claim, by=by, reason=f"Partner asked to be paid {pounds(amount)}",
                  data={"requested_amount": amount, "requested_at": timezone.now()})
@@ -632,18 +674,21 @@ def claim_approve(*, claim: Claim, by, amount=None, over_limit_agreed: bool = Fa
     approves their own claim. If paying it would take the partner past a benefit limit,
     the approver must confirm they have talked it through with them."""
     claim = _locked_to_decide(claim, by, {Claim.Status.SUBMITTED}, "approved", verb="approve",
-                              own="You cannot approve your own claim")
-    amount = claim.total if amount in (None, "") else clean_money(amount, label="The amount to approve")
+                              own=_("You cannot approve your own claim"))
+    amount = claim.total if amount in (None, "") else clean_money(amount, label=_("The amount to approve"))
     if amount > claim.total:
-        raise ValidationError({"amount": f"You cannot approve more than the {pounds(claim.total)} claimed."})
+        raise ValidationError({"amount": _("You cannot approve more than the %(amount)s claimed.") % {
+            "amount": pounds(claim.total)}})
     claim.approved_amount = amount
     crossing = [check for check in benefit_checks(claim.partner, claim=claim) if check.crosses]
     if crossing and not over_limit_agreed:
-        names = ", ".join(f"{check.rule.name} (limit {pounds(check.rule.limit)})" for check in crossing)
+        names = ", ".join(_("%(rule)s (limit %(limit)s)") % {"rule": check.rule.name,
+                                                              "limit": pounds(check.rule.limit)}
+                          for check in crossing)
         raise ValidationError(
             {
-                "over_limit_agreed": f"Paying this would take them past: {names}. Talk to them "
-                "about the options, then tick the box to go ahead."
+                "over_limit_agreed": _("Paying this would take them past: %(rules)s. Talk to them about the "
+                                       "options, then tick the box to go ahead.") % {"rules": names}
             }
         )
     claim.status = Claim.Status.APPROVED
@@ -700,15 +745,18 @@ def _take_vouchers(*, payment: Payment, provider: str, value: Decimal, count: in
     if len(stock) < count:
         raise ValidationError(
             {
-                "vouchers": f"Only {len(stock)} {provider} {pounds(value)} voucher"
-                f"{'s are' if len(stock) != 1 else ' is'} left; {count} are needed."
+                "vouchers": ngettext("Only %(left)s %(provider)s %(value)s voucher is left; %(count)s are "
+                                     "needed.",
+                                     "Only %(left)s %(provider)s %(value)s vouchers are left; %(count)s are "
+                                     "needed.", len(stock)) % {
+                    "left": len(stock), "provider": provider, "value": pounds(value), "count": count}
             }
         )
     issued = Voucher.objects.filter(pk__in=stock, payment__isnull=True).update(
         payment=payment, issued_at=timezone.now()
     )
     if issued != count:
-        raise ValidationError({"vouchers": "Some of those vouchers were just given out. Try again."})
+        raise ValidationError({"vouchers": _("Some of those vouchers were just given out. Try again.")})
     return list(Voucher.objects.filter(pk__in=stock))
 
 
@@ -729,23 +777,25 @@ def claim_pay(
     permission; nobody pays their own claim. `vouchers` names the stock ("provider|value")
     when paying in vouchers. Locks the claim: a second request waits, then finds it paid."""
     if not can_pay(by):
-        raise PermissionDenied("You do not have permission to pay claims.")
+        raise PermissionDenied(_("You do not have permission to pay claims."))
     claim = _locked(claim)
     if claim.status == Claim.Status.PAID:
-        raise ValidationError("This claim has already been paid.")
+        raise ValidationError(_("This claim has already been paid."))
     _require_status(claim, {Claim.Status.APPROVED}, "paid")
     if is_own_claim(claim, by):
-        raise ValidationError("You cannot pay your own claim: ask another member of the finance team.")
+        raise ValidationError(_("You cannot pay your own claim: ask another member of the finance team."))
     if method not in Payment.Method.values:
-        raise ValidationError({"method": "Choose how it was paid."})
+        raise ValidationError({"method": _("Choose how it was paid.")})
     amount = claim.payable if amount in (None, "") else clean_money(amount, label="The amount paid")
     if amount > claim.payable:
-        raise ValidationError({"amount": f"You cannot pay more than the {pounds(claim.payable)} agreed."})
+        raise ValidationError({"amount": _("You cannot pay more than the %(amount)s agreed.") % {
+            "amount": pounds(claim.payable)}})
     _date("paid_on", paid_on, bounds.PAYMENT, "Enter the date it was paid.")
     submitted_on = timezone.localdate(claim.submitted_at)
     if paid_on < submitted_on:
         raise ValidationError(
-            {"paid_on": f"The payment date cannot be before the claim was sent ({submitted_on:%d %B %Y})."}
+            {"paid_on": _("The payment date cannot be before the claim was sent (%(date)s).") % {
+                "date": date_format(submitted_on, "d F Y")}}
         )
     if not funding_source.starts_on <= paid_on <= funding_source.ends_on:
         raise ValidationError(
@@ -764,13 +814,13 @@ def claim_pay(
     )
     voucher_stock = None
     if method == Payment.Method.VOUCHER:
-        provider, _, value = (vouchers or "").rpartition("|")
+        provider, _bar, value = (vouchers or "").rpartition("|")
         try:
             value = Decimal(value)
         except InvalidOperation:
             provider = ""
         if not provider or not value:
-            raise ValidationError({"vouchers": "Choose which vouchers to give."})
+            raise ValidationError({"vouchers": _("Choose which vouchers to give.")})
         count, remainder = divmod(amount, value)
         if remainder or not count:
             raise ValidationError(
@@ -799,7 +849,7 @@ def claim_pay(
         with transaction.atomic():
             model_save(payment, by=by, reason="Paid")
     except IntegrityError:
-        raise ValidationError("This claim has already been paid.") from None
+        raise ValidationError(_("This claim has already been paid.")) from None
     if voucher_stock:
         provider, value, count = voucher_stock
         _take_vouchers(payment=payment, provider=provider, value=value, count=count)
@@ -818,13 +868,15 @@ def parse_codes(text: str) -> list[str]:
 
 def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
     if not codes:
-        raise ValidationError({"codes": "Paste at least one voucher code, one a line."})
+        raise ValidationError({"codes": _("Paste at least one voucher code, one a line.")})
     too_long = [code for code in codes if len(code) > 64]
     if too_long:
-        raise ValidationError({"codes": f"A code can have at most 64 characters: {too_long[0][:20]}…"})
+        raise ValidationError({"codes": _("A code can have at most 64 characters: %(code)s…") % {
+            "code": too_long[0][:20]}})
     repeated = sorted(code for code, times in Counter(codes).items() if times > 1)
     if repeated:
-        raise ValidationError({"codes": f"These codes are pasted twice: {', '.join(repeated[:5])}."})
+        raise ValidationError({"codes": _("These codes are pasted twice: %(codes)s.") % {
+            "codes": ", ".join(repeated[:5])}})
     known = sorted(
         Voucher.objects.filter(batch__provider__iexact=batch.provider, code__in=codes).values_list(
             "code", flat=True
@@ -833,9 +885,12 @@ def _add_codes(batch: VoucherBatch, codes: list[str]) -> int:
     if known:
         raise ValidationError(
             {
-                "codes": f"{len(known)} of these {batch.provider} codes "
-                f"{'is' if len(known) == 1 else 'are'} already in stock or "
-                f"issued: {', '.join(known[:5])}{'…' if len(known) > 5 else ''}."
+                "codes": ngettext("%(count)s of these %(provider)s codes is already in stock or issued: "
+                                  "%(codes)s.",
+                                  "%(count)s of these %(provider)s codes are already in stock or issued: "
+                                  "%(codes)s.", len(known)) % {
+                    "count": len(known), "provider": batch.provider,
+                    "codes": ", ".join(known[:5]) + ("…" if len(known) > 5 else "")}
             }
         )
     Voucher.objects.bulk_create([Voucher(batch=batch, code=code) for code in codes])
@@ -910,9 +965,9 @@ def recognition_save(
 ) -> Recognition:
     require_reciprocity_staff(by)
     if partner.is_erased:
-        raise ValidationError({"partner": "This partner's record has been erased."})
+        raise ValidationError({"partner": _("This partner's record has been erased.")})
     if kind not in Recognition.Kind.values:
-        raise ValidationError({"kind": "Choose a thank-you or an achievement."})
+        raise ValidationError({"kind": _("Choose a thank-you or an achievement.")})
     title = _text(title, field="title", label="what it is for", model=Recognition, required=True)
     _date("given_on", given_on, bounds.RECOGNITION)
     values = {

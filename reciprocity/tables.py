@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
@@ -25,9 +27,9 @@ from .models import pounds
 def change_column(url_name: str, hidden: str) -> tables.TemplateColumn:
     """The "Change" link of a row (`hidden` names the row for a screen reader); not exported."""
     return tables.TemplateColumn(
-        f'<a href="{{% url "{url_name}" record.pk %}}">Change'
+        f'{{% load i18n %}}<a href="{{% url "{url_name}" record.pk %}}">{{% translate "Change" %}}'
         f'<span class="visually-hidden"> {hidden}</span></a>',
-        verbose_name="Change", orderable=False, exclude_from_export=True)
+        verbose_name=_("Change"), orderable=False, exclude_from_export=True)
 
 
 class MoneyColumn(NumberColumn):
@@ -41,14 +43,14 @@ class MoneyColumn(NumberColumn):
 
 
 class ClaimTable(StaffTable):
-    what = "claims"
-    id = tables.Column("Claim", order_by=("pk",))
-    partner = tables.Column("Partner", accessor="partner__full_name")
-    activity = tables.Column("For")
-    activity_date = tables.DateColumn("j M Y", verbose_name="Date")
-    total = NumberColumn("Total")
-    status = tables.Column("Status")
-    submitted_at = tables.DateColumn("j M Y", verbose_name="Sent", default="—")
+    what = _("claims")
+    id = tables.Column(_("Claim"), order_by=("pk",))
+    partner = tables.Column(_("Partner"), accessor="partner__full_name")
+    activity = tables.Column(_("For"))
+    activity_date = tables.DateColumn("j M Y", verbose_name=_("Date"))
+    total = NumberColumn(_("Total"))
+    status = tables.Column(_("Status"))
+    submitted_at = tables.DateColumn("j M Y", verbose_name=_("Sent"), default="—")
 
     class Meta(StaffTable.Meta):
         model = Claim
@@ -79,13 +81,13 @@ class ClaimTable(StaffTable):
 
 
 class PaymentTable(StaffTable):
-    what = "payments"
-    paid_on = tables.DateColumn("j M Y", verbose_name="Paid on")
-    partner = tables.Column("Partner", accessor="claim__partner__full_name")
-    claim = tables.Column("Claim", accessor="claim_id")
-    method = tables.Column("How")
-    funding_source = tables.Column("Funding source", default="—")
-    amount = NumberColumn("Amount")
+    what = _("payments")
+    paid_on = tables.DateColumn("j M Y", verbose_name=_("Paid on"))
+    partner = tables.Column(_("Partner"), accessor="claim__partner__full_name")
+    claim = tables.Column(_("Claim"), accessor="claim_id")
+    method = tables.Column(_("How"))
+    funding_source = tables.Column(_("Funding source"), default="—")
+    amount = NumberColumn(_("Amount"))
 
     class Meta(StaffTable.Meta):
         model = Payment
@@ -108,14 +110,14 @@ class PaymentTable(StaffTable):
 
 class WaitingClaimTable(StaffTable):
     """Claims sent and not yet paid after the days the settings allow (the finance page)."""
-    what = "claims waiting"
-    id = tables.Column("Claim", order_by=("pk",), attrs={"td": {"class": "text-nowrap"}})
-    partner = tables.Column("Partner", accessor="partner__full_name")
-    submitted_at = tables.DateColumn("j M Y", verbose_name="Sent")
-    waiting = tables.TemplateColumn("{{ record.submitted_at|timesince }}", verbose_name="Days waiting",
+    what = _("claims waiting")
+    id = tables.Column(_("Claim"), order_by=("pk",), attrs={"td": {"class": "text-nowrap"}})
+    partner = tables.Column(_("Partner"), accessor="partner__full_name")
+    submitted_at = tables.DateColumn("j M Y", verbose_name=_("Sent"))
+    waiting = tables.TemplateColumn("{{ record.submitted_at|timesince }}", verbose_name=_("Days waiting"),
                                     order_by=("-submitted_at",))
-    status = tables.Column("Status")
-    total = MoneyColumn("Total")
+    status = tables.Column(_("Status"))
+    total = MoneyColumn(_("Total"))
 
     class Meta(StaffTable.Meta):
         model = Claim
@@ -128,13 +130,13 @@ class WaitingClaimTable(StaffTable):
 
 
 class RateTable(StaffTable):
-    what = "rates"
-    activity_type = tables.Column("Activity type", accessor="activity_type__name")
-    amount = MoneyColumn("Rate")
-    basis = tables.Column("Basis")
-    effective_from = tables.DateColumn("j M Y", verbose_name="From")
-    effective_to = tables.DateColumn("j M Y", verbose_name="Until", default="Open-ended")
-    in_force = tables.Column("In force today", empty_values=(), orderable=False)
+    what = _("rates")
+    activity_type = tables.Column(_("Activity type"), accessor="activity_type__name")
+    amount = MoneyColumn(_("Rate"))
+    basis = tables.Column(_("Basis"))
+    effective_from = tables.DateColumn("j M Y", verbose_name=_("From"))
+    effective_to = tables.DateColumn("j M Y", verbose_name=_("Until"), default=_("Open-ended"))
+    in_force = tables.Column(_("In force today"), empty_values=(), orderable=False)
     change = change_column("reciprocity:rate_edit",
                            '{{ record.activity_type }} rate from {{ record.effective_from|date:"j M Y" }}')
 
@@ -150,24 +152,24 @@ class RateTable(StaffTable):
 
     def render_in_force(self, record: Rate) -> str:
         if record.pk in self.in_force:
-            return format_html('<span class="badge budget-ok">{}</span>', "In force")
-        return muted("No")
+            return format_html('<span class="badge budget-ok">{}</span>', gettext("In force"))
+        return muted(gettext("No"))
 
     def value_in_force(self, record: Rate) -> str:
-        return "Yes" if record.pk in self.in_force else "No"
+        return gettext("Yes") if record.pk in self.in_force else gettext("No")
 
 
 class FundingSourceTable(StaffTable):
-    what = "funding sources"
-    source = tables.Column("Source", order_by=("funder", "grant"), empty_values=())
-    kind = tables.Column("Kind")
-    starts_on = tables.DateColumn("j M Y", verbose_name="Starts")
-    ends_on = tables.DateColumn("j M Y", verbose_name="Ends")
-    amount = MoneyColumn("Budget")
-    spent = MoneyColumn("Spent")
-    remaining = MoneyColumn("Left", orderable=False)
+    what = _("funding sources")
+    source = tables.Column(_("Source"), order_by=("funder", "grant"), empty_values=())
+    kind = tables.Column(_("Kind"))
+    starts_on = tables.DateColumn("j M Y", verbose_name=_("Starts"))
+    ends_on = tables.DateColumn("j M Y", verbose_name=_("Ends"))
+    amount = MoneyColumn(_("Budget"))
+    spent = MoneyColumn(_("Spent"))
+    remaining = MoneyColumn(_("Left"), orderable=False)
     used = tables.TemplateColumn('{% include "reciprocity/_budget_state.html" with source=record %}',
-                                 verbose_name="Used", orderable=False)
+                                 verbose_name=_("Used"), orderable=False)
 
     class Meta(StaffTable.Meta):
         model = FundingSource
@@ -178,7 +180,7 @@ class FundingSourceTable(StaffTable):
         link = format_html('<a href="{}">{}</a>', reverse("reciprocity:funding_detail", args=[record.pk]),
                            record)
         if record.ends_on < timezone.localdate():
-            return format_html('{} <span class="small text-muted">(ended)</span>', link)
+            return format_html('{} <span class="small text-muted">{}</span>', link, gettext("(ended)"))
         return link
 
     def value_source(self, record: FundingSource) -> str:
@@ -191,18 +193,19 @@ class FundingSourceTable(StaffTable):
 class BenefitRuleTable(StaffTable):
     """Benefit rules. The partners each applies to are named only to those allowed to see
     them; everyone else sees how many (the view excludes one column or the other)."""
-    what = "benefit rules"
+    what = _("benefit rules")
     name = tables.TemplateColumn(
         '{{ record.name }}{% if record.notes %}<br><span class="small text-muted">'
-        '{{ record.notes|truncatechars:100 }}</span>{% endif %}', verbose_name="Rule")
-    period = tables.Column("Period")
-    limit = MoneyColumn("Limit")
-    counts = tables.Column("Counts", empty_values=(), orderable=False)
+        '{{ record.notes|truncatechars:100 }}</span>{% endif %}', verbose_name=_("Rule"))
+    period = tables.Column(_("Period"))
+    limit = MoneyColumn(_("Limit"))
+    counts = tables.Column(_("Counts"), empty_values=(), orderable=False)
     partners = tables.TemplateColumn(
-        '{% for partner in record.partners.all %}{{ partner.full_name }}{% if not forloop.last %}, '
-        '{% endif %}{% empty %}Nobody yet{% endfor %}', verbose_name="Partners", orderable=False)
-    partner_count = NumberColumn("Partners")
-    is_active = tables.BooleanColumn(verbose_name="In use", yesno="Yes,No")
+        '{% load i18n %}{% for partner in record.partners.all %}{{ partner.full_name }}'
+        '{% if not forloop.last %}, {% endif %}{% empty %}{% translate "Nobody yet" %}{% endfor %}',
+        verbose_name=_("Partners"), orderable=False)
+    partner_count = NumberColumn(_("Partners"))
+    is_active = tables.BooleanColumn(verbose_name=_("In use"), yesno=(_("Yes"), _("No")))
     change = change_column("reciprocity:benefit_rule_edit", "{{ record.name }}")
 
     class Meta(StaffTable.Meta):
@@ -214,21 +217,21 @@ class BenefitRuleTable(StaffTable):
         return record.name
 
     def value_is_active(self, value: bool) -> str:
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
 
     def render_counts(self, record: BenefitRule) -> str:
         if record.counts_fees:
-            return "Fees in money, vouchers" if record.counts_vouchers else "Fees in money"
-        return "Vouchers" if record.counts_vouchers else "Nothing"
+            return gettext("Fees in money, vouchers") if record.counts_vouchers else gettext("Fees in money")
+        return gettext("Vouchers") if record.counts_vouchers else gettext("Nothing")
 
 
 class VoucherBatchTable(StaffTable):
-    what = "batches"
-    batch = tables.Column("Batch", order_by=("provider", "value"), empty_values=())
-    received_on = tables.DateColumn("j M Y", verbose_name="Received")
-    reference = tables.Column("Reference", default="—")
-    codes = NumberColumn("Codes")
-    in_stock = NumberColumn("In stock")
+    what = _("batches")
+    batch = tables.Column(_("Batch"), order_by=("provider", "value"), empty_values=())
+    received_on = tables.DateColumn("j M Y", verbose_name=_("Received"))
+    reference = tables.Column(_("Reference"), default="—")
+    codes = NumberColumn(_("Codes"))
+    in_stock = NumberColumn(_("In stock"))
 
     class Meta(StaffTable.Meta):
         model = VoucherBatch
@@ -245,12 +248,12 @@ class VoucherBatchTable(StaffTable):
 
 
 class RecognitionTable(StaffTable):
-    what = "thank-yous"
-    given_on = tables.DateColumn("j M Y", verbose_name="Date")
-    partner = tables.Column("Partner", accessor="partner__full_name")
-    kind = tables.Column("Kind")
-    title = tables.Column("What for")
-    given_by = tables.Column("Recorded by", default="—")
+    what = _("thank-yous")
+    given_on = tables.DateColumn("j M Y", verbose_name=_("Date"))
+    partner = tables.Column(_("Partner"), accessor="partner__full_name")
+    kind = tables.Column(_("Kind"))
+    title = tables.Column(_("What for"))
+    given_by = tables.Column(_("Recorded by"), default="—")
     change = change_column("reciprocity:recognition_edit", "“{{ record.title }}”")
 
     class Meta(StaffTable.Meta):

@@ -23,6 +23,10 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -169,8 +173,8 @@ def my_claim_create(request: HttpRequest) -> HttpResponse:
     return _claim_form_page(
         request, form, partner, template="reciprocity/my_claim_form.html",
         detail="reciprocity:my_claim_detail",
-        success=lambda sent: "Thank you. We have your claim and will let you know when it is agreed."
-        if sent else "Your claim is saved. Send it to us when it is ready.")
+        success=lambda sent: _("Thank you. We have your claim and will let you know when it is agreed.")
+        if sent else _("Your claim is saved. Send it to us when it is ready."))
 
 
 def _claim_create(request: HttpRequest, form: forms.ClaimForm, partner: Partner, send: bool) -> Claim | None:
@@ -233,7 +237,7 @@ def _claim_page_views(page, *, staff: bool = False):
         form = forms.CostForm(request.POST, request.FILES)
         return form_page(request, form,
                          lambda data: services.claim_item_add(claim=claim, by=request.user, **data),
-                         success="The cost has been added.", done=reverse(detail, args=[claim.pk]),
+                         success=_("The cost has been added."), done=reverse(detail, args=[claim.pk]),
                          template=lambda form: page(request, claim, cost_form=form, status=400))
 
     @require_POST
@@ -242,7 +246,7 @@ def _claim_page_views(page, *, staff: bool = False):
         claim = load(request, pk)
         line = get_object_or_404(claim.items, pk=item)
         act(request, lambda: services.claim_item_remove(item=line, by=request.user),
-            "The cost has been taken off.")
+            _("The cost has been taken off."))
         return redirect(detail, pk=claim.pk)
 
     return show, cost_add, cost_remove
@@ -259,11 +263,12 @@ def _step_view(service, done: str, *, staff: bool = False):
                   role=role_required)
 
 
-my_claim_submit = _step_view(services.claim_submit, "Thank you. Your claim has been sent to us.")
-my_claim_withdraw = _step_view(services.claim_withdraw, "Your claim has been cancelled.")
+my_claim_submit = _step_view(services.claim_submit,
+                             gettext_lazy("Thank you. Your claim has been sent to us."))
+my_claim_withdraw = _step_view(services.claim_withdraw, gettext_lazy("Your claim has been cancelled."))
 my_claim_decline = _step_view(
     services.claim_decline_payment,
-    "We have noted that you do not want to be paid for this. Thank you for taking part.")
+    gettext_lazy("We have noted that you do not want to be paid for this. Thank you for taking part."))
 
 
 @require_POST
@@ -273,7 +278,8 @@ def my_claim_ask_less(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AskForLessForm(request.POST)
     return form_page(request, form, lambda data: services.claim_ask_for_less(
         claim=claim, by=request.user, amount=data["amount"]),
-        success=lambda _: f"We will pay you {pounds(form.cleaned_data['amount'])} for this claim.",
+        success=lambda _saved: _("We will pay you %(amount)s for this claim.") % {
+            "amount": pounds(form.cleaned_data["amount"])},
         done=reverse("reciprocity:my_claim_detail", args=[claim.pk]),
         template=lambda form: _my_claim_page(request, claim, less_form=form, status=400))
 
@@ -298,9 +304,11 @@ def my_payments(request: HttpRequest) -> HttpResponse:
             "partner": partner,
             "totals": totals,
             "stats": [
-                ("Paid this week", pounds(totals["week"]), "Monday to Sunday"),
-                ("Paid this month", pounds(totals["month"]), f"{totals['month_bounds'][0]:%B %Y}"),
-                ("Paid this tax year", pounds(totals["tax_year"]), f"Tax year {totals['tax_year_label']}"),
+                (_("Paid this week"), pounds(totals["week"]), _("Monday to Sunday")),
+                (_("Paid this month"), pounds(totals["month"]),
+                 date_format(totals["month_bounds"][0], "F Y")),
+                (_("Paid this tax year"), pounds(totals["tax_year"]),
+                 _("Tax year %(year)s") % {"year": totals["tax_year_label"]}),
             ],
             "page_obj": paginate(request, payments),
             "advice_links": benefits.ADVICE_LINKS,
@@ -334,15 +342,15 @@ def _document_view(kind: str, title: str):
     @require_POST
     @partner_required
     def view(request: HttpRequest) -> HttpResponse:
-        report = reports.report_request(kind=kind, title=title, by=request.user, params={},
+        report = reports.report_request(kind=kind, title=str(title), by=request.user, params={},
                                         partner=partner_for(request.user))
         return redirect("coprod:report_detail", pk=report.pk)
 
     return view
 
 
-my_certificate = _document_view(Report.Kind.CERTIFICATE, "Certificate of contribution")
-my_statement = _document_view(Report.Kind.STATEMENT, "Statement of involvement")
+my_certificate = _document_view(Report.Kind.CERTIFICATE, gettext_lazy("Certificate of contribution"))
+my_statement = _document_view(Report.Kind.STATEMENT, gettext_lazy("Statement of involvement"))
 
 
 # --- Staff: claims -------------------------------------------------------------------------
@@ -383,8 +391,9 @@ def claim_create_for(request: HttpRequest, partner: int) -> HttpResponse:
     )
     return _claim_form_page(
         request, form, partner, template="reciprocity/claim_form.html", detail="reciprocity:claim_detail",
-        success=lambda sent: f"The claim for {partner.full_name} has been "
-                             f"{'sent for approval' if sent else 'saved as a draft'}.")
+        success=lambda sent: (_("The claim for %(name)s has been sent for approval.") if sent
+                              else _("The claim for %(name)s has been saved as a draft.")) % {
+            "name": partner.full_name})
 
 
 def _claim_history(claim: Claim) -> list:
@@ -449,8 +458,10 @@ def _claim_page(
 claim_detail, claim_cost_add, claim_cost_remove = _claim_page_views(_claim_page, staff=True)
 
 
-claim_submit = _step_view(services.claim_submit, "The claim has been sent for approval.", staff=True)
-claim_withdraw = _step_view(services.claim_withdraw, "The claim has been withdrawn.", staff=True)
+claim_submit = _step_view(services.claim_submit, gettext_lazy("The claim has been sent for approval."),
+                          staff=True)
+claim_withdraw = _step_view(services.claim_withdraw, gettext_lazy("The claim has been withdrawn."),
+                            staff=True)
 
 
 def _decision_view(permitted, form_class, service, success, form_name: str, then=None):
@@ -480,26 +491,28 @@ def _decision_view(permitted, form_class, service, success, form_name: str, then
 def _warn_budget(request: HttpRequest, payment: Payment) -> None:
     source = FundingSource.objects.with_spend().get(pk=payment.funding_source_id)
     if source.budget_state != "ok":
-        messages.warning(request, f"{source} has used {source.used_percent}% of its budget.")
+        messages.warning(request, _("%(source)s has used %(percent)s%% of its budget.") % {
+            "source": source, "percent": source.used_percent})
 
 
 claim_approve = _decision_view(
     rules.can_approve, forms.ApproveForm, services.claim_approve,
-    lambda claim, _: f"Claim {claim.pk} has been approved.", "approve_form")
+    lambda claim, _result: _("Claim %(number)s has been approved.") % {"number": claim.pk}, "approve_form")
 claim_reject = _decision_view(
     rules.can_approve, forms.RejectForm, services.claim_reject,
-    lambda claim, _: f"Claim {claim.pk} has been rejected; {claim.partner.display_name} will see the reason.",
+    lambda claim, _result: _("Claim %(number)s has been rejected; %(partner)s will see the reason.") % {
+        "number": claim.pk, "partner": claim.partner.display_name},
     "reject_form")
 # Send a sent claim back to the partner to put right, with what to change.
 claim_return = _decision_view(
     rules.can_approve, forms.ReturnForm, services.claim_return,
-    lambda claim, _: f"Claim {claim.pk} has been sent back to {claim.partner.display_name} "
-                     "to put right; they will see what to change.",
+    lambda claim, _result: _("Claim %(number)s has been sent back to %(partner)s to put right; they will see "
+                             "what to change.") % {"number": claim.pk, "partner": claim.partner.display_name},
     "return_form")
 claim_pay = _decision_view(
     rules.can_pay, forms.PayForm, services.claim_pay,
-    lambda claim, payment: f"Claim {claim.pk} is paid: {pounds(payment.amount)} "
-                           f"on {payment.paid_on:%d %B %Y}.",
+    lambda claim, payment: _("Claim %(number)s is paid: %(amount)s on %(date)s.") % {
+        "number": claim.pk, "amount": pounds(payment.amount), "date": date_format(payment.paid_on, "d F Y")},
     "pay_form", then=_warn_budget)
 
 
@@ -520,7 +533,8 @@ def finance(request: HttpRequest) -> HttpResponse:
     return _list_page(
         request, WaitingClaimTable(waiting.order_by("submitted_at")), "reciprocity/finance.html",
         filename="claims-waiting", settings=settings_,
-        waiting_note=f"Sent more than {settings_.claims_waiting_days} days ago, not yet paid",
+        waiting_note=_("Sent more than %(days)s days ago, not yet paid") % {
+            "days": settings_.claims_waiting_days},
         median_days=median_days_to_pay(Payment.objects.filter(paid_on__gte=year_ago)),
         year_totals=Payment.objects.between(start, end).totals(),
         tax_year_label=benefits.tax_year_label(today),
@@ -542,8 +556,8 @@ def finance_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            "Choose a period to export: "
-            + " ".join(error for errors in form.errors.values() for error in errors),
+            _("Choose a period to export: %(errors)s") % {"errors": " ".join(
+                str(error) for errors in form.errors.values() for error in errors)},
         )
         return redirect("reciprocity:finance")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -560,7 +574,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     form = forms.SettingsForm(request.POST or None,
                               initial=_initial(current, ["claims_waiting_days", "voucher_low_stock"]))
     return form_page(request, form, lambda data: services.settings_update(by=request.user, **data),
-                     success="The settings have been saved.",
+                     success=_("The settings have been saved."),
                      done="reciprocity:finance",
                      template="reciprocity/settings_form.html")
 
@@ -587,8 +601,8 @@ def rate_create(request: HttpRequest) -> HttpResponse:
         initial={"effective_from": timezone.localdate(), "activity_type": request.GET.get("activity_type")},
     )
     return form_page(request, form, lambda data: services.rate_create(by=request.user, **data),
-                     success=lambda rate: f"The rate has been added: {rate}, "
-                                          f"from {rate.effective_from:%d %B %Y}.",
+                     success=lambda rate: _("The rate has been added: %(rate)s, from %(date)s.") % {
+                         "rate": rate, "date": date_format(rate.effective_from, "d F Y")},
                      done="reciprocity:rate_list", template="reciprocity/rate_form.html",
                      context={"rate": None})
 
@@ -599,7 +613,7 @@ def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RateForm(request.POST or None, initial=_initial(rate, RATE_FIELDS), editing=True)
     return form_page(request, form,
                      lambda data: services.rate_update(rate=rate, by=request.user, **data),
-                     success="The rate has been saved.", done="reciprocity:rate_list",
+                     success=_("The rate has been saved."), done="reciprocity:rate_list",
                      template="reciprocity/rate_form.html",
                      context={"rate": rate, "used": rate.claims.count()})
 
@@ -610,7 +624,7 @@ def _activity_type_form(request: HttpRequest, activity_type: ActivityType | None
     # A new type goes on to its first rate.
     return form_page(request, form, lambda data: services.activity_type_save(
         activity_type=activity_type, by=request.user, **data),
-        success=lambda saved: f"“{saved.name}” has been saved.",
+        success=lambda saved: _("“%(name)s” has been saved.") % {"name": saved.name},
         done=lambda saved: redirect(f"{reverse('reciprocity:rate_create')}?activity_type={saved.pk}")
         if activity_type is None else redirect("reciprocity:rate_list"),
         template="reciprocity/activity_type_form.html", context={"activity_type": activity_type})
@@ -636,19 +650,20 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if months:
         svg = bar_chart(
             [m["label"] for m in months],
-            {"Spent (£)": [float(m["amount"]) for m in months]},
+            {_("Spent (£)"): [float(m["amount"]) for m in months]},
             ylabel="£",
             height=3.0,
         )
         chart = svg_img(
-            svg, f"Bar chart of spending from {source} by month; the figures are in the table below."
+            svg, _("Bar chart of spending from %(source)s by month; the figures are in the table below.") % {
+                "source": source}
         )
     table = PaymentTable(source.payments.for_list().order_by("-paid_on", "-pk"), exclude=("funding_source",))
     return _list_page(
         request, table, "reciprocity/funding_detail.html", filename=f"payments-funding-{source.pk}",
         source=source, months=months, chart=chart,
-        tiles=[("Budget", pounds(source.amount)), ("Spent", pounds(source.spent)),
-               ("Left", pounds(source.remaining))],
+        tiles=[(_("Budget"), pounds(source.amount)), (_("Spent"), pounds(source.spent)),
+               (_("Left"), pounds(source.remaining))],
     )
 
 
@@ -660,7 +675,7 @@ def _funding_form(request: HttpRequest, source: FundingSource | None) -> HttpRes
     form = forms.FundingSourceForm(request.POST or None, initial=initial)
     return form_page(request, form, lambda data: services.funding_source_save(
         funding_source=source, by=request.user, **data),
-        success=lambda saved: f"“{saved}” has been saved.",
+        success=lambda saved: _("“%(name)s” has been saved.") % {"name": saved},
         done=lambda saved: redirect("reciprocity:funding_detail", pk=saved.pk),
         template="reciprocity/funding_form.html", context={"source": source})
 
@@ -701,7 +716,7 @@ def _benefit_rule_form(request: HttpRequest, rule: BenefitRule | None) -> HttpRe
         return services.benefit_rule_save(rule=rule, partners=partners, by=request.user, **data)
 
     return form_page(request, form, save,
-                     success=lambda saved: f"“{saved.name}” has been saved.",
+                     success=lambda saved: _("“%(name)s” has been saved.") % {"name": saved.name},
                      done="reciprocity:benefit_rule_list",
                      template="reciprocity/benefit_rule_form.html", context={"rule": rule})
 
@@ -726,8 +741,8 @@ def voucher_batch_create(request: HttpRequest) -> HttpResponse:
     form = forms.VoucherBatchForm(request.POST or None)
     return form_page(request, form, lambda data: services.voucher_batch_create(
         by=request.user, **{**data, "codes": services.parse_codes(data["codes"])}),
-        success=lambda batch: f"{len(services.parse_codes(form.cleaned_data['codes']))} {batch.provider} "
-                              "vouchers added to stock.",
+        success=lambda batch: _("%(count)s %(provider)s vouchers added to stock.") % {
+            "count": len(services.parse_codes(form.cleaned_data["codes"])), "provider": batch.provider},
         done=lambda batch: redirect("reciprocity:voucher_batch_detail", pk=batch.pk),
         template="reciprocity/voucher_batch_form.html")
 
@@ -760,7 +775,8 @@ def voucher_codes_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.VoucherCodesForm(request.POST)
     return form_page(request, form, lambda data: services.voucher_codes_add(
         batch=batch, codes=services.parse_codes(data["codes"]), by=request.user),
-        success=lambda added: f"{added} codes added.",
+        success=lambda added: ngettext("%(count)s code added.", "%(count)s codes added.", added) % {
+            "count": added},
         done=reverse("reciprocity:voucher_batch_detail", args=[batch.pk]),
         template=lambda form: _batch_page(request, batch, form, status=400))
 
@@ -782,8 +798,9 @@ def _recognition_form(request: HttpRequest, recognition: Recognition | None) -> 
     form = forms.RecognitionForm(request.POST or None, initial=initial)
     return form_page(request, form, lambda data: services.recognition_save(
         recognition=recognition, by=request.user, **data),
-        success=lambda saved: f"The {saved.get_kind_display().lower()} for {saved.partner.full_name} "
-                              "has been recorded. They can see it on their page.",
+        success=lambda saved: _("The %(kind)s for %(name)s has been recorded. They can see it on their "
+                                "page.") % {
+            "kind": saved.get_kind_display().lower(), "name": saved.partner.full_name},
         done="reciprocity:recognition_list",
         template="reciprocity/recognition_form.html", context={"recognition": recognition})
 

@@ -5,6 +5,7 @@ meeting saved but nobody told)."""
 
 import datetime
 import email
+import email.utils
 import re
 import unicodedata
 from decimal import Decimal
@@ -98,7 +99,9 @@ def assert_safe(expected_recipients: list[str]) -> None:
         assert len(message.subject) <= notify.SUBJECT_MAX
         if "Title" in message.subject:  # the text stays readable, on one line
             assert "Title Bcc: evil@example.com X-Injected: yes Cc: spy@example.com" in message.subject
-    assert sorted(address for message in mail.outbox for address in message.to) == sorted(expected_recipients)
+    # A notice names the person beside their address ("Pat <pat@…>"): the address is what counts.
+    addresses = [email.utils.parseaddr(address)[1] for message in mail.outbox for address in message.to]
+    assert sorted(addresses) == sorted(expected_recipients)
     assert not OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.SENT).exists()
 
 

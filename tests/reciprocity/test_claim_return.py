@@ -44,7 +44,7 @@ def test_the_partner_is_told_what_to_change(partner, finance, django_capture_on_
         services.claim_return(claim=claim, by=finance, reason=WHAT_TO_CHANGE)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == [partner.email]
+    assert message.to == [f"{partner.display_name} <{partner.email}>"]
     assert "please look at your claim again" in message.subject
     assert WHAT_TO_CHANGE in message.body
 

@@ -334,7 +334,7 @@ def test_each_step_e_mails_the_partner_who_agreed_to_contact(
     assert "we have your claim" in subjects[0]
     assert "agreed" in subjects[1]
     assert "paid" in subjects[2]
-    assert all(message.to == [partner.email] for message in mail.outbox)
+    assert all(message.to == [f"{partner.display_name} <{partner.email}>"] for message in mail.outbox)
 
 
 def test_a_rejection_e_mail_gives_the_reason(partner, finance, django_capture_on_commit_callbacks):
