@@ -43,10 +43,15 @@ class PersonLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
-        if chosen:
-            translation.activate(supported(chosen))
+        if not chosen:
+            return self.get_response(request)
+        # Only for this request: the thread goes back to the language it had (a worker thread
+        # serves the next person in theirs).
+        with translation.override(supported(chosen)):
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
 
 # --- A person chooses their language ---
