@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coprod import bounds
 from coprod.dates import DateField
@@ -18,6 +19,7 @@ from coprod.models import Rung
 from coprod.models import Service
 from coprod.periods import previous_quarter
 from coprod.periods import quarter_of
+from coprod.welsh import welsh_form_field
 from participants.models import Partner
 from participants.partner_field import PartnerField
 
@@ -46,8 +48,8 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class PanelForm(forms.ModelForm):
     class Meta:
         model = Panel
-        fields = ["name", "kind", "purpose", "terms_of_reference", "area", "service", "starts_on", "ends_on",
-                  "status"]
+        fields = ["name", "kind", "purpose", "purpose_cy", "terms_of_reference", "area", "service",
+                  "starts_on", "ends_on", "status"]
         labels = {"kind": "Kind of panel", "area": "Co-production area", "starts_on": "Starts on",
                   "ends_on": "Ends on"}
         help_texts = {
@@ -57,7 +59,7 @@ class PanelForm(forms.ModelForm):
             "status": "A planned panel is being set up; closed panels keep their history.",
         }
         widgets = {
-            **text_boxes(purpose=2, terms_of_reference=6),
+            **text_boxes(purpose=2, purpose_cy=2, terms_of_reference=6),
             "starts_on": DATE,
             "ends_on": DATE,
         }
@@ -118,6 +120,7 @@ class MeetingForm(forms.Form):
     device); `clean()` turns them into `starts_at` and `ends_at`."""
 
     title = forms.CharField(max_length=150, help_text="For example: “Review of the housing advice leaflet”.")
+    title_cy = welsh_form_field(_("Welsh version of the title (optional)"), max_length=150)
     date = DateField(widget=DATE, help_text="From a year ago to two years ahead.")
     starts = forms.TimeField(widget=TIME, label="Starts at")
     ends = forms.TimeField(widget=TIME, label="Ends at")
@@ -129,11 +132,13 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Access information",
         help_text="Step-free route, hearing loop, quiet room, nearest accessible toilet, parking.",
     )
+    access_information_cy = welsh_form_field(_("Welsh version of the access information (optional)"))
     online_joining = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                      label="How to join online", help_text="Link, meeting ID, phone dial-in.")
     agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
-    FIELDS = ["title", "format", "venue", "access_information", "online_joining", "agenda"]
+    FIELDS = ["title", "title_cy", "format", "venue", "access_information", "access_information_cy",
+              "online_joining", "agenda"]
 
     @classmethod
     def initial_for(cls, meeting: Meeting) -> dict:

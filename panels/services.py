@@ -55,10 +55,10 @@ logger = logging.getLogger(__name__)
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
-PANEL_FIELDS = ("name", "kind", "purpose", "terms_of_reference", "area", "service", "starts_on", "ends_on",
-                "status")
-MEETING_FIELDS = ("title", "starts_at", "ends_at", "format", "venue", "access_information", "online_joining",
-                  "agenda", "minutes")
+PANEL_FIELDS = ("name", "kind", "purpose", "purpose_cy", "terms_of_reference", "area", "service", "starts_on",
+                "ends_on", "status")
+MEETING_FIELDS = ("title", "title_cy", "starts_at", "ends_at", "format", "venue", "access_information",
+                  "access_information_cy", "online_joining", "agenda", "minutes")
 # A change to any of these tells the members: it changes when or where they go.
 NOTIFIED_MEETING_FIELDS = ("starts_at", "ends_at", "format", "venue", "online_joining")
 
@@ -94,6 +94,8 @@ def _merge_checked(data: dict, *, instance, model, fields: tuple, title: str, mi
         errors[title] = missing
     elif len(merged.get(title) or "") > limit:
         errors[title] = f"Keep the {title} to {limit} characters or fewer."
+    if len(merged.get(f"{title}_cy") or "") > limit:
+        errors[f"{title}_cy"] = f"Keep the Welsh {title} to {limit} characters or fewer."
     return data, merged
 
 

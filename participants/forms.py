@@ -13,6 +13,7 @@ from django.contrib.auth import password_validation
 from coprod import bounds
 from coprod.dates import DateField
 from coprod.forms import text_boxes
+from coprod.welsh import welsh_form_field
 
 from . import lockout
 from .models import AccessNeed
@@ -109,6 +110,11 @@ class ConsentStatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}), label="New wording",
         help_text="Plain English, as the partner will read it before they press “Yes, I agree”.",
     )
+    wording_cy = welsh_form_field(rows=5)
+
+
+class ConsentWelshForm(forms.Form):
+    wording_cy = welsh_form_field(rows=5)
 
 
 class CourseForm(forms.ModelForm):
