@@ -25,11 +25,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod import notify
+from coprod.i18n import in_language
 from coprod.models import Notice
 from coprod.models import Organisation
 from coprod.notices import Recipient
 from coprod.notices import notice_send
 from coprod.notices import recipient_for_user
+from coprod.welsh import welsh_version
 from participants.contact import contact_address
 from participants.contact import contact_addresses
 from participants.contact import email_partner
@@ -119,26 +121,29 @@ def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
             status__in=[Attendance.Status.INVITED, Attendance.Status.CONFIRMED],
         ).select_related("meeting", "meeting__panel", "partner", "partner__user", "user").order_by("pk")
     )
-    calendars: dict[int, notify.Attachment] = {}
+    calendars: dict[tuple[int, str], notify.Attachment] = {}
     sent = 0
     for line, recipient, times in _register_recipients(lines):
         meeting = line.meeting
         when = reminder_now(meeting.starts_at, times, now)
         if when is None or not recipient.reachable:
             continue
-        if meeting.pk not in calendars:
-            ics = meeting_calendar(meeting, sequence=meeting.history.count())
-            calendars[meeting.pk] = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
-        link = _link("panels:my_meeting" if line.partner_id else "panels:meeting_detail", meeting.pk)
-        notice = notice_send(
-            recipient=recipient, kind="meeting_reminder",
-            subject=f"Reminder: {meeting.title}, {_when_words(meeting)}",
-            body=_body("panels/notices/meeting_reminder.txt", recipient, meeting=meeting, line=line,
-                       when=_when_words(meeting), link=link),
-            key=f"meeting-reminder:{meeting.pk}:{_person_key(line)}:{when}:{meeting.starts_at:%Y%m%d%H%M}",
-            topic=f"meeting:{meeting.pk}",
-            attachments=[calendars[meeting.pk]] if recipient.channel == Notice.Channel.EMAIL else (),
-        )
+        # In the recipient's language: the meeting's Welsh title and access details for a Welsh reader.
+        with in_language(recipient.language):
+            calendar_key = (meeting.pk, recipient.language)
+            if calendar_key not in calendars:
+                ics = meeting_calendar(meeting, sequence=meeting.history.count())
+                calendars[calendar_key] = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
+            link = _link("panels:my_meeting" if line.partner_id else "panels:meeting_detail", meeting.pk)
+            notice = notice_send(
+                recipient=recipient, kind="meeting_reminder",
+                subject=f"Reminder: {welsh_version(meeting, 'title')}, {_when_words(meeting)}",
+                body=_body("panels/notices/meeting_reminder.txt", recipient, meeting=meeting, line=line,
+                           when=_when_words(meeting), link=link),
+                key=f"meeting-reminder:{meeting.pk}:{_person_key(line)}:{when}:{meeting.starts_at:%Y%m%d%H%M}",
+                topic=f"meeting:{meeting.pk}",
+                attachments=[calendars[calendar_key]] if recipient.channel == Notice.Channel.EMAIL else (),
+            )
         sent += notice is not None
     return sent
 
@@ -159,13 +164,14 @@ def meeting_chasers_send(*, now: datetime.datetime | None = None) -> int:
     sent = 0
     for line, recipient, _ in _register_recipients(lines):
         meeting = line.meeting
-        notice = notice_send(
-            recipient=recipient, kind="meeting_chaser",
-            subject=f"Can you come? {meeting.title}, {_when_words(meeting)}",
-            body=_body("panels/notices/meeting_chaser.txt", recipient, meeting=meeting,
-                       when=_when_words(meeting), link=_link("panels:my_meeting", meeting.pk)),
-            key=f"meeting-chaser:{meeting.pk}:{_person_key(line)}", topic=f"meeting:{meeting.pk}",
-        )
+        with in_language(recipient.language):
+            notice = notice_send(
+                recipient=recipient, kind="meeting_chaser",
+                subject=f"Can you come? {welsh_version(meeting, 'title')}, {_when_words(meeting)}",
+                body=_body("panels/notices/meeting_chaser.txt", recipient, meeting=meeting,
+                           when=_when_words(meeting), link=_link("panels:my_meeting", meeting.pk)),
+                key=f"meeting-chaser:{meeting.pk}:{_person_key(line)}", topic=f"meeting:{meeting.pk}",
+            )
         sent += notice is not None
     return sent
 
