@@ -26,9 +26,9 @@ def people(period: Period, service: Service | None) -> list[Figure]:
     if service:
         partners = partners.filter(service=service)
         changes = changes.filter(partner__service=service)
-    counts = partners.with_training_due().aggregate(
+    counts = partners.aggregate(
         active=Count("pk", filter=Q(status=Partner.Status.ACTIVE)),
-        due=Count("pk", filter=Q(training_due__gt=0) & ~Q(status=Partner.Status.LEFT)),
+        due=Count("pk", filter=partners.training_due_q() & ~Q(status=Partner.Status.LEFT)),
     )
     service_id = service.pk if service else None
     return [

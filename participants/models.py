@@ -163,6 +163,20 @@ class LivedExperienceArea(NamedModel):
     name = models.CharField(max_length=80, unique=True)
 
 
+def _current_required_training() -> "models.QuerySet[TrainingRecord]":
+    """Completions of courses required for partners that count today: no expiry, or expiring
+    after DUE_SOON_DAYS from now."""
+    soon = timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
+    return TrainingRecord.objects.filter(course__required_for_partners=True, partner__isnull=False).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gt=soon))
+
+
+def _required_count() -> "models.QuerySet[Course]":
+    """How many courses are required for partners, as a one-row subquery."""
+    return (Course.objects.filter(required_for_partners=True).order_by()
+            .annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n"))
+
+
 class PartnerQuerySet(models.QuerySet):
     def for_list(self) -> "PartnerQuerySet":
         return self.select_related("service", "link_worker", "user")
@@ -179,19 +193,23 @@ class PartnerQuerySet(models.QuerySet):
     def with_training_due(self) -> "PartnerQuerySet":
         """Annotate `training_due`: how many courses required for partners they have
         no current completion of (none, expired, or expiring within DUE_SOON_DAYS)."""
-        soon = timezone.localdate() + timedelta(days=DUE_SOON_DAYS)
         current = (
-            TrainingRecord.objects.filter(partner=OuterRef("pk"), course__required_for_partners=True)
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=soon))
+            _current_required_training().filter(partner=OuterRef("pk"))
             .order_by().values("partner").annotate(n=Count("course", distinct=True)).values("n")
         )
-        required = (
-            Course.objects.filter(required_for_partners=True).order_by()
-            .annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
-        )
         return self.annotate(
-            training_due=Coalesce(Subquery(required), 0) - Coalesce(Subquery(current), 0)
+            training_due=Coalesce(Subquery(_required_count()), 0) - Coalesce(Subquery(current), 0)
         )
+
+    def training_due_q(self) -> Q:
+        """The partners with a course required for partners due (`training_due` above 0),
+        as a condition: while any course is required, those not among the partners with a
+        current completion of every required course. One anti-join rather than a count for
+        each partner, so an aggregate over the whole organisation stays quick."""
+        complete = (_current_required_training().order_by().values("partner")
+                    .annotate(n=Count("course", distinct=True)).filter(n__gte=Subquery(_required_count()))
+                    .values("partner"))
+        return Q(Exists(Course.objects.filter(required_for_partners=True))) & ~Q(pk__in=complete)
 
     def with_left_at(self) -> "PartnerQuerySet":
         """Annotate `left_at`: when their status last became "left" (a change *into* left;
@@ -210,7 +228,7 @@ class PartnerQuerySet(models.QuerySet):
                 .filter(left_at__lt=start).order_by("left_at", "pk"))
 
     def training_due(self) -> "PartnerQuerySet":
-        return self.with_training_due().filter(training_due__gt=0)
+        return self.filter(self.training_due_q())
 
     def consenting_to(self, topic: str) -> "PartnerQuerySet":
         """Partners whose consent to the latest wording on `topic` is in force.

@@ -26,7 +26,11 @@ def only_induction_required():
 
 
 def _due(partner):
-    return Partner.objects.with_training_due().get(pk=partner.pk).training_due
+    """How many required courses `partner` is due, checking that the list of partners due
+    (`training_due()`, the condition the dashboard counts with) agrees."""
+    due = Partner.objects.with_training_due().get(pk=partner.pk).training_due
+    assert (partner in Partner.objects.training_due()) == (due > 0)
+    return due
 
 
 def test_partner_without_required_training_is_due(only_induction_required):
@@ -53,6 +57,20 @@ def test_completion_expiring_within_thirty_days_is_due_again(only_induction_requ
     record.expires_on = today + timedelta(days=31)
     record.save()
     assert _due(partner) == 0
+
+
+def test_one_of_two_required_courses_done_leaves_one_due(only_induction_required):
+    safeguarding = Course.objects.exclude(pk=only_induction_required.pk).first()
+    safeguarding.required_for_partners = True
+    safeguarding.save()
+    partner, other = PartnerFactory(), PartnerFactory()
+    TrainingRecord.objects.create(course=only_induction_required, partner=partner,
+                                  completed_on=timezone.localdate())
+    assert _due(partner) == 1
+    assert _due(other) == 2
+    for course in (only_induction_required, safeguarding):
+        TrainingRecord.objects.create(course=course, partner=other, completed_on=timezone.localdate())
+    assert _due(other) == 0
 
 
 def test_nobody_is_due_when_no_course_is_required():
