@@ -10,6 +10,7 @@ template (settings.TEMPLATES), so no `{% load %}` is needed.
 """
 
 from django import template
+from django.utils import translation
 
 from coprod import welsh
 
@@ -19,7 +20,10 @@ register = template.Library()
 @register.inclusion_tag("_welsh_version.html", name="welsh")
 def welsh_field(record, field: str, lines: bool = False) -> dict:
     version = welsh.welsh_version(record, field)
-    return {"text": version.text, "missing": version.missing, "lines": lines}
+    # English text on a page in another language (Welsh, Polish) is marked as English, so screen
+    # readers pronounce it right.
+    english_elsewhere = version.lang == "en" and not (translation.get_language() or "en").startswith("en")
+    return {"text": version.text, "missing": version.missing, "lang_en": english_elsewhere, "lines": lines}
 
 
 @register.inclusion_tag("_welsh_status.html", name="welsh_status")

@@ -84,6 +84,14 @@ def test_an_english_partner_reads_the_english_without_a_note(partner_client, wor
     assert WELSH_TITLE not in page and NOTE_CY not in page and "Not yet available in Welsh" not in page
 
 
+def test_a_polish_partner_reads_the_english_marked_as_english_without_the_welsh_note(partner_client, world):
+    _reads(world.partner, "pl")
+    _welsh_meeting(world)
+    page = partner_client.get(reverse("panels:my_meeting", args=[world.meeting.pk])).content.decode()
+    assert '<span lang="en">Waiting-room changes</span>' in page
+    assert WELSH_TITLE not in page and NOTE_CY not in page and "walijsku" not in page
+
+
 def test_staff_pages_show_the_english_and_whether_there_is_a_welsh_version(staff_client, world):
     url = reverse("panels:meeting_detail", args=[world.meeting.pk])
     page = staff_client.get(url).content.decode()
