@@ -40,6 +40,14 @@ COPY . .
 RUN pip install --no-cache-dir -c constraints.txt . \
     && rm -rf build *.egg-info
 
+# The compiled translations (locale/<language>/LC_MESSAGES/django.mo, never committed), built
+# with GNU gettext's msgfmt, which is removed again: the running app needs only the .mo files.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && SECRET_KEY=build-only DEBUG=False bin/translations python \
+    && apt-get purge -y --auto-remove gettext \
+    && rm -rf /var/lib/apt/lists/*
+
 # Production static files (hashed names, compressed) for whitenoise. Settings demand a
 # SECRET_KEY once DEBUG is off; this one exists only for this step.
 RUN SECRET_KEY=build-only DEBUG=False python manage.py collectstatic --noinput

@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1:8000
 # Test processes (pytest-xdist): one per core, at most 4; TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test drills loadtest install install-dev migrate demo worker lint check browser-deps clean backup restore
+.PHONY: run test drills loadtest install install-dev migrate demo worker lint check browser-deps clean backup restore \
+	messages translations
 
 $(BIN)/python:
 	bin/system-packages
@@ -21,9 +22,26 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# Installing also compiles the translations, so `make run` and `make test` speak every language.
+install: $(VENV)/.installed translations
 
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev translations
+
+## The languages coprod ships besides English: settings.LANGUAGES less "en-gb" (the catalogue
+## test, tests/test_translations.py, checks the two agree).
+TRANSLATED_LANGUAGES := cy pl
+
+## Gather every string to translate into locale/<language>/LC_MESSAGES/django.po, for each
+## language coprod ships: new strings come in untranslated, changed ones marked fuzzy.
+messages: $(VENV)/.installed
+	bin/system-packages
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(TRANSLATED_LANGUAGES)) \
+		--ignore=.venv --ignore=staticfiles --ignore=media --ignore=node_modules --ignore=tests
+
+## Compile the translations into locale/<language>/LC_MESSAGES/django.mo (never committed).
+translations: $(VENV)/.installed
+	bin/system-packages
+	bin/translations $(BIN)/python
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

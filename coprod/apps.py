@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoprodConfig(AppConfig):
     name = "coprod"
-    verbose_name = "Organisation"
+    verbose_name = _("Organisation")
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).

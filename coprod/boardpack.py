@@ -11,6 +11,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from . import periods
 from .kpis import Dashboard
 from .kpis import Figure
@@ -54,7 +57,7 @@ class SummaryLine:
 
     @property
     def status_text(self) -> str:
-        return {"met": "Met", "near": "Near", "missed": "Missed"}.get(self.status, "No target")
+        return {"met": _("Met"), "near": _("Near"), "missed": _("Missed")}.get(self.status, _("No target"))
 
     @property
     def change(self) -> str:
@@ -69,14 +72,15 @@ class SummaryLine:
     def change_text(self) -> str:
         """The direction in words, and whether that is better or worse."""
         if not self.change:
-            return "No figure to compare"
+            return _("No figure to compare")
         if self.change == "same":
-            return "No change"
-        direction = "Up" if self.change == "up" else "Down"
+            return _("No change")
+        direction = _("Up") if self.change == "up" else _("Down")
         if self.figure.target is None:
             return direction  # more or fewer is not better or worse by itself
         better = (self.change == "up") == self.figure.higher_is_better
-        return f"{direction} ({'better' if better else 'worse'})"
+        words = _("%(direction)s (better)") if better else _("%(direction)s (worse)")
+        return words % {"direction": direction}
 
 
 def _figures(board: Dashboard) -> list[Figure]:
@@ -98,8 +102,8 @@ def shorten_budgets(budgets: list[dict], most: int = MOST_FUNDERS) -> list[dict]
     rest = ranked[most:]
     total = {key: sum(row[key] for row in rest) for key in ("budget", "spent", "in_period")}
     used = (total["spent"] * 100 / total["budget"]).quantize(Decimal("0.1")) if total["budget"] else None
-    return ranked[:most] + [{"source": f"Other funders ({len(rest)})", "kind": "", **total, "used": used,
-                             "state": ""}]
+    others = _("Other funders (%(count)s)") % {"count": len(rest)}
+    return ranked[:most] + [{"source": others, "kind": "", **total, "used": used, "state": ""}]
 
 
 def target_counts(lines: list[SummaryLine]) -> dict[str, int]:
@@ -112,40 +116,47 @@ def target_counts(lines: list[SummaryLine]) -> dict[str, int]:
 
 # The appendix: what each figure means, in the words a trustee would use.
 DEFINITIONS = [
-    ("Recruitment involvement",
-     "Of the recruitment rounds that closed in the 12 months up to the end of the period, the share "
-     "where a partner with lived experience took part in at least one stage that went ahead "
-     "(shortlisting, interview panel, or another stage)."),
-    ("Active partners", "Partners whose record says they are currently involved (not paused or left)."),
-    ("Newly active partners", "Partners who became active during the period, for the first time or again."),
-    ("Partners due training",
-     "Active partners who have not completed a course the organisation requires, or whose course has "
-     "expired."),
-    ("Meetings held",
-     "Panel meetings that took place during the period. Cancelled meetings are not counted."),
-    ("Attendance rate",
-     "Of the partners expected at those meetings (invited, and who did not say they could not come), "
-     "the share recorded as attending."),
-    ("Partner hours", "The hours partners spent in those meetings, from the meeting registers."),
-    ("Decisions shaped by lived experience",
-     "Decisions logged in the period that name the panel or proposal whose feedback shaped them. Only "
-     "decisions still in the decision log count (archived ones do not)."),
-    ("Feedback answered on time",
-     "Of the points partners raised on proposals whose response date fell in the period, the share that "
-     "had an answer (\u201cyou said, we did\u201d) by that date."),
-    ("Paid to partners", "Fees and expenses paid to partners in the period, by payment date."),
-    ("Median days to pay",
-     "The middle value of the days between a partner sending a claim and it being paid: half were paid "
-     "faster, half slower."),
-    ("Claims waiting too long", "Claims sent but not yet paid for longer than the limit set by finance."),
-    ("Ladder of participation",
-     "Where staff and partners each place the organisation on the ladder in each area (the middle answer of "
-     "each group), from the most recent closed round. A gap of more than one rung is flagged."),
-    ("Protected staff time", "Hours staff recorded as set aside for co-production work in the period."),
-    ("Met, near, missed",
-     "\u201cMet\u201d: the figure reaches the target set in the organisation settings. \u201cNear\u201d: "
-     "it misses by no more than a tenth of the target. \u201cMissed\u201d: further off."),
-    ("Previous period",
-     "The quarter before, when the report covers a calendar quarter; otherwise the same number of days "
-     "just before the period."),
+    (gettext_lazy("Recruitment involvement"),
+     gettext_lazy("Of the recruitment rounds that closed in the 12 months up to the end of the period, "
+                  "the share where a partner with lived experience took part in at least one stage that "
+                  "went ahead (shortlisting, interview panel, or another stage).")),
+    (gettext_lazy("Active partners"),
+     gettext_lazy("Partners whose record says they are currently involved (not paused or left).")),
+    (gettext_lazy("Newly active partners"),
+     gettext_lazy("Partners who became active during the period, for the first time or again.")),
+    (gettext_lazy("Partners due training"),
+     gettext_lazy("Active partners who have not completed a course the organisation requires, or whose "
+                  "course has expired.")),
+    (gettext_lazy("Meetings held"),
+     gettext_lazy("Panel meetings that took place during the period. Cancelled meetings are not counted.")),
+    (gettext_lazy("Attendance rate"),
+     gettext_lazy("Of the partners expected at those meetings (invited, and who did not say they could "
+                  "not come), the share recorded as attending.")),
+    (gettext_lazy("Partner hours"),
+     gettext_lazy("The hours partners spent in those meetings, from the meeting registers.")),
+    (gettext_lazy("Decisions shaped by lived experience"),
+     gettext_lazy("Decisions logged in the period that name the panel or proposal whose feedback shaped "
+                  "them. Only decisions still in the decision log count (archived ones do not).")),
+    (gettext_lazy("Feedback answered on time"),
+     gettext_lazy("Of the points partners raised on proposals whose response date fell in the period, "
+                  "the share that had an answer (“you said, we did”) by that date.")),
+    (gettext_lazy("Paid to partners"),
+     gettext_lazy("Fees and expenses paid to partners in the period, by payment date.")),
+    (gettext_lazy("Median days to pay"),
+     gettext_lazy("The middle value of the days between a partner sending a claim and it being paid: "
+                  "half were paid faster, half slower.")),
+    (gettext_lazy("Claims waiting too long"),
+     gettext_lazy("Claims sent but not yet paid for longer than the limit set by finance.")),
+    (gettext_lazy("Ladder of participation"),
+     gettext_lazy("Where staff and partners each place the organisation on the ladder in each area (the "
+                  "middle answer of each group), from the most recent closed round. A gap of more than "
+                  "one rung is flagged.")),
+    (gettext_lazy("Protected staff time"),
+     gettext_lazy("Hours staff recorded as set aside for co-production work in the period.")),
+    (gettext_lazy("Met, near, missed"),
+     gettext_lazy("“Met”: the figure reaches the target set in the organisation settings. “Near”: it "
+                  "misses by no more than a tenth of the target. “Missed”: further off.")),
+    (gettext_lazy("Previous period"),
+     gettext_lazy("The quarter before, when the report covers a calendar quarter; otherwise the same "
+                  "number of days just before the period.")),
 ]

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from .money import number
 
 # Records and periods start no earlier than this: a year before it is a typing mistake.
 EARLIEST = datetime.date(2000, 1, 1)
@@ -53,10 +57,10 @@ def start_of(day: datetime.date) -> datetime.datetime:
 
 
 def _text(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return date_format(day, "j F Y")
 
 
-NOT_A_DATE = "Enter a date, for example 14 3 2026."
+NOT_A_DATE = _("Enter a date, for example 14 3 2026.")
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,8 @@ def _always(day: datetime.date) -> Callable[[datetime.date], datetime.date]:
     return lambda on: day
 
 
-EARLIEST_TEXT = "Check the year: the date cannot be before {earliest}."
-PLANNING_TEXT = "Check the year: the date cannot be more than five years ahead (after {latest})."
+EARLIEST_TEXT = _("Check the year: the date cannot be before {earliest}.")
+PLANNING_TEXT = _("Check the year: the date cannot be more than five years ahead (after {latest}).")
 
 
 def happened(too_late: str, *, earliest: datetime.date = EARLIEST,
@@ -138,12 +142,12 @@ def planned(*, too_early: str = EARLIEST_TEXT, too_late: str = PLANNING_TEXT) ->
 
 CLAIM_ACTIVITY = DateBound(
     _days_before(CLAIM_WINDOW_DAYS), _same_day,
-    too_early="We pay back what was done in the last 12 months: the date cannot be before {earliest}.",
-    too_late="The date cannot be in the future.",
+    too_early=_("We pay back what was done in the last 12 months: the date cannot be before {earliest}."),
+    too_late=_("The date cannot be in the future."),
 )
-PAYMENT = happened("The payment date cannot be in the future.")
-VOUCHERS_RECEIVED = happened("The date received cannot be in the future.")
-RECOGNITION = happened("The date cannot be in the future.")
+PAYMENT = happened(_("The payment date cannot be in the future."))
+VOUCHERS_RECEIVED = happened(_("The date received cannot be in the future."))
+RECOGNITION = happened(_("The date cannot be in the future."))
 RATE_FROM = planned()
 RATE_TO = planned()
 FUNDING_STARTS = planned()
@@ -157,18 +161,18 @@ MEMBERSHIP_JOINED = planned()
 MEMBERSHIP_LEFT = planned()
 MEETING = DateBound(
     _days_before(MEETING_DAYS_BACK), _years_ahead(MEETING_YEARS_AHEAD),
-    too_early="That is more than a year ago. Check the date: meetings can be recorded up to a year back "
-              "(from {earliest}).",
-    too_late="Check the date: meetings can be scheduled up to two years ahead (until {latest}).",
+    too_early=_("That is more than a year ago. Check the date: meetings can be recorded up to a year back "
+              "(from {earliest})."),
+    too_late=_("Check the date: meetings can be scheduled up to two years ahead (until {latest})."),
 )
 RESPONSE_DEADLINE = DateBound(
     _same_day, _years_ahead(DEADLINE_YEARS),
-    too_early="The deadline for our response cannot be in the past.",
-    too_late="The panel should get our answers within a year: choose a date until {latest}.",
+    too_early=_("The deadline for our response cannot be in the past."),
+    too_late=_("The panel should get our answers within a year: choose a date until {latest}."),
 )
 CHANGE_DUE = planned()
-DECISION = happened("The decision date cannot be in the future: log a decision once it is made.")
-STAFF_TIME = happened("The day cannot be in the future: log time once it is spent.")
+DECISION = happened(_("The decision date cannot be in the future: log a decision once it is made."))
+STAFF_TIME = happened(_("The day cannot be in the future: log time once it is spent."))
 ROUND_OPENS = planned()
 ROUND_CLOSES = planned()
 STAGE_HELD = planned()
@@ -177,16 +181,16 @@ STAGE_HELD = planned()
 
 LADDER_CLOSES = DateBound(
     _same_day, _years_ahead(DEADLINE_YEARS),
-    too_early="The closing date cannot be in the past.",
-    too_late="Choose a closing date within a year (until {latest}).",
+    too_early=_("The closing date cannot be in the past."),
+    too_late=_("Choose a closing date within a year (until {latest})."),
 )
 ACTION_DUE = planned()
 
 # --- Training ---
 
 TRAINING_COMPLETED = happened(
-    "The date it was completed cannot be in the future.",
-    earliest=TRAINING_EARLIEST, too_early="Check the year: that date is too long ago (before {earliest}).",
+    _("The date it was completed cannot be in the future."),
+    earliest=TRAINING_EARLIEST, too_early=_("Check the year: that date is too long ago (before {earliest})."),
 )
 
 
@@ -204,8 +208,8 @@ class PeriodBound:
     max_days: int | None = None
     too_long: str = ""
 
-    def messages(self, start, end, *, start_label: str = "From",
-                 end_label: str = "To") -> list[tuple[str, str]]:
+    def messages(self, start, end, *, start_label: str = _("From"),
+                 end_label: str = _("To")) -> list[tuple[str, str]]:
         """What is wrong, as ("start" or "end", message) pairs; empty when the period is fine."""
         found = []
         latest = self.latest(today())
@@ -215,7 +219,8 @@ class PeriodBound:
             if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
                 found.append((key, NOT_A_DATE))
             elif value < EARLIEST:
-                found.append((key, f"Check the year: choose dates from {_text(EARLIEST)} onwards."))
+                found.append((key, _("Check the year: choose dates from %(earliest)s onwards.")
+                              % {"earliest": _text(EARLIEST)}))
             elif value > latest:
                 found.append((key, self.too_late.format(latest=_text(latest))))
         if found or start is None or end is None:
@@ -230,7 +235,7 @@ class PeriodBound:
         """In a service: raise ValidationError with every message."""
         found = self.messages(start, end)
         if found:
-            raise ValidationError({key: [message for k, message in found if k == key] for key, _ in found})
+            raise ValidationError({key: [message for k, message in found if k == key] for key, __ in found})
 
     def clean_form(self, form, start_name: str, end_name: str, *, non_field: bool = False) -> None:
         """In a form's clean(): add each message beside its field (or above the form)."""
@@ -246,25 +251,25 @@ class PeriodBound:
 
 REPORT_PERIOD = PeriodBound(
     latest=_same_day,
-    too_late="The period cannot go past today: there are no figures yet for days to come.",
-    backwards="The period must end on or after the day it starts.",
-    max_days=REPORT_MAX_DAYS, too_long="Choose a period of five years or less.",
+    too_late=_("The period cannot go past today: there are no figures yet for days to come."),
+    backwards=_("The period must end on or after the day it starts."),
+    max_days=REPORT_MAX_DAYS, too_long=_("Choose a period of five years or less."),
 )
 EXPORT_PERIOD = PeriodBound(
     latest=_same_day,
-    too_late="The period cannot go past today: nothing has been paid after today yet.",
-    backwards="The last day cannot be before the first.",
-    max_days=EXPORT_MAX_DAYS, too_long="Export at most two years at a time.",
+    too_late=_("The period cannot go past today: nothing has been paid after today yet."),
+    backwards=_("The last day cannot be before the first."),
+    max_days=EXPORT_MAX_DAYS, too_long=_("Export at most two years at a time."),
 )
 FILTER_RANGE = PeriodBound(
     latest=_years_ahead(PLANNING_YEARS),
-    too_late="Check the year: choose a date at most five years ahead (until {latest}).",
-    backwards="“{end_label}” must be the same day as “{start_label}” or later.",
+    too_late=_("Check the year: choose a date at most five years ahead (until {latest})."),
+    backwards=_("“{end_label}” must be the same day as “{start_label}” or later."),
 )
 STAFF_TIME_PERIOD = PeriodBound(
     latest=_years_ahead(PLANNING_YEARS),
-    too_late="Check the year: choose a date at most five years ahead (until {latest}).",
-    backwards="The end of the period must be on or after its start.",
+    too_late=_("Check the year: choose a date at most five years ahead (until {latest})."),
+    backwards=_("The end of the period must be on or after its start."),
 )
 
 
@@ -283,7 +288,7 @@ def has_control_characters(value: str, *, multiline: bool = True) -> bool:
     )
 
 
-CONTROL_TEXT = "Remove the hidden control characters from the text (they can come with copied text)."
+CONTROL_TEXT = _("Remove the hidden control characters from the text (they can come with copied text).")
 
 
 def check_text(field: str, value, *, max_length: int | None = None, multiline: bool = True,
@@ -295,13 +300,13 @@ def check_text(field: str, value, *, max_length: int | None = None, multiline: b
     if value is None:
         value = ""
     if not isinstance(value, str):
-        message = "Enter text."
+        message = _("Enter text.")
     else:
         value = value.strip()
         if has_control_characters(value, multiline=multiline):
             message = CONTROL_TEXT
         elif max_length is not None and len(value) > max_length:
-            message = f"Keep it to {max_length:,} characters or fewer."
+            message = _("Keep it to %(most)s characters or fewer.") % {"most": number(max_length)}
     if message:
         if errors is None:
             raise ValidationError({field: message})

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import matplotlib
 from django.core.cache import cache
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ def _plain(value) -> bool:
 
 
 def chart_key(name: str, args: tuple, kwargs: dict) -> str:
-    content = repr((CHART_STYLE, matplotlib.__version__, name, args, sorted(kwargs.items())))
+    # The language too: axes and numbers are written the active language's way.
+    content = repr((CHART_STYLE, matplotlib.__version__, translation.get_language(), name, args,
+                    sorted(kwargs.items())))
     return "chart:" + hashlib.sha256(content.encode()).hexdigest()
 
 

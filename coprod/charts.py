@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString  # noqa: E402
 from matplotlib import pyplot  # noqa: E402
 
 from .chartcache import cached_chart  # noqa: E402
+from .money import number  # noqa: E402
 
 # Colours that keep 3:1 contrast against white and each other, readable in greyscale print.
 STAFF_COLOUR = "#0a3069"
@@ -135,6 +136,6 @@ def progress_chart(rows: Sequence[tuple[str, float, float]], *, whole: str, part
     axes.invert_yaxis()
     axes.set_xlabel(xlabel)
     if money:
-        axes.xaxis.set_major_formatter(lambda value, _: f"£{value:,.0f}")
+        axes.xaxis.set_major_formatter(lambda value, _: f"£{number(round(value))}")
     axes.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
     return figure_to_svg(figure)

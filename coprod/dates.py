@@ -8,9 +8,10 @@ one "2026-03-27" value (scripts, tests), is still accepted."""
 import datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-DAY, MONTH, YEAR = "Day", "Month", "Year"
-INVALID = "Enter a real date, with the day, month and year in numbers, for example 27 3 2026."
+DAY, MONTH, YEAR = _("Day"), _("Month"), _("Year")
+INVALID = _("Enter a real date, with the day, month and year in numbers, for example 27 3 2026.")
 
 
 class DayMonthYear(forms.MultiWidget):
@@ -31,8 +32,8 @@ class DayMonthYear(forms.MultiWidget):
         if isinstance(value, str) and value:
             if "/" in value:  # what was typed, kept to show it again beside its error
                 return (value.split("/", 2) + ["", ""])[:3]
-            year, _, rest = value.partition("-")
-            month, _, day = rest.partition("-")
+            year, __, rest = value.partition("-")
+            month, __, day = rest.partition("-")
             return [day, month, year]
         return [None, None, None]
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .changes import model_create
 from .changes import model_delete
@@ -63,7 +65,7 @@ class StepProgress:
 
     @property
     def label(self) -> str:
-        return {"done": "Done", "skipped": "Skipped for now", "todo": "To do"}[self.state]
+        return {"done": _("Done"), "skipped": _("Skipped for now"), "todo": _("To do")}[self.state]
 
     @property
     def found_done(self) -> bool:
@@ -101,10 +103,10 @@ def may_run_setup(user) -> bool:
 
 def _check_step(key: str, by) -> FirstRunStep:
     if not may_run_setup(by):
-        raise ValidationError("Only staff who may change the organisation settings can do this.")
+        raise ValidationError(_("Only staff who may change the organisation settings can do this."))
     step = step_for_key(key)
     if step is None:
-        raise ValidationError("There is no such step.")
+        raise ValidationError(_("There is no such step."))
     return step
 
 
@@ -113,7 +115,7 @@ def setup_step_mark(*, key: str, state: str, by) -> SetupStep:
     """Mark a step done, or skip it for now; the record says who and when."""
     _check_step(key, by)
     if state not in SetupStep.State.values:
-        raise ValidationError("Choose whether the step is done or skipped.")
+        raise ValidationError(_("Choose whether the step is done or skipped."))
     record = SetupStep.objects.select_for_update().filter(key=key).first()
     if record is None:
         return model_create(SetupStep, by=by, key=key, state=state, marked_by=by, marked_at=timezone.now())
@@ -143,17 +145,17 @@ def _services_with_champions() -> bool:
 
 
 ORGANISATION = FirstRunStep(
-    key="organisation", order=10, title="Your organisation's name, logo and address",
-    explanation="They appear on every page, on letters and in reports. The step is done once the name "
-                "is your own and the address is filled in.",
-    url_name="coprod:organisation_settings", link_text="Open the organisation settings",
+    key="organisation", order=10, title=gettext_lazy("Your organisation's name, logo and address"),
+    explanation=gettext_lazy("They appear on every page, on letters and in reports. The step is done once "
+                             "the name is your own and the address is filled in."),
+    url_name="coprod:organisation_settings", link_text=gettext_lazy("Open the organisation settings"),
     is_complete=_organisation_described,
 )
 SERVICES = FirstRunStep(
-    key="services", order=20, title="Services and their co-production champions",
-    explanation="Add the services or teams partners work with, each with the member of staff who "
-                "champions co-production there. Done once a service has a champion.",
-    url_name="coprod:service_list", link_text="Open services and teams",
+    key="services", order=20, title=gettext_lazy("Services and their co-production champions"),
+    explanation=gettext_lazy("Add the services or teams partners work with, each with the member of staff "
+                             "who champions co-production there. Done once a service has a champion."),
+    url_name="coprod:service_list", link_text=gettext_lazy("Open services and teams"),
     is_complete=_services_with_champions,
 )
 

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import firstrun
@@ -31,9 +33,12 @@ def setup_checklist(request: HttpRequest) -> HttpResponse:
 
 
 ACTIONS = {
-    "done": ("marked as done", lambda key, by: firstrun.setup_step_mark(key=key, state="done", by=by)),
-    "skip": ("skipped for now", lambda key, by: firstrun.setup_step_mark(key=key, state="skipped", by=by)),
-    "reopen": ("back on the list", lambda key, by: firstrun.setup_step_reopen(key=key, by=by)),
+    "done": (gettext_lazy("marked as done"),
+             lambda key, by: firstrun.setup_step_mark(key=key, state="done", by=by)),
+    "skip": (gettext_lazy("skipped for now"),
+             lambda key, by: firstrun.setup_step_mark(key=key, state="skipped", by=by)),
+    "reopen": (gettext_lazy("back on the list"),
+               lambda key, by: firstrun.setup_step_reopen(key=key, by=by)),
 }
 
 
@@ -46,8 +51,8 @@ def setup_step(request: HttpRequest, key: str) -> HttpResponse:
     if step is None or request.POST.get("action") not in ACTIONS:
         raise Http404
     said, action = ACTIONS[request.POST["action"]]
-    if act(request, lambda: action(key, request.user), f"“{step.title}” is {said}.") is not None \
-            and firstrun.is_finished():
-        messages.success(request, "Every step is done or skipped: the checklist has left the staff home "
-                                  "page. It stays here, so you can come back to any step.")
+    done = _("“%(step)s” is %(said)s.") % {"step": step.title, "said": said}
+    if act(request, lambda: action(key, request.user), done) is not None and firstrun.is_finished():
+        messages.success(request, _("Every step is done or skipped: the checklist has left the staff home "
+                                    "page. It stays here, so you can come back to any step."))
     return redirect(reverse("coprod:setup_checklist") + f"#step-{key}")

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import bounds
 from . import periods
@@ -43,16 +44,16 @@ class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = ["name", "description", "champion"]
-        labels = {"champion": "Co-production champion"}
-        help_texts = {"description": "What the service or team does, in a sentence or two."}
+        labels = {"champion": _("Co-production champion")}
+        help_texts = {"description": _("What the service or team does, in a sentence or two.")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"name": {"unique": "There is already a service with this name."}}
+        error_messages = {"name": {"unique": _("There is already a service with this name.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         staff = get_user_model().objects.filter(is_staff_member=True, is_active=True)
         self.fields["champion"].queryset = staff
-        self.fields["champion"].empty_label = "(nobody yet)"
+        self.fields["champion"].empty_label = _("(nobody yet)")
 
 
 # --- Organisation settings ---
@@ -66,7 +67,7 @@ class OrganisationForm(forms.ModelForm):
                   "days_to_pay_target", "quarterly_report", "quarterly_report_day"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}),
                    "address": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"logo": "A PNG, JPEG or WebP image, at most 2 MB. Shown at the top of every page."}
+        help_texts = {"logo": _("A PNG, JPEG or WebP image, at most 2 MB. Shown at the top of every page.")}
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -88,10 +89,10 @@ class RetentionSettingsForm(forms.ModelForm):
 
 
 class TeamFilterForm(forms.Form):
-    ROLES = [("", "Staff and trustees"), ("staff", "Staff"), ("trustee", "Trustees")]
-    STATUSES = [("", "Active and deactivated"), ("active", "Active"), ("deactivated", "Deactivated")]
-    role = forms.ChoiceField(choices=ROLES, required=False, label="Role")
-    status = forms.ChoiceField(choices=STATUSES, required=False, label="Login")
+    ROLES = [("", _("Staff and trustees")), ("staff", _("Staff")), ("trustee", _("Trustees"))]
+    STATUSES = [("", _("Active and deactivated")), ("active", _("Active")), ("deactivated", _("Deactivated"))]
+    role = forms.ChoiceField(choices=ROLES, required=False, label=_("Role"))
+    status = forms.ChoiceField(choices=STATUSES, required=False, label=_("Login"))
 
     def filter(self, people):
         if not self.is_valid():
@@ -117,7 +118,7 @@ class TeamPermissionsForm(forms.Form):
     permissions = forms.MultipleChoiceField(
         choices=[(permission.name, permission.label) for permission in TEAM_PERMISSIONS],
         required=False, widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "“%(value)s” is not a permission that can be given here."},
+        error_messages={"invalid_choice": _("“%(value)s” is not a permission that can be given here.")},
     )
 
 
@@ -126,8 +127,8 @@ class TeamPermissionsForm(forms.Form):
 
 class ResourceForm(forms.ModelForm):
     new_tags = forms.CharField(
-        required=False, label="New tags",
-        help_text="Add tags that are not in the list yet, separated by commas.",
+        required=False, label=_("New tags"),
+        help_text=_("Add tags that are not in the list yet, separated by commas."),
     )
 
     class Meta:
@@ -136,8 +137,8 @@ class ResourceForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3}),
                    "description_cy": forms.Textarea(attrs={"rows": 3}), "tags": forms.CheckboxSelectMultiple}
         help_texts = {
-            "file": "PDF, Word, OpenDocument, Excel, PowerPoint, text, CSV or an image; at most 20 MB.",
-            "for_partners": "Tick to show it in partners' own pages.",
+            "file": _("PDF, Word, OpenDocument, Excel, PowerPoint, text, CSV or an image; at most 20 MB."),
+            "for_partners": _("Tick to show it in partners' own pages."),
         }
 
     def clean_file(self):
@@ -150,7 +151,7 @@ class ResourceForm(forms.ModelForm):
         names = [name.strip() for name in self.cleaned_data.get("new_tags", "").split(",")]
         for name in names:
             if len(name) > 60:
-                raise forms.ValidationError("Keep each tag to 60 characters or fewer.")
+                raise forms.ValidationError(_("Keep each tag to 60 characters or fewer."))
         return [name for name in names if name]
 
     def all_tags(self):
@@ -186,23 +187,23 @@ class PeriodForm(forms.Form):
     and by the governance report request (POST)."""
 
     PERIODS = [
-        ("this_quarter", "This quarter so far"),
-        ("last_quarter", "Last quarter"),
-        ("last_year", "The last 12 months"),
-        ("custom", "Between two dates"),
+        ("this_quarter", _("This quarter so far")),
+        ("last_quarter", _("Last quarter")),
+        ("last_year", _("The last 12 months")),
+        ("custom", _("Between two dates")),
     ]
     period = forms.ChoiceField(choices=PERIODS, initial="this_quarter")
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     service = forms.ModelChoiceField(queryset=Service.objects.only("pk", "name"), required=False,
-                                     empty_label="All services", widget=NameSelect)
+                                     empty_label=_("All services"), widget=NameSelect)
 
     def clean(self):
         data = super().clean()
         if data.get("period") == "custom":
             start, end = data.get("start"), data.get("end")
             if not start or not end:
-                raise forms.ValidationError("Give both dates for a period between two dates.")
+                raise forms.ValidationError(_("Give both dates for a period between two dates."))
             bounds.REPORT_PERIOD.clean_form(self, "start", "end", non_field=True)
         return data
 
@@ -216,7 +217,7 @@ class PeriodForm(forms.Form):
         if choice == "custom":
             return periods.custom(self.cleaned_data["start"], self.cleaned_data["end"])
         quarter = periods.quarter_of(today)
-        return periods.Period(quarter.start, today, f"{quarter.start:%-d %B} to {today:%-d %B %Y}")
+        return periods.Period(quarter.start, today, periods.between(quarter.start, today, "j F"))
 
     def chosen_service(self):
         return self.cleaned_data.get("service") if self.is_bound and self.is_valid() else None
@@ -228,8 +229,8 @@ class GovernanceReportForm(PeriodForm):
 
     commentary = forms.CharField(
         required=False, max_length=COMMENTARY_MAX, widget=forms.Textarea(attrs={"rows": 4}),
-        label="Commentary for the board (optional)",
-        help_text="What the figures do not say: context, risks, thanks. Printed after the summary.",
+        label=_("Commentary for the board (optional)"),
+        help_text=_("What the figures do not say: context, risks, thanks. Printed after the summary."),
     )
 
     def clean_commentary(self):

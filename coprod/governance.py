@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from . import boardpack
 from . import bounds
@@ -19,6 +20,7 @@ from . import kpis
 from . import notify
 from . import periods
 from . import reports
+from .i18n import in_language
 from .models import COMMENTARY_MAX
 from .models import Organisation
 from .models import Report
@@ -34,7 +36,8 @@ def governance_report_request(*, period: periods.Period, service: Service | None
     optional commentary for the board."""
     bounds.REPORT_PERIOD.check(period.start, period.end)
     commentary = bounds.check_text("commentary", commentary, max_length=COMMENTARY_MAX)
-    title = f"Governance report: {period.label}" + (f" — {service.name}" if service else "")
+    title = _("Governance report: %(period)s") % {"period": period.label}
+    title += f" — {service.name}" if service else ""
     params = {**period.as_params(), "service": service.pk if service else None, "scheduled": scheduled}
     return reports.report_request(kind=Report.Kind.GOVERNANCE, title=title, by=by, params=params,
                                   commentary=commentary)
@@ -99,27 +102,28 @@ def notify_ready(report: Report) -> int:
     if not report.params.get("scheduled"):
         # Asked for by someone: they are told on their own channel.
         return reports.report_ready_tell(report)
-    if report.params.get("scheduled"):
-        trustees = User.objects.filter(is_trustee=True, is_active=True)
-        recipients = list(trustees.values_list("email", flat=True))
-    else:
-        recipients = [report.requested_by.email] if report.requested_by else []
-    if not recipients:
-        return 0
+    trustees = User.objects.filter(is_trustee=True, is_active=True)
+    by_language: dict[str, list[str]] = {}
+    for email_address, language in trustees.values_list("email", "language"):
+        by_language.setdefault(language or "", []).append(email_address)
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     link = f"{base}{reverse('coprod:report_detail', args=[report.pk])}"
     organisation = Organisation.current().name
-    # One message the trustees share, as a board paper would be.
-    asked_by = None if report.params.get("scheduled") else report.requested_by
-    email = notify.email_queue(
-        kind="report_ready", to=recipients, user=asked_by,
-        subject=f"{organisation}: {report.title} is ready",
-        # The title as made ("Governance report: July to September 2026"): lowering it
-        # would write month and service names in small letters.
-        body=(f"Hello,\n\n{report.title} is ready to read.\n\n"
-              f"Sign in and open it here: {link}\n\n{organisation}"),
-    )
-    return len(email.recipients) if email else 0
+    words = {"organisation": organisation, "title": report.title, "link": link}
+    sent = 0
+    # One message the trustees who read the same language share, as a board paper would be.
+    for language, recipients in sorted(by_language.items()):
+        with in_language(language):
+            email = notify.email_queue(
+                kind="report_ready", to=recipients, user=None,
+                subject=_("%(organisation)s: %(title)s is ready") % words,
+                # The title as made ("Governance report: July to September 2026"): lowering it
+                # would write month and service names in small letters.
+                body=_("Hello,\n\n%(title)s is ready to read.\n\nSign in and open it here: %(link)s\n\n"
+                       "%(organisation)s") % words,
+            )
+        sent += len(email.recipients) if email else 0
+    return sent
 
 
 def quarterly_report_due(today: datetime.date | None = None) -> periods.Period | None:

@@ -27,6 +27,8 @@ from django.utils.html import format_html
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .charts import NEUTRAL_COLOUR
 from .charts import STAFF_COLOUR
@@ -35,6 +37,7 @@ from .charts import progress_chart
 from .charts import svg_img
 from .models import Organisation
 from .models import Service
+from .money import number
 from .money import pounds
 from .periods import Period
 from .registry import Registry
@@ -52,12 +55,14 @@ def _display(value, unit: str) -> str:
     if value is None:
         return "—"
     if unit == "%":
-        return f"{value}%"
+        return f"{number(value)}%"
     if unit == "£":
         return pounds(value)
     if unit == "h":
-        return f"{value:g} h" if isinstance(value, Decimal) else f"{value} h"
-    return f"{value}"
+        # Translators: a number of hours, shortened: "12.5 h".
+        hours = Decimal(f"{value:g}") if isinstance(value, Decimal) else value
+        return _("%(hours)s h") % {"hours": number(hours)}
+    return number(value)
 
 
 @dataclass
@@ -137,7 +142,8 @@ def services_table(period: Period) -> list[dict]:
 
 
 # What a cell of the consistency table says when there is nothing to measure.
-NOTHING_TO_MEASURE = {"involvement": "no rounds", "attendance": "no meetings", "shaped": "no decisions"}
+NOTHING_TO_MEASURE = {"involvement": gettext_lazy("no rounds"), "attendance": gettext_lazy("no meetings"),
+                      "shaped": gettext_lazy("no decisions")}
 
 
 def hours_shown(value: Decimal | None) -> str:
@@ -146,8 +152,8 @@ def hours_shown(value: Decimal | None) -> str:
     if value is None:
         return ""
     if value == value.to_integral_value():
-        return f"{int(value)}"
-    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
+        return number(int(value))
+    return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def consistency_rows(rows: list[dict]) -> SafeString:
@@ -164,7 +170,7 @@ def consistency_rows(rows: list[dict]) -> SafeString:
         values = [row["service"].name, row["active_partners"]]
         for measure, nothing in NOTHING_TO_MEASURE.items():
             value = row[measure]
-            values += [row[f"{measure}_band"], nothing if value is None else f"{value:f}%"]
+            values += [row[f"{measure}_band"], nothing if value is None else f"{number(value)}%"]
         lines.append(format_html(row_html, *values, hours_shown(row["staff_hours"])))
     return format_html_join("", "{}", ((line,) for line in lines))
 
@@ -199,29 +205,34 @@ def charts(board: Dashboard) -> dict:
     if board.ladder:
         names = [position.area.name for position in board.ladder]
         svg = bar_chart(names, {
-            "Staff": [float(p.staff_median or 0) for p in board.ladder],
-            "Partners": [float(p.partner_median or 0) for p in board.ladder],
-        }, horizontal=True, ylabel="Median rung (higher is more co-produced)",
+            _("Staff"): [float(p.staff_median or 0) for p in board.ladder],
+            _("Partners"): [float(p.partner_median or 0) for p in board.ladder],
+        }, horizontal=True, ylabel=_("Median rung (higher is more co-produced)"),
             height=0.55 * max(len(names), 2) + 1)
-        drawn["ladder"] = svg_img(svg, "Bar chart of where staff and partners place us on the ladder in "
-                                       "each area. The table beside it gives the same figures.")
-    if any(hours for _, hours in board.staff_time):
-        svg = bar_chart([label for label, _ in board.staff_time],
-                        {"Hours": [float(hours) for _, hours in board.staff_time]},
-                        horizontal=True, ylabel="Hours", colours=(NEUTRAL_COLOUR,), height=2.4)
-        drawn["staff_time"] = svg_img(svg, "Bar chart of protected staff time by category: " + "; ".join(
-            f"{label} {hours:g} hours" for label, hours in board.staff_time) + ".")
+        drawn["ladder"] = svg_img(svg, _("Bar chart of where staff and partners place us on the ladder in "
+                                         "each area. The table beside it gives the same figures."))
+    if any(hours for __, hours in board.staff_time):
+        svg = bar_chart([label for label, __ in board.staff_time],
+                        {_("Hours"): [float(hours) for __, hours in board.staff_time]},
+                        horizontal=True, ylabel=_("Hours"), colours=(NEUTRAL_COLOUR,), height=2.4)
+        listed = "; ".join(_("%(category)s %(hours)s hours") % {
+            "category": label, "hours": number(Decimal(f"{hours:g}"))} for label, hours in board.staff_time)
+        drawn["staff_time"] = svg_img(svg, _("Bar chart of protected staff time by category: %(hours)s.")
+                                      % {"hours": listed})
     paid = board.reciprocity.get("by_type") if board.reciprocity else None
     if paid:
-        svg = bar_chart([label for label, _ in paid], {"Paid (£)": [float(v) for _, v in paid]},
+        svg = bar_chart([label for label, __ in paid], {_("Paid (£)"): [float(v) for __, v in paid]},
                         ylabel="£", colours=(STAFF_COLOUR,), height=2.6)
-        drawn["paid"] = svg_img(svg, "Bar chart of what partners were paid, by type: " + "; ".join(
-            f"{label} {pounds(value)}" for label, value in paid) + ".")
+        amounts = "; ".join(f"{label} {pounds(value)}" for label, value in paid)
+        drawn["paid"] = svg_img(svg, _("Bar chart of what partners were paid, by type: %(amounts)s.")
+                                % {"amounts": amounts})
     budgets = board.reciprocity.get("budgets") if board.reciprocity else None
     if budgets:
         svg = progress_chart([(row["source"], float(row["budget"]), float(row["spent"])) for row in budgets],
-                             whole="Budget", part="Spent", money=True, others="Other funders")
-        spending = "; ".join(f"{row['source']} {pounds(row['spent'])} of {pounds(row['budget'])}"
-                             for row in budgets)
-        drawn["budgets"] = svg_img(svg, f"Bar chart of spending against budget by funder: {spending}.")
+                             whole=_("Budget"), part=_("Spent"), money=True, others=_("Other funders"))
+        spending = "; ".join(_("%(funder)s %(spent)s of %(budget)s") % {
+            "funder": row["source"], "spent": pounds(row["spent"]), "budget": pounds(row["budget"])}
+            for row in budgets)
+        drawn["budgets"] = svg_img(svg, _("Bar chart of spending against budget by funder: %(spending)s.")
+                                   % {"spending": spending})
     return drawn

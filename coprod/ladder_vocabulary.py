@@ -8,6 +8,7 @@ their original names (`ladder_ladder`, `ladder_rung`, `ladder_area` and their hi
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -19,7 +20,7 @@ class Ladder(models.Model):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
     is_current = models.BooleanField(
-        "current ladder", default=False, help_text="New assessment rounds use the current ladder."
+        "current ladder", default=False, help_text=_("New assessment rounds use the current ladder.")
     )
 
     history = HistoricalRecords(table_name="ladder_historicalladder")
@@ -44,10 +45,10 @@ class Rung(models.Model):
     """One step of a ladder, 1 at the bottom."""
 
     ladder = models.ForeignKey(Ladder, on_delete=models.CASCADE, related_name="rungs")
-    position = models.PositiveSmallIntegerField(help_text="1 is the bottom rung.")
+    position = models.PositiveSmallIntegerField(help_text=_("1 is the bottom rung."))
     name = models.CharField(max_length=80)
-    description = models.TextField(help_text="What this rung means, in plain English.")
-    example = models.TextField(blank=True, help_text="What it looks like in practice.")
+    description = models.TextField(help_text=_("What this rung means, in plain English."))
+    example = models.TextField(blank=True, help_text=_("What it looks like in practice."))
 
     history = HistoricalRecords(table_name="ladder_historicalrung")
 
@@ -72,10 +73,10 @@ class Area(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Areas are shown in this order.")
+    order = models.PositiveSmallIntegerField(default=0, help_text=_("Areas are shown in this order."))
     is_active = models.BooleanField(
         "offered for new rounds", default=True,
-        help_text="Untick to stop offering it; rounds that used it keep it.",
+        help_text=_("Untick to stop offering it; rounds that used it keep it."),
     )
 
     objects = AreaQuerySet.as_manager()

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # The ladder's vocabulary (ladders, rungs, areas) is in its own module; its models belong here.
@@ -51,62 +53,63 @@ class Organisation(models.Model):
     recruitment_involvement_target = models.DecimalField(
         "recruitment involvement target (%)", max_digits=5, decimal_places=2, default=Decimal("85"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="Share of recruitment rounds a lived-experience partner should take part in.",
+        help_text=_("Share of recruitment rounds a lived-experience partner should take part in."),
     )
     attendance_target = models.DecimalField(
         "meeting attendance target (%)", max_digits=5, decimal_places=2, default=Decimal("75"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="Share of invited partners who attend the meetings they were invited to.",
+        help_text=_("Share of invited partners who attend the meetings they were invited to."),
     )
     feedback_on_time_target = models.DecimalField(
         "feedback answered on time target (%)", max_digits=5, decimal_places=2, default=Decimal("90"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="Share of challenge-panel points answered by the response deadline.",
+        help_text=_("Share of challenge-panel points answered by the response deadline."),
     )
     days_to_pay_target = models.PositiveSmallIntegerField(
         "days to pay target", default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="Median days from a claim being submitted to it being paid.",
+        help_text=_("Median days from a claim being submitted to it being paid."),
     )
     quarterly_report = models.BooleanField(
         "make the governance report every quarter", default=True,
-        help_text="A worker makes last quarter's report automatically and e-mails the trustees.",
+        help_text=_("A worker makes last quarter's report automatically and e-mails the trustees."),
     )
     quarterly_report_day = models.PositiveSmallIntegerField(
         "day of the month after each quarter", default=7,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text="For example 7: the report for January to March is made on 7 April.",
+        help_text=_("For example 7: the report for January to March is made on 7 April."),
     )
     logo = models.ImageField(upload_to="organisation/", blank=True)
     address = models.TextField(
         "postal address", blank=True,
-        help_text="Where partners send letters and receipts; shown on letters and reports.",
+        help_text=_("Where partners send letters and receipts; shown on letters and reports."),
     )
     # Who signs partners' certificates and statements of involvement.
     signatory_name = models.CharField(
         "name of the person who signs certificates", max_length=120, blank=True,
-        help_text="Printed on partners' certificates and statements of involvement, for example Sam Patel.",
+        help_text=_("Printed on partners' certificates and statements of involvement, "
+                    "for example Sam Patel."),
     )
     signatory_role = models.CharField(
-        "their role", max_length=120, blank=True, help_text="For example Chief Executive.",
+        "their role", max_length=120, blank=True, help_text=_("For example Chief Executive."),
     )
     # Retention rules (coprod/retention.py), applied every night.
     retention_enabled = models.BooleanField(
         "apply the retention rules every night", default=True,
-        help_text="Untick to pause them, for example while records must be kept for a complaint or an "
-                  "investigation. The retention page still shows what they would remove.",
+        help_text=_("Untick to pause them, for example while records must be kept for a complaint or an "
+                  "investigation. The retention page still shows what they would remove."),
     )
     receipt_retention_years = models.PositiveSmallIntegerField(
         "keep receipts for (years)", default=6, validators=[MinValueValidator(3), MaxValueValidator(20)],
-        help_text="Receipt files are removed this many years after the claim was paid, rejected or "
+        help_text=_("Receipt files are removed this many years after the claim was paid, rejected or "
                   "cancelled; the claim and its amounts stay. Six years is the usual period for UK "
-                  "financial records (HMRC, charities); no organisation may keep them under three.",
+                  "financial records (HMRC, charities); no organisation may keep them under three."),
     )
     partner_retention_years = models.PositiveSmallIntegerField(
         "anonymise partners who left after (years)", default=6,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="A partner whose status has been “left” this long has their personal data erased, as "
+        help_text=_("A partner whose status has been “left” this long has their personal data erased, as "
                   "“Erase their personal data” does; what they were paid stays. Six years is as long as "
-                  "their payments' records are kept and a claim about their time with us can be brought.",
+                  "their payments' records are kept and a claim about their time with us can be brought."),
     )
 
     history = HistoricalRecords()
@@ -121,7 +124,7 @@ class Organisation(models.Model):
 
     @classmethod
     def current(cls) -> "Organisation":
-        organisation, _ = cls.objects.get_or_create(pk=1)
+        organisation, __ = cls.objects.get_or_create(pk=1)
         return organisation
 
 
@@ -146,7 +149,7 @@ class Service(NamedModel):
         on_delete=models.SET_NULL,
         related_name="championed_services",
         limit_choices_to={"is_staff_member": True},
-        help_text="The staff member who champions co-production in this service.",
+        help_text=_("The staff member who champions co-production in this service."),
     )
 
     objects = ServiceQuerySet.as_manager()
@@ -214,17 +217,17 @@ class Report(models.Model):
     """
 
     class Kind(models.TextChoices):
-        GOVERNANCE = "governance", "Governance report"
-        LADDER_ROUND = "ladder_round", "Ladder round report"
-        CERTIFICATE = "certificate", "Certificate of contribution"
-        STATEMENT = "statement", "Statement of involvement"
-        DATA_EXPORT = "data_export", "Everything we hold about a partner"
+        GOVERNANCE = "governance", _("Governance report")
+        LADDER_ROUND = "ladder_round", _("Ladder round report")
+        CERTIFICATE = "certificate", _("Certificate of contribution")
+        STATEMENT = "statement", _("Statement of involvement")
+        DATA_EXPORT = "data_export", _("Everything we hold about a partner")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Being prepared"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     TRUSTEE_KINDS = [Kind.GOVERNANCE, Kind.LADDER_ROUND]
     PARTNER_KINDS = [Kind.CERTIFICATE, Kind.STATEMENT, Kind.DATA_EXPORT]
@@ -236,25 +239,25 @@ class Report(models.Model):
     params = models.JSONField(default=dict, blank=True)
     partner = models.ForeignKey(
         "participants.Partner", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="reports", help_text="Whose personal document this is, if anyone's.",
+        related_name="reports", help_text=_("Whose personal document this is, if anyone's."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Per cent done."))
     error = models.TextField(blank=True)
     file = models.FileField(upload_to=_report_upload_to, blank=True)
     # What the content needs, decided when it is requested from who asked (see visible_to).
     includes_sensitive_data = models.BooleanField(
         "includes sensitive partner data", default=False,
-        help_text="Access needs, lived experience or the benefit flag are in it: besides the partner "
-                  "it is about, only staff allowed to see sensitive data may open it.",
+        help_text=_("Access needs, lived experience or the benefit flag are in it: besides the partner "
+                  "it is about, only staff allowed to see sensitive data may open it."),
     )
     commentary = models.TextField(
         blank=True, max_length=COMMENTARY_MAX,
-        help_text="Staff's words for the readers, written when a governance report is asked for.",
+        help_text=_("Staff's words for the readers, written when a governance report is asked for."),
     )
     staff_only = models.BooleanField(
         "only for staff", default=False,
-        help_text="It holds results not yet published beyond staff (a ladder round still open).",
+        help_text=_("It holds results not yet published beyond staff (a ladder round still open)."),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -266,14 +269,15 @@ class Report(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(
         null=True, blank=True,
-        help_text="When it was last handed to the workers' queue; empty while the queue was unreachable.",
+        help_text=_("When it was last handed to the workers' queue; empty while the queue was unreachable."),
     )
     task_id = models.CharField(
         max_length=64, blank=True,
-        help_text="The worker task rendering it, so a task delivered again after its worker died carries on.",
+        help_text=_("The worker task rendering it, so a task delivered again after its worker died "
+                    "carries on."),
     )
     stage = models.CharField(
-        max_length=120, blank=True, help_text="What is being done now, in words, while it is being made.",
+        max_length=120, blank=True, help_text=_("What is being done now, in words, while it is being made."),
     )
 
     objects = ReportQuerySet.as_manager()
@@ -338,12 +342,12 @@ class Resource(models.Model):
     reference, welcome packs...) so services stop reinventing them."""
 
     class Kind(models.TextChoices):
-        ROLE_DESCRIPTION = "role_description", "Role description"
-        TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference"
-        WELCOME_PACK = "welcome_pack", "Welcome pack"
-        PAYMENT_FORM = "payment_form", "Payment form"
-        POLICY = "policy", "Policy or guide"
-        OTHER = "other", "Other"
+        ROLE_DESCRIPTION = "role_description", _("Role description")
+        TERMS_OF_REFERENCE = "terms_of_reference", _("Terms of reference")
+        WELCOME_PACK = "welcome_pack", _("Welcome pack")
+        PAYMENT_FORM = "payment_form", _("Payment form")
+        POLICY = "policy", _("Policy or guide")
+        OTHER = "other", _("Other")
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -351,7 +355,7 @@ class Resource(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     tags = models.ManyToManyField(ResourceTag, blank=True, related_name="resources")
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="resources", help_text="Leave empty if it is for everyone.")
+                                related_name="resources", help_text=_("Leave empty if it is for everyone."))
     file = models.FileField(upload_to=_resource_upload_to)
     for_partners = models.BooleanField("partners can see it", default=False)
     uploaded_by = by_user()
@@ -380,10 +384,10 @@ class TeamChange(models.Model):
     so each change is written here by the service that makes it."""
 
     class Kind(models.TextChoices):
-        GRANTED = "granted", "Gave permission"
-        REVOKED = "revoked", "Took away permission"
-        DEACTIVATED = "deactivated", "Deactivated the login"
-        REACTIVATED = "reactivated", "Reactivated the login"
+        GRANTED = "granted", _("Gave permission")
+        REVOKED = "revoked", _("Took away permission")
+        DEACTIVATED = "deactivated", _("Deactivated the login")
+        REACTIVATED = "reactivated", _("Reactivated the login")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_changes")
     by = by_user(blank=True)
@@ -424,12 +428,12 @@ class OutgoingEmail(models.Model):
     group (trustees, the staff who handle erasure) goes to them together."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Could not be sent"
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
 
-    kind = models.CharField(max_length=60, help_text="Which notice this is, e.g. meeting_scheduled.")
-    to = models.TextField(help_text="Addresses, one a line.")
+    kind = models.CharField(max_length=60, help_text=_("Which notice this is, e.g. meeting_scheduled."))
+    to = models.TextField(help_text=_("Addresses, one a line."))
     reply_to = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -439,23 +443,23 @@ class OutgoingEmail(models.Model):
         help_text='Files sent with it: [{"filename", "mimetype", "encoding" (text or base64), "content"}].',
     )
     secret = models.BooleanField(
-        default=False, help_text="Holds a sign-in code or a personal link: the body is removed once sent.",
+        default=False, help_text=_("Holds a sign-in code or a personal link: the body is removed once sent."),
     )
     partner = models.ForeignKey(
         "participants.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="emails",
-        help_text="The partner it is to or about, if any.",
+        help_text=_("The partner it is to or about, if any."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="emails",
-        help_text="The login it is to, if any.",
+        help_text=_("The login it is to, if any."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(
-        default=timezone.now, help_text="Not to be tried before this; the beat job re-queues it if it is "
-                                        "still waiting some minutes after.",
+        default=timezone.now, help_text=_("Not to be tried before this; the beat job re-queues it if it is "
+                                        "still waiting some minutes after."),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -463,7 +467,7 @@ class OutgoingEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "outgoing e-mail"
+        verbose_name = _("outgoing e-mail")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due")]
 
     def __str__(self) -> str:
@@ -484,15 +488,15 @@ class RetentionRun(models.Model):
     the nightly job), and what each rule removed. The audit record of what went."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        PAUSED = "paused", "Nothing removed: the rules are paused"
-        FAILED = "failed", "Stopped by an error"
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        PAUSED = "paused", _("Nothing removed: the rules are paused")
+        FAILED = "failed", _("Stopped by an error")
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    by = by_user(blank=True, help_text="Empty when the nightly job ran it.")
-    applied_on = models.DateField(help_text="The day the rules were applied for.")
+    by = by_user(blank=True, help_text=_("Empty when the nightly job ran it."))
+    applied_on = models.DateField(help_text=_("The day the rules were applied for."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     results = models.JSONField(
         default=list, blank=True,
@@ -510,7 +514,7 @@ class RetentionRun(models.Model):
 
     @property
     def who(self) -> str:
-        return self.by.get_full_name() if self.by else "The nightly job"
+        return self.by.get_full_name() if self.by else gettext("The nightly job")
 
     @property
     def done(self) -> int:
@@ -541,25 +545,25 @@ class Notice(models.Model):
     record: what, when, how, and whether it went."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "E-mail"
-        TEXT = "text", "Text message"
-        LETTER = "letter", "Letter"
-        PHONE = "phone", "Phone call"
+        EMAIL = "email", _("E-mail")
+        TEXT = "text", _("Text message")
+        LETTER = "letter", _("Letter")
+        PHONE = "phone", _("Phone call")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Could not be sent"
-        TO_CALL = "to_call", "To ring"
-        CALLED = "called", "Rung"
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
+        TO_CALL = "to_call", _("To ring")
+        CALLED = "called", _("Rung")
 
-    kind = models.CharField(max_length=60, help_text="Which notice this is, e.g. meeting_reminder.")
+    kind = models.CharField(max_length=60, help_text=_("Which notice this is, e.g. meeting_reminder."))
     key = models.CharField(
         max_length=200, null=True, blank=True, unique=True,
-        help_text="Set for notices that must go only once (a reminder per meeting, person and time).",
+        help_text=_("Set for notices that must go only once (a reminder per meeting, person and time)."),
     )
     topic = models.CharField(max_length=60, blank=True, db_index=True,
-                             help_text="What it is about, e.g. meeting:12, for the meeting's call list.")
+                             help_text=_("What it is about, e.g. meeting:12, for the meeting's call list."))
     channel = models.CharField(max_length=10, choices=Channel.choices)
     partner = models.ForeignKey(
         "participants.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="notices",
@@ -567,7 +571,7 @@ class Notice(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notices",
     )
-    to = models.CharField(max_length=400, help_text="The address, phone number or postal address used.")
+    to = models.CharField(max_length=400, help_text=_("The address, phone number or postal address used."))
     subject = models.CharField(max_length=200)
     body = models.TextField()
     email = models.ForeignKey(OutgoingEmail, null=True, blank=True, on_delete=models.SET_NULL,
@@ -579,7 +583,7 @@ class Notice(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
-    done_by = by_user(blank=True, help_text="Who rang them, for a phone call.")
+    done_by = by_user(blank=True, help_text=_("Who rang them, for a phone call."))
 
     objects = NoticeQuerySet.as_manager()
 
@@ -616,8 +620,8 @@ class SetupStep(models.Model):
     with no row is still to do, unless what it asks for already exists."""
 
     class State(models.TextChoices):
-        DONE = "done", "Done"
-        SKIPPED = "skipped", "Skipped for now"
+        DONE = "done", _("Done")
+        SKIPPED = "skipped", _("Skipped for now")
 
     key = models.CharField(max_length=40, unique=True)
     state = models.CharField(max_length=10, choices=State.choices)

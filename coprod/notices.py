@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import channels
 from . import notify
@@ -239,7 +240,7 @@ def notice_mark_called(*, notice: Notice, by) -> Notice:
     """Staff rang the person: the call comes off the list, with who rang and when."""
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.channel != Notice.Channel.PHONE or notice.status != Notice.Status.TO_CALL:
-        raise ValidationError("This call is not on the list any more.")
+        raise ValidationError(_("This call is not on the list any more."))
     notice.status, notice.sent_at, notice.done_by = Notice.Status.CALLED, timezone.now(), by
     notice.save(update_fields=["status", "sent_at", "done_by"])
     return notice

@@ -39,6 +39,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError
 
 from .models import OutgoingEmail
@@ -55,9 +57,11 @@ LONGEST_WAIT = 60 * 60
 # The beat job re-queues a message still waiting this long after it was due.
 LOST_AFTER = timedelta(minutes=2)
 REQUEUE_BATCH = 500
+# Kept in the outbox in the default language (staff read it in the admin); a constant tests compare.
 SECRET_REMOVED = "(Removed once sent: it held a sign-in code or a personal link.)"
-DELAYED_MESSAGE = ("Done. We could not send the e-mail about this just now. We have kept it, "
-                   "and it will be sent automatically in a few minutes.")
+# Marked here, translated where it is shown.
+DELAYED_MESSAGE = gettext_noop("Done. We could not send the e-mail about this just now. We have kept it, "
+                               "and it will be sent automatically in a few minutes.")
 
 # Publishing a task fails with one of these when the broker cannot be reached.
 BROKER_ERRORS = (OperationalError, ConnectionError)
@@ -185,7 +189,7 @@ class MailQueueMiddleware:
         try:
             response = self.get_response(request)
             if _delayed.get():
-                messages.warning(request, DELAYED_MESSAGE)
+                messages.warning(request, _(DELAYED_MESSAGE))
         finally:
             _delayed.reset(token)
         return response
@@ -206,7 +210,7 @@ wait_before = _wait_before
 def _is_permanent(error: Exception) -> bool:
     """A refusal the mail server will repeat however often we try (a 5xx reply)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
+        return all(code >= 500 for code, __ in error.recipients.values())
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
@@ -316,10 +320,10 @@ def email_send_again(*, email: OutgoingEmail, by) -> OutgoingEmail:
     """Try a failed e-mail again from the start (staff, from the admin)."""
     email = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
     if email.status != OutgoingEmail.Status.FAILED:
-        raise ValidationError("Only an e-mail that could not be sent can be sent again.")
+        raise ValidationError(_("Only an e-mail that could not be sent can be sent again."))
     if email.secret:
-        raise ValidationError("This e-mail held a sign-in code or a personal link, which was removed: "
-                              "ask the person to request a new one, or send the invitation again.")
+        raise ValidationError(_("This e-mail held a sign-in code or a personal link, which was removed: "
+                                "ask the person to request a new one, or send the invitation again."))
     email.status, email.attempts, email.next_attempt_at = OutgoingEmail.Status.QUEUED, 0, timezone.now()
     email.save(update_fields=["status", "attempts", "next_attempt_at"])
     logger.info("e-mail %s (%s) queued again by %s", email.pk, email.kind, by)

@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -25,13 +27,22 @@ class Period:
                    params["label"])
 
 
+def between(start: datetime.date, end: datetime.date, start_format: str) -> str:
+    """"April to June 2026", "1 April to 5 May 2026": the start as `start_format` gives it, the end
+    in full, with the active language's month names."""
+    end_format = "F Y" if start_format == "F" else "j F Y"
+    # Translators: a period of time, e.g. "April to June 2026" or "1 April to 5 May 2026".
+    return _("%(start)s to %(end)s") % {"start": date_format(start, start_format),
+                                        "end": date_format(end, end_format)}
+
+
 def quarter_of(day: datetime.date) -> Period:
     """The calendar quarter containing `day` (January–March is quarter 1)."""
     first_month = 3 * ((day.month - 1) // 3) + 1
     start = datetime.date(day.year, first_month, 1)
     end = (datetime.date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
            - datetime.timedelta(days=1))
-    return Period(start, end, f"{start:%B} to {end:%B %Y}")
+    return Period(start, end, between(start, end, "F"))
 
 
 def previous_quarter(day: datetime.date | None = None) -> Period:
@@ -42,10 +53,10 @@ def previous_quarter(day: datetime.date | None = None) -> Period:
 def year_to(day: datetime.date) -> Period:
     start = datetime.date(day.year - 1, day.month, day.day) + datetime.timedelta(days=1) \
         if not (day.month == 2 and day.day == 29) else datetime.date(day.year - 1, 3, 1)
-    return Period(start, day, f"the year to {day:%-d %B %Y}")
+    return Period(start, day, _("the year to %(day)s") % {"day": date_format(day, "j F Y")})
 
 
 def custom(start: datetime.date, end: datetime.date) -> Period:
     if end < start:
         raise ValueError("The period must end on or after the day it starts.")
-    return Period(start, end, f"{start:%-d %B %Y} to {end:%-d %B %Y}")
+    return Period(start, end, between(start, end, "j F Y"))

@@ -20,9 +20,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from . import notices
+from .i18n import in_language
 from .models import Notice
 from .models import Organisation
 from .models import Report
@@ -31,19 +34,20 @@ from .pdf import render_pdf
 logger = logging.getLogger(__name__)
 
 # What the person reads when their report could not be handed to the workers.
-NOT_SENT_MESSAGE = ("We could not start making your report just now; it will be made as soon as "
-                    "possible. You can leave this page and come back later.")
-STUCK_MESSAGE = ("The report was not finished: it took too long, or the computer making it stopped. "
-                 "You can try again.")
+NOT_SENT_MESSAGE = gettext_lazy("We could not start making your report just now; it will be made as soon "
+                                "as possible. You can leave this page and come back later.")
+STUCK_MESSAGE = gettext_lazy("The report was not finished: it took too long, or the computer making it "
+                             "stopped. You can try again.")
 # What the person reads when making the report went wrong; the error itself goes to the log.
-FAILED_MESSAGE = ("Something went wrong while making this report, so it could not be finished. "
-                  "You can try again. If it fails again, tell whoever runs coprod and give them the "
-                  "report number, {number}: the details are in their log.")
+FAILED_MESSAGE = gettext_lazy(
+    "Something went wrong while making this report, so it could not be finished. You can try again. If it "
+    "fails again, tell whoever runs coprod and give them the report number, {number}: the details are in "
+    "their log.")
 # What is being done, in words, while the report is made.
 STAGES = {
-    "gathering": "Gathering the figures and records it draws on",
-    "layout": "Drawing the charts and laying out the pages",
-    "saving": "Saving the finished PDF",
+    "gathering": gettext_lazy("Gathering the figures and records it draws on"),
+    "layout": gettext_lazy("Drawing the charts and laying out the pages"),
+    "saving": gettext_lazy("Saving the finished PDF"),
 }
 # A task delivered again after its worker died this many times gives up (a report that kills
 # its worker must not loop for ever).
@@ -133,7 +137,9 @@ def report_fail_stuck() -> list[int]:
     for report in stuck:
         logger.warning("report %s stuck since %s (task %s): marked failed", report.pk, report.started_at,
                        report.task_id or "unknown")
-        _set(report, status=Report.Status.FAILED, error=STUCK_MESSAGE, finished_at=timezone.now(), stage="")
+        with in_language(report_language(report)):
+            _set(report, status=Report.Status.FAILED, error=str(STUCK_MESSAGE), finished_at=timezone.now(),
+                 stage="")
     return [report.pk for report in stuck]
 
 
@@ -170,11 +176,11 @@ def _start(report_id: int, task_id: str) -> Report | None:
         logger.error("report %s: its worker stopped %s times while making it; giving up", report.pk,
                      report.attempts)
         _set(report, status=Report.Status.FAILED, finished_at=timezone.now(),
-             error="The computer making this report kept stopping while making it. "
-                   "You can try again; if it keeps happening, tell whoever runs coprod.")
+             error=_("The computer making this report kept stopping while making it. "
+                     "You can try again; if it keeps happening, tell whoever runs coprod."))
         return None
     _set(report, status=Report.Status.RUNNING, progress=10, started_at=timezone.now(),
-         attempts=report.attempts + 1, error="", task_id=task_id, stage=STAGES["gathering"])
+         attempts=report.attempts + 1, error="", task_id=task_id, stage=str(STAGES["gathering"]))
     return report
 
 
@@ -187,17 +193,29 @@ def report_ready_tell(report: Report) -> int:
     recipient = notices.recipient_for_user(report.requested_by)
     organisation = Organisation.current().name
     link = f"{settings.SITE_URL.rstrip('/')}{reverse('coprod:report_detail', args=[report.pk])}"
-    if recipient.channel == Notice.Channel.EMAIL:
-        body = f"Hello,\n\nThe {report.title} is ready.\n\nSign in and open it here: {link}\n\n{organisation}"
-    elif recipient.channel == Notice.Channel.PHONE:
-        body = f"Ring {recipient.name} ({recipient.phone}): the {report.title} they asked for is ready."
-    else:
-        body = (f"{organisation}: the {report.title} you asked for is ready. Sign in to download it, "
-                "or ask us for a copy.")
-    notice = notices.notice_send(recipient=recipient, kind="report_ready",
-                                 subject=f"{organisation}: {report.title} is ready", body=body,
+    words = {"title": report.title, "link": link, "organisation": organisation, "name": recipient.name,
+             "phone": recipient.phone}
+    with in_language(recipient.language):
+        if recipient.channel == Notice.Channel.EMAIL:
+            body = _("Hello,\n\nThe %(title)s is ready.\n\nSign in and open it here: %(link)s\n\n"
+                     "%(organisation)s") % words
+        elif recipient.channel == Notice.Channel.PHONE:
+            body = _("Ring %(name)s (%(phone)s): the %(title)s they asked for is ready.") % words
+        else:
+            body = _("%(organisation)s: the %(title)s you asked for is ready. Sign in to download it, "
+                     "or ask us for a copy.") % words
+        subject = _("%(organisation)s: %(title)s is ready") % words
+    notice = notices.notice_send(recipient=recipient, kind="report_ready", subject=subject, body=body,
                                  topic=f"report:{report.pk}", key=f"report-ready:{report.pk}")
     return int(notice is not None)
+
+
+def report_language(report: Report) -> str:
+    """The language a report is written in: a partner's own document in the partner's language,
+    any other in the language of whoever asked for it (the default for scheduled ones)."""
+    if report.partner_id:
+        return report.partner.language
+    return report.requested_by.language if report.requested_by_id else ""
 
 
 def report_run(*, report_id: int, task_id: str = "") -> Report:
@@ -205,22 +223,28 @@ def report_run(*, report_id: int, task_id: str = "") -> Report:
 
     Safe to run more than once for the same report: a finished report, or one another task is
     making, is left alone; the same task delivered again after its worker died starts again."""
+    report = Report.objects.select_related("partner", "requested_by").get(pk=report_id)
+    with in_language(report_language(report)):
+        return _run(report_id, task_id)
+
+
+def _run(report_id: int, task_id: str) -> Report:
     report = _start(report_id, task_id)
     if report is None:
         return Report.objects.get(pk=report_id)
     try:
         template, context = RENDERERS[report.kind](report)
-        _set(report, progress=50, stage=STAGES["layout"])
+        _set(report, progress=50, stage=str(STAGES["layout"]))
         pdf = render_pdf(template, {"report": report, **context})
-        _set(report, progress=90, stage=STAGES["saving"])
+        _set(report, progress=90, stage=str(STAGES["saving"]))
         report.file.save(f"{slugify(report.title) or report.kind}.pdf", ContentFile(pdf), save=False)
         _set(report, file=report.file.name, status=Report.Status.DONE, progress=100, stage="",
              finished_at=timezone.now())
     except SoftTimeLimitExceeded:
         logger.exception("report %s took too long", report.pk)
         _set(report, status=Report.Status.FAILED, finished_at=timezone.now(), stage="",
-             error="It took too long to make, so it was stopped. You can try again; "
-                   "a shorter period may help.")
+             error=_("It took too long to make, so it was stopped. You can try again; "
+                     "a shorter period may help."))
         return report
     except Exception:  # noqa: BLE001 - any failure is shown on the report's page, in words
         # The details go to the log for whoever runs coprod; the person reads what to do.

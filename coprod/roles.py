@@ -15,12 +15,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    STAFF = "staff", "Staff"
-    PARTNER = "partner", "Partner"
-    TRUSTEE = "trustee", "Trustee"
+    STAFF = "staff", _("Staff")
+    PARTNER = "partner", _("Partner")
+    TRUSTEE = "trustee", _("Trustee")
 
 
 def is_staff_member(user) -> bool:
@@ -110,31 +112,32 @@ class TeamPermission:
 
 TEAM_PERMISSIONS = (
     TeamPermission(
-        MANAGE_TEAM, "Manage the team",
-        "Use this page: give and take away these permissions, and deactivate or reactivate staff and "
-        "trustee logins. Whoever has it can give themselves any of the others.",
+        MANAGE_TEAM, _("Manage the team"),
+        _("Use this page: give and take away these permissions, and deactivate or reactivate staff and "
+        "trustee logins. Whoever has it can give themselves any of the others."),
     ),
     TeamPermission(
-        "coprod.change_organisation", "Change the organisation settings",
-        "Change the organisation’s name, logo and targets, and when the governance report is made.",
+        "coprod.change_organisation", _("Change the organisation settings"),
+        _("Change the organisation’s name, logo and targets, and when the governance report is made."),
     ),
     TeamPermission(
-        SENSITIVE_DATA, "See partners’ sensitive details",
-        "See, search by and change partners’ lived experience, access needs and whether their payments "
-        "are checked against benefit rules.",
+        SENSITIVE_DATA, _("See partners’ sensitive details"),
+        _("See, search by and change partners’ lived experience, access needs and whether their payments "
+        "are checked against benefit rules."),
     ),
     TeamPermission(
-        "participants.delete_partner", "Erase partners’ personal data",
-        "Erase a partner’s personal data when they ask us to or we no longer need it. It cannot be undone.",
+        "participants.delete_partner", _("Erase partners’ personal data"),
+        _("Erase a partner’s personal data when they ask us to or we no longer need it. It cannot be "
+          "undone."),
     ),
     TeamPermission(
-        "reciprocity.approve_claim", "Approve or reject claims",
-        "Agree or refuse what partners claim for their time and costs (never their own claims), and see "
-        "receipts and benefit-rule totals.",
+        "reciprocity.approve_claim", _("Approve or reject claims"),
+        _("Agree or refuse what partners claim for their time and costs (never their own claims), and see "
+        "receipts and benefit-rule totals."),
     ),
     TeamPermission(
-        "reciprocity.pay_claim", "Record payments",
-        "Record that an approved claim has been paid (bank transfer, voucher or cash), and see receipts.",
+        "reciprocity.pay_claim", _("Record payments"),
+        _("Record that an approved claim has been paid (bank transfer, voucher or cash), and see receipts."),
     ),
 )
 TEAM_PERMISSION_NAMES = tuple(permission.name for permission in TEAM_PERMISSIONS)
@@ -213,6 +216,6 @@ def held_permissions(user) -> list[HeldPermission]:
 def team_roles(person) -> list[str]:
     """What a login is, in words ("Staff", "Trustee", "Partner"), for the Team pages. Reads
     `is_partner_login`, annotated by `User.objects.team()`."""
-    flags = ((person.is_staff_member, "Staff"), (person.is_trustee, "Trustee"),
-             (person.is_partner_login, "Partner"))
+    flags = ((person.is_staff_member, gettext("Staff")), (person.is_trustee, gettext("Trustee")),
+             (person.is_partner_login, gettext("Partner")))
     return [label for flag, label in flags if flag]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import bounds
 from .changes import model_create
@@ -32,22 +33,22 @@ from .uploads import validate_upload
 
 
 def _clean_service(*, service: Service | None, name: str, description: str, champion, by) -> dict:
-    require(is_staff_member, by, "Only staff can change the organisation’s services.")
+    require(is_staff_member, by, _("Only staff can change the organisation’s services."))
     name = (name or "").strip()
     errors = {}
     limit = Service._meta.get_field("name").max_length
     if not name:
-        errors["name"] = "Enter the name of the service or team."
+        errors["name"] = _("Enter the name of the service or team.")
     elif len(name) > limit:
-        errors["name"] = f"Keep the name to {limit} characters or fewer."
+        errors["name"] = _("Keep the name to %(limit)s characters or fewer.") % {"limit": limit}
     else:
         clash = Service.objects.filter(name__iexact=name)
         if service is not None:
             clash = clash.exclude(pk=service.pk)
         if clash.exists():
-            errors["name"] = f"There is already a service called “{name}”."
+            errors["name"] = _("There is already a service called “%(name)s”.") % {"name": name}
     if champion is not None and not is_staff_member(champion):
-        errors["champion"] = "The co-production champion must be a member of staff."
+        errors["champion"] = _("The co-production champion must be a member of staff.")
     if errors:
         raise ValidationError(errors)
     return {"name": name, "description": (description or "").strip(), "champion": champion}
@@ -85,7 +86,7 @@ def organisation_update(*, organisation: Organisation, data: dict, by) -> Organi
     `data` is a form's cleaned data: the logo is False when cleared, an upload when
     replaced (already checked by the form), and anything else when unchanged."""
     if not can_change_organisation(by):
-        raise PermissionDenied("You do not have permission to change the organisation settings.")
+        raise PermissionDenied(_("You do not have permission to change the organisation settings."))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     changed = []
     for field, value in data.items():
@@ -122,7 +123,7 @@ def _clean_resource_text(text: dict) -> dict:
 @transaction.atomic
 def resource_add(*, title: str, kind: str, file, by, description: str = "", description_cy: str = "", tags=(),
                  service=None, for_partners: bool = False) -> Resource:
-    require(is_staff_member, by, "Only staff can change the library.")
+    require(is_staff_member, by, _("Only staff can change the library."))
     text = _clean_resource_text({"title": title, "description": description,
                                  "description_cy": description_cy})
     validate_upload(file, allowed=DOCUMENTS, max_bytes=20 * MB)
@@ -138,7 +139,7 @@ def resource_add(*, title: str, kind: str, file, by, description: str = "", desc
 
 @transaction.atomic
 def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -> Resource:
-    require(is_staff_member, by, "Only staff can change the library.")
+    require(is_staff_member, by, _("Only staff can change the library."))
     fields.update(_clean_resource_text({name: fields[name] for name in RESOURCE_TEXT if name in fields}))
     for name, value in fields.items():
         setattr(resource, name, value.strip() if isinstance(value, str) else value)
@@ -155,7 +156,7 @@ def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -
 
 @transaction.atomic
 def resource_delete(*, resource: Resource, by) -> None:
-    require(is_staff_member, by, "Only staff can change the library.")
+    require(is_staff_member, by, _("Only staff can change the library."))
     resource.file.delete(save=False)
     model_delete(resource, by=by)
 
@@ -173,7 +174,7 @@ def _lock_team(by) -> None:
     User = get_user_model()
     if not (User.objects.team_managers().filter(pk=by.pk).exists()
             or User.objects.filter(pk=by.pk, is_active=True, is_superuser=True).exists()):
-        raise PermissionDenied("Only staff who can manage the team may change logins and permissions.")
+        raise PermissionDenied(_("Only staff who can manage the team may change logins and permissions."))
 
 
 def _check_managers_remain(*, losing) -> None:
@@ -181,8 +182,9 @@ def _check_managers_remain(*, losing) -> None:
     managers = get_user_model().objects.team_managers()
     if managers.filter(pk=losing.pk).exists() and not managers.exclude(pk=losing.pk).exists():
         raise ValidationError(
-            f"{losing} is the only active staff member who can manage the team. Give someone else "
-            "“Manage the team” first, so the organisation is never left without a team manager."
+            _("%(person)s is the only active staff member who can manage the team. Give someone else "
+              "“Manage the team” first, so the organisation is never left without a team manager.")
+            % {"person": losing}
         )
 
 
@@ -190,14 +192,16 @@ def _team_login(user):
     """The user, read again under the lock; only staff and trustee logins are managed here."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if not (user.is_staff_member or user.is_trustee):
-        raise ValidationError(f"{user} has no staff or trustee login, so it is not managed on the Team page.")
+        raise ValidationError(_("%(person)s has no staff or trustee login, so it is not managed on the Team "
+                                "page.")
+                              % {"person": user})
     return user
 
 
 def _permission_objects(names: Iterable[str]) -> list[Permission]:
     wanted = {tuple(name.split(".")) for name in names}
     return [permission for permission in Permission.objects.select_related("content_type")
-            .filter(codename__in={codename for _, codename in wanted})
+            .filter(codename__in={codename for __, codename in wanted})
             if (permission.content_type.app_label, permission.codename) in wanted]
 
 
@@ -211,13 +215,15 @@ def staff_permissions_set(*, user, permissions: Iterable[str], by) -> list[TeamC
     unknown = sorted(wanted - set(TEAM_PERMISSION_NAMES))
     if unknown:
         raise ValidationError(
-            f"“{unknown[0]}” is not a permission that can be given here. Choose from the list on the page.")
+            _("“%(permission)s” is not a permission that can be given here. Choose from the list on the "
+              "page.")
+            % {"permission": unknown[0]})
     _lock_team(by)
     user = _team_login(user)
     if wanted and not user.is_staff_member:
         raise ValidationError(
-            f"Permissions are only for staff members, and {user} is not a member of staff. "
-            "Nothing was changed.")
+            _("Permissions are only for staff members, and %(person)s is not a member of staff. "
+              "Nothing was changed.") % {"person": user})
     held = {f"{permission.content_type.app_label}.{permission.codename}"
             for permission in user.user_permissions.select_related("content_type")}
     current = held & set(TEAM_PERMISSION_NAMES)
@@ -225,8 +231,8 @@ def staff_permissions_set(*, user, permissions: Iterable[str], by) -> list[TeamC
     if MANAGE_TEAM in removed:
         if user.pk == by.pk:
             raise ValidationError(
-                "You cannot take away your own permission to manage the team. Ask another team manager "
-                "if it really should go. Nothing was changed.")
+                _("You cannot take away your own permission to manage the team. Ask another team manager "
+                  "if it really should go. Nothing was changed."))
         if not _keeps_manage_team(user):
             _check_managers_remain(losing=user)
     if added:
@@ -260,10 +266,11 @@ def login_deactivate(*, user, by) -> TeamChange:
     _lock_team(by)
     user = _team_login(user)
     if not user.is_active:
-        raise ValidationError(f"{user}’s login is already deactivated.")
+        raise ValidationError(_("%(person)s’s login is already deactivated.") % {"person": user})
     if user.pk == by.pk:
         raise ValidationError(
-            "You cannot deactivate your own login. Ask another team manager if it really should be closed.")
+            _("You cannot deactivate your own login. Ask another team manager if it really should be "
+              "closed."))
     _check_managers_remain(losing=user)
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -276,7 +283,7 @@ def login_reactivate(*, user, by) -> TeamChange:
     _lock_team(by)
     user = _team_login(user)
     if user.is_active:
-        raise ValidationError(f"{user}’s login is already active.")
+        raise ValidationError(_("%(person)s’s login is already active.") % {"person": user})
     user.is_active = True
     user.save(update_fields=["is_active"])
     return TeamChange.objects.create(user=user, by=by, kind=TeamChange.Kind.REACTIVATED)

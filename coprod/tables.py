@@ -29,7 +29,6 @@ import django_tables2 as tables
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import QueryDict
-from django.template.defaultfilters import pluralize
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +36,8 @@ from django.utils.html import format_html
 from django.utils.html import format_html_join
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_tables2.export import TableExport
 from django_tables2.rows import BoundRows
 from tablib import Dataset
@@ -48,7 +49,7 @@ from .welsh import welsh_status
 
 # A column of figures: right-aligned on a wide screen, kept on one line.
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
-EXPORT_FORMATS = {"csv": "CSV", "xlsx": "Excel"}
+EXPORT_FORMATS = {"csv": "CSV", "xlsx": _("Excel")}
 # A spreadsheet reads a cell starting with one of these as a formula (even after spaces).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,6 +59,23 @@ class NumberColumn(tables.Column):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, attrs=NUMBER, **kwargs)
+
+
+class EditColumn(tables.Column):
+    """A row's "Edit" link, to the page named `url_name` with the row's pk: its header and
+    the row's name are there for screen readers only, and a download leaves it out."""
+
+    def __init__(self, url_name: str, **kwargs):
+        super().__init__(_("Actions"), accessor="pk", orderable=False, exclude_from_export=True, **kwargs)
+        self.url_name = url_name
+
+    @property
+    def header(self) -> SafeString:
+        return format_html('<span class="visually-hidden">{}</span>', self.verbose_name)
+
+    def render(self, record) -> SafeString:
+        return format_html('<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+                           reverse(self.url_name, args=[record.pk]), _("Edit"), record.name)
 
 
 def safe_cell(value):
@@ -89,10 +107,10 @@ class StaffTable(tables.Table):
         template_name = "_table.html"
         attrs = {"class": "table align-middle table-stack"}
         order_by_field = "sort"
-        empty_text = "Nothing to show."
+        empty_text = _("Nothing to show.")
 
     # What the rows are, for the caption and the pagination ("claims", "partners").
-    what = "results"
+    what = _("results")
 
     @property
     def prefixed_export_field(self) -> str:
@@ -159,13 +177,13 @@ class TeamTable(StaffTable):
     """Everyone with a staff or trustee login (`User.objects.team()`, whose prefetches let
     `held_permissions` run no query per row)."""
 
-    what = "people"
-    full_name = tables.Column("Name")
-    email = tables.Column("E-mail", visible=False)
-    roles = tables.Column("Role", accessor="pk", orderable=False)
-    is_active = tables.Column("Login")
-    last_login = tables.DateTimeColumn("j M Y, H:i", verbose_name="Last signed in", default="Never")
-    permissions = tables.Column("Permissions", accessor="pk", orderable=False)
+    what = _("people")
+    full_name = tables.Column(_("Name"))
+    email = tables.Column(_("E-mail"), visible=False)
+    roles = tables.Column(_("Role"), accessor="pk", orderable=False)
+    is_active = tables.Column(_("Login"))
+    last_login = tables.DateTimeColumn("j M Y, H:i", verbose_name=_("Last signed in"), default=_("Never"))
+    permissions = tables.Column(_("Permissions"), accessor="pk", orderable=False)
 
     class Meta(StaffTable.Meta):
         fields = ()
@@ -178,7 +196,7 @@ class TeamTable(StaffTable):
     def render_full_name(self, record) -> SafeString:
         return format_html('<a href="{}"><strong>{}</strong></a>{}<br><span class="text-muted">{}</span>',
                            reverse("coprod:team_member", args=[record.pk]), self.value_full_name(record),
-                           " (you)" if record.pk == self.viewer.pk else "", record.email)
+                           _(" (you)") if record.pk == self.viewer.pk else "", record.email)
 
     def value_full_name(self, record) -> str:
         return record.full_name or record.email
@@ -191,20 +209,23 @@ class TeamTable(StaffTable):
                            self.value_is_active(value))
 
     def value_is_active(self, value) -> str:
-        return "Active" if value else "Deactivated"
+        return str(_("Active") if value else _("Deactivated"))
 
     def render_permissions(self, record) -> SafeString:
         if record.is_superuser:
-            return "Every permission (superuser)"
+            return str(_("Every permission (superuser)"))
         if not record.is_staff_member:
-            return muted("None: not a member of staff")
+            return muted(_("None: not a member of staff"))
         held = [held for held in held_permissions(record) if held.held]
         if not held:
-            return "None"
+            return str(_("None"))
         return format_html('<ul class="list-unstyled mb-0">{}</ul>', format_html_join("", "<li>{}{}</li>", (
             (held.permission.label, format_html(
-                ' <span class="small text-muted">({} through the group{} {})</span>',
-                "also" if held.direct else "only", pluralize(len(held.groups)), ", ".join(held.groups),
+                ' <span class="small text-muted">({})</span>',
+                (ngettext("also through the group %(groups)s", "also through the groups %(groups)s",
+                          len(held.groups)) if held.direct else
+                 ngettext("only through the group %(groups)s", "only through the groups %(groups)s",
+                          len(held.groups))) % {"groups": ", ".join(held.groups)},
             ) if held.groups else "") for held in held)))
 
     def value_permissions(self, record) -> str:
@@ -212,19 +233,18 @@ class TeamTable(StaffTable):
 
 
 class ServiceTable(StaffTable):
-    what = "services"
-    name = tables.Column("Service")
-    description = tables.Column("Description", visible=False)
-    champion = tables.Column("Co-production champion", default="Nobody yet",
+    what = _("services")
+    name = tables.Column(_("Service"))
+    description = tables.Column(_("Description"), visible=False)
+    champion = tables.Column(_("Co-production champion"), default=_("Nobody yet"),
                              order_by=("champion__full_name",))
-    partner_count = NumberColumn("Partners")
-    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
-                         orderable=False, exclude_from_export=True)
+    partner_count = NumberColumn(_("Partners"))
+    edit = EditColumn("coprod:service_edit")
 
     class Meta(StaffTable.Meta):
         fields = ()
         sequence = ("name", "description", "champion", "partner_count", "edit")
-        empty_text = "No services have been set up yet."
+        empty_text = _("No services have been set up yet.")
 
     def render_name(self, record) -> SafeString:
         if not record.description:
@@ -235,25 +255,23 @@ class ServiceTable(StaffTable):
         return record.name
 
     def render_partner_count(self, record, value) -> SafeString:
-        return format_html('<a href="{}?service={}">{} partner{}<span class="visually-hidden"> of {}</span>'
-                           '</a>', reverse("participants:partner_list"), record.pk, value, pluralize(value),
-                           record.name)
-
-    def render_edit(self, record) -> SafeString:
-        return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
-                           reverse("coprod:service_edit", args=[record.pk]), record.name)
+        words = ngettext('{count} partner<span class="visually-hidden"> of {name}</span>',
+                         '{count} partners<span class="visually-hidden"> of {name}</span>', value)
+        return format_html('<a href="{}?service={}">{}</a>', reverse("participants:partner_list"), record.pk,
+                           format_html(words, count=value, name=record.name))
 
 
 class ResourceTable(StaffTable):
     """The resource library as staff see it (partners have their own page of it)."""
 
-    what = "documents"
-    title = tables.Column("Document")
-    kind = tables.Column("Kind")
-    tags = tables.Column("Tags", accessor="pk", orderable=False)
-    service = tables.Column("Service", accessor="service__name", default="All services")
-    for_partners = tables.BooleanColumn(verbose_name="Partners see it", yesno="Yes,No")
-    actions = tables.Column("Actions", accessor="pk", orderable=False, exclude_from_export=True,
+    what = _("documents")
+    title = tables.Column(_("Document"))
+    kind = tables.Column(_("Kind"))
+    tags = tables.Column(_("Tags"), accessor="pk", orderable=False)
+    service = tables.Column(_("Service"), accessor="service__name", default=_("All services"))
+    # Translators: the words for true and false in a table, separated by a comma.
+    for_partners = tables.BooleanColumn(verbose_name=_("Partners see it"), yesno=_("Yes,No"))
+    actions = tables.Column(_("Actions"), accessor="pk", orderable=False, exclude_from_export=True,
                             attrs={"td": {"class": "text-nowrap"}})
 
     class Meta(StaffTable.Meta):
@@ -283,38 +301,38 @@ class ResourceTable(StaffTable):
 
     def render_actions(self, record) -> SafeString:
         return format_html(
-            '<a href="{}">Edit<span class="visually-hidden"> {}</span></a>\n'
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a>\n'
             '<form method="post" action="{}" class="d-inline">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            '<button type="submit" class="btn btn-link p-0 ms-2 text-danger">Remove'
+            '<button type="submit" class="btn btn-link p-0 ms-2 text-danger">{}'
             '<span class="visually-hidden"> {}</span></button></form>',
-            reverse("coprod:resource_edit", args=[record.pk]), record.title,
-            reverse("coprod:resource_delete", args=[record.pk]), self.csrf_token, record.title)
+            reverse("coprod:resource_edit", args=[record.pk]), _("Edit"), record.title,
+            reverse("coprod:resource_delete", args=[record.pk]), self.csrf_token, _("Remove"), record.title)
 
 
 class ReportTable(StaffTable):
     """The governance and ladder round reports a person may see (staff and trustees)."""
 
-    what = "reports"
-    title = tables.Column("Report", linkify=("coprod:report_detail", [tables.A("pk")]))
-    requested_by = tables.Column("Asked for by", empty_values=(), order_by=("requested_by__full_name",))
-    requested_at = tables.DateTimeColumn("j M Y, H:i", verbose_name="When")
-    status = tables.Column("Status")
+    what = _("reports")
+    title = tables.Column(_("Report"), linkify=("coprod:report_detail", [tables.A("pk")]))
+    requested_by = tables.Column(_("Asked for by"), empty_values=(), order_by=("requested_by__full_name",))
+    requested_at = tables.DateTimeColumn("j M Y, H:i", verbose_name=_("When"))
+    status = tables.Column(_("Status"))
 
     class Meta(StaffTable.Meta):
         fields = ()
 
     def render_requested_by(self, value) -> str:
-        return str(value) if value else "Made automatically"
+        return str(value) if value else str(_("Made automatically"))
 
     value_requested_by = render_requested_by
 
     def value_status(self, record) -> str:
-        return "Stopped (open it to try again)" if record.is_stuck else record.get_status_display()
+        return str(_("Stopped (open it to try again)")) if record.is_stuck else record.get_status_display()
 
     def render_status(self, record) -> SafeString:
         if record.status != record.Status.DONE:
             return self.value_status(record)
-        return format_html('{} — <a href="{}">download<span class="visually-hidden"> {}</span></a>',
+        return format_html('{} — <a href="{}">{}<span class="visually-hidden"> {}</span></a>',
                            self.value_status(record), reverse("coprod:report_download", args=[record.pk]),
-                           record.title)
+                           _("download"), record.title)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
 
@@ -98,16 +99,18 @@ def validate_upload(upload, *, allowed: set[str], max_bytes: int) -> None:
     extension = os.path.splitext(name)[1].lower()
     readable = ", ".join(sorted(e.lstrip(".").upper() for e in allowed))
     if extension not in allowed:
-        raise ValidationError(f"Please upload one of these kinds of file: {readable}.")
+        raise ValidationError(_("Please upload one of these kinds of file: %(kinds)s.") % {"kinds": readable})
     if upload.size > max_bytes:
-        raise ValidationError(f"The file is too large: the most we accept is {max_bytes // MB} MB.")
+        raise ValidationError(_("The file is too large: the most we accept is %(most)s "
+                                "MB.") % {"most": max_bytes // MB})
     if upload.size == 0:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     if content_matches(upload, extension):
         return
     if FILE_TYPES[extension].looks_right is _is_text:
-        raise ValidationError("That file does not look like plain text.")
-    raise ValidationError(f"That file is not really a {extension.lstrip('.').upper()} file.")
+        raise ValidationError(_("That file does not look like plain text."))
+    raise ValidationError(_("That file is not really a %(kind)s "
+                            "file.") % {"kind": extension.lstrip(".").upper()})
 
 
 def safe_name(filename: str) -> str:

@@ -37,6 +37,8 @@ coprod_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The language switcher (Django's set_language, which also keeps a signed-in person's choice).
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include((coprod_patterns, "coprod"))),
     path("", include("participants.urls")),
     path("", include("ladder.urls")),

@@ -1,6 +1,7 @@
 import sys
 from copy import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
+from django.views import i18n as django_i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
@@ -29,6 +33,7 @@ from django.views.decorators.http import require_POST
 from . import firstrun
 from . import forms
 from . import governance
+from . import i18n
 from . import kpis
 from . import notices
 from . import registry
@@ -89,6 +94,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {"status": "ok" if database == "ok" else "error", "database": database,
             "broker": broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's `set_language` (the cookie, and back to `next`, the page
+    the person was on); a signed-in person's choice is also kept as their language, so it wins
+    over their browser's next time and on any device."""
+    response = django_i18n.set_language(request)
+    language = request.POST.get(django_i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if request.user.is_authenticated and language in {code for code, _ in settings.LANGUAGES}:
+        i18n.person_language_set(person=request.user, language=language, by=request.user)
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -155,7 +172,7 @@ def governance_report_request(request: HttpRequest) -> HttpResponse:
         period=form.chosen_period(), service=form.chosen_service(), by=request.user,
         commentary=form.cleaned_data["commentary"])
     if report.sent_at:
-        messages.success(request, "Your report is being made. It usually takes under a minute.")
+        messages.success(request, _("Your report is being made. It usually takes under a minute."))
     return redirect("coprod:report_detail", pk=report.pk)
 
 
@@ -185,7 +202,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-TOLD_BY = {"email": "by e-mail", "text": "by text message", "letter": "by letter", "phone": "by phone"}
+TOLD_BY = {"email": gettext_lazy("by e-mail"), "text": gettext_lazy("by text message"),
+           "letter": gettext_lazy("by letter"), "phone": gettext_lazy("by phone")}
 
 
 @never_cache
@@ -206,11 +224,11 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     if not report.can_be_retried:
-        messages.error(request, "Only a report that failed can be tried again.")
+        messages.error(request, _("Only a report that failed can be tried again."))
     else:
         report = reports.report_retry(report=report, by=request.user)
         if report.sent_at:
-            messages.success(request, "The report has been queued again.")
+            messages.success(request, _("The report has been queued again."))
     return redirect("coprod:report_detail", pk=report.pk)
 
 
@@ -241,7 +259,8 @@ def service_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return form_page(request, form, lambda data: (
         services.service_create(**data, by=request.user) if service is None
         else services.service_update(service=service, **data, by=request.user)),
-        success=lambda saved: f"“{saved.name}” has been saved.", done="coprod:service_list",
+        success=lambda saved: _("“%(name)s” has been saved.") % {"name": saved.name},
+        done="coprod:service_list",
         template="coprod/service_form.html", context={"service": service})
 
 
@@ -264,8 +283,8 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     bound = retention_form if retention_posted else form
     return form_page(request, bound, lambda data: services.organisation_update(
         organisation=organisation, data=data, by=request.user),
-        success=("The retention rules are saved." if retention_posted
-                 else "The organisation settings are saved."),
+        success=(_("The retention rules are saved.") if retention_posted
+                 else _("The organisation settings are saved.")),
         done=reverse("coprod:organisation_settings") + ("#retention" if retention_posted else ""),
         template=lambda _: render(request, "coprod/organisation_settings.html",
                                   {"form": form, "retention_form": retention_form}))
@@ -350,13 +369,13 @@ def _permissions_saved_message(person, changes: list[TeamChange]) -> str:
 
     given, taken = labels(TeamChange.Kind.GRANTED), labels(TeamChange.Kind.REVOKED)
     if not given and not taken:
-        return f"Nothing changed: {person} already had exactly these permissions."
+        return _("Nothing changed: %(person)s already had exactly these permissions.") % {"person": person}
     parts = []
     if given:
-        parts.append(f"{person} can now: {given}.")
+        parts.append(_("%(person)s can now: %(given)s.") % {"person": person, "given": given})
     if taken:
-        parts.append(f"{person} can no longer: {taken}.")
-    return "Saved. " + " ".join(parts)
+        parts.append(_("%(person)s can no longer: %(taken)s.") % {"person": person, "taken": taken})
+    return _("Saved. %(changes)s") % {"changes": " ".join(parts)}
 
 
 @staff_required
@@ -370,7 +389,8 @@ def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as refused:
             error = refusal(refused)
         else:
-            messages.success(request, f"{person}’s login is deactivated: they can no longer sign in.")
+            messages.success(request, _("%(person)s’s login is deactivated: they can no longer sign in.")
+                             % {"person": person})
             return redirect("coprod:team_member", pk=person.pk)
     return render(request, "coprod/team_deactivate.html", {
         "person": person, "roles": team_roles(person), "error": error,
@@ -380,7 +400,8 @@ def team_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 team_reactivate = button(
     get_team_member_for_user, lambda request, person: services.login_reactivate(user=person, by=request.user),
-    lambda person: f"{person}’s login is active again: they can sign in.", "coprod:team_member")
+    lambda person: _("%(person)s’s login is active again: they can sign in.") % {"person": person},
+    "coprod:team_member")
 
 
 # --- Resource library ---
@@ -422,7 +443,8 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return services.resource_update(resource=resource, file=new_file, tags=form.all_tags(),
                                         by=request.user, **data)
 
-    return form_page(request, form, save, success=lambda saved: f"“{saved.title}” is in the library.",
+    return form_page(request, form, save,
+                     success=lambda saved: _("“%(title)s” is in the library.") % {"title": saved.title},
                      done="coprod:resource_list", template="coprod/resource_form.html",
                      context={"resource": resource})
 
@@ -430,7 +452,7 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 resource_delete = button(
     get_resource_for_user,
     lambda request, resource: services.resource_delete(resource=resource, by=request.user),
-    lambda resource: f"“{resource.title}” has been removed from the library.",
+    lambda resource: _("“%(title)s” has been removed from the library.") % {"title": resource.title},
     lambda resource: reverse("coprod:resource_list"))
 
 

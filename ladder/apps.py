@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete
 from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
 
 from .answers_cache import answer_saved_or_deleted
 
 
 class LadderConfig(AppConfig):
     name = "ladder"
-    verbose_name = "Ladder of participation"
+    verbose_name = _("Ladder of participation")
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py)

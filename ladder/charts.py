@@ -1,7 +1,14 @@
 """The ladder's charts, shared by the web pages and the PDF report. Each returns an
-<img> with alt text; the pages show the same figures in a table beside it."""
+<img> with alt text; the pages show the same figures in a table beside it.
 
+Their words (axis labels, the key, the alt text, month names) are in the active language.
+Charts are kept in the cache keyed by everything they are drawn from (coprod.chartcache),
+words included, so a Welsh chart and an English one are two entries and neither is shown
+for the other."""
+
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from coprod.charts import bar_chart
 from coprod.charts import line_chart
@@ -20,28 +27,29 @@ def _value(median) -> float:
 def area_chart(result: AreaResult) -> SafeString:
     """How many staff and partners chose each rung in one area."""
     svg = bar_chart([rung.name for rung in result.rungs],
-                    {"Staff": result.staff.counts, "Partners": result.partners.counts},
-                    ylabel="Number of answers", height=3.0)
-    alt = (f"Bar chart: how staff and partners placed us for {result.area.name}. "
-           f"Staff median {result.staff_label}; partner median {result.partner_label}. "
-           f"The table below gives the same figures.")
+                    {_("Staff"): result.staff.counts, _("Partners"): result.partners.counts},
+                    ylabel=_("Number of answers"), height=3.0)
+    alt = _("Bar chart: how staff and partners placed us for %(area)s. Staff median %(staff)s; partner "
+            "median %(partners)s. The table below gives the same figures.") % {
+        "area": result.area.name, "staff": result.staff_label, "partners": result.partner_label}
     return svg_img(svg, alt)
 
 
 def overview_chart(results: RoundResults) -> SafeString:
     """Staff and partner medians side by side for every area."""
     names = [a.area.name for a in results.areas]
-    svg = bar_chart(names, {"Staff": [_value(a.staff.median) for a in results.areas],
-                            "Partners": [_value(a.partners.median) for a in results.areas]},
-                    horizontal=True, ylabel=f"Median step (1 = {results.rungs[0].name}, "
-                                            f"{len(results.rungs)} = {results.rungs[-1].name})"
-                    if results.rungs else "Median step",
-                    height=0.55 * max(len(names), 2) + 1)
-    alt = "Bar chart of staff and partner medians per area: " + "; ".join(
-        f"{a.area.name}: staff {format_position(a.staff.median)}, "
-        f"partners {format_position(a.partners.median)}"
-        for a in results.areas
-    ) + ". The table gives the same figures."
+    label = _("Median step (1 = %(bottom)s, %(top)s = %(top_name)s)") % {
+        "bottom": results.rungs[0].name, "top": len(results.rungs), "top_name": results.rungs[-1].name,
+    } if results.rungs else _("Median step")
+    svg = bar_chart(names, {_("Staff"): [_value(a.staff.median) for a in results.areas],
+                            _("Partners"): [_value(a.partners.median) for a in results.areas]},
+                    horizontal=True, ylabel=label, height=0.55 * max(len(names), 2) + 1)
+    alt = _("Bar chart of staff and partner medians per area: %(areas)s. The table gives the same "
+            "figures.") % {"areas": "; ".join(
+                _("%(area)s: staff %(staff)s, partners %(partners)s") % {
+                    "area": a.area.name, "staff": format_position(a.staff.median),
+                    "partners": format_position(a.partners.median)}
+                for a in results.areas)}
     return svg_img(svg, alt)
 
 
@@ -55,12 +63,13 @@ def _unique(labels: list[str]) -> list[str]:
 
 
 def trend_chart(series: TrendSeries, rungs) -> SafeString:
-    labels = _unique([f"{r.closes_on:%b %Y}" for r, _, _ in series.points])
-    svg = line_chart(labels, {"Staff": [None if v is None else float(v) for v in series.staff],
-                              "Partners": [None if v is None else float(v) for v in series.partners]},
+    labels = _unique([date_format(point[0].closes_on, "M Y") for point in series.points])
+    svg = line_chart(labels, {_("Staff"): [None if v is None else float(v) for v in series.staff],
+                              _("Partners"): [None if v is None else float(v) for v in series.partners]},
                      yticks=[rung.name for rung in rungs], height=3.0)
-    alt = f"Line chart of staff and partner medians for {series.area.name} over time: " + "; ".join(
-        f"{label}: staff {format_position(s)}, partners {format_position(p)}"
-        for label, (_, s, p) in zip(labels, series.points, strict=True)
-    ) + ". The table gives the same figures."
+    alt = _("Line chart of staff and partner medians for %(area)s over time: %(points)s. The table gives "
+            "the same figures.") % {"area": series.area.name, "points": "; ".join(
+                _("%(area)s: staff %(staff)s, partners %(partners)s") % {
+                    "area": label, "staff": format_position(point[1]), "partners": format_position(point[2])}
+                for label, point in zip(labels, series.points, strict=True))}
     return svg_img(svg, alt)

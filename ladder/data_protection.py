@@ -1,5 +1,7 @@
 """What the ladder holds about a partner, for their data export and for erasure."""
 
+from django.utils.translation import gettext
+
 from coprod import registry
 
 from .answers_cache import answers_changed
@@ -11,7 +13,7 @@ def export_ladder_answers(partner) -> tuple[str, list[dict]]:
     answers = (Response.objects.filter(respondent__partner=partner)
                .select_related("respondent__round", "area", "rung")
                .order_by("respondent__round__closes_on", "area__order", "pk"))
-    return "Your ladder answers", [
+    return gettext("Your ladder answers"), [
         {"round": answer.respondent.round.title, "area": answer.area.name, "rung": answer.rung.name,
          "what_makes_you_say_so": answer.evidence, "next_step": answer.next_step,
          "entered_for_you_by_staff": answer.on_behalf, "answered_on": answer.updated_at.date()}

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
@@ -21,8 +23,8 @@ from coprod.roles import is_staff_member
 from coprod.roles import is_trustee
 from participants.contact import contactable_partners
 
-CLOSED_ROUND_KEPT = ("Round {round} is closed: its results are published, so the round, who was invited and "
-                     "every answer are kept for good.")
+CLOSED_ROUND_KEPT = _("Round %(round)s is closed: its results are published, so the round, who was "
+                      "invited and every answer are kept for good.")
 
 
 class RoundQuerySet(models.QuerySet):
@@ -71,18 +73,19 @@ class Round(KeptRecord):
     (with its respondents and answers) is never deleted."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     title = models.CharField(max_length=150)
     ladder = models.ForeignKey(Ladder, on_delete=models.PROTECT, related_name="rounds")
     areas = models.ManyToManyField(Area, related_name="rounds")
     service = models.ForeignKey(
         "coprod.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="ladder_rounds",
-        help_text="Leave empty to assess the whole organisation.",
+        help_text=_("Leave empty to assess the whole organisation."),
     )
-    closes_on = models.DateField("closing date", help_text="The last day people can give their answers.")
+    closes_on = models.DateField(_("closing date"),
+                                 help_text=_("The last day people can give their answers."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = by_user()
     created_at = models.DateTimeField(default=timezone.now)
@@ -101,7 +104,7 @@ class Round(KeptRecord):
 
     @property
     def scope(self) -> str:
-        return self.service.name if self.service_id else "Whole organisation"
+        return self.service.name if self.service_id else gettext("Whole organisation")
 
     @property
     def is_published(self) -> bool:
@@ -120,7 +123,7 @@ class Round(KeptRecord):
         return self.status == self.Status.OPEN and timezone.localdate() <= self.closes_on
 
     def kept_because(self) -> str:
-        return CLOSED_ROUND_KEPT.format(round=f"“{self.title}”") if self.status == self.Status.CLOSED else ""
+        return CLOSED_ROUND_KEPT % {"round": f"“{self.title}”"} if self.status == self.Status.CLOSED else ""
 
     def ordered_areas(self) -> list[Area]:
         """The round's areas in their display order: step n of the answer flow is the n-th."""
@@ -159,8 +162,8 @@ class Respondent(KeptRecord):
     later leaves and their record is erased."""
 
     class Group(models.TextChoices):
-        STAFF = "staff", "Staff"
-        PARTNER = "partner", "Partners"
+        STAFF = "staff", _("Staff")
+        PARTNER = "partner", _("Partners")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="respondents")
     group = models.CharField(max_length=10, choices=Group.choices)
@@ -193,7 +196,7 @@ class Respondent(KeptRecord):
     @property
     def name(self) -> str:
         person = self.partner if self.group == self.Group.PARTNER else self.user
-        return str(person) if person else "Someone no longer with us"
+        return str(person) if person else gettext("Someone no longer with us")
 
     @property
     def is_partner(self) -> bool:
@@ -207,7 +210,7 @@ class Respondent(KeptRecord):
     @property
     def group_label(self) -> str:
         """One person's group, for anonymous comments: "Staff" or "Partner"."""
-        return "Partner" if self.is_partner else "Staff"
+        return gettext("Partner") if self.is_partner else gettext("Staff")
 
     def kept_because(self) -> str:
         return self.round.kept_because()
@@ -281,10 +284,10 @@ class Action(models.Model):
     """An agreed next step in the action plan."""
 
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS]
 
@@ -292,18 +295,18 @@ class Action(models.Model):
     description = models.TextField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                               related_name="ladder_actions", limit_choices_to={"is_staff_member": True})
-    due_on = models.DateField("due date")
+    due_on = models.DateField(_("due date"))
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     round = models.ForeignKey(Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions",
-                              help_text="The assessment round this step came from, if any.")
+                              help_text=_("The assessment round this step came from, if any."))
     source = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="actions", help_text="The suggested next step it came from.")
+                               related_name="actions", help_text=_("The suggested next step it came from."))
     panel = models.ForeignKey("panels.Panel", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="ladder_actions", verbose_name="linked panel",
-                              help_text="The panel that takes this step forward or checks on it, if any.")
+                              related_name="ladder_actions", verbose_name=_("linked panel"),
+                              help_text=_("The panel that takes this step forward or checks on it, if any."))
     decision = models.ForeignKey("panels.Decision", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="ladder_actions", verbose_name="linked decision",
-                                 help_text="The logged decision this step carries out, if any.")
+                                 related_name="ladder_actions", verbose_name=_("linked decision"),
+                                 help_text=_("The logged decision this step carries out, if any."))
     created_by = by_user()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -28,6 +28,8 @@ from django.db.models import Count
 from django.db.models import F
 from django.db.models import Window
 from django.db.models.functions import RowNumber
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from .answers_cache import round_key
 from .models import Action
@@ -70,7 +72,7 @@ def format_position(value: Decimal | None) -> str:
     """4 → "4", 4.5 → "4.5"."""
     if value is None:
         return "–"
-    return str(int(value)) if value == value.to_integral_value() else f"{value:.1f}"
+    return str(int(value)) if value == value.to_integral_value() else number_format(value, 1)
 
 
 def format_change(value: Decimal | None) -> str:
@@ -87,12 +89,13 @@ def format_change(value: Decimal | None) -> str:
 def describe_position(value: Decimal | None, rungs: list[Rung]) -> str:
     """A median in words: "Engaging" or "between Engaging and Co-designing"."""
     if value is None:
-        return "No answers"
+        return gettext("No answers")
     names = {rung.position: rung.name for rung in rungs}
     low, high = int(value), int(value) + (0 if value == value.to_integral_value() else 1)
     if low == high:
         return names.get(low, format_position(value))
-    return f"between {names.get(low, low)} and {names.get(high, high)}"
+    return gettext("between %(low)s and %(high)s") % {"low": names.get(low, low),
+                                                       "high": names.get(high, high)}
 
 
 @dataclass
@@ -199,7 +202,7 @@ class AreaResult:
 
 def _label(value: Decimal | None, rungs: list[Rung]) -> str:
     if value is None:
-        return "No answers"
+        return gettext("No answers")
     return f"{format_position(value)} ({describe_position(value, rungs)})"
 
 

@@ -6,10 +6,13 @@ from django.db.models import Count
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coprod import reports
@@ -50,6 +53,8 @@ from .results import round_results
 from .results import trend
 from .rules import can_enter_for
 from .tables import ActionTable
+from .tables import AreaTable
+from .tables import LadderTable
 from .tables import RoundTable
 
 
@@ -84,7 +89,7 @@ def get_respondent_for_staff(request: HttpRequest, round_pk: int, pk: int) -> Re
         round_id=round_pk, pk=pk,
     )
     if not can_enter_for(respondent, request.user):
-        raise Http404("You cannot answer for this person.")
+        raise Http404(_("You cannot answer for this person."))
     return respondent
 
 
@@ -107,26 +112,45 @@ def round_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _round_form(request: HttpRequest, round_: Round | None) -> tuple[RoundForm, bool]:
+    """The round form as posted; for "Add this partner", the form again with that partner on
+    the list (nothing saved). Answers the form and whether it was only for adding."""
+    adding = request.method == "POST" and "add" in request.POST
+    form = RoundForm(request.POST or None, round=round_, adding=adding)
+    if adding and form.is_valid():
+        added = form.cleaned_data["partners"][-1]
+        form = form.with_added_partner()
+        messages.info(request, _("%(name)s is on the list. The round is not saved until you save it.")
+                      % {"name": added.full_name})
+    return form, adding
+
+
 @staff_required
 def round_create(request: HttpRequest) -> HttpResponse:
-    form = RoundForm(request.POST or None)
+    form, adding = _round_form(request, None)
+    context = {"title": _("New assessment round")}
+    if adding:
+        return render(request, "ladder/round_form.html", {"form": form, **context})
     return form_page(request, form, lambda data: services.round_create(**data, by=request.user),
-                     success="Round saved as a draft. Check it, then open it for answers.",
+                     success=_("Round saved as a draft. Check it, then open it for answers."),
                      done=lambda round_: redirect("ladder:round_detail", pk=round_.pk),
-                     template="ladder/round_form.html", context={"title": "New assessment round"})
+                     template="ladder/round_form.html", context=context)
 
 
 @staff_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     if round_.status == Round.Status.CLOSED:
-        return turn_away(request, "This round has closed and can no longer be changed.",
+        return turn_away(request, _("This round has closed and can no longer be changed."),
                          "ladder:round_detail", pk=round_.pk, level=messages.INFO)
-    form = RoundForm(request.POST or None, round=round_)
+    form, adding = _round_form(request, round_)
+    context = {"round": round_, "title": _("Change %(round)s") % {"round": round_.title}}
+    if adding:
+        return render(request, "ladder/round_form.html", {"form": form, **context})
     return form_page(request, form, lambda data: services.round_update(round=round_, **data, by=request.user),
-                     success="Round updated.", done=lambda _: redirect("ladder:round_detail", pk=round_.pk),
-                     template="ladder/round_form.html",
-                     context={"round": round_, "title": f"Change {round_.title}"})
+                     success=_("Round updated."),
+                     done=lambda _round: redirect("ladder:round_detail", pk=round_.pk),
+                     template="ladder/round_form.html", context=context)
 
 
 @staff_required
@@ -147,7 +171,7 @@ round_open = button(
     get_round_for_user,
     lambda request, round_: services.round_open(round=round_, by=request.user,
                                                 site_url=request.build_absolute_uri("/")),
-    lambda round_: "The round is open. Invitations have been e-mailed to those we can e-mail.",
+    lambda round_: _("The round is open. Invitations have been e-mailed to those we can e-mail."),
     "ladder:round_detail")
 
 
@@ -156,7 +180,7 @@ round_open = button(
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     if act(request, lambda: services.round_close(round=round_, by=request.user),
-           "The round is closed and its results are published."):
+           _("The round is closed and its results are published.")):
         return redirect("ladder:results", pk=round_.pk)
     return redirect("ladder:round_detail", pk=round_.pk)
 
@@ -169,9 +193,9 @@ def _answer_step(request: HttpRequest, respondent: Respondent, step: int, *, bas
     round_ = respondent.round
     areas = round_.ordered_areas()
     if not 1 <= step <= len(areas):
-        raise Http404("There is no such area in this round.")
+        raise Http404(_("There is no such area in this round."))
     if not round_.accepts_answers:
-        return turn_away(request, "This round is not taking answers now.", done_url, level=messages.INFO)
+        return turn_away(request, _("This round is not taking answers now."), done_url, level=messages.INFO)
     area = areas[step - 1]
     rungs = round_.ladder.rungs.all()
     existing = Response.objects.filter(respondent=respondent, area=area).first()
@@ -187,8 +211,8 @@ def _answer_step(request: HttpRequest, respondent: Respondent, step: int, *, bas
             respondent=respondent, area=area, by=request.user, **data))
         if done is not None:
             if step == len(areas):
-                messages.success(request, "Thank you. Your answers are saved. You can change them until "
-                                          f"{round_.closes_on:%-d %B %Y}.")
+                messages.success(request, _("Thank you. Your answers are saved. You can change them until "
+                                            "%(date)s.") % {"date": date_format(round_.closes_on, "j F Y")})
             return redirect(next_url)
     return render(request, "ladder/answer.html", {
         "base_template": base_template, "round": round_, "respondent": respondent, "area": area,
@@ -268,7 +292,7 @@ def respond(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 def my_results(request: HttpRequest, pk: int) -> HttpResponse:
     round_, respondent = get_round_for_partner(request, pk)
     if not round_.is_published:
-        raise Http404("The results are published when the round closes.")
+        raise Http404(_("The results are published when the round closes."))
     results = _with_charts(round_results(round_, comments_per_area=COMMENTS_SHOWN))
     return render(request, "ladder/my_results.html", {"round": round_, "results": results})
 
@@ -299,7 +323,8 @@ def round_report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     # While the round is open its results are for staff only, and so is a PDF of them.
     report = reports.report_request(
-        kind=Report.Kind.LADDER_ROUND, title=f"Ladder of co-production: {round_.title}", by=request.user,
+        kind=Report.Kind.LADDER_ROUND, by=request.user,
+        title=_("Ladder of co-production: %(round)s") % {"round": round_.title},
         params={"round": round_.pk}, staff_only=not round_.is_published,
     )
     return redirect("coprod:report_detail", pk=report.pk)
@@ -319,7 +344,7 @@ def trend_view(request: HttpRequest) -> HttpResponse:
     return render(request, "ladder/trend.html", {
         "base_template": _base(request), "form": form, "rounds": rounds, "series": series, "ladder": ladder,
         "rungs": rungs,
-        "scope": service.name if service else "Whole organisation",
+        "scope": service.name if service else _("Whole organisation"),
     })
 
 
@@ -354,10 +379,10 @@ def action_create(request: HttpRequest) -> HttpResponse:
     form = ActionForm(request.POST or None, initial=initial)
     return form_page(request, form, lambda data: services.action_create(
                          **data, source=source, by=request.user),
-                     success="Action added to the plan.", done=lambda action: redirect(
+                     success=_("Action added to the plan."), done=lambda action: redirect(
                          reverse("ladder:results", args=[action.round_id]) + f"#area-{action.area_id}"
                          if action.round_id else reverse("ladder:action_list")),
-                     template="ladder/action_form.html", context={"source": source, "title": "New action"})
+                     template="ladder/action_form.html", context={"source": source, "title": _("New action")})
 
 
 @staff_required
@@ -366,8 +391,9 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None, action=action)
     return form_page(request, form, lambda data: services.action_update(
                          action=action, **data, by=request.user),
-                     success="Action updated.", done="ladder:action_list", template="ladder/action_form.html",
-                     context={"action": action, "title": "Change an action"})
+                     success=_("Action updated."), done="ladder:action_list",
+                     template="ladder/action_form.html",
+                     context={"action": action, "title": _("Change an action")})
 
 
 # --- Ladders and areas (staff) ---
@@ -375,9 +401,13 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def ladder_list(request: HttpRequest) -> HttpResponse:
-    ladders = Ladder.objects.annotate(rung_count=Count("rungs", distinct=True),
-                                      round_count=Count("rounds", distinct=True))
-    return render(request, "ladder/ladder_list.html", {"ladders": ladders})
+    ladders = Ladder.objects.annotate(
+        rung_count=Count("rungs", distinct=True), round_count=Count("rounds", distinct=True),
+    ).order_by("-is_current", "name")
+    table = LadderTable(ladders, csrf_token=get_token(request))
+    if download := table_response(request, table, filename="ladders"):
+        return download
+    return render(request, "ladder/ladder_list.html", {"table": table, "page_obj": table.page})
 
 
 def _get_ladder(pk: int) -> Ladder:
@@ -403,7 +433,7 @@ def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if formset.is_valid() and submit(request, form, lambda data: services.ladder_update(
             ladder=ladder, name=data["name"], description=data["description"],
             rungs={f.cleaned_data["rung"]: f.cleaned_data for f in formset}, by=request.user)):
-        messages.success(request, "Ladder saved.")
+        messages.success(request, _("Ladder saved."))
         return redirect("ladder:ladder_detail", pk=ladder.pk)
     return render(request, "ladder/ladder_form.html", {
         "ladder": ladder, "form": form, "formset": formset, "rung_forms": zip(rungs, formset, strict=False),
@@ -413,13 +443,17 @@ def ladder_edit(request: HttpRequest, pk: int) -> HttpResponse:
 ladder_make_current = button(
     lambda request, pk: _get_ladder(pk),
     lambda request, ladder: services.ladder_make_current(ladder=ladder, by=request.user),
-    lambda ladder: f"New rounds will use {ladder.name}.", lambda ladder: reverse("ladder:ladder_list"))
+    lambda ladder: _("New rounds will use %(ladder)s.") % {"ladder": ladder.name},
+    lambda ladder: reverse("ladder:ladder_list"))
 
 
 @staff_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    areas = Area.objects.annotate(round_count=Count("rounds", distinct=True))
-    return render(request, "ladder/area_list.html", {"areas": areas})
+    areas = Area.objects.annotate(round_count=Count("rounds", distinct=True)).order_by("order", "name")
+    table = AreaTable(areas)
+    if download := table_response(request, table, filename="ladder-areas"):
+        return download
+    return render(request, "ladder/area_list.html", {"table": table, "page_obj": table.page})
 
 
 @staff_required
@@ -430,6 +464,7 @@ def area_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return form_page(request, form, lambda data: (
         services.area_create(**data, by=request.user) if area is None
         else services.area_update(area=area, **data, by=request.user)),
-        success="Area added." if area is None else "Area saved.", done="ladder:area_list",
+        success=_("Area added.") if area is None else _("Area saved."), done="ladder:area_list",
         template="ladder/area_form.html",
-        context={"area": area, "title": f"Change {area.name}" if area else "New co-production area"})
+        context={"area": area, "title": _("Change %(area)s") % {"area": area.name} if area
+                 else _("New co-production area")})

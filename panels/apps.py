@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PanelsConfig(AppConfig):
     name = "panels"
-    verbose_name = "Panels and decisions"
+    verbose_name = _("Panels and decisions")
 
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py)

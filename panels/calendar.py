@@ -1,8 +1,12 @@
-"""Calendar files (.ics) for meetings, so people can add them to their own calendar."""
+"""Calendar files (.ics) for meetings, so people can add them to their own calendar. The
+texts are in the active language: whoever sends one renders it inside the recipient's
+language (`coprod.i18n.in_language`)."""
 
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from icalendar import Alarm
 from icalendar import Calendar
 from icalendar import Event
@@ -14,14 +18,21 @@ from .models import Meeting
 
 PRODUCT_ID = "-//coprod//Panel meetings//EN"
 ALARM_BEFORE = timedelta(days=1)
+# The first line of the description, one whole sentence per format.
+MEETING_KINDS = {
+    Meeting.Format.IN_PERSON: gettext_lazy("%(panel)s: in person meeting."),
+    Meeting.Format.ONLINE: gettext_lazy("%(panel)s: online meeting."),
+    Meeting.Format.HYBRID: gettext_lazy("%(panel)s: hybrid (in person and online) meeting."),
+}
 
 
 def meeting_location(meeting: Meeting) -> str:
     if meeting.format == Meeting.Format.ONLINE:
-        return "Online"
+        return _("Online")
     venue = ", ".join(line.strip() for line in meeting.venue.splitlines() if line.strip())
     if meeting.format == Meeting.Format.HYBRID:
-        return f"{venue} (or online)"
+        # Translators: where a hybrid meeting is: its venue, or online.
+        return _("%(venue)s (or online)") % {"venue": venue}
     return venue
 
 
@@ -45,20 +56,20 @@ def meeting_calendar(meeting: Meeting, *, sequence: int = 0, host: str = "coprod
     location = meeting_location(meeting)
     if location:
         event.add("location", location)
-    description = [f"{meeting.panel.name}: {meeting.get_format_display().lower()} meeting."]
+    description = [MEETING_KINDS[meeting.format] % {"panel": meeting.panel.name}]
     if meeting.access_information:
-        description.append(f"Access: {welsh_plain(meeting, 'access_information')}")
+        description.append(_("Access: %(access)s") % {"access": welsh_plain(meeting, "access_information")})
     if meeting.format != Meeting.Format.IN_PERSON and meeting.online_joining:
-        description.append(f"How to join online: {meeting.online_joining}")
+        description.append(_("How to join online: %(joining)s") % {"joining": meeting.online_joining})
     if meeting.agenda:
-        description.append(f"Agenda:\n{meeting.agenda}")
+        description.append(_("Agenda:\n%(agenda)s") % {"agenda": meeting.agenda})
     event.add("description", "\n\n".join(description))
     event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
     if meeting.status != Meeting.Status.CANCELLED:
         # The calendar on their own phone or computer reminds them too: the day before.
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Tomorrow: {title}")
+        alarm.add("description", _("Tomorrow: %(title)s") % {"title": title})
         alarm.add("trigger", -ALARM_BEFORE)
         event.add_component(alarm)
     calendar.add_component(event)

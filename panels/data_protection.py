@@ -11,6 +11,7 @@ from django.db.models import DecimalField
 from django.db.models import F
 from django.db.models import Value
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from coprod import registry
 
@@ -43,17 +44,18 @@ def export_panels_and_meetings(partner) -> tuple[str, dict]:
         F("meeting__starts_at"), Value(None, output_field=when), F("hours"),
     )
     rows = sorted(memberships.union(lines, all=True), key=lambda row: (row[0], row[4]))
-    roles, statuses = dict(Membership.Role.choices), dict(Attendance.Status.choices)
-    return "Panels and meetings", {
+    roles = {value: str(label) for value, label in Membership.Role.choices}
+    statuses = {value: str(label) for value, label in Attendance.Status.choices}
+    return _("Panels and meetings"), {
         "panels": [
             {"panel": panel, "role": roles.get(role, role), "joined_on": _date(joined),
              "left_on": _date(left)}
-            for kind, panel, _, role, joined, left, _ in rows if kind == "panel"
+            for kind, panel, _title, role, joined, left, _hours in rows if kind == "panel"
         ],
         "meetings": [
             {"meeting": title, "panel": panel, "starts_at": starts_at,
              "what_was_recorded": statuses.get(status, status), "hours": hours}
-            for kind, panel, title, status, starts_at, _, hours in rows if kind == "meeting"
+            for kind, panel, title, status, starts_at, _left, hours in rows if kind == "meeting"
         ],
     }
 
@@ -66,7 +68,8 @@ def export_panels_and_meetings(partner) -> tuple[str, dict]:
 def export_points_and_recruitment(partner) -> tuple[str, dict]:
     """The points they made on proposals with our answers, and the recruitment stages they
     took part in. Two queries however much is held."""
-    outcomes, kinds = dict(FeedbackResponse.Outcome.choices), dict(RecruitmentStage.Kind.choices)
+    outcomes = {value: str(label) for value, label in FeedbackResponse.Outcome.choices}
+    kinds = {value: str(label) for value, label in RecruitmentStage.Kind.choices}
     points = (FeedbackPoint.objects.filter(raised_by=partner).select_related("proposal", "response")
               .order_by("recorded_at", "pk"))
     stages = (StageParticipant.objects.filter(partner=partner).select_related("stage__round")
@@ -79,7 +82,7 @@ def export_points_and_recruitment(partner) -> tuple[str, dict]:
         return {"our_answer": outcomes[response.outcome], "what_we_did": response.response,
                 "why": response.reason or None, "by_when": response.due_on}
 
-    return "What you said and what we did; recruitment", {
+    return _("What you said and what we did; recruitment"), {
         "points_you_made": [
             {"proposal": point.proposal.title, "you_said": point.text,
              "recorded_on": point.recorded_at.date(), **answer(point)}

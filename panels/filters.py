@@ -3,6 +3,7 @@ its own block."""
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from coprod.forms import DateRangeFilterForm
 from coprod.models import Rung
@@ -18,11 +19,13 @@ from .models import Panel
 
 
 class PanelFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
-    kind = django_filters.ChoiceFilter(choices=Panel.Kind.choices, empty_label="Any kind", label="Kind")
-    status = django_filters.ChoiceFilter(choices=Panel.Status.choices, empty_label="Any status")
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
+    kind = django_filters.ChoiceFilter(choices=Panel.Kind.choices, empty_label=_("Any kind"), label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=Panel.Status.choices, empty_label=_("Any status"),
+                                         label=_("Status"))
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.only("pk", "name"),
-                                               empty_label="Any service", label="Service", widget=NameSelect)
+                                               empty_label=_("Any service"), label=_("Service"),
+                                               widget=NameSelect)
 
     class Meta:
         model = Panel
@@ -39,18 +42,21 @@ class MeetingFilterForm(DateRangeFilterForm):
 
 class MeetingFilter(django_filters.FilterSet):
     panel = django_filters.ModelChoiceFilter(queryset=Panel.objects.only("pk", "name"),
-                                             empty_label="Any panel", label="Panel", widget=NameSelect)
+                                             empty_label=_("Any panel"), label=_("Panel"), widget=NameSelect)
     service = django_filters.ModelChoiceFilter(field_name="panel__service",
                                                queryset=Service.objects.only("pk", "name"),
-                                               empty_label="Any service", label="Service", widget=NameSelect)
-    format = django_filters.ChoiceFilter(choices=Meeting.Format.choices, empty_label="Any format")
-    status = django_filters.ChoiceFilter(choices=Meeting.Status.choices, empty_label="Scheduled or cancelled",
-                                         label="Status")
+                                               empty_label=_("Any service"), label=_("Service"),
+                                               widget=NameSelect)
+    format = django_filters.ChoiceFilter(choices=Meeting.Format.choices, empty_label=_("Any format"),
+                                         label=_("Format"))
+    status = django_filters.ChoiceFilter(choices=Meeting.Status.choices,
+                                         empty_label=_("Scheduled or cancelled"),
+                                         label=_("Status"))
     starts_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte",
-                                            label="On or after",
+                                            label=_("On or after"),
                                             widget=forms.DateInput(attrs={"type": "date"}))
     starts_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte",
-                                          label="On or before",
+                                          label=_("On or before"),
                                           widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
@@ -70,28 +76,31 @@ class DecisionFilter(django_filters.FilterSet):
     """The decision log's filters: service, ladder rung, panel and period (from, to)."""
 
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.only("pk", "name"),
-                                               empty_label="Any service", label="Service", widget=NameSelect)
+                                               empty_label=_("Any service"), label=_("Service"),
+                                               widget=NameSelect)
     rung = django_filters.ModelChoiceFilter(queryset=Rung.objects.filter(ladder__is_current=True),
-                                            empty_label="Any rung", label="Ladder rung")
+                                            empty_label=_("Any rung"), label=_("Ladder rung"))
     panel = django_filters.ModelChoiceFilter(field_name="shaped_by_panel",
                                              queryset=Panel.objects.only("pk", "name"),
-                                             empty_label="Any panel", label="Shaped by panel",
+                                             empty_label=_("Any panel"), label=_("Shaped by panel"),
                                              widget=NameSelect)
-    decided_from = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte", label="Decided from",
+    decided_from = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte",
+                                             label=_("Decided from"),
                                              widget=forms.DateInput(attrs={"type": "date"}))
-    decided_to = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte", label="Decided up to",
+    decided_to = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte",
+                                           label=_("Decided up to"),
                                            widget=forms.DateInput(attrs={"type": "date"}))
     shaped = django_filters.ChoiceFilter(
-        method="filter_shaped", label="Lived experience",
-        choices=[("yes", "Shaped by lived experience"), ("no", "Not shaped by a panel or proposal")],
-        empty_label="Any decision",
+        method="filter_shaped", label=_("Lived experience"),
+        choices=[("yes", _("Shaped by lived experience")), ("no", _("Not shaped by a panel or proposal"))],
+        empty_label=_("Any decision"),
     )
     implementation = django_filters.ChoiceFilter(choices=Decision.Implementation.choices,
-                                                 empty_label="Any status", label="Implementation")
+                                                 empty_label=_("Any status"), label=_("Implementation"))
     archived = django_filters.ChoiceFilter(
-        method="filter_archived", label="Archived decisions",
-        choices=[("include", "Show archived decisions too"), ("only", "Only archived decisions")],
-        empty_label="Hide archived decisions",
+        method="filter_archived", label=_("Archived decisions"),
+        choices=[("include", _("Show archived decisions too")), ("only", _("Only archived decisions"))],
+        empty_label=_("Hide archived decisions"),
     )
 
     class Meta:
@@ -128,13 +137,13 @@ class FeedbackLogFilter(django_filters.FilterSet):
     """The "you said, we did" log's filters: when the point was answered, and the service."""
 
     service = django_filters.ModelChoiceFilter(field_name="proposal__panel__service",
-                                               queryset=Service.objects.all(), empty_label="Any service",
-                                               label="Service")
+                                               queryset=Service.objects.all(), empty_label=_("Any service"),
+                                               label=_("Service"))
     answered_from = django_filters.DateFilter(
-        field_name="response__responded_at", lookup_expr="date__gte", label="Answered from",
+        field_name="response__responded_at", lookup_expr="date__gte", label=_("Answered from"),
         widget=forms.DateInput(attrs={"type": "date"}))
     answered_to = django_filters.DateFilter(
-        field_name="response__responded_at", lookup_expr="date__lte", label="Answered up to",
+        field_name="response__responded_at", lookup_expr="date__lte", label=_("Answered up to"),
         widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:

@@ -6,6 +6,9 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coprod import bounds
@@ -50,13 +53,16 @@ class PanelForm(forms.ModelForm):
         model = Panel
         fields = ["name", "kind", "purpose", "purpose_cy", "terms_of_reference", "area", "service",
                   "starts_on", "ends_on", "status"]
-        labels = {"kind": "Kind of panel", "area": "Co-production area", "starts_on": "Starts on",
-                  "ends_on": "Ends on"}
+        labels = {"name": _("Name"), "kind": _("Kind of panel"), "purpose": _("Purpose"),
+                  "terms_of_reference": _("Terms of reference"), "area": _("Co-production area"),
+                  "service": _("Service"), "starts_on": _("Starts on"), "ends_on": _("Ends on"),
+                  "status": _("Status")}
         help_texts = {
-            "terms_of_reference": "What the panel may decide or advise on, how often it meets, how members "
-                                  "are paid back.",
-            "ends_on": "Leave empty for a standing panel. A time-limited panel closes itself the day after.",
-            "status": "A planned panel is being set up; closed panels keep their history.",
+            "terms_of_reference": _("What the panel may decide or advise on, how often it meets, how members "
+                                    "are paid back."),
+            "ends_on": _("Leave empty for a standing panel. A time-limited panel closes itself the day "
+                         "after."),
+            "status": _("A planned panel is being set up; closed panels keep their history."),
         }
         widgets = {
             **text_boxes(purpose=2, purpose_cy=2, terms_of_reference=6),
@@ -73,7 +79,7 @@ class PanelForm(forms.ModelForm):
         data = super().clean()
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "The end date must be on or after the start date.")
+            self.add_error("ends_on", gettext("The end date must be on or after the start date."))
         return data
 
 
@@ -90,12 +96,12 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class MembershipForm(forms.Form):
-    partner = PartnerField(scope="current", required=False, label="A partner")
+    partner = PartnerField(scope="current", required=False, label=_("A partner"))
     user = StaffChoiceField(queryset=get_user_model().objects.none(), required=False,
-                            label="Or a member of staff", empty_label="Choose a member of staff")
+                            label=_("Or a member of staff"), empty_label=_("Choose a member of staff"))
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
-                             label="Role on the panel")
-    joined_on = DateField(widget=DATE, initial=timezone.localdate, label="Joined on",
+                             label=_("Role on the panel"))
+    joined_on = DateField(widget=DATE, initial=timezone.localdate, label=_("Joined on"),
                                 validators=[bounds.MEMBERSHIP_JOINED])
 
     def __init__(self, *args, **kwargs):
@@ -106,12 +112,13 @@ class MembershipForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and bool(data.get("partner")) == bool(data.get("user")):
-            raise forms.ValidationError("Choose either a partner or a member of staff: one at a time.")
+            raise forms.ValidationError(
+                gettext("Choose either a partner or a member of staff: one at a time."))
         return data
 
 
 class MembershipEndForm(forms.Form):
-    left_on = DateField(widget=DATE, initial=timezone.localdate, label="Left on",
+    left_on = DateField(widget=DATE, initial=timezone.localdate, label=_("Left on"),
                               validators=[bounds.MEMBERSHIP_LEFT])
 
 
@@ -119,23 +126,25 @@ class MeetingForm(forms.Form):
     """A meeting's details. Date and times are separate fields (easy to type on any
     device); `clean()` turns them into `starts_at` and `ends_at`."""
 
-    title = forms.CharField(max_length=150, help_text="For example: “Review of the housing advice leaflet”.")
+    title = forms.CharField(label=_("Title"), max_length=150,
+                            help_text=_("For example: “Review of the housing advice leaflet”."))
     title_cy = welsh_form_field(_("Welsh version of the title (optional)"), max_length=150)
-    date = DateField(widget=DATE, help_text="From a year ago to two years ahead.")
-    starts = forms.TimeField(widget=TIME, label="Starts at")
-    ends = forms.TimeField(widget=TIME, label="Ends at")
-    format = forms.ChoiceField(choices=Meeting.Format.choices, widget=forms.RadioSelect,
+    date = DateField(label=_("Date"), widget=DATE, help_text=_("From a year ago to two years ahead."))
+    starts = forms.TimeField(widget=TIME, label=_("Starts at"))
+    ends = forms.TimeField(widget=TIME, label=_("Ends at"))
+    format = forms.ChoiceField(label=_("Format"), choices=Meeting.Format.choices, widget=forms.RadioSelect,
                                initial=Meeting.Format.IN_PERSON)
-    venue = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                            help_text="Address and room. Needed unless the meeting is online only.")
+    venue = forms.CharField(label=_("Venue"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                            help_text=_("Address and room. Needed unless the meeting is online only."))
     access_information = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Access information",
-        help_text="Step-free route, hearing loop, quiet room, nearest accessible toilet, parking.",
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Access information"),
+        help_text=_("Step-free route, hearing loop, quiet room, nearest accessible toilet, parking."),
     )
     access_information_cy = welsh_form_field(_("Welsh version of the access information (optional)"))
     online_joining = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                     label="How to join online", help_text="Link, meeting ID, phone dial-in.")
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+                                     label=_("How to join online"),
+                                     help_text=_("Link, meeting ID, phone dial-in."))
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
     FIELDS = ["title", "title_cy", "format", "venue", "access_information", "access_information_cy",
               "online_joining", "agenda"]
@@ -156,7 +165,7 @@ class MeetingForm(forms.Form):
                 self.add_error("date", message)
         if date and starts and ends and "date" not in self.errors:
             if ends <= starts:
-                self.add_error("ends", "The meeting must end after it starts.")
+                self.add_error("ends", gettext("The meeting must end after it starts."))
             else:
                 data["starts_at"] = timezone.make_aware(datetime.datetime.combine(date, starts))
                 data["ends_at"] = timezone.make_aware(datetime.datetime.combine(date, ends))
@@ -169,16 +178,18 @@ class MeetingForm(forms.Form):
 
 
 class MeetingEditForm(MeetingForm):
-    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), required=False,
-                              help_text="Who said what, what was agreed, and who will do what by when.")
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 10}), required=False,
+                              help_text=_("Who said what, what was agreed, and who will do what by when."))
 
     FIELDS = MeetingForm.FIELDS + ["minutes"]
 
 
 class PaperForm(forms.Form):
-    title = forms.CharField(max_length=150, required=False,
-                            help_text="Leave empty to use the file's name.")
-    file = forms.FileField(help_text=f"A {PAPER_TYPES_TEXT}, at most 10 MB. Members can download it.")
+    title = forms.CharField(label=_("Title"), max_length=150, required=False,
+                            help_text=_("Leave empty to use the file's name."))
+    file = forms.FileField(label=_("File"),
+                           help_text=format_lazy(_("A {types}, at most 10 MB. Members can download it."),
+                                                 types=PAPER_TYPES_TEXT))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,9 +197,9 @@ class PaperForm(forms.Form):
 
 
 MeetingNotHeldForm = reason_form(
-    "Why did it not take place?", max_length=300,
-    help_text="For the record, for example “The venue was closed and we could not reach everyone "
-              "in time”.",
+    _("Why did it not take place?"), max_length=300,
+    help_text=_("For the record, for example “The venue was closed and we could not reach everyone "
+              "in time”."),
 )
 
 
@@ -199,7 +210,7 @@ class RegisterLineForm(forms.Form):
     status = forms.ChoiceField(choices=Attendance.Status.choices,
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     hours = forms.DecimalField(
-        required=False, min_value=0, max_value=24, decimal_places=2, max_digits=5,
+        label=_("Hours"), required=False, min_value=0, max_value=24, decimal_places=2, max_digits=5,
         widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal",
                                         "class": "form-control form-control-sm hours-input"}),
     )
@@ -211,8 +222,8 @@ class RegisterLineForm(forms.Form):
             self.person = people.get(int(line), "")
         except (TypeError, ValueError):
             self.person = ""
-        self.fields["status"].label = f"What happened: {self.person}"
-        self.fields["hours"].label = f"Hours: {self.person}"
+        self.fields["status"].label = gettext("What happened: %(person)s") % {"person": self.person}
+        self.fields["hours"].label = gettext("Hours: %(person)s") % {"person": self.person}
 
 
 RegisterFormSet = forms.formset_factory(RegisterLineForm, extra=0, max_num=1000, validate_max=True)
@@ -231,19 +242,19 @@ def _staff_members():
 
 
 class ProposalForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="What the proposal is and what it would change, in plain words.")
-    document = forms.FileField(required=False, label="The draft document",
-                               help_text=f"Optional. A {PAPER_TYPES_TEXT}, at most 10 MB. Panel members "
-                                         "can download it.")
-    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), label="Challenge panel",
-                                   empty_label="Choose a challenge panel")
-    owner = StaffChoiceField(queryset=get_user_model().objects.none(), label="Owner",
-                             help_text="The staff member who answers for the response to each point.")
-    response_deadline = DateField(widget=DATE, label="We will answer every point by",
-                                        help_text="The panel is told this date. It cannot be in the past, "
-                                                  "nor more than a year ahead.")
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("What the proposal is and what it would change, in plain words."))
+    document = forms.FileField(required=False, label=_("The draft document"),
+                               help_text=format_lazy(_("Optional. A {types}, at most 10 MB. Panel members "
+                                                       "can download it."), types=PAPER_TYPES_TEXT))
+    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), label=_("Challenge panel"),
+                                   empty_label=_("Choose a challenge panel"))
+    owner = StaffChoiceField(queryset=get_user_model().objects.none(), label=_("Owner"),
+                             help_text=_("The staff member who answers for the response to each point."))
+    response_deadline = DateField(widget=DATE, label=_("We will answer every point by"),
+                                        help_text=_("The panel is told this date. It cannot be in the past, "
+                                                  "nor more than a year ahead."))
 
     def __init__(self, *args, proposal: Proposal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -251,13 +262,15 @@ class ProposalForm(forms.Form):
         if proposal is not None:
             panels = panels | Panel.objects.filter(pk=proposal.panel_id)
             if proposal.document:
-                self.fields["document"].label = "Replace the draft document"
-                self.fields["document"].help_text = (
-                    f"Leave empty to keep “{proposal.document.name.rsplit('/', 1)[-1]}”. "
-                    + self.fields["document"].help_text.removeprefix("Optional. "))
+                self.fields["document"].label = gettext("Replace the draft document")
+                self.fields["document"].help_text = gettext(
+                    "Leave empty to keep “%(name)s”. A %(types)s, at most 10 MB. Panel members can "
+                    "download it."
+                ) % {"name": proposal.document.name.rsplit("/", 1)[-1], "types": PAPER_TYPES_TEXT}
             if proposal.status != Proposal.Status.DRAFT:
                 self.fields["panel"].disabled = True
-                self.fields["panel"].help_text = "The proposal has gone to this panel, so it stays with it."
+                self.fields["panel"].help_text = gettext(
+                    "The proposal has gone to this panel, so it stays with it.")
         self.fields["panel"].queryset = panels.distinct().order_by("name")
         self.fields["owner"].queryset = _staff_members()
         self.fields["document"].widget.attrs["accept"] = ",".join(PAPER_TYPES)
@@ -277,9 +290,9 @@ class FeedbackPointForm(forms.Form):
     """Staff recording a point the panel made."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
-                           label="The point the panel made")
-    raised_by = PartnerChoiceField(queryset=Partner.objects.none(), required=False, label="Made by",
-                                   empty_label="The panel as a whole (or a staff member)")
+                           label=_("The point the panel made"))
+    raised_by = PartnerChoiceField(queryset=Partner.objects.none(), required=False, label=_("Made by"),
+                                   empty_label=_("The panel as a whole (or a staff member)"))
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         super().__init__(*args, **kwargs)
@@ -293,20 +306,20 @@ class MyPointForm(forms.Form):
     """A partner adding their own point, in plain English."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
-                           label="What would you like to say about this proposal?",
-                           help_text="Say what you think should change, and why if you can. "
-                                     "We will answer every point.")
+                           label=_("What would you like to say about this proposal?"),
+                           help_text=_("Say what you think should change, and why if you can. "
+                                     "We will answer every point."))
 
 
 class FeedbackResponseForm(forms.Form):
     outcome = forms.ChoiceField(choices=FeedbackResponse.Outcome.choices, widget=forms.RadioSelect,
-                                label="Our answer")
-    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What we did, or will do",
-                               help_text="Written for the panel member to read: plain words, no jargon.")
+                                label=_("Our answer"))
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What we did, or will do"),
+                               help_text=_("Written for the panel member to read: plain words, no jargon."))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                             label="Why (needed if declined or partly accepted)")
-    due_on = DateField(widget=DATE, required=False, label="When the change will be made",
-                             help_text="Optional.", validators=[bounds.CHANGE_DUE])
+                             label=_("Why (needed if declined or partly accepted)"))
+    due_on = DateField(widget=DATE, required=False, label=_("When the change will be made"),
+                             help_text=_("Optional."), validators=[bounds.CHANGE_DUE])
 
     @staticmethod
     def initial_for(point: FeedbackPoint) -> dict:
@@ -317,30 +330,32 @@ class FeedbackResponseForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                  help_text="What was decided.")
-    decided_on = DateField(widget=DATE, label="Decided on", validators=[bounds.DECISION])
-    decided_by = forms.ChoiceField(choices=Decision.DecidedBy.choices, label="Decided by")
-    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
-                                     empty_label="The whole organisation")
-    rung = forms.ModelChoiceField(queryset=Rung.objects.none(), required=False, label="Ladder rung reached",
-                           empty_label="Not placed on the ladder")
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}),
+                                  required=False,
+                                  help_text=_("What was decided."))
+    decided_on = DateField(widget=DATE, label=_("Decided on"), validators=[bounds.DECISION])
+    decided_by = forms.ChoiceField(choices=Decision.DecidedBy.choices, label=_("Decided by"))
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False, label=_("Service"),
+                                     empty_label=_("The whole organisation"))
+    rung = forms.ModelChoiceField(queryset=Rung.objects.none(), required=False,
+                                  label=_("Ladder rung reached"), empty_label=_("Not placed on the ladder"))
     shaped_by_panel = forms.ModelChoiceField(queryset=Panel.objects.all(), required=False,
-                                             label="Shaped by panel", empty_label="No panel")
+                                             label=_("Shaped by panel"), empty_label=_("No panel"))
     shaped_by_proposal = forms.ModelChoiceField(queryset=Proposal.objects.none(), required=False,
-                                                label="Shaped by proposal", empty_label="No proposal",
-                                                help_text="A proposal put to a challenge panel. Its panel "
-                                                          "is filled in for you.")
+                                                label=_("Shaped by proposal"), empty_label=_("No proposal"),
+                                                help_text=_("A proposal put to a challenge panel. Its panel "
+                                                            "is filled in for you."))
     how_shaped = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                 label="How lived experience shaped it",
-                                 help_text="Needed when a panel or proposal shaped it: what changed because "
-                                           "of what partners said.")
+                                 label=_("How lived experience shaped it"),
+                                 help_text=_("Needed when a panel or proposal shaped it: what changed "
+                                             "because of what partners said."))
     implementation = forms.ChoiceField(choices=Decision.Implementation.choices,
-                                       initial=Decision.Implementation.PLANNED, label="Implementation status")
-    is_public = forms.BooleanField(required=False, label="Public",
-                                   help_text="Public decisions may appear in published reports. Internal "
-                                             "ones are seen by staff and trustees only.")
+                                       initial=Decision.Implementation.PLANNED,
+                                       label=_("Implementation status"))
+    is_public = forms.BooleanField(required=False, label=_("Public"),
+                                   help_text=_("Public decisions may appear in published reports. Internal "
+                                             "ones are seen by staff and trustees only."))
 
     def __init__(self, *args, decision: Decision | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -351,7 +366,8 @@ class DecisionForm(forms.Form):
             rungs = rungs | Rung.objects.filter(pk=decision.rung_id)
         self.fields["rung"].queryset = rungs.order_by("ladder", "position")
         if ladder:
-            self.fields["rung"].help_text = f"A rung of the current ladder, {ladder}."
+            self.fields["rung"].help_text = gettext("A rung of the current ladder, %(ladder)s.") % {
+                "ladder": ladder}
         self.fields["shaped_by_proposal"].queryset = (
             Proposal.objects.exclude(status=Proposal.Status.DRAFT).order_by("-created_at"))
 
@@ -363,30 +379,34 @@ class DecisionForm(forms.Form):
 
 
 DecisionArchiveForm = reason_form(
-    "Why is it archived?", max_length=500,
-    help_text="For example “Logged twice: see the decision of 3 May” or “Logged by mistake: this was a "
-              "proposal, not a decision”.",
+    _("Why is it archived?"), max_length=500,
+    help_text=_("For example “Logged twice: see the decision of 3 May” or “Logged by mistake: this was a "
+              "proposal, not a decision”."),
 )
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, meeting: Meeting) -> str:
-        return f"{meeting.panel}: {meeting.title}, {timezone.localtime(meeting.starts_at):%d %b %Y}"
+        day = date_format(timezone.localtime(meeting.starts_at), "d M Y")
+        return f"{meeting.panel}: {meeting.title}, {day}"
 
 
 class StaffTimeForm(forms.Form):
-    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), empty_label="Choose a panel")
-    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, empty_label="No meeting",
-                                 help_text="Optional: a meeting of the same panel the time was for.")
+    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), label=_("Panel"),
+                                   empty_label=_("Choose a panel"))
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label=_("Meeting"),
+                                 empty_label=_("No meeting"),
+                                 help_text=_("Optional: a meeting of the same panel the time was for."))
     category = forms.ChoiceField(choices=StaffTime.Category.choices, widget=forms.RadioSelect,
-                                 label="What the time was spent on")
-    spent_on = DateField(widget=DATE, initial=timezone.localdate, label="Day",
+                                 label=_("What the time was spent on"))
+    spent_on = DateField(widget=DATE, initial=timezone.localdate, label=_("Day"),
                                validators=[bounds.STAFF_TIME])
-    hours = forms.DecimalField(max_digits=5, decimal_places=2,
+    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=2,
                                widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
-                               help_text="For example 1.5 for an hour and a half. At most 24.")
-    note = forms.CharField(max_length=300, required=False, help_text="Optional: what it was, briefly.")
-    user = StaffChoiceField(queryset=get_user_model().objects.none(), label="Whose time",
+                               help_text=_("For example 1.5 for an hour and a half. At most 24."))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("Optional: what it was, briefly."))
+    user = StaffChoiceField(queryset=get_user_model().objects.none(), label=_("Whose time"),
                             empty_label=None)
 
     def __init__(self, *args, **kwargs):
@@ -403,13 +423,14 @@ class PeriodForm(forms.Form):
     """The period a page's totals cover, from the page's query: this quarter unless chosen.
     `shortcuts` are (label, start, end) of this quarter, last quarter and the last 12 months."""
 
-    start = forms.DateField(widget=PICKER, label="From")
-    end = forms.DateField(widget=PICKER, label="To")
+    start = forms.DateField(widget=PICKER, label=_("From"))
+    end = forms.DateField(widget=PICKER, label=_("To"))
 
     def __init__(self, query, *, today: datetime.date):
         this, last = quarter_of(today), previous_quarter(today)
-        self.shortcuts = [("This quarter", this.start, this.end), ("Last quarter", last.start, last.end),
-                          ("Last 12 months", today - datetime.timedelta(days=364), today)]
+        self.shortcuts = [(gettext("This quarter"), this.start, this.end),
+                          (gettext("Last quarter"), last.start, last.end),
+                          (gettext("Last 12 months"), today - datetime.timedelta(days=364), today)]
         chosen = "start" in query or "end" in query
         super().__init__(query if chosen else None, initial={"start": this.start, "end": this.end})
 
@@ -426,18 +447,18 @@ class PeriodForm(forms.Form):
 
 
 class RecruitmentRoundForm(forms.Form):
-    post_title = forms.CharField(max_length=150, label="Post",
-                                 help_text="The job being recruited to, for example “Housing adviser”.")
-    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False,
-                                     empty_label="The whole organisation")
-    opens_on = DateField(widget=DATE, label="Opened on", validators=[bounds.ROUND_OPENS])
-    closes_on = DateField(widget=DATE, label="Closed on", validators=[bounds.ROUND_CLOSES],
-                                help_text="When the appointment was made or the round ended. The round "
-                                          "counts towards the involvement rate from this date.")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    post_title = forms.CharField(max_length=150, label=_("Post"),
+                                 help_text=_("The job being recruited to, for example “Housing adviser”."))
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False, label=_("Service"),
+                                     empty_label=_("The whole organisation"))
+    opens_on = DateField(widget=DATE, label=_("Opened on"), validators=[bounds.ROUND_OPENS])
+    closes_on = DateField(widget=DATE, label=_("Closed on"), validators=[bounds.ROUND_CLOSES],
+                                help_text=_("When the appointment was made or the round ended. The round "
+                                          "counts towards the involvement rate from this date."))
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     stages = forms.MultipleChoiceField(choices=RecruitmentStage.Kind.choices, required=False,
-                                       widget=forms.CheckboxSelectMultiple, label="Stages planned",
-                                       help_text="You can add or cancel stages later.")
+                                       widget=forms.CheckboxSelectMultiple, label=_("Stages planned"),
+                                       help_text=_("You can add or cancel stages later."))
 
     def __init__(self, *args, with_stages: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -447,7 +468,7 @@ class RecruitmentRoundForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
-            self.add_error("closes_on", "The round cannot close before it opens.")
+            self.add_error("closes_on", gettext("The round cannot close before it opens."))
         return data
 
     @staticmethod
@@ -456,15 +477,15 @@ class RecruitmentRoundForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    kind = forms.ChoiceField(choices=RecruitmentStage.Kind.choices, label="Stage")
-    held_on = DateField(widget=DATE, required=False, label="Held on (if known)",
+    kind = forms.ChoiceField(choices=RecruitmentStage.Kind.choices, label=_("Stage"))
+    held_on = DateField(widget=DATE, required=False, label=_("Held on (if known)"),
                               validators=[bounds.STAGE_HELD])
 
 
 class StageParticipantForm(forms.Form):
-    partner = PartnerField(scope="current", required=False, label="A partner")
+    partner = PartnerField(scope="current", required=False, label=_("A partner"))
     user = StaffChoiceField(queryset=get_user_model().objects.none(), required=False,
-                            label="Or a member of staff", empty_label="Choose a member of staff")
+                            label=_("Or a member of staff"), empty_label=_("Choose a member of staff"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -473,14 +494,14 @@ class StageParticipantForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and bool(data.get("partner")) == bool(data.get("user")):
-            raise forms.ValidationError("Choose either a partner or a member of staff "
-                                        "(one person at a time).")
+            raise forms.ValidationError(gettext("Choose either a partner or a member of staff "
+                                                "(one person at a time)."))
         return data
 
 
 class InvolvementTargetForm(forms.Form):
     target = forms.DecimalField(min_value=0, max_value=100, max_digits=5, decimal_places=2,
-                                label="Target (%)",
+                                label=_("Target (%)"),
                                 widget=forms.NumberInput(attrs={"step": "1", "inputmode": "decimal"}),
-                                help_text="The share of recruitment rounds a lived-experience partner "
-                                          "should take part in. Between 0 and 100.")
+                                help_text=_("The share of recruitment rounds a lived-experience partner "
+                                          "should take part in. Between 0 and 100."))

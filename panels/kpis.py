@@ -14,6 +14,8 @@ from django.db.models import Sum
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from coprod.kpis import ZERO
 from coprod.kpis import Dashboard
@@ -60,8 +62,10 @@ def _partners_lines(period: Period, service: Service | None):
 
 def involvement(period: Period, service: Service | None, organisation: Organisation) -> list[Figure]:
     involved, total, rate = RecruitmentRound.objects.involvement(on=period.end, service=service)
-    return [Figure("Recruitment rounds involving partners", rate, "%", href=link("panels:recruitment_list"),
-                   note=f"{involved} of {total} rounds in the 12 months to {period.end:%-d %B %Y}",
+    return [Figure(_("Recruitment rounds involving partners"), rate, "%",
+                   href=link("panels:recruitment_list"),
+                   note=_("%(involved)s of %(total)s rounds in the 12 months to %(day)s") % {
+                       "involved": involved, "total": total, "day": date_format(period.end, "j F Y")},
                    target=organisation.recruitment_involvement_target)]
 
 
@@ -78,12 +82,13 @@ def panels_and_meetings(period: Period, service: Service | None, organisation: O
     held_link = link("panels:meeting_list", when="past", status=Meeting.Status.SCHEDULED,
                       starts_from=period.start, starts_to=period.end, service=service.pk if service else None)
     return [
-        Figure("Panels running", running.count(), href=link("panels:panel_list", status="active")),
-        Figure("Meetings held", held.count(), href=held_link),
-        Figure("Attendance rate", percent(register["attended"], register["expected"]), "%",
-               note=f"{register['attended']} of {register['expected']} invitations to partners",
+        Figure(_("Panels running"), running.count(), href=link("panels:panel_list", status="active")),
+        Figure(_("Meetings held"), held.count(), href=held_link),
+        Figure(_("Attendance rate"), percent(register["attended"], register["expected"]), "%",
+               note=_("%(attended)s of %(expected)s invitations to partners") % {
+                   "attended": register["attended"], "expected": register["expected"]},
                target=organisation.attendance_target, href=held_link),
-        Figure("Partner hours contributed", register["hours"].normalize() + 0, "h", href=held_link),
+        Figure(_("Partner hours contributed"), register["hours"].normalize() + 0, "h", href=held_link),
     ]
 
 
@@ -101,13 +106,15 @@ def decisions(period: Period, service: Service | None, organisation: Organisatio
     log_link = link("panels:decision_list", decided_from=period.start, decided_to=period.end,
                  service=service.pk if service else None)
     return [
-        Figure("Decisions logged", counts["total"], href=log_link, trustees_may_follow=True),
-        Figure("Decisions shaped by lived experience", percent(counts["shaped"], counts["total"]), "%",
-               href=log_link, note=f"{counts['shaped']} of {counts['total']} decisions",
+        Figure(_("Decisions logged"), counts["total"], href=log_link, trustees_may_follow=True),
+        Figure(_("Decisions shaped by lived experience"), percent(counts["shaped"], counts["total"]), "%",
+               href=log_link, note=_("%(shaped)s of %(total)s decisions") % {"shaped": counts["shaped"],
+                                                                             "total": counts["total"]},
                trustees_may_follow=True),
-        Figure("Feedback answered on time", percent(answered["on_time"], answered["total"]), "%",
+        Figure(_("Feedback answered on time"), percent(answered["on_time"], answered["total"]), "%",
                href=link("panels:proposal_list"), target=organisation.feedback_on_time_target,
-               note=f"{answered['on_time']} of {answered['total']} points due in the period"),
+               note=_("%(on_time)s of %(total)s points due in the period") % {
+                   "on_time": answered["on_time"], "total": answered["total"]}),
     ]
 
 
@@ -116,19 +123,19 @@ def staff_time(period: Period, service: Service | None) -> list[tuple[str, Decim
     if service:
         entries = entries.filter(panel__service=service)
     totals = dict(entries.order_by().values_list("category").annotate(hours=Sum("hours")))
-    return [(label, totals.get(value, ZERO)) for value, label in StaffTime.Category.choices]
+    return [(str(label), totals.get(value, ZERO)) for value, label in StaffTime.Category.choices]
 
 
 
 def _contribute(board: Dashboard, period: Period, service: Service | None,
                 organisation: Organisation) -> None:
-    board.sections["Recruitment"] = involvement(period, service, organisation)
+    board.sections[_("Recruitment")] = involvement(period, service, organisation)
 
 
 def _contribute_meetings(board: Dashboard, period: Period, service: Service | None,
                          organisation: Organisation) -> None:
-    board.sections["Panels and meetings"] = panels_and_meetings(period, service, organisation)
-    board.sections["Decisions and feedback"] = decisions(period, service, organisation)
+    board.sections[_("Panels and meetings")] = panels_and_meetings(period, service, organisation)
+    board.sections[_("Decisions and feedback")] = decisions(period, service, organisation)
 
 
 def _contribute_staff_time(board: Dashboard, period: Period, service: Service | None,

@@ -15,6 +15,9 @@ from django.db.models import Subquery
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coprod.keeping import KeptRecord
@@ -83,29 +86,29 @@ class PanelQuerySet(models.QuerySet):
 
 class Panel(models.Model):
     class Kind(models.TextChoices):
-        ADVISORY = "advisory", "Advisory panel"
-        CHALLENGE = "challenge", "Challenge panel"
-        RECRUITMENT = "recruitment", "Recruitment panel"
-        WORKING_GROUP = "working_group", "Working group"
-        FORUM = "forum", "Forum"
+        ADVISORY = "advisory", _("Advisory panel")
+        CHALLENGE = "challenge", _("Challenge panel")
+        RECRUITMENT = "recruitment", _("Recruitment panel")
+        WORKING_GROUP = "working_group", _("Working group")
+        FORUM = "forum", _("Forum")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ACTIVE = "active", "Running"
-        CLOSED = "closed", "Closed"
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("Running")
+        CLOSED = "closed", _("Closed")
 
     name = models.CharField(max_length=150)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    purpose = models.TextField(help_text="Why the panel exists, in a sentence or two.")
+    purpose = models.TextField(help_text=_("Why the panel exists, in a sentence or two."))
     purpose_cy = welsh_column()
     terms_of_reference = models.TextField(blank=True)
     area = models.ForeignKey("coprod.Area", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="panels", verbose_name="co-production area")
+                             related_name="panels", verbose_name=_("co-production area"))
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="panels")
     starts_on = models.DateField(default=timezone.localdate)
     ends_on = models.DateField(null=True, blank=True,
-                               help_text="For a time-limited panel: it closes itself after this date.")
+                               help_text=_("For a time-limited panel: it closes itself after this date."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_by = by_user()
 
@@ -134,16 +137,16 @@ class Membership(models.Model):
     """A partner or a staff member on a panel, in a role, from joining until leaving."""
 
     class Role(models.TextChoices):
-        CHAIR = "chair", "Chair"
-        CO_CHAIR = "co_chair", "Co-chair"
-        MEMBER = "member", "Member"
-        FACILITATOR = "facilitator", "Facilitator"
+        CHAIR = "chair", _("Chair")
+        CO_CHAIR = "co_chair", _("Co-chair")
+        MEMBER = "member", _("Member")
+        FACILITATOR = "facilitator", _("Facilitator")
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="memberships")
     partner = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="memberships", help_text="A staff member.")
+                             related_name="memberships", help_text=_("A staff member."))
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(default=timezone.localdate)
     left_on = models.DateField(null=True, blank=True)
@@ -224,13 +227,13 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     class Format(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online"
-        HYBRID = "hybrid", "Hybrid (in person and online)"
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid (in person and online)")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(max_length=150)
@@ -238,12 +241,13 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.IN_PERSON)
-    venue = models.TextField(blank=True, help_text="Address and room.")
+    venue = models.TextField(blank=True, help_text=_("Address and room."))
     access_information = models.TextField(
-        blank=True, help_text="Step-free route, hearing loop, quiet room, nearest accessible toilet, parking."
+        blank=True,
+        help_text=_("Step-free route, hearing loop, quiet room, nearest accessible toilet, parking."),
     )
     access_information_cy = welsh_column()
-    online_joining = models.TextField("how to join online", blank=True)
+    online_joining = models.TextField(_("how to join online"), blank=True)
     agenda = models.TextField(blank=True)
     minutes = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -251,8 +255,8 @@ class Meeting(models.Model):
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     cancel_reason = models.CharField(
-        "why it was called off", max_length=300, blank=True,
-        help_text="Required when a meeting that should have happened is recorded as not taking place.",
+        _("why it was called off"), max_length=300, blank=True,
+        help_text=_("Required when a meeting that should have happened is recorded as not taking place."),
     )
     created_by = by_user()
 
@@ -272,7 +276,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.starts_at:%d %b %Y})"
+        return f"{self.title} ({date_format(self.starts_at, 'd M Y')})"
 
     @property
     def duration_hours(self):
@@ -321,12 +325,12 @@ class Attendance(models.Model):
     """One person on one meeting's register."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        CONFIRMED = "confirmed", "Confirmed"
-        DECLINED = "declined", "Declined"
-        ATTENDED = "attended", "Attended"
-        APOLOGIES = "apologies", "Sent apologies"
-        NO_SHOW = "no_show", "Did not come"
+        INVITED = "invited", _("Invited")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        ATTENDED = "attended", _("Attended")
+        APOLOGIES = "apologies", _("Sent apologies")
+        NO_SHOW = "no_show", _("Did not come")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     partner = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.CASCADE,
@@ -335,7 +339,7 @@ class Attendance(models.Model):
                              related_name="attendance")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
-                                help_text="Hours contributed, including preparation if agreed.")
+                                help_text=_("Hours contributed, including preparation if agreed."))
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -345,7 +349,7 @@ class Attendance(models.Model):
 
     class Meta:
         ordering = ["meeting", "pk"]
-        verbose_name_plural = "attendance"
+        verbose_name_plural = _("attendance")
         constraints = [
             _person_constraint("attendance_of_a_partner_or_a_staff_member"),
             models.UniqueConstraint(fields=["meeting", "partner"], name="one_register_line_per_partner"),
@@ -385,18 +389,18 @@ class Proposal(KeptRecord):
     proposal is part of the record ("you said, we did") and is kept."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        WITH_PANEL = "with_panel", "With the panel"
-        RESPONDED = "responded", "Every point answered"
+        DRAFT = "draft", _("Draft")
+        WITH_PANEL = "with_panel", _("With the panel")
+        RESPONDED = "responded", _("Every point answered")
 
     title = models.CharField(max_length=200)
     summary = models.TextField()
     document = models.FileField(upload_to=_proposal_upload_to, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals",
-                              help_text="The staff member answerable for the response.")
+                              help_text=_("The staff member answerable for the response."))
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="proposals",
                               limit_choices_to={"kind": Panel.Kind.CHALLENGE})
-    response_deadline = models.DateField(help_text="By when every feedback point gets an answer.")
+    response_deadline = models.DateField(help_text=_("By when every feedback point gets an answer."))
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = by_user()
@@ -412,8 +416,8 @@ class Proposal(KeptRecord):
 
     def kept_because(self) -> str:
         if FeedbackResponse.objects.filter(point__proposal=self).exists():
-            return ("The panel's points on this proposal have been answered: “you said, we did” is kept for "
-                    "good, so the proposal is never deleted.")
+            return gettext("The panel's points on this proposal have been answered: “you said, we did” is "
+                           "kept for good, so the proposal is never deleted.")
         return ""
 
 
@@ -459,7 +463,7 @@ class FeedbackPoint(KeptRecord):
     text = models.TextField()
     raised_by = models.ForeignKey("participants.Partner", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="feedback_points",
-                                  help_text="The partner who made the point, if it was a partner.")
+                                  help_text=_("The partner who made the point, if it was a partner."))
     recorded_by = by_user()
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -474,7 +478,7 @@ class FeedbackPoint(KeptRecord):
 
     def kept_because(self) -> str:
         if FeedbackResponse.objects.filter(point=self).exists():
-            return "This point has been answered: a point and its answer are never deleted."
+            return gettext("This point has been answered: a point and its answer are never deleted.")
         return ""
 
 
@@ -482,15 +486,16 @@ class FeedbackResponse(KeptRecord):
     """The organisation's answer to one point ("we did"). Never deleted: change it instead."""
 
     class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        PARTLY = "partly", "Partly accepted"
-        DECLINED = "declined", "Declined"
+        ACCEPTED = "accepted", _("Accepted")
+        PARTLY = "partly", _("Partly accepted")
+        DECLINED = "declined", _("Declined")
 
     point = models.OneToOneField(FeedbackPoint, on_delete=models.PROTECT, related_name="response")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    response = models.TextField(help_text="What we did, or will do.")
-    reason = models.TextField(blank=True, help_text="Required when a point is declined or partly accepted.")
-    due_on = models.DateField(null=True, blank=True, help_text="When the change will be made.")
+    response = models.TextField(help_text=_("What we did, or will do."))
+    reason = models.TextField(blank=True,
+                              help_text=_("Required when a point is declined or partly accepted."))
+    due_on = models.DateField(null=True, blank=True, help_text=_("When the change will be made."))
     responded_by = by_user()
     responded_at = models.DateTimeField(default=timezone.now)
 
@@ -500,8 +505,8 @@ class FeedbackResponse(KeptRecord):
         return f"{self.get_outcome_display()}: {self.point}"
 
     def kept_because(self) -> str:
-        return ("An answer to a panel's point is never deleted: the partner who made the point was told it. "
-                "Change the answer instead; the earlier one stays in its history.")
+        return gettext("An answer to a panel's point is never deleted: the partner who made the point was "
+                       "told it. Change the answer instead; the earlier one stays in its history.")
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -530,16 +535,16 @@ class Decision(KeptRecord):
     out of the log, the dashboard and reports and keeps who archived it, when and why."""
 
     class DecidedBy(models.TextChoices):
-        BOARD = "board", "Board of trustees"
-        LEADERSHIP = "leadership", "Leadership team"
-        SERVICE = "service", "Service"
-        PANEL = "panel", "Panel"
+        BOARD = "board", _("Board of trustees")
+        LEADERSHIP = "leadership", _("Leadership team")
+        SERVICE = "service", _("Service")
+        PANEL = "panel", _("Panel")
 
     class Implementation(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -548,22 +553,22 @@ class Decision(KeptRecord):
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="decisions")
     rung = models.ForeignKey("coprod.Rung", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="decisions", verbose_name="ladder rung reached")
+                             related_name="decisions", verbose_name=_("ladder rung reached"))
     # What shaped a decision is its history: a panel or proposal named here stays.
     shaped_by_panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="decisions")
     shaped_by_proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.PROTECT,
                                            related_name="decisions")
-    how_shaped = models.TextField("how lived experience shaped it", blank=True)
-    implementation = models.CharField("implementation status", max_length=12,
+    how_shaped = models.TextField(_("how lived experience shaped it"), blank=True)
+    implementation = models.CharField(_("implementation status"), max_length=12,
                                       choices=Implementation.choices, default=Implementation.PLANNED)
-    is_public = models.BooleanField("public", default=False,
-                                    help_text="Public decisions may appear in published reports.")
+    is_public = models.BooleanField(_("public"), default=False,
+                                    help_text=_("Public decisions may appear in published reports."))
     recorded_by = by_user()
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    archive_reason = models.CharField("why it was archived", max_length=500, blank=True)
+    archive_reason = models.CharField(_("why it was archived"), max_length=500, blank=True)
 
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -584,8 +589,8 @@ class Decision(KeptRecord):
         return self.archived_at is not None
 
     def kept_because(self) -> str:
-        return ("A logged decision is never deleted: it is part of the organisation's history. "
-                "Archive it with a reason instead (for one logged by mistake or twice).")
+        return gettext("A logged decision is never deleted: it is part of the organisation's history. "
+                       "Archive it with a reason instead (for one logged by mistake or twice).")
 
 
 class StaffTimeQuerySet(models.QuerySet):
@@ -610,10 +615,10 @@ class StaffTime(models.Model):
     """Protected staff time spent on co-production beyond the meetings themselves."""
 
     class Category(models.TextChoices):
-        RELATIONSHIPS = "relationships", "Relationship building"
-        PREPARATION = "preparation", "Preparation"
-        DEBRIEFING = "debriefing", "Debriefing"
-        COMMUNICATION = "communication", "Ongoing communication"
+        RELATIONSHIPS = "relationships", _("Relationship building")
+        PREPARATION = "preparation", _("Preparation")
+        DEBRIEFING = "debriefing", _("Debriefing")
+        COMMUNICATION = "communication", _("Ongoing communication")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_time")
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="staff_time")
@@ -688,7 +693,7 @@ class RecruitmentRound(models.Model):
     service = models.ForeignKey("coprod.Service", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="recruitment_rounds")
     opens_on = models.DateField()
-    closes_on = models.DateField(help_text="When the appointment was made or the round ended.")
+    closes_on = models.DateField(help_text=_("When the appointment was made or the round ended."))
     notes = models.TextField(blank=True)
     created_by = by_user()
 
@@ -708,10 +713,10 @@ class RecruitmentRound(models.Model):
 
 class RecruitmentStage(models.Model):
     class Kind(models.TextChoices):
-        SHORTLISTING = "shortlisting", "Shortlisting"
-        TASK_DESIGN = "task_design", "Task design"
-        INTERVIEW = "interview", "Interview"
-        PARTNER_PANEL = "partner_panel", "Separate partner panel"
+        SHORTLISTING = "shortlisting", _("Shortlisting")
+        TASK_DESIGN = "task_design", _("Task design")
+        INTERVIEW = "interview", _("Interview")
+        PARTNER_PANEL = "partner_panel", _("Separate partner panel")
 
     round = models.ForeignKey(RecruitmentRound, on_delete=models.CASCADE, related_name="stages")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -15,6 +15,7 @@ the start; "morning" is 8:00 on the day (the day before for a meeting that start
 
 import datetime
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -23,6 +24,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coprod import notify
 from coprod.i18n import in_language
@@ -79,9 +84,16 @@ def reminder_now(starts_at: datetime.datetime, times, now: datetime.datetime) ->
     return when if now - at <= LATE_LIMIT else None
 
 
+def _day_words(meeting: Meeting) -> str:
+    """The meeting's day in the active language, e.g. "Monday 5 January"."""
+    return date_format(timezone.localtime(meeting.starts_at), "l j E")
+
+
 def _when_words(meeting: Meeting) -> str:
+    """The meeting's day and time in the active language, e.g. "Monday 5 January at 10:00"."""
     local = timezone.localtime(meeting.starts_at)
-    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+    # Translators: a meeting's day and start time, e.g. "Monday 5 January at 10:00".
+    return _("%(day)s at %(time)s") % {"day": _day_words(meeting), "time": date_format(local, "H:i")}
 
 
 def _body(template: str, recipient: Recipient, **context) -> str:
@@ -128,24 +140,33 @@ def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
         when = reminder_now(meeting.starts_at, times, now)
         if when is None or not recipient.reachable:
             continue
-        # In the recipient's language: the meeting's Welsh title and access details for a Welsh reader.
+        link = _link("panels:my_meeting" if line.partner_id else "panels:meeting_detail", meeting.pk)
+        # In the recipient's language, whoever (or whichever task) started the run.
         with in_language(recipient.language):
-            calendar_key = (meeting.pk, recipient.language)
-            if calendar_key not in calendars:
-                ics = meeting_calendar(meeting, sequence=meeting.history.count())
-                calendars[calendar_key] = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
-            link = _link("panels:my_meeting" if line.partner_id else "panels:meeting_detail", meeting.pk)
-            notice = notice_send(
-                recipient=recipient, kind="meeting_reminder",
-                subject=f"Reminder: {welsh_version(meeting, 'title')}, {_when_words(meeting)}",
-                body=_body("panels/notices/meeting_reminder.txt", recipient, meeting=meeting, line=line,
-                           when=_when_words(meeting), link=link),
-                key=f"meeting-reminder:{meeting.pk}:{_person_key(line)}:{when}:{meeting.starts_at:%Y%m%d%H%M}",
-                topic=f"meeting:{meeting.pk}",
-                attachments=[calendars[calendar_key]] if recipient.channel == Notice.Channel.EMAIL else (),
-            )
+            calendar_file = _calendar_file(meeting, calendars)
+            words = _when_words(meeting)
+            title = welsh_version(meeting, "title").text
+            subject = _("Reminder: %(title)s, %(when)s") % {"title": title, "when": words}
+            body = _body("panels/notices/meeting_reminder.txt", recipient, meeting=meeting, line=line,
+                         when=words, link=link)
+        notice = notice_send(
+            recipient=recipient, kind="meeting_reminder", subject=subject, body=body,
+            key=f"meeting-reminder:{meeting.pk}:{_person_key(line)}:{when}:{meeting.starts_at:%Y%m%d%H%M}",
+            topic=f"meeting:{meeting.pk}",
+            attachments=[calendar_file] if recipient.channel == Notice.Channel.EMAIL else (),
+        )
         sent += notice is not None
     return sent
+
+
+def _calendar_file(meeting: Meeting, made: dict, *, host: str = "coprod.invalid") -> notify.Attachment:
+    """The meeting's calendar file in the active language, made once per meeting and language
+    (`made` keeps those made so far)."""
+    language = translation.get_language()
+    if (meeting.pk, language) not in made:
+        ics = meeting_calendar(meeting, sequence=meeting.history.count(), host=host)
+        made[meeting.pk, language] = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
+    return made[meeting.pk, language]
 
 
 def meeting_chasers_send(*, now: datetime.datetime | None = None) -> int:
@@ -162,16 +183,18 @@ def meeting_chasers_send(*, now: datetime.datetime | None = None) -> int:
         ).select_related("meeting", "meeting__panel", "partner", "partner__user").order_by("pk")
     )
     sent = 0
-    for line, recipient, _ in _register_recipients(lines):
+    for line, recipient, _times in _register_recipients(lines):
         meeting = line.meeting
         with in_language(recipient.language):
-            notice = notice_send(
-                recipient=recipient, kind="meeting_chaser",
-                subject=f"Can you come? {welsh_version(meeting, 'title')}, {_when_words(meeting)}",
-                body=_body("panels/notices/meeting_chaser.txt", recipient, meeting=meeting,
-                           when=_when_words(meeting), link=_link("panels:my_meeting", meeting.pk)),
-                key=f"meeting-chaser:{meeting.pk}:{_person_key(line)}", topic=f"meeting:{meeting.pk}",
-            )
+            words = _when_words(meeting)
+            title = welsh_version(meeting, "title").text
+            subject = _("Can you come? %(title)s, %(when)s") % {"title": title, "when": words}
+            body = _body("panels/notices/meeting_chaser.txt", recipient, meeting=meeting, when=words,
+                         link=_link("panels:my_meeting", meeting.pk))
+        notice = notice_send(
+            recipient=recipient, kind="meeting_chaser", subject=subject, body=body,
+            key=f"meeting-chaser:{meeting.pk}:{_person_key(line)}", topic=f"meeting:{meeting.pk}",
+        )
         sent += notice is not None
     return sent
 
@@ -191,13 +214,26 @@ def panel_leads(panel: Panel) -> list:
     return [creator] if creator is not None and creator.is_active and creator.is_staff_member else []
 
 
-def leads_tell(*, staff: list, kind: str, subject: str, body: str, topic: str = "", about=None) -> int:
+Text = str | Callable[[], str]
+
+
+def _in(language: str, text: Text) -> str:
+    """`text` in `language`: a callable is called (so it renders) inside that language."""
+    if not callable(text):
+        return text
+    with in_language(language):
+        return text()
+
+
+def leads_tell(*, staff: list, kind: str, subject: Text, body: Text, topic: str = "", about=None) -> int:
     """Tell each of `staff` (on their channel: e-mail for staff) about the partner `about`.
-    Answers how many were told."""
+    `subject` and `body` may be callables answering the text: each is then called in each staff
+    member's own language. Answers how many were told."""
     told = 0
     for user in staff:
-        told += notice_send(recipient=recipient_for_user(user), kind=kind, subject=subject, body=body,
-                            topic=topic, about=about) is not None
+        recipient = recipient_for_user(user)
+        told += notice_send(recipient=recipient, kind=kind, subject=_in(recipient.language, subject),
+                            body=_in(recipient.language, body), topic=topic, about=about) is not None
     return told
 
 
@@ -205,12 +241,19 @@ def attendance_declined_tell_lead(*, attendance: Attendance) -> int:
     """A partner said they cannot come: their panel's staff lead is told."""
     meeting = attendance.meeting
     who = attendance.partner.display_name if attendance.partner_id else str(attendance.user)
-    body = render_to_string("panels/notices/declined_to_lead.txt", {
-        "who": who, "meeting": meeting, "when": _when_words(meeting),
-        "link": _link("panels:meeting_detail", meeting.pk), "organisation": Organisation.current(),
-    }).strip()
-    return leads_tell(staff=panel_leads(meeting.panel), kind="meeting_declined",
-                      subject=f"{who} cannot come to {meeting.title}, {_when_words(meeting)}", body=body,
+    organisation = Organisation.current()
+
+    def body() -> str:
+        return render_to_string("panels/notices/declined_to_lead.txt", {
+            "who": who, "meeting": meeting, "when": _when_words(meeting),
+            "link": _link("panels:meeting_detail", meeting.pk), "organisation": organisation,
+        }).strip()
+
+    def subject() -> str:
+        return _("%(who)s cannot come to %(title)s, %(when)s") % {
+            "who": who, "title": meeting.title, "when": _when_words(meeting)}
+
+    return leads_tell(staff=panel_leads(meeting.panel), kind="meeting_declined", subject=subject, body=body,
                       topic=f"meeting:{meeting.pk}", about=attendance.partner)
 
 
@@ -218,9 +261,9 @@ def attendance_declined_tell_lead(*, attendance: Attendance) -> int:
 # its panel, a point answered. Each is queued once the change is saved. ---
 
 MEETING_SUBJECTS = {
-    "scheduled": "New meeting: {title}, {when}",
-    "changed": "Meeting changed: {title}, {when}",
-    "cancelled": "Meeting cancelled: {title}, {when}",
+    "scheduled": gettext_lazy("New meeting: %(title)s, %(when)s"),
+    "changed": gettext_lazy("Meeting changed: %(title)s, %(when)s"),
+    "cancelled": gettext_lazy("Meeting cancelled: %(title)s, %(when)s"),
 }
 
 
@@ -254,36 +297,43 @@ def meeting_notice_send(*, meeting_id: int, change: str, base_url: str = "") -> 
             recipient = reach[partner.pk]
             if recipient.channel == Notice.Channel.EMAIL:
                 if recipient.reachable:
-                    recipients.append((partner.display_name, recipient.email, partner, None))
+                    recipients.append((partner.display_name, recipient.email, partner, None,
+                                       recipient.language))
             elif recipient.reachable:
                 other_channels.append(recipient)
         elif staff := _staff_address(line.user):
-            recipients.append((*staff, None, line.user))
+            recipients.append((*staff, None, line.user, line.user.language))
     if not recipients and not other_channels:
         return 0
     organisation = Organisation.current()
-    when = timezone.localtime(meeting.starts_at)
-    subject = MEETING_SUBJECTS[change].format(title=meeting.title, when=f"{when:%A} {when.day} {when:%B}")
-    ics = meeting_calendar(meeting, sequence=meeting.history.count(),
-                           host=urlsplit(base_url).hostname or "coprod.invalid")
-    calendar_file = notify.Attachment(f"meeting-{meeting.pk}.ics", ics, "text/calendar")
+    host = urlsplit(base_url).hostname or "coprod.invalid"
+    calendars: dict[tuple[int, str], notify.Attachment] = {}
+
+    def meeting_subject() -> str:
+        return MEETING_SUBJECTS[change] % {"title": meeting.title, "when": _day_words(meeting)}
+
     queued = 0
-    for name, email, partner, user in recipients:
+    for name, email, partner, user, language in recipients:
         is_partner = partner is not None
         path = reverse("panels:my_meeting" if is_partner else "panels:meeting_detail", args=[meeting.pk])
-        body = render_to_string("panels/email/meeting_notice.txt", {
-            "name": name, "meeting": meeting, "change": change, "organisation": organisation,
-            "is_partner": is_partner, "url": _url(base_url, path),
-        })
+        with in_language(language):
+            subject = meeting_subject()
+            calendar_file = _calendar_file(meeting, calendars, host=host)
+            body = render_to_string("panels/email/meeting_notice.txt", {
+                "name": name, "meeting": meeting, "change": change, "organisation": organisation,
+                "is_partner": is_partner, "url": _url(base_url, path),
+            })
         queued += notify.email_queue(
             kind=f"meeting_{change}", to=[email], subject=f"{organisation.name}: {subject}", body=body,
             attachments=[calendar_file], partner=partner, user=user,
         ) is not None
     for recipient in other_channels:
-        body = render_to_string("panels/notices/meeting_change.txt", {
-            "recipient": recipient, "channel": recipient.channel, "meeting": meeting, "change": change,
-            "organisation": organisation, "when": _when_words(meeting),
-        }).strip()
+        with in_language(recipient.language):
+            subject = meeting_subject()
+            body = render_to_string("panels/notices/meeting_change.txt", {
+                "recipient": recipient, "channel": recipient.channel, "meeting": meeting, "change": change,
+                "organisation": organisation, "when": _when_words(meeting),
+            }).strip()
         queued += notice_send(recipient=recipient, kind=f"meeting_{change}", subject=subject, body=body,
                               topic=f"meeting:{meeting.pk}") is not None
     return queued
@@ -304,19 +354,21 @@ def proposal_notify_panel(*, proposal_id: int, base_url: str = "") -> int:
         if partner is not None:
             if partner.pk not in addresses:
                 continue
-            name, address = partner.display_name, addresses[partner.pk]
+            name, address, language = partner.display_name, addresses[partner.pk], partner.language
         elif staff := _staff_address(user):
-            name, address = staff
+            (name, address), language = staff, user.language
         else:
             continue
         is_partner = partner is not None
         path = reverse("panels:my_point_add" if is_partner else "panels:proposal_detail", args=[proposal.pk])
         context = {"name": name, "proposal": proposal, "organisation": organisation, "is_partner": is_partner,
                    "url": _url(base_url, path)}
+        with in_language(language):
+            subject = _("%(organisation)s: a proposal for %(panel)s to look at") % {
+                "organisation": organisation.name, "panel": proposal.panel}
+            body = render_to_string("panels/email/proposal_with_panel.txt", context)
         queued += notify.email_queue(
-            kind="proposal_with_panel", to=[address], partner=partner, user=user,
-            subject=f"{organisation.name}: a proposal for {proposal.panel} to look at",
-            body=render_to_string("panels/email/proposal_with_panel.txt", context),
+            kind="proposal_with_panel", to=[address], partner=partner, user=user, subject=subject, body=body,
         ) is not None
     return queued
 
@@ -333,8 +385,7 @@ def feedback_response_notify(*, response_id: int, first_answer: bool = True, bas
     organisation = Organisation.current()
     context = {"partner": partner, "answer": answer, "point": answer.point, "organisation": organisation,
                "first_answer": first_answer, "url": _url(base_url, reverse("panels:my_feedback"))}
-    return email_partner(
-        partner, kind="you_said_we_did",
-        subject=f"{organisation.name}: you said, we did",
-        body=render_to_string("panels/email/you_said_we_did.txt", context),
-    ) is not None
+    with in_language(partner.language):
+        subject = _("%(organisation)s: you said, we did") % {"organisation": organisation.name}
+        body = render_to_string("panels/email/you_said_we_did.txt", context)
+    return email_partner(partner, kind="you_said_we_did", subject=subject, body=body) is not None

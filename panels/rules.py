@@ -1,6 +1,7 @@
 """Who may do what in the panels app: the one place the services and the views ask."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coprod.roles import is_staff_member
 from coprod.roles import require
@@ -20,8 +21,8 @@ def can_run_panels(user) -> bool:
     return is_staff_member(user)
 
 
-def require_staff(by, message: str = "Only staff can change panels and meetings.") -> None:
-    require(can_run_panels, by, message)
+def require_staff(by, message: str = "") -> None:
+    require(can_run_panels, by, message or gettext("Only staff can change panels and meetings."))
 
 
 def can_answer(meeting: Meeting, line: Attendance | None) -> bool:

@@ -21,6 +21,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coprod.access import partner_required
@@ -135,7 +138,7 @@ def _table_page(request: HttpRequest, table, *, filename: str, template: str, fi
 
 
 def _changes_saved(changed) -> str:
-    return "Changes saved." if changed else "Nothing was changed."
+    return _("Changes saved.") if changed else _("Nothing was changed.")
 
 
 def _record_form(request: HttpRequest, form, save, *, page: str, name: str = "", record=None,
@@ -176,7 +179,8 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 def panel_create(request: HttpRequest) -> HttpResponse:
     form = forms.PanelForm(request.POST or None)
     return _record_form(request, form, lambda data: services.panel_create(data=data, by=request.user),
-                        success=lambda panel: f"{panel.name} is set up. Now add its members.",
+                        success=lambda panel: _("%(panel)s is set up. Now add its members.") % {
+                            "panel": panel.name},
                         page="panel")
 
 
@@ -216,9 +220,9 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MembershipForm(request.POST or None)
     return form_page(
         request, form, lambda data: services.membership_add(panel=panel, by=request.user, **data),
-        success=lambda membership: f"{membership.person} joined {panel.name} as "
-                                   f"{membership.get_role_display().lower()}.",
-        done=lambda _: redirect("panels:membership_add" if "another" in request.POST
+        success=lambda membership: _("%(person)s joined %(panel)s as %(role)s.") % {
+            "person": membership.person, "panel": panel.name, "role": membership.get_role_display().lower()},
+        done=lambda _saved: redirect("panels:membership_add" if "another" in request.POST
                                 else "panels:panel_detail", pk=panel.pk),
         template="panels/membership_form.html", context={"panel": panel})
 
@@ -229,11 +233,12 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request, pk)
     form = forms.MembershipEndForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the date they left the panel.")
+        messages.error(request, _("Enter the date they left the panel."))
     else:
         act(request, lambda: services.membership_end(membership=membership, by=request.user,
                                                      **form.cleaned_data),
-            f"{membership.person} left {membership.panel.name}. What they did stays on the record.")
+            _("%(person)s left %(panel)s. What they did stays on the record.") % {
+                "person": membership.person, "panel": membership.panel.name})
     return redirect("panels:panel_detail", pk=membership.panel_id)
 
 
@@ -246,11 +251,11 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     panel = get_panel_for_user(request, pk)
     form = forms.MeetingForm(request.POST or None)
     return form_page(
-        request, form, lambda _: services.meeting_schedule(
+        request, form, lambda _data: services.meeting_schedule(
             panel=panel, data=form.meeting_data(), by=request.user, base_url=_base_url(request)),
-        success=lambda meeting: f"Meeting scheduled. {meeting.attendance.count()} members are on the "
-                                "register as invited and are told by e-mail (partners only if they "
-                                "agreed to be contacted).",
+        success=lambda meeting: _("Meeting scheduled. %(count)s members are on the register as invited and "
+                                  "are told by e-mail (partners only if they agreed to be contacted).") % {
+            "count": meeting.attendance.count()},
         done=lambda meeting: redirect("panels:meeting_detail", pk=meeting.pk),
         template="panels/meeting_form.html", context={"panel": panel, "meeting": None}, rename=MEETING_TIMES)
 
@@ -296,7 +301,7 @@ def call_done(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk, channel=Notice.Channel.PHONE, topic__startswith="meeting:")
     meeting = get_meeting_for_user(request, int(notice.topic.removeprefix("meeting:")))
     act(request, lambda: notice_mark_called(notice=notice, by=request.user),
-        f"{notice.partner or notice.user} is marked as rung.")
+        _("%(person)s is marked as rung.") % {"person": notice.partner or notice.user})
     return redirect("panels:meeting_detail", pk=meeting.pk)
 
 
@@ -325,8 +330,9 @@ def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
         else:
-            messages.success(request, f"Register saved: {changed} line{'' if changed == 1 else 's'} changed."
-                             if changed else "Register saved: nothing was changed.")
+            messages.success(request, ngettext("Register saved: %(count)s line changed.",
+                                               "Register saved: %(count)s lines changed.", changed) % {
+                "count": changed} if changed else _("Register saved: nothing was changed."))
             return redirect("panels:meeting_detail", pk=meeting.pk)
     return _meeting_page(request, meeting, formset)
 
@@ -335,16 +341,16 @@ def attendance_update(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     if meeting.status == Meeting.Status.CANCELLED:
-        return turn_away(request, "This meeting was cancelled; it can no longer be changed.",
+        return turn_away(request, _("This meeting was cancelled; it can no longer be changed."),
                          "panels:meeting_detail", pk=meeting.pk)
     form = forms.MeetingEditForm(request.POST or None, initial=forms.MeetingEditForm.initial_for(meeting))
     def saved(changed: list[str]) -> str:
         told = set(changed) & set(services.NOTIFIED_MEETING_FIELDS) and meeting.status == "scheduled"
-        return ("Changes saved. The people invited are told by e-mail that the meeting has changed."
-                if told else "Changes saved.") if changed else "Nothing was changed."
+        return (_("Changes saved. The people invited are told by e-mail that the meeting has changed.")
+                if told else _("Changes saved.")) if changed else _("Nothing was changed.")
 
     return form_page(
-        request, form, lambda _: services.meeting_update(
+        request, form, lambda _data: services.meeting_update(
             meeting=meeting, data=form.meeting_data(), by=request.user, base_url=_base_url(request)),
         success=saved, done=reverse("panels:meeting_detail", args=[meeting.pk]),
         template="panels/meeting_form.html", context={"panel": meeting.panel, "meeting": meeting},
@@ -356,11 +362,11 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     if not request.POST.get("confirm"):
-        messages.error(request, "Tick the box to confirm you want to cancel the meeting.")
+        messages.error(request, _("Tick the box to confirm you want to cancel the meeting."))
     else:
         act(request, lambda: services.meeting_cancel(meeting=meeting, by=request.user,
                                                      base_url=_base_url(request)),
-            "Meeting cancelled. The people invited are told by e-mail.")
+            _("Meeting cancelled. The people invited are told by e-mail."))
     return redirect("panels:meeting_detail", pk=meeting.pk)
 
 
@@ -381,7 +387,7 @@ def meeting_not_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a meeting whose time has come did not take place, with the reason."""
     return _reason_page(request, get_meeting_for_user(request, pk), "meeting", forms.MeetingNotHeldForm,
                         services.meeting_record_not_held, template="meeting_not_held",
-                        success="Recorded: the meeting did not take place. It no longer counts as held.")
+                        success=_("Recorded: the meeting did not take place. It no longer counts as held."))
 
 
 @staff_required
@@ -390,14 +396,15 @@ def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PaperForm(request.POST or None, request.FILES or None)
     return form_page(
         request, form, lambda data: services.paper_add(meeting=meeting, by=request.user, **data),
-        success=lambda paper: f"“{paper.title}” is shared with the members of {meeting.panel.name}.",
-        done=lambda _: redirect("panels:meeting_detail", pk=meeting.pk),
+        success=lambda paper: _("“%(title)s” is shared with the members of %(panel)s.") % {
+            "title": paper.title, "panel": meeting.panel.name},
+        done=lambda _saved: redirect("panels:meeting_detail", pk=meeting.pk),
         template="panels/paper_form.html", context={"meeting": meeting})
 
 
 @staff_or_partner_required
 def paper_download(request: HttpRequest, pk: int) -> FileResponse:
-    return _download(get_paper_for_user(request, pk).file, missing="The file of this paper is missing.")
+    return _download(get_paper_for_user(request, pk).file, missing=_("The file of this paper is missing."))
 
 
 def _download(file, *, missing: str) -> FileResponse:
@@ -411,11 +418,11 @@ def _download(file, *, missing: str) -> FileResponse:
 
 paper_remove = button(
     get_paper_for_user, lambda request, paper: services.paper_remove(paper=paper, by=request.user),
-    lambda paper: f"“{paper.title}” was removed.",
+    lambda paper: _("“%(title)s” was removed.") % {"title": paper.title},
     lambda paper: reverse("panels:meeting_detail", args=[paper.meeting_id]))
 
 
-MEETING_LISTS = {"upcoming": "Coming up", "past": "Past meetings"}
+MEETING_LISTS = {"upcoming": gettext_lazy("Coming up"), "past": gettext_lazy("Past meetings")}
 
 
 @staff_required
@@ -475,12 +482,12 @@ def my_meeting_respond(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_own_attendance(request, pk)
     answer = request.POST.get("answer")
     if answer not in ("yes", "no"):
-        return turn_away(request, "Please press “Yes, I will come” or “No, I can't come”.",
+        return turn_away(request, _("Please press “Yes, I will come” or “No, I can't come”."),
                          "panels:my_meeting", pk=line.meeting_id)
     act(request, lambda: services.attendance_respond(attendance=line, confirm=answer == "yes",
                                                     by=request.user),
-        "Thank you. We have noted that you are coming." if answer == "yes" else
-        "Thank you for letting us know. We have noted that you can't come.")
+        _("Thank you. We have noted that you are coming.") if answer == "yes" else
+        _("Thank you for letting us know. We have noted that you can't come."))
     return redirect("panels:my_meeting", pk=line.meeting_id)
 
 
@@ -556,7 +563,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
         initial["panel"] = request.GET["panel"]
     form = forms.ProposalForm(request.POST or None, request.FILES or None, initial=initial)
     return _record_form(request, form, lambda data: services.proposal_create(**data, by=request.user),
-                        success="The proposal is saved as a draft. Check it, then send it to the panel.",
+                        success=_("The proposal is saved as a draft. Check it, then send it to the panel."),
                         page="proposal")
 
 
@@ -592,8 +599,8 @@ proposal_send = button(
     get_proposal_for_user,
     lambda request, proposal: services.proposal_send_to_panel(proposal=proposal, by=request.user,
                                                               base_url=_base_url(request)),
-    lambda proposal: f"Sent to {proposal.panel}. Members are told by e-mail (partners only if they agreed "
-                     "to be contacted) and can add their points in their portal.",
+    lambda proposal: _("Sent to %(panel)s. Members are told by e-mail (partners only if they agreed to be "
+                       "contacted) and can add their points in their portal.") % {"panel": proposal.panel},
     "panels:proposal_detail")
 
 
@@ -603,7 +610,7 @@ def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request, pk)
     form = forms.FeedbackPointForm(request.POST, proposal=proposal, auto_id="point_%s")
     return form_page(request, form, lambda data: services.feedback_point_add(
-        proposal=proposal, **data, by=request.user), success="Point recorded. It now needs an answer.",
+        proposal=proposal, **data, by=request.user), success=_("Point recorded. It now needs an answer."),
         done=f"{reverse('panels:proposal_detail', args=[proposal.pk])}#points-heading",
         template=lambda form: _proposal_page(request, proposal, point_form=form))
 
@@ -613,13 +620,13 @@ def point_respond(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request, pk)
     form = forms.FeedbackResponseForm(request.POST or None,
                                       initial=forms.FeedbackResponseForm.initial_for(point))
-    def saved(_) -> str:
+    def saved(_answer) -> str:
         left = point.proposal.points.unanswered().count()
         if left:
-            return (f"Answer saved. {left} point{'s' if left != 1 else ''} still "
-                    f"need{'s' if left == 1 else ''} an answer.")
-        return ("Answer saved. Every point now has an answer: the panel can see what we did. If it led "
-                "to a decision, log it.")
+            return ngettext("Answer saved. %(count)s point still needs an answer.",
+                            "Answer saved. %(count)s points still need an answer.", left) % {"count": left}
+        return _("Answer saved. Every point now has an answer: the panel can see what we did. If it led "
+                 "to a decision, log it.")
 
     return form_page(
         request, form, lambda data: services.feedback_respond(
@@ -632,8 +639,8 @@ def point_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_document(request: HttpRequest, pk: int) -> FileResponse:
     proposal = get_proposal_for_user(request, pk)
     if not proposal.document:
-        raise Http404("This proposal has no document.")
-    return _download(proposal.document, missing="The document of this proposal is missing.")
+        raise Http404(_("This proposal has no document."))
+    return _download(proposal.document, missing=_("The document of this proposal is missing."))
 
 
 @partner_required
@@ -656,10 +663,11 @@ def my_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form is not None and submit(request, form, lambda data: services.feedback_point_add(
             proposal=proposal, text=data["text"], raised_by=partner, by=request.user)) is not None:
         if proposal.response_deadline >= timezone.localdate():
-            when = f"by {date_format(proposal.response_deadline, 'j F Y')}"
+            thanks = _("Thank you. We have your point and will answer it by %(day)s.") % {
+                "day": date_format(proposal.response_deadline, "j E Y")}
         else:
-            when = "as soon as we can"
-        messages.success(request, f"Thank you. We have your point and will answer it {when}.")
+            thanks = _("Thank you. We have your point and will answer it as soon as we can.")
+        messages.success(request, thanks)
         return redirect("panels:my_feedback")
     return render(request, "panels/my_point_add.html", {
         "proposal": proposal,
@@ -734,7 +742,7 @@ def _decision_initial(request: HttpRequest) -> dict:
 def decision_create(request: HttpRequest) -> HttpResponse:
     form = forms.DecisionForm(request.POST or None, initial=_decision_initial(request))
     return _record_form(request, form, lambda data: services.decision_record(**data, by=request.user),
-                        success="Decision logged.", page="decision")
+                        success=_("Decision logged."), page="decision")
 
 
 decision_edit = _edit_view(
@@ -748,17 +756,18 @@ def decision_archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a decision logged by mistake out of the log, with the reason (it is never deleted)."""
     decision = get_decision_for_user(request, pk)
     if decision.is_archived:
-        return turn_away(request, "This decision is archived already.", "panels:decision_detail",
+        return turn_away(request, _("This decision is archived already."), "panels:decision_detail",
                          pk=decision.pk, level=messages.INFO)
     return _reason_page(request, decision, "decision", forms.DecisionArchiveForm, services.decision_archive,
-                        success="Decision archived. It is kept, out of the log, the dashboard and reports.",
+                        success=_("Decision archived. It is kept, out of the log, the dashboard and "
+                                  "reports."),
                         template="decision_archive")
 
 
 decision_restore = button(
     get_decision_for_user,
     lambda request, decision: services.decision_restore(decision=decision, by=request.user),
-    lambda decision: "The decision is back in the log.", "panels:decision_detail")
+    lambda decision: _("The decision is back in the log."), "panels:decision_detail")
 
 
 # --- Protected staff time ---
@@ -786,8 +795,9 @@ def staff_time_create(request: HttpRequest) -> HttpResponse:
             initial[name] = request.GET[name]
     form = forms.StaffTimeForm(request.POST or None, initial=initial)
     return form_page(request, form, lambda data: services.staff_time_log(**data, by=request.user),
-                     success=lambda entry: f"{entry.hours} hours of {entry.get_category_display().lower()} "
-                                           f"logged for {entry.panel}.",
+                     success=lambda entry: _("%(hours)s hours of %(category)s logged for %(panel)s.") % {
+                         "hours": entry.hours, "category": entry.get_category_display().lower(),
+                         "panel": entry.panel},
                      done="panels:staff_time_list", template="panels/staff_time_form.html")
 
 
@@ -809,17 +819,20 @@ def recruitment_list(request: HttpRequest) -> HttpResponse:
     involved, total, rate = RecruitmentRound.objects.involvement()
     target = Organisation.current().recruitment_involvement_target
     if rate is None:
-        rate_tile = ("No rounds yet", "No round has closed in the last 12 months.")
-        against = ("Not known yet", "")
+        rate_tile = (_("No rounds yet"), _("No round has closed in the last 12 months."))
+        against = (_("Not known yet"), "")
     else:
-        rate_tile = (f"{rate.normalize():f}%", f"{involved} of {total} round{'s' if total != 1 else ''}")
+        rate_tile = (f"{rate.normalize():f}%", ngettext("%(involved)s of %(total)s round",
+                                                        "%(involved)s of %(total)s rounds", total) % {
+            "involved": involved, "total": total})
         gap = (target - rate).normalize()
-        against = ("Met", "") if rate >= target else ("Below target", f"{gap:f} percentage points to go")
+        against = ((_("Met"), "") if rate >= target else
+                   (_("Below target"), _("%(gap)s percentage points to go") % {"gap": f"{gap:f}"}))
     return _table_page(request, RecruitmentRoundTable(RecruitmentRound.objects.for_list()),
                        filename="recruitment-rounds", template="panels/recruitment_list.html", tiles=[
-                           ("Rounds with a partner involved, last 12 months", *rate_tile),
-                           ("Our target", f"{target.normalize():f}%", ""),
-                           ("Against the target", *against)])
+                           (_("Rounds with a partner involved, last 12 months"), *rate_tile),
+                           (_("Our target"), f"{target.normalize():f}%", ""),
+                           (_("Against the target"), *against)])
 
 
 @staff_required
@@ -827,7 +840,7 @@ def recruitment_create(request: HttpRequest) -> HttpResponse:
     form = forms.RecruitmentRoundForm(request.POST or None)
     return _record_form(request, form,
                         lambda data: services.recruitment_round_create(**data, by=request.user),
-                        success="Recruitment round saved. Now record who took part in each stage.",
+                        success=_("Recruitment round saved. Now record who took part in each stage."),
                         page="recruitment", name="round")
 
 
@@ -877,8 +890,9 @@ def recruitment_stage_add(request: HttpRequest, pk: int) -> HttpResponse:
     url = reverse("panels:recruitment_detail", args=[round_.pk])
     stage = act_on_form(request, forms.StageForm(request.POST),
                         lambda data: services.stage_set(round_=round_, **data, by=request.user),
-                        lambda stage: f"{stage.get_kind_display()} stage saved.",
-                        refused="The stage was not saved: ")
+                        lambda stage: _("%(stage)s stage saved.") % {"stage": stage.get_kind_display()},
+                        # Translators: followed by what is wrong, e.g. "Choose a stage from the list."
+                        refused=_("The stage was not saved: "))
     return redirect(f"{url}#stage-{stage.pk}" if stage else f"{url}#stages-heading")
 
 
@@ -890,10 +904,12 @@ def recruitment_stage_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     services.stage_set(round_=stage.round, kind=stage.kind, held_on=stage.held_on, cancelled=cancel,
                        by=request.user)
     if cancel:
-        messages.success(request, f"The {stage.get_kind_display().lower()} stage is marked as cancelled. "
-                                  "Anyone recorded on it no longer counts towards involvement.")
+        messages.success(request, _("The %(stage)s stage is marked as cancelled. Anyone recorded on it no "
+                                    "longer counts towards involvement.") % {
+            "stage": stage.get_kind_display().lower()})
     else:
-        messages.success(request, f"The {stage.get_kind_display().lower()} stage is back on.")
+        messages.success(request, _("The %(stage)s stage is back on.") % {
+            "stage": stage.get_kind_display().lower()})
     return redirect(f"{reverse('panels:recruitment_detail', args=[stage.round_id])}#stage-{stage.pk}")
 
 
@@ -906,8 +922,10 @@ def stage_participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _recruitment_page(request, stage.round, sent=(stage.pk, form))
     act(request, lambda: services.stage_participant_add(stage=stage, **form.cleaned_data, by=request.user),
-        lambda added: f"{added.partner or added.user.get_full_name()} added to the "
-                      f"{stage.get_kind_display().lower()} stage.", refused="Nobody was added: ")
+        lambda added: _("%(person)s added to the %(stage)s stage.") % {
+            "person": added.partner or added.user.get_full_name(), "stage": stage.get_kind_display().lower()},
+        # Translators: followed by what is wrong.
+        refused=_("Nobody was added: "))
     return redirect(url)
 
 
@@ -918,7 +936,8 @@ def stage_participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
     person = participant.partner or participant.user.get_full_name()
     services.stage_participant_remove(participant=participant, by=request.user)
     stage = participant.stage.get_kind_display().lower()
-    messages.success(request, f"{person} removed from the {stage} stage.")
+    messages.success(request, _("%(person)s removed from the %(stage)s stage.") % {
+        "person": person, "stage": stage})
     return redirect(f"{reverse('panels:recruitment_detail', args=[participant.stage.round_id])}"
                     f"#stage-{participant.stage_id}")
 
@@ -930,5 +949,6 @@ def involvement_target(request: HttpRequest) -> HttpResponse:
                                        initial={"target": organisation.recruitment_involvement_target})
     return form_page(
         request, form, lambda data: services.involvement_target_set(target=data["target"], by=request.user),
-        success=lambda _: f"The involvement target is now {form.cleaned_data['target'].normalize():f}%.",
+        success=lambda _saved: _("The involvement target is now %(target)s%%.") % {
+            "target": f"{form.cleaned_data['target'].normalize():f}"},
         done="panels:recruitment_list", template="panels/involvement_target.html")

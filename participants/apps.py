@@ -8,6 +8,7 @@ class ParticipantsConfig(AppConfig):
     def ready(self) -> None:
         # What this app contributes to the core's registries (coprod/registry.py).
         from coprod.firstrun import register as register_step
+        from coprod.i18n import register_language_saver
         from coprod.notices import register_recipient_finder
         from coprod.retention import register
 
@@ -17,6 +18,7 @@ class ParticipantsConfig(AppConfig):
         from . import kpis
         from .contact import user_recipient
         from .retention import PARTNERS_WHO_LEFT
+        from .services import partner_language_set
 
         register(PARTNERS_WHO_LEFT)
         demo.register()
@@ -26,3 +28,5 @@ class ParticipantsConfig(AppConfig):
         register_recipient_finder(user_recipient)
         register_step(firstrun.CONSENT)
         register_step(firstrun.STAFF_TEAM)
+        # A partner's choice of language on the switcher is also their record's language.
+        register_language_saver("partner", partner_language_set)

@@ -715,6 +715,20 @@ def partner_update_own_details(*, partner: Partner, data: dict, by) -> list[str]
     return _apply(partner, data, by=by)
 
 
+
+@transaction.atomic
+def partner_language_set(*, person, language: str, by) -> None:
+    """A partner who signs in chose a language (coprod.i18n.person_language_set): what is sent
+    to them (notices, letters, PDFs) goes in it from now on. Nothing for a login without a
+    partner record, or one whose record was erased."""
+    partner = Partner.objects.select_for_update().filter(user=person, erased_at__isnull=True).first()
+    if partner is None:
+        return
+    if by is not None and not is_own_record(by, partner):
+        raise PermissionDenied("Only the partner can do this for themselves.")
+    model_update(instance=partner, data={"language": language}, by=by)
+
+
 # --- Data protection ---
 # Erasure anonymises a partner. Their personal details go, and so do the old versions
 # of their record kept by django-simple-history (those hold the same details). What must

@@ -11,6 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.html import strip_tags
 
 from coprod.tables import NUMBER
+from coprod.tables import EditColumn
 from coprod.tables import NumberColumn
 from coprod.tables import StaffTable
 from coprod.tables import muted
@@ -244,11 +245,6 @@ class StaffTrainingDueTable(TrainingDueTable):
     def value_full_name(self, record) -> str:
         return record.get_full_name() or record.email
 
-def _edit_link(url_name: str, record) -> str:
-    return format_html('<a href="{}">Edit<span class="visually-hidden"> {}</span></a>',
-                       reverse(url_name, args=[record.pk]), record.name)
-
-
 class AccessNeedTable(StaffTable):
     """The access needs staff and partners choose from, in the order partners see them."""
 
@@ -256,30 +252,22 @@ class AccessNeedTable(StaffTable):
     name = tables.Column("Access need")
     description = tables.Column("What it means")
     partner_count = tables.Column("Partners", attrs=NUMBER)
-    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
-                         orderable=False, exclude_from_export=True)
+    edit = EditColumn("participants:access_need_edit")
 
     class Meta(StaffTable.Meta):
         model = AccessNeed
         fields = ()
-
-    def render_edit(self, record: AccessNeed) -> str:
-        return _edit_link("participants:access_need_edit", record)
 
 
 class LivedExperienceAreaTable(StaffTable):
     what = "areas"
     name = tables.Column("Area")
     partner_count = tables.Column("Partners", attrs=NUMBER)
-    edit = tables.Column(format_html('<span class="visually-hidden">{}</span>', "Actions"), accessor="pk",
-                         orderable=False, exclude_from_export=True)
+    edit = EditColumn("participants:area_edit")
 
     class Meta(StaffTable.Meta):
         model = LivedExperienceArea
         fields = ()
-
-    def render_edit(self, record: LivedExperienceArea) -> str:
-        return _edit_link("participants:area_edit", record)
 
 
 class ImportBatchTable(StaffTable):

@@ -452,12 +452,14 @@ def _retotal(claim: Claim, by, reason: str = "") -> None:
     model_save(claim, by=by, reason=reason, update_fields=["fee_total", "expenses_total", "total"])
 
 
-def _what_and_fee(partner, *, meeting, activity: str, activity_date: date | None, activity_type, hours,
-                  claim: Claim | None = None) -> dict:
+def _what_and_fee(partner, *, meeting=None, activity: str = "", activity_date: date | None = None,
+                  activity_type: ActivityType | None = None, hours=None, claim: Claim | None = None) -> dict:
     """What a claim is for and its fee, checked: a meeting must be one `claimable_meetings`
     offers (its title, date and the hours on the register then fill the rest); otherwise what
     it was for and the date are needed. `claim`: the claim being changed, whose own meeting
-    stays claimable."""
+    stays claimable. The other keywords are the `what` of `claim_create` and `claim_change`; the
+    answer holds them checked (meeting, activity, activity_date, activity_type, hours), the
+    rate and the fee."""
     if meeting is not None:
         if not claimable_meetings(partner, claim=claim).filter(pk=meeting.pk).exists():
             raise ValidationError({"meeting": why_not_claimable(partner, meeting)})
@@ -474,7 +476,8 @@ def _what_and_fee(partner, *, meeting, activity: str, activity_date: date | None
     rate = fee = None
     if activity_type is not None:
         rate, fee = fee_for(activity_type=activity_type, on=activity_date, hours=hours)
-    return {"activity": activity, "activity_date": activity_date, "hours": hours, "rate": rate, "fee": fee}
+    return {"meeting": meeting, "activity": activity, "activity_date": activity_date,
+            "activity_type": activity_type, "hours": hours, "rate": rate, "fee": fee}
 
 
 def _fee_line(rate: Rate, fee: Decimal, hours: Decimal | None) -> dict:
@@ -485,26 +488,15 @@ def _fee_line(rate: Rate, fee: Decimal, hours: Decimal | None) -> dict:
 
 
 @transaction.atomic
-def claim_create(
-    *,
-    partner,
-    by,
-    meeting=None,
-    activity: str = "",
-    activity_date: date | None = None,
-    activity_type: ActivityType | None = None,
-    hours=None,
-    costs: list[dict] | None = None,
-    submit: bool = False,
-) -> Claim:
+def claim_create(*, partner, by, costs: list[dict] | None = None, submit: bool = False, **what) -> Claim:
     """A claim by a partner (or by staff for them): the fee for a meeting they attended or
-    another activity, and any costs with receipts. Sent straight away when `submit`."""
+    another activity (`what`: meeting, activity, activity_date, activity_type, hours, as
+    `_what_and_fee` takes them), and any costs with receipts. Sent straight away when `submit`."""
     if by is not None and not can_claim_for(by, partner):
         raise PermissionDenied("Only the partner or staff can make a claim for them.")
     if partner.is_erased:
         raise ValidationError("This partner's record has been erased.")
-    what = _what_and_fee(partner, meeting=meeting, activity=activity, activity_date=activity_date,
-                         activity_type=activity_type, hours=hours)
+    what = _what_and_fee(partner, **what)
     fee = what.pop("fee")
     # Every line is checked (receipts included) before anything is saved.
     lines = [_clean_cost(**cost) for cost in (costs or []) if cost.get("amount") not in (None, "")]
@@ -513,9 +505,8 @@ def claim_create(
     if fee is not None:
         lines.insert(0, _fee_line(what["rate"], fee, what["hours"]))
 
-    # `what` holds the claim's activity, activity_date, hours and rate.
-    claim = Claim(partner=partner, meeting=meeting, activity_type=activity_type, created_by=by,
-                  created_at=timezone.now(), **what)
+    # `what` holds the claim's meeting, activity, activity_date, activity_type, hours and rate.
+    claim = Claim(partner=partner, created_by=by, created_at=timezone.now(), **what)
     _set_totals(claim, sum((line["amount"] for line in lines if line["kind"] == ClaimItem.Kind.FEE), ZERO),
                 sum((line["amount"] for line in lines if line["kind"] != ClaimItem.Kind.FEE), ZERO))
     model_save(claim, by=by, reason="Created")
@@ -532,31 +523,20 @@ def claim_create(
 
 
 @transaction.atomic
-def claim_change(
-    *,
-    claim: Claim,
-    by,
-    meeting=None,
-    activity: str = "",
-    activity_date: date | None = None,
-    activity_type: ActivityType | None = None,
-    hours=None,
-) -> Claim:
+def claim_change(*, claim: Claim, by, **what) -> Claim:
     """Change what a claim not sent yet (or sent back to put right) is for, and its fee: the
-    answers of the claim's first two questions, checked as `claim_create` checks them. The
-    costs stay; the fee line is worked out again from the rate."""
+    answers of the claim's first two questions (`what`, as `claim_create` takes it), checked as
+    `claim_create` checks them. The costs stay; the fee line is worked out again from the rate."""
     claim = _locked_own(claim, by, {Claim.Status.DRAFT, Claim.Status.RETURNED}, "changed")
-    what = _what_and_fee(claim.partner, meeting=meeting, activity=activity, activity_date=activity_date,
-                         activity_type=activity_type, hours=hours, claim=claim)
-    if what["fee"] is None and not claim.items.exclude(kind=ClaimItem.Kind.FEE).exists():
+    what = _what_and_fee(claim.partner, claim=claim, **what)
+    fee = what.pop("fee")
+    if fee is None and not claim.items.exclude(kind=ClaimItem.Kind.FEE).exists():
         raise ValidationError("Add a fee or at least one cost: there is nothing to claim.")
-    model_update(instance=claim, by=by, reason="Changed what it is for", data={
-        "meeting": meeting, "activity": what["activity"], "activity_date": what["activity_date"],
-        "activity_type": activity_type, "hours": what["hours"], "rate": what["rate"]})
+    model_update(instance=claim, by=by, reason="Changed what it is for", data=what)
     for item in claim.items.filter(kind=ClaimItem.Kind.FEE):
         model_delete(item, by=by)
-    if what["fee"] is not None:
-        _add_item(claim, _fee_line(what["rate"], what["fee"], what["hours"]), by)
+    if fee is not None:
+        _add_item(claim, _fee_line(what["rate"], fee, what["hours"]), by)
     _retotal(claim, by, reason="Fee worked out again")
     return claim
 

@@ -243,14 +243,20 @@ def browser():
 
 @pytest.fixture
 def browser_page_for(browser, live_server):
-    """`browser_page_for(user)` opens a browser tab signed in as `user` (None: anonymous).
+    """`browser_page_for(user)` opens a browser tab signed in as `user` (None: anonymous);
+    `language="cy"` has the browser ask for that language and hold the switcher's cookie for it.
 
     The page records console errors and uncaught exceptions in `page.errors`."""
+    from django.conf import settings
+
     contexts = []
 
-    def open_page(user):
-        context = browser.new_context(base_url=live_server.url)
+    def open_page(user, language: str | None = None):
+        context = browser.new_context(base_url=live_server.url, **({"locale": language} if language else {}))
         contexts.append(context)
+        if language:
+            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language,
+                                  "url": live_server.url}])
         if user is not None:
             client = Client()
             client.force_login(user)

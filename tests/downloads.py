@@ -178,6 +178,10 @@ CLAIMS_CSV = Body(contains=("Claim,Partner", PARTNER), excludes=(*SENSITIVE_READ
 DECISIONS_CSV = Body(contains=("Decision,", "Thursday evening drop-in", "asked for an evening session"),
                      excludes=(*NAMES, *SENSITIVE_READ))
 FEEDBACK_CSV = Body(contains=("You said", QUOTE), excludes=(*NAMES, *SENSITIVE_READ, UNQUOTABLE))
+LADDERS_CSV = Body(contains=("Ladder,Steps,Rounds run,Current", "Ladder of co-production (TLAP)"),
+                   excludes=(*NAMES, *SENSITIVE_READ, "csrfmiddlewaretoken"))
+LADDER_AREAS_CSV = Body(contains=("Order,Area,What it covers,Offered for new rounds,Rounds", "Governance"),
+                        excludes=(*NAMES, *SENSITIVE_READ))
 WELCOME_PACK = Body(contains=("welcome",))
 STAFF_GUIDE = Body(contains=("terms",))
 
@@ -237,6 +241,10 @@ DOWNLOADS = [
              query="?export=csv", what="decision log CSV"),
     Download("panels:feedback_log", _row(LOGIN, FORBIDDEN, FORBIDDEN, FEEDBACK_CSV, *_staff(FEEDBACK_CSV)),
              query="?export=csv", what="you said, we did CSV"),
+    Download("ladder:ladder_list", _row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, *_staff(LADDERS_CSV)),
+             query="?export=csv", what="ladders CSV"),
+    Download("ladder:area_list", _row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, *_staff(LADDER_AREAS_CSV)),
+             query="?export=csv", what="co-production areas CSV"),
 ]
 
 DOWNLOAD_NAMES = {download.name for download in DOWNLOADS}

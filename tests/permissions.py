@@ -57,6 +57,9 @@ PAGES = [
     # Core
     Page("home", (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT), sweep=False),
     Page("healthz", EVERYONE, sweep=False),
+    # The language switcher: everyone may choose, and is sent back to the page they were on.
+    Page("set_language", (REDIRECT,) * 5, sweep=False, method="post",
+         data=lambda world: {"language": "en-gb", "next": "/"}),
     Page("coprod:staff_home", STAFF_ONLY),
     Page("coprod:dashboard", STAFF_AND_TRUSTEES),
     # Partner self-service

@@ -11,6 +11,7 @@ from django import template
 from django.forms import BaseForm
 from django.forms import MultiWidget
 from django.forms.formsets import BaseFormSet
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -68,7 +69,7 @@ def problems_in(context) -> list[Problem]:
 
 @register.simple_tag(takes_context=True)
 def error_title(context) -> str:
-    return "Error: " if _forms_with_errors(context) else ""
+    return _("Error: ") if _forms_with_errors(context) else ""
 
 
 @register.inclusion_tag("_error_summary.html", takes_context=True)

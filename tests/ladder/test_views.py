@@ -18,6 +18,7 @@ from ladder.models import Ladder
 from ladder.models import Respondent
 from ladder.models import Response
 from ladder.models import Round
+from ladder.models import Rung
 from ladder.reports import render_round
 
 from ..helpers import assert_queries_bounded
@@ -490,6 +491,19 @@ def _more_rounds(world):
 @pytest.mark.parametrize("name", ["ladder:round_list", "ladder:trend", "ladder:action_list"])
 def test_staff_lists_run_a_bounded_number_of_queries(staff_client, world, name):
     assert_queries_bounded(staff_client, reverse(name), _more_rounds(world), most=16)
+
+
+@pytest.mark.parametrize("name", ["ladder:ladder_list", "ladder:area_list"])
+def test_ladder_and_area_lists_run_a_bounded_number_of_queries(staff_client, world, name):
+    def grow():
+        _more_rounds(world)()
+        for index in range(10):
+            Area.objects.create(name=f"Area {index}", order=100 + index)
+            ladder = Ladder.objects.create(name=f"Ladder {index}")
+            for position in (1, 2, 3):
+                Rung.objects.create(ladder=ladder, position=position, name=f"Step {position}",
+                                    description="d")
+    assert_queries_bounded(staff_client, reverse(name), grow, most=12)
 
 
 def test_trustee_round_list_runs_a_bounded_number_of_queries(trustee_client, world):
