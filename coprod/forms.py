@@ -133,8 +133,9 @@ class ResourceForm(forms.ModelForm):
 
     class Meta:
         model = Resource
-        fields = ["title", "kind", "description", "file", "tags", "service", "for_partners"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "tags": forms.CheckboxSelectMultiple}
+        fields = ["title", "kind", "description", "description_cy", "file", "tags", "service", "for_partners"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "description_cy": forms.Textarea(attrs={"rows": 3}), "tags": forms.CheckboxSelectMultiple}
         help_texts = {
             "file": _("PDF, Word, OpenDocument, Excel, PowerPoint, text, CSV or an image; at most 20 MB."),
             "for_partners": _("Tick to show it in partners' own pages."),

@@ -23,6 +23,7 @@ from .roles import is_staff_member
 from .roles import is_trustee
 from .roles import partner_for
 from .roles import team_permission
+from .welsh import welsh_column
 
 
 def by_user(**kwargs) -> models.ForeignKey:
@@ -350,6 +351,7 @@ class Resource(models.Model):
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    description_cy = welsh_column()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     tags = models.ManyToManyField(ResourceTag, blank=True, related_name="resources")
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.SET_NULL,
@@ -360,6 +362,7 @@ class Resource(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ResourceQuerySet.as_manager()
+    WELSH_FIELDS = ("description",)
     history = HistoricalRecords()
 
     class Meta:

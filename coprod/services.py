@@ -108,6 +108,9 @@ def organisation_update(*, organisation: Organisation, data: dict, by) -> Organi
 # --- Resource library ---
 
 
+RESOURCE_TEXT = ("title", "description", "description_cy")
+
+
 def _clean_resource_text(text: dict) -> dict:
     """The title and description, trimmed and refused when they hold control characters."""
     errors = {}
@@ -118,13 +121,15 @@ def _clean_resource_text(text: dict) -> dict:
 
 
 @transaction.atomic
-def resource_add(*, title: str, kind: str, file, by, description: str = "", tags=(),
+def resource_add(*, title: str, kind: str, file, by, description: str = "", description_cy: str = "", tags=(),
                  service=None, for_partners: bool = False) -> Resource:
     require(is_staff_member, by, _("Only staff can change the library."))
-    text = _clean_resource_text({"title": title, "description": description})
+    text = _clean_resource_text({"title": title, "description": description,
+                                 "description_cy": description_cy})
     validate_upload(file, allowed=DOCUMENTS, max_bytes=20 * MB)
     file.name = safe_name(file.name)
     resource = Resource(title=text["title"], kind=kind, file=file, description=text["description"],
+                        description_cy=text["description_cy"],
                         service=service, for_partners=for_partners, uploaded_by=by)
     resource.full_clean()
     model_save(resource, by=by)
@@ -135,8 +140,7 @@ def resource_add(*, title: str, kind: str, file, by, description: str = "", tags
 @transaction.atomic
 def resource_update(*, resource: Resource, by, file=None, tags=None, **fields) -> Resource:
     require(is_staff_member, by, _("Only staff can change the library."))
-    fields.update(_clean_resource_text({name: fields[name] for name in ("title", "description")
-                                        if name in fields}))
+    fields.update(_clean_resource_text({name: fields[name] for name in RESOURCE_TEXT if name in fields}))
     for name, value in fields.items():
         setattr(resource, name, value.strip() if isinstance(value, str) else value)
     if file is not None:

@@ -114,6 +114,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "coprod.context_processors.site",
             ],
+            # Organisation-written text in the reader's language ({% welsh meeting "title" %},
+            # coprod.welsh) is shown on many pages and notices: loaded everywhere, like a filter.
+            "builtins": ["coprod.templatetags.welsh"],
         },
     },
 ]

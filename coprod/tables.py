@@ -45,6 +45,7 @@ from tablib import Dataset
 from .roles import held_permissions
 from .roles import team_roles
 from .web import paginate
+from .welsh import welsh_status
 
 # A column of figures: right-aligned on a wide screen, kept on one line.
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
@@ -283,8 +284,9 @@ class ResourceTable(StaffTable):
 
     def render_title(self, record) -> SafeString:
         return format_html('<a href="{}">{}</a>{}', reverse("coprod:resource_download", args=[record.pk]),
-                           record.title, format_html('<div class="small text-muted">{}</div>',
-                                                     truncatewords(record.description, 20))
+                           record.title, format_html('<div class="small text-muted">{} ({})</div>',
+                                                     truncatewords(record.description, 20),
+                                                     welsh_status(record, "description"))
                            if record.description else "")
 
     def value_title(self, record) -> str:

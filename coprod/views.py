@@ -434,7 +434,8 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = ResourceForm(request.POST or None, request.FILES or None, instance=resource)
 
     def save(cleaned: dict) -> Resource:
-        data = {name: cleaned[name] for name in ["title", "kind", "description", "service", "for_partners"]}
+        data = {name: cleaned[name]
+                for name in ["title", "kind", "description", "description_cy", "service", "for_partners"]}
         upload = cleaned["file"]
         if resource is None:
             return services.resource_add(file=upload, tags=form.all_tags(), by=request.user, **data)

@@ -11,6 +11,9 @@ from icalendar import Alarm
 from icalendar import Calendar
 from icalendar import Event
 
+from coprod.welsh import welsh_plain
+from coprod.welsh import welsh_version
+
 from .models import Meeting
 
 PRODUCT_ID = "-//coprod//Panel meetings//EN"
@@ -45,7 +48,9 @@ def meeting_calendar(meeting: Meeting, *, sequence: int = 0, host: str = "coprod
     event.add("uid", f"meeting-{meeting.pk}@{host}")
     event.add("dtstamp", timezone.now())
     event.add("sequence", sequence)
-    event.add("summary", f"{meeting.title} ({meeting.panel.name})")
+    # The title and access details in the active language (Welsh, when there is a Welsh version).
+    title = welsh_version(meeting, "title").text
+    event.add("summary", f"{title} ({meeting.panel.name})")
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     location = meeting_location(meeting)
@@ -53,7 +58,7 @@ def meeting_calendar(meeting: Meeting, *, sequence: int = 0, host: str = "coprod
         event.add("location", location)
     description = [MEETING_KINDS[meeting.format] % {"panel": meeting.panel.name}]
     if meeting.access_information:
-        description.append(_("Access: %(access)s") % {"access": meeting.access_information})
+        description.append(_("Access: %(access)s") % {"access": welsh_plain(meeting, "access_information")})
     if meeting.format != Meeting.Format.IN_PERSON and meeting.online_joining:
         description.append(_("How to join online: %(joining)s") % {"joining": meeting.online_joining})
     if meeting.agenda:
@@ -64,7 +69,7 @@ def meeting_calendar(meeting: Meeting, *, sequence: int = 0, host: str = "coprod
         # The calendar on their own phone or computer reminds them too: the day before.
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", _("Tomorrow: %(title)s") % {"title": meeting.title})
+        alarm.add("description", _("Tomorrow: %(title)s") % {"title": title})
         alarm.add("trigger", -ALARM_BEFORE)
         event.add_component(alarm)
     calendar.add_component(event)

@@ -22,6 +22,7 @@ from coprod.models import Rung
 from coprod.models import Service
 from coprod.periods import previous_quarter
 from coprod.periods import quarter_of
+from coprod.welsh import welsh_form_field
 from participants.models import Partner
 from participants.partner_field import PartnerField
 
@@ -50,8 +51,8 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class PanelForm(forms.ModelForm):
     class Meta:
         model = Panel
-        fields = ["name", "kind", "purpose", "terms_of_reference", "area", "service", "starts_on", "ends_on",
-                  "status"]
+        fields = ["name", "kind", "purpose", "purpose_cy", "terms_of_reference", "area", "service",
+                  "starts_on", "ends_on", "status"]
         labels = {"name": _("Name"), "kind": _("Kind of panel"), "purpose": _("Purpose"),
                   "terms_of_reference": _("Terms of reference"), "area": _("Co-production area"),
                   "service": _("Service"), "starts_on": _("Starts on"), "ends_on": _("Ends on"),
@@ -64,7 +65,7 @@ class PanelForm(forms.ModelForm):
             "status": _("A planned panel is being set up; closed panels keep their history."),
         }
         widgets = {
-            **text_boxes(purpose=2, terms_of_reference=6),
+            **text_boxes(purpose=2, purpose_cy=2, terms_of_reference=6),
             "starts_on": DATE,
             "ends_on": DATE,
         }
@@ -127,6 +128,7 @@ class MeetingForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=150,
                             help_text=_("For example: “Review of the housing advice leaflet”."))
+    title_cy = welsh_form_field(_("Welsh version of the title (optional)"), max_length=150)
     date = DateField(label=_("Date"), widget=DATE, help_text=_("From a year ago to two years ahead."))
     starts = forms.TimeField(widget=TIME, label=_("Starts at"))
     ends = forms.TimeField(widget=TIME, label=_("Ends at"))
@@ -138,12 +140,14 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Access information"),
         help_text=_("Step-free route, hearing loop, quiet room, nearest accessible toilet, parking."),
     )
+    access_information_cy = welsh_form_field(_("Welsh version of the access information (optional)"))
     online_joining = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                      label=_("How to join online"),
                                      help_text=_("Link, meeting ID, phone dial-in."))
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
-    FIELDS = ["title", "format", "venue", "access_information", "online_joining", "agenda"]
+    FIELDS = ["title", "title_cy", "format", "venue", "access_information", "access_information_cy",
+              "online_joining", "agenda"]
 
     @classmethod
     def initial_for(cls, meeting: Meeting) -> dict:

@@ -26,6 +26,7 @@ from coprod.models import by_user
 from coprod.roles import is_staff_member
 from coprod.roles import is_trustee
 from coprod.roles import partner_for
+from coprod.welsh import welsh_column
 from participants.models import Partner
 
 
@@ -99,6 +100,7 @@ class Panel(models.Model):
     name = models.CharField(max_length=150)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     purpose = models.TextField(help_text=_("Why the panel exists, in a sentence or two."))
+    purpose_cy = welsh_column()
     terms_of_reference = models.TextField(blank=True)
     area = models.ForeignKey("coprod.Area", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="panels", verbose_name=_("co-production area"))
@@ -111,6 +113,7 @@ class Panel(models.Model):
     created_by = by_user()
 
     objects = PanelQuerySet.as_manager()
+    WELSH_FIELDS = ("purpose",)
     history = HistoricalRecords()
 
     class Meta:
@@ -234,6 +237,7 @@ class Meeting(models.Model):
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(max_length=150)
+    title_cy = welsh_column(max_length=150)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.IN_PERSON)
@@ -242,6 +246,7 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("Step-free route, hearing loop, quiet room, nearest accessible toilet, parking."),
     )
+    access_information_cy = welsh_column()
     online_joining = models.TextField(_("how to join online"), blank=True)
     agenda = models.TextField(blank=True)
     minutes = models.TextField(blank=True)
@@ -256,6 +261,7 @@ class Meeting(models.Model):
     created_by = by_user()
 
     objects = MeetingQuerySet.as_manager()
+    WELSH_FIELDS = ("title", "access_information")
     history = HistoricalRecords()
 
     class Meta:

@@ -36,6 +36,7 @@ from coprod.models import Organisation
 from coprod.notices import Recipient
 from coprod.notices import notice_send
 from coprod.notices import recipient_for_user
+from coprod.welsh import welsh_version
 from participants.contact import contact_address
 from participants.contact import contact_addresses
 from participants.contact import email_partner
@@ -144,7 +145,8 @@ def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
         with in_language(recipient.language):
             calendar_file = _calendar_file(meeting, calendars)
             words = _when_words(meeting)
-            subject = _("Reminder: %(title)s, %(when)s") % {"title": meeting.title, "when": words}
+            title = welsh_version(meeting, "title").text
+            subject = _("Reminder: %(title)s, %(when)s") % {"title": title, "when": words}
             body = _body("panels/notices/meeting_reminder.txt", recipient, meeting=meeting, line=line,
                          when=words, link=link)
         notice = notice_send(
@@ -185,7 +187,8 @@ def meeting_chasers_send(*, now: datetime.datetime | None = None) -> int:
         meeting = line.meeting
         with in_language(recipient.language):
             words = _when_words(meeting)
-            subject = _("Can you come? %(title)s, %(when)s") % {"title": meeting.title, "when": words}
+            title = welsh_version(meeting, "title").text
+            subject = _("Can you come? %(title)s, %(when)s") % {"title": title, "when": words}
             body = _body("panels/notices/meeting_chaser.txt", recipient, meeting=meeting, when=words,
                          link=_link("panels:my_meeting", meeting.pk))
         notice = notice_send(

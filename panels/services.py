@@ -59,10 +59,10 @@ logger = logging.getLogger(__name__)
 
 # --- Panels, memberships, meetings, papers and attendance ---
 
-PANEL_FIELDS = ("name", "kind", "purpose", "terms_of_reference", "area", "service", "starts_on", "ends_on",
-                "status")
-MEETING_FIELDS = ("title", "starts_at", "ends_at", "format", "venue", "access_information", "online_joining",
-                  "agenda", "minutes")
+PANEL_FIELDS = ("name", "kind", "purpose", "purpose_cy", "terms_of_reference", "area", "service", "starts_on",
+                "ends_on", "status")
+MEETING_FIELDS = ("title", "title_cy", "starts_at", "ends_at", "format", "venue", "access_information",
+                  "access_information_cy", "online_joining", "agenda", "minutes")
 # A change to any of these tells the members: it changes when or where they go.
 NOTIFIED_MEETING_FIELDS = ("starts_at", "ends_at", "format", "venue", "online_joining")
 
@@ -100,6 +100,9 @@ def _merge_checked(data: dict, *, instance, model, fields: tuple, title: str, mi
     elif len(merged.get(title) or "") > limit:
         errors[title] = _("Keep the %(field)s to %(limit)s characters or fewer.") % {
             "field": model._meta.get_field(title).verbose_name, "limit": limit}
+    if len(merged.get(f"{title}_cy") or "") > limit:
+        errors[f"{title}_cy"] = _("Keep the Welsh version to %(limit)s characters or fewer.") % {
+            "limit": limit}
     return data, merged
 
 

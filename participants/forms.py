@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from coprod import bounds
 from coprod.dates import DateField
 from coprod.forms import text_boxes
+from coprod.welsh import welsh_form_field
 
 from . import lockout
 from .models import AccessNeed
@@ -123,6 +124,11 @@ class ConsentStatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}), label=_("New wording"),
         help_text=_("Plain English, as the partner will read it before they press “Yes, I agree”."),
     )
+    wording_cy = welsh_form_field(rows=5)
+
+
+class ConsentWelshForm(forms.Form):
+    wording_cy = welsh_form_field(rows=5)
 
 
 class CourseForm(forms.ModelForm):

@@ -31,6 +31,7 @@ from simple_history.models import HistoricalRecords
 from coprod.models import NamedModel
 from coprod.models import by_user
 from coprod.roles import MANAGE_TEAM
+from coprod.welsh import welsh_column
 
 
 class UserQuerySet(models.QuerySet):
@@ -585,9 +586,11 @@ class ConsentStatement(models.Model):
     topic = models.CharField(max_length=10, choices=Topic.choices)
     version = models.PositiveSmallIntegerField()
     wording = models.TextField(help_text=_("The plain-English words the partner agrees to."))
+    wording_cy = welsh_column()
     effective_from = models.DateField(default=timezone.localdate)
 
     objects = ConsentStatementQuerySet.as_manager()
+    WELSH_FIELDS = ("wording",)
     history = HistoricalRecords()
 
     class Meta:

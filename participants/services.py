@@ -634,9 +634,9 @@ def consent_withdraw(*, consent: Consent, by) -> Consent:
 
 
 @transaction.atomic
-def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStatement:
-    """Publish a new version of a topic's wording. Agreements to earlier versions
-    stop counting: every partner has to agree to the new words."""
+def consent_statement_publish(*, topic: str, wording: str, wording_cy: str = "", by) -> ConsentStatement:
+    """Publish a new version of a topic's wording (and its Welsh version, if there is one).
+    Agreements to earlier versions stop counting: every partner has to agree to the new words."""
     require_staff(by)
     if topic not in ConsentStatement.Topic.values:
         raise ValidationError({"topic": _("Choose one of the consent topics.")})
@@ -650,7 +650,17 @@ def consent_statement_publish(*, topic: str, wording: str, by) -> ConsentStateme
         raise ValidationError({"wording": _("This is the same as the current wording: change it or keep "
                                             "it.")})
     return model_create(ConsentStatement, by=by, topic=topic, version=(current.version + 1) if current else 1,
-                        wording=wording, effective_from=timezone.localdate())
+                        wording=wording, wording_cy=bounds.check_text("wording_cy", wording_cy),
+                        effective_from=timezone.localdate())
+
+
+@transaction.atomic
+def consent_statement_set_welsh(*, statement: ConsentStatement, wording_cy: str, by) -> list[str]:
+    """Add, change or remove the Welsh version of a wording. The words agreed to stay the same,
+    so, unlike publishing new wording, nobody has to agree again. Answers the fields changed."""
+    require_staff(by)
+    wording_cy = bounds.check_text("wording_cy", wording_cy)
+    return model_update(instance=statement, data={"wording_cy": wording_cy}, by=by)
 
 
 @transaction.atomic

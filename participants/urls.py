@@ -41,6 +41,7 @@ urlpatterns = [
     # --- Consent and training: staff pages ---
     path("staff/consent/", views.consent_statement_list, name="consent_statement_list"),
     path("staff/consent/new/", views.consent_statement_create, name="consent_statement_create"),
+    path("staff/consent/<int:pk>/welsh/", views.consent_statement_welsh, name="consent_statement_welsh"),
     path("staff/partners/<int:pk>/consent/", views.partner_consent, name="partner_consent"),
     path("staff/training/", views.course_list, name="course_list"),
     path("staff/training/due/", views.training_due, name="training_due"),

@@ -545,14 +545,28 @@ def consent_statement_create(request: HttpRequest) -> HttpResponse:
     topic = request.GET.get("topic")
     if topic in ConsentStatement.Topic.values:
         current = ConsentStatement.objects.current(topic)
-        initial = {"topic": topic, "wording": current.wording if current else ""}
+        initial = {"topic": topic, "wording": current.wording if current else "",
+                   "wording_cy": current.wording_cy if current else ""}
     form = forms.ConsentStatementForm(request.POST or None, initial=initial)
     return form_page(request, form, lambda data: services.consent_statement_publish(
-        topic=data["topic"], wording=data["wording"], by=request.user),
+        topic=data["topic"], wording=data["wording"], wording_cy=data.get("wording_cy", ""), by=request.user),
         success=lambda statement: _("Published %(statement)s. Partners are asked to agree to the new "
                                     "words.") % {
             "statement": statement},
         done="participants:consent_statement_list", template="participants/consent_statement_form.html")
+
+
+@staff_required
+def consent_statement_welsh(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Welsh version of a wording: the same words, so nobody has to agree again."""
+    statement = _staff_get(request, ConsentStatement.objects.all(), pk=pk)
+    form = forms.ConsentWelshForm(request.POST or None, initial={"wording_cy": statement.wording_cy})
+    return form_page(request, form, lambda data: services.consent_statement_set_welsh(
+        statement=statement, wording_cy=data["wording_cy"], by=request.user),
+        success=lambda changed: _("The Welsh version of the wording has been saved.") if changed
+        else _("Nothing was changed."),
+        done="participants:consent_statement_list", template="participants/consent_statement_welsh.html",
+        context={"statement": statement})
 
 
 @staff_required

@@ -16,6 +16,8 @@ from coprod.dates import DateField
 from coprod.dates import DayMonthYear
 from coprod.forms import reason_form
 from coprod.money import pounds
+from coprod.welsh import welsh_form_field
+from coprod.welsh import welsh_plain
 from participants.models import Partner
 from participants.partner_field import PartnerField
 
@@ -127,20 +129,26 @@ class EmptyLastIterator(forms.models.ModelChoiceIterator):
 class ActivityTypeChoiceField(forms.ModelChoiceField):
     iterator = EmptyLastIterator
 
-    def __init__(self, *args, rates: dict, **kwargs):
+    def __init__(self, *args, rates: dict, staff: bool = False, **kwargs):
         self.rates = rates
+        self.staff = staff
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj) -> str:
+        # A partner reads the type's name in their language; staff read the English.
+        name = obj.name if self.staff else welsh_plain(obj, "name")
         rate = self.rates.get(obj.pk)
-        return f"{obj.name}: {pounds(rate.amount)} {rate.get_basis_display().lower()}" if rate else obj.name
+        return f"{name}: {pounds(rate.amount)} {rate.get_basis_display().lower()}" if rate else name
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
     iterator = EmptyLastIterator
 
+    staff = False
+
     def label_from_instance(self, obj) -> str:
-        return f"{obj.title}, {obj.panel.name}, {date_format(timezone.localtime(obj.starts_at), 'l j F Y')}"
+        title = obj.title if self.staff else welsh_plain(obj, "title")
+        return f"{title}, {obj.panel.name}, {date_format(timezone.localtime(obj.starts_at), 'l j F Y')}"
 
 
 class ClaimForm(ReceiptCheckMixin, forms.Form):
@@ -197,6 +205,7 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
         super().__init__(*args, **kwargs)
         on = on or timezone.localdate()
         self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].staff = staff
         self.fields["meeting"].label = (
             _("Which meeting was it?") if not staff else _("Which meeting did they attend?")
         )
@@ -204,6 +213,7 @@ class ClaimForm(ReceiptCheckMixin, forms.Form):
         self.fields["activity_type"] = ActivityTypeChoiceField(
             queryset=ActivityType.objects.active().filter(pk__in=list(rates)),
             rates=rates,
+            staff=staff,
             required=False,
             blank=True,
             widget=forms.RadioSelect,
@@ -390,6 +400,7 @@ class PayForm(forms.Form):
 
 class ActivityTypeForm(forms.Form):
     name = forms.CharField(max_length=100)
+    name_cy = welsh_form_field(max_length=100)
     description = forms.CharField(max_length=250, required=False)
     is_active = forms.BooleanField(label=_("In use (offered on new claims)"), required=False, initial=True)
 

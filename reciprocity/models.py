@@ -42,6 +42,7 @@ from coprod.models import by_user
 from coprod.money import pounds  # noqa: F401  (money is shown one way: coprod.money)
 from coprod.roles import is_staff_member
 from coprod.roles import partner_for
+from coprod.welsh import welsh_column
 from panels.models import Attendance
 from panels.models import Meeting
 
@@ -101,12 +102,14 @@ class ActivityType(NamedModel):
     """What a fee is paid for: an hour of involvement, a half day, a recruitment panel..."""
 
     name = models.CharField(max_length=100, unique=True)
+    name_cy = welsh_column(max_length=100)
     description = models.CharField(max_length=250, blank=True)
     is_active = models.BooleanField(
         _("in use"), default=True, help_text=_("Types no longer in use are not offered on new claims.")
     )
 
     objects = ActivityTypeQuerySet.as_manager()
+    WELSH_FIELDS = ("name",)
     history = HistoricalRecords()
 
 

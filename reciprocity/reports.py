@@ -33,6 +33,7 @@ def _involvement(partner) -> dict:
             "date": timezone.localdate(a.meeting.starts_at),
             "panel": a.meeting.panel.name,
             "title": a.meeting.title,
+            "meeting": a.meeting,  # its title in the partner's language: `|welsh_text:"title"`
             "hours": a.hours if a.hours is not None else a.meeting.duration_hours,
         }
         for a in attended

@@ -206,16 +206,19 @@ def settings_update(*, claims_waiting_days: int, voucher_low_stock: int, by) -> 
 
 @transaction.atomic
 def activity_type_save(
-    *, activity_type: ActivityType | None = None, name: str, description: str = "", is_active: bool = True, by
+    *, activity_type: ActivityType | None = None, name: str, name_cy: str = "", description: str = "",
+    is_active: bool = True, by
 ) -> ActivityType:
     require_reciprocity_staff(by)
     name = _text(name, field="name", label=_("a name"), model=ActivityType, required=True)
+    name_cy = _text(name_cy, field="name_cy", label=_("a Welsh name"), model=ActivityType)
     description = _text(description, field="description", label=_("a description"), model=ActivityType)
     _refuse_clash(ActivityType, activity_type, "name",
                   _("There is already an activity type called “%(name)s”.") % {"name": name},
                   name__iexact=name)
     return _create_or_update(ActivityType, activity_type,
-                             {"name": name, "description": description, "is_active": is_active}, by)
+                             {"name": name, "name_cy": name_cy, "description": description,
+                              "is_active": is_active}, by)
 
 
 def _clean_rate(basis: str, amount, effective_from: date, effective_to: date | None) -> Decimal:

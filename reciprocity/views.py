@@ -619,7 +619,7 @@ def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _activity_type_form(request: HttpRequest, activity_type: ActivityType | None) -> HttpResponse:
-    initial = _initial(activity_type, ["name", "description", "is_active"], {"is_active": True})
+    initial = _initial(activity_type, ["name", "name_cy", "description", "is_active"], {"is_active": True})
     form = forms.ActivityTypeForm(request.POST or None, initial=initial)
     # A new type goes on to its first rate.
     return form_page(request, form, lambda data: services.activity_type_save(

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_sign_in_page_is_in_welsh_when_the_browser_asks_for_welsh(client):
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
-    assert '<html lang="cy">' in page
+    assert '<html lang="cy" dir="ltr">' in page
     assert "Mewngofnodwch gyda’ch cyfeiriad e-bost a’ch cyfrinair" in page
     assert "E-bostiwch god mewngofnodi ataf" in page
     assert "Neidio i’r prif gynnwys" in page
@@ -30,7 +30,7 @@ def test_the_sign_in_page_is_in_welsh_when_the_browser_asks_for_welsh(client):
 
 def test_the_sign_in_page_stays_in_english_for_an_english_browser(client):
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
-    assert '<html lang="en-gb">' in page
+    assert '<html lang="en-gb" dir="ltr">' in page
     assert "Sign in with your e-mail address and password" in page
     assert "Mewngofnodwch" not in page
 

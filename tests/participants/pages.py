@@ -261,6 +261,10 @@ PAGES += [
     Page("participants:consent_statement_create", CONSENT_STAFF_POST, method="post",
          data=lambda w: {"topic": "quotes", "wording": "We may quote you in reports and on our website, "
                                                       "without your name."}),
+    Page("participants:consent_statement_welsh", STAFF_ONLY, kwargs=lambda w: {"pk": w.contact_statement.pk}),
+    Page("participants:consent_statement_welsh", CONSENT_STAFF_POST,
+         kwargs=lambda w: {"pk": w.contact_statement.pk}, method="post",
+         data=lambda w: {"wording_cy": "Cawn gysylltu â chi am gyfarfodydd."}),
     Page("participants:partner_consent", STAFF_ONLY, kwargs=lambda w: {"pk": w.partner.pk}),
     Page("participants:partner_consent", CONSENT_STAFF_POST, kwargs=lambda w: {"pk": w.partner.pk},
          method="post", data=lambda w: {"action": "give", "statement": w.contact_statement.pk}),

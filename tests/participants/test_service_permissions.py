@@ -30,6 +30,8 @@ STAFF_ONLY = {
     "invitation_resend": lambda world: dict(invitation=world.invitation, request_or_base_url=BASE_URL),
     "invitation_revoke": lambda world: dict(invitation=world.invitation),
     "consent_statement_publish": lambda world: dict(topic="photos", wording="New wording."),
+    "consent_statement_set_welsh": lambda world: dict(statement=world.contact_statement,
+                                                      wording_cy="Geiriad newydd."),
     "training_record": lambda world: dict(course=world.course, partner=world.partner, completed_on=TODAY),
     "training_record_delete": lambda world: dict(record=world.training_record),
     "course_create": lambda world: dict(data={"name": "First aid", "valid_for_months": 36}),
