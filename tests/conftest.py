@@ -37,20 +37,11 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 
 def _compile_catalogues() -> None:
-    """Build each language's compiled catalogue (.mo, never committed), as `make` does: from
-    the translations gathered in locale/fragments/ while there are any, else from
-    locale/<language>/LC_MESSAGES/django.po."""
-    fragments: dict[str, list[Path]] = {}
-    for path in sorted((LOCALE / "fragments").glob("*.po")):
-        fragments.setdefault(path.suffixes[-2].lstrip("."), []).append(path)
-    languages = set(fragments) | {po.parent.parent.name for po in LOCALE.glob("*/LC_MESSAGES/django.po")}
-    for language in sorted(languages):
-        folder = LOCALE / language / "LC_MESSAGES"
-        folder.mkdir(parents=True, exist_ok=True)
-        sources = fragments.get(language) or [folder / "django.po"]
-        merged = subprocess.run(["msgcat", "--use-first", *map(str, sources)], check=True,
-                                capture_output=True).stdout
-        subprocess.run(["msgfmt", "-o", str(folder / "django.mo"), "-"], input=merged, check=True)
+    """Build each language's compiled catalogue (.mo, never committed) from its
+    locale/<language>/LC_MESSAGES/django.po, as `make` does."""
+    for catalogue in LOCALE.glob("*/LC_MESSAGES/django.po"):
+        subprocess.run(["msgfmt", "--check-format", "-o", str(catalogue.with_suffix(".mo")), str(catalogue)],
+                       check=True)
 
 
 def pytest_configure(config):

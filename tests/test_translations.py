@@ -1,11 +1,9 @@
 """The catalogues: every language coprod ships is complete where it must be. Welsh: everything.
 Every other language: everything partners read (coprod.i18n.PARTNER_FACING says where that is);
 staff-only pages may wait. No entry is left fuzzy (a guess nobody checked). A catalogue is
-locale/<language>/LC_MESSAGES/django.po, or, while translations are still gathered in
-locale/fragments/, that language's fragments merged (as tests/conftest.py compiles them)."""
+locale/<language>/LC_MESSAGES/django.po."""
 
 import re
-import subprocess
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -72,15 +70,10 @@ def parse(text: str) -> list[Entry]:
 
 
 def catalogue(language: str) -> str:
-    """The language's catalogue as text: its django.po, else its fragments merged."""
+    """The language's catalogue as text."""
     po = LOCALE / language / "LC_MESSAGES" / "django.po"
-    if po.exists():
-        return po.read_text(encoding="utf-8")
-    fragments = sorted((LOCALE / "fragments").glob(f"*.{language}.po"))
-    assert fragments, f"{language}: no catalogue ({po.relative_to(ROOT)}) and no fragments"
-    merged = subprocess.run(["msgcat", "--use-first", "--no-wrap", *map(str, fragments)],
-                            check=True, capture_output=True)
-    return merged.stdout.decode("utf-8")
+    assert po.exists(), f"{language}: no catalogue ({po.relative_to(ROOT)}): run make messages"
+    return po.read_text(encoding="utf-8")
 
 
 def partner_facing(entry: Entry) -> bool:
