@@ -38,6 +38,16 @@ def language_choices() -> list[tuple[str, str]]:
     return [("", _("No preference (%(language)s)") % {"language": default}), *settings.LANGUAGES]
 
 
+def phone_checked(phone: str) -> str:
+    """A phone number people typed, trimmed; refused unless it is 7 to 15 digits with spaces,
+    brackets, dashes or a leading +."""
+    phone = phone.strip()
+    if phone and (not PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
+        raise forms.ValidationError(_("Enter a phone number using numbers only, for example 07700 "
+                                      "900123."))
+    return phone
+
+
 class MyDetailsForm(forms.ModelForm):
     """The partner's own details, in plain English."""
 
@@ -91,11 +101,7 @@ class MyDetailsForm(forms.ModelForm):
         self.fields["language"].choices = language_choices()
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and (not PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
-            raise forms.ValidationError(_("Enter a phone number using numbers only, for example 07700 "
-                                          "900123."))
-        return phone
+        return phone_checked(self.cleaned_data["phone"])
 
 
 class MyRemindersForm(forms.ModelForm):
@@ -227,11 +233,7 @@ class PartnerForm(forms.ModelForm):
             _("Enter a valid email address in the form name@example.org, or leave it empty."))
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and (not PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
-            raise forms.ValidationError(_("Enter a phone number using numbers only, for example 07700 "
-                                          "900123."))
-        return phone
+        return phone_checked(self.cleaned_data["phone"])
 
 
 class PartnerCreateForm(PartnerForm):

@@ -12,24 +12,15 @@ from icalendar import Calendar
 from coprod.models import Notice
 from panels import reminders
 from panels import services as panel_services
-from participants.models import ConsentStatement
 
-from ..participants.factories import ConsentFactory
-from ..participants.factories import PartnerFactory
 from ..participants.factories import StaffFactory
+from ..participants.factories import contactable_partner
 from .factories import AttendanceFactory
 from .factories import MeetingFactory
 from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 
-
-def _contactable(**fields):
-    partner = PartnerFactory(**fields)
-    statement, _ = ConsentStatement.objects.get_or_create(
-        topic="contact", version=1, defaults={"wording": "We may contact you about meetings."})
-    ConsentFactory(partner=partner, statement=statement)
-    return partner
 
 
 @pytest.fixture
@@ -38,10 +29,10 @@ def meeting(db):
     invited by e-mail, a Welsh partner who chose text messages, and a staff member."""
     meeting = MeetingFactory(panel=PanelFactory(name="Housing panel"), days=2, title="Waiting-room changes")
     meeting.people = {
-        "welsh": _contactable(full_name="Gwen Jones", email="gwen@example.test", language="cy"),
-        "english": _contactable(full_name="Erin Email", email="erin@example.test", language=""),
-        "welsh_text": _contactable(full_name="Tomos Text", phone="07700 900111", preferred_contact="text",
-                                   language="cy"),
+        "welsh": contactable_partner(full_name="Gwen Jones", email="gwen@example.test", language="cy"),
+        "english": contactable_partner(full_name="Erin Email", email="erin@example.test", language=""),
+        "welsh_text": contactable_partner(full_name="Tomos Text", phone="07700 900111",
+                                          preferred_contact="text", language="cy"),
     }
     for partner in meeting.people.values():
         AttendanceFactory(meeting=meeting, partner=partner, status="invited")

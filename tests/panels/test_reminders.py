@@ -17,13 +17,12 @@ from coprod.models import Notice
 from panels import reminders
 from panels import services as panel_services
 from panels.calendar import meeting_calendar
-from participants.models import ConsentStatement
 from participants.models import Partner
 
-from ..participants.factories import ConsentFactory
 from ..participants.factories import PartnerFactory
 from ..participants.factories import PartnerWithLoginFactory
 from ..participants.factories import StaffFactory
+from ..participants.factories import contactable_partner
 from .factories import AttendanceFactory
 from .factories import MeetingFactory
 from .factories import MembershipFactory
@@ -31,15 +30,6 @@ from .factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 
-
-def _contactable(**fields) -> Partner:
-    partner = PartnerFactory(**fields)
-    # get_or_create: a test that commits its own transactions starts from an emptied database,
-    # without the wordings the migrations add.
-    statement, _ = ConsentStatement.objects.get_or_create(
-        topic="contact", version=1, defaults={"wording": "We may contact you about meetings."})
-    ConsentFactory(partner=partner, statement=statement)
-    return partner
 
 
 @pytest.fixture
@@ -51,16 +41,17 @@ def meeting(db):
     MembershipFactory(panel=panel, partner=None, user=lead, role="facilitator")
     meeting = MeetingFactory(panel=panel, days=2, title="Waiting-room changes")
     people = {
-        "email": _contactable(full_name="Erin Email", email="erin@example.test"),
-        "text": _contactable(full_name="Tom Text", phone="07700 900111", preferred_contact="text"),
-        "letter": _contactable(full_name="Lou Letter", preferred_contact="post",
+        "email": contactable_partner(full_name="Erin Email", email="erin@example.test"),
+        "text": contactable_partner(full_name="Tom Text", phone="07700 900111", preferred_contact="text"),
+        "letter": contactable_partner(full_name="Lou Letter", preferred_contact="post",
                                address="1 High Street\nSpringfield\nAB1 2CD"),
-        "phone": _contactable(full_name="Pip Phone", phone="07700 900222", preferred_contact="phone"),
+        "phone": contactable_partner(full_name="Pip Phone", phone="07700 900222", preferred_contact="phone"),
         "no_consent": PartnerFactory(full_name="Nat Noconsent", email="nat@example.test"),
-        "erased": _contactable(full_name="Eddie Erased", email="eddie@example.test",
+        "erased": contactable_partner(full_name="Eddie Erased", email="eddie@example.test",
                                erased_at=timezone.now()),
-        "declined": _contactable(full_name="Dee Declined", email="dee@example.test"),
-        "no_reminders": _contactable(full_name="Nora None", email="nora@example.test", reminders="none"),
+        "declined": contactable_partner(full_name="Dee Declined", email="dee@example.test"),
+        "no_reminders": contactable_partner(full_name="Nora None", email="nora@example.test",
+                                            reminders="none"),
     }
     for name, partner in people.items():
         AttendanceFactory(meeting=meeting, partner=partner,
@@ -151,7 +142,7 @@ def test_two_beat_runs_at_the_same_moment_remind_each_person_once():
     panel = PanelFactory()
     meeting = MeetingFactory(panel=panel, days=2)
     for number in range(6):
-        AttendanceFactory(meeting=meeting, partner=_contactable(email=f"p{number}@example.test"))
+        AttendanceFactory(meeting=meeting, partner=contactable_partner(email=f"p{number}@example.test"))
     now = meeting.starts_at - datetime.timedelta(days=2)
     start, counts, errors = threading.Barrier(2), [], []
 
@@ -267,8 +258,8 @@ def test_scheduling_and_cancelling_reach_partners_who_chose_texts_letters_or_a_c
         django_capture_on_commit_callbacks, capsys):
     panel = PanelFactory(name="Housing panel")
     staff = StaffFactory()
-    text = _contactable(full_name="Tom Text", phone="07700 900111", preferred_contact="text")
-    phone = _contactable(full_name="Pip Phone", phone="07700 900222", preferred_contact="phone")
+    text = contactable_partner(full_name="Tom Text", phone="07700 900111", preferred_contact="text")
+    phone = contactable_partner(full_name="Pip Phone", phone="07700 900222", preferred_contact="phone")
     silent = PartnerFactory(full_name="Nat Noconsent", phone="07700 900333", preferred_contact="text")
     for partner in (text, phone, silent):
         MembershipFactory(panel=panel, partner=partner)

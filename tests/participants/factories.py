@@ -135,3 +135,14 @@ class LivedExperienceAreaFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Area {n}")
+
+
+def contactable_partner(**fields) -> Partner:
+    """A partner who agreed to be contacted (the first "contact" wording): notices reach them."""
+    partner = PartnerFactory(**fields)
+    # get_or_create: a test that commits its own transactions starts from an emptied database,
+    # without the wordings the migrations add.
+    statement, _ = ConsentStatement.objects.get_or_create(
+        topic="contact", version=1, defaults={"wording": "We may contact you about meetings."})
+    ConsentFactory(partner=partner, statement=statement)
+    return partner
