@@ -1,3 +1,4 @@
+from contextlib import nullcontext
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -12,6 +13,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from coprod import notify
+from coprod.i18n import in_language
 from coprod.models import Organisation
 
 from . import lockout
@@ -65,14 +67,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Sign-in codes, password resets and account notices go through the outbox like
         every other e-mail. They hold codes and links that open an account, so their
-        text is removed from the outbox once sent."""
+        text is removed from the outbox once sent. Written in the language the person chose, if
+        they did, whatever language the browser asking for it uses."""
         request = allauth_context.request
-        message = self.render_mail(template_prefix, email, {
-            "request": request, "email": email, "current_site": get_current_site(request), **context,
-        })
+        user = context.get("user")
+        known = user if isinstance(user, get_user_model()) else (
+            get_user_model().objects.filter(email__iexact=email).first())
+        chosen = getattr(known, "language", "")
+        with in_language(chosen) if chosen else nullcontext():
+            message = self.render_mail(template_prefix, email, {
+                "request": request, "email": email, "current_site": get_current_site(request), **context,
+            })
         alternatives = getattr(message, "alternatives", [])  # plain EmailMessage when only HTML exists
         html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
-        user = context.get("user")
         notify.email_queue(
             kind=f"account_{template_prefix.rsplit('/', 1)[-1]}", to=message.to, subject=message.subject,
             body=message.body, html_body=html, secret=True,

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -14,6 +15,7 @@ from coprod.money import pounds
 from coprod.periods import custom
 
 from ..helpers import pdf_text
+from ..participants.factories import PartnerWithLoginFactory
 from ..participants.factories import TrusteeFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,25 @@ def test_the_sign_in_page_stays_in_english_for_an_english_browser(client):
     assert '<html lang="en-gb" dir="ltr">' in page
     assert "Sign in with your e-mail address and password" in page
     assert "Mewngofnodwch" not in page
+
+
+def test_a_sign_in_code_goes_in_the_language_the_person_chose_not_the_browsers(
+        mailoutbox, django_capture_on_commit_callbacks):
+    """A Welsh speaker asking for a code from an English browser (a library computer, say)
+    gets the e-mail in Welsh; someone who chose nothing gets the browser's language."""
+    PartnerWithLoginFactory(user__email="gwen@example.test", user__language="cy")
+    PartnerWithLoginFactory(user__email="erin@example.test")
+    for email in ("gwen@example.test", "erin@example.test"):
+        with django_capture_on_commit_callbacks(execute=True):  # e-mail leaves once the request commits
+            Client().post(reverse("account_request_login_code"), {"email": email},
+                          HTTP_ACCEPT_LANGUAGE="en-GB")
+    welsh, english = (next(m for m in mailoutbox if m.to == [address])
+                      for address in ("gwen@example.test", "erin@example.test"))
+    with translation.override("cy"):
+        welsh_words = translation.gettext("Your sign-in code")
+    assert welsh_words != "Your sign-in code"
+    assert welsh_words in welsh.subject + welsh.body
+    assert "Your sign-in code" in english.subject + english.body
 
 
 def test_the_sign_in_code_screen_is_in_welsh(client):
