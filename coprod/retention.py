@@ -134,7 +134,7 @@ def retention_run(*, on: date | None = None, by=None) -> RetentionRun:
         return run
     try:
         for rule in rules():
-            result = {"rule": rule.key, "title": rule.title, "verb": rule.verb,
+            result = {"rule": rule.key, "title": str(rule.title), "verb": str(rule.verb),
                       "limit": rule.limit_for(organisation), "done": 0, "failed": 0}
             run.results.append(result)
             before = rule.cut_off(organisation, on)
